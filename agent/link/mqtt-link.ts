@@ -1,0 +1,103 @@
+/**
+ * The agent's MQTT session: client id = room id, a retained `status` with a last will that marks the
+ * room `offline`, keepalive, reconnect with exponential backoff, and `online` published again after
+ * every (re)connect, since a broker that restarted has lost the retained message.
+ */
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from '../../shared/logger.js';
+import { isoNow, SCHEMA_VERSION, type StatusMessage } from '../../shared/schemas.js';
+import { type RoomChannel, roomTopic } from '../../shared/topics.js';
+import type { AgentConfig } from '../config.js';
+
+export interface LinkIdentity {
+  roomId: string;
+  bootId: string;
+  version: string;
+}
+
+type Handler = (topic: string, payload: Buffer) => void;
+
+export class MqttLink {
+  private client: MqttClient | null = null;
+  private readonly subscriptions = new Map<string, Handler>();
+  private reconnectDelayMs: number;
+
+  constructor(
+    private readonly config: AgentConfig['mqtt'],
+    private readonly id: LinkIdentity,
+    private readonly log: Logger,
+  ) {
+    this.reconnectDelayMs = config.reconnectMinMs;
+  }
+
+  private status(state: StatusMessage['state']): string {
+    const message: StatusMessage = {
+      v: SCHEMA_VERSION,
+      state,
+      version: this.id.version,
+      bootId: this.id.bootId,
+      ts: isoNow(),
+    };
+    return JSON.stringify(message);
+  }
+
+  /** Starts connecting; resolves once connected the first time (the link keeps retrying meanwhile). */
+  start(): Promise<void> {
+    const statusTopic = roomTopic(this.id.roomId, 'status');
+    const options: IClientOptions = {
+      clientId: this.id.roomId,
+      protocolVersion: this.config.protocolVersion,
+      keepalive: this.config.keepaliveSec,
+      clean: true,
+      reconnectPeriod: this.config.reconnectMinMs,
+      connectTimeout: 10_000,
+      will: { topic: statusTopic, payload: Buffer.from(this.status('offline')), qos: 1, retain: true },
+      ...(this.config.username ? { username: this.config.username, password: this.config.password } : {}),
+    };
+    const client = connect(this.config.url, options);
+    this.client = client;
+    client.on('connect', () => {
+      this.reconnectDelayMs = this.config.reconnectMinMs;
+      client.options.reconnectPeriod = this.reconnectDelayMs;
+      this.log.info({ url: this.config.url }, 'connected to broker');
+      client.publish(statusTopic, this.status('online'), { qos: 1, retain: true });
+      for (const topic of this.subscriptions.keys()) client.subscribe(topic, { qos: 1 });
+    });
+    client.on('close', () => {
+      // Exponential backoff: a district line that is down is not hammered every second.
+      client.options.reconnectPeriod = this.reconnectDelayMs;
+      this.reconnectDelayMs = Math.min(this.config.reconnectMaxMs, this.reconnectDelayMs * 2);
+    });
+    client.on('offline', () => this.log.warn('broker unreachable, retrying'));
+    client.on('error', (err) => this.log.warn({ err: err.message }, 'broker connection error'));
+    client.on('message', (topic, payload) => this.subscriptions.get(topic)?.(topic, payload));
+    return new Promise((resolve) => client.once('connect', () => resolve()));
+  }
+
+  /** Subscribes now and after every reconnect. */
+  subscribe(topic: string, handler: Handler): void {
+    this.subscriptions.set(topic, handler);
+    if (this.client?.connected) this.client.subscribe(topic, { qos: 1 });
+  }
+
+  publish(channel: RoomChannel, message: object, qos: 0 | 1): void {
+    this.client?.publish(roomTopic(this.id.roomId, channel), JSON.stringify(message), { qos });
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  /** Clean stop: `offline` published, then DISCONNECT, so the will is not needed. */
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.client = null;
+    if (client.connected) {
+      await client
+        .publishAsync(roomTopic(this.id.roomId, 'status'), this.status('offline'), { qos: 1, retain: true })
+        .catch(() => {});
+    }
+    await client.endAsync();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: runs every benchmark on the demo and prints the results as a markdown table,
+ * also written to bench/results.md. Benchmarks measure; tests never assert on time.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startDemo } from '../demo/demo.js';
+import { benchInjectToDashboard } from './inject-to-dashboard.js';
+import { type BenchRow, markdownTable } from './stats.js';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'hnth-bench-'));
+const rows: BenchRow[] = [];
+process.stderr.write('starting the demo (hub, embedded broker, 28 simulated rooms)...\n');
+const demo = await startDemo({
+  env: { HNTH_DATA_DIR: dataDir, HNTH_LOG_LEVEL: 'error' },
+  hubOverrides: { 'mqtt.port': 0, 'mqtt.host': '127.0.0.1', 'http.port': 0, 'http.host': '127.0.0.1' },
+  logLevel: 'error',
+});
+try {
+  rows.push(...(await benchInjectToDashboard(demo)));
+} finally {
+  await demo.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+const table = markdownTable(rows);
+const stamp = `Measured ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`;
+writeFileSync(new URL('./results.md', import.meta.url), `# Benchmark results\n\n${stamp}\n\n${table}\n`);
+process.stdout.write(`${table}\n`);

@@ -1,0 +1,50 @@
+/**
+ * `npm start`: the hub with its embedded broker and SQLite file, plus the 28 rooms as simulated
+ * agents in this one process, so a new user sees the whole network on one machine.
+ */
+import type { Agent } from '../agent/agent.js';
+import { type AgentConfig, loadAgentConfig } from '../agent/config.js';
+import { createAgent } from '../agent/create-agent.js';
+import { loadHubConfig } from '../hub/config.js';
+import { startHub } from '../hub/hub.js';
+import { rooms } from '../shared/fleet.js';
+import { createLogger } from '../shared/logger.js';
+
+export interface Demo {
+  httpUrl: string;
+  mqttUrl: string;
+  agents: Agent[];
+  stop(): Promise<void>;
+}
+
+export interface DemoOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Hub settings that override the environment (tests and the benchmark use ephemeral ports). */
+  hubOverrides?: Record<string, unknown>;
+  logLevel?: string;
+}
+
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const env = options.env ?? process.env;
+  const level = options.logLevel ?? env.HNTH_LOG_LEVEL ?? 'warn';
+  const hubConfig = loadHubConfig({ env, overrides: { portFallback: true, ...options.hubOverrides } });
+  const hub = await startHub(hubConfig, createLogger('hnth-hub', level === 'warn' ? 'info' : level));
+  const agentLog = createLogger('hnth-agent', level);
+  const agents = rooms.map((room) => {
+    const config: AgentConfig = loadAgentConfig({
+      env: { ...env, HNTH_MQTT_URL: hub.mqttUrl },
+      args: ['--room', room.id, '--simulate'],
+    });
+    return createAgent(config, agentLog.child({ room: room.id }));
+  });
+  await Promise.all(agents.map((a) => a.start()));
+  return {
+    httpUrl: hub.httpUrl,
+    mqttUrl: hub.mqttUrl,
+    agents,
+    stop: async () => {
+      await Promise.all(agents.map((a) => a.stop()));
+      await hub.stop();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * `/ws`: pushes every room change and every stored event to the dashboards as JSON. A client that
+ * reads too slowly is disconnected rather than allowed to hold the hub's memory or stall ingest.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../../shared/logger.js';
+import type { RoomView } from '../fleet-state.js';
+import type { StoredEvent } from '../store/store.js';
+
+export type LiveMessage =
+  | { type: 'snapshot'; rooms: RoomView[] }
+  | { type: 'room'; room: RoomView }
+  | { type: 'event'; event: StoredEvent };
+
+/** More than this many bytes waiting for one client means it is not keeping up. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+export class LiveSocket {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+
+  constructor(
+    server: Server,
+    private readonly snapshot: () => RoomView[],
+    private readonly log: Logger,
+  ) {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (new URL(req.url ?? '/', 'http://hub').pathname !== '/ws') {
+        socket.destroy();
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+    });
+  }
+
+  private onConnection(ws: WebSocket): void {
+    ws.on('error', (err) => this.log.debug({ err: err.message }, 'websocket error'));
+    this.send(ws, JSON.stringify({ type: 'snapshot', rooms: this.snapshot() } satisfies LiveMessage));
+  }
+
+  broadcast(message: LiveMessage): void {
+    if (this.wss.clients.size === 0) return;
+    const text = JSON.stringify(message);
+    for (const ws of this.wss.clients) this.send(ws, text);
+  }
+
+  private send(ws: WebSocket, text: string): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.log.warn('websocket client too slow, disconnecting');
+      ws.terminate();
+      return;
+    }
+    ws.send(text);
+  }
+
+  get clientCount(): number {
+    return this.wss.clients.size;
+  }
+
+  close(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+}

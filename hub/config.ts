@@ -1,0 +1,108 @@
+/**
+ * The hub's configuration: one convict schema with defaults and documentation. Values come from
+ * the defaults, then `--config file.json`, then `HNTH_*` environment variables.
+ */
+import convict from 'convict';
+import { loadConfigFile, validateStrict } from '../shared/config-file.js';
+import { defaultThresholds, type Thresholds } from './readiness.js';
+
+export const hubSchema = {
+  dataDir: {
+    doc: 'Folder of the hub’s database (hnth.db).',
+    format: String,
+    default: './data',
+    env: 'HNTH_DATA_DIR',
+  },
+  portFallback: {
+    doc: 'When a configured port is taken, listen on a free one and say which (the demo does this).',
+    format: Boolean,
+    default: false,
+    env: 'HNTH_PORT_FALLBACK',
+  },
+  mqtt: {
+    url: {
+      doc: 'External broker (Mosquitto, EMQX); empty to run the embedded broker.',
+      format: String,
+      default: '',
+      env: 'HNTH_MQTT_URL',
+    },
+    protocolVersion: {
+      doc: 'MQTT protocol towards an external broker: 4 (3.1.1) or 5. The embedded broker speaks 4.',
+      format: [4, 5],
+      default: 4,
+      env: 'HNTH_MQTT_PROTOCOL',
+    },
+    username: {
+      doc: 'Username at an external broker.',
+      format: String,
+      default: '',
+      env: 'HNTH_MQTT_USERNAME',
+    },
+    password: {
+      doc: 'Password at an external broker.',
+      format: String,
+      default: '',
+      sensitive: true,
+      env: 'HNTH_MQTT_PASSWORD',
+    },
+    port: { doc: 'Port of the embedded broker.', format: 'port', default: 1883, env: 'HNTH_MQTT_PORT' },
+    host: {
+      doc: 'Address the embedded broker listens on.',
+      format: String,
+      default: '0.0.0.0',
+      env: 'HNTH_MQTT_HOST',
+    },
+  },
+  http: {
+    port: { doc: 'Port of the API and dashboard.', format: 'port', default: 8080, env: 'HNTH_HTTP_PORT' },
+    host: {
+      doc: 'Address the API and dashboard listen on.',
+      format: String,
+      default: '0.0.0.0',
+      env: 'HNTH_HTTP_HOST',
+    },
+  },
+  readinessCheckSec: {
+    doc: 'How often readiness is recomputed without news, to notice rooms that went quiet.',
+    format: 'nat',
+    default: 5,
+  },
+  thresholds: {
+    doc: 'Readiness thresholds (see hub/readiness.ts for the meaning and sources of each).',
+    format: Object,
+    default: defaultThresholds as unknown as object,
+  },
+};
+
+export interface HubConfig {
+  dataDir: string;
+  portFallback: boolean;
+  mqtt: {
+    url: string;
+    protocolVersion: 4 | 5;
+    username: string;
+    password: string;
+    port: number;
+    host: string;
+  };
+  http: { port: number; host: string };
+  readinessCheckSec: number;
+  thresholds: Thresholds;
+}
+
+export interface HubConfigSources {
+  env?: NodeJS.ProcessEnv;
+  file?: string;
+  /** Values that override everything else (the demo, tests). */
+  overrides?: Record<string, unknown>;
+}
+
+export function loadHubConfig(sources: HubConfigSources = {}): HubConfig {
+  const config = convict(hubSchema, { env: sources.env ?? process.env, args: [] });
+  if (sources.file) loadConfigFile(config, sources.file);
+  for (const [key, value] of Object.entries(sources.overrides ?? {})) config.set(key, value);
+  validateStrict(config, sources.file ?? 'environment');
+  const props = config.getProperties() as HubConfig;
+  props.thresholds = { ...defaultThresholds, ...props.thresholds };
+  return props;
+}

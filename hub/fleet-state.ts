@@ -1,0 +1,157 @@
+/**
+ * What the hub knows of each room right now: online or not, last seen, latest readings, and the
+ * readiness computed from them. Listeners hear every change and, separately, every transition
+ * (a new level or a new set of causes), which is what the store keeps.
+ */
+import type { Room } from '../shared/fleet.js';
+import type { Readings, StatusMessage, TelemetryMessage } from '../shared/schemas.js';
+import { computeReadiness, type Readiness, type Thresholds } from './readiness.js';
+
+export interface RoomView {
+  id: string;
+  no: number;
+  name: string;
+  nameEn: string;
+  kind: Room['kind'];
+  online: boolean;
+  /** Last time the hub heard from the room (ISO 8601), or null if never. */
+  lastSeen: string | null;
+  version: string | null;
+  bootId: string | null;
+  readiness: Readiness;
+  /** Latest readings, or null before the first telemetry. */
+  readings: Readings | null;
+  readingsAt: string | null;
+}
+
+interface RoomState {
+  room: Room;
+  online: boolean;
+  lastSeen: Date | null;
+  status: StatusMessage | null;
+  telemetry: TelemetryMessage | null;
+  telemetryAt: Date | null;
+  readiness: Readiness;
+}
+
+export interface FleetListener {
+  change?(view: RoomView): void;
+  transition?(view: RoomView, previous: Readiness): void;
+}
+
+function sameCauses(a: Readiness, b: Readiness): boolean {
+  if (a.level !== b.level) return false;
+  const codes = (r: Readiness) => r.causes.map((c) => `${c.code}:${c.level}`).join(',');
+  return codes(a) === codes(b) && (a.level !== 'OFFLINE' || a.reasons.join() === b.reasons.join());
+}
+
+export class FleetState {
+  private readonly states = new Map<string, RoomState>();
+  private readonly listeners: FleetListener[] = [];
+
+  constructor(
+    rooms: readonly Room[],
+    private readonly thresholds: Thresholds,
+    now: Date = new Date(),
+  ) {
+    for (const room of rooms) {
+      const state: RoomState = {
+        room,
+        online: false,
+        lastSeen: null,
+        status: null,
+        telemetry: null,
+        telemetryAt: null,
+        readiness: { level: 'OFFLINE', reasons: [], causes: [] },
+      };
+      state.readiness = computeReadiness(state, now, thresholds);
+      this.states.set(room.id, state);
+    }
+  }
+
+  listen(listener: FleetListener): void {
+    this.listeners.push(listener);
+  }
+
+  has(roomId: string): boolean {
+    return this.states.has(roomId);
+  }
+
+  applyStatus(roomId: string, status: StatusMessage, at: Date): void {
+    const s = this.get(roomId);
+    // A retained `offline` from an older boot must not override a newer boot's `online`.
+    if (s.status && s.status.bootId !== status.bootId && status.state === 'offline' && s.online) return;
+    s.status = status;
+    s.online = status.state === 'online';
+    s.lastSeen = at;
+    if (!s.online) s.telemetry = null;
+    this.update(s, at);
+  }
+
+  applyTelemetry(roomId: string, telemetry: TelemetryMessage, at: Date): void {
+    const s = this.get(roomId);
+    s.telemetry = telemetry;
+    s.telemetryAt = at;
+    s.lastSeen = at;
+    // Telemetry proves the room is up even if its `online` status was lost (broker restart).
+    s.online = true;
+    this.update(s, at);
+  }
+
+  /** Recomputes every room's readiness at `now`: a room that went quiet becomes stale. */
+  recheck(now: Date): void {
+    for (const s of this.states.values()) {
+      const next = computeReadiness(s, now, this.thresholds);
+      if (!sameCauses(next, s.readiness)) this.update(s, now, next);
+    }
+  }
+
+  view(roomId: string): RoomView | undefined {
+    const s = this.states.get(roomId);
+    return s ? toView(s) : undefined;
+  }
+
+  views(): RoomView[] {
+    return [...this.states.values()].map(toView);
+  }
+
+  private get(roomId: string): RoomState {
+    const s = this.states.get(roomId);
+    if (!s) throw new Error(`unknown room ${roomId}`);
+    return s;
+  }
+
+  private update(s: RoomState, now: Date, computed?: Readiness): void {
+    const previous = s.readiness;
+    s.readiness = computed ?? computeReadiness(s, now, this.thresholds);
+    const view = toView(s);
+    const transition = !sameCauses(previous, s.readiness);
+    for (const l of this.listeners) {
+      l.change?.(view);
+      if (transition) l.transition?.(view, previous);
+    }
+  }
+}
+
+function toView(s: RoomState): RoomView {
+  const { room } = s;
+  let readings: Readings | null = null;
+  if (s.telemetry) {
+    const { v: _v, ts: _ts, ...rest } = s.telemetry;
+    readings = rest;
+  }
+  return {
+    id: room.id,
+    no: room.no,
+    name: room.name,
+    nameEn: room.nameEn,
+    kind: room.kind,
+    online: s.online,
+    lastSeen: s.lastSeen?.toISOString() ?? null,
+    version: s.status?.version ?? null,
+    bootId: s.status?.bootId ?? null,
+    readiness: s.readiness,
+    readings,
+    readingsAt: s.telemetryAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The hub's controller: starts the store, the broker (embedded unless an external one is
+ * configured), ingest, room state and readiness, the API and the live socket, and stops them in
+ * the reverse order.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { rooms } from '../shared/fleet.js';
+import type { Logger } from '../shared/logger.js';
+import { allRoomsFilter, roomChannels } from '../shared/topics.js';
+import { buildApi } from './api/http-api.js';
+import { LiveSocket } from './api/live-socket.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import type { HubConfig } from './config.js';
+import { FleetState } from './fleet-state.js';
+import { Ingest } from './ingest/ingest.js';
+import { listen } from './listen.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import type { HubStore } from './store/store.js';
+
+export interface RunningHub {
+  /** Where agents connect. */
+  mqttUrl: string;
+  httpUrl: string;
+  httpPort: number;
+  fleet: FleetState;
+  ingest: Ingest;
+  store: HubStore;
+  stop(): Promise<void>;
+}
+
+function localUrl(scheme: string, host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `${scheme}://${h}:${port}`;
+}
+
+export async function startHub(config: HubConfig, log: Logger): Promise<RunningHub> {
+  const store: HubStore = new SqliteStore(path.join(config.dataDir, 'hnth.db'));
+  const fleet = new FleetState(rooms, config.thresholds);
+  let broker: EmbeddedBroker | null = null;
+  let client: MqttClient | null = null;
+  const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    let mqttUrl = config.mqtt.url;
+    if (!mqttUrl) {
+      broker = await startEmbeddedBroker(
+        { port: config.mqtt.port, host: config.mqtt.host, fallback: config.portFallback },
+        log,
+      );
+      const b = broker;
+      cleanups.push(() => b.close());
+      mqttUrl = localUrl('mqtt', config.mqtt.host, broker.port);
+    }
+
+    const app = buildApi({
+      fleet,
+      store,
+      log,
+      health: () => ({
+        broker: broker ? { mode: 'embedded', port: broker.port } : { mode: 'external', url: config.mqtt.url },
+        mqttConnected: client?.connected ?? false,
+        ingest: ingest.counters,
+        wsClients: live.clientCount,
+      }),
+    });
+    await app.ready();
+    const live = new LiveSocket(app.server, () => fleet.views(), log);
+    cleanups.push(async () => {
+      live.close();
+      await app.close();
+    });
+
+    const ingest = new Ingest(
+      fleet,
+      {
+        event(roomId, event, receivedAt) {
+          const stored = store.insertEvent(roomId, event, receivedAt);
+          if (stored) live.broadcast({ type: 'event', event: stored });
+          return stored !== null;
+        },
+      },
+      log,
+    );
+    fleet.listen({
+      change: (room) => live.broadcast({ type: 'room', room }),
+      transition: (room) =>
+        store.insertTransition({
+          roomId: room.id,
+          level: room.readiness.level,
+          reasons: room.readiness.reasons,
+          at: new Date().toISOString(),
+        }),
+    });
+    const timer = setInterval(() => fleet.recheck(new Date()), config.readinessCheckSec * 1000);
+    cleanups.push(() => clearInterval(timer));
+
+    client = await connectAsync(mqttUrl, {
+      clientId: `hnth-hub-${randomBytes(4).toString('hex')}`,
+      protocolVersion: config.mqtt.protocolVersion,
+      clean: true,
+      reconnectPeriod: 1000,
+      ...(config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password } : {}),
+    });
+    const c = client;
+    cleanups.push(() => c.endAsync());
+    c.on('message', (topic, payload) => ingest.handle(topic, payload));
+    c.on('error', (err) => log.warn({ err: err.message }, 'hub mqtt error'));
+    await c.subscribeAsync(
+      roomChannels.map((ch) => allRoomsFilter(ch)),
+      { qos: 1 },
+    );
+
+    const httpPort = await listen(
+      app.server,
+      { name: 'HTTP server', port: config.http.port, host: config.http.host, envVar: 'HNTH_HTTP_PORT' },
+      config.portFallback,
+      log,
+    );
+    const httpUrl = localUrl('http', config.http.host, httpPort);
+    log.info({ httpUrl, mqttUrl }, 'hub running');
+    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

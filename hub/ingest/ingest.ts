@@ -1,0 +1,84 @@
+/**
+ * Ingest: every message from the rooms is checked against the topic contract, the fleet and the
+ * schemas before it touches the hub's state. A bad message is logged with its topic, counted by
+ * reason, and dropped; nothing a room sends can throw out of here.
+ */
+import type { Logger } from '../../shared/logger.js';
+import { decodeMessage, type EventMessage, type RejectCode } from '../../shared/schemas.js';
+import { parseTopic } from '../../shared/topics.js';
+import type { FleetState } from '../fleet-state.js';
+
+export type IngestRejectCode = RejectCode | 'topic' | 'unknown-room' | 'internal';
+
+export interface IngestCounters {
+  accepted: number;
+  rejected: Record<IngestRejectCode, number>;
+}
+
+export interface IngestSinks {
+  /** Called for every valid event; returns false when it was a duplicate. */
+  event(roomId: string, event: EventMessage, receivedAt: Date): boolean;
+}
+
+export class Ingest {
+  readonly counters: IngestCounters = {
+    accepted: 0,
+    rejected: { topic: 0, 'unknown-room': 0, oversize: 0, 'malformed-json': 0, schema: 0, internal: 0 },
+  };
+
+  constructor(
+    private readonly fleet: FleetState,
+    private readonly sinks: IngestSinks,
+    private readonly log: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Handles one MQTT message; returns the reject code, or null when accepted. */
+  handle(topic: string, payload: Buffer): IngestRejectCode | null {
+    try {
+      return this.dispatch(topic, payload);
+    } catch (err) {
+      // A bug of ours must not take the hub down with it: count it like a bad message.
+      return this.reject('internal', topic, (err as Error).message);
+    }
+  }
+
+  private dispatch(topic: string, payload: Buffer): IngestRejectCode | null {
+    const parsed = parseTopic(topic);
+    if (parsed.kind !== 'room') {
+      return this.reject('topic', topic, parsed.kind === 'unknown' ? parsed.reason : 'not a room topic');
+    }
+    const { roomId, channel } = parsed;
+    if (!this.fleet.has(roomId))
+      return this.reject('unknown-room', topic, `room "${roomId}" is not in the fleet`);
+    const at = this.clock();
+    switch (channel) {
+      case 'status': {
+        const d = decodeMessage('status', payload);
+        if (!d.ok) return this.reject(d.code, topic, d.reason);
+        this.fleet.applyStatus(roomId, d.message, at);
+        break;
+      }
+      case 'telemetry': {
+        const d = decodeMessage('telemetry', payload);
+        if (!d.ok) return this.reject(d.code, topic, d.reason);
+        this.fleet.applyTelemetry(roomId, d.message, at);
+        break;
+      }
+      case 'events': {
+        const d = decodeMessage('events', payload);
+        if (!d.ok) return this.reject(d.code, topic, d.reason);
+        this.sinks.event(roomId, d.message, at);
+        break;
+      }
+    }
+    this.counters.accepted++;
+    return null;
+  }
+
+  private reject(code: IngestRejectCode, topic: string, reason: string): IngestRejectCode {
+    this.counters.rejected[code]++;
+    this.log.warn({ topic, code, reason }, 'message rejected');
+    return code;
+  }
+}

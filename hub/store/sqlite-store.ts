@@ -1,0 +1,126 @@
+/**
+ * SQLite store (better-sqlite3, WAL): one file in the data folder. Writes are synchronous and each
+ * is its own transaction, so a row the hub acknowledged survives `kill -9`.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventMessage } from '../../shared/schemas.js';
+import type { HubStore, StoredEvent, StoredTransition } from './store.js';
+
+/** Each entry moves the schema one version up; `PRAGMA user_version` says how far a file is. */
+const migrations: string[] = [
+  `CREATE TABLE events (
+     id INTEGER PRIMARY KEY,
+     room_id TEXT NOT NULL,
+     boot_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     data TEXT NOT NULL,
+     ts TEXT NOT NULL,
+     received_at TEXT NOT NULL,
+     UNIQUE (room_id, boot_id, seq)
+   );
+   CREATE INDEX events_room ON events (room_id, id);
+   CREATE TABLE readiness_transitions (
+     id INTEGER PRIMARY KEY,
+     room_id TEXT NOT NULL,
+     level TEXT NOT NULL,
+     reasons TEXT NOT NULL,
+     at TEXT NOT NULL
+   );
+   CREATE INDEX transitions_room ON readiness_transitions (room_id, id);`,
+];
+
+interface EventRow {
+  id: number;
+  room_id: string;
+  boot_id: string;
+  seq: number;
+  type: string;
+  severity: string;
+  data: string;
+  ts: string;
+  received_at: string;
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    bootId: row.boot_id,
+    seq: row.seq,
+    type: row.type as StoredEvent['type'],
+    severity: row.severity as StoredEvent['severity'],
+    data: JSON.parse(row.data) as StoredEvent['data'],
+    ts: row.ts,
+    receivedAt: row.received_at,
+  };
+}
+
+export class SqliteStore implements HubStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  /** `file` is a path, or `:memory:` for a throwaway store. */
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.stmts = {
+      insertEvent: this.db.prepare(
+        `INSERT OR IGNORE INTO events (room_id, boot_id, seq, type, severity, data, ts, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      ),
+      listEvents: this.db.prepare('SELECT * FROM events WHERE room_id = ? ORDER BY id DESC LIMIT ?'),
+      insertTransition: this.db.prepare(
+        'INSERT INTO readiness_transitions (room_id, level, reasons, at) VALUES (?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current > migrations.length) {
+      throw new Error(
+        `database schema version ${current} is newer than this hub (${migrations.length}); upgrade the hub`,
+      );
+    }
+    for (let v = current; v < migrations.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(migrations[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  insertEvent(roomId: string, e: EventMessage, receivedAt: Date): StoredEvent | null {
+    const row = this.stmts.insertEvent.get(
+      roomId,
+      e.bootId,
+      e.seq,
+      e.type,
+      e.severity,
+      JSON.stringify(e.data),
+      e.ts,
+      receivedAt.toISOString(),
+    ) as EventRow | undefined;
+    return row ? toEvent(row) : null;
+  }
+
+  listEvents(roomId: string, limit: number): StoredEvent[] {
+    return (this.stmts.listEvents.all(roomId, limit) as EventRow[]).map(toEvent);
+  }
+
+  insertTransition(t: StoredTransition): void {
+    this.stmts.insertTransition.run(t.roomId, t.level, JSON.stringify(t.reasons), t.at);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

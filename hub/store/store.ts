@@ -1,0 +1,36 @@
+/**
+ * The hub's store, as an interface: SQLite today (one file, WAL), PostgreSQL at scale, both behind
+ * these methods so the rest of the hub does not know which it talks to.
+ */
+import type { EventMessage } from '../../shared/schemas.js';
+import type { Level } from '../readiness.js';
+
+export interface StoredEvent {
+  id: number;
+  roomId: string;
+  bootId: string;
+  seq: number;
+  type: EventMessage['type'];
+  severity: EventMessage['severity'];
+  data: EventMessage['data'];
+  /** When the agent saw the edge. */
+  ts: string;
+  /** When the hub stored it. */
+  receivedAt: string;
+}
+
+export interface StoredTransition {
+  roomId: string;
+  level: Level;
+  reasons: string[];
+  at: string;
+}
+
+export interface HubStore {
+  /** Stores an event once: a repeat of (room, bootId, seq) after a replay returns null. */
+  insertEvent(roomId: string, event: EventMessage, receivedAt: Date): StoredEvent | null;
+  /** The room's latest events, newest first. */
+  listEvents(roomId: string, limit: number): StoredEvent[];
+  insertTransition(transition: StoredTransition): void;
+  close(): void;
+}

@@ -1,0 +1,169 @@
+import { describe, expect, test } from '@jest/globals';
+import { computeReadiness, defaultThresholds, type RoomSnapshot } from '../../hub/readiness.js';
+import type { TelemetryMessage } from '../../shared/schemas.js';
+
+const now = new Date('2026-11-30T03:00:00Z');
+
+function telemetry(patch: {
+  power?: Partial<TelemetryMessage['power']>;
+  climate?: Partial<TelemetryMessage['climate']>;
+  codec?: Partial<TelemetryMessage['codec']>;
+  link?: Partial<TelemetryMessage['link']>;
+}): TelemetryMessage {
+  return {
+    v: 1,
+    ts: now.toISOString(),
+    power: { mains: true, upsChargePct: 100, state: 'on', ...patch.power },
+    climate: { tempC: 24, humidityPct: 55, ...patch.climate },
+    codec: { state: 'up', inCall: false, ...patch.codec },
+    link: { latencyMs: 30, jitterMs: 4, lossPct: 0, ...patch.link },
+  };
+}
+
+function online(t: TelemetryMessage, ageSec = 1): RoomSnapshot {
+  return { online: true, lastSeen: now, telemetry: t, telemetryAt: new Date(now.getTime() - ageSec * 1000) };
+}
+
+describe('readiness: one reading at a time', () => {
+  const cases: [string, RoomSnapshot, string, string[]][] = [
+    ['all well', online(telemetry({})), 'READY', []],
+    [
+      'mains lost, UPS healthy',
+      online(telemetry({ power: { mains: false, upsChargePct: 62 } })),
+      'DEGRADED',
+      ['mains lost, on UPS 62 %'],
+    ],
+    [
+      'mains lost, UPS nearly flat',
+      online(telemetry({ power: { mains: false, upsChargePct: 12 } })),
+      'NOT_READY',
+      ['mains lost, on UPS 12 %'],
+    ],
+    [
+      'mains lost at exactly the critical charge',
+      online(telemetry({ power: { mains: false, upsChargePct: 30 } })),
+      'DEGRADED',
+      ['mains lost, on UPS 30 %'],
+    ],
+    [
+      'mains lost, no UPS reading',
+      online(telemetry({ power: { mains: false, upsChargePct: null } })),
+      'NOT_READY',
+      ['mains lost, no UPS reading'],
+    ],
+    [
+      'codec unreachable',
+      online(telemetry({ codec: { state: 'unreachable' } })),
+      'NOT_READY',
+      ['codec unreachable'],
+    ],
+    [
+      'codec down with detail',
+      online(telemetry({ codec: { state: 'down', detail: 'camera lost' } })),
+      'NOT_READY',
+      ['codec down: camera lost'],
+    ],
+    ['loss at the degraded limit', online(telemetry({ link: { lossPct: 1 } })), 'READY', []],
+    ['loss above 1 %', online(telemetry({ link: { lossPct: 1.5 } })), 'DEGRADED', ['loss 1.5 % to MCU']],
+    ['loss above 5 %', online(telemetry({ link: { lossPct: 6 } })), 'NOT_READY', ['loss 6 % to MCU']],
+    [
+      'latency above 150 ms',
+      online(telemetry({ link: { latencyMs: 180 } })),
+      'DEGRADED',
+      ['latency 180 ms to MCU'],
+    ],
+    [
+      'latency above 400 ms',
+      online(telemetry({ link: { latencyMs: 450 } })),
+      'NOT_READY',
+      ['latency 450 ms to MCU'],
+    ],
+    [
+      'jitter above 30 ms',
+      online(telemetry({ link: { jitterMs: 35 } })),
+      'DEGRADED',
+      ['jitter 35 ms to MCU'],
+    ],
+    [
+      'no link figures yet',
+      online(telemetry({ link: { latencyMs: null, jitterMs: null, lossPct: null } })),
+      'READY',
+      [],
+    ],
+    ['hot room', online(telemetry({ climate: { tempC: 34 } })), 'DEGRADED', ['temperature 34 °C']],
+    ['very hot room', online(telemetry({ climate: { tempC: 40 } })), 'NOT_READY', ['temperature 40 °C']],
+    ['cold room', online(telemetry({ climate: { tempC: 14 } })), 'DEGRADED', ['temperature 14 °C']],
+    ['humid room', online(telemetry({ climate: { humidityPct: 81 } })), 'DEGRADED', ['humidity 81 %']],
+    ['soaking room', online(telemetry({ climate: { humidityPct: 90 } })), 'NOT_READY', ['humidity 90 %']],
+    ['dry room', online(telemetry({ climate: { humidityPct: 25 } })), 'DEGRADED', ['humidity 25 %']],
+    [
+      'climate sensor fault',
+      online(telemetry({ climate: { tempC: null, humidityPct: null, fault: 'CRC error' } })),
+      'DEGRADED',
+      ['climate sensor fault: CRC error'],
+    ],
+    ['telemetry 30 s old', online(telemetry({}), 30), 'DEGRADED', ['no telemetry for 30 s']],
+    ['telemetry exactly at the stale limit', online(telemetry({}), 20), 'READY', []],
+    [
+      'equipment switched off',
+      online(telemetry({ power: { state: 'off' } })),
+      'POWERED_OFF',
+      ['equipment switched off'],
+    ],
+    [
+      'switched off and mains lost',
+      online(telemetry({ power: { state: 'off', mains: false, upsChargePct: 80 } })),
+      'POWERED_OFF',
+      ['equipment switched off', 'mains lost, on UPS 80 %'],
+    ],
+    [
+      'online but no telemetry yet',
+      { online: true, lastSeen: now, telemetry: null, telemetryAt: null },
+      'NOT_READY',
+      ['no telemetry received yet'],
+    ],
+    [
+      'never seen',
+      { online: false, lastSeen: null, telemetry: null, telemetryAt: null },
+      'OFFLINE',
+      ['never seen online'],
+    ],
+    [
+      'offline beats every reading',
+      { ...online(telemetry({ codec: { state: 'down' } })), online: false },
+      'OFFLINE',
+      [`offline, last seen ${now.toISOString()}`],
+    ],
+  ];
+  test.each(cases)('%s', (_name, room, level, reasons) => {
+    const r = computeReadiness(room, now, defaultThresholds);
+    expect(r.level).toBe(level);
+    expect(r.reasons).toEqual(reasons);
+  });
+});
+
+describe('readiness: several causes', () => {
+  test('the level is the worst cause and every reason is listed', () => {
+    const r = computeReadiness(
+      online(
+        telemetry({
+          power: { mains: false, upsChargePct: 62 },
+          link: { lossPct: 7 },
+          climate: { humidityPct: 81 },
+        }),
+      ),
+      now,
+    );
+    expect(r.level).toBe('NOT_READY');
+    expect(r.reasons).toEqual(['mains lost, on UPS 62 %', 'loss 7 % to MCU', 'humidity 81 %']);
+    expect(r.causes.map((c) => c.code)).toEqual(['mains.lost', 'link.loss', 'humidity.high']);
+  });
+
+  test('thresholds come from configuration', () => {
+    const strict = { ...defaultThresholds, lossPct: { degraded: 0.1, notReady: 0.5 } };
+    expect(computeReadiness(online(telemetry({ link: { lossPct: 0.3 } })), now, strict).level).toBe(
+      'DEGRADED',
+    );
+    expect(computeReadiness(online(telemetry({ link: { lossPct: 0.3 } })), now).level).toBe('READY');
+  });
+});

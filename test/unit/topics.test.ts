@@ -1,0 +1,28 @@
+import { describe, expect, test } from '@jest/globals';
+import { allRoomsFilter, injectTopic, parseTopic, roomTopic } from '../../shared/topics.js';
+
+describe('topics', () => {
+  test('builders follow the contract', () => {
+    expect(roomTopic('tinh-uy', 'status')).toBe('hnth/v1/rooms/tinh-uy/status');
+    expect(allRoomsFilter('events')).toBe('hnth/v1/rooms/+/events');
+    expect(injectTopic('so-tttt')).toBe('hnth/v1/sim/rooms/so-tttt/inject');
+  });
+
+  test('a builder refuses a room id that would change the topic', () => {
+    for (const bad of ['', 'a/b', '+', '#', 'Tinh-Uy', 'x'.repeat(65)]) {
+      expect(() => roomTopic(bad, 'status')).toThrow(/invalid room id/);
+    }
+  });
+
+  test.each([
+    ['hnth/v1/rooms/tinh-uy/telemetry', { kind: 'room', roomId: 'tinh-uy', channel: 'telemetry' }],
+    ['hnth/v1/sim/rooms/tinh-uy/inject', { kind: 'inject', roomId: 'tinh-uy' }],
+    ['hnth/v1/rooms/tinh-uy/secrets', { kind: 'unknown', reason: 'unknown channel "secrets"' }],
+    ['hnth/v1/rooms/TINH/status', { kind: 'unknown', reason: 'invalid room id "TINH"' }],
+    ['hnth/v1/rooms/tinh-uy/status/extra', { kind: 'unknown', reason: 'topic not in the contract' }],
+    ['other/v1/rooms/tinh-uy/status', { kind: 'unknown', reason: 'topic outside hnth/v1/' }],
+    ['', { kind: 'unknown', reason: 'topic outside hnth/v1/' }],
+  ])('parses %s', (topic, expected) => {
+    expect(parseTopic(topic)).toEqual(expected);
+  });
+});
