@@ -19,27 +19,27 @@ export async function freePort(): Promise<number> {
 export interface RunningMosquitto {
   url: string;
   port: number;
+  /** Stops the broker and starts a fresh one on the same port (nothing retained survives). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto> {
-  const dir = tempDir('hnth-mosquitto-');
-  const port = await freePort();
-  const conf = path.join(dir.path, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n${extraConfig}`,
-  );
+async function spawnMosquitto(conf: string, url: string): Promise<{ stop(): Promise<void> }> {
   const child: ChildProcess = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `mqtt://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
   try {
     await waitFor(
-      `mosquitto on port ${port}`,
+      `mosquitto at ${url}`,
       async () => {
         if (child.exitCode !== null) throw new Error(`mosquitto exited: ${stderr}`);
         const c = await connectAsync(url, { reconnectPeriod: 0, connectTimeout: 1000 });
@@ -50,17 +50,37 @@ export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto
     );
   } catch (err) {
     child.kill('SIGKILL');
-    dir.remove();
     throw err;
   }
+  return { stop };
+}
+
+export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto> {
+  const dir = tempDir('hnth-mosquitto-');
+  const port = await freePort();
+  const conf = path.join(dir.path, 'mosquitto.conf');
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    'persistence false',
+    'log_dest stderr',
+    extraConfig,
+  ];
+  writeFileSync(conf, `${lines.join('\n')}\n`);
+  const url = `mqtt://127.0.0.1:${port}`;
+  let current = await spawnMosquitto(conf, url).catch((err: Error) => {
+    dir.remove();
+    throw err;
+  });
   return {
     url,
     port,
+    restart: async () => {
+      await current.stop();
+      current = await spawnMosquitto(conf, url);
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await current.stop();
       dir.remove();
     },
   };
