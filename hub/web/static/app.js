@@ -15,15 +15,20 @@ const kindTitle = {
 };
 const kindOrder = ['party', 'council', 'committee', 'district', 'department'];
 const rooms = new Map();
-const timeFormat = new Intl.DateTimeFormat('vi-VN', {
+const timeParts = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Asia/Ho_Chi_Minh',
   day: '2-digit',
   month: '2-digit',
   year: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
-  hour12: false,
+  hourCycle: 'h23',
 });
+// dd/MM/yyyy HH:mm in Vietnam's time, whatever the browser's locale and zone.
+function formatTime(date) {
+  const p = Object.fromEntries(timeParts.formatToParts(date).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -43,9 +48,7 @@ function tile(room) {
   if (room.readiness.reasons.length > 0) {
     node.append(el('ul', { class: 'reasons' }, ...room.readiness.reasons.map((r) => el('li', {}, r))));
   }
-  const seen = room.lastSeen
-    ? `Lần cuối: ${timeFormat.format(new Date(room.lastSeen))}`
-    : 'Chưa kết nối lần nào';
+  const seen = room.lastSeen ? `Lần cuối: ${formatTime(new Date(room.lastSeen))}` : 'Chưa kết nối lần nào';
   node.append(el('div', { class: 'seen' }, seen));
   return node;
 }
