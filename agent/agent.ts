@@ -12,7 +12,8 @@ import {
   SCHEMA_VERSION,
   type TelemetryMessage,
 } from '../shared/schemas.js';
-import { injectTopic } from '../shared/topics.js';
+import { commandFilter, injectTopic, parseTopic } from '../shared/topics.js';
+import { CommandRouter } from './commands/command-router.js';
 import type { AgentConfig } from './config.js';
 import { defaultEdgeConfig, detectEdges, type EdgeConfig, type EdgeEvent, nominal } from './edges.js';
 import { MqttLink } from './link/mqtt-link.js';
@@ -31,6 +32,8 @@ export interface AgentDeps {
 export class Agent {
   readonly bootId = randomUUID();
   private readonly link: MqttLink;
+  /** Where the parts of the agent (power, rehearsals) register the hub's commands they execute. */
+  readonly commands: CommandRouter;
   private timer: NodeJS.Timeout | null = null;
   private last: Readings = nominal;
   private raised: ReadonlySet<string> = new Set();
@@ -49,6 +52,8 @@ export class Agent {
       { roomId: config.roomId, bootId: this.bootId, version: agentVersion },
       deps.log,
     );
+    this.commands = new CommandRouter((reply) => this.link.publish('replies', reply, 1), deps.log);
+    this.commands.register('ping', async () => ({ bootId: this.bootId, version: agentVersion }));
   }
 
   get roomId(): string {
@@ -58,8 +63,13 @@ export class Agent {
   /** Starts sampling at once; the room works offline until the broker answers (see `connected`). */
   async start(): Promise<void> {
     const sim = this.deps.sim;
-    if (sim)
+    if (sim) {
       this.link.subscribe(injectTopic(this.config.roomId), (_topic, payload) => this.onInject(sim, payload));
+    }
+    this.link.subscribe(commandFilter(this.config.roomId), (topic, payload) => {
+      const parsed = parseTopic(topic);
+      if (parsed.kind === 'command') void this.commands.handle(parsed.name, payload);
+    });
     this.connected = this.link.start();
     this.emit({ type: 'agent.started', severity: 'info', data: { version: agentVersion } });
     await this.sample();

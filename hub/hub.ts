@@ -12,10 +12,12 @@ import { allRoomsFilter, roomChannels } from '../shared/topics.js';
 import { buildApi } from './api/http-api.js';
 import { LiveSocket } from './api/live-socket.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { CommandClient } from './commands/command-client.js';
 import type { HubConfig } from './config.js';
 import { FleetState } from './fleet-state.js';
 import { Ingest } from './ingest/ingest.js';
 import { listen } from './listen.js';
+import { openDatabase } from './store/database.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { HubStore } from './store/store.js';
 
@@ -27,6 +29,7 @@ export interface RunningHub {
   fleet: FleetState;
   ingest: Ingest;
   store: HubStore;
+  commands: CommandClient;
   stop(): Promise<void>;
 }
 
@@ -36,11 +39,12 @@ function localUrl(scheme: string, host: string, port: number): string {
 }
 
 export async function startHub(config: HubConfig, log: Logger): Promise<RunningHub> {
-  const store: HubStore = new SqliteStore(path.join(config.dataDir, 'hnth.db'));
+  const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
+  const store: HubStore = new SqliteStore(db);
   const fleet = new FleetState(rooms, config.thresholds);
   let broker: EmbeddedBroker | null = null;
   let client: MqttClient | null = null;
-  const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
+  const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close()];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
@@ -82,6 +86,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
           if (stored) live.broadcast({ type: 'event', event: stored });
           return stored !== null;
         },
+        reply: (roomId, reply) => commands.onReply(roomId, reply),
       },
       log,
     );
@@ -107,6 +112,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     });
     const c = client;
     cleanups.push(() => c.endAsync());
+    const commands = new CommandClient(async (topic, payload) => {
+      await c.publishAsync(topic, payload, { qos: 1 });
+    }, log);
+    cleanups.push(() => commands.close());
     c.on('message', (topic, payload) => ingest.handle(topic, payload));
     c.on('error', (err) => log.warn({ err: err.message }, 'hub mqtt error'));
     await c.subscribeAsync(
@@ -122,7 +131,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     );
     const httpUrl = localUrl('http', config.http.host, httpPort);
     log.info({ httpUrl, mqttUrl }, 'hub running');
-    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, stop };
+    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -118,10 +118,72 @@ export const injectMessage = z
   .refine((m) => Object.keys(m).length > 0, { message: 'inject names no fault' });
 export type InjectMessage = z.infer<typeof injectMessage>;
 
+const commandId = z.string().min(1).max(64);
+
+/**
+ * `hnth/v1/rooms/{room}/cmd/{name}`, from the hub only. Correlation and expiry travel in the payload
+ * rather than in MQTT 5 properties, so commands work the same on the embedded MQTT 3.1.1 broker.
+ * The agent answers on its `replies` channel with the same `id`.
+ */
+export const commandMessage = z.strictObject({
+  v: version,
+  /** Correlation id, unique per command; a repeat of an id gets the first reply again. */
+  id: commandId,
+  ts: isoTime,
+  /** After this time the agent does not execute the command (it replies `expired`). */
+  expiresAt: isoTime,
+  /** The command's arguments; each command checks its own. */
+  args: z.record(z.string().max(64), z.unknown()),
+});
+export type CommandMessage = z.infer<typeof commandMessage>;
+
+export const commandErrorCodes = ['expired', 'unknown-command', 'bad-args', 'refused', 'failed'] as const;
+export type CommandErrorCode = (typeof commandErrorCodes)[number];
+
+/** `hnth/v1/rooms/{room}/replies`: the agent's answer to one command. */
+export const replyMessage = z.strictObject({
+  v: version,
+  id: commandId,
+  name: z.string().max(32),
+  ok: z.boolean(),
+  /** What the command did (`{power: 'on', changed: false}`); present when ok. */
+  result: z.record(z.string().max(64), z.unknown()).optional(),
+  /** Why it did not; present when not ok. */
+  error: z.strictObject({ code: z.enum(commandErrorCodes), message: z.string().max(500) }).optional(),
+  ts: isoTime,
+});
+export type ReplyMessage = z.infer<typeof replyMessage>;
+
+/**
+ * `hnth/v1/rooms/{room}/schedule`, retained, from the hub: what the room must be ready for. Only
+ * times and kinds, never titles or participants (art. 13.1c: meeting information stays at the hub).
+ */
+export const scheduleMessage = z.strictObject({
+  v: version,
+  ts: isoTime,
+  items: z
+    .array(
+      z.strictObject({
+        /** Id of the meeting, rehearsal or inspection at the hub. */
+        id: z.string().min(1).max(64),
+        kind: z.enum(['meeting', 'rehearsal', 'inspection']),
+        start: isoTime,
+        end: isoTime,
+        /** Art. 8.2: an emergency meeting powers the room on at once. */
+        emergency: z.boolean(),
+      }),
+    )
+    .max(500),
+});
+export type ScheduleMessage = z.infer<typeof scheduleMessage>;
+
 const channelSchemas = {
   status: statusMessage,
   telemetry: telemetryMessage,
   events: eventMessage,
+  replies: replyMessage,
+  command: commandMessage,
+  schedule: scheduleMessage,
   inject: injectMessage,
 } as const;
 export type Channel = keyof typeof channelSchemas;

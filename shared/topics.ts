@@ -5,24 +5,26 @@
 
 export const TOPIC_ROOT = 'hnth/v1';
 
-/** What a room's agent publishes. */
-export const roomChannels = ['status', 'telemetry', 'events'] as const;
+/** What a room's agent publishes, each under `hnth/v1/rooms/{room}/`. */
+export const roomChannels = ['status', 'telemetry', 'events', 'replies'] as const;
 export type RoomChannel = (typeof roomChannels)[number];
 
 /** A room id as it may appear in a topic level: lower-case slug, no wildcards or separators. */
 const ROOM_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** A command name: `power.on`, `rehearse`. */
+const COMMAND_NAME = /^[a-z][a-z0-9.-]{0,31}$/;
 
 export function isValidRoomIdSyntax(id: string): boolean {
   return ROOM_ID.test(id);
 }
 
-function checkRoomId(roomId: string): string {
-  if (!ROOM_ID.test(roomId)) throw new TypeError(`invalid room id for a topic: ${JSON.stringify(roomId)}`);
-  return roomId;
+function checkLevel(pattern: RegExp, what: string, value: string): string {
+  if (!pattern.test(value)) throw new TypeError(`invalid ${what} for a topic: ${JSON.stringify(value)}`);
+  return value;
 }
 
 export function roomTopic(roomId: string, channel: RoomChannel): string {
-  return `${TOPIC_ROOT}/rooms/${checkRoomId(roomId)}/${channel}`;
+  return `${TOPIC_ROOT}/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/${channel}`;
 }
 
 /** Subscription filter for one channel of every room (`hnth/v1/rooms/+/telemetry`). */
@@ -30,12 +32,29 @@ export function allRoomsFilter(channel: RoomChannel): string {
   return `${TOPIC_ROOT}/rooms/+/${channel}`;
 }
 
+/** A command from the hub to one room: `hnth/v1/rooms/{room}/cmd/{name}`. */
+export function commandTopic(roomId: string, name: string): string {
+  return `${TOPIC_ROOT}/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/cmd/${checkLevel(COMMAND_NAME, 'command name', name)}`;
+}
+
+/** What a room's agent subscribes to for its commands. */
+export function commandFilter(roomId: string): string {
+  return `${TOPIC_ROOT}/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/cmd/+`;
+}
+
+/** The room's coming meetings, rehearsals and inspections, retained, published by the hub. */
+export function scheduleTopic(roomId: string): string {
+  return `${TOPIC_ROOT}/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/schedule`;
+}
+
 export function injectTopic(roomId: string): string {
-  return `${TOPIC_ROOT}/sim/rooms/${checkRoomId(roomId)}/inject`;
+  return `${TOPIC_ROOT}/sim/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/inject`;
 }
 
 export type ParsedTopic =
   | { kind: 'room'; roomId: string; channel: RoomChannel }
+  | { kind: 'command'; roomId: string; name: string }
+  | { kind: 'schedule'; roomId: string }
   | { kind: 'inject'; roomId: string }
   | { kind: 'unknown'; reason: string };
 
@@ -46,8 +65,14 @@ export function parseTopic(topic: string): ParsedTopic {
     return { kind: 'unknown', reason: `topic outside ${TOPIC_ROOT}/` };
   }
   const [, , a, b, c, d, ...rest] = parts;
-  if (a === 'rooms' && b !== undefined && c !== undefined && d === undefined) {
+  if (a === 'rooms' && b !== undefined && c !== undefined) {
     if (!ROOM_ID.test(b)) return { kind: 'unknown', reason: `invalid room id "${b}"` };
+    if (c === 'cmd' && d !== undefined && rest.length === 0) {
+      if (!COMMAND_NAME.test(d)) return { kind: 'unknown', reason: `invalid command name "${d}"` };
+      return { kind: 'command', roomId: b, name: d };
+    }
+    if (d !== undefined) return { kind: 'unknown', reason: 'topic not in the contract' };
+    if (c === 'schedule') return { kind: 'schedule', roomId: b };
     if (!(roomChannels as readonly string[]).includes(c)) {
       return { kind: 'unknown', reason: `unknown channel "${c}"` };
     }
@@ -58,4 +83,15 @@ export function parseTopic(topic: string): ParsedTopic {
     return { kind: 'inject', roomId: c };
   }
   return { kind: 'unknown', reason: 'topic not in the contract' };
+}
+
+/** Whether `topic` matches the MQTT subscription `filter` (`+` one level, `#` the rest). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
 }

@@ -6,7 +6,7 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../../shared/logger.js';
 import { isoNow, SCHEMA_VERSION, type StatusMessage } from '../../shared/schemas.js';
-import { type RoomChannel, roomTopic } from '../../shared/topics.js';
+import { type RoomChannel, roomTopic, topicMatches } from '../../shared/topics.js';
 import type { AgentConfig } from '../config.js';
 
 export interface LinkIdentity {
@@ -70,7 +70,10 @@ export class MqttLink {
     });
     client.on('offline', () => this.log.warn('broker unreachable, retrying'));
     client.on('error', (err) => this.log.warn({ err: err.message }, 'broker connection error'));
-    client.on('message', (topic, payload) => this.subscriptions.get(topic)?.(topic, payload));
+    client.on('message', (topic, payload) => {
+      for (const [filter, handler] of this.subscriptions)
+        if (topicMatches(filter, topic)) handler(topic, payload);
+    });
     return new Promise((resolve) => client.once('connect', () => resolve()));
   }
 

@@ -4,7 +4,12 @@
  * reason, and dropped; nothing a room sends can throw out of here.
  */
 import type { Logger } from '../../shared/logger.js';
-import { decodeMessage, type EventMessage, type RejectCode } from '../../shared/schemas.js';
+import {
+  decodeMessage,
+  type EventMessage,
+  type RejectCode,
+  type ReplyMessage,
+} from '../../shared/schemas.js';
 import { parseTopic } from '../../shared/topics.js';
 import type { FleetState } from '../fleet-state.js';
 
@@ -18,6 +23,8 @@ export interface IngestCounters {
 export interface IngestSinks {
   /** Called for every valid event; returns false when it was a duplicate. */
   event(roomId: string, event: EventMessage, receivedAt: Date): boolean;
+  /** Called for every valid reply to a command. */
+  reply(roomId: string, reply: ReplyMessage): void;
 }
 
 export class Ingest {
@@ -69,6 +76,12 @@ export class Ingest {
         const d = decodeMessage('events', payload);
         if (!d.ok) return this.reject(d.code, topic, d.reason);
         this.sinks.event(roomId, d.message, at);
+        break;
+      }
+      case 'replies': {
+        const d = decodeMessage('replies', payload);
+        if (!d.ok) return this.reject(d.code, topic, d.reason);
+        this.sinks.reply(roomId, d.message);
         break;
       }
     }

@@ -1,16 +1,15 @@
 /**
- * SQLite store (better-sqlite3, WAL): one file in the data folder. Writes are synchronous and each
- * is its own transaction, so a row the hub acknowledged survives `kill -9`.
+ * Events and readiness transitions in SQLite. Writes are synchronous and each is its own
+ * transaction, so a row the hub acknowledged survives `kill -9`.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { EventMessage } from '../../shared/schemas.js';
+import { applyMigrations, type Db, type Migration } from './database.js';
 import type { HubStore, StoredEvent, StoredTransition } from './store.js';
 
-/** Each entry moves the schema one version up; `PRAGMA user_version` says how far a file is. */
-const migrations: string[] = [
-  `CREATE TABLE events (
+const migrations: Migration[] = [
+  {
+    id: 'events-1',
+    sql: `CREATE TABLE events (
      id INTEGER PRIMARY KEY,
      room_id TEXT NOT NULL,
      boot_id TEXT NOT NULL,
@@ -31,6 +30,7 @@ const migrations: string[] = [
      at TEXT NOT NULL
    );
    CREATE INDEX transitions_room ON readiness_transitions (room_id, id);`,
+  },
 ];
 
 interface EventRow {
@@ -60,17 +60,10 @@ function toEvent(row: EventRow): StoredEvent {
 }
 
 export class SqliteStore implements HubStore {
-  private readonly db: Database.Database;
   private readonly stmts;
 
-  /** `file` is a path, or `:memory:` for a throwaway store. */
-  constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+  constructor(private readonly db: Db) {
+    applyMigrations(db, migrations);
     this.stmts = {
       insertEvent: this.db.prepare(
         `INSERT OR IGNORE INTO events (room_id, boot_id, seq, type, severity, data, ts, received_at)
@@ -81,21 +74,6 @@ export class SqliteStore implements HubStore {
         'INSERT INTO readiness_transitions (room_id, level, reasons, at) VALUES (?, ?, ?, ?)',
       ),
     };
-  }
-
-  private migrate(): void {
-    const current = this.db.pragma('user_version', { simple: true }) as number;
-    if (current > migrations.length) {
-      throw new Error(
-        `database schema version ${current} is newer than this hub (${migrations.length}); upgrade the hub`,
-      );
-    }
-    for (let v = current; v < migrations.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(migrations[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
   }
 
   insertEvent(roomId: string, e: EventMessage, receivedAt: Date): StoredEvent | null {
@@ -118,9 +96,5 @@ export class SqliteStore implements HubStore {
 
   insertTransition(t: StoredTransition): void {
     this.stmts.insertTransition.run(t.roomId, t.level, JSON.stringify(t.reasons), t.at);
-  }
-
-  close(): void {
-    this.db.close();
   }
 }

@@ -32,5 +32,4 @@ export interface HubStore {
   /** The room's latest events, newest first. */
   listEvents(roomId: string, limit: number): StoredEvent[];
   insertTransition(transition: StoredTransition): void;
-  close(): void;
 }

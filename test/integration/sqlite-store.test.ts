@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import Database from 'better-sqlite3';
+import { applyMigrations, openDatabase } from '../../hub/store/database.js';
 import { SqliteStore } from '../../hub/store/sqlite-store.js';
 import type { EventMessage } from '../../shared/schemas.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -21,7 +21,8 @@ const event = (seq: number, bootId = 'boot-a'): EventMessage => ({
 describe('SQLite store', () => {
   test('stores an event once per (room, bootId, seq), newest first, and keeps it across a reopen', () => {
     const file = path.join(dir.path, 'a', 'hnth.db');
-    const store = new SqliteStore(file);
+    const db = openDatabase(file);
+    const store = new SqliteStore(db);
     const at = new Date('2026-11-30T03:00:01Z');
     expect(store.insertEvent('tinh-uy', event(0), at)).toMatchObject({
       roomId: 'tinh-uy',
@@ -32,32 +33,42 @@ describe('SQLite store', () => {
     expect(store.insertEvent('tinh-uy', event(1), at)).toBeNull();
     expect(store.insertEvent('tinh-uy', event(1, 'boot-b'), at)).not.toBeNull();
     expect(store.insertEvent('so-tttt', event(1), at)).not.toBeNull();
-    store.close();
+    db.close();
 
-    const reopened = new SqliteStore(file);
+    const db2 = openDatabase(file);
+    const reopened = new SqliteStore(db2);
     expect(reopened.listEvents('tinh-uy', 10).map((e) => `${e.bootId}/${e.seq}`)).toEqual([
       'boot-b/1',
       'boot-a/1',
       'boot-a/0',
     ]);
     expect(reopened.listEvents('tinh-uy', 1)).toHaveLength(1);
-    reopened.close();
+    db2.close();
   });
 
   test('runs in WAL mode', () => {
-    const file = path.join(dir.path, 'b', 'hnth.db');
-    new SqliteStore(file).close();
-    const db = new Database(file);
+    const db = openDatabase(path.join(dir.path, 'b', 'hnth.db'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });
 
-  test('refuses a database written by a newer hub instead of corrupting it', () => {
-    const file = path.join(dir.path, 'c', 'hnth.db');
-    new SqliteStore(file).close();
-    const db = new Database(file);
-    db.pragma('user_version = 99');
+  test('applies each named migration once, in order, and all of a failing one or none of it', () => {
+    const db = openDatabase(path.join(dir.path, 'c', 'hnth.db'));
+    const m = [
+      { id: 't-1', sql: 'CREATE TABLE t (x INTEGER)' },
+      { id: 't-2', sql: 'ALTER TABLE t ADD COLUMN y INTEGER' },
+    ];
+    applyMigrations(db, m);
+    applyMigrations(db, m);
+    expect(db.prepare('SELECT id FROM schema_migrations ORDER BY id').all()).toEqual([
+      { id: 't-1' },
+      { id: 't-2' },
+    ]);
+    expect(() => applyMigrations(db, [{ id: 't-3', sql: 'CREATE TABLE u (x); CREATE TABLE t (x)' }])).toThrow(
+      /already exists/,
+    );
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'u'").all()).toEqual([]);
+    expect(db.prepare("SELECT id FROM schema_migrations WHERE id = 't-3'").all()).toEqual([]);
     db.close();
-    expect(() => new SqliteStore(file)).toThrow(/schema version 99 is newer than this hub/);
   });
 });

@@ -4,7 +4,12 @@ import { Ingest } from '../../hub/ingest/ingest.js';
 import { defaultThresholds } from '../../hub/readiness.js';
 import { rooms } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
-import { decodeMessage, type EventMessage, MAX_PAYLOAD_BYTES } from '../../shared/schemas.js';
+import {
+  decodeMessage,
+  type EventMessage,
+  MAX_PAYLOAD_BYTES,
+  type ReplyMessage,
+} from '../../shared/schemas.js';
 
 const ts = '2026-11-30T03:00:00.000Z';
 const telemetry = {
@@ -16,6 +21,7 @@ const telemetry = {
   link: { latencyMs: 30, jitterMs: 4, lossPct: 0 },
 };
 const status = { v: 1, state: 'online', version: '0.1.0', bootId: 'b1', ts };
+const reply = { v: 1, id: 'c1', name: 'ping', ok: true, result: { pong: true }, ts };
 const event = {
   v: 1,
   type: 'mains.lost',
@@ -29,6 +35,7 @@ const event = {
 function setup() {
   const fleet = new FleetState(rooms, defaultThresholds);
   const events: EventMessage[] = [];
+  const replies: [string, ReplyMessage][] = [];
   const ingest = new Ingest(
     fleet,
     {
@@ -36,6 +43,7 @@ function setup() {
         events.push(e);
         return true;
       },
+      reply: (room, r) => replies.push([room, r]),
     },
     createLogger('test', 'silent'),
   );
@@ -46,7 +54,7 @@ function setup() {
         ? payload
         : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
     );
-  return { fleet, ingest, events, send };
+  return { fleet, ingest, events, replies, send };
 }
 
 describe('schemas', () => {
@@ -111,11 +119,13 @@ describe('schemas', () => {
 
 describe('ingest', () => {
   test('valid messages update the room and are counted', () => {
-    const { fleet, ingest, events, send } = setup();
+    const { fleet, ingest, events, replies, send } = setup();
     expect(send('hnth/v1/rooms/tinh-uy/status', status)).toBeNull();
+    expect(send('hnth/v1/rooms/tinh-uy/replies', reply)).toBeNull();
+    expect(replies).toEqual([['tinh-uy', reply]]);
     expect(send('hnth/v1/rooms/tinh-uy/telemetry', telemetry)).toBeNull();
     expect(send('hnth/v1/rooms/tinh-uy/events', event)).toBeNull();
-    expect(ingest.counters.accepted).toBe(3);
+    expect(ingest.counters.accepted).toBe(4);
     expect(fleet.view('tinh-uy')?.readiness.level).toBe('READY');
     expect(events.map((e) => e.type)).toEqual(['mains.lost']);
   });
@@ -151,6 +161,7 @@ describe('ingest', () => {
         event: () => {
           throw new Error('disk on fire');
         },
+        reply: () => {},
       },
       createLogger('test', 'silent'),
     );
