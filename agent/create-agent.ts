@@ -1,17 +1,24 @@
-import { ConfigError } from '../shared/config-file.js';
 import type { Logger } from '../shared/logger.js';
+import { AdapterSource } from './adapter-source.js';
+import type { RoomAdapters } from './adapters.js';
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
 import { seedFromString } from './sim/seeded-random.js';
 import { SimHardware } from './sim/sim-hardware.js';
 
+/**
+ * The real adapters named by the configuration. Each kind (sensors, probes) adds its own here as
+ * it lands; until then a real room reads as unknown in those parts.
+ */
+function realAdapters(_config: AgentConfig): RoomAdapters {
+  return {};
+}
+
 /** Composes an agent from its configuration: simulated hardware with `simulate`, real adapters otherwise. */
 export function createAgent(config: AgentConfig, log: Logger): Agent {
-  if (!config.simulate) {
-    throw new ConfigError(
-      'simulate: real hardware adapters are not available in this version; run with --simulate',
-    );
+  if (config.simulate) {
+    const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
+    return new Agent(config, { source: sim, sim, log });
   }
-  const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
-  return new Agent(config, { source: sim, sim, log });
+  return new Agent(config, { source: new AdapterSource(realAdapters(config), () => 'on'), log });
 }

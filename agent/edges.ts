@@ -101,9 +101,10 @@ export function detectEdges(
 ): { events: EdgeEvent[]; raised: Set<string> } {
   const events: EdgeEvent[] = [];
   const charge = curr.power.upsChargePct;
-  if (prev.power.mains && !curr.power.mains) {
+  // Unknown (null) mains is no edge either way.
+  if (prev.power.mains === true && curr.power.mains === false) {
     events.push({ type: 'mains.lost', severity: 'critical', data: { upsChargePct: charge } });
-  } else if (!prev.power.mains && curr.power.mains) {
+  } else if (prev.power.mains === false && curr.power.mains === true) {
     events.push({ type: 'mains.restored', severity: 'info', data: { upsChargePct: charge } });
   }
   const prevCharge = prev.power.upsChargePct;
@@ -114,13 +115,14 @@ export function detectEdges(
       events.push({ type: 'ups.ok', severity: 'info', data: { upsChargePct: charge } });
     }
   }
-  if (prev.codec.state === 'up' && curr.codec.state !== 'up') {
+  const working = (state: Readings['codec']['state']) => state === 'up' || state === 'unknown';
+  if (working(prev.codec.state) && !working(curr.codec.state)) {
     events.push({
       type: 'codec.down',
       severity: 'critical',
       data: { state: curr.codec.state, detail: curr.codec.detail ?? null },
     });
-  } else if (prev.codec.state !== 'up' && curr.codec.state === 'up') {
+  } else if (!working(prev.codec.state) && curr.codec.state === 'up') {
     events.push({ type: 'codec.up', severity: 'info', data: {} });
   }
   if (!prev.codec.inCall && curr.codec.inCall)

@@ -11,6 +11,7 @@ import type { Logger } from '../shared/logger.js';
 import { allRoomsFilter, roomChannels } from '../shared/topics.js';
 import { buildApi } from './api/http-api.js';
 import { LiveSocket } from './api/live-socket.js';
+import { roomsRoutes } from './api/rooms-routes.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { CommandClient } from './commands/command-client.js';
 import type { HubConfig } from './config.js';
@@ -60,17 +61,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       mqttUrl = localUrl('mqtt', config.mqtt.host, broker.port);
     }
 
-    const app = buildApi({
-      fleet,
-      store,
-      log,
-      health: () => ({
+    const app = buildApi(log, [
+      roomsRoutes(fleet, store, () => ({
         broker: broker ? { mode: 'embedded', port: broker.port } : { mode: 'external', url: config.mqtt.url },
         mqttConnected: client?.connected ?? false,
         ingest: ingest.counters,
         wsClients: live.clientCount,
-      }),
-    });
+      })),
+    ]);
     await app.ready();
     const live = new LiveSocket(app.server, () => fleet.views(), log);
     cleanups.push(async () => {

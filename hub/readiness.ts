@@ -116,7 +116,7 @@ function round(n: number): number {
 }
 
 function powerCauses(t: TelemetryMessage, th: Thresholds): Cause[] {
-  if (t.power.mains) return [];
+  if (t.power.mains !== false) return [];
   const charge = t.power.upsChargePct;
   if (charge === null) return [cause('mains.lost', 'NOT_READY', 'mains lost, no UPS reading')];
   const level = charge < th.upsCriticalPct ? 'NOT_READY' : 'DEGRADED';
@@ -127,6 +127,7 @@ function powerCauses(t: TelemetryMessage, th: Thresholds): Cause[] {
 
 function codecCauses(t: TelemetryMessage): Cause[] {
   if (t.codec.state === 'up') return [];
+  if (t.codec.state === 'unknown') return [cause('codec.unknown', 'DEGRADED', 'codec not monitored')];
   const text = t.codec.state === 'down' ? 'codec down' : 'codec unreachable';
   return [cause(`codec.${t.codec.state}`, 'NOT_READY', t.codec.detail ? `${text}: ${t.codec.detail}` : text)];
 }

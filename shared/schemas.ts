@@ -28,8 +28,8 @@ export const statusMessage = z.strictObject({
 export type StatusMessage = z.infer<typeof statusMessage>;
 
 export const powerReading = z.strictObject({
-  /** Mains present at the room's supply. */
-  mains: z.boolean(),
+  /** Mains present at the room's supply; null when the room has no UPS or mains sensor. */
+  mains: z.boolean().nullable(),
   /** UPS battery charge; null when the room has no UPS reading. */
   upsChargePct: pct.nullable(),
   /** Whether the room's equipment (codec, display, amplifier) is switched on. */
@@ -44,8 +44,11 @@ export const climateReading = z.strictObject({
 });
 
 export const codecReading = z.strictObject({
-  /** `unreachable`: the probe got no answer; `down`: it answered that it is not working. */
-  state: z.enum(['up', 'down', 'unreachable']),
+  /**
+   * `unreachable`: the probe got no answer; `down`: it answered that it is not working;
+   * `unknown`: no codec probe is configured.
+   */
+  state: z.enum(['up', 'down', 'unreachable', 'unknown']),
   inCall: z.boolean(),
   detail: z.string().max(200).optional(),
 });

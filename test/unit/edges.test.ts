@@ -50,6 +50,8 @@ describe('edges', () => {
       patch({ codec: { state: 'unreachable' } }),
       [],
     ],
+    ['mains becoming unknown is no edge', well, patch({ power: { mains: null } }), []],
+    ['a codec probe appearing is no edge', patch({ codec: { state: 'unknown' } }), well, []],
     ['codec comes back', patch({ codec: { state: 'unreachable' } }), well, ['codec.up']],
     ['call starts', well, patch({ codec: { inCall: true } }), ['call.started']],
     ['call ends', patch({ codec: { inCall: true } }), well, ['call.ended']],

@@ -1,0 +1,41 @@
+/**
+ * Readings from a room's real adapters, read in parallel. An adapter that is missing reads as
+ * unknown; one that throws despite its contract is caught here and reported as a fault, so one
+ * broken sensor never stops the others.
+ */
+import type { Readings } from '../shared/schemas.js';
+import type { RoomAdapters } from './adapters.js';
+import type { ReadingSource } from './reading-source.js';
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class AdapterSource implements ReadingSource {
+  constructor(
+    private readonly adapters: RoomAdapters,
+    /** Whether the room's equipment is switched on (the power control's state). */
+    private readonly powerState: () => Readings['power']['state'],
+  ) {}
+
+  async read(): Promise<Readings> {
+    const { ups, climate, codec, link } = this.adapters;
+    const [u, c, k, l] = await Promise.all([
+      ups
+        ? ups.read().catch(() => ({ mains: null, upsChargePct: null }))
+        : { mains: null, upsChargePct: null },
+      climate
+        ? climate.read().catch((err: unknown) => ({ tempC: null, humidityPct: null, fault: message(err) }))
+        : { tempC: null, humidityPct: null, fault: 'no climate sensor configured' },
+      codec
+        ? codec
+            .read()
+            .catch((err: unknown) => ({ state: 'unreachable' as const, inCall: false, detail: message(err) }))
+        : { state: 'unknown' as const, inCall: false },
+      link
+        ? link.read().catch(() => ({ latencyMs: null, jitterMs: null, lossPct: null }))
+        : { latencyMs: null, jitterMs: null, lossPct: null },
+    ]);
+    return { power: { ...u, state: this.powerState() }, climate: c, codec: k, link: l };
+  }
+}

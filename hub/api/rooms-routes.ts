@@ -1,0 +1,57 @@
+/** `/api/health`, `/api/rooms`, `/api/rooms/:id`, `/api/rooms/:id/events`. */
+import type { FleetState } from '../fleet-state.js';
+import type { IngestCounters } from '../ingest/ingest.js';
+import type { HubStore } from '../store/store.js';
+import type { RouteModule } from './http-api.js';
+
+export interface HealthFacts {
+  broker: { mode: 'embedded' | 'external'; port?: number; url?: string };
+  mqttConnected: boolean;
+  ingest: IngestCounters;
+  wsClients: number;
+}
+
+const startedAt = Date.now();
+
+export function roomsRoutes(fleet: FleetState, store: HubStore, health: () => HealthFacts): RouteModule {
+  return (app) => {
+    app.get('/api/health', { config: { access: 'public' } }, async () => {
+      const rooms = fleet.views();
+      return {
+        status: 'ok',
+        uptimeSec: Math.round((Date.now() - startedAt) / 1000),
+        rooms: { total: rooms.length, online: rooms.filter((r) => r.online).length },
+        ...health(),
+      };
+    });
+
+    app.get('/api/rooms', { config: { access: 'viewer' } }, async () => fleet.views());
+
+    app.get<{ Params: { id: string } }>(
+      '/api/rooms/:id',
+      { config: { access: 'viewer' } },
+      async (req, reply) => {
+        const view = fleet.view(req.params.id);
+        if (!view) return reply.code(404).send({ error: `no room "${req.params.id}"`, field: 'id' });
+        return view;
+      },
+    );
+
+    app.get<{ Params: { id: string }; Querystring: { limit?: string } }>(
+      '/api/rooms/:id/events',
+      { config: { access: 'viewer' } },
+      async (req, reply) => {
+        if (!fleet.has(req.params.id))
+          return reply.code(404).send({ error: `no room "${req.params.id}"`, field: 'id' });
+        const raw = req.query.limit ?? '50';
+        const limit = Number(raw);
+        if (!/^\d+$/.test(raw) || limit < 1 || limit > 1000) {
+          return reply
+            .code(400)
+            .send({ error: 'limit must be a whole number from 1 to 1000', field: 'limit' });
+        }
+        return store.listEvents(req.params.id, limit);
+      },
+    );
+  };
+}
