@@ -60,6 +60,11 @@ export class Agent {
     return this.config.roomId;
   }
 
+  /** The latest readings (the nominal state before the first sample). */
+  get readings(): Readings {
+    return this.last;
+  }
+
   /** Starts sampling at once; the room works offline until the broker answers (see `connected`). */
   async start(): Promise<void> {
     const sim = this.deps.sim;

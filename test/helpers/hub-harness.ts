@@ -1,6 +1,6 @@
 /** Starts a hub on ephemeral ports with a temporary data folder, and in-process simulated agents. */
 import { spawn } from 'node:child_process';
-import { connectAsync } from 'mqtt';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
 import type { Agent } from '../../agent/agent.js';
 import { loadAgentConfig } from '../../agent/config.js';
@@ -58,15 +58,47 @@ export function spawnAgentProcess(mqttUrl: string, roomId: string) {
 }
 
 export async function inject(mqttUrl: string, roomId: string, fault: object): Promise<void> {
-  const client = await connectAsync(mqttUrl, { reconnectPeriod: 0 });
+  const client = await testMqttClient(mqttUrl);
   await client.publishAsync(injectTopic(roomId), JSON.stringify(fault), { qos: 1 });
   await client.endAsync();
 }
 
+/**
+ * Every test's HTTP call to the hub goes through here, so that authentication (session cookie,
+ * CSRF token) is added in one place for all of them.
+ */
+export async function apiRequest(
+  baseUrl: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (calendar, CSV, HTML): the text itself
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** GET that must succeed; `url` is the hub's base URL followed by the path. */
 export async function getJson<T = unknown>(url: string): Promise<T> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return (await res.json()) as T;
+  const u = new URL(url);
+  const res = await apiRequest(u.origin, 'GET', `${u.pathname}${u.search}`);
+  if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
+  return res.body as T;
+}
+
+/** A raw MQTT client for tests (forging, watching); credentials are added here when needed. */
+export function testMqttClient(mqttUrl: string, options: IClientOptions = {}): Promise<MqttClient> {
+  return connectAsync(mqttUrl, { reconnectPeriod: 0, ...options });
 }
 
 /** A `/ws` client that keeps every message, for tests to wait on. */

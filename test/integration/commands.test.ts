@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { connectAsync } from 'mqtt';
 import type { Agent } from '../../agent/agent.js';
 import type { RunningHub } from '../../hub/hub.js';
-import { startTestAgent, startTestHub } from '../helpers/hub-harness.js';
+import { startTestAgent, startTestHub, testMqttClient } from '../helpers/hub-harness.js';
 
 describe('commands from the hub to a room, on the embedded broker', () => {
   let hub: RunningHub & { removeData(): void };
@@ -44,7 +43,7 @@ describe('commands from the hub to a room, on the embedded broker', () => {
   });
 
   test('a reply forged by another room is ignored', async () => {
-    const forger = await connectAsync(hub.mqttUrl, { clientId: 'ubnd-lam-binh', reconnectPeriod: 0 });
+    const forger = await testMqttClient(hub.mqttUrl, { clientId: 'ubnd-lam-binh' });
     try {
       forger.on('message', (_topic, payload) => {
         const cmd = JSON.parse(payload.toString());
