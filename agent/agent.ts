@@ -3,6 +3,7 @@
  * publishes an event on every edge with this boot's id and a sequence number.
  */
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Logger } from '../shared/logger.js';
 import {
   decodeMessage,
@@ -17,6 +18,7 @@ import { CommandRouter } from './commands/command-router.js';
 import type { AgentConfig } from './config.js';
 import { defaultEdgeConfig, detectEdges, type EdgeConfig, type EdgeEvent, nominal } from './edges.js';
 import { MqttLink } from './link/mqtt-link.js';
+import { Outbox } from './link/outbox.js';
 import type { ReadingSource } from './reading-source.js';
 import type { SimHardware } from './sim/sim-hardware.js';
 import { agentVersion } from './version.js';
@@ -32,6 +34,8 @@ export interface AgentDeps {
 export class Agent {
   readonly bootId = randomUUID();
   private readonly link: MqttLink;
+  private readonly outbox: Outbox;
+  private lastOfflineTelemetryAt = 0;
   /** Where the parts of the agent (power, rehearsals) register the hub's commands they execute. */
   readonly commands: CommandRouter;
   private timer: NodeJS.Timeout | null = null;
@@ -52,6 +56,13 @@ export class Agent {
       { roomId: config.roomId, bootId: this.bootId, version: agentVersion },
       deps.log,
     );
+    this.outbox = new Outbox(
+      path.join(config.dataDir, 'outbox', `${config.roomId}.log`),
+      config.outbox.maxBytes,
+      (record) => this.link.publishAcked(record.channel, record.body),
+      deps.log,
+    );
+    this.link.onConnectionChange((connected) => this.outbox.setConnected(connected));
     this.commands = new CommandRouter((reply) => this.link.publish('replies', reply, 1), deps.log);
     this.commands.register('ping', async () => ({ bootId: this.bootId, version: agentVersion }));
   }
@@ -75,6 +86,8 @@ export class Agent {
       const parsed = parseTopic(topic);
       if (parsed.kind === 'command') void this.commands.handle(parsed.name, payload);
     });
+    const { recovered } = this.outbox.open();
+    if (recovered > 0) this.deps.log.info({ recovered }, 'outbox: records from an earlier run to send');
     this.connected = this.link.start();
     this.emit({ type: 'agent.started', severity: 'info', data: { version: agentVersion } });
     await this.sample();
@@ -86,6 +99,7 @@ export class Agent {
     this.timer = null;
     await this.sampling;
     await this.link.stop();
+    this.outbox.close();
   }
 
   private onInject(sim: SimHardware, payload: Buffer): void {
@@ -123,8 +137,19 @@ export class Agent {
     this.last = readings;
     this.raised = raised;
     for (const event of events) this.emit(event);
-    const telemetry: TelemetryMessage = { v: SCHEMA_VERSION, ts: isoNow(), ...readings };
-    this.link.publish('telemetry', telemetry, 0);
+    const telemetry: TelemetryMessage = {
+      v: SCHEMA_VERSION,
+      ts: isoNow(),
+      ...readings,
+      outbox: this.outbox.status(),
+    };
+    if (this.link.connected) {
+      this.link.publish('telemetry', telemetry, 0);
+    } else if (now - this.lastOfflineTelemetryAt >= this.config.outbox.offlineTelemetrySec * 1000) {
+      // Offline: keep a down-sampled share for the hub's history, marked so it is not taken as now.
+      this.lastOfflineTelemetryAt = now;
+      this.outbox.push('telemetry', JSON.stringify({ ...telemetry, replayed: true }));
+    }
   }
 
   private emit(edge: EdgeEvent): void {
@@ -136,6 +161,6 @@ export class Agent {
       seq: this.seq++,
     };
     this.deps.log.info({ event: event.type, seq: event.seq }, 'event');
-    this.link.publish('events', event, 1);
+    this.outbox.push('events', JSON.stringify(event));
   }
 }

@@ -64,6 +64,18 @@ export const agentSchema = {
     default: './data',
     env: 'HNTH_DATA_DIR',
   },
+  outbox: {
+    maxBytes: {
+      doc: 'Bound of the on-disk outbox; past it the oldest telemetry is dropped, never events.',
+      format: 'nat',
+      default: 8 * 1024 * 1024,
+    },
+    offlineTelemetrySec: {
+      doc: 'While the broker is unreachable, one telemetry message per this many seconds is kept for the hub’s history.',
+      format: 'positive',
+      default: 60,
+    },
+  },
   mqtt: {
     url: {
       doc: 'The hub’s broker.',
@@ -115,6 +127,7 @@ export interface AgentConfig {
   simSeed: number;
   telemetryIntervalSec: number;
   dataDir: string;
+  outbox: { maxBytes: number; offlineTelemetrySec: number };
   mqtt: {
     url: string;
     protocolVersion: 4 | 5;

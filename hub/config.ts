@@ -67,6 +67,11 @@ export const hubSchema = {
     format: 'nat',
     default: 5,
   },
+  telemetrySampleSec: {
+    doc: 'Live telemetry is kept for charts and reports once per this many seconds per room.',
+    format: 'nat',
+    default: 60,
+  },
   thresholds: {
     doc: 'Readiness thresholds (see hub/readiness.ts for the meaning and sources of each).',
     format: Object,
@@ -87,6 +92,7 @@ export interface HubConfig {
   };
   http: { port: number; host: string };
   readinessCheckSec: number;
+  telemetrySampleSec: number;
   thresholds: Thresholds;
 }
 

@@ -21,6 +21,7 @@ import { listen } from './listen.js';
 import { openDatabase } from './store/database.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { HubStore } from './store/store.js';
+import { TelemetryHistory } from './telemetry-history.js';
 
 export interface RunningHub {
   /** Where agents connect. */
@@ -76,6 +77,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       await app.close();
     });
 
+    const history = new TelemetryHistory(store, config.telemetrySampleSec);
     const ingest = new Ingest(
       fleet,
       {
@@ -84,6 +86,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
           if (stored) live.broadcast({ type: 'event', event: stored });
           return stored !== null;
         },
+        telemetry: (roomId, telemetry, receivedAt) => history.offer(roomId, telemetry, receivedAt),
         reply: (roomId, reply) => commands.onReply(roomId, reply),
       },
       log,

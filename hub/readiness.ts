@@ -172,6 +172,7 @@ export function computeReadiness(
     };
   }
   const causes = [...powerCauses(t, th), ...codecCauses(t), ...linkCauses(t, th), ...climateCauses(t, th)];
+  if (t.outbox?.fault) causes.push(cause('agent.outbox', 'DEGRADED', t.outbox.fault));
   const ageSec = Math.round((now.getTime() - room.telemetryAt.getTime()) / 1000);
   if (ageSec > th.staleAfterSec) {
     causes.push(cause('telemetry.stale', 'DEGRADED', `no telemetry for ${ageSec} s`, { ageSec }));

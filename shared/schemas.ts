@@ -60,17 +60,27 @@ export const linkReading = z.strictObject({
   lossPct: pct.nullable(),
 });
 
+export const outboxReading = z.strictObject({
+  /** Records on the agent's disk waiting for the broker's acknowledgement. */
+  pendingCount: z.number().int().min(0),
+  /** Set while the agent cannot write its outbox (disk full, read-only). */
+  fault: z.string().max(200).optional(),
+});
+
 /** `hnth/v1/rooms/{room}/telemetry`, every few seconds. */
 export const telemetryMessage = z.strictObject({
   v: version,
   ts: isoTime,
+  /** Sent from the outbox after an outage: history, not the room's current state. */
+  replayed: z.literal(true).optional(),
   power: powerReading,
   climate: climateReading,
   codec: codecReading,
   link: linkReading,
+  outbox: outboxReading.optional(),
 });
 export type TelemetryMessage = z.infer<typeof telemetryMessage>;
-export type Readings = Omit<TelemetryMessage, 'v' | 'ts'>;
+export type Readings = Omit<TelemetryMessage, 'v' | 'ts' | 'replayed' | 'outbox'>;
 
 export const eventTypes = [
   'agent.started',

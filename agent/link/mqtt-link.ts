@@ -21,6 +21,7 @@ export class MqttLink {
   private client: MqttClient | null = null;
   private readonly subscriptions = new Map<string, Handler>();
   private reconnectDelayMs: number;
+  private readonly connectionListeners: ((connected: boolean) => void)[] = [];
 
   constructor(
     private readonly config: AgentConfig['mqtt'],
@@ -62,8 +63,10 @@ export class MqttLink {
       this.log.info({ url: this.config.url }, 'connected to broker');
       client.publish(statusTopic, this.status('online'), { qos: 1, retain: true });
       for (const topic of this.subscriptions.keys()) client.subscribe(topic, { qos: 1 });
+      for (const l of this.connectionListeners) l(true);
     });
     client.on('close', () => {
+      for (const l of this.connectionListeners) l(false);
       // Exponential backoff: a district line that is down is not hammered every second.
       client.options.reconnectPeriod = this.reconnectDelayMs;
       this.reconnectDelayMs = Math.min(this.config.reconnectMaxMs, this.reconnectDelayMs * 2);
@@ -85,6 +88,22 @@ export class MqttLink {
 
   publish(channel: RoomChannel, message: object, qos: 0 | 1): void {
     this.client?.publish(roomTopic(this.id.roomId, channel), JSON.stringify(message), { qos });
+  }
+
+  /** Publishes at QoS 1; resolves when the broker acknowledged, rejects if it could not. */
+  publishAcked(channel: RoomChannel, payload: string): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) return Promise.reject(new Error('not connected'));
+    return new Promise((resolve, reject) => {
+      client.publish(roomTopic(this.id.roomId, channel), payload, { qos: 1 }, (err) =>
+        err ? reject(err) : resolve(),
+      );
+    });
+  }
+
+  /** Hears every connect (true) and every lost connection (false). */
+  onConnectionChange(listener: (connected: boolean) => void): void {
+    this.connectionListeners.push(listener);
   }
 
   get connected(): boolean {

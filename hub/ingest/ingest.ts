@@ -9,6 +9,7 @@ import {
   type EventMessage,
   type RejectCode,
   type ReplyMessage,
+  type TelemetryMessage,
 } from '../../shared/schemas.js';
 import { parseTopic } from '../../shared/topics.js';
 import type { FleetState } from '../fleet-state.js';
@@ -23,6 +24,8 @@ export interface IngestCounters {
 export interface IngestSinks {
   /** Called for every valid event; returns false when it was a duplicate. */
   event(roomId: string, event: EventMessage, receivedAt: Date): boolean;
+  /** Called for every valid telemetry message, live or replayed, for the history. */
+  telemetry(roomId: string, telemetry: TelemetryMessage, receivedAt: Date): void;
   /** Called for every valid reply to a command. */
   reply(roomId: string, reply: ReplyMessage): void;
 }
@@ -69,7 +72,9 @@ export class Ingest {
       case 'telemetry': {
         const d = decodeMessage('telemetry', payload);
         if (!d.ok) return this.reject(d.code, topic, d.reason);
-        this.fleet.applyTelemetry(roomId, d.message, at);
+        // Replayed telemetry is history from an outage, not the room's state now.
+        if (!d.message.replayed) this.fleet.applyTelemetry(roomId, d.message, at);
+        this.sinks.telemetry(roomId, d.message, at);
         break;
       }
       case 'events': {

@@ -2,9 +2,9 @@
  * Events and readiness transitions in SQLite. Writes are synchronous and each is its own
  * transaction, so a row the hub acknowledged survives `kill -9`.
  */
-import type { EventMessage } from '../../shared/schemas.js';
+import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import { applyMigrations, type Db, type Migration } from './database.js';
-import type { HubStore, StoredEvent, StoredTransition } from './store.js';
+import type { HubStore, StoredEvent, StoredTransition, TelemetrySample } from './store.js';
 
 const migrations: Migration[] = [
   {
@@ -30,6 +30,15 @@ const migrations: Migration[] = [
      at TEXT NOT NULL
    );
    CREATE INDEX transitions_room ON readiness_transitions (room_id, id);`,
+  },
+  {
+    id: 'telemetry-1',
+    sql: `CREATE TABLE telemetry_samples (
+     room_id TEXT NOT NULL,
+     ts TEXT NOT NULL,
+     data TEXT NOT NULL,
+     PRIMARY KEY (room_id, ts)
+   ) WITHOUT ROWID;`,
   },
 ];
 
@@ -73,6 +82,12 @@ export class SqliteStore implements HubStore {
       insertTransition: this.db.prepare(
         'INSERT INTO readiness_transitions (room_id, level, reasons, at) VALUES (?, ?, ?, ?)',
       ),
+      insertSample: this.db.prepare(
+        'INSERT OR IGNORE INTO telemetry_samples (room_id, ts, data) VALUES (?, ?, ?)',
+      ),
+      listSamples: this.db.prepare(
+        'SELECT room_id, ts, data FROM telemetry_samples WHERE room_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
+      ),
     };
   }
 
@@ -92,6 +107,23 @@ export class SqliteStore implements HubStore {
 
   listEvents(roomId: string, limit: number): StoredEvent[] {
     return (this.stmts.listEvents.all(roomId, limit) as EventRow[]).map(toEvent);
+  }
+
+  insertSample(roomId: string, telemetry: TelemetryMessage): void {
+    this.stmts.insertSample.run(roomId, telemetry.ts, JSON.stringify(telemetry));
+  }
+
+  listSamples(roomId: string, from: Date, to: Date, limit: number): TelemetrySample[] {
+    const rows = this.stmts.listSamples.all(roomId, from.toISOString(), to.toISOString(), limit) as {
+      room_id: string;
+      ts: string;
+      data: string;
+    }[];
+    return rows.map((r) => ({
+      roomId: r.room_id,
+      ts: r.ts,
+      telemetry: JSON.parse(r.data) as TelemetryMessage,
+    }));
   }
 
   insertTransition(t: StoredTransition): void {

@@ -2,7 +2,7 @@
  * The hub's store, as an interface: SQLite today (one file, WAL), PostgreSQL at scale, both behind
  * these methods so the rest of the hub does not know which it talks to.
  */
-import type { EventMessage } from '../../shared/schemas.js';
+import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import type { Level } from '../readiness.js';
 
 export interface StoredEvent {
@@ -26,10 +26,21 @@ export interface StoredTransition {
   at: string;
 }
 
+/** One stored telemetry sample: the room's readings at `ts` (agent time). */
+export interface TelemetrySample {
+  roomId: string;
+  ts: string;
+  telemetry: TelemetryMessage;
+}
+
 export interface HubStore {
   /** Stores an event once: a repeat of (room, bootId, seq) after a replay returns null. */
   insertEvent(roomId: string, event: EventMessage, receivedAt: Date): StoredEvent | null;
   /** The room's latest events, newest first. */
   listEvents(roomId: string, limit: number): StoredEvent[];
   insertTransition(transition: StoredTransition): void;
+  /** Keeps a telemetry sample for charts and reports; a repeat of (room, ts) is ignored. */
+  insertSample(roomId: string, telemetry: TelemetryMessage): void;
+  /** The room's samples with `from <= ts < to`, oldest first, at most `limit`. */
+  listSamples(roomId: string, from: Date, to: Date, limit: number): TelemetrySample[];
 }

@@ -32,9 +32,18 @@ export async function startTestHub(
   return { ...hub, removeData: data.remove };
 }
 
-export async function startTestAgent(mqttUrl: string, roomId: string, intervalSec = 0.5): Promise<Agent> {
+/** Agents' data folders (outbox, schedule cache) of this test process, removed when it exits. */
+const agentData = tempDir('hnth-agents-');
+process.once('exit', () => agentData.remove());
+
+export async function startTestAgent(
+  mqttUrl: string,
+  roomId: string,
+  intervalSec = 0.5,
+  dataDir = agentData.path,
+): Promise<Agent> {
   const config = loadAgentConfig({
-    env: { HNTH_MQTT_URL: mqttUrl, HNTH_TELEMETRY_INTERVAL: String(intervalSec) },
+    env: { HNTH_MQTT_URL: mqttUrl, HNTH_TELEMETRY_INTERVAL: String(intervalSec), HNTH_DATA_DIR: dataDir },
     args: ['--room', roomId, '--simulate'],
   });
   const agent = createAgent(config, createLogger(roomId, 'silent'));
@@ -44,7 +53,7 @@ export async function startTestAgent(mqttUrl: string, roomId: string, intervalSe
 }
 
 /** The agent as its own process (through tsx), so a test can kill it as a crash would. */
-export function spawnAgentProcess(mqttUrl: string, roomId: string) {
+export function spawnAgentProcess(mqttUrl: string, roomId: string, dataDir = agentData.path) {
   return spawn(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--simulate', '--room', roomId], {
     env: {
       ...process.env,
@@ -52,6 +61,7 @@ export function spawnAgentProcess(mqttUrl: string, roomId: string) {
       HNTH_MQTT_URL: mqttUrl,
       HNTH_LOG_LEVEL: 'silent',
       HNTH_TELEMETRY_INTERVAL: '0.5',
+      HNTH_DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -9,6 +9,7 @@ import {
   type EventMessage,
   MAX_PAYLOAD_BYTES,
   type ReplyMessage,
+  type TelemetryMessage,
 } from '../../shared/schemas.js';
 
 const ts = '2026-11-30T03:00:00.000Z';
@@ -36,6 +37,7 @@ function setup() {
   const fleet = new FleetState(rooms, defaultThresholds);
   const events: EventMessage[] = [];
   const replies: [string, ReplyMessage][] = [];
+  const samples: [string, TelemetryMessage][] = [];
   const ingest = new Ingest(
     fleet,
     {
@@ -44,6 +46,7 @@ function setup() {
         return true;
       },
       reply: (room, r) => replies.push([room, r]),
+      telemetry: (room, t) => samples.push([room, t]),
     },
     createLogger('test', 'silent'),
   );
@@ -54,7 +57,7 @@ function setup() {
         ? payload
         : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
     );
-  return { fleet, ingest, events, replies, send };
+  return { fleet, ingest, events, replies, samples, send };
 }
 
 describe('schemas', () => {
@@ -119,15 +122,31 @@ describe('schemas', () => {
 
 describe('ingest', () => {
   test('valid messages update the room and are counted', () => {
-    const { fleet, ingest, events, replies, send } = setup();
+    const { fleet, ingest, events, replies, samples, send } = setup();
     expect(send('hnth/v1/rooms/tinh-uy/status', status)).toBeNull();
     expect(send('hnth/v1/rooms/tinh-uy/replies', reply)).toBeNull();
     expect(replies).toEqual([['tinh-uy', reply]]);
     expect(send('hnth/v1/rooms/tinh-uy/telemetry', telemetry)).toBeNull();
     expect(send('hnth/v1/rooms/tinh-uy/events', event)).toBeNull();
     expect(ingest.counters.accepted).toBe(4);
+    expect(samples).toEqual([['tinh-uy', telemetry]]);
     expect(fleet.view('tinh-uy')?.readiness.level).toBe('READY');
     expect(events.map((e) => e.type)).toEqual(['mains.lost']);
+  });
+
+  test("replayed telemetry goes to the history but does not become the room's current state", () => {
+    const { fleet, samples, send } = setup();
+    send('hnth/v1/rooms/tinh-uy/status', status);
+    send('hnth/v1/rooms/tinh-uy/telemetry', telemetry);
+    const old = {
+      ...telemetry,
+      ts: '2026-11-30T02:00:00.000Z',
+      replayed: true,
+      power: { ...telemetry.power, mains: false },
+    };
+    expect(send('hnth/v1/rooms/tinh-uy/telemetry', old)).toBeNull();
+    expect(fleet.view('tinh-uy')?.readings?.power.mains).toBe(true);
+    expect(samples.map(([, t]) => t.ts)).toEqual([telemetry.ts, old.ts]);
   });
 
   test('every kind of bad message is rejected, counted by reason, and leaves the state as it was', () => {
@@ -162,6 +181,7 @@ describe('ingest', () => {
           throw new Error('disk on fire');
         },
         reply: () => {},
+        telemetry: () => {},
       },
       createLogger('test', 'silent'),
     );

@@ -102,6 +102,12 @@ describe('readiness: one reading at a time', () => {
       'DEGRADED',
       ['climate sensor fault: CRC error'],
     ],
+    [
+      'agent cannot write its outbox',
+      online({ ...telemetry({}), outbox: { pendingCount: 3, fault: 'outbox cannot write to disk: ENOSPC' } }),
+      'DEGRADED',
+      ['outbox cannot write to disk: ENOSPC'],
+    ],
     ['telemetry 30 s old', online(telemetry({}), 30), 'DEGRADED', ['no telemetry for 30 s']],
     ['telemetry exactly at the stale limit', online(telemetry({}), 20), 'READY', []],
     [

@@ -1,0 +1,152 @@
+/**
+ * Store-and-forward for what the hub must not miss: every event, and while the link is down a
+ * down-sampled share of telemetry. A record is on disk before it is sent, is sent in order, and is
+ * forgotten only when the broker acknowledged it (QoS 1). Bounded: past `maxBytes` the oldest
+ * telemetry goes first; events are never dropped. A disk that fails (full, read-only) does not stop
+ * the agent: records are then kept in memory and the fault is reported.
+ */
+import type { Logger } from '../../shared/logger.js';
+import type { TelemetryMessage } from '../../shared/schemas.js';
+import { OutboxLog, readLog } from './outbox-log.js';
+
+export type OutboxChannel = 'events' | 'telemetry';
+
+export interface OutboxRecord {
+  id: number;
+  channel: OutboxChannel;
+  body: string;
+}
+
+type LogEntry = { put: OutboxRecord } | { done: number };
+
+/** Sends one record; resolves when the broker acknowledged it, rejects when it could not be sent. */
+export type SendRecord = (record: OutboxRecord) => Promise<void>;
+
+/** Records sent before their acknowledgements come back; MQTT keeps them in order. */
+const WINDOW = 20;
+/** Done records tolerated in the log before it is rewritten with only the pending ones. */
+const COMPACT_AFTER = 500;
+
+export class Outbox {
+  private readonly log: OutboxLog;
+  private pending: OutboxRecord[] = [];
+  private readonly inFlight = new Set<number>();
+  private nextId = 1;
+  private connected = false;
+  private fault: string | undefined;
+  private doneSinceCompact = 0;
+  private warnedFull = false;
+
+  constructor(
+    file: string,
+    private readonly maxBytes: number,
+    private readonly send: SendRecord,
+    private readonly logger: Logger,
+  ) {
+    this.log = new OutboxLog(file);
+  }
+
+  /** Recovers what an earlier run left unsent; returns how many records and torn bytes it found. */
+  open(): { recovered: number; tornBytes: number } {
+    const { records, tornBytes } = readLog<LogEntry>(this.log.file);
+    const byId = new Map<number, OutboxRecord>();
+    for (const entry of records) {
+      if ('put' in entry) byId.set(entry.put.id, entry.put);
+      else byId.delete(entry.done);
+    }
+    this.pending = [...byId.values()].sort((a, b) => a.id - b.id);
+    this.nextId = Math.max(0, ...records.map((e) => ('put' in e ? e.put.id : e.done))) + 1;
+    if (tornBytes > 0) this.logger.warn({ tornBytes }, 'outbox: torn record after a crash skipped');
+    this.guard(() => this.log.open(this.pending.map((put) => ({ put }))));
+    return { recovered: this.pending.length, tornBytes };
+  }
+
+  push(channel: OutboxChannel, body: string): void {
+    const record: OutboxRecord = { id: this.nextId++, channel, body };
+    this.guard(() => this.log.append({ put: record }));
+    this.pending.push(record);
+    this.enforceBound();
+    this.pump();
+  }
+
+  /** The link's state; on every (re)connect everything unacknowledged is sent again, in order. */
+  setConnected(connected: boolean): void {
+    this.connected = connected;
+    this.inFlight.clear();
+    this.pump();
+  }
+
+  status(): NonNullable<TelemetryMessage['outbox']> {
+    return { pendingCount: this.pending.length, ...(this.fault ? { fault: this.fault } : {}) };
+  }
+
+  close(): void {
+    this.log.close();
+  }
+
+  private pump(): void {
+    if (!this.connected) return;
+    for (const record of this.pending) {
+      if (this.inFlight.size >= WINDOW) return;
+      if (this.inFlight.has(record.id)) continue;
+      this.inFlight.add(record.id);
+      this.send(record).then(
+        () => this.done(record.id),
+        () => this.inFlight.delete(record.id),
+      );
+    }
+  }
+
+  private done(id: number): void {
+    this.inFlight.delete(id);
+    const index = this.pending.findIndex((r) => r.id === id);
+    if (index < 0) return;
+    this.pending.splice(index, 1);
+    this.forget(id);
+    this.pump();
+  }
+
+  private forget(id: number): void {
+    this.guard(() => {
+      if (this.pending.length === 0 || ++this.doneSinceCompact > COMPACT_AFTER) {
+        this.log.rewrite(this.pending.map((put) => ({ put })));
+        this.doneSinceCompact = 0;
+      } else {
+        this.log.append({ done: id });
+      }
+    });
+  }
+
+  private enforceBound(): void {
+    let bytes = this.pending.reduce((sum, r) => sum + r.body.length, 0);
+    while (bytes > this.maxBytes) {
+      const oldest = this.pending.findIndex((r) => r.channel === 'telemetry' && !this.inFlight.has(r.id));
+      if (oldest < 0) {
+        if (!this.warnedFull)
+          this.logger.warn(
+            { bytes, maxBytes: this.maxBytes },
+            'outbox over its bound with events only; keeping them',
+          );
+        this.warnedFull = true;
+        return;
+      }
+      const [dropped] = this.pending.splice(oldest, 1);
+      bytes -= dropped!.body.length;
+      this.forget(dropped!.id);
+    }
+    this.warnedFull = false;
+  }
+
+  /** Runs a disk operation; a failure becomes the reported fault and the agent carries on in memory. */
+  private guard(op: () => void): void {
+    try {
+      op();
+      if (this.fault) this.logger.info('outbox: disk writable again');
+      this.fault = undefined;
+    } catch (err) {
+      const message = `outbox cannot write to disk: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      if (this.fault !== message) this.logger.error({ err: (err as Error).message }, message);
+      this.fault = message;
+    }
+  }
+}
