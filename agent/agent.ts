@@ -13,7 +13,7 @@ import {
   SCHEMA_VERSION,
   type TelemetryMessage,
 } from '../shared/schemas.js';
-import { commandFilter, injectTopic, parseTopic } from '../shared/topics.js';
+import { commandFilter, HUB_STATUS_TOPIC, injectTopic, parseTopic } from '../shared/topics.js';
 import { CommandRouter } from './commands/command-router.js';
 import type { AgentConfig } from './config.js';
 import { defaultEdgeConfig, detectEdges, type EdgeConfig, type EdgeEvent, nominal } from './edges.js';
@@ -36,6 +36,7 @@ export class Agent {
   private readonly link: MqttLink;
   private readonly outbox: Outbox;
   private lastOfflineTelemetryAt = 0;
+  private hubOnline = false;
   /** Where the parts of the agent (power, rehearsals) register the hub's commands they execute. */
   readonly commands: CommandRouter;
   private timer: NodeJS.Timeout | null = null;
@@ -62,7 +63,8 @@ export class Agent {
       (record) => this.link.publishAcked(record.channel, record.body),
       deps.log,
     );
-    this.link.onConnectionChange((connected) => this.outbox.setConnected(connected));
+    // The outbox replays only while the hub says it is online: its subscriptions are then in place.
+    this.link.onConnectionChange(() => this.outbox.setConnected(this.link.connected && this.hubOnline));
     this.commands = new CommandRouter((reply) => this.link.publish('replies', reply, 1), deps.log);
     this.commands.register('ping', async () => ({ bootId: this.bootId, version: agentVersion }));
   }
@@ -82,6 +84,11 @@ export class Agent {
     if (sim) {
       this.link.subscribe(injectTopic(this.config.roomId), (_topic, payload) => this.onInject(sim, payload));
     }
+    this.link.subscribe(HUB_STATUS_TOPIC, (_topic, payload) => {
+      const decoded = decodeMessage('hubStatus', payload);
+      this.hubOnline = decoded.ok && decoded.message.state === 'online';
+      this.outbox.setConnected(this.link.connected && this.hubOnline);
+    });
     this.link.subscribe(commandFilter(this.config.roomId), (topic, payload) => {
       const parsed = parseTopic(topic);
       if (parsed.kind === 'command') void this.commands.handle(parsed.name, payload);
@@ -137,6 +144,7 @@ export class Agent {
     this.last = readings;
     this.raised = raised;
     for (const event of events) this.emit(event);
+    this.outbox.recheck();
     const telemetry: TelemetryMessage = {
       v: SCHEMA_VERSION,
       ts: isoNow(),

@@ -32,6 +32,12 @@ export const hubSchema = {
       default: 4,
       env: 'HNTH_MQTT_PROTOCOL',
     },
+    clientId: {
+      doc: 'The hub’s MQTT client id; its session is persistent, so each hub instance needs its own.',
+      format: String,
+      default: 'hnth-hub',
+      env: 'HNTH_MQTT_CLIENT_ID',
+    },
     username: {
       doc: 'Username at an external broker.',
       format: String,
@@ -85,6 +91,7 @@ export interface HubConfig {
   mqtt: {
     url: string;
     protocolVersion: 4 | 5;
+    clientId: string;
     username: string;
     password: string;
     port: number;

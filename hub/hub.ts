@@ -3,9 +3,8 @@
  * configured), ingest, room state and readiness, the API and the live socket, and stops them in
  * the reverse order.
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
 import { allRoomsFilter, roomChannels } from '../shared/topics.js';
@@ -13,6 +12,7 @@ import { buildApi } from './api/http-api.js';
 import { LiveSocket } from './api/live-socket.js';
 import { roomsRoutes } from './api/rooms-routes.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { connectHubLink } from './broker/hub-link.js';
 import { CommandClient } from './commands/command-client.js';
 import type { HubConfig } from './config.js';
 import { FleetState } from './fleet-state.js';
@@ -104,25 +104,17 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     const timer = setInterval(() => fleet.recheck(new Date()), config.readinessCheckSec * 1000);
     cleanups.push(() => clearInterval(timer));
 
-    client = await connectAsync(mqttUrl, {
-      clientId: `hnth-hub-${randomBytes(4).toString('hex')}`,
-      protocolVersion: config.mqtt.protocolVersion,
-      clean: true,
-      reconnectPeriod: 1000,
-      ...(config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password } : {}),
-    });
-    const c = client;
-    cleanups.push(() => c.endAsync());
+    const link = await connectHubLink(
+      { ...config.mqtt, url: mqttUrl, filters: roomChannels.map((ch) => allRoomsFilter(ch)) },
+      (topic, payload) => ingest.handle(topic, payload),
+      log,
+    );
+    client = link;
+    cleanups.push(() => link.stop());
     const commands = new CommandClient(async (topic, payload) => {
-      await c.publishAsync(topic, payload, { qos: 1 });
+      await link.publishAsync(topic, payload, { qos: 1 });
     }, log);
     cleanups.push(() => commands.close());
-    c.on('message', (topic, payload) => ingest.handle(topic, payload));
-    c.on('error', (err) => log.warn({ err: err.message }, 'hub mqtt error'));
-    await c.subscribeAsync(
-      roomChannels.map((ch) => allRoomsFilter(ch)),
-      { qos: 1 },
-    );
 
     const httpPort = await listen(
       app.server,

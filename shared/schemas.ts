@@ -27,6 +27,14 @@ export const statusMessage = z.strictObject({
 });
 export type StatusMessage = z.infer<typeof statusMessage>;
 
+/** `hnth/v1/hub/status`, retained; the hub's last will publishes `offline`. */
+export const hubStatusMessage = z.strictObject({
+  v: version,
+  state: z.enum(['online', 'offline']),
+  ts: isoTime,
+});
+export type HubStatusMessage = z.infer<typeof hubStatusMessage>;
+
 export const powerReading = z.strictObject({
   /** Mains present at the room's supply; null when the room has no UPS or mains sensor. */
   mains: z.boolean().nullable(),
@@ -197,6 +205,7 @@ const channelSchemas = {
   replies: replyMessage,
   command: commandMessage,
   schedule: scheduleMessage,
+  hubStatus: hubStatusMessage,
   inject: injectMessage,
 } as const;
 export type Channel = keyof typeof channelSchemas;

@@ -47,6 +47,12 @@ export function scheduleTopic(roomId: string): string {
   return `${TOPIC_ROOT}/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/schedule`;
 }
 
+/**
+ * The hub's own status, retained, with a last will of `offline`. It is published once the hub's
+ * subscriptions are in place, so an agent that waits for it knows its replay will be heard.
+ */
+export const HUB_STATUS_TOPIC = `${TOPIC_ROOT}/hub/status`;
+
 export function injectTopic(roomId: string): string {
   return `${TOPIC_ROOT}/sim/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/inject`;
 }

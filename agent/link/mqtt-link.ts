@@ -63,10 +63,10 @@ export class MqttLink {
       this.log.info({ url: this.config.url }, 'connected to broker');
       client.publish(statusTopic, this.status('online'), { qos: 1, retain: true });
       for (const topic of this.subscriptions.keys()) client.subscribe(topic, { qos: 1 });
-      for (const l of this.connectionListeners) l(true);
+      this.notifyConnection(client);
     });
     client.on('close', () => {
-      for (const l of this.connectionListeners) l(false);
+      this.notifyConnection(client);
       // Exponential backoff: a district line that is down is not hammered every second.
       client.options.reconnectPeriod = this.reconnectDelayMs;
       this.reconnectDelayMs = Math.min(this.config.reconnectMaxMs, this.reconnectDelayMs * 2);
@@ -99,6 +99,14 @@ export class MqttLink {
         err ? reject(err) : resolve(),
       );
     });
+  }
+
+  /**
+   * Tells listeners the client's state as it is now, not as the event suggests: mqtt.js can emit
+   * the `close` of a failed attempt after the `connect` of the next one.
+   */
+  private notifyConnection(client: MqttClient): void {
+    for (const l of this.connectionListeners) l(client.connected);
   }
 
   /** Hears every connect (true) and every lost connection (false). */

@@ -12,6 +12,8 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
+  statfsSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -95,6 +97,29 @@ export class OutboxLog {
     }
     if (this.fd !== null) closeSync(this.fd);
     this.fd = openSync(this.file, 'a');
+  }
+
+  /** Bytes free for this process on the log's file system, or null if it cannot be told. */
+  freeBytes(): number | null {
+    try {
+      const s = statfsSync(path.dirname(this.file));
+      return s.bavail * s.bsize;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Writes and removes a block of data beside the log: throws if the disk cannot take it. */
+  probe(): void {
+    const file = `${this.file}.probe`;
+    const fd = openSync(file, 'w');
+    try {
+      writeSync(fd, Buffer.alloc(4096));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+      rmSync(file, { force: true });
+    }
   }
 
   close(): void {

@@ -24,6 +24,8 @@ export type SendRecord = (record: OutboxRecord) => Promise<void>;
 
 /** Records sent before their acknowledgements come back; MQTT keeps them in order. */
 const WINDOW = 20;
+/** Below this much free space the outbox reports its disk as full. */
+const MIN_FREE_BYTES = 64 * 1024;
 /** Done records tolerated in the log before it is rewritten with only the pending ones. */
 const COMPACT_AFTER = 500;
 
@@ -71,6 +73,7 @@ export class Outbox {
 
   /** The link's state; on every (re)connect everything unacknowledged is sent again, in order. */
   setConnected(connected: boolean): void {
+    if (connected && this.connected) return;
     this.connected = connected;
     this.inFlight.clear();
     this.pump();
@@ -114,7 +117,7 @@ export class Outbox {
       } else {
         this.log.append({ done: id });
       }
-    });
+    }, this.pending.length > 0);
   }
 
   private enforceBound(): void {
@@ -137,10 +140,32 @@ export class Outbox {
     this.warnedFull = false;
   }
 
+  /**
+   * While the disk is faulty, checks whether it takes writes again (a rewrite of an empty log needs
+   * no free blocks, so only a real write of data proves it). Called on every telemetry sample.
+   */
+  recheck(): void {
+    // Free space is checked without writing (an SD card wears); a full disk is reported before a
+    // write fails, since a small append can still fit in a partly used block.
+    const free = this.log.freeBytes();
+    if (free !== null && free < MIN_FREE_BYTES) {
+      const message = `outbox disk nearly full: ${Math.floor(free / 1024)} KiB free`;
+      if (this.fault !== message) this.logger.error(message);
+      this.fault = message;
+      return;
+    }
+    if (!this.fault) return;
+    this.guard(() => {
+      this.log.probe();
+      this.log.rewrite(this.pending.map((put) => ({ put })));
+    }, true);
+  }
+
   /** Runs a disk operation; a failure becomes the reported fault and the agent carries on in memory. */
-  private guard(op: () => void): void {
+  private guard(op: () => void, provesWritable = true): void {
     try {
       op();
+      if (!provesWritable) return;
       if (this.fault) this.logger.info('outbox: disk writable again');
       this.fault = undefined;
     } catch (err) {

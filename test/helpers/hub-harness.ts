@@ -28,7 +28,7 @@ export async function startTestHub(
       ...overrides,
     },
   });
-  const hub = await startHub(config, createLogger('hub', 'silent'));
+  const hub = await startHub(config, createLogger('hub', process.env.HNTH_TEST_HUB_LOG ?? 'silent'));
   return { ...hub, removeData: data.remove };
 }
 

@@ -21,6 +21,9 @@ export interface RunningMosquitto {
   port: number;
   /** Stops the broker and starts a fresh one on the same port (nothing retained survives). */
   restart(): Promise<void>;
+  /** Stops the broker, leaving the port to come back with `up`. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +80,10 @@ export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto
     port,
     restart: async () => {
       await current.stop();
+      current = await spawnMosquitto(conf, url);
+    },
+    down: () => current.stop(),
+    up: async () => {
       current = await spawnMosquitto(conf, url);
     },
     stop: async () => {

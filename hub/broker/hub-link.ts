@@ -1,0 +1,61 @@
+/**
+ * The hub's MQTT session. Persistent (clean session off, a stable client id), so the broker keeps
+ * the rooms' QoS 1 messages while the hub restarts. After every (re)connect it subscribes and only
+ * then publishes its retained `online` status: agents replay their outboxes when they see it, so
+ * nothing is sent into a broker that has no subscriber for it yet (a broker that restarted empty).
+ */
+import { connectAsync, type MqttClient } from 'mqtt';
+import type { Logger } from '../../shared/logger.js';
+import { type HubStatusMessage, isoNow, SCHEMA_VERSION } from '../../shared/schemas.js';
+import { HUB_STATUS_TOPIC } from '../../shared/topics.js';
+
+export interface HubLinkOptions {
+  url: string;
+  clientId: string;
+  protocolVersion: 4 | 5;
+  username: string;
+  password: string;
+  /** What the hub listens to. */
+  filters: string[];
+}
+
+function status(state: HubStatusMessage['state']): string {
+  return JSON.stringify({ v: SCHEMA_VERSION, state, ts: isoNow() } satisfies HubStatusMessage);
+}
+
+export async function connectHubLink(
+  o: HubLinkOptions,
+  onMessage: (topic: string, payload: Buffer) => void,
+  log: Logger,
+): Promise<MqttClient & { stop(): Promise<void> }> {
+  const client = await connectAsync(o.url, {
+    clientId: o.clientId,
+    protocolVersion: o.protocolVersion,
+    clean: false,
+    reconnectPeriod: 1000,
+    will: { topic: HUB_STATUS_TOPIC, payload: Buffer.from(status('offline')), qos: 1, retain: true },
+    ...(o.username ? { username: o.username, password: o.password } : {}),
+  });
+  const announce = async () => {
+    await client.subscribeAsync(o.filters, { qos: 1 });
+    await client.publishAsync(HUB_STATUS_TOPIC, status('online'), { qos: 1, retain: true });
+  };
+  client.on('message', onMessage);
+  client.on('error', (err) => log.warn({ err: err.message }, 'hub mqtt error'));
+  client.on('offline', () => log.warn({ url: o.url }, 'broker unreachable, retrying'));
+  client.on('connect', () => {
+    log.info({ url: o.url }, 'connected to broker');
+    announce().catch((err: Error) => log.error({ err: err.message }, 'could not subscribe after reconnect'));
+  });
+  await announce();
+  return Object.assign(client, {
+    stop: async () => {
+      if (client.connected) {
+        await client
+          .publishAsync(HUB_STATUS_TOPIC, status('offline'), { qos: 1, retain: true })
+          .catch(() => {});
+      }
+      await client.endAsync();
+    },
+  });
+}
