@@ -157,7 +157,7 @@ export class XapiCodec implements CodecProbe, ConfigSource {
       return { ok: false, reason: 'malformed', detail: `not xAPI XML on ${path}: ${valid.err.msg}` };
     }
     const doc = parser.parse(res.body) as Node;
-    if (!doc.Status && !doc.Command && !doc.Configuration) {
+    if (!('Status' in doc) && !('Command' in doc) && !('Configuration' in doc)) {
       return {
         ok: false,
         reason: 'malformed',
