@@ -32,7 +32,7 @@ const HOST = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/;
 export function parsePingOutput(stdout: string, requested: number): LinkSeries {
   const bySeq = new Map<number, number>();
   for (const line of stdout.split('\n')) {
-    const m = /icmp_seq=(\d+)\b.*?\btime[=<]\s*([\d.]+)\s*ms/.exec(line);
+    const m = /\b(?:icmp_)?seq=(\d+)\b.*?\btime[=<]\s*([\d.]+)\s*ms/.exec(line);
     // A duplicate reply (`DUP!`) is the same echo answered twice: count it once.
     if (m && !bySeq.has(Number(m[1]))) bySeq.set(Number(m[1]), Number(m[2]));
   }
