@@ -8,6 +8,7 @@ import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
+import { spawnRunner } from '../shared/probes/process-runner.js';
 import { allRoomsFilter, roomChannels } from '../shared/topics.js';
 import { buildApi } from './api/http-api.js';
 import { LiveSocket } from './api/live-socket.js';
@@ -18,6 +19,8 @@ import type { HubConfig } from './config.js';
 import { FleetState } from './fleet-state.js';
 import { Ingest } from './ingest/ingest.js';
 import { listen } from './listen.js';
+import { McuMonitor } from './mcu/mcu-monitor.js';
+import { mcuRoutes } from './mcu/mcu-routes.js';
 import { openDatabase } from './store/database.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { HubStore } from './store/store.js';
@@ -31,6 +34,7 @@ export interface RunningHub {
   ingest: Ingest;
   store: HubStore;
   commands: CommandClient;
+  mcu: McuMonitor;
   stop(): Promise<void>;
 }
 
@@ -61,7 +65,15 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       mqttUrl = localUrl('mqtt', config.mqtt.host, broker.port);
     }
 
+    const mcu = new McuMonitor(
+      config.mcu,
+      config.thresholds,
+      (state) => live.broadcast({ type: 'mcu', mcu: state }),
+      spawnRunner,
+      log,
+    );
     const app = buildApi(log, [
+      mcuRoutes(mcu),
       roomsRoutes(fleet, store, () => ({
         broker: broker ? { mode: 'embedded', port: broker.port } : { mode: 'external', url: config.mqtt.url },
         mqttConnected: client?.connected ?? false,
@@ -100,6 +112,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     });
     const timer = setInterval(() => fleet.recheck(new Date()), config.readinessCheckSec * 1000);
     cleanups.push(() => clearInterval(timer));
+    mcu.start();
+    cleanups.push(() => mcu.stop());
 
     client = await connectAsync(mqttUrl, {
       clientId: `hnth-hub-${randomBytes(4).toString('hex')}`,
@@ -129,7 +143,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     );
     const httpUrl = localUrl('http', config.http.host, httpPort);
     log.info({ httpUrl, mqttUrl }, 'hub running');
-    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, stop };
+    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, mcu, stop };
   } catch (err) {
     await stop();
     throw err;

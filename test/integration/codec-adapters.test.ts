@@ -1,7 +1,11 @@
 /** Both vendor adapters against fake codecs that answer as the vendors' API documentation says. */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { loadAgentConfig } from '../../agent/config.js';
+import type { EdgeEvent } from '../../agent/edges.js';
 import { PolyCodec } from '../../agent/probes/codec-poly.js';
 import { XapiCodec } from '../../agent/probes/codec-xapi.js';
+import { roomProbes } from '../../agent/probes/room-probes.js';
+import { spawnRunner } from '../../shared/probes/process-runner.js';
 import { type FakePolyCodec, startFakePolyCodec } from '../fakes/fake-poly-codec.js';
 import { type FakeXapiCodec, startFakeXapiCodec } from '../fakes/fake-xapi-codec.js';
 
@@ -122,6 +126,38 @@ describe('Cisco xAPI adapter', () => {
     const r = await codec().dial('</Number><Standby><Activate/>');
     expect(r).toMatchObject({ ok: false, reason: 'refused' });
     expect(fake.state.commands).toEqual([]);
+  });
+
+  test('drift through the configured probes: nothing on an unchanged codec, then the change named once', async () => {
+    const config = loadAgentConfig({
+      env: { HNTH_ROOM_ID: 'ubnd-yen-son', HNTH_CODEC_KIND: 'xapi', HNTH_CODEC_URL: fake.url },
+    });
+    Object.assign(config.probes.codec, {
+      username: 'hnth',
+      password: 'secret',
+      intervalSec: 0.001,
+      driftIntervalSec: 0.001,
+      baseline: { 'Audio/DefaultVolume': '50', 'SIP/DisplayName': 'UBND huyen Yen Son' },
+    });
+    const events: EdgeEvent[] = [];
+    const { codec: probe } = roomProbes(config.probes, (e) => events.push(e), spawnRunner);
+    expect(await probe!.read()).toMatchObject({ state: 'up' });
+    await probe!.read();
+    expect(events).toEqual([]);
+    fake.state.configuration.defaultVolume = '70';
+    await probe!.read();
+    await probe!.read();
+    expect(events).toEqual([
+      {
+        type: 'config.drift',
+        severity: 'warning',
+        data: expect.objectContaining({
+          changed: 1,
+          keys: 'Audio/DefaultVolume',
+          first: 'Audio/DefaultVolume: 50 → 70',
+        }),
+      },
+    ]);
   });
 
   test('configuration values are read by path, indexed items included', async () => {
