@@ -61,7 +61,10 @@ export async function pingSeries(run: ProcessRunner, options: PingOptions): Prom
   const args = ['-n', '-c', String(count), '-i', String(intervalSec), '-W', String(waitSec)];
   args.push('-w', String(deadlineSec), options.host);
   const out = await run('ping', args, { timeoutMs: (deadlineSec + 2) * 1000, env: { LC_ALL: 'C' } });
-  if (out.error) return { ok: false, reachable: false, rttMs: null, detail: out.error, series: null };
+  if (out.error) {
+    const hint = /not found on PATH/.test(out.error) ? '; install iputils-ping' : '';
+    return { ok: false, reachable: false, rttMs: null, detail: `${out.error}${hint}`, series: null };
+  }
   const series = parsePingOutput(out.stdout, count);
   const stderr = out.stderr.trim().split('\n')[0] ?? '';
   if (series.received === 0) {

@@ -43,11 +43,10 @@ export const spawnRunner: ProcessRunner = (command, args, options) =>
       if (stderr.length < MAX_OUTPUT) stderr += d.toString();
     });
     child.on('error', (err: NodeJS.ErrnoException) => {
-      error =
-        err.code === 'ENOENT' ? `${command} is not installed (apt-get install iputils-ping)` : err.message;
+      error = err.code === 'ENOENT' ? `${command} not found on PATH` : err.message;
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, ...(error ? { error } : {}) });
+      resolve({ code: error ? null : code, stdout, stderr, ...(error ? { error } : {}) });
     });
   });
