@@ -7,7 +7,9 @@
  * Uptime`, `Call [n] Status`, `Peripherals ConnectedDevice [n] Type/Name/Status`, `Video Output
  * Connector [n] Connected` and `Standby State`. Tests change `state` to stage faults.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 
 export interface FakeXapiState {
   username: string;
@@ -84,7 +86,11 @@ export interface FakeXapiCodec {
   close(): Promise<void>;
 }
 
-export async function startFakeXapiCodec(): Promise<FakeXapiCodec> {
+/**
+ * Codecs ship a self-signed certificate: with `tls` the fake serves HTTPS with the test one in
+ * test/fixtures/tls (made for this fake only; CN codec.hnth.test, IP 127.0.0.1).
+ */
+export async function startFakeXapiCodec(options: { tls?: boolean } = {}): Promise<FakeXapiCodec> {
   const state: FakeXapiState = {
     username: 'hnth',
     password: 'secret',
@@ -97,7 +103,7 @@ export async function startFakeXapiCodec(): Promise<FakeXapiCodec> {
     configuration: { defaultVolume: '50', sipDisplayName: 'UBND huyen Yen Son' },
     commands: [],
   };
-  const server: Server = createServer(async (req, res) => {
+  const handler: RequestListener = async (req, res) => {
     const text = await body(req);
     const expected = `Basic ${Buffer.from(`${state.username}:${state.password}`).toString('base64')}`;
     if (req.headers.authorization !== expected) {
@@ -132,11 +138,15 @@ export async function startFakeXapiCodec(): Promise<FakeXapiCodec> {
       return;
     }
     res.writeHead(404).end();
-  });
+  };
+  const fixture = (name: string) => readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url));
+  const server: Server = options.tls
+    ? createTlsServer({ key: fixture('codec-key.pem'), cert: fixture('codec-cert.pem') }, handler)
+    : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     state,
     close: () =>
       new Promise((resolve) => {

@@ -177,6 +177,26 @@ describe('Cisco xAPI adapter', () => {
   });
 });
 
+describe('Cisco xAPI adapter over HTTPS, with the self-signed certificate codecs ship', () => {
+  let fake: FakeXapiCodec;
+  beforeAll(async () => {
+    fake = await startFakeXapiCodec({ tls: true });
+  });
+  afterAll(() => fake?.close());
+  const codec = (insecureTls: boolean) =>
+    new XapiCodec({ url: fake.url, username: 'hnth', password: 'secret', timeoutMs: 1000, insecureTls });
+
+  test('refused by default, naming the certificate problem', async () => {
+    const r = await codec(false).read();
+    expect(r.state).toBe('unreachable');
+    expect(r.detail).toMatch(/self[- ]signed certificate/i);
+  });
+
+  test('accepted with insecureTls', async () => {
+    expect(await codec(true).read()).toMatchObject({ state: 'up' });
+  });
+});
+
 describe('Poly VideoOS REST adapter', () => {
   let fake: FakePolyCodec;
   let initial: string;
