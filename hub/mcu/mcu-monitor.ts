@@ -97,6 +97,7 @@ export class McuMonitor {
     private readonly onChange: (state: McuState) => void,
     private readonly run: ProcessRunner,
     private readonly log: Logger,
+    private readonly now: () => Date = () => new Date(),
   ) {
     if (!config.sipUri && !config.host) return;
     this.current = { ...unconfiguredMcu, configured: true, reasons: ['not checked yet'] };
@@ -109,7 +110,7 @@ export class McuMonitor {
         reachable: false,
         level: 'NOT_READY',
         reasons: [`MCU check failed: ${why}`],
-        checkedAt: new Date().toISOString(),
+        checkedAt: this.now().toISOString(),
       }),
       // Due on every tick of the timer below: the timer sets the pace, the probe prevents overlap.
       { intervalMs: 0, timeoutMs },
@@ -147,7 +148,7 @@ export class McuMonitor {
       lossPct: stats?.lossPct ?? null,
       level,
       reasons,
-      checkedAt: new Date().toISOString(),
+      checkedAt: this.now().toISOString(),
     };
   }
 
