@@ -82,7 +82,7 @@ const noStats: LinkStats = { latencyMs: null, jitterMs: null, lossPct: null };
 
 /** Watches each target on its own schedule; `read()` answers the MCU's figures. */
 export class LinkQualityMonitor implements LinkProbe {
-  private readonly watches: { target: LinkTarget; probe: ScheduledProbe<LinkStats>; states: RuleState[] }[];
+  private readonly probes: ScheduledProbe<LinkStats>[];
 
   constructor(
     targets: LinkTarget[],
@@ -90,33 +90,26 @@ export class LinkQualityMonitor implements LinkProbe {
     private readonly emit: (event: EdgeEvent) => void,
     now: () => number = Date.now,
   ) {
-    this.watches = targets.map((target) => {
-      const watch = {
-        target,
-        states: options.rules.map(() => initialRuleState),
-        probe: null as unknown as ScheduledProbe<LinkStats>,
-      };
-      watch.probe = new ScheduledProbe(
-        async (signal) => this.measure(watch, signal),
+    this.probes = targets.map((target) => {
+      const states = options.rules.map(() => initialRuleState);
+      return new ScheduledProbe(
+        (signal) => this.measure(target, states, signal),
         () => noStats,
         { intervalMs: options.intervalMs, timeoutMs: options.timeoutMs },
         now,
       );
-      return watch;
     });
   }
 
-  private async measure(
-    watch: { target: LinkTarget; states: RuleState[] },
-    signal: AbortSignal,
-  ): Promise<LinkStats> {
-    const { series } = await watch.target.series(signal);
+  /** One series of `target`, through every rule; `states` (one per rule) is this target's own. */
+  private async measure(target: LinkTarget, states: RuleState[], signal: AbortSignal): Promise<LinkStats> {
+    const { series } = await target.series(signal);
     if (!series) return noStats;
     const stats = seriesStats(series);
     this.options.rules.forEach((rule, i) => {
       const value = stats[rule.metric];
-      const step = stepRule(watch.states[i]!, value, rule.limit, this.options.window);
-      watch.states[i] = step.state;
+      const step = stepRule(states[i]!, value, rule.limit, this.options.window);
+      states[i] = step.state;
       if (!step.edge) return;
       const { k, n } = this.options.window;
       this.emit({
@@ -128,7 +121,7 @@ export class LinkQualityMonitor implements LinkProbe {
           value,
           limit: rule.limit,
           level: rule.level,
-          target: watch.target.name,
+          target: target.name,
           window: `${k} of ${n}`,
         },
       });
@@ -138,7 +131,7 @@ export class LinkQualityMonitor implements LinkProbe {
 
   /** Runs the series that are due and answers the first target's (the MCU's) latest figures. */
   async read(): Promise<Readings['link']> {
-    const all = await Promise.all(this.watches.map((w) => w.probe.read()));
+    const all = await Promise.all(this.probes.map((p) => p.read()));
     return all[0] ?? noStats;
   }
 }

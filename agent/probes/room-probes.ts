@@ -22,19 +22,23 @@ import { defaultLinkRules, LinkQualityMonitor, type LinkTarget } from './link-qu
 import { ProbeTargetError, parseHostPort } from './probe-target.js';
 
 type CodecConfig = ProbesConfig['codec'];
+type CodecKind = Exclude<CodecConfig['kind'], 'none'>;
 
 function bad(key: string, message: string): ConfigError {
   return new ConfigError(`invalid configuration: probes.${key}: ${message}`);
 }
 
-function httpUrl(c: CodecConfig): string {
+function httpUrl(c: CodecConfig & { kind: CodecKind }): string {
   if (!/^https?:\/\/[^/\s]+/.test(c.url)) {
     throw bad('codec.url', `must be http(s)://host[:port] for kind ${c.kind}, got "${c.url}"`);
   }
   return c.url;
 }
 
-function codecAdapter(c: CodecConfig): { probe: CodecProbe; drift?: XapiCodec | PolyCodec } {
+function codecAdapter(c: CodecConfig & { kind: CodecKind }): {
+  probe: CodecProbe;
+  drift?: XapiCodec | PolyCodec;
+} {
   const auth = {
     username: c.username,
     password: c.password,
@@ -74,8 +78,6 @@ function codecAdapter(c: CodecConfig): { probe: CodecProbe; drift?: XapiCodec | 
         throw err;
       }
     }
-    case 'none':
-      throw new Error('no codec adapter for kind none');
   }
 }
 
@@ -92,7 +94,7 @@ class ScheduledCodec implements CodecProbe {
   }
 }
 
-function scheduledCodec(c: CodecConfig, emit: (event: EdgeEvent) => void): CodecProbe {
+function scheduledCodec(c: CodecConfig & { kind: CodecKind }, emit: (event: EdgeEvent) => void): CodecProbe {
   const { probe, drift } = codecAdapter(c);
   // The vendor adapters make a few requests, each with timeoutMs: allow them a little more in all.
   const timeoutMs = c.timeoutMs + 500;
@@ -161,9 +163,10 @@ export function roomProbes(
   run: ProcessRunner,
 ): { codec?: CodecProbe; link?: LinkProbe } {
   const result: { codec?: CodecProbe; link?: LinkProbe } = {};
-  if (probes.codec.kind !== 'none') {
-    if (!probes.codec.url) throw bad('codec.url', `required when probes.codec.kind is ${probes.codec.kind}`);
-    result.codec = scheduledCodec(probes.codec, emit);
+  const codec = probes.codec;
+  if (codec.kind !== 'none') {
+    if (!codec.url) throw bad('codec.url', `required when probes.codec.kind is ${codec.kind}`);
+    result.codec = scheduledCodec({ ...codec, kind: codec.kind }, emit);
   }
   if (probes.link.mcuHost) result.link = linkMonitor(probes.link, emit, run);
   return result;
