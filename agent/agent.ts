@@ -160,7 +160,8 @@ export class Agent {
     }
   }
 
-  private emit(edge: EdgeEvent): void {
+  /** Publishes an event with this boot's id and the next sequence number (also for probes' own edges). */
+  emit(edge: EdgeEvent): void {
     const event: EventMessage = {
       v: SCHEMA_VERSION,
       ...edge,

@@ -1,15 +1,27 @@
 #!/usr/bin/env node
 /**
- * hnth-agent: the room controller's daemon.
+ * hnth-agent: the room controller's daemon, and its subcommands.
  *   hnth-agent [--config file.json] [--simulate] [--room ID]
+ *   hnth-agent probe <target> [--json]
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config-file.js';
 import { createLogger } from '../shared/logger.js';
 import { loadAgentConfig } from './config.js';
 import { createAgent } from './create-agent.js';
+import { probeCommand } from './probe-command.js';
+
+/** Subcommands by name; without one, the agent runs as the daemon. */
+const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
+  probe: probeCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
+  const subcommand = subcommands[argv[0] ?? ''];
+  return subcommand ? subcommand(argv.slice(1)) : runDaemon(argv);
+}
+
+async function runDaemon(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -21,7 +33,9 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write('usage: hnth-agent [--config file.json] [--simulate] [--room ID]\n');
+    process.stdout.write(
+      `usage: hnth-agent [--config file.json] [--simulate] [--room ID]\n       hnth-agent ${Object.keys(subcommands).join('|')} ...\n`,
+    );
     return 0;
   }
   const args = [...(values.simulate ? ['--simulate'] : []), ...(values.room ? ['--room', values.room] : [])];

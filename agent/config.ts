@@ -31,6 +31,111 @@ convict.addFormat({
   coerce: (v: string) => Number(v),
 });
 
+convict.addFormat({
+  name: 'string-map',
+  validate(value: unknown) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new Error('must be an object of configuration keys to their approved values');
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v !== 'string') throw new Error(`value of "${k}" must be a string`);
+    }
+  },
+});
+convict.addFormat({
+  name: 'string-list',
+  validate(value: unknown) {
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+      throw new Error('must be a list of strings');
+    }
+  },
+});
+
+/** The room's probes (issue 3): the codec, its configuration, and the link to the MCU. */
+const probesSchema = {
+  codec: {
+    kind: {
+      doc: 'How the codec is watched: xapi (Cisco RoomOS), poly (G7500/Studio X), sip, tcp, http, or none.',
+      format: ['none', 'xapi', 'poly', 'sip', 'tcp', 'http'],
+      default: 'none',
+      env: 'HNTH_CODEC_KIND',
+    },
+    url: {
+      doc: 'The codec: http(s)://host[:port] for xapi, poly and http; sip:host:port;transport=udp|tcp; host:port for tcp.',
+      format: String,
+      default: '',
+      env: 'HNTH_CODEC_URL',
+    },
+    username: {
+      doc: 'API user on the codec (xapi, poly).',
+      format: String,
+      default: '',
+      env: 'HNTH_CODEC_USERNAME',
+    },
+    password: {
+      doc: 'Password of that user.',
+      format: String,
+      default: '',
+      sensitive: true,
+      env: 'HNTH_CODEC_PASSWORD',
+    },
+    insecureTls: {
+      doc: 'Accept the codec’s self-signed HTTPS certificate (what codecs ship with).',
+      format: Boolean,
+      default: false,
+    },
+    expectPeripherals: {
+      doc: 'xapi: peripheral types that must be connected, e.g. ["Camera", "TouchPanel"].',
+      format: 'string-list',
+      default: [] as string[],
+    },
+    intervalSec: { doc: 'Seconds between two codec probes.', format: 'positive', default: 10 },
+    timeoutMs: { doc: 'Longest wait for the codec’s answer.', format: 'positive', default: 3000 },
+    baseline: {
+      doc:
+        'Art. 5.3: approved codec configuration values, key to value (xapi: "Audio/DefaultVolume"; poly: ' +
+        '"comm.nics.sipnic.sipusername"). A difference raises config.drift. It is set here until the hub ' +
+        'approves baselines and sends them to the room.',
+      format: 'string-map',
+      default: {} as Record<string, string>,
+    },
+    driftIntervalSec: {
+      doc: 'Seconds between two configuration drift checks.',
+      format: 'positive',
+      default: 300,
+    },
+  },
+  link: {
+    mcuHost: {
+      doc: 'The MCU’s address, for latency, jitter and loss; empty for no link probe.',
+      format: String,
+      default: '',
+      env: 'HNTH_LINK_MCU_HOST',
+    },
+    gatewayHost: {
+      doc: 'The room’s gateway, watched the same way; empty for none.',
+      format: String,
+      default: '',
+    },
+    method: {
+      doc: 'icmp (ping), or tcp / sip round trips where ICMP is filtered.',
+      format: ['icmp', 'tcp', 'sip'],
+      default: 'icmp',
+    },
+    port: { doc: 'Port for tcp and sip round trips.', format: 'port', default: 5060 },
+    sipTransport: { doc: 'Transport of sip round trips.', format: ['udp', 'tcp'], default: 'udp' },
+    count: { doc: 'Round trips in one series.', format: 'positive', default: 5 },
+    intervalSec: { doc: 'Seconds between two series.', format: 'positive', default: 30 },
+    timeoutMs: { doc: 'Longest wait for one answer.', format: 'positive', default: 1000 },
+    raiseAfter: {
+      doc: 'k: series beyond a limit (of the last n) that raise it, or within it that clear it.',
+      format: 'positive',
+      default: 3,
+    },
+    window: { doc: 'n: how many recent series the hysteresis looks at.', format: 'positive', default: 5 },
+  },
+};
+
 export const agentSchema = {
   roomId: {
     doc: 'Id of this room in the fleet (shared/fleet.ts); also the MQTT client id and username.',
@@ -119,6 +224,7 @@ export const agentSchema = {
       default: 30000,
     },
   },
+  probes: probesSchema,
 };
 
 export interface AgentConfig {
@@ -136,6 +242,34 @@ export interface AgentConfig {
     keepaliveSec: number;
     reconnectMinMs: number;
     reconnectMaxMs: number;
+  };
+  probes: ProbesConfig;
+}
+
+export interface ProbesConfig {
+  codec: {
+    kind: 'none' | 'xapi' | 'poly' | 'sip' | 'tcp' | 'http';
+    url: string;
+    username: string;
+    password: string;
+    insecureTls: boolean;
+    expectPeripherals: string[];
+    intervalSec: number;
+    timeoutMs: number;
+    baseline: Record<string, string>;
+    driftIntervalSec: number;
+  };
+  link: {
+    mcuHost: string;
+    gatewayHost: string;
+    method: 'icmp' | 'tcp' | 'sip';
+    port: number;
+    sipTransport: 'udp' | 'tcp';
+    count: number;
+    intervalSec: number;
+    timeoutMs: number;
+    raiseAfter: number;
+    window: number;
   };
 }
 

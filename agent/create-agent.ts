@@ -1,17 +1,21 @@
 import type { Logger } from '../shared/logger.js';
+import { spawnRunner } from '../shared/probes/process-runner.js';
 import { AdapterSource } from './adapter-source.js';
 import type { RoomAdapters } from './adapters.js';
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
+import { defaultEdgeConfig, type EdgeConfig, type EdgeEvent } from './edges.js';
+import { roomProbes } from './probes/room-probes.js';
 import { seedFromString } from './sim/seeded-random.js';
 import { SimHardware } from './sim/sim-hardware.js';
 
 /**
  * The real adapters named by the configuration. Each kind (sensors, probes) adds its own here as
- * it lands; until then a real room reads as unknown in those parts.
+ * it lands; until then a real room reads as unknown in those parts. Probes report their own edges
+ * (configuration drift, link limits with hysteresis) through `emit`.
  */
-function realAdapters(_config: AgentConfig): RoomAdapters {
-  return {};
+function realAdapters(config: AgentConfig, emit: (event: EdgeEvent) => void): RoomAdapters {
+  return { ...roomProbes(config.probes, emit, spawnRunner) };
 }
 
 /** Composes an agent from its configuration: simulated hardware with `simulate`, real adapters otherwise. */
@@ -20,5 +24,21 @@ export function createAgent(config: AgentConfig, log: Logger): Agent {
     const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
     return new Agent(config, { source: sim, sim, log });
   }
-  return new Agent(config, { source: new AdapterSource(realAdapters(config), () => 'on'), log });
+  let agent: Agent | null = null;
+  const adapters = realAdapters(config, (event) => agent?.emit(event));
+  // The link monitor raises link limits itself, k of n; the per-sample edges would repeat them.
+  const edges: EdgeConfig | undefined = adapters.link
+    ? {
+        ...defaultEdgeConfig,
+        limits: defaultEdgeConfig.limits.filter(
+          (l) => !['latencyMs', 'jitterMs', 'lossPct'].includes(l.metric),
+        ),
+      }
+    : undefined;
+  agent = new Agent(config, {
+    source: new AdapterSource(adapters, () => 'on'),
+    log,
+    ...(edges ? { edges } : {}),
+  });
+  return agent;
 }

@@ -4,6 +4,8 @@
  */
 import convict from 'convict';
 import { loadConfigFile, validateStrict } from '../shared/config-file.js';
+import { parseSipTarget } from '../shared/probes/sip-options.js';
+import type { McuConfig } from './mcu/mcu-monitor.js';
 import { defaultThresholds, type Thresholds } from './readiness.js';
 
 export const hubSchema = {
@@ -78,6 +80,36 @@ export const hubSchema = {
     format: 'nat',
     default: 60,
   },
+  mcu: {
+    sipUri: {
+      doc: 'The MCU’s SIP address for OPTIONS checks, sip:host:port;transport=udp|tcp; empty for none.',
+      format: (value: unknown) => {
+        if (value !== '') parseSipTarget(String(value));
+      },
+      default: '',
+      env: 'HNTH_MCU_SIP_URI',
+    },
+    host: {
+      doc: 'The MCU’s address for ping series (latency, jitter, loss); empty for none.',
+      format: (value: unknown) => {
+        if (value !== '' && !/^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/.test(String(value))) {
+          throw new Error('must be a host name or address');
+        }
+      },
+      default: '',
+      env: 'HNTH_MCU_HOST',
+    },
+    intervalSec: {
+      doc: 'Seconds between two checks of the MCU.',
+      format: (value: unknown) => {
+        if (typeof value !== 'number' || !(value > 0)) throw new Error('must be a number greater than 0');
+      },
+      default: 15,
+      env: 'HNTH_MCU_INTERVAL',
+    },
+    pingCount: { doc: 'Echoes in one ping series.', format: 'nat', default: 5 },
+    timeoutMs: { doc: 'Longest wait for one answer of the MCU.', format: 'nat', default: 1000 },
+  },
   thresholds: {
     doc: 'Readiness thresholds (see hub/readiness.ts for the meaning and sources of each).',
     format: Object,
@@ -100,6 +132,7 @@ export interface HubConfig {
   http: { port: number; host: string };
   readinessCheckSec: number;
   telemetrySampleSec: number;
+  mcu: McuConfig;
   thresholds: Thresholds;
 }
 

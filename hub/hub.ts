@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
+import { spawnRunner } from '../shared/probes/process-runner.js';
 import { allRoomsFilter, roomChannels } from '../shared/topics.js';
 import { buildApi } from './api/http-api.js';
 import { LiveSocket } from './api/live-socket.js';
@@ -18,6 +19,8 @@ import type { HubConfig } from './config.js';
 import { FleetState } from './fleet-state.js';
 import { Ingest } from './ingest/ingest.js';
 import { listen } from './listen.js';
+import { McuMonitor } from './mcu/mcu-monitor.js';
+import { mcuRoutes } from './mcu/mcu-routes.js';
 import { openDatabase } from './store/database.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { HubStore } from './store/store.js';
@@ -32,6 +35,7 @@ export interface RunningHub {
   ingest: Ingest;
   store: HubStore;
   commands: CommandClient;
+  mcu: McuMonitor;
   stop(): Promise<void>;
 }
 
@@ -62,7 +66,15 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       mqttUrl = localUrl('mqtt', config.mqtt.host, broker.port);
     }
 
+    const mcu = new McuMonitor(
+      config.mcu,
+      config.thresholds,
+      (state) => live.broadcast({ type: 'mcu', mcu: state }),
+      spawnRunner,
+      log,
+    );
     const app = buildApi(log, [
+      mcuRoutes(mcu),
       roomsRoutes(fleet, store, () => ({
         broker: broker ? { mode: 'embedded', port: broker.port } : { mode: 'external', url: config.mqtt.url },
         mqttConnected: client?.connected ?? false,
@@ -103,6 +115,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     });
     const timer = setInterval(() => fleet.recheck(new Date()), config.readinessCheckSec * 1000);
     cleanups.push(() => clearInterval(timer));
+    mcu.start();
+    cleanups.push(() => mcu.stop());
 
     const link = await connectHubLink(
       { ...config.mqtt, url: mqttUrl, filters: roomChannels.map((ch) => allRoomsFilter(ch)) },
@@ -124,7 +138,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     );
     const httpUrl = localUrl('http', config.http.host, httpPort);
     log.info({ httpUrl, mqttUrl }, 'hub running');
-    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, stop };
+    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, mcu, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -102,6 +102,8 @@ export const eventTypes = [
   'call.ended',
   'threshold.raised',
   'threshold.cleared',
+  /** Art. 5.3: a watched codec configuration value differs from the approved baseline (or is back on it). */
+  'config.drift',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

@@ -1,0 +1,182 @@
+/**
+ * Poly G7500 and Studio X (X30, X50, X52, X70) through the Poly VideoOS REST API (reference guide
+ * 3725-86572, software 3.x/4.x): `POST /rest/session` with `{user, password}` opens a session kept in
+ * a cookie; `GET /rest/system` answers the model, software version and uptime; `GET
+ * /rest/system/status` a list of `{name, stateList}` (camera, microphones, network, SIP server);
+ * `GET /rest/conferences` the active calls (an empty list when idle); `POST /rest/config` with
+ * `{names: [...]}` configuration values as `{vars: [{name, value}]}`.
+ *
+ *   "probes": { "codec": { "kind": "poly", "url": "https://10.10.1.21", "username": "admin",
+ *                          "password": "…", "insecureTls": true } }
+ *
+ * Reading: `up` when every status is good, `down` naming the statuses that are not, `unreachable`
+ * when it does not answer, refuses our credentials or answers what is not the documented JSON.
+ */
+
+import { httpRequest } from '../../shared/probes/http-request.js';
+import type { Readings } from '../../shared/schemas.js';
+import type { CodecProbe } from '../adapters.js';
+import type { ConfigSource, ConfigValues } from './config-drift.js';
+
+export interface PolyOptions {
+  url: string;
+  username: string;
+  password: string;
+  timeoutMs: number;
+  insecureTls?: boolean;
+}
+
+export interface PolyStatus {
+  model: string | null;
+  softwareVersion: string | null;
+  uptimeSec: number | null;
+  inCall: boolean;
+  /** Each `system.status.*` entry that reports a fault, with its states. */
+  faults: { name: string; states: string[] }[];
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; detail: string };
+
+/** States of `/rest/system/status` that mean a part is not working (`all_up`, `up`, `off` are fine). */
+const FAULT = /down|fail|error|lost|disconnect|missing/i;
+
+/** Reads the documented JSON of the three status resources; pure, so tests feed it samples. */
+export function readPolyStatus(
+  system: unknown,
+  statuses: unknown,
+  conferences: unknown,
+): Outcome<PolyStatus> {
+  if (!system || typeof system !== 'object' || Array.isArray(system)) {
+    return { ok: false, detail: '/rest/system did not answer a JSON object' };
+  }
+  if (!Array.isArray(statuses))
+    return { ok: false, detail: '/rest/system/status did not answer a JSON list' };
+  if (!Array.isArray(conferences))
+    return { ok: false, detail: '/rest/conferences did not answer a JSON list' };
+  const s = system as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const faults: PolyStatus['faults'] = [];
+  for (const entry of statuses as unknown[]) {
+    const e = (entry ?? {}) as { name?: unknown; stateList?: unknown };
+    const states = Array.isArray(e.stateList)
+      ? e.stateList.filter((x): x is string => typeof x === 'string')
+      : [];
+    if (typeof e.name === 'string' && states.some((st) => FAULT.test(st)))
+      faults.push({ name: e.name, states });
+  }
+  return {
+    ok: true,
+    value: {
+      model: str(s.model),
+      softwareVersion: str(s.softwareVersion),
+      uptimeSec: typeof s.uptime === 'number' ? Math.round(s.uptime) : null,
+      inCall: conferences.length > 0,
+      faults,
+    },
+  };
+}
+
+export class PolyCodec implements CodecProbe, ConfigSource {
+  private readonly base: string;
+  private cookie: string | null = null;
+
+  constructor(private readonly options: PolyOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+  }
+
+  private send(method: 'GET' | 'POST', path: string, body?: unknown) {
+    return httpRequest({
+      url: `${this.base}${path}`,
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs: this.options.timeoutMs,
+      insecureTls: this.options.insecureTls,
+    });
+  }
+
+  private async login(): Promise<Outcome<null>> {
+    this.cookie = null;
+    const res = await this.send('POST', '/rest/session', {
+      user: this.options.username,
+      password: this.options.password,
+    });
+    if (!res.ok) return { ok: false, detail: res.error };
+    if (res.status === 401 || res.status === 403) {
+      return {
+        ok: false,
+        detail: `credentials refused (HTTP ${res.status}): check probes.codec.username and password`,
+      };
+    }
+    if (res.status !== 200) return { ok: false, detail: `HTTP ${res.status} on /rest/session` };
+    const setCookie = res.headers['set-cookie'] ?? [];
+    this.cookie = setCookie.map((c) => c.split(';')[0]).join('; ') || null;
+    return { ok: true, value: null };
+  }
+
+  /** A JSON resource, logging in first (and again once if the session expired). */
+  private async json(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome<unknown>> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!this.cookie) {
+        const login = await this.login();
+        if (!login.ok) return login;
+      }
+      const res = await this.send(method, path, body);
+      if (!res.ok) return { ok: false, detail: res.error };
+      if (res.status === 401 && attempt === 0) {
+        this.cookie = null;
+        continue;
+      }
+      if (res.status !== 200) return { ok: false, detail: `HTTP ${res.status} on ${path}` };
+      try {
+        return { ok: true, value: JSON.parse(res.body) };
+      } catch {
+        return { ok: false, detail: `${path} answered what is not JSON` };
+      }
+    }
+    return { ok: false, detail: `session refused on ${path}` };
+  }
+
+  async status(): Promise<Outcome<PolyStatus>> {
+    const system = await this.json('GET', '/rest/system');
+    if (!system.ok) return system;
+    const [statuses, conferences] = await Promise.all([
+      this.json('GET', '/rest/system/status'),
+      this.json('GET', '/rest/conferences'),
+    ]);
+    if (!statuses.ok) return statuses;
+    if (!conferences.ok) return conferences;
+    return readPolyStatus(system.value, statuses.value, conferences.value);
+  }
+
+  async read(): Promise<Readings['codec']> {
+    const s = await this.status();
+    if (!s.ok) return { state: 'unreachable', inCall: false, detail: s.detail.slice(0, 200) };
+    const { faults, inCall } = s.value;
+    if (faults.length > 0) {
+      const detail = faults.map((f) => `${f.name.replace(/^system\.status\./, '')} ${f.states.join('/')}`);
+      return { state: 'down', inCall, detail: detail.join(', ').slice(0, 200) };
+    }
+    const what = [s.value.model, s.value.softwareVersion].filter(Boolean).join(' ');
+    return { state: 'up', inCall, detail: what || 'Poly VideoOS' };
+  }
+
+  /** Configuration values by their Poly names (`comm.nics.sipnic.sipusername`). */
+  async readConfig(keys: readonly string[]): Promise<ConfigValues> {
+    const r = await this.json('POST', '/rest/config', { names: keys });
+    if (!r.ok) return r;
+    const vars = (r.value as { vars?: unknown }).vars;
+    if (!Array.isArray(vars)) return { ok: false, detail: '/rest/config answered no vars list' };
+    const values: Record<string, string | null> = Object.fromEntries(keys.map((k) => [k, null]));
+    for (const v of vars as { name?: unknown; value?: unknown; result?: unknown }[]) {
+      if (typeof v.name === 'string' && keys.includes(v.name) && v.result !== 'ERROR') {
+        values[v.name] = v.value === undefined || v.value === null ? null : String(v.value);
+      }
+    }
+    return { ok: true, values };
+  }
+}

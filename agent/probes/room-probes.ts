@@ -1,0 +1,173 @@
+/**
+ * The room's codec and link probes as the configuration names them (`probes` in agent/config.ts),
+ * each on its own schedule with a timeout: a slow codec never holds the telemetry longer than its
+ * timeout, and a probe is never run twice at once.
+ */
+import { ConfigError } from '../../shared/config-file.js';
+import { httpReach } from '../../shared/probes/http-reach.js';
+import { type LinkMethod, linkSeries } from '../../shared/probes/link-series.js';
+import type { ProcessRunner } from '../../shared/probes/process-runner.js';
+import { ScheduledProbe } from '../../shared/probes/scheduled-probe.js';
+import { parseSipTarget, SipTargetError, sipOptions } from '../../shared/probes/sip-options.js';
+import { tcpConnect } from '../../shared/probes/tcp-connect.js';
+import type { Readings } from '../../shared/schemas.js';
+import type { CodecProbe, LinkProbe } from '../adapters.js';
+import type { ProbesConfig } from '../config.js';
+import type { EdgeEvent } from '../edges.js';
+import { GenericCodec } from './codec-generic.js';
+import { PolyCodec } from './codec-poly.js';
+import { XapiCodec } from './codec-xapi.js';
+import { ConfigDriftWatch } from './config-drift.js';
+import { defaultLinkRules, LinkQualityMonitor, type LinkTarget } from './link-quality.js';
+import { ProbeTargetError, parseHostPort } from './probe-target.js';
+
+type CodecConfig = ProbesConfig['codec'];
+type CodecKind = Exclude<CodecConfig['kind'], 'none'>;
+
+function bad(key: string, message: string): ConfigError {
+  return new ConfigError(`invalid configuration: probes.${key}: ${message}`);
+}
+
+function httpUrl(c: CodecConfig & { kind: CodecKind }): string {
+  if (!/^https?:\/\/[^/\s]+/.test(c.url)) {
+    throw bad('codec.url', `must be http(s)://host[:port] for kind ${c.kind}, got "${c.url}"`);
+  }
+  return c.url;
+}
+
+function codecAdapter(c: CodecConfig & { kind: CodecKind }): {
+  probe: CodecProbe;
+  drift?: XapiCodec | PolyCodec;
+} {
+  const auth = {
+    username: c.username,
+    password: c.password,
+    timeoutMs: c.timeoutMs,
+    insecureTls: c.insecureTls,
+  };
+  switch (c.kind) {
+    case 'xapi': {
+      const codec = new XapiCodec({ url: httpUrl(c), ...auth, expectPeripherals: c.expectPeripherals });
+      return { probe: codec, drift: codec };
+    }
+    case 'poly': {
+      const codec = new PolyCodec({ url: httpUrl(c), ...auth });
+      return { probe: codec, drift: codec };
+    }
+    case 'http': {
+      const url = httpUrl(c);
+      return {
+        probe: new GenericCodec(() => httpReach({ url, timeoutMs: c.timeoutMs, insecureTls: c.insecureTls })),
+      };
+    }
+    case 'sip': {
+      try {
+        const target = parseSipTarget(c.url);
+        return { probe: new GenericCodec(() => sipOptions(target, { timeoutMs: c.timeoutMs })) };
+      } catch (err) {
+        if (err instanceof SipTargetError) throw bad('codec.url', err.message);
+        throw err;
+      }
+    }
+    case 'tcp': {
+      try {
+        const { host, port } = parseHostPort(c.url, 'codec');
+        return { probe: new GenericCodec(() => tcpConnect({ host, port, timeoutMs: c.timeoutMs })) };
+      } catch (err) {
+        if (err instanceof ProbeTargetError) throw bad('codec.url', err.message);
+        throw err;
+      }
+    }
+  }
+}
+
+/** The codec read on its schedule, and its configuration checked for drift on another. */
+class ScheduledCodec implements CodecProbe {
+  constructor(
+    private readonly codec: ScheduledProbe<Readings['codec']>,
+    private readonly drift: ScheduledProbe<unknown> | null,
+  ) {}
+
+  async read(): Promise<Readings['codec']> {
+    const [reading] = await Promise.all([this.codec.read(), this.drift?.read()]);
+    return reading;
+  }
+}
+
+function scheduledCodec(c: CodecConfig & { kind: CodecKind }, emit: (event: EdgeEvent) => void): CodecProbe {
+  const { probe, drift } = codecAdapter(c);
+  // The vendor adapters make a few requests, each with timeoutMs: allow them a little more in all.
+  const timeoutMs = c.timeoutMs + 500;
+  const codec = new ScheduledProbe(
+    () => probe.read(),
+    (why) => ({ state: 'unreachable' as const, inCall: false, detail: why }),
+    { intervalMs: c.intervalSec * 1000, timeoutMs },
+  );
+  let driftProbe: ScheduledProbe<unknown> | null = null;
+  if (Object.keys(c.baseline).length > 0) {
+    if (!drift) throw bad('codec.baseline', `configuration drift needs kind xapi or poly, not ${c.kind}`);
+    const watch = new ConfigDriftWatch(drift, c.baseline, emit);
+    driftProbe = new ScheduledProbe(
+      () => watch.check(),
+      () => null,
+      {
+        intervalMs: c.driftIntervalSec * 1000,
+        timeoutMs,
+      },
+    );
+  }
+  return new ScheduledCodec(codec, driftProbe);
+}
+
+const HOST = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/;
+
+function linkMethod(l: ProbesConfig['link'], host: string, key: string): LinkMethod {
+  if (!HOST.test(host)) throw bad(key, `"${host}" is not a host name or address`);
+  if (l.method === 'icmp') return { kind: 'icmp', host };
+  if (l.method === 'tcp') return { kind: 'tcp', host, port: l.port };
+  return { kind: 'sip', target: { host, port: l.port, transport: l.sipTransport } };
+}
+
+function linkMonitor(
+  l: ProbesConfig['link'],
+  emit: (event: EdgeEvent) => void,
+  run: ProcessRunner,
+): LinkProbe {
+  if (l.raiseAfter > l.window) {
+    throw bad('link.raiseAfter', `must not exceed probes.link.window (${l.window})`);
+  }
+  const hosts: [string, string, string][] = [['mcu', l.mcuHost, 'link.mcuHost']];
+  if (l.gatewayHost) hosts.push(['gateway', l.gatewayHost, 'link.gatewayHost']);
+  const targets: LinkTarget[] = hosts.map(([name, host, key]) => {
+    const method = linkMethod(l, host, key);
+    return { name, series: () => linkSeries(method, { count: l.count, timeoutMs: l.timeoutMs }, run) };
+  });
+  // A series of count answers, each up to timeoutMs, plus the time to start ping.
+  const timeoutMs = l.count * (l.timeoutMs + 200) + 2000;
+  return new LinkQualityMonitor(
+    targets,
+    {
+      rules: defaultLinkRules,
+      window: { k: l.raiseAfter, n: l.window },
+      intervalMs: l.intervalSec * 1000,
+      timeoutMs,
+    },
+    emit,
+  );
+}
+
+/** The codec and link adapters the configuration asks for; a bad setting is a ConfigError naming it. */
+export function roomProbes(
+  probes: ProbesConfig,
+  emit: (event: EdgeEvent) => void,
+  run: ProcessRunner,
+): { codec?: CodecProbe; link?: LinkProbe } {
+  const result: { codec?: CodecProbe; link?: LinkProbe } = {};
+  const codec = probes.codec;
+  if (codec.kind !== 'none') {
+    if (!codec.url) throw bad('codec.url', `required when probes.codec.kind is ${codec.kind}`);
+    result.codec = scheduledCodec({ ...codec, kind: codec.kind }, emit);
+  }
+  if (probes.link.mcuHost) result.link = linkMonitor(probes.link, emit, run);
+  return result;
+}

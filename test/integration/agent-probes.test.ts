@@ -1,0 +1,86 @@
+/**
+ * A real (not simulated) agent with its probes configured: an xAPI codec (the documented fake) whose
+ * configuration has drifted, and the MCU on loopback; what the hub shows and stores of it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { Agent } from '../../agent/agent.js';
+import { loadAgentConfig } from '../../agent/config.js';
+import { createAgent } from '../../agent/create-agent.js';
+import type { RoomView } from '../../hub/fleet-state.js';
+import type { RunningHub } from '../../hub/hub.js';
+import type { StoredEvent } from '../../hub/store/store.js';
+import { createLogger } from '../../shared/logger.js';
+import { type FakeXapiCodec, startFakeXapiCodec } from '../fakes/fake-xapi-codec.js';
+import { getJson, startTestHub } from '../helpers/hub-harness.js';
+import { waitFor } from '../helpers/wait.js';
+
+const ROOM = 'ubnd-ham-yen';
+
+describe('an agent with real probes', () => {
+  let codec: FakeXapiCodec;
+  let hub: RunningHub & { removeData(): void };
+  let agent: Agent;
+  const room = () => getJson<RoomView>(`${hub.httpUrl}/api/rooms/${ROOM}`);
+  const events = () => getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${ROOM}/events`);
+
+  beforeAll(async () => {
+    codec = await startFakeXapiCodec();
+    codec.state.configuration.defaultVolume = '80';
+    hub = await startTestHub();
+    const config = loadAgentConfig({
+      env: {
+        HNTH_ROOM_ID: ROOM,
+        HNTH_MQTT_URL: hub.mqttUrl,
+        HNTH_TELEMETRY_INTERVAL: '0.3',
+        HNTH_CODEC_KIND: 'xapi',
+        HNTH_CODEC_URL: codec.url,
+        HNTH_CODEC_USERNAME: 'hnth',
+        HNTH_CODEC_PASSWORD: 'secret',
+        HNTH_LINK_MCU_HOST: '127.0.0.1',
+      },
+    });
+    Object.assign(config.probes.codec, { intervalSec: 0.2, baseline: { 'Audio/DefaultVolume': '50' } });
+    Object.assign(config.probes.link, { intervalSec: 0.5, count: 2 });
+    agent = createAgent(config, createLogger(ROOM, 'silent'));
+    await agent.start();
+  });
+  afterAll(async () => {
+    await agent?.stop();
+    await hub?.stop();
+    hub?.removeData();
+    await codec?.close();
+  });
+
+  test('the codec and the link to the MCU reach the hub, with no codec or link cause against the room', async () => {
+    const view = await waitFor('codec and link readings', async () => {
+      const v = await room();
+      return v.readings?.codec.state === 'up' && v.readings.link.lossPct === 0 ? v : undefined;
+    });
+    expect(view.readings).toMatchObject({
+      codec: { state: 'up', inCall: false, detail: 'ce11.14.1.5.47f3d6, standby Off' },
+      link: { lossPct: 0, latencyMs: expect.any(Number) },
+    });
+    // This room has no climate sensor configured: that, and only that, keeps it from READY.
+    expect(view.readiness.causes.map((c) => c.code)).toEqual(['climate.fault']);
+  });
+
+  test('the drifted configuration value is stored at the hub as config.drift, naming it', async () => {
+    const drift = await waitFor('config.drift stored', async () =>
+      (await events()).find((e) => e.type === 'config.drift'),
+    );
+    expect(drift).toMatchObject({
+      severity: 'warning',
+      data: { changed: 1, keys: 'Audio/DefaultVolume', first: 'Audio/DefaultVolume: 50 → 80' },
+    });
+  });
+
+  test('a camera lost at the codec makes the room NOT_READY with the reason', async () => {
+    codec.state.cameraConnected = false;
+    const view = await waitFor('room NOT_READY', async () => {
+      const v = await room();
+      return v.readiness.level === 'NOT_READY' ? v : undefined;
+    });
+    expect(view.readiness.reasons).toContain('codec down: Camera Cisco Quad Camera lost');
+    await waitFor('codec.down stored', async () => (await events()).some((e) => e.type === 'codec.down'));
+  });
+});
