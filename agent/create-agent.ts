@@ -3,6 +3,7 @@ import { AdapterSource } from './adapter-source.js';
 import type { RoomAdapters } from './adapters.js';
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
+import { rehearseHandler } from './rehearsal/rehearse-handler.js';
 import { seedFromString } from './sim/seeded-random.js';
 import { SimHardware } from './sim/sim-hardware.js';
 
@@ -16,9 +17,18 @@ function realAdapters(_config: AgentConfig): RoomAdapters {
 
 /** Composes an agent from its configuration: simulated hardware with `simulate`, real adapters otherwise. */
 export function createAgent(config: AgentConfig, log: Logger): Agent {
-  if (config.simulate) {
-    const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
-    return new Agent(config, { source: sim, sim, log });
-  }
-  return new Agent(config, { source: new AdapterSource(realAdapters(config), () => 'on'), log });
+  const agent = config.simulate
+    ? simulatedAgent(config, log)
+    : new Agent(config, { source: new AdapterSource(realAdapters(config), () => 'on'), log });
+  // Rehearsals (art. 9.3): judged from the latest readings, which an injected fault updates at once.
+  agent.commands.register(
+    'rehearse',
+    rehearseHandler(() => agent.readings),
+  );
+  return agent;
+}
+
+function simulatedAgent(config: AgentConfig, log: Logger): Agent {
+  const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
+  return new Agent(config, { source: sim, sim, log });
 }
