@@ -18,6 +18,7 @@ import type { HubConfig } from './config.js';
 import { FleetState } from './fleet-state.js';
 import { Ingest } from './ingest/ingest.js';
 import { listen } from './listen.js';
+import { ScheduleService } from './schedule/schedule-service.js';
 import { openDatabase } from './store/database.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { HubStore } from './store/store.js';
@@ -31,7 +32,13 @@ export interface RunningHub {
   ingest: Ingest;
   store: HubStore;
   commands: CommandClient;
+  schedule: ScheduleService;
   stop(): Promise<void>;
+}
+
+export interface HubOptions {
+  /** The hub's clock for its calendar and rehearsals; tests move it. */
+  now?: () => Date;
 }
 
 function localUrl(scheme: string, host: string, port: number): string {
@@ -39,7 +46,11 @@ function localUrl(scheme: string, host: string, port: number): string {
   return `${scheme}://${h}:${port}`;
 }
 
-export async function startHub(config: HubConfig, log: Logger): Promise<RunningHub> {
+export async function startHub(
+  config: HubConfig,
+  log: Logger,
+  options: HubOptions = {},
+): Promise<RunningHub> {
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   const store: HubStore = new SqliteStore(db);
   const fleet = new FleetState(rooms, config.thresholds);
@@ -61,7 +72,21 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       mqttUrl = localUrl('mqtt', config.mqtt.host, broker.port);
     }
 
+    const schedule = new ScheduleService({
+      db,
+      settings: config.schedule,
+      commands: { send: (...args) => commands.send(...args) },
+      publish: async (topic, payload) => {
+        if (!client) throw new Error('hub not connected to the broker');
+        await client.publishAsync(topic, payload, { qos: 1, retain: true });
+      },
+      broadcast: (message) => live.broadcast(message),
+      log,
+      now: options.now,
+    });
+
     const app = buildApi(log, [
+      ...schedule.routes,
       roomsRoutes(fleet, store, () => ({
         broker: broker ? { mode: 'embedded', port: broker.port } : { mode: 'external', url: config.mqtt.url },
         mqttConnected: client?.connected ?? false,
@@ -120,6 +145,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       roomChannels.map((ch) => allRoomsFilter(ch)),
       { qos: 1 },
     );
+    // Pushed after the command client, so it stops first: no rehearsal acts on a closing hub.
+    cleanups.push(() => schedule.stop());
+    await schedule.start();
 
     const httpPort = await listen(
       app.server,
@@ -129,7 +157,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     );
     const httpUrl = localUrl('http', config.http.host, httpPort);
     log.info({ httpUrl, mqttUrl }, 'hub running');
-    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, stop };
+    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, schedule, stop };
   } catch (err) {
     await stop();
     throw err;
