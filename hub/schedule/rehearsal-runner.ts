@@ -103,7 +103,15 @@ export class RehearsalRunner {
   resume(): void {
     for (const r of this.deps.repo.running()) {
       this.active.set(r.id, { timer: null });
-      this.track(this.tick(r.id));
+      if (r.deadline !== null) {
+        this.track(this.tick(r.id));
+        continue;
+      }
+      // A single pass (inspection, rooms) cut short: check the rooms it had not reached.
+      const checked = new Set(this.deps.repo.attempts(r.id).map((a) => a.roomId));
+      const left = r.roomIds.filter((id) => !checked.has(id));
+      if (left.length > 0) this.track(this.pass(r.id, left));
+      else this.finish(r.id, 'done');
     }
   }
 
@@ -211,11 +219,6 @@ export class RehearsalRunner {
     if (!active || !r) return;
     const pending = this.notReady(r);
     if (pending.length === 0 || r.deadline === null) {
-      if (pending.length > 0 && r.checkedAt === null) {
-        // An inspection interrupted by a restart: check the rooms it had not reached.
-        this.track(this.pass(id, pending));
-        return;
-      }
       this.finish(id, 'done');
       return;
     }

@@ -224,4 +224,39 @@ describe('rehearsal runner, in fake time', () => {
     expect(repo.get(r.id)?.status).toBe('done');
     expect(repo.escalations(r.id).map((e) => e.roomId)).toEqual(['ubnd-tinh']);
   });
+
+  test('an inspection cut short by a stopped hub checks, on resume, only the rooms it had not reached', async () => {
+    const rooms = new FakeRooms({ 'ubnd-tinh': healthy, 'so-y-te': healthy });
+    repo.insert({
+      id: 'insp-1',
+      kind: 'inspection',
+      meetingId: null,
+      slot: 'inspection',
+      roomIds: ['ubnd-tinh', 'so-y-te'],
+      hostRoomId: null,
+      startedAt: t0.toISOString(),
+      checkedAt: null,
+      finishedAt: null,
+      deadline: null,
+      status: 'running',
+      verdict: null,
+    });
+    repo.insertAttempt('insp-1', {
+      roomId: 'ubnd-tinh',
+      attempt: 1,
+      startedAt: t0.toISOString(),
+      finishedAt: t0.toISOString(),
+      answered: true,
+      error: null,
+      powerOn: { ok: true, detail: '{}' },
+      checks: [pass('power')],
+      verdict: 'go',
+      failures: [],
+    });
+    runner(rooms).resume();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rooms.rehearsals('ubnd-tinh')).toBe(0);
+    expect(rooms.rehearsals('so-y-te')).toBe(1);
+    expect(repo.get('insp-1')).toMatchObject({ status: 'done', verdict: 'go' });
+  });
 });
