@@ -144,6 +144,21 @@ describe('meeting calendar over the API, on the embedded broker', () => {
     expect((await api('POST', '/api/meetings', body({ ...second, ...slot(10, 11) }))).status).toBe(201);
   });
 
+  test('times with an offset are stored in UTC', async () => {
+    const day = slot(60, 0).start.slice(0, 10);
+    const res = await api(
+      'POST',
+      '/api/meetings',
+      body({
+        start: `${day}T08:00:00+07:00`,
+        end: `${day}T10:30:00+07:00`,
+        roomIds: ['ubnd-tinh', 'so-ngoai-vu'],
+      }),
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ start: `${day}T01:00:00.000Z`, end: `${day}T03:30:00.000Z` });
+  });
+
   test('listing by time and room', async () => {
     const m = (
       await api('POST', '/api/meetings', body({ ...slot(20, 3), roomIds: ['ubnd-tinh', 'so-xay-dung'] }))
