@@ -6,6 +6,7 @@ import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
 import { defaultEdgeConfig, type EdgeConfig, type EdgeEvent } from './edges.js';
 import { roomProbes } from './probes/room-probes.js';
+import { rehearseHandler } from './rehearsal/rehearse-handler.js';
 import { seedFromString } from './sim/seeded-random.js';
 import { SimHardware } from './sim/sim-hardware.js';
 
@@ -20,10 +21,21 @@ function realAdapters(config: AgentConfig, emit: (event: EdgeEvent) => void): Ro
 
 /** Composes an agent from its configuration: simulated hardware with `simulate`, real adapters otherwise. */
 export function createAgent(config: AgentConfig, log: Logger): Agent {
-  if (config.simulate) {
-    const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
-    return new Agent(config, { source: sim, sim, log });
-  }
+  const agent = config.simulate ? simulatedAgent(config, log) : realAgent(config, log);
+  // Rehearsals (art. 9.3): judged from the latest readings, which an injected fault updates at once.
+  agent.commands.register(
+    'rehearse',
+    rehearseHandler(() => agent.readings),
+  );
+  return agent;
+}
+
+function simulatedAgent(config: AgentConfig, log: Logger): Agent {
+  const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
+  return new Agent(config, { source: sim, sim, log });
+}
+
+function realAgent(config: AgentConfig, log: Logger): Agent {
   let agent: Agent | null = null;
   const adapters = realAdapters(config, (event) => agent?.emit(event));
   // The link monitor raises link limits itself, k of n; the per-sample edges would repeat them.

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDemo } from '../demo/demo.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
+import { benchRehearsalReport } from './rehearsal-report.js';
 import { type BenchRow, markdownTable } from './stats.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hnth-bench-'));
@@ -19,6 +20,7 @@ const demo = await startDemo({
 });
 try {
   rows.push(...(await benchInjectToDashboard(demo)));
+  rows.push(...(await benchRehearsalReport(demo)));
 } finally {
   await demo.stop();
   rmSync(dataDir, { recursive: true, force: true });

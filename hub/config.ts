@@ -8,6 +8,16 @@ import { parseSipTarget } from '../shared/probes/sip-options.js';
 import type { McuConfig } from './mcu/mcu-monitor.js';
 import { defaultThresholds, type Thresholds } from './readiness.js';
 
+function positiveNumber(value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new Error('must be a number greater than 0');
+}
+
+function hoursList(value: unknown): void {
+  if (!Array.isArray(value) || value.length === 0 || value.some((h) => typeof h !== 'number' || !(h > 0)))
+    throw new Error('must be a non-empty list of hours greater than 0, e.g. [24, 2]');
+}
+
 export const hubSchema = {
   dataDir: {
     doc: 'Folder of the hub’s database (hnth.db).',
@@ -115,6 +125,55 @@ export const hubSchema = {
     format: Object,
     default: defaultThresholds as unknown as object,
   },
+  schedule: {
+    noticeHours: {
+      doc: 'Art. 8.1: hours of notice a meeting is registered with, unless an emergency (art. 8.2).',
+      format: 'nat',
+      default: 48,
+    },
+    prepMinutes: {
+      doc: 'Minutes before the start a meeting holds its rooms for preparation; counted in overlaps (art. 8.3).',
+      format: 'nat',
+      default: 60,
+    },
+    rehearsalOffsetsH: {
+      doc: 'Art. 9.3: hours before the start at which rehearsals run.',
+      format: hoursList,
+      default: [24, 2],
+    },
+    deadlineH: {
+      doc: 'Art. 11.1: hours before the start by which checks are complete; rooms still failing then are escalated.',
+      format: positiveNumber,
+      default: 1,
+    },
+    rehearsalMin: {
+      doc: 'Minutes a rehearsal holds the room, as published on its schedule topic and calendar.',
+      format: 'nat',
+      default: 30,
+    },
+    recheckMin: {
+      doc: 'Minutes between re-checks of a room that is not ready, until the deadline (art. 11.1).',
+      format: positiveNumber,
+      default: 5,
+      env: 'HNTH_RECHECK_MIN',
+    },
+    rehearseTimeoutSec: {
+      doc: 'Seconds a room has to answer the rehearse command.',
+      format: positiveNumber,
+      default: 30,
+    },
+    powerOnTimeoutSec: {
+      doc: 'Seconds a room has to answer power.on (its equipment may take that long to boot).',
+      format: positiveNumber,
+      default: 60,
+    },
+    inspectionCron: {
+      doc: 'Art. 11.1: when the whole fleet is inspected, as cron in Asia/Ho_Chi_Minh; empty for never.',
+      format: String,
+      default: '0 7 * * 1',
+      env: 'HNTH_INSPECTION_CRON',
+    },
+  },
 };
 
 export interface HubConfig {
@@ -134,6 +193,19 @@ export interface HubConfig {
   telemetrySampleSec: number;
   mcu: McuConfig;
   thresholds: Thresholds;
+  schedule: ScheduleSettings;
+}
+
+export interface ScheduleSettings {
+  noticeHours: number;
+  prepMinutes: number;
+  rehearsalOffsetsH: number[];
+  deadlineH: number;
+  rehearsalMin: number;
+  recheckMin: number;
+  rehearseTimeoutSec: number;
+  powerOnTimeoutSec: number;
+  inspectionCron: string;
 }
 
 export interface HubConfigSources {

@@ -21,6 +21,7 @@ import { Ingest } from './ingest/ingest.js';
 import { listen } from './listen.js';
 import { McuMonitor } from './mcu/mcu-monitor.js';
 import { mcuRoutes } from './mcu/mcu-routes.js';
+import { ScheduleService } from './schedule/schedule-service.js';
 import { openDatabase } from './store/database.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { HubStore } from './store/store.js';
@@ -36,7 +37,13 @@ export interface RunningHub {
   store: HubStore;
   commands: CommandClient;
   mcu: McuMonitor;
+  schedule: ScheduleService;
   stop(): Promise<void>;
+}
+
+export interface HubOptions {
+  /** The hub's clock for its calendar and rehearsals; tests move it. */
+  now?: () => Date;
 }
 
 function localUrl(scheme: string, host: string, port: number): string {
@@ -44,7 +51,11 @@ function localUrl(scheme: string, host: string, port: number): string {
   return `${scheme}://${h}:${port}`;
 }
 
-export async function startHub(config: HubConfig, log: Logger): Promise<RunningHub> {
+export async function startHub(
+  config: HubConfig,
+  log: Logger,
+  options: HubOptions = {},
+): Promise<RunningHub> {
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   const store: HubStore = new SqliteStore(db);
   const fleet = new FleetState(rooms, config.thresholds);
@@ -73,8 +84,22 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       spawnRunner,
       log,
     );
+    const schedule = new ScheduleService({
+      db,
+      settings: config.schedule,
+      commands: { send: (...args) => commands.send(...args) },
+      publish: async (topic, payload) => {
+        if (!client) throw new Error('hub not connected to the broker');
+        await client.publishAsync(topic, payload, { qos: 1, retain: true });
+      },
+      broadcast: (message) => live.broadcast(message),
+      log,
+      now: options.now,
+    });
+
     const app = buildApi(log, [
       mcuRoutes(mcu),
+      ...schedule.routes,
       roomsRoutes(fleet, store, () => ({
         broker: broker ? { mode: 'embedded', port: broker.port } : { mode: 'external', url: config.mqtt.url },
         mqttConnected: client?.connected ?? false,
@@ -129,6 +154,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       await link.publishAsync(topic, payload, { qos: 1 });
     }, log);
     cleanups.push(() => commands.close());
+    // Pushed after the command client, so it stops first: no rehearsal acts on a closing hub.
+    cleanups.push(() => schedule.stop());
+    await schedule.start();
 
     const httpPort = await listen(
       app.server,
@@ -138,7 +166,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     );
     const httpUrl = localUrl('http', config.http.host, httpPort);
     log.info({ httpUrl, mqttUrl }, 'hub running');
-    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, mcu, stop };
+    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, mcu, schedule, stop };
   } catch (err) {
     await stop();
     throw err;

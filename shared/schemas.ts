@@ -200,6 +200,63 @@ export const scheduleMessage = z.strictObject({
 });
 export type ScheduleMessage = z.infer<typeof scheduleMessage>;
 
+/** Art. 7: the kinds of meeting held on the network. */
+export const meetingKinds = [
+  'party',
+  'council',
+  'committee',
+  'training',
+  'conference',
+  'inter-agency',
+] as const;
+export type MeetingKind = (typeof meetingKinds)[number];
+
+/** Art. 8.2: what makes a meeting an emergency, exempt from the notice period. */
+export const emergencyReasons = ['flood', 'storm', 'disaster', 'fire', 'other'] as const;
+export type EmergencyReason = (typeof emergencyReasons)[number];
+
+const offsetTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with its offset' });
+
+/** REST body of `POST /api/meetings`; `PATCH` takes any subset of it. */
+export const meetingRequest = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  kind: z.enum(meetingKinds),
+  /** The room that chairs the meeting (điểm cầu chính); it is one of `roomIds`. */
+  hostRoomId: z.string().min(1).max(64),
+  roomIds: z.array(z.string().min(1).max(64)).min(1).max(100),
+  start: offsetTime,
+  end: offsetTime,
+  /** Null for an ordinary meeting; art. 8.2 for an emergency one. */
+  emergency: z.strictObject({ reason: z.enum(emergencyReasons) }).nullable(),
+});
+export type MeetingRequest = z.infer<typeof meetingRequest>;
+
+/** What a rehearsal checks in a room (art. 9.3: terminals, line, sound and picture). */
+export const rehearsalCheckNames = ['power', 'climate', 'codec', 'peripherals', 'sip', 'link'] as const;
+export type RehearsalCheckName = (typeof rehearsalCheckNames)[number];
+
+/** Who must fix a failing check: line → telecom partner, mains → power partner, equipment → the room. */
+export const faultKinds = ['line', 'mains', 'equipment'] as const;
+export type FaultKind = (typeof faultKinds)[number];
+
+export const rehearsalCheck = z.strictObject({
+  check: z.enum(rehearsalCheckNames),
+  /** `marginal`: works but near a limit; `not-run`: the room cannot run this check (detail says why). */
+  status: z.enum(['pass', 'marginal', 'fail', 'not-run']),
+  detail: z.string().max(300),
+  /** The figures the status was decided on (`{lossPct: 8, limitPct: 5}`). */
+  evidence: z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])),
+  /** Present when the status is `fail` or `marginal`. */
+  fault: z.enum(faultKinds).optional(),
+});
+export type RehearsalCheck = z.infer<typeof rehearsalCheck>;
+
+/** The `result` of a room's reply to the `rehearse` command. */
+export const rehearseResult = z.strictObject({
+  checks: z.array(rehearsalCheck).min(1).max(20),
+});
+export type RehearseResult = z.infer<typeof rehearseResult>;
+
 const channelSchemas = {
   status: statusMessage,
   telemetry: telemetryMessage,

@@ -8,13 +8,16 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../shared/logger.js';
 import type { RoomView } from '../fleet-state.js';
 import type { McuState } from '../mcu/mcu-monitor.js';
+import type { ScheduleLiveMessage } from '../schedule/schedule-service.js';
 import type { StoredEvent } from '../store/store.js';
 
 export type LiveMessage =
   | { type: 'snapshot'; rooms: RoomView[] }
   | { type: 'room'; room: RoomView }
   | { type: 'event'; event: StoredEvent }
-  | { type: 'mcu'; mcu: McuState };
+  | { type: 'mcu'; mcu: McuState }
+  /** Meetings booked, changed, cancelled; rehearsal progress room by room; escalations (art. 11.1). */
+  | ScheduleLiveMessage;
 
 /** More than this many bytes waiting for one client means it is not keeping up. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;

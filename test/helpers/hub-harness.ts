@@ -6,7 +6,7 @@ import type { Agent } from '../../agent/agent.js';
 import { loadAgentConfig } from '../../agent/config.js';
 import { createAgent } from '../../agent/create-agent.js';
 import { loadHubConfig } from '../../hub/config.js';
-import { type RunningHub, startHub } from '../../hub/hub.js';
+import { type HubOptions, type RunningHub, startHub } from '../../hub/hub.js';
 import { createLogger } from '../../shared/logger.js';
 import { injectTopic } from '../../shared/topics.js';
 import { tempDir } from './temp-dir.js';
@@ -14,6 +14,7 @@ import { waitFor } from './wait.js';
 
 export async function startTestHub(
   overrides: Record<string, unknown> = {},
+  options: HubOptions = {},
 ): Promise<RunningHub & { removeData(): void }> {
   const data = tempDir('hnth-hub-');
   const config = loadHubConfig({
@@ -28,7 +29,7 @@ export async function startTestHub(
       ...overrides,
     },
   });
-  const hub = await startHub(config, createLogger('hub', process.env.HNTH_TEST_HUB_LOG ?? 'silent'));
+  const hub = await startHub(config, createLogger('hub', process.env.HNTH_TEST_HUB_LOG ?? 'silent'), options);
   return { ...hub, removeData: data.remove };
 }
 

@@ -1,0 +1,197 @@
+/**
+ * The meeting calendar the department keeps (art. 11.5): books, changes and cancels meetings under
+ * the regulation's rules, and on each change stores who must be notified, republishes the rooms'
+ * schedules and replans the rehearsals. An emergency meeting (art. 8.2) powers its rooms on at once.
+ */
+import { randomUUID } from 'node:crypto';
+import { findRoom, isRoomId } from '../../shared/fleet.js';
+import type { Logger } from '../../shared/logger.js';
+import type { MeetingRequest } from '../../shared/schemas.js';
+import type { CommandClient } from '../commands/command-client.js';
+import {
+  checkMeeting,
+  type Meeting,
+  type MeetingDraft,
+  type RuleConfig,
+  type Violation,
+} from './meeting-rules.js';
+import type { MeetingsRepo } from './meetings-repo.js';
+import { notifyList } from './notify-list.js';
+import type { RehearsalRunner } from './rehearsal-runner.js';
+import type { RehearsalPlanner } from './rehearsals.js';
+import type { SchedulePublisher } from './schedule-publisher.js';
+
+export type MeetingLiveMessage = {
+  type: 'meeting';
+  action: 'created' | 'updated' | 'cancelled' | 'powered-on';
+  meeting: Meeting;
+};
+
+export type BookingResult = { ok: true; meeting: Meeting } | { ok: false; violation: Violation };
+
+export interface CalendarDeps {
+  meetings: MeetingsRepo;
+  planner: Pick<RehearsalPlanner, 'plan' | 'cancel'>;
+  runner: Pick<RehearsalRunner, 'stopForMeeting'>;
+  publisher: Pick<SchedulePublisher, 'publishRooms'>;
+  commands: Pick<CommandClient, 'send'>;
+  broadcast: (message: MeetingLiveMessage) => void;
+  rules: RuleConfig;
+  /** How long a room has to answer the emergency power-on. */
+  powerOnTimeoutMs: number;
+  log: Logger;
+  now?: () => Date;
+}
+
+function draftOf(req: MeetingRequest): MeetingDraft {
+  return {
+    title: req.title,
+    kind: req.kind,
+    hostRoomId: req.hostRoomId,
+    // A room listed twice is one room.
+    roomIds: [...new Set(req.roomIds)],
+    start: new Date(req.start),
+    end: new Date(req.end),
+    emergency: req.emergency,
+  };
+}
+
+export class MeetingCalendar {
+  private readonly now: () => Date;
+  private stopped = false;
+
+  constructor(private readonly deps: CalendarDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  create(req: MeetingRequest, registeredBy: string | null): BookingResult {
+    const draft = draftOf(req);
+    const violation = this.check(draft, undefined);
+    if (violation) return { ok: false, violation };
+    const at = this.now().toISOString();
+    const meeting: Meeting = {
+      id: randomUUID(),
+      title: draft.title,
+      kind: draft.kind,
+      hostUnit: findRoom(draft.hostRoomId)!.name,
+      hostRoomId: draft.hostRoomId,
+      roomIds: draft.roomIds,
+      start: draft.start.toISOString(),
+      end: draft.end.toISOString(),
+      emergency: draft.emergency,
+      registeredBy,
+      registeredAt: at,
+      updatedAt: at,
+      status: 'scheduled',
+    };
+    this.deps.meetings.insert(meeting, notifyList(meeting.roomIds));
+    this.deps.log.info({ meeting: meeting.id, emergency: meeting.emergency }, 'meeting booked');
+    this.afterChange(meeting, meeting.roomIds, 'created');
+    if (meeting.emergency) this.track(this.powerOn(meeting));
+    return { ok: true, meeting };
+  }
+
+  /** Applies a partial change; undefined when there is no such scheduled meeting. */
+  update(id: string, patch: Partial<MeetingRequest>): BookingResult | undefined {
+    const previous = this.deps.meetings.get(id);
+    if (previous?.status !== 'scheduled') return undefined;
+    const draft = draftOf({
+      title: previous.title,
+      kind: previous.kind,
+      hostRoomId: previous.hostRoomId,
+      roomIds: previous.roomIds,
+      start: previous.start,
+      end: previous.end,
+      emergency: previous.emergency,
+      ...patch,
+    });
+    const violation = this.check(draft, previous);
+    if (violation) return { ok: false, violation };
+    const meeting: Meeting = {
+      ...previous,
+      title: draft.title,
+      kind: draft.kind,
+      hostUnit: findRoom(draft.hostRoomId)!.name,
+      hostRoomId: draft.hostRoomId,
+      roomIds: draft.roomIds,
+      start: draft.start.toISOString(),
+      end: draft.end.toISOString(),
+      emergency: draft.emergency,
+      updatedAt: this.now().toISOString(),
+    };
+    const affected = [...new Set([...previous.roomIds, ...meeting.roomIds])];
+    this.deps.meetings.update(meeting, notifyList(affected));
+    const roomsChanged =
+      meeting.roomIds.length !== previous.roomIds.length ||
+      meeting.roomIds.some((r) => !previous.roomIds.includes(r));
+    // A running rehearsal checked the old time or rooms; the replan below starts a fresh one if due.
+    if (meeting.start !== previous.start || roomsChanged) this.deps.runner.stopForMeeting(id, 'superseded');
+    this.afterChange(meeting, affected, 'updated');
+    return { ok: true, meeting };
+  }
+
+  /** Cancels a scheduled meeting; undefined when there is none. */
+  cancel(id: string): Meeting | undefined {
+    const previous = this.deps.meetings.get(id);
+    if (previous?.status !== 'scheduled') return undefined;
+    const meeting: Meeting = { ...previous, status: 'cancelled', updatedAt: this.now().toISOString() };
+    this.deps.meetings.update(meeting, notifyList(meeting.roomIds));
+    this.deps.runner.stopForMeeting(id, 'cancelled');
+    this.afterChange(meeting, meeting.roomIds, 'cancelled');
+    return meeting;
+  }
+
+  /** The hub is stopping: outcomes still in flight are not stored (the store is closing). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private check(draft: MeetingDraft, previous: Meeting | undefined): Violation | null {
+    const prepMs = this.deps.rules.prepMinutes * 60_000;
+    const others = this.deps.meetings
+      .list({
+        from: new Date(draft.start.getTime() - prepMs).toISOString(),
+        to: new Date(draft.end.getTime() + prepMs).toISOString(),
+      })
+      .filter((m) => m.id !== previous?.id);
+    return checkMeeting(draft, {
+      now: this.now(),
+      others,
+      previous,
+      roomExists: isRoomId,
+      config: this.deps.rules,
+    });
+  }
+
+  private afterChange(meeting: Meeting, affectedRooms: string[], action: MeetingLiveMessage['action']): void {
+    this.deps.planner.plan(meeting);
+    this.track(this.deps.publisher.publishRooms(affectedRooms));
+    this.deps.broadcast({ type: 'meeting', action, meeting });
+  }
+
+  /** Art. 8.2: the rooms of an emergency meeting are switched on at once; each outcome is stored. */
+  private async powerOn(meeting: Meeting): Promise<void> {
+    await Promise.all(
+      meeting.roomIds.map(async (roomId) => {
+        const o = await this.deps.commands.send(
+          roomId,
+          'power.on',
+          { reason: `emergency meeting ${meeting.id}` },
+          { timeoutMs: this.deps.powerOnTimeoutMs, ttlMs: this.deps.powerOnTimeoutMs },
+        );
+        if (this.stopped) return;
+        this.deps.meetings.recordPowerOn(meeting.id, {
+          roomId,
+          at: this.now().toISOString(),
+          ok: o.ok,
+          error: o.ok ? null : `${o.error?.code}: ${o.error?.message}`,
+        });
+      }),
+    );
+    if (!this.stopped) this.deps.broadcast({ type: 'meeting', action: 'powered-on', meeting });
+  }
+
+  private track(work: Promise<void>): void {
+    work.catch((err: Error) => this.deps.log.error({ err: err.message }, 'meeting follow-up failed'));
+  }
+}

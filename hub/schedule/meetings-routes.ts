@@ -1,0 +1,135 @@
+/**
+ * `/api/meetings` (book, list, read, change, cancel) and the calendars `/api/calendar.ics`,
+ * `/api/rooms/:id/calendar.ics`. Reads need `viewer`, changes `operator`. A broken rule is 400
+ * `{error, field, rule, article}`; an overlap is 409 with the conflicting meeting(s).
+ */
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { findRoom, isRoomId } from '../../shared/fleet.js';
+import { type MeetingRequest, meetingRequest } from '../../shared/schemas.js';
+import type { RouteModule } from '../api/http-api.js';
+import { calendarIcs, type IcsConfig } from './calendar-ics.js';
+import type { BookingResult, MeetingCalendar } from './meeting-calendar.js';
+import type { Meeting } from './meeting-rules.js';
+import type { MeetingsRepo } from './meetings-repo.js';
+import type { RehearsalsRepo } from './rehearsals-repo.js';
+import { badRequest } from './request-error.js';
+
+export interface MeetingsRoutesDeps {
+  calendar: MeetingCalendar;
+  meetings: MeetingsRepo;
+  rehearsals: RehearsalsRepo;
+  ics: IcsConfig;
+  now?: () => Date;
+}
+
+const listQuery = z.strictObject({
+  from: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).optional(),
+  to: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).optional(),
+  room: z.string().optional(),
+});
+
+const meetingPatch = meetingRequest.partial().refine((p) => Object.keys(p).length > 0, {
+  message: 'names nothing to change',
+});
+
+function answer(reply: FastifyReply, result: BookingResult, created: boolean) {
+  if (result.ok) return reply.code(created ? 201 : 200).send(result.meeting);
+  const v = result.violation;
+  if (v.rule === 'no-overlap')
+    return reply.code(409).send({
+      error: v.error,
+      field: v.field,
+      rule: v.rule,
+      article: v.article,
+      meeting: v.conflicts[0]!.meeting,
+      conflicts: v.conflicts,
+    });
+  return reply.code(400).send({ error: v.error, field: v.field, rule: v.rule, article: v.article });
+}
+
+export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
+  const now = deps.now ?? (() => new Date());
+  const details = (m: Meeting) => ({
+    ...m,
+    notifications: deps.meetings.notifications(m.id),
+    powerOn: deps.meetings.powerOn(m.id),
+    rehearsals: deps.rehearsals.forMeeting(m.id),
+  });
+  return (app) => {
+    app.post('/api/meetings', { config: { access: 'operator' } }, async (req, reply) => {
+      const parsed = meetingRequest.safeParse(req.body);
+      if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
+      return answer(reply, deps.calendar.create(parsed.data, null), true);
+    });
+
+    app.get('/api/meetings', { config: { access: 'viewer' } }, async (req, reply) => {
+      const parsed = listQuery.safeParse(req.query);
+      if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
+      const { from, to, room } = parsed.data;
+      if (room !== undefined && !isRoomId(room))
+        return reply
+          .code(400)
+          .send({ error: `no room "${room}"`, field: 'room', rule: 'rooms-exist', article: '2.2' });
+      return deps.meetings.list({
+        from: from ? new Date(from).toISOString() : undefined,
+        to: to ? new Date(to).toISOString() : undefined,
+        roomId: room,
+      });
+    });
+
+    app.get<{ Params: { id: string } }>(
+      '/api/meetings/:id',
+      { config: { access: 'viewer' } },
+      async (req, reply) => {
+        const m = deps.meetings.get(req.params.id);
+        if (!m) return reply.code(404).send({ error: `no meeting "${req.params.id}"`, field: 'id' });
+        return details(m);
+      },
+    );
+
+    app.patch<{ Params: { id: string } }>(
+      '/api/meetings/:id',
+      { config: { access: 'operator' } },
+      async (req, reply) => {
+        const parsed = meetingPatch.safeParse(req.body);
+        if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
+        const result = deps.calendar.update(req.params.id, parsed.data as Partial<MeetingRequest>);
+        if (!result)
+          return reply.code(404).send({ error: `no scheduled meeting "${req.params.id}"`, field: 'id' });
+        return answer(reply, result, false);
+      },
+    );
+
+    app.delete<{ Params: { id: string } }>(
+      '/api/meetings/:id',
+      { config: { access: 'operator' } },
+      async (req, reply) => {
+        const cancelled = deps.calendar.cancel(req.params.id);
+        if (!cancelled)
+          return reply.code(404).send({ error: `no scheduled meeting "${req.params.id}"`, field: 'id' });
+        return cancelled;
+      },
+    );
+
+    app.get('/api/calendar.ics', { config: { access: 'viewer' } }, async (_req, reply) => {
+      const meetings = deps.meetings.list();
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .send(calendarIcs('Lịch họp HNTH tỉnh Tuyên Quang', meetings, deps.ics, now()));
+    });
+
+    app.get<{ Params: { id: string } }>(
+      '/api/rooms/:id/calendar.ics',
+      { config: { access: 'viewer' } },
+      async (req, reply) => {
+        const room = findRoom(req.params.id);
+        if (!room) return reply.code(404).send({ error: `no room "${req.params.id}"`, field: 'id' });
+        const meetings = deps.meetings.list({ roomId: room.id });
+        return reply
+          .type('text/calendar; charset=utf-8')
+          .send(calendarIcs(`Lịch họp HNTH: ${room.name}`, meetings, deps.ics, now()));
+      },
+    );
+  };
+}

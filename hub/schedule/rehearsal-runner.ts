@@ -1,0 +1,288 @@
+/**
+ * Runs a rehearsal or an inspection: powers every room on, asks it to `rehearse`, stores each room's
+ * checks with their evidence and verdict, re-checks the rooms that are not ready every interval until
+ * the deadline (art. 11.1: checks complete at the latest 1 h before opening), and escalates the rooms
+ * still failing at the deadline. Every outcome, a silent room included, is data.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../shared/logger.js';
+import { rehearseResult } from '../../shared/schemas.js';
+import type { CommandClient, CommandOutcome } from '../commands/command-client.js';
+import { latestAttempts } from './rehearsal-report.js';
+import { failures, meetingVerdict, type RoomAnswer, roomVerdict, type Verdict } from './rehearsal-verdict.js';
+import type {
+  Attempt,
+  Escalation,
+  PowerOnResult,
+  Rehearsal,
+  RehearsalKind,
+  RehearsalStatus,
+  RehearsalsRepo,
+} from './rehearsals-repo.js';
+
+export type RehearsalLiveMessage =
+  | { type: 'rehearsal'; rehearsal: Rehearsal }
+  | { type: 'rehearsal-room'; rehearsalId: string; attempt: Attempt }
+  | { type: 'escalation'; escalation: Escalation };
+
+export interface RunnerConfig {
+  /** Art. 11.1: how often a room that is not ready is checked again before the deadline. */
+  recheckMs: number;
+  /** How long a room has to answer `rehearse`. */
+  rehearseTimeoutMs: number;
+  /** How long a room has to answer `power.on` (it may wait for its equipment to boot). */
+  powerOnTimeoutMs: number;
+}
+
+export interface RunnerDeps {
+  repo: RehearsalsRepo;
+  commands: Pick<CommandClient, 'send'>;
+  broadcast: (message: RehearsalLiveMessage) => void;
+  config: RunnerConfig;
+  log: Logger;
+  now?: () => Date;
+}
+
+export interface RehearsalSpec {
+  kind: RehearsalKind;
+  meetingId: string | null;
+  slot: string;
+  roomIds: string[];
+  hostRoomId: string | null;
+  deadline: Date | null;
+}
+
+function outcomeText(o: CommandOutcome): string {
+  return o.ok ? JSON.stringify(o.result ?? {}) : `${o.error?.code}: ${o.error?.message}`;
+}
+
+export class RehearsalRunner {
+  private readonly active = new Map<string, { timer: NodeJS.Timeout | null }>();
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Starts a run and returns it at once; its progress goes to the store and the live socket. */
+  start(spec: RehearsalSpec): Rehearsal {
+    if (spec.meetingId) this.stopForMeeting(spec.meetingId, 'superseded');
+    const rehearsal: Rehearsal = {
+      id: randomUUID(),
+      kind: spec.kind,
+      meetingId: spec.meetingId,
+      slot: spec.slot,
+      roomIds: spec.roomIds,
+      hostRoomId: spec.hostRoomId,
+      startedAt: this.now().toISOString(),
+      checkedAt: null,
+      finishedAt: null,
+      deadline: spec.deadline?.toISOString() ?? null,
+      status: 'running',
+      verdict: null,
+    };
+    this.deps.repo.insert(rehearsal);
+    this.active.set(rehearsal.id, { timer: null });
+    this.deps.log.info(
+      { rehearsal: rehearsal.id, slot: spec.slot, rooms: spec.roomIds.length },
+      'rehearsal started',
+    );
+    this.deps.broadcast({ type: 'rehearsal', rehearsal });
+    this.track(this.pass(rehearsal.id, spec.roomIds));
+    return rehearsal;
+  }
+
+  /** Stops the meeting's running rehearsals: it was moved, cancelled, or a later one starts. */
+  stopForMeeting(meetingId: string, status: Exclude<RehearsalStatus, 'running' | 'done'>): void {
+    for (const r of this.deps.repo.forMeeting(meetingId)) {
+      if (r.status === 'running') this.finish(r.id, status);
+    }
+  }
+
+  /** Picks up the runs a stopped hub left running: re-checks before the deadline, escalates after it. */
+  resume(): void {
+    for (const r of this.deps.repo.running()) {
+      this.active.set(r.id, { timer: null });
+      if (r.deadline !== null) {
+        this.track(this.tick(r.id));
+        continue;
+      }
+      // A single pass (inspection, rooms) cut short: check the rooms it had not reached.
+      const checked = new Set(this.deps.repo.attempts(r.id).map((a) => a.roomId));
+      const left = r.roomIds.filter((id) => !checked.has(id));
+      if (left.length > 0) this.track(this.pass(r.id, left));
+      else this.finish(r.id, 'done');
+    }
+  }
+
+  /**
+   * Stops every timer. Checks still waiting for a room are dropped when they end: their runs stay
+   * `running` in the store, and the next start resumes them.
+   */
+  stop(): void {
+    for (const a of this.active.values()) if (a.timer) clearTimeout(a.timer);
+    this.active.clear();
+  }
+
+  private track(work: Promise<void>): void {
+    work.catch((err: Error) => this.deps.log.error({ err: err.message }, 'rehearsal failed'));
+  }
+
+  /** Checks the given rooms once, in parallel, then decides what comes next. */
+  private async pass(id: string, roomIds: readonly string[]): Promise<void> {
+    const before = this.deps.repo.attempts(id);
+    await Promise.all(
+      roomIds.map(async (roomId) => {
+        const attempt = before.filter((a) => a.roomId === roomId).length + 1;
+        const result = await this.checkRoom(id, roomId, attempt);
+        if (!this.active.has(id)) return;
+        this.deps.repo.insertAttempt(id, result);
+        this.deps.broadcast({ type: 'rehearsal-room', rehearsalId: id, attempt: result });
+      }),
+    );
+    if (!this.active.has(id)) return;
+    const r = this.deps.repo.get(id)!;
+    this.deps.repo.patch(id, {
+      checkedAt: r.checkedAt ?? this.now().toISOString(),
+      verdict: this.verdict(r),
+    });
+    this.deps.broadcast({ type: 'rehearsal', rehearsal: this.deps.repo.get(id)! });
+    this.next(id);
+  }
+
+  private async checkRoom(id: string, roomId: string, attempt: number): Promise<Attempt> {
+    const { config, commands } = this.deps;
+    const startedAt = this.now().toISOString();
+    const power = await commands.send(
+      roomId,
+      'power.on',
+      { reason: `rehearsal ${id}` },
+      { timeoutMs: config.powerOnTimeoutMs, ttlMs: config.powerOnTimeoutMs },
+    );
+    const powerOn: PowerOnResult = { ok: power.ok, detail: outcomeText(power) };
+    let answer: RoomAnswer;
+    if (power.error?.code === 'timeout' || power.error?.code === 'not-sent') {
+      // The room's commands share one session: a room silent to power.on is silent to rehearse too.
+      answer = { answered: false, error: `no answer to power.on: ${power.error.message}` };
+    } else {
+      const reply = await commands.send(
+        roomId,
+        'rehearse',
+        {},
+        { timeoutMs: config.rehearseTimeoutMs, ttlMs: config.rehearseTimeoutMs },
+      );
+      const parsed = reply.ok ? rehearseResult.safeParse(reply.result) : null;
+      answer = parsed?.success
+        ? { answered: true, checks: parsed.data.checks }
+        : {
+            answered: false,
+            error: parsed
+              ? `reply is not a rehearsal result: ${parsed.error.issues[0]?.message}`
+              : `no rehearsal result: ${outcomeText(reply)}`,
+          };
+    }
+    return {
+      roomId,
+      attempt,
+      startedAt,
+      finishedAt: this.now().toISOString(),
+      answered: answer.answered,
+      error: answer.answered ? null : answer.error,
+      powerOn,
+      checks: answer.answered ? answer.checks : [],
+      verdict: roomVerdict(answer),
+      failures: failures(roomId, answer),
+    };
+  }
+
+  private latest(r: Rehearsal): Map<string, Attempt> {
+    return latestAttempts(r.roomIds, this.deps.repo.attempts(r.id));
+  }
+
+  private verdict(r: Rehearsal): Verdict {
+    const latest = this.latest(r);
+    return meetingVerdict(
+      r.roomIds.map((roomId) => ({ roomId, verdict: latest.get(roomId)?.verdict ?? 'no-go' })),
+      r.hostRoomId,
+    );
+  }
+
+  /** Rooms not yet go (or not yet checked). */
+  private notReady(r: Rehearsal): string[] {
+    const latest = this.latest(r);
+    return r.roomIds.filter((id) => latest.get(id)?.verdict !== 'go');
+  }
+
+  private next(id: string): void {
+    const active = this.active.get(id);
+    const r = this.deps.repo.get(id);
+    if (!active || !r) return;
+    const pending = this.notReady(r);
+    if (pending.length === 0 || r.deadline === null) {
+      this.finish(id, 'done');
+      return;
+    }
+    const left = Date.parse(r.deadline) - this.now().getTime();
+    active.timer = setTimeout(
+      () => this.track(this.tick(id)),
+      Math.max(0, Math.min(this.deps.config.recheckMs, left)),
+    );
+  }
+
+  private async tick(id: string): Promise<void> {
+    const r = this.deps.repo.get(id);
+    if (!r || !this.active.has(id)) return;
+    if (r.deadline !== null && this.now().getTime() >= Date.parse(r.deadline)) {
+      this.escalate(r);
+      this.finish(id, 'done');
+      return;
+    }
+    const pending = this.notReady(r);
+    if (pending.length === 0) {
+      this.finish(id, 'done');
+      return;
+    }
+    await this.pass(id, pending);
+  }
+
+  /** Art. 11.1: at the deadline, every room still failing goes to the operator with who must act. */
+  private escalate(r: Rehearsal): void {
+    const latest = this.latest(r);
+    const at = this.now().toISOString();
+    for (const roomId of r.roomIds) {
+      const a = latest.get(roomId);
+      if (a && a.verdict !== 'no-go') continue;
+      const escalation = this.deps.repo.insertEscalation({
+        rehearsalId: r.id,
+        meetingId: r.meetingId,
+        roomId,
+        at,
+        verdict: 'no-go',
+        failures: a?.failures ?? [
+          {
+            check: 'answer',
+            status: 'fail',
+            detail: 'not checked before the deadline (the hub was stopped)',
+            responsible: [{ kind: 'room-technician', roomId }],
+          },
+        ],
+      });
+      this.deps.log.warn(
+        { rehearsal: r.id, meeting: r.meetingId, room: roomId },
+        'room still failing at the deadline',
+      );
+      this.deps.broadcast({ type: 'escalation', escalation });
+    }
+  }
+
+  private finish(id: string, status: Exclude<RehearsalStatus, 'running'>): void {
+    const active = this.active.get(id);
+    if (active?.timer) clearTimeout(active.timer);
+    this.active.delete(id);
+    const r = this.deps.repo.get(id);
+    if (!r) return;
+    this.deps.repo.patch(id, { status, finishedAt: this.now().toISOString(), verdict: this.verdict(r) });
+    this.deps.log.info({ rehearsal: id, status }, 'rehearsal finished');
+    this.deps.broadcast({ type: 'rehearsal', rehearsal: this.deps.repo.get(id)! });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * `POST /api/rehearsals` ("rehearse now", operator): a meeting's rooms, checked until its deadline,
+ * or any set of rooms, checked once. `GET /api/rehearsals/:id` (viewer): the full matrix.
+ */
+import { z } from 'zod';
+import { isRoomId } from '../../shared/fleet.js';
+import type { RouteModule } from '../api/http-api.js';
+import type { MeetingsRepo } from './meetings-repo.js';
+import { rehearsalReport } from './rehearsal-report.js';
+import type { RehearsalRunner } from './rehearsal-runner.js';
+import { rehearsalDeadline } from './rehearsals.js';
+import type { RehearsalsRepo } from './rehearsals-repo.js';
+import { badRequest } from './request-error.js';
+
+export interface RehearsalsRoutesDeps {
+  runner: Pick<RehearsalRunner, 'start'>;
+  meetings: MeetingsRepo;
+  rehearsals: RehearsalsRepo;
+  deadlineH: number;
+  now?: () => Date;
+}
+
+const rehearseNow = z.union([
+  z.strictObject({ meetingId: z.string().min(1).max(64) }),
+  z.strictObject({ roomIds: z.array(z.string().min(1).max(64)).min(1).max(1000) }),
+]);
+
+export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
+  const now = deps.now ?? (() => new Date());
+  return (app) => {
+    app.post('/api/rehearsals', { config: { access: 'operator' } }, async (req, reply) => {
+      const parsed = rehearseNow.safeParse(req.body);
+      if (!parsed.success)
+        return reply.code(400).send({
+          ...badRequest(parsed.error),
+          error: 'body must be {meetingId} or {roomIds: [...]}',
+        });
+      if ('meetingId' in parsed.data) {
+        const m = deps.meetings.get(parsed.data.meetingId);
+        if (m?.status !== 'scheduled')
+          return reply
+            .code(404)
+            .send({ error: `no scheduled meeting "${parsed.data.meetingId}"`, field: 'meetingId' });
+        const deadline = rehearsalDeadline(new Date(m.start), deps.deadlineH);
+        const r = deps.runner.start({
+          kind: 'rehearsal',
+          meetingId: m.id,
+          slot: 'now',
+          roomIds: m.roomIds,
+          hostRoomId: m.hostRoomId,
+          deadline: deadline.getTime() > now().getTime() ? deadline : null,
+        });
+        return reply.code(202).send(r);
+      }
+      const roomIds = [...new Set(parsed.data.roomIds)];
+      const unknown = roomIds.find((id) => !isRoomId(id));
+      if (unknown !== undefined)
+        return reply.code(400).send({
+          error: `no room "${unknown}" in the network`,
+          field: 'roomIds',
+          rule: 'rooms-exist',
+          article: '2.2',
+        });
+      const r = deps.runner.start({
+        kind: 'rehearsal',
+        meetingId: null,
+        slot: 'now',
+        roomIds,
+        hostRoomId: null,
+        deadline: null,
+      });
+      return reply.code(202).send(r);
+    });
+
+    app.get<{ Params: { id: string } }>(
+      '/api/rehearsals/:id',
+      { config: { access: 'viewer' } },
+      async (req, reply) => {
+        const r = deps.rehearsals.get(req.params.id);
+        if (!r) return reply.code(404).send({ error: `no rehearsal "${req.params.id}"`, field: 'id' });
+        return rehearsalReport(r, deps.rehearsals.attempts(r.id), deps.rehearsals.escalations(r.id));
+      },
+    );
+  };
+}

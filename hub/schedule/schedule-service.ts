@@ -1,0 +1,125 @@
+/**
+ * The hub's schedule part composed: calendar, schedule topics, rehearsals and inspections over one
+ * database, one command client and one live socket. `start()` runs once MQTT is up: it republishes
+ * every room's schedule, rebuilds the rehearsal jobs from the database and resumes unfinished runs.
+ */
+import { rooms } from '../../shared/fleet.js';
+import type { Logger } from '../../shared/logger.js';
+import type { RouteModule } from '../api/http-api.js';
+import type { CommandClient } from '../commands/command-client.js';
+import type { ScheduleSettings } from '../config.js';
+import type { Db } from '../store/database.js';
+import { InspectionSchedule } from './inspections.js';
+import { MeetingCalendar, type MeetingLiveMessage } from './meeting-calendar.js';
+import { MeetingsRepo } from './meetings-repo.js';
+import { meetingsRoutes } from './meetings-routes.js';
+import { type RehearsalLiveMessage, RehearsalRunner } from './rehearsal-runner.js';
+import { RehearsalPlanner } from './rehearsals.js';
+import { RehearsalsRepo } from './rehearsals-repo.js';
+import { rehearsalsRoutes } from './rehearsals-routes.js';
+import { type RetainedPublish, SchedulePublisher } from './schedule-publisher.js';
+
+export type ScheduleLiveMessage = MeetingLiveMessage | RehearsalLiveMessage;
+
+export interface ScheduleServiceDeps {
+  db: Db;
+  settings: ScheduleSettings;
+  commands: Pick<CommandClient, 'send'>;
+  publish: RetainedPublish;
+  broadcast: (message: ScheduleLiveMessage) => void;
+  log: Logger;
+  now?: () => Date;
+}
+
+export class ScheduleService {
+  readonly meetings: MeetingsRepo;
+  readonly rehearsals: RehearsalsRepo;
+  readonly runner: RehearsalRunner;
+  readonly planner: RehearsalPlanner;
+  readonly publisher: SchedulePublisher;
+  readonly calendar: MeetingCalendar;
+  readonly inspections: InspectionSchedule;
+  readonly routes: RouteModule[];
+
+  constructor(deps: ScheduleServiceDeps) {
+    const { settings: s, log, now } = deps;
+    const schedLog = log.child({ part: 'schedule' });
+    this.meetings = new MeetingsRepo(deps.db);
+    this.rehearsals = new RehearsalsRepo(deps.db);
+    this.runner = new RehearsalRunner({
+      repo: this.rehearsals,
+      commands: deps.commands,
+      broadcast: deps.broadcast,
+      config: {
+        recheckMs: s.recheckMin * 60_000,
+        rehearseTimeoutMs: s.rehearseTimeoutSec * 1000,
+        powerOnTimeoutMs: s.powerOnTimeoutSec * 1000,
+      },
+      log: schedLog,
+      now,
+    });
+    this.planner = new RehearsalPlanner({
+      meetings: this.meetings,
+      rehearsals: this.rehearsals,
+      runner: this.runner,
+      config: { offsetsH: s.rehearsalOffsetsH, deadlineH: s.deadlineH },
+      log: schedLog,
+      now,
+    });
+    this.publisher = new SchedulePublisher({
+      meetings: this.meetings,
+      publish: deps.publish,
+      config: { offsetsH: s.rehearsalOffsetsH, rehearsalMin: s.rehearsalMin },
+      log: schedLog,
+      now,
+    });
+    this.calendar = new MeetingCalendar({
+      meetings: this.meetings,
+      planner: this.planner,
+      runner: this.runner,
+      publisher: this.publisher,
+      commands: deps.commands,
+      broadcast: deps.broadcast,
+      rules: { noticeHours: s.noticeHours, prepMinutes: s.prepMinutes },
+      powerOnTimeoutMs: s.powerOnTimeoutSec * 1000,
+      log: schedLog,
+      now,
+    });
+    this.inspections = new InspectionSchedule({
+      cron: s.inspectionCron,
+      roomIds: rooms.map((r) => r.id),
+      runner: this.runner,
+      log: schedLog,
+    });
+    this.routes = [
+      meetingsRoutes({
+        calendar: this.calendar,
+        meetings: this.meetings,
+        rehearsals: this.rehearsals,
+        ics: { offsetsH: s.rehearsalOffsetsH, rehearsalMin: s.rehearsalMin },
+        now,
+      }),
+      rehearsalsRoutes({
+        runner: this.runner,
+        meetings: this.meetings,
+        rehearsals: this.rehearsals,
+        deadlineH: s.deadlineH,
+        now,
+      }),
+    ];
+  }
+
+  async start(): Promise<void> {
+    this.inspections.start();
+    this.runner.resume();
+    this.planner.start();
+    await this.publisher.publishRooms(rooms.map((r) => r.id));
+  }
+
+  stop(): void {
+    this.inspections.stop();
+    this.planner.stop();
+    this.runner.stop();
+    this.calendar.stop();
+  }
+}
