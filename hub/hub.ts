@@ -8,16 +8,30 @@ import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
-import { allRoomsFilter, roomChannels } from '../shared/topics.js';
+import { isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
+import { allRoomsFilter, roomChannels, speakStateTopic } from '../shared/topics.js';
+import { headerActor } from './api/actor.js';
 import { buildApi } from './api/http-api.js';
 import { LiveSocket } from './api/live-socket.js';
 import { roomsRoutes } from './api/rooms-routes.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { CommandClient } from './commands/command-client.js';
 import type { HubConfig } from './config.js';
+import { ContactDirectory } from './contacts/contact-directory.js';
+import { ContactsRepo } from './contacts/contacts-repo.js';
+import { contactsRoutes } from './contacts/contacts-routes.js';
 import { FleetState } from './fleet-state.js';
+import { IncidentTracker, type McuStatus } from './incidents/incident-tracker.js';
+import { IncidentsRepo } from './incidents/incidents-repo.js';
+import { incidentsRoutes } from './incidents/incidents-routes.js';
 import { Ingest } from './ingest/ingest.js';
 import { listen } from './listen.js';
+import { NotificationsRepo } from './notify/notifications-repo.js';
+import { notificationsRoutes } from './notify/notifications-routes.js';
+import { Notifier, noticeOf } from './notify/notifier.js';
+import { SmtpChannel } from './notify/smtp-channel.js';
+import { speakRoutes } from './speak/speak-routes.js';
+import { SpeakService } from './speak/speak-service.js';
 import { openDatabase } from './store/database.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { HubStore } from './store/store.js';
@@ -31,7 +45,16 @@ export interface RunningHub {
   ingest: Ingest;
   store: HubStore;
   commands: CommandClient;
+  incidents: IncidentTracker;
+  contacts: ContactDirectory;
+  notifier: Notifier;
+  speak: SpeakService;
   stop(): Promise<void>;
+}
+
+/** Parts other helpers build that the hub takes when given (the MCU monitor). */
+export interface HubParts {
+  mcu?: McuStatus;
 }
 
 function localUrl(scheme: string, host: string, port: number): string {
@@ -39,7 +62,7 @@ function localUrl(scheme: string, host: string, port: number): string {
   return `${scheme}://${h}:${port}`;
 }
 
-export async function startHub(config: HubConfig, log: Logger): Promise<RunningHub> {
+export async function startHub(config: HubConfig, log: Logger, parts: HubParts = {}): Promise<RunningHub> {
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   const store: HubStore = new SqliteStore(db);
   const fleet = new FleetState(rooms, config.thresholds);
@@ -49,6 +72,42 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
+  // Incidents, contacts, notifications, speak requests.
+  const contacts = new ContactDirectory(new ContactsRepo(db), config.contacts.staleAfterDays);
+  const incidentsRepo = new IncidentsRepo(db);
+  const incidents = new IncidentTracker(incidentsRepo, fleet, config.incidents, log, parts.mcu);
+  const notificationsRepo = new NotificationsRepo(db);
+  const n = config.notify;
+  const smtp = n.smtp.host ? new SmtpChannel(n.smtp) : null;
+  if (smtp) cleanups.push(() => smtp.close());
+  const notifier = new Notifier({
+    repo: notificationsRepo,
+    contacts,
+    email: smtp,
+    routing: {
+      operatorEmails: n.operatorEmails,
+      minSeverity: n.minSeverity,
+      quietHours: { start: n.quietHoursStart, end: n.quietHoursEnd },
+      webhooks: n.webhooks,
+    },
+    webhook: { attempts: n.webhookAttempts, backoffMs: n.webhookBackoffMs, timeoutMs: n.webhookTimeoutMs },
+    log,
+  });
+  // The live socket exists once the HTTP server does; speak changes before that have no listener.
+  const liveRef: { socket?: LiveSocket } = {};
+  const speak = new SpeakService(
+    {
+      publishState(roomId, state, at) {
+        const message: SpeakStateMessage = { v: SCHEMA_VERSION, ts: isoNow(at), ...state };
+        client?.publish(speakStateTopic(roomId), JSON.stringify(message), { qos: 1, retain: true });
+      },
+      sessionChanged: (session) => liveRef.socket?.broadcast({ type: 'speak-session', session }),
+      roomChanged: (roomId, state) =>
+        liveRef.socket?.broadcast({ type: 'speak-state', roomId, speak: state }),
+    },
+    log,
+  );
+
   try {
     let mqttUrl = config.mqtt.url;
     if (!mqttUrl) {
@@ -68,9 +127,14 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         ingest: ingest.counters,
         wsClients: live.clientCount,
       })),
+      incidentsRoutes(incidentsRepo, incidents, contacts, headerActor),
+      contactsRoutes(contacts, headerActor, () => new Date()),
+      notificationsRoutes(notificationsRepo, notifier),
+      speakRoutes(speak, headerActor),
     ]);
     await app.ready();
     const live = new LiveSocket(app.server, () => fleet.views(), log);
+    liveRef.socket = live;
     cleanups.push(async () => {
       live.close();
       await app.close();
@@ -82,9 +146,11 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         event(roomId, event, receivedAt) {
           const stored = store.insertEvent(roomId, event, receivedAt);
           if (stored) live.broadcast({ type: 'event', event: stored });
+          if (stored) incidents.onEvent(roomId, stored.type, stored.data);
           return stored !== null;
         },
         reply: (roomId, reply) => commands.onReply(roomId, reply),
+        speak: (roomId, message) => speak.onMessage(roomId, message),
       },
       log,
     );
@@ -100,6 +166,21 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     });
     const timer = setInterval(() => fleet.recheck(new Date()), config.readinessCheckSec * 1000);
     cleanups.push(() => clearInterval(timer));
+
+    fleet.listen({ transition: () => incidents.evaluate() });
+    incidents.listen({
+      opened(incident) {
+        live.broadcast({ type: 'incident', change: 'opened', incident });
+        notifier.notify(noticeOf(incident, 'opened'));
+      },
+      closed(incident) {
+        live.broadcast({ type: 'incident', change: 'closed', incident });
+        notifier.notify(noticeOf(incident, 'closed'));
+      },
+      acknowledged: (incident) => live.broadcast({ type: 'incident', change: 'acknowledged', incident }),
+    });
+    const incidentTimer = setInterval(() => incidents.evaluate(), config.incidents.checkSec * 1000);
+    cleanups.push(() => clearInterval(incidentTimer));
 
     client = await connectAsync(mqttUrl, {
       clientId: `hnth-hub-${randomBytes(4).toString('hex')}`,
@@ -120,6 +201,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       roomChannels.map((ch) => allRoomsFilter(ch)),
       { qos: 1 },
     );
+    speak.publishAll();
 
     const httpPort = await listen(
       app.server,
@@ -129,7 +211,20 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     );
     const httpUrl = localUrl('http', config.http.host, httpPort);
     log.info({ httpUrl, mqttUrl }, 'hub running');
-    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, stop };
+    return {
+      mqttUrl,
+      httpUrl,
+      httpPort,
+      fleet,
+      ingest,
+      store,
+      commands,
+      incidents,
+      contacts,
+      notifier,
+      speak,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -7,12 +7,18 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../shared/logger.js';
 import type { RoomView } from '../fleet-state.js';
+import type { Incident } from '../incidents/incidents-repo.js';
+import type { RoomSpeakState } from '../speak/speak-queue.js';
+import type { SessionView } from '../speak/speak-service.js';
 import type { StoredEvent } from '../store/store.js';
 
 export type LiveMessage =
   | { type: 'snapshot'; rooms: RoomView[] }
   | { type: 'room'; room: RoomView }
-  | { type: 'event'; event: StoredEvent };
+  | { type: 'event'; event: StoredEvent }
+  | { type: 'incident'; change: 'opened' | 'closed' | 'acknowledged'; incident: Incident }
+  | { type: 'speak-session'; session: SessionView | { hostRoomId: string; closed: true } }
+  | { type: 'speak-state'; roomId: string; speak: RoomSpeakState };
 
 /** More than this many bytes waiting for one client means it is not keeping up. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
