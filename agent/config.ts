@@ -31,6 +31,15 @@ convict.addFormat({
   coerce: (v: string) => Number(v),
 });
 
+convict.addFormat({
+  name: 'gpio-line-or-empty',
+  validate(value: unknown) {
+    if (value !== '' && (typeof value !== 'string' || !/^GPIO\d{1,3}$/.test(value))) {
+      throw new Error('must be a board line name such as GPIO27 (BCM numbering), or empty for none');
+    }
+  },
+});
+
 export const agentSchema = {
   roomId: {
     doc: 'Id of this room in the fleet (shared/fleet.ts); also the MQTT client id and username.',
@@ -63,6 +72,24 @@ export const agentSchema = {
     format: String,
     default: './data',
     env: 'HNTH_DATA_DIR',
+  },
+  speakButton: {
+    line: {
+      doc: 'GPIO line of the room’s speak button (GPIO27, BCM numbering); empty when the room has none.',
+      format: 'gpio-line-or-empty',
+      default: '',
+      env: 'HNTH_SPEAK_BUTTON_LINE',
+    },
+    activeLow: {
+      doc: 'The button pulls the line to ground when pressed (pull-up wiring).',
+      format: Boolean,
+      default: true,
+    },
+    debounceMs: {
+      doc: 'How long the line must hold its level before a press counts (contact bounce).',
+      format: 'nat',
+      default: 50,
+    },
   },
   mqtt: {
     url: {
@@ -115,6 +142,7 @@ export interface AgentConfig {
   simSeed: number;
   telemetryIntervalSec: number;
   dataDir: string;
+  speakButton: { line: string; activeLow: boolean; debounceMs: number };
   mqtt: {
     url: string;
     protocolVersion: 4 | 5;
