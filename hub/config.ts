@@ -132,6 +132,11 @@ export const hubSchema = {
       },
       default: defaultRulesConfig.networkOfflineFraction,
     },
+    startupGraceSec: {
+      doc: 'After the hub starts, a room not heard from yet counts as offline only after this long.',
+      format: 'nat',
+      default: 120,
+    },
     checkSec: {
       doc: 'How often the incident rules run without news, so waits end on time.',
       format: 'nat',
@@ -226,7 +231,7 @@ export interface HubConfig {
   http: { port: number; host: string };
   readinessCheckSec: number;
   thresholds: Thresholds;
-  incidents: RulesConfig & { checkSec: number };
+  incidents: RulesConfig & { checkSec: number; startupGraceSec: number };
   contacts: { staleAfterDays: number };
   notify: {
     operatorEmails: string[];

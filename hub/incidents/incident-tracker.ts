@@ -53,15 +53,17 @@ export class IncidentTracker {
   /** Per room, the event flags raised and not cleared, with the cause each belongs to. */
   private readonly eventFlags = new Map<string, Map<string, RoomCause>>();
   private readonly listeners: IncidentListener[] = [];
+  private readonly startedAt: Date;
 
   constructor(
     private readonly repo: IncidentsRepo,
     private readonly fleet: FleetViews,
-    private readonly config: RulesConfig,
+    private readonly config: RulesConfig & { startupGraceSec: number },
     private readonly log: Logger,
     private readonly mcu: McuStatus = { state: () => 'unknown' },
     private readonly clock: () => Date = () => new Date(),
   ) {
+    this.startedAt = clock();
     // Incidents left open by a previous run stay open and are closed by the same rules.
     for (const i of repo.openIncidents()) {
       this.state.set(trackKey(i.roomId, i.cause), { active: true, since: i.openedAt, open: true });
@@ -88,9 +90,12 @@ export class IncidentTracker {
   }
 
   evaluate(now: Date = this.clock()): void {
+    // A room not heard from since the hub started is only counted offline after the grace: after a
+    // hub restart the agents take a while to reconnect, and that is no outage.
+    const graceOver = now.getTime() - this.startedAt.getTime() >= this.config.startupGraceSec * 1000;
     const rooms: RoomSignals[] = this.fleet.views().map((view) => ({
       roomId: view.id,
-      offline: !view.online,
+      offline: !view.online && (view.lastSeen !== null || graceOver),
       fromReadiness: readinessSignals(view),
       fromEvents: new Set(this.eventFlags.get(view.id)?.values() ?? []),
     }));
