@@ -28,7 +28,9 @@ const log = createLogger('test', 'silent');
 describe('incidents repository: history by date range for the report', () => {
   const db = openDatabase(path.join(dir.path, 'repo', 'hnth.db'));
   const repo = new IncidentsRepo(db);
-  afterAll(() => db.close());
+  afterAll(() => {
+    db.close();
+  });
 
   test('one open incident per room and cause; closing records the time to recover', () => {
     const a = repo.open('so-y-te', 'mains.lost', 'critical', '2026-03-01T01:00:00.000Z');
