@@ -34,10 +34,10 @@ export interface EmailChannel {
 export class SmtpChannel implements EmailChannel {
   private readonly transport: Transporter;
 
-  constructor(
-    config: SmtpConfig,
-    private readonly from = config.from,
-  ) {
+  private readonly from: string;
+
+  constructor(config: SmtpConfig) {
+    this.from = config.from;
     this.transport = nodemailer.createTransport({
       host: config.host,
       port: config.port,
