@@ -93,6 +93,8 @@ export async function startHub(config: HubConfig, log: Logger, parts: HubParts =
     webhook: { attempts: n.webhookAttempts, backoffMs: n.webhookBackoffMs, timeoutMs: n.webhookTimeoutMs },
     log,
   });
+  // Stopping waits for notifications under way, so each one's result is stored before the database closes.
+  cleanups.push(() => notifier.idle());
   // The live socket exists once the HTTP server does; speak changes before that have no listener.
   const liveRef: { socket?: LiveSocket } = {};
   const speak = new SpeakService(
