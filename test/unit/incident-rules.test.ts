@@ -182,7 +182,7 @@ describe('incident rules: lifecycle and hysteresis', () => {
             return { t, readiness: c.active ? ['link.degraded'] : [] };
           });
           const { raw } = run(steps);
-          raw.forEach((d, i) => expect(d.kind).toBe(i % 2 === 0 ? 'open' : 'close'));
+          expect(raw.map((d) => d.kind)).toEqual(raw.map((_d, i) => (i % 2 === 0 ? 'open' : 'close')));
           for (let i = 0; i + 1 < raw.length; i += 2) {
             const open = raw[i]!;
             const close = raw[i + 1]!;
