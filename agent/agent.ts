@@ -11,9 +11,17 @@ import {
   isoNow,
   type Readings,
   SCHEMA_VERSION,
+  type SpeakMessage,
+  type SpeakState,
   type TelemetryMessage,
 } from '../shared/schemas.js';
-import { commandFilter, HUB_STATUS_TOPIC, injectTopic, parseTopic } from '../shared/topics.js';
+import {
+  commandFilter,
+  HUB_STATUS_TOPIC,
+  injectTopic,
+  parseTopic,
+  speakStateTopic,
+} from '../shared/topics.js';
 import { CommandRouter } from './commands/command-router.js';
 import type { AgentConfig } from './config.js';
 import { defaultEdgeConfig, detectEdges, type EdgeConfig, type EdgeEvent, nominal } from './edges.js';
@@ -21,6 +29,7 @@ import { MqttLink } from './link/mqtt-link.js';
 import { Outbox } from './link/outbox.js';
 import type { ReadingSource } from './reading-source.js';
 import type { SimHardware } from './sim/sim-hardware.js';
+import type { SpeakButton } from './speak/speak-button.js';
 import { agentVersion } from './version.js';
 
 export interface AgentDeps {
@@ -29,6 +38,8 @@ export interface AgentDeps {
   sim?: SimHardware;
   log: Logger;
   edges?: EdgeConfig;
+  /** The room's speak button, when it has one. */
+  speakButton?: SpeakButton;
 }
 
 export class Agent {
@@ -45,6 +56,7 @@ export class Agent {
   private seq = 0;
   private sampling: Promise<void> = Promise.resolve();
   private lastSampleAt = Date.now();
+  private speak: SpeakState = 'idle';
   /** Resolves when the broker first accepts the connection. */
   connected: Promise<void> = new Promise(() => {});
 
@@ -78,6 +90,22 @@ export class Agent {
     return this.last;
   }
 
+  /** Where the room's speak request stands, as the hub last said. */
+  get speakState(): SpeakState {
+    return this.speak;
+  }
+
+  /**
+   * The speak button (art. 10.1c): asks for the floor, or withdraws the request (or ends the turn)
+   * when the room is already waiting or speaking.
+   */
+  pressSpeak(): void {
+    const action = this.speak === 'waiting' || this.speak === 'granted' ? 'cancel' : 'request';
+    const message: SpeakMessage = { v: SCHEMA_VERSION, action, ts: isoNow() };
+    this.deps.log.info({ action }, 'speak button');
+    this.link.publish('speak', message, 1);
+  }
+
   /** Starts sampling at once; the room works offline until the broker answers (see `connected`). */
   async start(): Promise<void> {
     const sim = this.deps.sim;
@@ -89,6 +117,12 @@ export class Agent {
       this.hubOnline = decoded.ok && decoded.message.state === 'online';
       this.outbox.setConnected(this.link.connected && this.hubOnline);
     });
+    this.link.subscribe(speakStateTopic(this.config.roomId), (_topic, payload) => {
+      const decoded = decodeMessage('speak-state', payload);
+      if (decoded.ok) this.speak = decoded.message.state;
+      else this.deps.log.warn({ reason: decoded.reason }, 'speak state rejected');
+    });
+    await this.deps.speakButton?.start(() => this.pressSpeak());
     this.link.subscribe(commandFilter(this.config.roomId), (topic, payload) => {
       const parsed = parseTopic(topic);
       if (parsed.kind === 'command') void this.commands.handle(parsed.name, payload);
@@ -105,6 +139,7 @@ export class Agent {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.sampling;
+    await this.deps.speakButton?.stop();
     await this.link.stop();
     this.outbox.close();
   }
@@ -116,6 +151,7 @@ export class Agent {
       return;
     }
     sim.inject(decoded.message);
+    if (decoded.message.speak) this.pressSpeak();
     // Sample at once: an injected fault is an edge the hub should see now, not at the next tick.
     void this.sample();
   }

@@ -50,6 +50,14 @@ convict.addFormat({
     }
   },
 });
+convict.addFormat({
+  name: 'gpio-line-or-empty',
+  validate(value: unknown) {
+    if (value !== '' && (typeof value !== 'string' || !/^GPIO\d{1,3}$/.test(value))) {
+      throw new Error('must be a board line name such as GPIO27 (BCM numbering), or empty for none');
+    }
+  },
+});
 
 /** The room's probes (issue 3): the codec, its configuration, and the link to the MCU. */
 const probesSchema = {
@@ -181,6 +189,24 @@ export const agentSchema = {
       default: 60,
     },
   },
+  speakButton: {
+    line: {
+      doc: 'GPIO line of the room’s speak button (GPIO27, BCM numbering); empty when the room has none.',
+      format: 'gpio-line-or-empty',
+      default: '',
+      env: 'HNTH_SPEAK_BUTTON_LINE',
+    },
+    activeLow: {
+      doc: 'The button pulls the line to ground when pressed (pull-up wiring).',
+      format: Boolean,
+      default: true,
+    },
+    debounceMs: {
+      doc: 'How long the line must hold its level before a press counts (contact bounce).',
+      format: 'nat',
+      default: 50,
+    },
+  },
   mqtt: {
     url: {
       doc: 'The hub’s broker.',
@@ -234,6 +260,7 @@ export interface AgentConfig {
   telemetryIntervalSec: number;
   dataDir: string;
   outbox: { maxBytes: number; offlineTelemetrySec: number };
+  speakButton: { line: string; activeLow: boolean; debounceMs: number };
   mqtt: {
     url: string;
     protocolVersion: 4 | 5;

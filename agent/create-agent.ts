@@ -5,10 +5,12 @@ import type { RoomAdapters } from './adapters.js';
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
 import { defaultEdgeConfig, type EdgeConfig, type EdgeEvent } from './edges.js';
+import type { GpioPort } from './gpio/gpio-port.js';
 import { roomProbes } from './probes/room-probes.js';
 import { rehearseHandler } from './rehearsal/rehearse-handler.js';
 import { seedFromString } from './sim/seeded-random.js';
 import { SimHardware } from './sim/sim-hardware.js';
+import { SpeakButton } from './speak/speak-button.js';
 
 /**
  * The real adapters named by the configuration. Each kind (sensors, probes) adds its own here as
@@ -19,9 +21,27 @@ function realAdapters(config: AgentConfig, emit: (event: EdgeEvent) => void): Ro
   return { ...roomProbes(config.probes, emit, spawnRunner) };
 }
 
+/** Kernel ports the agent's adapters use; the GPIO backend is passed in by whoever owns the board. */
+export interface AgentPorts {
+  gpio?: GpioPort;
+}
+
+function speakButton(config: AgentConfig, log: Logger, ports: AgentPorts): SpeakButton | undefined {
+  if (!config.speakButton.line) return undefined;
+  if (!ports.gpio) {
+    log.error(
+      { line: config.speakButton.line },
+      'speakButton.line is set but no GPIO backend was given; button ignored',
+    );
+    return undefined;
+  }
+  return new SpeakButton(ports.gpio, config.speakButton, log);
+}
+
 /** Composes an agent from its configuration: simulated hardware with `simulate`, real adapters otherwise. */
-export function createAgent(config: AgentConfig, log: Logger): Agent {
-  const agent = config.simulate ? simulatedAgent(config, log) : realAgent(config, log);
+export function createAgent(config: AgentConfig, log: Logger, ports: AgentPorts = {}): Agent {
+  const button = speakButton(config, log, ports);
+  const agent = config.simulate ? simulatedAgent(config, log, button) : realAgent(config, log, button);
   // Rehearsals (art. 9.3): judged from the latest readings, which an injected fault updates at once.
   agent.commands.register(
     'rehearse',
@@ -30,12 +50,12 @@ export function createAgent(config: AgentConfig, log: Logger): Agent {
   return agent;
 }
 
-function simulatedAgent(config: AgentConfig, log: Logger): Agent {
+function simulatedAgent(config: AgentConfig, log: Logger, speakButton: SpeakButton | undefined): Agent {
   const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
-  return new Agent(config, { source: sim, sim, log });
+  return new Agent(config, { source: sim, sim, log, speakButton });
 }
 
-function realAgent(config: AgentConfig, log: Logger): Agent {
+function realAgent(config: AgentConfig, log: Logger, speakButton: SpeakButton | undefined): Agent {
   let agent: Agent | null = null;
   const adapters = realAdapters(config, (event) => agent?.emit(event));
   // The link monitor raises link limits itself, k of n; the per-sample edges would repeat them.
@@ -50,6 +70,7 @@ function realAgent(config: AgentConfig, log: Logger): Agent {
   agent = new Agent(config, {
     source: new AdapterSource(adapters, () => 'on'),
     log,
+    speakButton,
     ...(edges ? { edges } : {}),
   });
   return agent;

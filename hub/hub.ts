@@ -8,7 +8,9 @@ import type { MqttClient } from 'mqtt';
 import { rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
-import { allRoomsFilter, roomChannels } from '../shared/topics.js';
+import { isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
+import { allRoomsFilter, roomChannels, speakStateTopic } from '../shared/topics.js';
+import { headerActor } from './api/actor.js';
 import { buildApi } from './api/http-api.js';
 import { LiveSocket } from './api/live-socket.js';
 import { roomsRoutes } from './api/rooms-routes.js';
@@ -16,12 +18,24 @@ import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-brok
 import { connectHubLink } from './broker/hub-link.js';
 import { CommandClient } from './commands/command-client.js';
 import type { HubConfig } from './config.js';
+import { ContactDirectory } from './contacts/contact-directory.js';
+import { ContactsRepo } from './contacts/contacts-repo.js';
+import { contactsRoutes } from './contacts/contacts-routes.js';
 import { FleetState } from './fleet-state.js';
+import { IncidentTracker } from './incidents/incident-tracker.js';
+import { IncidentsRepo } from './incidents/incidents-repo.js';
+import { incidentsRoutes } from './incidents/incidents-routes.js';
 import { Ingest } from './ingest/ingest.js';
 import { listen } from './listen.js';
 import { McuMonitor } from './mcu/mcu-monitor.js';
 import { mcuRoutes } from './mcu/mcu-routes.js';
+import { NotificationsRepo } from './notify/notifications-repo.js';
+import { notificationsRoutes } from './notify/notifications-routes.js';
+import { Notifier, noticeOf } from './notify/notifier.js';
+import { SmtpChannel } from './notify/smtp-channel.js';
 import { ScheduleService } from './schedule/schedule-service.js';
+import { speakRoutes } from './speak/speak-routes.js';
+import { SpeakService } from './speak/speak-service.js';
 import { openDatabase } from './store/database.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { HubStore } from './store/store.js';
@@ -38,6 +52,10 @@ export interface RunningHub {
   commands: CommandClient;
   mcu: McuMonitor;
   schedule: ScheduleService;
+  incidents: IncidentTracker;
+  contacts: ContactDirectory;
+  notifier: Notifier;
+  speak: SpeakService;
   stop(): Promise<void>;
 }
 
@@ -65,6 +83,58 @@ export async function startHub(
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
+  // Incidents, contacts, notifications, speak requests.
+  const contacts = new ContactDirectory(new ContactsRepo(db), config.contacts.staleAfterDays);
+  const incidentsRepo = new IncidentsRepo(db);
+  // The live socket exists once the HTTP server does; changes before that have no listener.
+  const liveRef: { socket?: LiveSocket } = {};
+  const mcu = new McuMonitor(
+    config.mcu,
+    config.thresholds,
+    (state) => liveRef.socket?.broadcast({ type: 'mcu', mcu: state }),
+    spawnRunner,
+    log,
+  );
+  const incidents = new IncidentTracker(incidentsRepo, fleet, config.incidents, log, {
+    // One network incident instead of 28 when the MCU is unreachable (art. 10.2đ).
+    state: () => {
+      const m = mcu.state;
+      if (!m.configured || m.reachable === null) return 'unknown';
+      return m.reachable ? 'up' : 'down';
+    },
+  });
+  const notificationsRepo = new NotificationsRepo(db);
+  const n = config.notify;
+  const smtp = n.smtp.host ? new SmtpChannel(n.smtp) : null;
+  if (smtp) cleanups.push(() => smtp.close());
+  const notifier = new Notifier({
+    repo: notificationsRepo,
+    contacts,
+    email: smtp,
+    routing: {
+      operatorEmails: n.operatorEmails,
+      minSeverity: n.minSeverity,
+      quietHours: { start: n.quietHoursStart, end: n.quietHoursEnd },
+      webhooks: n.webhooks,
+    },
+    webhook: { attempts: n.webhookAttempts, backoffMs: n.webhookBackoffMs, timeoutMs: n.webhookTimeoutMs },
+    log,
+  });
+  // Stopping waits for notifications under way, so each one's result is stored before the database closes.
+  cleanups.push(() => notifier.idle());
+  const speak = new SpeakService(
+    {
+      publishState(roomId, state, at) {
+        const message: SpeakStateMessage = { v: SCHEMA_VERSION, ts: isoNow(at), ...state };
+        client?.publish(speakStateTopic(roomId), JSON.stringify(message), { qos: 1, retain: true });
+      },
+      sessionChanged: (session) => liveRef.socket?.broadcast({ type: 'speak-session', session }),
+      roomChanged: (roomId, state) =>
+        liveRef.socket?.broadcast({ type: 'speak-state', roomId, speak: state }),
+    },
+    log,
+  );
+
   try {
     let mqttUrl = config.mqtt.url;
     if (!mqttUrl) {
@@ -77,13 +147,6 @@ export async function startHub(
       mqttUrl = localUrl('mqtt', config.mqtt.host, broker.port);
     }
 
-    const mcu = new McuMonitor(
-      config.mcu,
-      config.thresholds,
-      (state) => live.broadcast({ type: 'mcu', mcu: state }),
-      spawnRunner,
-      log,
-    );
     const schedule = new ScheduleService({
       db,
       settings: config.schedule,
@@ -106,9 +169,14 @@ export async function startHub(
         ingest: ingest.counters,
         wsClients: live.clientCount,
       })),
+      incidentsRoutes(incidentsRepo, incidents, contacts, headerActor),
+      contactsRoutes(contacts, headerActor, () => new Date()),
+      notificationsRoutes(notificationsRepo, notifier),
+      speakRoutes(speak, headerActor),
     ]);
     await app.ready();
     const live = new LiveSocket(app.server, () => fleet.views(), log);
+    liveRef.socket = live;
     cleanups.push(async () => {
       live.close();
       await app.close();
@@ -121,10 +189,12 @@ export async function startHub(
         event(roomId, event, receivedAt) {
           const stored = store.insertEvent(roomId, event, receivedAt);
           if (stored) live.broadcast({ type: 'event', event: stored });
+          if (stored) incidents.onEvent(roomId, stored.type, stored.data);
           return stored !== null;
         },
         telemetry: (roomId, telemetry, receivedAt) => history.offer(roomId, telemetry, receivedAt),
         reply: (roomId, reply) => commands.onReply(roomId, reply),
+        speak: (roomId, message) => speak.onMessage(roomId, message),
       },
       log,
     );
@@ -143,6 +213,21 @@ export async function startHub(
     mcu.start();
     cleanups.push(() => mcu.stop());
 
+    fleet.listen({ transition: () => incidents.evaluate() });
+    incidents.listen({
+      opened(incident) {
+        live.broadcast({ type: 'incident', change: 'opened', incident });
+        notifier.notify(noticeOf(incident, 'opened'));
+      },
+      closed(incident) {
+        live.broadcast({ type: 'incident', change: 'closed', incident });
+        notifier.notify(noticeOf(incident, 'closed'));
+      },
+      acknowledged: (incident) => live.broadcast({ type: 'incident', change: 'acknowledged', incident }),
+    });
+    const incidentTimer = setInterval(() => incidents.evaluate(), config.incidents.checkSec * 1000);
+    cleanups.push(() => clearInterval(incidentTimer));
+
     const link = await connectHubLink(
       { ...config.mqtt, url: mqttUrl, filters: roomChannels.map((ch) => allRoomsFilter(ch)) },
       (topic, payload) => ingest.handle(topic, payload),
@@ -154,6 +239,7 @@ export async function startHub(
       await link.publishAsync(topic, payload, { qos: 1 });
     }, log);
     cleanups.push(() => commands.close());
+    speak.publishAll();
     // Pushed after the command client, so it stops first: no rehearsal acts on a closing hub.
     cleanups.push(() => schedule.stop());
     await schedule.start();
@@ -166,7 +252,22 @@ export async function startHub(
     );
     const httpUrl = localUrl('http', config.http.host, httpPort);
     log.info({ httpUrl, mqttUrl }, 'hub running');
-    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, mcu, schedule, stop };
+    return {
+      mqttUrl,
+      httpUrl,
+      httpPort,
+      fleet,
+      ingest,
+      store,
+      commands,
+      mcu,
+      schedule,
+      incidents,
+      contacts,
+      notifier,
+      speak,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -136,6 +136,8 @@ export const injectMessage = z
     latency: z.number().min(0).max(60_000),
     jitter: z.number().min(0).max(60_000),
     loss: pct,
+    /** Presses the room's speak button once (art. 10.1c). */
+    speak: z.literal(true),
   })
   .partial()
   .refine((m) => Object.keys(m).length > 0, { message: 'inject names no fault' });
@@ -257,6 +259,35 @@ export const rehearseResult = z.strictObject({
 });
 export type RehearseResult = z.infer<typeof rehearseResult>;
 
+/**
+ * `hnth/v1/rooms/{room}/speak`: the room asks for the floor or withdraws its request (art. 10.1c,
+ * 10.2e); the hub queues it for the host room's technician.
+ */
+export const speakMessage = z.strictObject({
+  v: version,
+  action: z.enum(['request', 'cancel']),
+  ts: isoTime,
+});
+export type SpeakMessage = z.infer<typeof speakMessage>;
+
+export const speakStates = ['idle', 'waiting', 'granted', 'no-session'] as const;
+export type SpeakState = (typeof speakStates)[number];
+
+/**
+ * `hnth/v1/rooms/{room}/speak-state`, retained, from the hub: where the room's request stands.
+ * `no-session`: the room asked while no meeting had a host room taking requests.
+ */
+export const speakStateMessage = z.strictObject({
+  v: version,
+  ts: isoTime,
+  state: z.enum(speakStates),
+  /** 1 for the next room to be given the floor; present while waiting. */
+  position: z.number().int().min(1).optional(),
+  /** The room chairing the meeting the request went to. */
+  hostRoomId: z.string().max(64).optional(),
+});
+export type SpeakStateMessage = z.infer<typeof speakStateMessage>;
+
 const channelSchemas = {
   status: statusMessage,
   telemetry: telemetryMessage,
@@ -266,6 +297,8 @@ const channelSchemas = {
   schedule: scheduleMessage,
   hubStatus: hubStatusMessage,
   inject: injectMessage,
+  speak: speakMessage,
+  'speak-state': speakStateMessage,
 } as const;
 export type Channel = keyof typeof channelSchemas;
 export type MessageOf<C extends Channel> = z.infer<(typeof channelSchemas)[C]>;

@@ -6,7 +6,7 @@
 export const TOPIC_ROOT = 'hnth/v1';
 
 /** What a room's agent publishes, each under `hnth/v1/rooms/{room}/`. */
-export const roomChannels = ['status', 'telemetry', 'events', 'replies'] as const;
+export const roomChannels = ['status', 'telemetry', 'events', 'replies', 'speak'] as const;
 export type RoomChannel = (typeof roomChannels)[number];
 
 /** A room id as it may appear in a topic level: lower-case slug, no wildcards or separators. */
@@ -53,6 +53,11 @@ export function scheduleTopic(roomId: string): string {
  */
 export const HUB_STATUS_TOPIC = `${TOPIC_ROOT}/hub/status`;
 
+/** Art. 10.1c: the room's place in the speak queue, retained, published by the hub. */
+export function speakStateTopic(roomId: string): string {
+  return `${TOPIC_ROOT}/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/speak-state`;
+}
+
 export function injectTopic(roomId: string): string {
   return `${TOPIC_ROOT}/sim/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/inject`;
 }
@@ -61,6 +66,7 @@ export type ParsedTopic =
   | { kind: 'room'; roomId: string; channel: RoomChannel }
   | { kind: 'command'; roomId: string; name: string }
   | { kind: 'schedule'; roomId: string }
+  | { kind: 'speak-state'; roomId: string }
   | { kind: 'inject'; roomId: string }
   | { kind: 'unknown'; reason: string };
 
@@ -79,6 +85,7 @@ export function parseTopic(topic: string): ParsedTopic {
     }
     if (d !== undefined) return { kind: 'unknown', reason: 'topic not in the contract' };
     if (c === 'schedule') return { kind: 'schedule', roomId: b };
+    if (c === 'speak-state') return { kind: 'speak-state', roomId: b };
     if (!(roomChannels as readonly string[]).includes(c)) {
       return { kind: 'unknown', reason: `unknown channel "${c}"` };
     }

@@ -7,8 +7,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../shared/logger.js';
 import type { RoomView } from '../fleet-state.js';
+import type { Incident } from '../incidents/incidents-repo.js';
 import type { McuState } from '../mcu/mcu-monitor.js';
 import type { ScheduleLiveMessage } from '../schedule/schedule-service.js';
+import type { RoomSpeakState } from '../speak/speak-queue.js';
+import type { SessionView } from '../speak/speak-service.js';
 import type { StoredEvent } from '../store/store.js';
 
 export type LiveMessage =
@@ -17,7 +20,10 @@ export type LiveMessage =
   | { type: 'event'; event: StoredEvent }
   | { type: 'mcu'; mcu: McuState }
   /** Meetings booked, changed, cancelled; rehearsal progress room by room; escalations (art. 11.1). */
-  | ScheduleLiveMessage;
+  | ScheduleLiveMessage
+  | { type: 'incident'; change: 'opened' | 'closed' | 'acknowledged'; incident: Incident }
+  | { type: 'speak-session'; session: SessionView | { hostRoomId: string; closed: true } }
+  | { type: 'speak-state'; roomId: string; speak: RoomSpeakState };
 
 /** More than this many bytes waiting for one client means it is not keeping up. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;

@@ -9,6 +9,7 @@ import {
   type EventMessage,
   type RejectCode,
   type ReplyMessage,
+  type SpeakMessage,
   type TelemetryMessage,
 } from '../../shared/schemas.js';
 import { parseTopic } from '../../shared/topics.js';
@@ -28,6 +29,8 @@ export interface IngestSinks {
   telemetry(roomId: string, telemetry: TelemetryMessage, receivedAt: Date): void;
   /** Called for every valid reply to a command. */
   reply(roomId: string, reply: ReplyMessage): void;
+  /** Called for every valid speak request or withdrawal (art. 10.1c). */
+  speak?(roomId: string, message: SpeakMessage): void;
 }
 
 export class Ingest {
@@ -87,6 +90,12 @@ export class Ingest {
         const d = decodeMessage('replies', payload);
         if (!d.ok) return this.reject(d.code, topic, d.reason);
         this.sinks.reply(roomId, d.message);
+        break;
+      }
+      case 'speak': {
+        const d = decodeMessage('speak', payload);
+        if (!d.ok) return this.reject(d.code, topic, d.reason);
+        this.sinks.speak?.(roomId, d.message);
         break;
       }
     }

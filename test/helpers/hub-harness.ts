@@ -78,16 +78,33 @@ export async function inject(mqttUrl: string, roomId: string, fault: object): Pr
  * Every test's HTTP call to the hub goes through here, so that authentication (session cookie,
  * CSRF token) is added in one place for all of them.
  */
+export type TestActor = { role: 'operator' } | { role: 'technician'; roomId: string };
+
+export interface RequestOptions {
+  /** Who the request is made as; becomes the session of that person once login lands. */
+  as?: TestActor;
+  /** Send `body` as this text type (text/csv) instead of JSON. */
+  contentType?: string;
+}
+
+function actorHeader(actor: TestActor): string {
+  return actor.role === 'operator' ? 'operator:Test Operator' : `technician:${actor.roomId}:Test Technician`;
+}
+
 export async function apiRequest(
   baseUrl: string,
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
+  options: RequestOptions = {},
 ): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  if (options.as) headers['x-hnth-actor'] = actorHeader(options.as);
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers,
+    body: body === undefined ? undefined : options.contentType ? String(body) : JSON.stringify(body),
   });
   const text = await res.text();
   let parsed: unknown = text;

@@ -1,0 +1,119 @@
+/**
+ * `/api/contacts`: the directory, one contact written or removed at a time, confirmation by the
+ * contact, and CSV export and import.
+ */
+import { isRoomId, partners } from '../../shared/fleet.js';
+import type { ActorOf } from '../api/actor.js';
+import type { RouteModule } from '../api/http-api.js';
+import type { ContactDirectory } from './contact-directory.js';
+import { checkContactInput, type OwnerKind } from './contact-rules.js';
+import { contactsToCsv, parseContactsCsv } from './contacts-csv.js';
+
+type Params = { kind: string; id: string };
+
+function owner(params: Params): { kind: OwnerKind; id: string } | { error: string; field: string } {
+  if (params.kind === 'rooms') {
+    return isRoomId(params.id)
+      ? { kind: 'room', id: params.id }
+      : { error: `no room "${params.id}"`, field: 'id' };
+  }
+  if (params.kind === 'partners') {
+    return partners.some((p) => p.id === params.id)
+      ? { kind: 'partner', id: params.id }
+      : { error: `no partner "${params.id}"`, field: 'id' };
+  }
+  return { error: 'must be rooms or partners', field: 'kind' };
+}
+
+export function contactsRoutes(contacts: ContactDirectory, actorOf: ActorOf, clock: () => Date): RouteModule {
+  return (app) => {
+    app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+    app.get('/api/contacts', { config: { access: 'viewer' } }, async () => contacts.directory());
+
+    app.get('/api/contacts/export', { config: { access: 'operator' } }, async (_req, reply) =>
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="hnth-contacts.csv"')
+        .send(contactsToCsv(contacts.repo.all())),
+    );
+
+    app.post('/api/contacts/import', { config: { access: 'operator' } }, async (req, reply) => {
+      if (typeof req.body !== 'string') {
+        return reply.code(400).send({ error: 'send the CSV as text/csv', field: '(body)' });
+      }
+      const result = parseContactsCsv(req.body, clock());
+      if (!result.ok) {
+        const first = result.errors[0]!;
+        return reply.code(400).send({
+          error: `line ${first.line}, ${first.field}: ${first.error}`,
+          field: first.field,
+          line: first.line,
+          errors: result.errors,
+        });
+      }
+      contacts.repo.putAll(result.contacts);
+      return { imported: result.contacts.length };
+    });
+
+    app.put<{ Params: Params }>(
+      '/api/contacts/:kind/:id',
+      { config: { access: 'operator' } },
+      async (req, reply) => {
+        const o = owner(req.params);
+        if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);
+        const checked = checkContactInput(req.body ?? {});
+        if (!checked.ok)
+          return reply.code(400).send({ error: `${checked.field} ${checked.error}`, field: checked.field });
+        const now = clock().toISOString();
+        const earlier = contacts.repo.get(o.kind, o.id);
+        const v = checked.value;
+        const saved = contacts.repo.put({
+          kind: o.kind,
+          ownerId: o.id,
+          name: v.name,
+          unit: v.unit,
+          position: v.position,
+          phone: v.phone,
+          email: v.email,
+          updatedAt: now,
+          // Writing the details is confirming them; a new address has not bounced yet.
+          confirmedAt: v.confirmedAt ?? now,
+          bounced: v.bounced ?? (earlier !== null && earlier.email === v.email ? earlier.bounced : false),
+        });
+        return contacts.view(saved);
+      },
+    );
+
+    app.delete<{ Params: Params }>(
+      '/api/contacts/:kind/:id',
+      { config: { access: 'operator' } },
+      async (req, reply) => {
+        const o = owner(req.params);
+        if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);
+        if (!contacts.repo.remove(o.kind, o.id))
+          return reply.code(404).send({ error: 'no contact on file', field: 'id' });
+        return reply.code(204).send();
+      },
+    );
+
+    // Art. 4.3: the contact says the details still hold; a room's technician confirms their own.
+    app.post<{ Params: Params }>(
+      '/api/contacts/:kind/:id/confirm',
+      { config: { access: 'technician' } },
+      async (req, reply) => {
+        const o = owner(req.params);
+        if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);
+        const actor = actorOf(req);
+        const allowed =
+          actor?.role === 'operator' ||
+          (actor?.role === 'technician' && o.kind === 'room' && actor.roomId === o.id);
+        if (!allowed)
+          return reply.code(403).send({ error: 'only the contact’s own room or an operator may confirm it' });
+        const confirmed = contacts.repo.confirm(o.kind, o.id, clock().toISOString());
+        if (!confirmed) return reply.code(404).send({ error: 'no contact on file', field: 'id' });
+        return contacts.view(confirmed);
+      },
+    );
+  };
+}

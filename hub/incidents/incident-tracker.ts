@@ -1,0 +1,136 @@
+/**
+ * Keeps the incidents in step with the fleet: hears readiness transitions and stored events, asks
+ * the pure rules what to open and close, records it, and tells its listeners (the live socket, the
+ * notifier). The rules' waits need time to pass without news, so the hub also calls `evaluate()`
+ * on a timer.
+ */
+import type { Logger } from '../../shared/logger.js';
+import type { RoomView } from '../fleet-state.js';
+import {
+  causeOfReadinessCode,
+  type Decision,
+  decideIncidents,
+  edgeOfEvent,
+  type McuState,
+  type RoomCause,
+  type RoomSignals,
+  type RulesConfig,
+  type Track,
+  trackKey,
+} from './incident-rules.js';
+import type { Incident, IncidentsRepo } from './incidents-repo.js';
+
+/** The MCU's reachability, from whatever watches it (the MCU monitor); `unknown` without one. */
+export interface McuStatus {
+  state(): McuState;
+}
+
+export interface IncidentListener {
+  opened?(incident: Incident): void;
+  closed?(incident: Incident): void;
+  acknowledged?(incident: Incident): void;
+}
+
+export interface FleetViews {
+  views(): RoomView[];
+}
+
+/** What the readiness shows, as incident causes; null when the room's state is not known now. */
+export function readinessSignals(view: RoomView): ReadonlySet<RoomCause> | null {
+  const { level, causes } = view.readiness;
+  if (level === 'OFFLINE' || level === 'POWERED_OFF') return null;
+  if (causes.some((c) => c.code === 'telemetry.none')) return null;
+  const found = new Set<RoomCause>();
+  for (const c of causes) {
+    const cause = causeOfReadinessCode(c.code);
+    if (cause) found.add(cause);
+  }
+  return found;
+}
+
+export class IncidentTracker {
+  private state = new Map<string, Track>();
+  /** Per room, the event flags raised and not cleared, with the cause each belongs to. */
+  private readonly eventFlags = new Map<string, Map<string, RoomCause>>();
+  private readonly listeners: IncidentListener[] = [];
+  private readonly startedAt: Date;
+
+  constructor(
+    private readonly repo: IncidentsRepo,
+    private readonly fleet: FleetViews,
+    private readonly config: RulesConfig & { startupGraceSec: number },
+    private readonly log: Logger,
+    private readonly mcu: McuStatus = { state: () => 'unknown' },
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.startedAt = clock();
+    // Incidents left open by a previous run stay open and are closed by the same rules.
+    for (const i of repo.openIncidents()) {
+      this.state.set(trackKey(i.roomId, i.cause), { active: true, since: i.openedAt, open: true });
+    }
+  }
+
+  listen(listener: IncidentListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** A stored event of a room (duplicates already dropped). */
+  onEvent(roomId: string, type: string, data: Record<string, unknown>): void {
+    let flags = this.eventFlags.get(roomId);
+    if (!flags) {
+      flags = new Map();
+      this.eventFlags.set(roomId, flags);
+    }
+    // A restarted agent starts from nominal and sends again the edges of faults still present.
+    if (type === 'agent.started') flags.clear();
+    const edge = edgeOfEvent(type, data);
+    if (edge?.raised) flags.set(edge.flag, edge.cause);
+    else if (edge) flags.delete(edge.flag);
+    this.evaluate();
+  }
+
+  evaluate(now: Date = this.clock()): void {
+    // A room not heard from since the hub started is only counted offline after the grace: after a
+    // hub restart the agents take a while to reconnect, and that is no outage.
+    const graceOver = now.getTime() - this.startedAt.getTime() >= this.config.startupGraceSec * 1000;
+    const rooms: RoomSignals[] = this.fleet.views().map((view) => ({
+      roomId: view.id,
+      offline: !view.online && (view.lastSeen !== null || graceOver),
+      fromReadiness: readinessSignals(view),
+      fromEvents: new Set(this.eventFlags.get(view.id)?.values() ?? []),
+    }));
+    const { state, decisions } = decideIncidents(
+      this.state,
+      { now, rooms, mcu: this.mcu.state() },
+      this.config,
+    );
+    this.state = state;
+    for (const d of decisions) this.apply(d);
+  }
+
+  acknowledge(id: number, by: string, note: string) {
+    const result = this.repo.acknowledge(id, by, note, this.clock().toISOString());
+    if (result.ok) for (const l of this.listeners) l.acknowledged?.(result.incident);
+    return result;
+  }
+
+  private apply(d: Decision): void {
+    const incident =
+      d.kind === 'open'
+        ? this.repo.open(d.roomId, d.cause, d.severity, d.openedAt, d.rooms)
+        : this.repo.close(d.roomId, d.cause, d.closedAt);
+    if (!incident) {
+      this.log.warn({ decision: d }, 'incident decision had nothing to act on');
+      return;
+    }
+    this.log.info({ id: incident.id, room: d.roomId, cause: d.cause, kind: d.kind }, 'incident');
+    for (const l of this.listeners) {
+      try {
+        if (d.kind === 'open') l.opened?.(incident);
+        else l.closed?.(incident);
+      } catch (err) {
+        this.log.error({ err: (err as Error).message }, 'incident listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * `GET /api/incidents`: incidents by state, room and date range, newest first, each with the
+ * contacts to call beside it (art. 4.3); `POST /api/incidents/:id/ack`: an operator takes it on,
+ * with a note.
+ */
+import { isRoomId } from '../../shared/fleet.js';
+import { type ActorOf, actorLabel } from '../api/actor.js';
+import type { RouteModule } from '../api/http-api.js';
+import type { ContactDirectory } from '../contacts/contact-directory.js';
+import { causeFaultKind } from './incident-rules.js';
+import type { IncidentTracker } from './incident-tracker.js';
+import type { Incident, IncidentsRepo } from './incidents-repo.js';
+
+/** A date (`2026-01-01`, midnight in Asia/Ho_Chi_Minh where the network is) or an ISO 8601 time. */
+export function parseTimeParam(raw: string): string | null {
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00+07:00` : raw;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+type Query = { state?: string; room?: string; from?: string; to?: string; limit?: string };
+
+export function incidentsRoutes(
+  repo: IncidentsRepo,
+  tracker: IncidentTracker,
+  contacts: ContactDirectory,
+  actorOf: ActorOf,
+): RouteModule {
+  const withContacts = (i: Incident) => ({
+    ...i,
+    faultKind: causeFaultKind[i.cause],
+    contacts: contacts.contactsFor(i.roomId, causeFaultKind[i.cause]),
+  });
+
+  return (app) => {
+    app.get<{ Querystring: Query }>(
+      '/api/incidents',
+      { config: { access: 'viewer' } },
+      async (req, reply) => {
+        const q = req.query;
+        const bad = (field: string, error: string) => reply.code(400).send({ error, field });
+        const state = q.state ?? 'all';
+        if (state !== 'open' && state !== 'closed' && state !== 'all')
+          return bad('state', 'state must be open, closed or all');
+        if (q.room !== undefined && !isRoomId(q.room)) return bad('room', `no room "${q.room}"`);
+        const from = q.from === undefined ? undefined : parseTimeParam(q.from);
+        if (from === null) return bad('from', 'from must be a date (2026-01-01) or an ISO 8601 time');
+        const to = q.to === undefined ? undefined : parseTimeParam(q.to);
+        if (to === null) return bad('to', 'to must be a date (2026-01-01) or an ISO 8601 time');
+        if (from && to && from >= to) return bad('to', 'to must be after from');
+        const rawLimit = q.limit ?? '200';
+        const limit = Number(rawLimit);
+        if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > 5000)
+          return bad('limit', 'limit must be a whole number from 1 to 5000');
+        return repo.list({ state, roomId: q.room, from, to, limit }).map(withContacts);
+      },
+    );
+
+    app.post<{ Params: { id: string }; Body: unknown }>(
+      '/api/incidents/:id/ack',
+      { config: { access: 'operator' } },
+      async (req, reply) => {
+        const id = Number(req.params.id);
+        if (!/^\d+$/.test(req.params.id))
+          return reply.code(400).send({ error: 'id must be a number', field: 'id' });
+        const actor = actorOf(req);
+        if (actor?.role !== 'operator')
+          return reply.code(403).send({ error: 'only an operator acknowledges incidents' });
+        const body = req.body as { note?: unknown } | null;
+        const note = body?.note;
+        if (typeof note !== 'string' || note.trim() === '' || note.length > 1000) {
+          return reply
+            .code(400)
+            .send({ error: 'note must be a text of 1 to 1000 characters', field: 'note' });
+        }
+        const result = tracker.acknowledge(id, actorLabel(actor), note.trim());
+        if (!result.ok && result.code === 'not-found')
+          return reply.code(404).send({ error: `no incident ${id}`, field: 'id' });
+        if (!result.ok) return reply.code(409).send({ error: `incident ${id} is already acknowledged` });
+        return withContacts(result.incident);
+      },
+    );
+  };
+}

@@ -1,0 +1,290 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { Agent } from '../../agent/agent.js';
+import { FleetState } from '../../hub/fleet-state.js';
+import type { RunningHub } from '../../hub/hub.js';
+import { IncidentTracker } from '../../hub/incidents/incident-tracker.js';
+import { IncidentsRepo } from '../../hub/incidents/incidents-repo.js';
+import { defaultThresholds } from '../../hub/readiness.js';
+import { openDatabase } from '../../hub/store/database.js';
+import { rooms } from '../../shared/fleet.js';
+import { createLogger } from '../../shared/logger.js';
+import type { TelemetryMessage } from '../../shared/schemas.js';
+import {
+  apiRequest,
+  getJson,
+  inject,
+  liveClient,
+  startTestAgent,
+  startTestHub,
+} from '../helpers/hub-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait.js';
+
+const dir = tempDir();
+afterAll(() => dir.remove());
+const log = createLogger('test', 'silent');
+
+describe('incidents repository: history by date range for the report', () => {
+  const db = openDatabase(path.join(dir.path, 'repo', 'hnth.db'));
+  const repo = new IncidentsRepo(db);
+  afterAll(() => {
+    db.close();
+  });
+
+  test('one open incident per room and cause; closing records the time to recover', () => {
+    const a = repo.open('so-y-te', 'mains.lost', 'critical', '2026-03-01T01:00:00.000Z');
+    expect(a).toMatchObject({ roomId: 'so-y-te', closedAt: null, recoverSec: null });
+    expect(repo.open('so-y-te', 'mains.lost', 'critical', '2026-03-01T01:05:00.000Z')).toBeNull();
+    expect(repo.open('so-y-te', 'codec.down', 'critical', '2026-03-01T01:05:00.000Z')).not.toBeNull();
+    expect(
+      repo.open(null, 'network.unreachable', 'critical', '2026-03-02T00:00:00.000Z', ['so-y-te']),
+    ).toMatchObject({
+      roomId: null,
+      rooms: ['so-y-te'],
+    });
+    expect(repo.close('so-y-te', 'mains.lost', '2026-03-01T01:12:30.000Z')).toMatchObject({
+      recoverSec: 750,
+    });
+    expect(repo.close('so-y-te', 'mains.lost', '2026-03-01T01:13:00.000Z')).toBeNull();
+    expect(repo.close(null, 'network.unreachable', '2026-03-02T00:10:00.000Z')).toMatchObject({
+      recoverSec: 600,
+    });
+  });
+
+  test('a range selects incidents that overlap it, newest first; state and room filter', () => {
+    repo.open('tinh-uy', 'link.degraded', 'warning', '2025-12-31T23:00:00.000Z');
+    repo.close('tinh-uy', 'link.degraded', '2026-01-01T01:00:00.000Z');
+    repo.open('tinh-uy', 'climate.out-of-range', 'warning', '2025-06-01T00:00:00.000Z');
+    repo.close('tinh-uy', 'climate.out-of-range', '2025-06-01T02:00:00.000Z');
+    const year = repo.list({ from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
+    expect(year.map((i) => `${i.roomId}:${i.cause}`)).toEqual([
+      'null:network.unreachable',
+      'so-y-te:codec.down',
+      'so-y-te:mains.lost',
+      'tinh-uy:link.degraded',
+    ]);
+    expect(repo.list({ state: 'open' }).map((i) => i.cause)).toEqual(['codec.down']);
+    expect(repo.list({ roomId: 'tinh-uy', state: 'closed' })).toHaveLength(2);
+    expect(repo.list({ to: '2025-12-31T00:00:00.000Z' }).map((i) => i.cause)).toEqual([
+      'climate.out-of-range',
+    ]);
+  });
+
+  test('an incident is acknowledged once, with who and a note', () => {
+    const [open] = repo.list({ state: 'open' });
+    const ack = repo.acknowledge(open!.id, 'operator Hà', 'called the room', '2026-03-01T01:10:00.000Z');
+    expect(ack).toMatchObject({
+      ok: true,
+      incident: { ack: { by: 'operator Hà', note: 'called the room' } },
+    });
+    expect(repo.acknowledge(open!.id, 'operator B', 'again', '2026-03-01T01:11:00.000Z')).toEqual({
+      ok: false,
+      code: 'already-acked',
+    });
+    expect(repo.acknowledge(9999, 'x', 'y', '2026-03-01T01:11:00.000Z')).toEqual({
+      ok: false,
+      code: 'not-found',
+    });
+  });
+});
+
+describe('incident tracker over the fleet state, in fake time', () => {
+  const t0 = Date.parse('2026-11-30T03:00:00.000Z');
+  let nowMs = t0;
+  const clock = () => new Date(nowMs);
+  const telemetry = (codec: 'up' | 'down'): TelemetryMessage => ({
+    v: 1,
+    ts: clock().toISOString(),
+    power: { mains: true, upsChargePct: 100, state: 'on' },
+    climate: { tempC: 24, humidityPct: 55 },
+    codec: { state: codec, inCall: false },
+    link: { latencyMs: 20, jitterMs: 2, lossPct: 0 },
+  });
+  const config = { raiseAfterSec: 10, clearAfterSec: 60, networkOfflineFraction: 0.5, startupGraceSec: 120 };
+
+  test('opens after the raise wait, survives a hub restart, closes after the clear wait', () => {
+    const db = openDatabase(path.join(dir.path, 'tracker', 'hnth.db'));
+    const fleet = new FleetState(rooms, defaultThresholds, clock());
+    const tracker = new IncidentTracker(new IncidentsRepo(db), fleet, config, log, undefined, clock);
+    const opened: string[] = [];
+    tracker.listen({ opened: (i) => opened.push(`${i.roomId}:${i.cause}@${i.openedAt}`) });
+    fleet.listen({ transition: () => tracker.evaluate(clock()) });
+
+    fleet.applyTelemetry('so-y-te', telemetry('down'), clock());
+    nowMs += 5_000;
+    tracker.evaluate();
+    expect(opened).toEqual([]);
+    nowMs += 5_000;
+    fleet.applyTelemetry('so-y-te', telemetry('down'), clock());
+    tracker.evaluate();
+    expect(opened).toEqual(['so-y-te:codec.down@2026-11-30T03:00:00.000Z']);
+    // 27 rooms never seen: within the startup grace they are no outage.
+    expect(new IncidentsRepo(db).list({ state: 'open' })).toHaveLength(1);
+
+    // A new tracker on the same database (hub restart) keeps the incident and closes it.
+    const fleet2 = new FleetState(rooms, defaultThresholds, clock());
+    const repo2 = new IncidentsRepo(db);
+    const tracker2 = new IncidentTracker(repo2, fleet2, config, log, undefined, clock);
+    fleet2.applyTelemetry('so-y-te', telemetry('up'), clock());
+    tracker2.evaluate();
+    nowMs += 59_000;
+    fleet2.applyTelemetry('so-y-te', telemetry('up'), clock());
+    tracker2.evaluate();
+    expect(repo2.list({ state: 'open' })).toHaveLength(1);
+    nowMs += 1_000;
+    tracker2.evaluate();
+    expect(repo2.list({ state: 'closed' })).toMatchObject([{ cause: 'codec.down', recoverSec: 10 }]);
+    db.close();
+  });
+
+  test('after the startup grace, most rooms never seen is one network incident; the MCU down is one too', () => {
+    nowMs = t0;
+    const db = openDatabase(path.join(dir.path, 'tracker2', 'hnth.db'));
+    const fleet = new FleetState(rooms, defaultThresholds, clock());
+    const repo = new IncidentsRepo(db);
+    let mcu: 'up' | 'down' = 'up';
+    const tracker = new IncidentTracker(
+      repo,
+      fleet,
+      { ...config, startupGraceSec: 30 },
+      log,
+      { state: () => mcu },
+      clock,
+    );
+    for (const r of rooms.slice(0, 20)) fleet.applyTelemetry(r.id, telemetry('up'), clock());
+    nowMs += 30_000;
+    tracker.evaluate();
+    nowMs += 10_000;
+    tracker.evaluate();
+    // 8 of 28 offline is not most: each is its own incident.
+    expect(repo.list({ state: 'open' }).map((i) => i.cause)).toEqual(Array(8).fill('room.offline'));
+    mcu = 'down';
+    tracker.evaluate();
+    nowMs += 10_000;
+    tracker.evaluate();
+    const open = repo.list({ state: 'open' });
+    expect(open.filter((i) => i.cause === 'network.unreachable')).toHaveLength(1);
+    expect(open).toHaveLength(9);
+    db.close();
+  });
+});
+
+describe('incidents end to end: an agent, the API, /ws', () => {
+  let hub: RunningHub & { removeData(): void };
+  let agent: Agent;
+  const operator = { as: { role: 'operator' } } as const;
+
+  beforeAll(async () => {
+    hub = await startTestHub({
+      'incidents.raiseAfterSec': 0,
+      'incidents.clearAfterSec': 1,
+      'incidents.checkSec': 1,
+    });
+    agent = await startTestAgent(hub.mqttUrl, 'ubnd-na-hang');
+    const tech = {
+      name: 'Nguyễn Văn An',
+      unit: 'UBND huyện Na Hang',
+      position: 'Chuyên viên',
+      phone: '0912345678',
+      email: 'an@nahang.gov.vn',
+    };
+    const put = await apiRequest(hub.httpUrl, 'PUT', '/api/contacts/rooms/ubnd-na-hang', tech, operator);
+    expect(put.status).toBe(200);
+  });
+  afterAll(async () => {
+    await agent?.stop();
+    await hub?.stop();
+    hub?.removeData();
+  });
+
+  type Listed = {
+    id: number;
+    cause: string;
+    closedAt: string | null;
+    recoverSec: number | null;
+    faultKind: string;
+    contacts: { technician: { name: string; stale: boolean } | null; partners: unknown[] };
+  };
+
+  test('a codec down opens an incident shown with the room’s technician, then it closes on recovery', async () => {
+    const live = await liveClient(hub.httpUrl);
+    await inject(hub.mqttUrl, 'ubnd-na-hang', { codec: 'down' });
+    const [incident] = await waitFor('incident open', async () => {
+      const list = await getJson<Listed[]>(`${hub.httpUrl}/api/incidents?state=open&room=ubnd-na-hang`);
+      return list.length > 0 && list;
+    });
+    expect(incident).toMatchObject({
+      cause: 'codec.down',
+      faultKind: 'equipment',
+      contacts: { technician: { name: 'Nguyễn Văn An', stale: false }, partners: [] },
+    });
+    await waitFor('live incident', () =>
+      live.messages.some((m) => m.type === 'incident' && m.change === 'opened'),
+    );
+
+    const notOperator = await apiRequest(
+      hub.httpUrl,
+      'POST',
+      `/api/incidents/${incident!.id}/ack`,
+      { note: 'x' },
+      {
+        as: { role: 'technician', roomId: 'ubnd-na-hang' },
+      },
+    );
+    expect(notOperator.status).toBe(403);
+    const noNote = await apiRequest(hub.httpUrl, 'POST', `/api/incidents/${incident!.id}/ack`, {}, operator);
+    expect(noNote).toMatchObject({ status: 400, body: { field: 'note' } });
+    const ack = await apiRequest(
+      hub.httpUrl,
+      'POST',
+      `/api/incidents/${incident!.id}/ack`,
+      { note: 'technician called' },
+      operator,
+    );
+    expect(ack).toMatchObject({
+      status: 200,
+      body: { ack: { note: 'technician called', by: 'operator Test Operator' } },
+    });
+    const twice = await apiRequest(
+      hub.httpUrl,
+      'POST',
+      `/api/incidents/${incident!.id}/ack`,
+      { note: 'again' },
+      operator,
+    );
+    expect(twice.status).toBe(409);
+    expect(
+      (await apiRequest(hub.httpUrl, 'POST', '/api/incidents/424242/ack', { note: 'x' }, operator)).status,
+    ).toBe(404);
+
+    await inject(hub.mqttUrl, 'ubnd-na-hang', { codec: 'up' });
+    const closed = await waitFor('incident closed', async () => {
+      const list = await getJson<Listed[]>(`${hub.httpUrl}/api/incidents?state=closed&room=ubnd-na-hang`);
+      return list[0];
+    });
+    expect(closed.id).toBe(incident!.id);
+    expect(closed.recoverSec).toEqual(expect.any(Number));
+    live.close();
+  });
+
+  test('the list filters by date range, and bad filters are named', async () => {
+    const future = await getJson<Listed[]>(`${hub.httpUrl}/api/incidents?from=2099-01-01`);
+    expect(future).toEqual([]);
+    const all = await getJson<Listed[]>(
+      `${hub.httpUrl}/api/incidents?from=2020-01-01&to=2099-01-01T00:00:00Z`,
+    );
+    expect(all.length).toBeGreaterThan(0);
+    for (const [query, field] of [
+      ['state=broken', 'state'],
+      ['room=atlantis', 'room'],
+      ['from=yesterday', 'from'],
+      ['to=2026-02-30T25:00:00Z', 'to'],
+      ['from=2026-02-01&to=2026-01-01', 'to'],
+      ['limit=0', 'limit'],
+    ]) {
+      const res = await apiRequest(hub.httpUrl, 'GET', `/api/incidents?${query}`);
+      expect([query, res.status, (res.body as { field: string }).field]).toEqual([query, 400, field]);
+    }
+  });
+});

@@ -1,0 +1,311 @@
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import {
+  causeOfReadinessCode,
+  type Decision,
+  decideIncidents,
+  edgeOfEvent,
+  type McuState,
+  type RoomCause,
+  type RoomSignals,
+  type Track,
+} from '../../hub/incidents/incident-rules.js';
+import { rooms } from '../../shared/fleet.js';
+
+const t0 = Date.parse('2026-11-30T03:00:00.000Z');
+const at = (sec: number) => new Date(t0 + sec * 1000);
+const config = { raiseAfterSec: 10, clearAfterSec: 60, networkOfflineFraction: 0.5 };
+
+/** What one room shows at one moment; every other room is online and well. */
+interface Step {
+  t: number;
+  room?: string;
+  offline?: boolean;
+  readiness?: RoomCause[] | null;
+  events?: RoomCause[];
+  /** Rooms offline besides `room`, by count (from the end of the fleet). */
+  othersOffline?: number;
+  mcu?: McuState;
+}
+
+function signals(step: Step): RoomSignals[] {
+  const room = step.room ?? 'tinh-uy';
+  const down = new Set(rooms.slice(rooms.length - (step.othersOffline ?? 0)).map((r) => r.id));
+  return rooms.map((r) => {
+    if (r.id === room) {
+      const offline = step.offline ?? false;
+      return {
+        roomId: r.id,
+        offline,
+        fromReadiness: offline ? null : step.readiness === null ? null : new Set(step.readiness ?? []),
+        fromEvents: new Set(step.events ?? []),
+      };
+    }
+    const offline = down.has(r.id);
+    return { roomId: r.id, offline, fromReadiness: offline ? null : new Set(), fromEvents: new Set() };
+  });
+}
+
+function describeDecision(d: Decision): string {
+  const when = (Date.parse(d.kind === 'open' ? d.openedAt : d.closedAt) - t0) / 1000;
+  return `${d.kind} ${d.roomId ?? 'network'} ${d.cause} @${when}`;
+}
+
+function run(steps: Step[]): { decisions: string[]; state: Map<string, Track>; raw: Decision[] } {
+  let state = new Map<string, Track>();
+  const raw: Decision[] = [];
+  for (const step of steps) {
+    const next = decideIncidents(
+      state,
+      { now: at(step.t), rooms: signals(step), mcu: step.mcu ?? 'up' },
+      config,
+    );
+    state = next.state;
+    raw.push(...next.decisions);
+  }
+  return { decisions: raw.map(describeDecision), state, raw };
+}
+
+describe('incident rules: lifecycle and hysteresis', () => {
+  const cases: [string, Step[], string[]][] = [
+    ['all well: nothing', [{ t: 0 }, { t: 100 }], []],
+    [
+      'codec down for less than the raise wait: no incident',
+      [{ t: 0, readiness: ['codec.down'] }, { t: 9, readiness: ['codec.down'] }, { t: 12 }, { t: 200 }],
+      [],
+    ],
+    [
+      'codec down long enough: opens at its first sign',
+      [{ t: 0 }, { t: 5, readiness: ['codec.down'] }, { t: 15, readiness: ['codec.down'] }],
+      ['open tinh-uy codec.down @5'],
+    ],
+    [
+      'recovery closes after the clear wait, dated at the recovery',
+      [
+        { t: 0, readiness: ['codec.down'] },
+        { t: 10, readiness: ['codec.down'] },
+        { t: 40 },
+        { t: 99 },
+        { t: 100 },
+      ],
+      ['open tinh-uy codec.down @0', 'close tinh-uy codec.down @40'],
+    ],
+    [
+      'flapping while open stays one incident',
+      [
+        { t: 0, readiness: ['link.degraded'] },
+        { t: 10, readiness: ['link.degraded'] },
+        { t: 20 },
+        { t: 30, readiness: ['link.degraded'] },
+        { t: 40 },
+        { t: 50, readiness: ['link.degraded'] },
+        { t: 60 },
+        { t: 70, readiness: ['link.degraded'] },
+        { t: 80 },
+        { t: 139 },
+        { t: 140 },
+      ],
+      ['open tinh-uy link.degraded @0', 'close tinh-uy link.degraded @80'],
+    ],
+    [
+      'a second fault after a full recovery is a second incident',
+      [
+        { t: 0, readiness: ['mains.lost'] },
+        { t: 10, readiness: ['mains.lost'] },
+        { t: 20 },
+        { t: 80 },
+        { t: 100, readiness: ['mains.lost'] },
+        { t: 110, readiness: ['mains.lost'] },
+      ],
+      ['open tinh-uy mains.lost @0', 'close tinh-uy mains.lost @20', 'open tinh-uy mains.lost @100'],
+    ],
+    [
+      'two causes in one room are two incidents',
+      [
+        { t: 0, readiness: ['climate.out-of-range', 'codec.down'] },
+        { t: 10, readiness: ['climate.out-of-range', 'codec.down'] },
+      ],
+      ['open tinh-uy codec.down @0', 'open tinh-uy climate.out-of-range @0'],
+    ],
+    [
+      'a room offline opens its own incident',
+      [{ t: 0, offline: true }, { t: 10, offline: true }, { t: 30 }, { t: 90 }],
+      ['open tinh-uy room.offline @0', 'close tinh-uy room.offline @30'],
+    ],
+    [
+      'an open codec incident is held while the room is offline (its codec is unknown then)',
+      [
+        { t: 0, readiness: ['codec.down'] },
+        { t: 10, readiness: ['codec.down'] },
+        { t: 20, offline: true },
+        { t: 200, offline: true },
+      ],
+      ['open tinh-uy codec.down @0', 'open tinh-uy room.offline @20'],
+    ],
+    [
+      'mains lost by event keeps the incident open while the room is offline',
+      [
+        { t: 0, events: ['mains.lost'] },
+        { t: 10, offline: true, events: ['mains.lost'] },
+        { t: 100, offline: true, events: ['mains.lost'] },
+      ],
+      ['open tinh-uy mains.lost @0', 'open tinh-uy room.offline @10'],
+    ],
+    [
+      'config drift from an event alone',
+      [{ t: 0, events: ['config.drift'] }, { t: 10, events: ['config.drift'] }, { t: 20 }, { t: 80 }],
+      ['open tinh-uy config.drift @0', 'close tinh-uy config.drift @20'],
+    ],
+    [
+      'no telemetry yet (readiness unknown) neither raises nor clears',
+      [
+        { t: 0, readiness: ['codec.down'] },
+        { t: 10, readiness: null },
+        { t: 200, readiness: null },
+      ],
+      ['open tinh-uy codec.down @0'],
+    ],
+  ];
+
+  test.each(cases)('%s', (_name, steps, expected) => {
+    expect(run(steps).decisions).toEqual(expected);
+  });
+
+  test('property: for any signal, opens and closes alternate, each open lasts from its first sign, and incidents are spaced by the clear wait', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ dt: fc.integer({ min: 1, max: 90 }), active: fc.boolean() }), { maxLength: 80 }),
+        (changes) => {
+          let t = 0;
+          const steps: Step[] = changes.map((c) => {
+            t += c.dt;
+            return { t, readiness: c.active ? ['link.degraded'] : [] };
+          });
+          const { raw } = run(steps);
+          expect(raw.map((d) => d.kind)).toEqual(raw.map((_d, i) => (i % 2 === 0 ? 'open' : 'close')));
+          for (let i = 0; i + 1 < raw.length; i += 2) {
+            const open = raw[i]!;
+            const close = raw[i + 1]!;
+            if (open.kind !== 'open' || close.kind !== 'close') throw new Error('not alternating');
+            expect(Date.parse(close.closedAt)).toBeGreaterThanOrEqual(Date.parse(open.openedAt));
+            const next = raw[i + 2];
+            // The next incident cannot start before the previous one's recovery held for the clear wait.
+            if (next?.kind === 'open') {
+              expect(Date.parse(next.openedAt) - Date.parse(close.closedAt)).toBeGreaterThanOrEqual(
+                config.clearAfterSec * 1000,
+              );
+            }
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('incident rules: grouping by dependency', () => {
+  test('the MCU down opens one network incident, not one per room', () => {
+    const { decisions } = run([
+      { t: 0, mcu: 'down', offline: true, othersOffline: 27 },
+      { t: 15, mcu: 'down', offline: true, othersOffline: 27 },
+      { t: 60, mcu: 'down', offline: true, othersOffline: 27 },
+    ]);
+    expect(decisions).toEqual(['open network network.unreachable @0']);
+  });
+
+  test('the MCU down alone, rooms still online: one network incident, no link incidents', () => {
+    const { decisions } = run([
+      { t: 0, mcu: 'down', readiness: ['link.degraded'] },
+      { t: 15, mcu: 'down', readiness: ['link.degraded'] },
+    ]);
+    expect(decisions).toEqual(['open network network.unreachable @0']);
+  });
+
+  test('most of the fleet offline at once (the uplink) is one network incident naming the rooms', () => {
+    const { decisions, raw } = run([
+      { t: 0, mcu: 'unknown', offline: true, othersOffline: 14 },
+      { t: 15, mcu: 'unknown', offline: true, othersOffline: 14 },
+    ]);
+    expect(decisions).toEqual(['open network network.unreachable @0']);
+    const open = raw[0];
+    expect(open?.kind === 'open' && open.rooms).toHaveLength(15);
+  });
+
+  test('fewer than half offline are room incidents', () => {
+    const { decisions } = run([
+      { t: 0, offline: true, othersOffline: 12 },
+      { t: 15, offline: true, othersOffline: 12 },
+    ]);
+    expect(decisions.filter((d) => d.endsWith('room.offline @0'))).toHaveLength(13);
+    expect(decisions.some((d) => d.includes('network'))).toBe(false);
+  });
+
+  test("when the network is back, a room still down opens its own incident, dated from the network's return", () => {
+    const { decisions } = run([
+      { t: 0, mcu: 'down', offline: true, othersOffline: 27 },
+      { t: 15, mcu: 'down', offline: true, othersOffline: 27 },
+      { t: 100, mcu: 'up', offline: true },
+      { t: 160, mcu: 'up', offline: true },
+    ]);
+    // The network closes at 160 (60 s of calm), dated 100; the room still down is counted from 100.
+    expect(decisions).toEqual([
+      'open network network.unreachable @0',
+      'close network network.unreachable @100',
+      'open tinh-uy room.offline @100',
+    ]);
+  });
+
+  test('a room incident opened before the outage stays its own and closes on its recovery', () => {
+    const { decisions } = run([
+      { t: 0, offline: true },
+      { t: 10, offline: true },
+      { t: 20, mcu: 'down', offline: true, othersOffline: 27 },
+      { t: 30, mcu: 'down', offline: true, othersOffline: 27 },
+      { t: 40, mcu: 'up' },
+      { t: 100, mcu: 'up' },
+    ]);
+    expect(decisions).toEqual([
+      'open tinh-uy room.offline @0',
+      'open network network.unreachable @20',
+      'close network network.unreachable @40',
+      'close tinh-uy room.offline @40',
+    ]);
+  });
+});
+
+describe('incident rules: mapping', () => {
+  test.each([
+    ['mains.lost', 'mains.lost'],
+    ['codec.unreachable', 'codec.down'],
+    ['codec.down', 'codec.down'],
+    ['peripheral.camera', 'codec.down'],
+    ['link.loss', 'link.degraded'],
+    ['temperature.high', 'climate.out-of-range'],
+    ['humidity.low', 'climate.out-of-range'],
+    ['config.drift', 'config.drift'],
+    ['codec.unknown', null],
+    ['telemetry.stale', null],
+    ['climate.fault', null],
+  ])('readiness code %s is %s', (code, cause) => {
+    expect(causeOfReadinessCode(code)).toBe(cause);
+  });
+
+  test.each([
+    ['mains.lost', {}, { flag: 'mains', cause: 'mains.lost', raised: true }],
+    ['mains.restored', {}, { flag: 'mains', cause: 'mains.lost', raised: false }],
+    [
+      'threshold.raised',
+      { metric: 'lossPct', side: 'max' },
+      { flag: 'lossPct:max', cause: 'link.degraded', raised: true },
+    ],
+    [
+      'threshold.cleared',
+      { metric: 'tempC', side: 'max' },
+      { flag: 'tempC:max', cause: 'climate.out-of-range', raised: false },
+    ],
+    ['config.drift', { key: 'sip.proxy' }, { flag: 'config', cause: 'config.drift', raised: true }],
+    ['call.started', {}, null],
+    ['threshold.raised', { metric: 'rpm' }, null],
+  ])('event %s %j', (type, data, edge) => {
+    expect(edgeOfEvent(type, data)).toEqual(edge);
+  });
+});
