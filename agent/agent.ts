@@ -13,6 +13,7 @@ import {
   type TelemetryMessage,
 } from '../shared/schemas.js';
 import { commandFilter, injectTopic, parseTopic } from '../shared/topics.js';
+import type { AgentContext, AgentPart } from './agent-part.js';
 import { CommandRouter } from './commands/command-router.js';
 import type { AgentConfig } from './config.js';
 import { defaultEdgeConfig, detectEdges, type EdgeConfig, type EdgeEvent, nominal } from './edges.js';
@@ -27,6 +28,8 @@ export interface AgentDeps {
   sim?: SimHardware;
   log: Logger;
   edges?: EdgeConfig;
+  /** Parts with their own lifecycle (power control), started after the link. */
+  parts?: AgentPart[];
 }
 
 export class Agent {
@@ -77,6 +80,7 @@ export class Agent {
     });
     this.connected = this.link.start();
     this.emit({ type: 'agent.started', severity: 'info', data: { version: agentVersion } });
+    await this.startParts();
     await this.sample();
     this.timer = setInterval(() => void this.sample(), this.config.telemetryIntervalSec * 1000);
   }
@@ -85,7 +89,31 @@ export class Agent {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.sampling;
+    for (const part of [...this.parts].reverse()) {
+      await part.stop().catch((err: Error) => {
+        this.deps.log.error({ part: part.name, err: err.message }, 'part failed to stop');
+      });
+    }
     await this.link.stop();
+  }
+
+  private get parts(): AgentPart[] {
+    return this.deps.parts ?? [];
+  }
+
+  private async startParts(): Promise<void> {
+    const context: AgentContext = {
+      roomId: this.config.roomId,
+      commands: this.commands,
+      emit: (event) => this.emit(event),
+      subscribe: (topic, handler) => this.link.subscribe(topic, handler),
+      connected: () => this.link.connected,
+    };
+    for (const part of this.parts) {
+      await part.start(context).catch((err: Error) => {
+        this.deps.log.error({ part: part.name, err: err.message }, 'part failed to start; the others run');
+      });
+    }
   }
 
   private onInject(sim: SimHardware, payload: Buffer): void {
@@ -123,7 +151,14 @@ export class Agent {
     this.last = readings;
     this.raised = raised;
     for (const event of events) this.emit(event);
-    const telemetry: TelemetryMessage = { v: SCHEMA_VERSION, ts: isoNow(), ...readings };
+    for (const part of this.parts) part.observe?.(readings);
+    const added = this.parts.map((part) => part.telemetry?.() ?? {});
+    const telemetry: TelemetryMessage = {
+      v: SCHEMA_VERSION,
+      ts: isoNow(),
+      ...readings,
+      ...Object.assign({}, ...added),
+    };
     this.link.publish('telemetry', telemetry, 0);
   }
 
