@@ -114,6 +114,22 @@ describe('power commands from the hub, on the embedded broker', () => {
     });
   });
 
+  test('a low UPS on battery is announced and switches the room off', async () => {
+    await inject(hub.mqttUrl, roomId, { mains: false, ups: 15 });
+    await waitFor('POWERED_OFF on a low UPS', async () => (await room()).readiness.level === 'POWERED_OFF');
+    const events = await getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${roomId}/events?limit=20`);
+    const types = events.map((e) => e.type);
+    expect(types.indexOf('ups.shutdown')).toBeGreaterThan(types.indexOf('power.off'));
+    expect(events.find((e) => e.type === 'ups.shutdown')).toMatchObject({ severity: 'critical' });
+    expect(await send('power.on')).toMatchObject({
+      ok: false,
+      error: { code: 'refused', message: expect.stringMatching(/on battery/) },
+    });
+    await inject(hub.mqttUrl, roomId, { mains: true, ups: 100 });
+    await waitFor('mains back at the hub', async () => (await room()).readings?.power.mains === true);
+    expect(await send('power.on')).toMatchObject({ ok: true, result: { power: 'on', changed: true } });
+  });
+
   test('telemetry carries the energy counters to the hub', async () => {
     const view = await waitFor('energy at the hub', async () => {
       const v = await room();
