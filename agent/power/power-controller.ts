@@ -113,6 +113,7 @@ export class PowerController implements AgentPart {
     this.stopTicking?.();
     this.stopTicking = null;
     await this.queue;
+    for (const output of this.outputs.values()) await output.close?.();
   }
 
   observe(readings: Readings): void {

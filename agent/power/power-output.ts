@@ -14,6 +14,8 @@ export interface PowerOutput {
   readonly state: PowerState | 'unknown';
   /** Switches the output; throws a PowerError that says what to check when it could not. */
   set(on: boolean): Promise<void>;
+  /** Releases what the output holds (a GPIO line) without switching it. */
+  close?(): Promise<void>;
 }
 
 export type PowerErrorCode = 'gpio' | 'codec' | 'shutdown';
