@@ -124,8 +124,14 @@ export function desiredPower(input: PolicyInput, config: PolicyConfig): Decision
   if (now - quietSince >= config.quietMin * MIN) {
     return decide('off', 'idle', `idle for ${quietMin} min with nothing scheduled`);
   }
-  const state = held(input.current);
-  return decide(state, 'hold', `quiet for ${quietMin} of ${config.quietMin} min, kept ${state}`);
+  if (input.current === 'unknown') {
+    return decide('on', 'hold', `state unknown at start: on until ${config.quietMin} min of quiet`);
+  }
+  return decide(
+    input.current,
+    'hold',
+    `quiet for ${quietMin} of ${config.quietMin} min, kept ${input.current}`,
+  );
 }
 
 /**

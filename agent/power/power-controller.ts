@@ -166,7 +166,19 @@ export class PowerController implements AgentPart {
     return this.exclusive(async () => {
       const reason = args.reason ?? 'power.off command';
       if (this.callActive && !args.force) {
+        this.deps.log.warn({ reason }, 'power.off refused: a call is in progress');
         throw new CommandError('refused', 'a call is in progress; send force: true to cut it');
+      }
+      const emergency = this.deps.schedule.items.find(
+        (i) => i.emergency && Date.parse(i.end) > this.deps.now().getTime(),
+      );
+      if (emergency) {
+        // Art. 8.2: the emergency rule would switch the room straight back on.
+        this.deps.log.warn({ reason, emergency: emergency.id }, 'power.off refused: emergency meeting');
+        throw new CommandError(
+          'refused',
+          `emergency ${emergency.kind} ${emergency.id} until ${emergency.end}; cancel it at the hub first`,
+        );
       }
       this.deps.log.info(
         { reason, force: args.force ?? false, inCall: this.callActive },

@@ -259,6 +259,21 @@ describe('power commands', () => {
     expect(s.events.at(-1)?.data.reason).toBe('ordered: storm: evacuate');
   });
 
+  test('power.off during an emergency meeting is refused, since the room would come straight back on', async () => {
+    const s = setup({
+      items: [item('2026-12-01T00:30:00.000Z', '2026-12-01T02:00:00.000Z', { emergency: true })],
+    });
+    await s.start();
+    expect(await s.command('power.off', { force: true })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'refused',
+        message: expect.stringMatching(/^emergency meeting m-2026-12-01T00:30:00.000Z until/),
+      },
+    });
+    expect(s.controller.state).toBe('on');
+  });
+
   test('override holds a state until its time, then the policy takes over', async () => {
     const s = setup();
     await s.start();
