@@ -15,7 +15,10 @@ import { ScheduleCache } from './schedule-cache.js';
 import { defaultSequence } from './sequences.js';
 import { commandArgv, execFileRunner, type ProcessRunner } from './shutdown-command.js';
 
-/** A simulated room's equipment when the config names none: typical draws of a meeting room. */
+/**
+ * A simulated room's equipment when the config names none: typical draws of a meeting room (a 65"
+ * display, a small amplifier, a room codec). The lines are only there to be a valid config.
+ */
 export const simulatedOutputs: PowerOutputConfig[] = [
   { name: 'display', kind: 'relay', line: 'GPIO17', activeLow: true, ratedW: 180 },
   { name: 'amplifier', kind: 'relay', line: 'GPIO27', activeLow: true, ratedW: 60 },

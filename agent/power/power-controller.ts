@@ -84,8 +84,7 @@ export class PowerController implements AgentPart {
   private queue: Promise<unknown> = Promise.resolve();
   private evaluationQueued = false;
   private stopTicking: (() => void) | null = null;
-  /** The policy's latest answer, for logs and replies. */
-  lastDecision: Decision | null = null;
+  private decision: Decision | null = null;
 
   constructor(private readonly deps: PowerControllerDeps) {
     this.outputs = new Map(deps.outputs.map((o) => [o.name, o]));
@@ -93,6 +92,11 @@ export class PowerController implements AgentPart {
     this.meter = new EnergyMeter(deps.outputs, start);
     this.lastActivity = start;
     this.scheduleConfirmedAt = start;
+  }
+
+  /** The policy's latest answer and its reason. */
+  get lastDecision(): Decision | null {
+    return this.decision;
   }
 
   /** Off only when every output is off: anything still powered draws power. */
@@ -213,7 +217,7 @@ export class PowerController implements AgentPart {
         power: this.state,
         changed: result ? succeeded(result).changed : false,
         override: { state: args.state, until: until.toISOString() },
-        reason: this.lastDecision?.reason ?? '',
+        reason: this.decision?.reason ?? '',
       };
     });
   }
@@ -295,7 +299,7 @@ export class PowerController implements AgentPart {
       },
       this.deps.policy,
     );
-    this.lastDecision = decision;
+    this.decision = decision;
     if (decision.code === 'ups-low') {
       if (!this.shutdownDone) await this.upsShutdown(decision);
       return null;
