@@ -1,6 +1,7 @@
 /**
  * The agent's controller: reads the room every telemetry interval, publishes telemetry, and
- * publishes an event on every edge with this boot's id and a sequence number.
+ * publishes an event on every edge with this boot's id and a sequence number. Its parts (power
+ * control) start after the link, see every sample and add their sections to the telemetry.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../shared/logger.js';
