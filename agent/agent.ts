@@ -1,6 +1,7 @@
 /**
  * The agent's controller: reads the room every telemetry interval, publishes telemetry, and
- * publishes an event on every edge with this boot's id and a sequence number.
+ * publishes an event on every edge with this boot's id and a sequence number. Its parts (power
+ * control) start after the link, see every sample and add their sections to the telemetry.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import {
   parseTopic,
   speakStateTopic,
 } from '../shared/topics.js';
+import type { AgentContext, AgentPart } from './agent-part.js';
 import { CommandRouter } from './commands/command-router.js';
 import type { AgentConfig } from './config.js';
 import { defaultEdgeConfig, detectEdges, type EdgeConfig, type EdgeEvent, nominal } from './edges.js';
@@ -40,6 +42,8 @@ export interface AgentDeps {
   edges?: EdgeConfig;
   /** The room's speak button, when it has one. */
   speakButton?: SpeakButton;
+  /** Parts with their own lifecycle (power control), started after the link. */
+  parts?: AgentPart[];
 }
 
 export class Agent {
@@ -131,6 +135,7 @@ export class Agent {
     if (recovered > 0) this.deps.log.info({ recovered }, 'outbox: records from an earlier run to send');
     this.connected = this.link.start();
     this.emit({ type: 'agent.started', severity: 'info', data: { version: agentVersion } });
+    await this.startParts();
     await this.sample();
     this.timer = setInterval(() => void this.sample(), this.config.telemetryIntervalSec * 1000);
   }
@@ -139,9 +144,33 @@ export class Agent {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.sampling;
+    for (const part of [...this.parts].reverse()) {
+      await part.stop().catch((err: Error) => {
+        this.deps.log.error({ part: part.name, err: err.message }, 'part failed to stop');
+      });
+    }
     await this.deps.speakButton?.stop();
     await this.link.stop();
     this.outbox.close();
+  }
+
+  private get parts(): AgentPart[] {
+    return this.deps.parts ?? [];
+  }
+
+  private async startParts(): Promise<void> {
+    const context: AgentContext = {
+      roomId: this.config.roomId,
+      commands: this.commands,
+      emit: (event) => this.emit(event),
+      subscribe: (topic, handler) => this.link.subscribe(topic, handler),
+      connected: () => this.link.connected,
+    };
+    for (const part of this.parts) {
+      await part.start(context).catch((err: Error) => {
+        this.deps.log.error({ part: part.name, err: err.message }, 'part failed to start; the others run');
+      });
+    }
   }
 
   private onInject(sim: SimHardware, payload: Buffer): void {
@@ -181,11 +210,14 @@ export class Agent {
     this.raised = raised;
     for (const event of events) this.emit(event);
     this.outbox.recheck();
+    for (const part of this.parts) part.observe?.(readings);
+    const added = this.parts.map((part) => part.telemetry?.() ?? {});
     const telemetry: TelemetryMessage = {
       v: SCHEMA_VERSION,
       ts: isoNow(),
       ...readings,
       outbox: this.outbox.status(),
+      ...Object.assign({}, ...added),
     };
     if (this.link.connected) {
       this.link.publish('telemetry', telemetry, 0);

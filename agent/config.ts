@@ -3,8 +3,39 @@
  * the defaults, then `--config file.json`, then `HNTH_*` environment variables, then flags.
  */
 import convict from 'convict';
-import { loadConfigFile, validateStrict } from '../shared/config-file.js';
+import { z } from 'zod';
+import { ConfigError, loadConfigFile, validateStrict } from '../shared/config-file.js';
 import { isValidRoomIdSyntax } from '../shared/topics.js';
+
+const outputName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a short lower-case name such as "display"');
+const ratedW = z.number().min(0).max(10_000);
+export const powerOutputsSchema = z
+  .array(
+    z.discriminatedUnion('kind', [
+      z.strictObject({
+        name: outputName,
+        kind: z.literal('relay'),
+        line: z.string().regex(/^GPIO([0-9]|1[0-9]|2[0-7])$/, 'must be a BCM line from GPIO0 to GPIO27'),
+        activeLow: z.boolean(),
+        ratedW,
+      }),
+      z.strictObject({ name: outputName, kind: z.literal('codec-standby'), ratedW }),
+    ]),
+  )
+  .max(16);
+export type PowerOutputConfig = z.infer<typeof powerOutputsSchema>[number];
+
+export const powerSequenceSchema = z
+  .array(
+    z.union([
+      z.strictObject({ output: outputName }),
+      z.strictObject({ waitSec: z.number().min(0).max(600) }),
+    ]),
+  )
+  .max(64);
+export type PowerStepConfig = z.infer<typeof powerSequenceSchema>[number];
 
 convict.addFormat({
   name: 'room-id',
@@ -144,6 +175,36 @@ const probesSchema = {
   },
 };
 
+/** `[1].line: must be a BCM line from GPIO0 to GPIO27`, so the key in the file is easy to find. */
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return where ? `${where}: ${issue.message}` : issue.message;
+}
+
+convict.addFormat({
+  name: 'percent',
+  validate(value: unknown) {
+    if (typeof value !== 'number' || value < 0 || value > 100)
+      throw new Error('must be a number from 0 to 100');
+  },
+  coerce: (v: string) => Number(v),
+});
+convict.addFormat({
+  name: 'power-outputs',
+  validate(value: unknown) {
+    const result = powerOutputsSchema.safeParse(value);
+    if (!result.success) throw new Error(firstIssue(result.error));
+  },
+});
+convict.addFormat({
+  name: 'power-sequence',
+  validate(value: unknown) {
+    const result = powerSequenceSchema.safeParse(value);
+    if (!result.success) throw new Error(firstIssue(result.error));
+  },
+});
+
 export const agentSchema = {
   roomId: {
     doc: 'Id of this room in the fleet (shared/fleet.ts); also the MQTT client id and username.',
@@ -207,6 +268,63 @@ export const agentSchema = {
       default: 50,
     },
   },
+  power: {
+    outputs: {
+      doc: 'Switchable supplies, in power-on order: relays `{name, kind: "relay", line: "GPIO17", activeLow, ratedW}` and the codec `{name, kind: "codec-standby", ratedW}`. Empty: no power control (simulated rooms get a display, an amplifier and a codec).',
+      format: 'power-outputs',
+      default: [] as PowerOutputConfig[],
+    },
+    onSequence: {
+      doc: 'Power-on steps `{output}` or `{waitSec}`, art. 6.3; empty: the outputs in order, no waits.',
+      format: 'power-sequence',
+      default: [] as PowerStepConfig[],
+    },
+    offSequence: {
+      doc: 'Power-off steps `{output}` or `{waitSec}`; empty: the outputs in reverse order, no waits.',
+      format: 'power-sequence',
+      default: [] as PowerStepConfig[],
+    },
+    warmUpMin: {
+      doc: 'Minutes before a meeting, rehearsal or inspection that the room is switched on.',
+      format: 'nat',
+      default: 30,
+      env: 'HNTH_POWER_WARMUP_MIN',
+    },
+    quietMin: {
+      doc: 'Minutes without a call, a command or anything scheduled before the room is switched off.',
+      format: 'positive',
+      default: 30,
+      env: 'HNTH_POWER_QUIET_MIN',
+    },
+    scheduleMaxAgeH: {
+      doc: 'Hours without the hub after which the cached schedule is not trusted and the room stays on.',
+      format: 'positive',
+      default: 24,
+    },
+    upsShutdownPct: {
+      doc: 'UPS charge on battery at which the room is switched off and the controller shut down.',
+      format: 'percent',
+      default: 20,
+      env: 'HNTH_POWER_UPS_SHUTDOWN_PCT',
+    },
+    shutdownCommand: {
+      doc: 'Command that halts the controller on a low UPS (the agent’s user needs the right to run it); empty: none.',
+      format: String,
+      default: 'systemctl poweroff',
+      env: 'HNTH_POWER_SHUTDOWN_COMMAND',
+    },
+    tickSec: {
+      doc: 'Seconds between two evaluations of the idle policy when nothing happens.',
+      format: 'positive',
+      default: 30,
+      env: 'HNTH_POWER_TICK',
+    },
+    retryAfterSec: {
+      doc: 'Seconds before a sequence that failed is tried again.',
+      format: 'positive',
+      default: 300,
+    },
+  },
   mqtt: {
     url: {
       doc: 'The hub’s broker.',
@@ -261,6 +379,18 @@ export interface AgentConfig {
   dataDir: string;
   outbox: { maxBytes: number; offlineTelemetrySec: number };
   speakButton: { line: string; activeLow: boolean; debounceMs: number };
+  power: {
+    outputs: PowerOutputConfig[];
+    onSequence: PowerStepConfig[];
+    offSequence: PowerStepConfig[];
+    warmUpMin: number;
+    quietMin: number;
+    scheduleMaxAgeH: number;
+    upsShutdownPct: number;
+    shutdownCommand: string;
+    tickSec: number;
+    retryAfterSec: number;
+  };
   mqtt: {
     url: string;
     protocolVersion: 4 | 5;
@@ -311,5 +441,33 @@ export function loadAgentConfig(sources: ConfigSources = {}): AgentConfig {
   const config = convict(agentSchema, { env: sources.env ?? process.env, args: sources.args ?? [] });
   if (sources.file) loadConfigFile(config, sources.file);
   validateStrict(config, sources.file ?? 'environment');
-  return config.getProperties() as AgentConfig;
+  const properties = config.getProperties() as AgentConfig;
+  checkPowerReferences(properties.power);
+  return properties;
+}
+
+/** Sequences may only name configured outputs; a typo would otherwise leave equipment on. */
+function checkPowerReferences(power: AgentConfig['power']): void {
+  const names = new Set(power.outputs.map((o) => o.name));
+  const lines = new Set<string>();
+  for (const [i, o] of power.outputs.entries()) {
+    if (power.outputs.findIndex((x) => x.name === o.name) !== i) {
+      throw new ConfigError(`invalid configuration: power.outputs[${i}].name: "${o.name}" is used twice`);
+    }
+    if (o.kind === 'relay') {
+      if (lines.has(o.line)) {
+        throw new ConfigError(`invalid configuration: power.outputs[${i}].line: ${o.line} drives two relays`);
+      }
+      lines.add(o.line);
+    }
+  }
+  for (const key of ['onSequence', 'offSequence'] as const) {
+    for (const [i, step] of power[key].entries()) {
+      if ('output' in step && !names.has(step.output)) {
+        throw new ConfigError(
+          `invalid configuration: power.${key}[${i}].output: no output named "${step.output}" in power.outputs`,
+        );
+      }
+    }
+  }
 }

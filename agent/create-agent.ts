@@ -3,9 +3,13 @@ import { spawnRunner } from '../shared/probes/process-runner.js';
 import { AdapterSource } from './adapter-source.js';
 import type { RoomAdapters } from './adapters.js';
 import { Agent } from './agent.js';
+import type { AgentPart } from './agent-part.js';
 import type { AgentConfig } from './config.js';
 import { defaultEdgeConfig, type EdgeConfig, type EdgeEvent } from './edges.js';
 import type { GpioPort } from './gpio/gpio-port.js';
+import { timesyncdSynced } from './power/clock-synced.js';
+import { composePower } from './power/compose-power.js';
+import type { PowerController } from './power/power-controller.js';
 import { roomProbes } from './probes/room-probes.js';
 import { rehearseHandler } from './rehearsal/rehearse-handler.js';
 import { seedFromString } from './sim/seeded-random.js';
@@ -41,7 +45,17 @@ function speakButton(config: AgentConfig, log: Logger, ports: AgentPorts): Speak
 /** Composes an agent from its configuration: simulated hardware with `simulate`, real adapters otherwise. */
 export function createAgent(config: AgentConfig, log: Logger, ports: AgentPorts = {}): Agent {
   const button = speakButton(config, log, ports);
-  const agent = config.simulate ? simulatedAgent(config, log, button) : realAgent(config, log, button);
+  // Simulated rooms trust the machine's clock; a real controller waits for NTP (no RTC on a Pi).
+  const power: PowerController | null = composePower(config, {
+    log,
+    clockSynced: config.simulate ? () => true : timesyncdSynced(),
+  });
+  const room: RoomParts = {
+    speakButton: button,
+    parts: power ? [power] : [],
+    powerState: () => power?.state ?? 'on',
+  };
+  const agent = config.simulate ? simulatedAgent(config, log, room) : realAgent(config, log, room);
   // Rehearsals (art. 9.3): judged from the latest readings, which an injected fault updates at once.
   agent.commands.register(
     'rehearse',
@@ -50,12 +64,19 @@ export function createAgent(config: AgentConfig, log: Logger, ports: AgentPorts 
   return agent;
 }
 
-function simulatedAgent(config: AgentConfig, log: Logger, speakButton: SpeakButton | undefined): Agent {
-  const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
-  return new Agent(config, { source: sim, sim, log, speakButton });
+/** What simulated and real rooms share: the speak button, power control and its state. */
+interface RoomParts {
+  speakButton: SpeakButton | undefined;
+  parts: AgentPart[];
+  powerState: () => 'on' | 'off';
 }
 
-function realAgent(config: AgentConfig, log: Logger, speakButton: SpeakButton | undefined): Agent {
+function simulatedAgent(config: AgentConfig, log: Logger, room: RoomParts): Agent {
+  const sim = new SimHardware(config.simSeed || seedFromString(config.roomId), room.powerState);
+  return new Agent(config, { source: sim, sim, log, speakButton: room.speakButton, parts: room.parts });
+}
+
+function realAgent(config: AgentConfig, log: Logger, room: RoomParts): Agent {
   let agent: Agent | null = null;
   const adapters = realAdapters(config, (event) => agent?.emit(event));
   // The link monitor raises link limits itself, k of n; the per-sample edges would repeat them.
@@ -68,9 +89,10 @@ function realAgent(config: AgentConfig, log: Logger, speakButton: SpeakButton | 
       }
     : undefined;
   agent = new Agent(config, {
-    source: new AdapterSource(adapters, () => 'on'),
+    source: new AdapterSource(adapters, room.powerState),
     log,
-    speakButton,
+    speakButton: room.speakButton,
+    parts: room.parts,
     ...(edges ? { edges } : {}),
   });
   return agent;

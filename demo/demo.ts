@@ -22,17 +22,30 @@ export interface DemoOptions {
   /** Hub settings that override the environment (tests and the benchmark use ephemeral ports). */
   hubOverrides?: Record<string, unknown>;
   logLevel?: string;
+  /**
+   * Demo only: minutes a room with nothing scheduled stays on before it switches off, short so a
+   * visitor sees rooms go POWERED_OFF (a real room's `power.quietMin` defaults to 30). Default 2,
+   * or `HNTH_DEMO_QUIET_MIN`.
+   */
+  quietMin?: number;
+}
+
+function demoQuietMin(options: DemoOptions, env: NodeJS.ProcessEnv): number {
+  const value = options.quietMin ?? Number(env.HNTH_DEMO_QUIET_MIN ?? 2);
+  if (!(value > 0)) throw new Error('HNTH_DEMO_QUIET_MIN must be a number of minutes greater than 0');
+  return value;
 }
 
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const env = options.env ?? process.env;
+  const quietMin = demoQuietMin(options, env);
   const level = options.logLevel ?? env.HNTH_LOG_LEVEL ?? 'warn';
   const hubConfig = loadHubConfig({ env, overrides: { portFallback: true, ...options.hubOverrides } });
   const hub = await startHub(hubConfig, createLogger('hnth-hub', level === 'warn' ? 'info' : level));
   const agentLog = createLogger('hnth-agent', level);
   const agents = rooms.map((room) => {
     const config: AgentConfig = loadAgentConfig({
-      env: { ...env, HNTH_MQTT_URL: hub.mqttUrl },
+      env: { ...env, HNTH_MQTT_URL: hub.mqttUrl, HNTH_POWER_QUIET_MIN: String(quietMin) },
       args: ['--room', room.id, '--simulate'],
     });
     return createAgent(config, agentLog.child({ room: room.id }));

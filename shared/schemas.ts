@@ -75,6 +75,27 @@ export const outboxReading = z.strictObject({
   fault: z.string().max(200).optional(),
 });
 
+/**
+ * What power control used since the agent started, from each output's rated power, against what
+ * the same equipment would have used always on (art. 6.5, for the yearly report of art. 12.5).
+ * The counters restart with the agent; `sinceIso` says from when.
+ */
+export const energyReading = z.strictObject({
+  sinceIso: isoTime,
+  usedWh: z.number().min(0),
+  alwaysOnWh: z.number().min(0),
+  outputs: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(32),
+        ratedW: z.number().min(0),
+        onH: z.number().min(0),
+        offH: z.number().min(0),
+      }),
+    )
+    .max(16),
+});
+
 /** `hnth/v1/rooms/{room}/telemetry`, every few seconds. */
 export const telemetryMessage = z.strictObject({
   v: version,
@@ -86,6 +107,8 @@ export const telemetryMessage = z.strictObject({
   codec: codecReading,
   link: linkReading,
   outbox: outboxReading.optional(),
+  /** Present when the room has power control. */
+  energy: energyReading.optional(),
 });
 export type TelemetryMessage = z.infer<typeof telemetryMessage>;
 export type Readings = Omit<TelemetryMessage, 'v' | 'ts' | 'replayed' | 'outbox'>;
@@ -104,6 +127,13 @@ export const eventTypes = [
   'threshold.cleared',
   /** Art. 5.3: a watched codec configuration value differs from the approved baseline (or is back on it). */
   'config.drift',
+  /** Power control switched the room's equipment on or off; `data.reason` says why. */
+  'power.on',
+  'power.off',
+  /** A step of a power sequence failed; the sequence stopped there in a safe state. */
+  'power.step-failed',
+  /** On battery and the UPS low: the room is switched off and the controller shuts down. */
+  'ups.shutdown',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

@@ -128,6 +128,7 @@ export class MqttLink {
         .publishAsync(roomTopic(this.id.roomId, 'status'), this.status('offline'), { qos: 1, retain: true })
         .catch(() => {});
     }
-    await client.endAsync();
+    // Without a broker, a graceful end would wait forever for the queued QoS 1 messages to go out.
+    await client.endAsync(!client.connected);
   }
 }

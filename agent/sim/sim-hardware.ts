@@ -34,7 +34,11 @@ export class SimHardware implements ReadingSource {
   private codec: Readings['codec']['state'] = 'up';
   private inCall = false;
 
-  constructor(seed: number) {
+  constructor(
+    seed: number,
+    /** The simulated room's power control; a room switched off cannot be in a call. */
+    private readonly powerState: () => Readings['power']['state'] = () => 'on',
+  ) {
     this.random = seededRandom(seed);
     const r = this.random;
     this.drifts = {
@@ -72,10 +76,11 @@ export class SimHardware implements ReadingSource {
   async read(): Promise<Readings> {
     const v = (m: Metric) => round(this.pinned.get(m) ?? this.drifts[m].value);
     const codecUp = this.codec === 'up';
+    const state = this.powerState();
     return {
-      power: { mains: this.mains, upsChargePct: round(this.upsChargePct), state: 'on' },
+      power: { mains: this.mains, upsChargePct: round(this.upsChargePct), state },
       climate: { tempC: v('tempC'), humidityPct: v('humidityPct') },
-      codec: { state: this.codec, inCall: codecUp && this.inCall },
+      codec: { state: this.codec, inCall: codecUp && state === 'on' && this.inCall },
       link: { latencyMs: v('latencyMs'), jitterMs: v('jitterMs'), lossPct: v('lossPct') },
     };
   }

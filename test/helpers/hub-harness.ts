@@ -37,17 +37,34 @@ export async function startTestHub(
 const agentData = tempDir('hnth-agents-');
 process.once('exit', () => agentData.remove());
 
+/**
+ * A simulated agent connected to `mqttUrl`. Its data folder is a fresh temporary one (removed when
+ * the agent stops) unless `env` names one; `env` sets any other `HNTH_*` value.
+ */
 export async function startTestAgent(
   mqttUrl: string,
   roomId: string,
   intervalSec = 0.5,
-  dataDir = agentData.path,
+  env: Record<string, string> = {},
 ): Promise<Agent> {
+  const data = env.HNTH_DATA_DIR ? null : tempDir('hnth-agent-');
   const config = loadAgentConfig({
-    env: { HNTH_MQTT_URL: mqttUrl, HNTH_TELEMETRY_INTERVAL: String(intervalSec), HNTH_DATA_DIR: dataDir },
+    env: {
+      HNTH_MQTT_URL: mqttUrl,
+      HNTH_TELEMETRY_INTERVAL: String(intervalSec),
+      ...(data ? { HNTH_DATA_DIR: data.path } : {}),
+      ...env,
+    },
     args: ['--room', roomId, '--simulate'],
   });
   const agent = createAgent(config, createLogger(roomId, 'silent'));
+  if (data) {
+    const stop = agent.stop.bind(agent);
+    agent.stop = async () => {
+      await stop();
+      data.remove();
+    };
+  }
   await agent.start();
   await agent.connected;
   return agent;

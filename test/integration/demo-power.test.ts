@@ -1,0 +1,79 @@
+/** `npm start`'s promise: idle rooms go POWERED_OFF after the demo's quiet time and come back for a meeting. */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { type Demo, startDemo } from '../../demo/demo.js';
+import type { RoomView } from '../../hub/fleet-state.js';
+import { scheduleTopic } from '../../shared/topics.js';
+import { getJson, testMqttClient } from '../helpers/hub-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait.js';
+
+const ephemeral = {
+  'mqtt.port': 0,
+  'mqtt.host': '127.0.0.1',
+  'http.port': 0,
+  'http.host': '127.0.0.1',
+  readinessCheckSec: 1,
+};
+
+describe('the demo with power control', () => {
+  const data = tempDir('hnth-demo-');
+  let demo: Demo;
+  const rooms = () => getJson<RoomView[]>(`${demo.httpUrl}/api/rooms`);
+
+  beforeAll(async () => {
+    demo = await startDemo({
+      env: {
+        HNTH_DATA_DIR: data.path,
+        HNTH_LOG_LEVEL: 'silent',
+        HNTH_TELEMETRY_INTERVAL: '0.5',
+        HNTH_POWER_TICK: '0.2',
+      },
+      hubOverrides: ephemeral,
+      logLevel: 'silent',
+      quietMin: 0.02,
+    });
+  });
+  afterAll(async () => {
+    await demo?.stop();
+    data.remove();
+  });
+
+  test('every idle room goes POWERED_OFF, and a booked room comes back on before its meeting', async () => {
+    await waitFor(
+      '28 rooms POWERED_OFF',
+      async () => (await rooms()).every((r) => r.readiness.level === 'POWERED_OFF'),
+      20_000,
+    );
+    const client = await testMqttClient(demo.mqttUrl);
+    const start = Date.now() + 15 * 60_000;
+    await client.publishAsync(
+      scheduleTopic('tinh-uy'),
+      JSON.stringify({
+        v: 1,
+        ts: new Date().toISOString(),
+        items: [
+          {
+            id: 'm1',
+            kind: 'meeting',
+            start: new Date(start).toISOString(),
+            end: new Date(start + 3_600_000).toISOString(),
+            emergency: false,
+          },
+        ],
+      }),
+      { qos: 1, retain: true },
+    );
+    await client.endAsync();
+    await waitFor(
+      'tinh-uy READY',
+      async () => (await rooms()).find((r) => r.id === 'tinh-uy')?.readiness.level === 'READY',
+    );
+    expect((await rooms()).filter((r) => r.readiness.level === 'POWERED_OFF')).toHaveLength(27);
+  });
+});
+
+test('a bad demo quiet time is named', async () => {
+  await expect(startDemo({ env: { HNTH_DEMO_QUIET_MIN: 'soon' }, hubOverrides: ephemeral })).rejects.toThrow(
+    /HNTH_DEMO_QUIET_MIN must be a number of minutes/,
+  );
+});
