@@ -15,7 +15,14 @@ import {
 import { commandFilter, injectTopic, parseTopic } from '../shared/topics.js';
 import { CommandRouter } from './commands/command-router.js';
 import type { AgentConfig } from './config.js';
-import { defaultEdgeConfig, detectEdges, type EdgeConfig, type EdgeEvent, nominal } from './edges.js';
+import {
+  defaultEdgeConfig,
+  detectEdges,
+  type EdgeConfig,
+  type EdgeEvent,
+  nominal,
+  type Recent,
+} from './edges.js';
 import { MqttLink } from './link/mqtt-link.js';
 import type { ReadingSource } from './reading-source.js';
 import type { SimHardware } from './sim/sim-hardware.js';
@@ -37,6 +44,7 @@ export class Agent {
   private timer: NodeJS.Timeout | null = null;
   private last: Readings = nominal;
   private raised: ReadonlySet<string> = new Set();
+  private recent: Recent = new Map();
   private seq = 0;
   private sampling: Promise<void> = Promise.resolve();
   private lastSampleAt = Date.now();
@@ -75,6 +83,8 @@ export class Agent {
       const parsed = parseTopic(topic);
       if (parsed.kind === 'command') void this.commands.handle(parsed.name, payload);
     });
+    // A GPIO edge between two ticks is sampled at once, so mains lost reaches the hub now.
+    this.deps.source.onChange?.(() => void this.sample());
     this.connected = this.link.start();
     this.emit({ type: 'agent.started', severity: 'info', data: { version: agentVersion } });
     await this.sample();
@@ -85,6 +95,7 @@ export class Agent {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.sampling;
+    await this.deps.source.close?.();
     await this.link.stop();
   }
 
@@ -114,14 +125,16 @@ export class Agent {
     this.deps.sim?.advance((now - this.lastSampleAt) / 1000);
     this.lastSampleAt = now;
     const readings = await this.deps.source.read();
-    const { events, raised } = detectEdges(
+    const { events, raised, recent } = detectEdges(
       this.last,
       readings,
       this.deps.edges ?? defaultEdgeConfig,
       this.raised,
+      this.recent,
     );
     this.last = readings;
     this.raised = raised;
+    this.recent = recent;
     for (const event of events) this.emit(event);
     const telemetry: TelemetryMessage = { v: SCHEMA_VERSION, ts: isoNow(), ...readings };
     this.link.publish('telemetry', telemetry, 0);
