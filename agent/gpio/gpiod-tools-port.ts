@@ -31,7 +31,7 @@ export class GpiodToolsPort implements GpioPort {
   async open(line: string, direction: 'in' | 'out', edge: GpioEdge = 'none'): Promise<GpioLine> {
     lineOffset(line);
     const target = await this.locate(line);
-    return direction === 'out' ? this.output(line, target) : this.input(line, target, edge);
+    return direction === 'out' ? this.output(target) : this.input(line, target, edge);
   }
 
   private detect(): Promise<Dialect> {
@@ -96,7 +96,7 @@ export class GpiodToolsPort implements GpioPort {
     };
   }
 
-  private async output(line: string, target: Target): Promise<GpioLine> {
+  private async output(target: Target): Promise<GpioLine> {
     let held: RunningCommand | null = null;
     let value: GpioValue = 0;
     return {
