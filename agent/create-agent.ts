@@ -3,6 +3,7 @@ import { AdapterSource } from './adapter-source.js';
 import type { RoomAdapters } from './adapters.js';
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
+import { edgeConfigFrom, roomSensors } from './sensors/room-sensors.js';
 import { seedFromString } from './sim/seeded-random.js';
 import { SimHardware } from './sim/sim-hardware.js';
 
@@ -10,8 +11,11 @@ import { SimHardware } from './sim/sim-hardware.js';
  * The real adapters named by the configuration. Each kind (sensors, probes) adds its own here as
  * it lands; until then a real room reads as unknown in those parts.
  */
-function realAdapters(_config: AgentConfig): RoomAdapters {
-  return {};
+function realAdapters(config: AgentConfig): RoomAdapters {
+  return {
+    // sensors: UPS, climate, host (agent/sensors/room-sensors.ts)
+    ...roomSensors(config),
+  };
 }
 
 /** Composes an agent from its configuration: simulated hardware with `simulate`, real adapters otherwise. */
@@ -20,5 +24,9 @@ export function createAgent(config: AgentConfig, log: Logger): Agent {
     const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
     return new Agent(config, { source: sim, sim, log });
   }
-  return new Agent(config, { source: new AdapterSource(realAdapters(config), () => 'on'), log });
+  return new Agent(config, {
+    source: new AdapterSource(realAdapters(config), () => 'on'),
+    log,
+    edges: edgeConfigFrom(config.sensors),
+  });
 }
