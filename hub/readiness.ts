@@ -149,6 +149,12 @@ function linkCauses(t: TelemetryMessage, th: Thresholds): Cause[] {
   ];
 }
 
+/** A Pi has no RTC: until its clock syncs, its timestamps (events, replies, expiries) may be wrong. */
+function hostCauses(t: TelemetryMessage): Cause[] {
+  if (t.host?.clockSynced === false) return [cause('clock.unsynced', 'DEGRADED', 'clock not synchronised')];
+  return [];
+}
+
 export function computeReadiness(
   room: RoomSnapshot,
   now: Date,
@@ -171,7 +177,13 @@ export function computeReadiness(
       causes: power,
     };
   }
-  const causes = [...powerCauses(t, th), ...codecCauses(t), ...linkCauses(t, th), ...climateCauses(t, th)];
+  const causes = [
+    ...powerCauses(t, th),
+    ...codecCauses(t),
+    ...linkCauses(t, th),
+    ...climateCauses(t, th),
+    ...hostCauses(t),
+  ];
   const ageSec = Math.round((now.getTime() - room.telemetryAt.getTime()) / 1000);
   if (ageSec > th.staleAfterSec) {
     causes.push(cause('telemetry.stale', 'DEGRADED', `no telemetry for ${ageSec} s`, { ageSec }));
