@@ -1,15 +1,28 @@
 #!/usr/bin/env node
 /**
- * hnth-agent: the room controller's daemon.
- *   hnth-agent [--config file.json] [--simulate] [--room ID]
+ * hnth-agent: the room controller's daemon, and the field tools beside it.
+ *   hnth-agent [--config file.json] [--simulate] [--room ID]     run the agent
+ *   hnth-agent doctor [--config F] [--simulate] [--json]         check a new controller
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config-file.js';
 import { createLogger } from '../shared/logger.js';
 import { loadAgentConfig } from './config.js';
 import { createAgent } from './create-agent.js';
+import { doctorCommand } from './doctor.js';
 
-async function main(argv: string[]): Promise<number> {
+const usage = `usage: hnth-agent [--config file.json] [--simulate] [--room ID]
+       hnth-agent doctor [--config file.json] [--simulate] [--json]
+`;
+
+type Subcommand = (argv: string[]) => Promise<number>;
+
+/** Each field tool is one entry; the daemon runs when no subcommand is named. */
+const subcommands: Record<string, Subcommand> = {
+  doctor: (argv) => doctorCommand(argv, (text) => process.stdout.write(text)),
+};
+
+async function runDaemon(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -21,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write('usage: hnth-agent [--config file.json] [--simulate] [--room ID]\n');
+    process.stdout.write(usage);
     return 0;
   }
   const args = [...(values.simulate ? ['--simulate'] : []), ...(values.room ? ['--room', values.room] : [])];
@@ -40,6 +53,12 @@ async function main(argv: string[]): Promise<number> {
   log.info({ bootId: agent.bootId }, 'agent running');
   await stopped;
   return 0;
+}
+
+function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  const subcommand = first === undefined ? undefined : subcommands[first];
+  return subcommand ? subcommand(rest) : runDaemon(argv);
 }
 
 main(process.argv.slice(2)).then(
