@@ -144,11 +144,14 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps = {}): Pro
       ok: true,
       detail: `simulated: ${r.climate.tempC} °C, ${r.climate.humidityPct} % RH`,
     });
+    checks.push(await dataDirCheck(config.dataDir));
     checks.push({ name: 'clock', ok: true, detail: 'simulated: synchronised' });
   } else {
     const ports = deps.ports ?? realPorts(config.sensors);
     checks.push(await upsCheck(upsFromConfig(config.sensors, ports)));
     checks.push(await climateCheck(climateFromConfig(config.sensors, ports)));
+    // Before the host: its free space is measured in the data folder, which this creates.
+    checks.push(await dataDirCheck(config.dataDir));
     const host = hostFromConfig(config, ports);
     if (host) {
       const [h, clock] = await Promise.all([host.read(), host.clock()]);
@@ -177,7 +180,6 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps = {}): Pro
       );
     }
   }
-  checks.push(await dataDirCheck(config.dataDir));
   checks.push(await brokerCheck(config, deps.tryBroker ?? tryBroker));
   return checks;
 }

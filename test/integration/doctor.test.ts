@@ -57,8 +57,8 @@ describe('hnth-agent doctor (the command)', () => {
       ['config', true],
       ['ups', true],
       ['climate', true],
-      ['clock', true],
       ['data folder', true],
+      ['clock', true],
       ['broker', true],
     ]);
     expect(checks.find((c) => c.name === 'broker')?.detail).toBe(
