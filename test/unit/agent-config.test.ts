@@ -155,6 +155,15 @@ describe('agent configuration: sensors and host', () => {
     expect(() => load(sensors)).toThrow(message);
   });
 
+  test('the example in deploy/ loads as it is', () => {
+    const c = loadAgentConfig({
+      file: path.join(import.meta.dirname, '../../deploy/agent.example.json'),
+      env: {},
+    });
+    expect(c.sensors.ups.gpio.mainsLine).toBe('GPIO17');
+    expect(c.sensors.climate).toMatchObject({ source: 'iio', device: 'dht11' });
+  });
+
   test('a bad host value is refused too', () => {
     expect(() => load({}, { host: { toolsIntervalSec: 0 } })).toThrow(/host\.toolsIntervalSec/);
   });
