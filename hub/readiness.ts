@@ -155,6 +155,14 @@ function hostCauses(t: TelemetryMessage): Cause[] {
   return [];
 }
 
+/** What the UPS says of itself: a low battery (NUT `LB`, a HAT's line), or that it cannot be read. */
+function upsCauses(t: TelemetryMessage): Cause[] {
+  const causes: Cause[] = [];
+  if (t.power.upsLowBattery === true) causes.push(cause('ups.low', 'NOT_READY', 'UPS battery low'));
+  if (t.power.fault) causes.push(cause('ups.fault', 'DEGRADED', `UPS fault: ${t.power.fault}`));
+  return causes;
+}
+
 export function computeReadiness(
   room: RoomSnapshot,
   now: Date,
@@ -179,6 +187,7 @@ export function computeReadiness(
   }
   const causes = [
     ...powerCauses(t, th),
+    ...upsCauses(t),
     ...codecCauses(t),
     ...linkCauses(t, th),
     ...climateCauses(t, th),

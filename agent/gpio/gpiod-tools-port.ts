@@ -82,8 +82,13 @@ export class GpiodToolsPort implements GpioPort {
         if (edge === 'none') return;
         const args =
           target.dialect === 'v1' ? ['-b', '-F', '%e', ...target.args] : ['-F', '%e', ...target.args];
-        monitor = this.runner.start('gpiomon', args);
-        monitor.onLine((text) => {
+        const running = this.runner.start('gpiomon', args);
+        monitor = running;
+        // If gpiomon dies (line taken, tools removed), reads go back to gpioget and report why.
+        running.onExit(() => {
+          if (monitor === running) monitor = null;
+        });
+        running.onLine((text) => {
           const rising = text.trim() === '1';
           level = rising ? 1 : 0;
           if (edge === 'both' || (edge === 'rising') === rising) callback(level);

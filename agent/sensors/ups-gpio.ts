@@ -48,6 +48,8 @@ export class UpsGpioSensor implements UpsSensor {
         upsLowBattery: inputs.low ? inputs.low.active : null,
       };
     } catch (err) {
+      // Release what is open: the next read opens the lines afresh (a restarted gpiomon, a freed line).
+      await this.close().catch(() => {});
       return { mains: null, upsChargePct: null, upsLowBattery: null, fault: (err as Error).message };
     }
   }

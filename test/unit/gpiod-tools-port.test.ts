@@ -5,7 +5,7 @@ import type { CommandResult, CommandRunner, RunningCommand } from '../../agent/s
 /** libgpiod's tools as their manual pages describe them, v1 (1.6) or v2 (2.1). */
 class FakeGpiodTools implements CommandRunner {
   readonly calls: string[] = [];
-  readonly running: { command: string; emit(line: string): void; stopped: boolean }[] = [];
+  readonly running: { command: string; emit(line: string): void; exit(): void; stopped: boolean }[] = [];
   levels = new Map<string, string>([['GPIO17', '1']]);
   busy = false;
 
@@ -41,13 +41,16 @@ class FakeGpiodTools implements CommandRunner {
   start(command: string, args: string[]): RunningCommand {
     this.calls.push([command, ...args].join(' '));
     let listener: (line: string) => void = () => {};
-    const entry = { command, emit: (line: string) => listener(line), stopped: false };
+    let onExit: (code: number | null) => void = () => {};
+    const entry = { command, emit: (line: string) => listener(line), exit: () => onExit(1), stopped: false };
     this.running.push(entry);
     return {
       onLine: (l) => {
         listener = l;
       },
-      onExit: () => {},
+      onExit: (l) => {
+        onExit = l;
+      },
       stop: () => {
         entry.stopped = true;
       },
@@ -75,6 +78,16 @@ describe('libgpiod tools backend', () => {
     expect(seen).toEqual([levels[1], levels[0]]);
     await line.close();
     expect(tools.running[0]!.stopped).toBe(true);
+  });
+
+  test('when gpiomon dies, reads go back to gpioget and report its error', async () => {
+    const tools = new FakeGpiodTools('v2');
+    const line = await new GpiodToolsPort(tools).open('GPIO17', 'in', 'both');
+    line.watch(() => {});
+    tools.busy = true;
+    await expect(line.read()).resolves.toBe(1);
+    tools.running[0]!.exit();
+    await expect(line.read()).rejects.toMatchObject({ code: 'HNTH_GPIO_BUSY' });
   });
 
   test('a rising-only watch ignores falling events', async () => {

@@ -117,6 +117,22 @@ describe('readiness: one reading at a time', () => {
     ['telemetry 30 s old', online(telemetry({}), 30), 'DEGRADED', ['no telemetry for 30 s']],
     ['host clock synchronised', online(telemetry({ host: { clockSynced: true } })), 'READY', []],
     [
+      'UPS over contacts: mains lost, battery low',
+      online(telemetry({ power: { mains: false, upsChargePct: null, upsLowBattery: true } })),
+      'NOT_READY',
+      ['mains lost, no UPS reading', 'UPS battery low'],
+    ],
+    [
+      'UPS cannot be read',
+      online(
+        telemetry({
+          power: { mains: null, upsChargePct: null, fault: 'upsd at 127.0.0.1:3493 refused the connection' },
+        }),
+      ),
+      'DEGRADED',
+      ['UPS fault: upsd at 127.0.0.1:3493 refused the connection'],
+    ],
+    [
       'host clock not synchronised',
       online(telemetry({ host: { clockSynced: false } })),
       'DEGRADED',

@@ -189,6 +189,32 @@ describe('UPS over GPIO lines', () => {
     await expect(ups.read()).resolves.toEqual({ mains: true, upsChargePct: null, upsLowBattery: false });
   });
 
+  test('a line that fails while open is a fault, and is opened afresh at the next read', async () => {
+    const port = new FakeGpioPort();
+    port.set('GPIO17', 0);
+    let failReads = false;
+    let opens = 0;
+    const flaky = {
+      open: async (...args: Parameters<FakeGpioPort['open']>) => {
+        opens++;
+        const line = await port.open(...args);
+        return { ...line, read: async () => (failReads ? Promise.reject(new Error('EIO')) : line.read()) };
+      },
+    };
+    const ups = new UpsGpioSensor(flaky, { mains: { line: 'GPIO17', activeLow: true }, debounceMs: 0 });
+    await expect(ups.read()).resolves.toMatchObject({ mains: true });
+    failReads = true;
+    await expect(ups.read()).resolves.toEqual({
+      mains: null,
+      upsChargePct: null,
+      upsLowBattery: null,
+      fault: 'EIO',
+    });
+    failReads = false;
+    await expect(ups.read()).resolves.toMatchObject({ mains: true });
+    expect(opens).toBe(2);
+  });
+
   test('close releases the lines: later edges call nobody', async () => {
     const port = new FakeGpioPort();
     const timers = new FakeTimers();
