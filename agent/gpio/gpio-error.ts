@@ -39,6 +39,12 @@ export function gpioOpenError(line: string, where: string, err: unknown): GpioEr
         `${line} (${where}): the kernel refused the line number (EINVAL); check the board's GPIO numbering`,
       );
     case 'ENOENT':
+      if (/\/gpio\d+\//.test(why)) {
+        return new GpioError(
+          'HNTH_GPIO_REFUSED',
+          `${line} (${where}): exported, but the kernel made no line folder (${why}); is the line claimed by a device-tree overlay?`,
+        );
+      }
       return new GpioError(
         'HNTH_GPIO_REFUSED',
         `${line} (${where}): this kernel has no sysfs GPIO (${why}); set sensors.ups.gpio.backend to "gpiod"`,

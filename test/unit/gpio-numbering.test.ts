@@ -61,6 +61,17 @@ describe('line names', () => {
 
 describe('kernel errors become advice', () => {
   const errno = (code: string) => Object.assign(new Error(`${code}, open`), { code });
+  test('ENOENT on a line folder after export means the kernel kept the line', () => {
+    const e = gpioOpenError(
+      'GPIO22',
+      'sysfs gpio534',
+      Object.assign(new Error("ENOENT: no such file or directory, open '/sys/class/gpio/gpio534/value'"), {
+        code: 'ENOENT',
+      }),
+    );
+    expect(e.message).toContain('is the line claimed by a device-tree overlay?');
+  });
+
   test.each([
     ['EACCES', 'HNTH_GPIO_ACCESS', "add the agent's user to the gpio group"],
     ['EBUSY', 'HNTH_GPIO_BUSY', 'used by another driver or program'],
