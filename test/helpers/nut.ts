@@ -5,8 +5,9 @@
  * the driver's `.dev` file.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { NutClient } from '../../agent/sensors/nut-client.js';
 import { freePort } from './mosquitto.js';
 import { tempDir } from './temp-dir.js';
 import { waitFor } from './wait.js';
@@ -73,13 +74,10 @@ export async function startNut(initial: Record<string, string>): Promise<Running
   );
   chmodSync(path.join(dir.path, 'upsd.users'), 0o600);
   const driver = launch(dir.path, '/lib/nut/dummy-ups', ['-a', NUT_UPS]);
-  await waitFor('the dummy-ups socket', () =>
-    import('node:fs').then((fs) => fs.existsSync(path.join(dir.path, `dummy-ups-${NUT_UPS}`))),
-  );
+  await waitFor('the dummy-ups socket', () => existsSync(path.join(dir.path, `dummy-ups-${NUT_UPS}`)));
   let upsd: ReturnType<typeof launch> | null = null;
   const startUpsd = async () => {
     upsd = launch(dir.path, '/lib/nut/upsd', []);
-    const { NutClient } = await import('../../agent/sensors/nut-client.js');
     await waitFor(
       `upsd on port ${port} with the driver's data`,
       async () => {
