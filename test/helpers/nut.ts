@@ -74,7 +74,6 @@ export async function startNut(initial: Record<string, string>): Promise<Running
   );
   chmodSync(path.join(dir.path, 'upsd.users'), 0o600);
   const driver = launch(dir.path, '/lib/nut/dummy-ups', ['-a', NUT_UPS]);
-  await waitFor('the dummy-ups socket', () => existsSync(path.join(dir.path, `dummy-ups-${NUT_UPS}`)));
   let upsd: ReturnType<typeof launch> | null = null;
   const startUpsd = async () => {
     upsd = launch(dir.path, '/lib/nut/upsd', []);
@@ -91,7 +90,16 @@ export async function startNut(initial: Record<string, string>): Promise<Running
       10_000,
     );
   };
-  await startUpsd();
+  try {
+    await waitFor('the dummy-ups socket', () => existsSync(path.join(dir.path, `dummy-ups-${NUT_UPS}`)));
+    await startUpsd();
+  } catch (err) {
+    // Whatever started is stopped, so a failed start leaves no daemon behind.
+    await (upsd as ReturnType<typeof launch> | null)?.stop();
+    await driver.stop();
+    dir.remove();
+    throw err;
+  }
   return {
     port,
     setUps,
