@@ -19,10 +19,10 @@ export class AdapterSource implements ReadingSource {
   ) {}
 
   async read(): Promise<Readings> {
-    const { ups, climate, codec, link } = this.adapters;
-    const [u, c, k, l] = await Promise.all([
+    const { ups, climate, codec, link, host } = this.adapters;
+    const [u, c, k, l, h] = await Promise.all([
       ups
-        ? ups.read().catch(() => ({ mains: null, upsChargePct: null }))
+        ? ups.read().catch((err: unknown) => ({ mains: null, upsChargePct: null, fault: message(err) }))
         : { mains: null, upsChargePct: null },
       climate
         ? climate.read().catch((err: unknown) => ({ tempC: null, humidityPct: null, fault: message(err) }))
@@ -35,7 +35,18 @@ export class AdapterSource implements ReadingSource {
       link
         ? link.read().catch(() => ({ latencyMs: null, jitterMs: null, lossPct: null }))
         : { latencyMs: null, jitterMs: null, lossPct: null },
+      host?.read().catch(() => undefined),
     ]);
-    return { power: { ...u, state: this.powerState() }, climate: c, codec: k, link: l };
+    const readings: Readings = { power: { ...u, state: this.powerState() }, climate: c, codec: k, link: l };
+    return h ? { ...readings, host: h } : readings;
+  }
+
+  /** Lets the agent sample at once when an adapter sees a change between reads. */
+  onChange(listener: () => void): void {
+    this.adapters.ups?.onChange?.(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.adapters.ups?.close?.();
   }
 }

@@ -7,7 +7,11 @@ import type { Readings } from '../shared/schemas.js';
 
 /** Mains and UPS: GPIO lines from a UPS HAT or dry contacts, or a NUT server. */
 export interface UpsSensor {
-  read(): Promise<Pick<Readings['power'], 'mains' | 'upsChargePct'>>;
+  read(): Promise<Omit<Readings['power'], 'state'>>;
+  /** Called at once on a change the sensor sees between reads (a GPIO edge), so it is not held to the next tick. */
+  onChange?(listener: () => void): void;
+  /** Releases lines, processes and connections. */
+  close?(): Promise<void>;
 }
 
 /** Temperature and humidity: IIO, hwmon, 1-wire. */
@@ -25,10 +29,16 @@ export interface LinkProbe {
   read(): Promise<Readings['link']>;
 }
 
+/** The controller itself: temperature, load, memory, disk, throttling, clock sync. */
+export interface HostSensor {
+  read(): Promise<NonNullable<Readings['host']>>;
+}
+
 /** The adapters one room has; a kind the room lacks is left out and reads as unknown. */
 export interface RoomAdapters {
   ups?: UpsSensor;
   climate?: ClimateSensor;
+  host?: HostSensor;
   codec?: CodecProbe;
   link?: LinkProbe;
 }

@@ -26,7 +26,14 @@ import {
 import type { AgentContext, AgentPart } from './agent-part.js';
 import { CommandRouter } from './commands/command-router.js';
 import type { AgentConfig } from './config.js';
-import { defaultEdgeConfig, detectEdges, type EdgeConfig, type EdgeEvent, nominal } from './edges.js';
+import {
+  defaultEdgeConfig,
+  detectEdges,
+  type EdgeConfig,
+  type EdgeEvent,
+  nominal,
+  type Recent,
+} from './edges.js';
 import { MqttLink } from './link/mqtt-link.js';
 import { Outbox } from './link/outbox.js';
 import type { ReadingSource } from './reading-source.js';
@@ -57,6 +64,7 @@ export class Agent {
   private timer: NodeJS.Timeout | null = null;
   private last: Readings = nominal;
   private raised: ReadonlySet<string> = new Set();
+  private recent: Recent = new Map();
   private seq = 0;
   private sampling: Promise<void> = Promise.resolve();
   private lastSampleAt = Date.now();
@@ -80,7 +88,11 @@ export class Agent {
       deps.log,
     );
     // The outbox replays only while the hub says it is online: its subscriptions are then in place.
-    this.link.onConnectionChange(() => this.outbox.setConnected(this.link.connected && this.hubOnline));
+    this.link.onConnectionChange((connected) => {
+      this.outbox.setConnected(this.link.connected && this.hubOnline);
+      // A fresh sample on every (re)connect: the hub learns the room's state now, not a tick later.
+      if (connected) void this.sample();
+    });
     this.commands = new CommandRouter((reply) => this.link.publish('replies', reply, 1), deps.log);
     this.commands.register('ping', async () => ({ bootId: this.bootId, version: agentVersion }));
   }
@@ -133,6 +145,8 @@ export class Agent {
     });
     const { recovered } = this.outbox.open();
     if (recovered > 0) this.deps.log.info({ recovered }, 'outbox: records from an earlier run to send');
+    // A GPIO edge between two ticks is sampled at once, so mains lost reaches the hub now.
+    this.deps.source.onChange?.(() => void this.sample());
     this.connected = this.link.start();
     this.emit({ type: 'agent.started', severity: 'info', data: { version: agentVersion } });
     await this.startParts();
@@ -150,6 +164,7 @@ export class Agent {
       });
     }
     await this.deps.speakButton?.stop();
+    await this.deps.source.close?.();
     await this.link.stop();
     this.outbox.close();
   }
@@ -200,14 +215,16 @@ export class Agent {
     this.deps.sim?.advance((now - this.lastSampleAt) / 1000);
     this.lastSampleAt = now;
     const readings = await this.deps.source.read();
-    const { events, raised } = detectEdges(
+    const { events, raised, recent } = detectEdges(
       this.last,
       readings,
       this.deps.edges ?? defaultEdgeConfig,
       this.raised,
+      this.recent,
     );
     this.last = readings;
     this.raised = raised;
+    this.recent = recent;
     for (const event of events) this.emit(event);
     this.outbox.recheck();
     for (const part of this.parts) part.observe?.(readings);

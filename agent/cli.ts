@@ -1,25 +1,30 @@
 #!/usr/bin/env node
 /**
- * hnth-agent: the room controller's daemon, and its subcommands.
- *   hnth-agent [--config file.json] [--simulate] [--room ID]
- *   hnth-agent probe <target> [--json]
+ * hnth-agent: the room controller's daemon, and the field tools beside it.
+ *   hnth-agent [--config file.json] [--simulate] [--room ID]     run the agent
+ *   hnth-agent probe <target> [--json]                           run one probe
+ *   hnth-agent doctor [--config F] [--simulate] [--json]         check a new controller
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config-file.js';
 import { createLogger } from '../shared/logger.js';
 import { loadAgentConfig } from './config.js';
 import { createAgent } from './create-agent.js';
+import { doctorCommand } from './doctor.js';
 import { probeCommand } from './probe-command.js';
 
-/** Subcommands by name; without one, the agent runs as the daemon. */
-const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
-  probe: probeCommand,
-};
+const usage = `usage: hnth-agent [--config file.json] [--simulate] [--room ID]
+       hnth-agent probe <target> [--json] [--timeout ms]
+       hnth-agent doctor [--config file.json] [--simulate] [--json]
+`;
 
-async function main(argv: string[]): Promise<number> {
-  const subcommand = subcommands[argv[0] ?? ''];
-  return subcommand ? subcommand(argv.slice(1)) : runDaemon(argv);
-}
+type Subcommand = (argv: string[]) => Promise<number>;
+
+/** Each field tool is one entry; the daemon runs when no subcommand is named. */
+const subcommands: Record<string, Subcommand> = {
+  probe: probeCommand,
+  doctor: (argv) => doctorCommand(argv, (text) => process.stdout.write(text)),
+};
 
 async function runDaemon(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -33,9 +38,7 @@ async function runDaemon(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write(
-      `usage: hnth-agent [--config file.json] [--simulate] [--room ID]\n       hnth-agent ${Object.keys(subcommands).join('|')} ...\n`,
-    );
+    process.stdout.write(usage);
     return 0;
   }
   const args = [...(values.simulate ? ['--simulate'] : []), ...(values.room ? ['--room', values.room] : [])];
@@ -54,6 +57,12 @@ async function runDaemon(argv: string[]): Promise<number> {
   log.info({ bootId: agent.bootId }, 'agent running');
   await stopped;
   return 0;
+}
+
+function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  const subcommand = first === undefined ? undefined : subcommands[first];
+  return subcommand ? subcommand(rest) : runDaemon(argv);
 }
 
 main(process.argv.slice(2)).then(

@@ -5,13 +5,14 @@ import type { RoomAdapters } from './adapters.js';
 import { Agent } from './agent.js';
 import type { AgentPart } from './agent-part.js';
 import type { AgentConfig } from './config.js';
-import { defaultEdgeConfig, type EdgeConfig, type EdgeEvent } from './edges.js';
+import type { EdgeConfig, EdgeEvent } from './edges.js';
 import type { GpioPort } from './gpio/gpio-port.js';
 import { timesyncdSynced } from './power/clock-synced.js';
 import { composePower } from './power/compose-power.js';
 import type { PowerController } from './power/power-controller.js';
 import { roomProbes } from './probes/room-probes.js';
 import { rehearseHandler } from './rehearsal/rehearse-handler.js';
+import { edgeConfigFrom, realPorts, roomSensors, type SensorPorts } from './sensors/room-sensors.js';
 import { seedFromString } from './sim/seeded-random.js';
 import { SimHardware } from './sim/sim-hardware.js';
 import { SpeakButton } from './speak/speak-button.js';
@@ -21,8 +22,17 @@ import { SpeakButton } from './speak/speak-button.js';
  * it lands; until then a real room reads as unknown in those parts. Probes report their own edges
  * (configuration drift, link limits with hysteresis) through `emit`.
  */
-function realAdapters(config: AgentConfig, emit: (event: EdgeEvent) => void): RoomAdapters {
-  return { ...roomProbes(config.probes, emit, spawnRunner) };
+function realAdapters(
+  config: AgentConfig,
+  emit: (event: EdgeEvent) => void,
+  ports: SensorPorts,
+): RoomAdapters {
+  return {
+    // sensors: UPS, climate, host (agent/sensors/room-sensors.ts)
+    ...roomSensors(config, ports),
+    // probes: codec, link (agent/probes/room-probes.ts)
+    ...roomProbes(config.probes, emit, spawnRunner),
+  };
 }
 
 /** Kernel ports the agent's adapters use; the GPIO backend is passed in by whoever owns the board. */
@@ -44,10 +54,14 @@ function speakButton(config: AgentConfig, log: Logger, ports: AgentPorts): Speak
 
 /** Composes an agent from its configuration: simulated hardware with `simulate`, real adapters otherwise. */
 export function createAgent(config: AgentConfig, log: Logger, ports: AgentPorts = {}): Agent {
-  const button = speakButton(config, log, ports);
+  // A real controller's kernel ports (sysfs, GPIO, processes); a simulated room has none.
+  const sensorPorts = config.simulate ? null : realPorts(config.sensors);
+  const gpio = ports.gpio ?? sensorPorts?.gpio;
+  const button = speakButton(config, log, { gpio });
   // Simulated rooms trust the machine's clock; a real controller waits for NTP (no RTC on a Pi).
   const power: PowerController | null = composePower(config, {
     log,
+    gpio,
     clockSynced: config.simulate ? () => true : timesyncdSynced(),
   });
   const room: RoomParts = {
@@ -55,7 +69,7 @@ export function createAgent(config: AgentConfig, log: Logger, ports: AgentPorts 
     parts: power ? [power] : [],
     powerState: () => power?.state ?? 'on',
   };
-  const agent = config.simulate ? simulatedAgent(config, log, room) : realAgent(config, log, room);
+  const agent = sensorPorts ? realAgent(config, log, room, sensorPorts) : simulatedAgent(config, log, room);
   // Rehearsals (art. 9.3): judged from the latest readings, which an injected fault updates at once.
   agent.commands.register(
     'rehearse',
@@ -76,24 +90,23 @@ function simulatedAgent(config: AgentConfig, log: Logger, room: RoomParts): Agen
   return new Agent(config, { source: sim, sim, log, speakButton: room.speakButton, parts: room.parts });
 }
 
-function realAgent(config: AgentConfig, log: Logger, room: RoomParts): Agent {
+function realAgent(config: AgentConfig, log: Logger, room: RoomParts, ports: SensorPorts): Agent {
   let agent: Agent | null = null;
-  const adapters = realAdapters(config, (event) => agent?.emit(event));
+  const adapters = realAdapters(config, (event) => agent?.emit(event), ports);
+  const sensed = edgeConfigFrom(config.sensors);
   // The link monitor raises link limits itself, k of n; the per-sample edges would repeat them.
-  const edges: EdgeConfig | undefined = adapters.link
+  const edges: EdgeConfig = adapters.link
     ? {
-        ...defaultEdgeConfig,
-        limits: defaultEdgeConfig.limits.filter(
-          (l) => !['latencyMs', 'jitterMs', 'lossPct'].includes(l.metric),
-        ),
+        ...sensed,
+        limits: sensed.limits.filter((l) => !['latencyMs', 'jitterMs', 'lossPct'].includes(l.metric)),
       }
-    : undefined;
+    : sensed;
   agent = new Agent(config, {
     source: new AdapterSource(adapters, room.powerState),
     log,
     speakButton: room.speakButton,
     parts: room.parts,
-    ...(edges ? { edges } : {}),
+    edges,
   });
   return agent;
 }

@@ -6,4 +6,8 @@ import type { Readings } from '../shared/schemas.js';
  */
 export interface ReadingSource {
   read(): Promise<Readings>;
+  /** Present when the source can tell of a change between reads (a GPIO edge): the agent then samples at once. */
+  onChange?(listener: () => void): void;
+  /** Releases what the source holds (GPIO lines, connections) when the agent stops. */
+  close?(): Promise<void>;
 }

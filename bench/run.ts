@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDemo } from '../demo/demo.js';
+import { benchAgentFootprint } from './agent-footprint.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
 import { benchRehearsalReport } from './rehearsal-report.js';
 import { type BenchRow, markdownTable } from './stats.js';
@@ -25,6 +26,8 @@ try {
   await demo.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
+// After the demo has stopped, so its 28 simulated rooms do not share the cores with the measure.
+rows.push(...(await benchAgentFootprint()));
 const table = markdownTable(rows);
 const stamp = `Measured ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`;
 writeFileSync(new URL('./results.md', import.meta.url), `# Benchmark results\n\n${stamp}\n\n${table}\n`);

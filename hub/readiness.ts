@@ -149,6 +149,20 @@ function linkCauses(t: TelemetryMessage, th: Thresholds): Cause[] {
   ];
 }
 
+/** A Pi has no RTC: until its clock syncs, its timestamps (events, replies, expiries) may be wrong. */
+function hostCauses(t: TelemetryMessage): Cause[] {
+  if (t.host?.clockSynced === false) return [cause('clock.unsynced', 'DEGRADED', 'clock not synchronised')];
+  return [];
+}
+
+/** What the UPS says of itself: a low battery (NUT `LB`, a HAT's line), or that it cannot be read. */
+function upsCauses(t: TelemetryMessage): Cause[] {
+  const causes: Cause[] = [];
+  if (t.power.upsLowBattery === true) causes.push(cause('ups.low', 'NOT_READY', 'UPS battery low'));
+  if (t.power.fault) causes.push(cause('ups.fault', 'DEGRADED', `UPS fault: ${t.power.fault}`));
+  return causes;
+}
+
 export function computeReadiness(
   room: RoomSnapshot,
   now: Date,
@@ -171,7 +185,14 @@ export function computeReadiness(
       causes: power,
     };
   }
-  const causes = [...powerCauses(t, th), ...codecCauses(t), ...linkCauses(t, th), ...climateCauses(t, th)];
+  const causes = [
+    ...powerCauses(t, th),
+    ...upsCauses(t),
+    ...codecCauses(t),
+    ...linkCauses(t, th),
+    ...climateCauses(t, th),
+    ...hostCauses(t),
+  ];
   if (t.outbox?.fault) causes.push(cause('agent.outbox', 'DEGRADED', t.outbox.fault));
   const ageSec = Math.round((now.getTime() - room.telemetryAt.getTime()) / 1000);
   if (ageSec > th.staleAfterSec) {

@@ -42,6 +42,16 @@ export const powerReading = z.strictObject({
   upsChargePct: pct.nullable(),
   /** Whether the room's equipment (codec, display, amplifier) is switched on. */
   state: z.enum(['on', 'off']),
+  /** Estimated battery runtime at the present load (NUT `battery.runtime`); null when unknown. */
+  upsRuntimeSec: z.number().min(0).nullable().optional(),
+  /** The UPS says its battery is low (NUT `LB`, or a UPS HAT's low-battery line); null when unknown. */
+  upsLowBattery: z.boolean().nullable().optional(),
+  /** Mains voltage at the UPS input (NUT `input.voltage`); null when unknown. */
+  inputVoltageV: z.number().min(0).max(1000).nullable().optional(),
+  /** Load on the UPS (NUT `ups.load`); null when unknown. */
+  upsLoadPct: z.number().min(0).max(200).nullable().optional(),
+  /** Set when the UPS could not be read (upsd down, GPIO line refused); the UPS values are then null. */
+  fault: z.string().max(200).optional(),
 });
 
 export const climateReading = z.strictObject({
@@ -96,6 +106,37 @@ export const energyReading = z.strictObject({
     .max(16),
 });
 
+/** Raspberry Pi firmware throttling (`vcgencmd get_throttled`): what is true now and since boot. */
+export const throttledFlags = z.strictObject({
+  underVoltage: z.boolean(),
+  freqCapped: z.boolean(),
+  throttled: z.boolean(),
+  softTempLimit: z.boolean(),
+  underVoltageOccurred: z.boolean(),
+  freqCappedOccurred: z.boolean(),
+  throttledOccurred: z.boolean(),
+  softTempLimitOccurred: z.boolean(),
+});
+
+/** The room controller itself (art. 4.1: the equipment, the controller included, must be trustworthy). */
+export const hostReading = z.strictObject({
+  /** SoC temperature; null when the board exposes none. */
+  cpuTempC: z.number().min(-40).max(150).nullable(),
+  /** One-minute load average. */
+  load1: z.number().min(0).nullable(),
+  memUsedPct: pct.nullable(),
+  /** Free space on the file system of the agent's data folder. */
+  diskFreeMb: z.number().min(0).nullable(),
+  uptimeSec: z.number().min(0).nullable(),
+  /** Null on boards without `vcgencmd` (anything but a Raspberry Pi). */
+  throttled: throttledFlags.nullable(),
+  /**
+   * Whether the system clock is synchronised (timedatectl or chrony); null when it cannot be told.
+   * A Pi has no RTC: until it syncs, every timestamp it sends may be wrong.
+   */
+  clockSynced: z.boolean().nullable(),
+});
+
 /** `hnth/v1/rooms/{room}/telemetry`, every few seconds. */
 export const telemetryMessage = z.strictObject({
   v: version,
@@ -109,6 +150,8 @@ export const telemetryMessage = z.strictObject({
   outbox: outboxReading.optional(),
   /** Present when the room has power control. */
   energy: energyReading.optional(),
+  /** Present when the agent reads its own host (real controllers; simulated rooms leave it out). */
+  host: hostReading.optional(),
 });
 export type TelemetryMessage = z.infer<typeof telemetryMessage>;
 export type Readings = Omit<TelemetryMessage, 'v' | 'ts' | 'replayed' | 'outbox'>;

@@ -28,4 +28,29 @@ describe('readings from real adapters', () => {
     expect(r.codec).toEqual({ state: 'unreachable', inCall: false, detail: 'socket hang up' });
     expect(r.link.latencyMs).toBe(20);
   });
+
+  test('a UPS adapter that throws is a UPS fault; a host adapter adds the host section', async () => {
+    const host = {
+      cpuTempC: 50,
+      load1: 0.1,
+      memUsedPct: 20,
+      diskFreeMb: 100,
+      uptimeSec: 5,
+      throttled: null,
+      clockSynced: true,
+    };
+    const r = await new AdapterSource(
+      {
+        ups: { read: async () => Promise.reject(new Error('ECONNRESET')) },
+        host: { read: async () => host },
+      },
+      () => 'on',
+    ).read();
+    expect(r.power).toEqual({ mains: null, upsChargePct: null, fault: 'ECONNRESET', state: 'on' });
+    expect(r.host).toEqual(host);
+  });
+
+  test('without a host adapter there is no host section (as from a simulated room)', async () => {
+    expect(await new AdapterSource({}, () => 'on').read()).not.toHaveProperty('host');
+  });
 });

@@ -102,3 +102,72 @@ describe('edges', () => {
     expect([...r.raised]).toEqual(['lossPct:max']);
   });
 });
+
+describe('k of n confirmation', () => {
+  const confirmed = { ...defaultEdgeConfig, confirm: { samples: 2, window: 3 } };
+  const run = (temps: number[]) => {
+    let raised: ReadonlySet<string> = new Set();
+    let recent = new Map<string, readonly { beyond: boolean; backInside: boolean }[]>();
+    let prev = well;
+    const seen: string[] = [];
+    for (const tempC of temps) {
+      const curr = patch({ climate: { tempC } });
+      const r = detectEdges(prev, curr, confirmed, raised, recent);
+      seen.push(...r.events.map((e) => `${e.type}@${tempC}`));
+      raised = r.raised;
+      recent = r.recent;
+      prev = curr;
+    }
+    return seen;
+  };
+
+  test.each([
+    ['one misread is not enough', [24, 40, 24, 24], []],
+    ['two of three past the limit raise', [24, 33, 24, 33], ['threshold.raised@33']],
+    ['two in a row raise on the second', [33, 34], ['threshold.raised@34']],
+    [
+      'clearing needs two of three back inside by the margin',
+      [33, 33, 30, 33, 30],
+      ['threshold.raised@33', 'threshold.cleared@30'],
+    ],
+    ['inside but within the margin never clears', [33, 33, 31.5, 31.5, 31.5], ['threshold.raised@33']],
+  ])('%s', (_name, temps, expected) => {
+    expect(run(temps)).toEqual(expected);
+  });
+
+  test('without confirm, one sample decides (the simulated rooms keep this)', () => {
+    const r = detectEdges(well, patch({ climate: { tempC: 40 } }), defaultEdgeConfig, new Set());
+    expect(r.events.map((e) => e.type)).toEqual(['threshold.raised']);
+  });
+});
+
+describe('UPS low from its own flag', () => {
+  test.each([
+    [
+      'the flag rises with charge unknown',
+      { upsChargePct: null, upsLowBattery: false },
+      { upsChargePct: null, upsLowBattery: true },
+      ['ups.low'],
+    ],
+    [
+      'the flag clears',
+      { upsChargePct: null, upsLowBattery: true },
+      { upsChargePct: null, upsLowBattery: false },
+      ['ups.ok'],
+    ],
+    [
+      'the flag rises while charge is still above 30 %',
+      { upsChargePct: 45, upsLowBattery: false },
+      { upsChargePct: 44, upsLowBattery: true },
+      ['ups.low'],
+    ],
+    [
+      'neither known: no edge',
+      { upsChargePct: null, upsLowBattery: null },
+      { upsChargePct: null, upsLowBattery: true },
+      [],
+    ],
+  ] as const)('%s', (_name, before, after, expected) => {
+    expect(types(patch({ power: before }), patch({ power: after }))).toEqual(expected);
+  });
+});

@@ -4,11 +4,22 @@ import type { TelemetryMessage } from '../../shared/schemas.js';
 
 const now = new Date('2026-11-30T03:00:00Z');
 
+const host: NonNullable<TelemetryMessage['host']> = {
+  cpuTempC: 52,
+  load1: 0.3,
+  memUsedPct: 40,
+  diskFreeMb: 9000,
+  uptimeSec: 3600,
+  throttled: null,
+  clockSynced: true,
+};
+
 function telemetry(patch: {
   power?: Partial<TelemetryMessage['power']>;
   climate?: Partial<TelemetryMessage['climate']>;
   codec?: Partial<TelemetryMessage['codec']>;
   link?: Partial<TelemetryMessage['link']>;
+  host?: Partial<NonNullable<TelemetryMessage['host']>>;
 }): TelemetryMessage {
   return {
     v: 1,
@@ -17,6 +28,7 @@ function telemetry(patch: {
     climate: { tempC: 24, humidityPct: 55, ...patch.climate },
     codec: { state: 'up', inCall: false, ...patch.codec },
     link: { latencyMs: 30, jitterMs: 4, lossPct: 0, ...patch.link },
+    ...(patch.host ? { host: { ...host, ...patch.host } } : {}),
   };
 }
 
@@ -109,6 +121,36 @@ describe('readiness: one reading at a time', () => {
       ['outbox cannot write to disk: ENOSPC'],
     ],
     ['telemetry 30 s old', online(telemetry({}), 30), 'DEGRADED', ['no telemetry for 30 s']],
+    ['host clock synchronised', online(telemetry({ host: { clockSynced: true } })), 'READY', []],
+    [
+      'UPS over contacts: mains lost, battery low',
+      online(telemetry({ power: { mains: false, upsChargePct: null, upsLowBattery: true } })),
+      'NOT_READY',
+      ['mains lost, no UPS reading', 'UPS battery low'],
+    ],
+    [
+      'UPS cannot be read',
+      online(
+        telemetry({
+          power: { mains: null, upsChargePct: null, fault: 'upsd at 127.0.0.1:3493 refused the connection' },
+        }),
+      ),
+      'DEGRADED',
+      ['UPS fault: upsd at 127.0.0.1:3493 refused the connection'],
+    ],
+    [
+      'host clock not synchronised',
+      online(telemetry({ host: { clockSynced: false } })),
+      'DEGRADED',
+      ['clock not synchronised'],
+    ],
+    ['host clock state unknown is no cause', online(telemetry({ host: { clockSynced: null } })), 'READY', []],
+    [
+      'unsynced clock beside a worse cause',
+      online(telemetry({ host: { clockSynced: false }, codec: { state: 'unreachable' } })),
+      'NOT_READY',
+      ['codec unreachable', 'clock not synchronised'],
+    ],
     ['telemetry exactly at the stale limit', online(telemetry({}), 20), 'READY', []],
     [
       'equipment switched off',

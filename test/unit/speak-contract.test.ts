@@ -84,7 +84,7 @@ describe('speak button configuration', () => {
   });
   test('a line that is not a board line name is refused, naming the key', () => {
     expect(() => loadAgentConfig({ env: { ...base, HNTH_SPEAK_BUTTON_LINE: 'pin 13' } })).toThrow(
-      /speakButton\.line: must be a board line name/,
+      /speakButton\.line: must be a header line GPIO0 to GPIO27/,
     );
   });
 });

@@ -1,0 +1,227 @@
+/**
+ * `hnth-agent doctor`: the checklist a technician runs on a new controller. Each configured
+ * adapter is read once, the broker is asked to accept the room's credentials, the clock and the
+ * data folder are checked; every line says ✓ or ✗, the reason, and what to do.
+ *
+ *   hnth-agent doctor [--config F] [--simulate] [--json]
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { connectAsync } from 'mqtt';
+import { ConfigError } from '../shared/config-file.js';
+import type { Readings } from '../shared/schemas.js';
+import type { ClimateSensor, UpsSensor } from './adapters.js';
+import { type AgentConfig, loadAgentConfig } from './config.js';
+import {
+  climateFromConfig,
+  hostFromConfig,
+  realPorts,
+  type SensorPorts,
+  upsFromConfig,
+} from './sensors/room-sensors.js';
+import { seedFromString } from './sim/seeded-random.js';
+import { SimHardware } from './sim/sim-hardware.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface DoctorDeps {
+  ports?: SensorPorts;
+  /** Connects to the broker with the room's credentials and disconnects; rejects with the reason. */
+  tryBroker?: (config: AgentConfig) => Promise<void>;
+}
+
+const BROKER_TIMEOUT_MS = 5000;
+
+async function tryBroker(config: AgentConfig): Promise<void> {
+  const client = await connectAsync(config.mqtt.url, {
+    // Not the room id: a second client with the agent's id would push the running agent off.
+    clientId: `${config.roomId}-doctor`,
+    username: config.mqtt.username || undefined,
+    password: config.mqtt.password || undefined,
+    protocolVersion: config.mqtt.protocolVersion,
+    reconnectPeriod: 0,
+    connectTimeout: BROKER_TIMEOUT_MS,
+  });
+  await client.endAsync();
+}
+
+/** What a failed connection means for the technician. */
+export function brokerAdvice(url: string, err: unknown): string {
+  const e = err as { code?: string | number; message?: string };
+  const text = e.message ?? String(err);
+  if (
+    e.code === 4 ||
+    e.code === 5 ||
+    e.code === 134 ||
+    e.code === 135 ||
+    /not authori[sz]ed|bad user/i.test(text)
+  ) {
+    return `${url} refused the credentials (${text}); check mqtt.username and mqtt.password with the operator`;
+  }
+  if (e.code === 'ECONNREFUSED') return `nothing listens at ${url}; is the hub running, is the port open?`;
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN')
+    return `cannot resolve the host of ${url}; check mqtt.url and DNS`;
+  if (/timeout/i.test(text))
+    return `no answer from ${url} within ${BROKER_TIMEOUT_MS / 1000} s; check the line and firewall`;
+  return `${url}: ${text}`;
+}
+
+function upsDetail(r: Omit<Readings['power'], 'state'>): string {
+  const parts = [
+    r.mains === true ? 'mains present' : r.mains === false ? 'ON BATTERY (mains lost)' : 'mains unknown',
+  ];
+  if (r.upsChargePct != null) parts.push(`UPS ${r.upsChargePct} %`);
+  if (r.upsRuntimeSec != null) parts.push(`runtime ${Math.round(r.upsRuntimeSec / 60)} min`);
+  if (r.upsLowBattery) parts.push('battery LOW');
+  if (r.inputVoltageV != null) parts.push(`input ${r.inputVoltageV} V`);
+  return parts.join(', ');
+}
+
+async function upsCheck(ups: UpsSensor | undefined): Promise<Check> {
+  if (!ups) return { name: 'ups', ok: true, detail: 'not configured (sensors.ups.source is none)' };
+  try {
+    const r = await ups.read();
+    if (r.fault) return { name: 'ups', ok: false, detail: r.fault };
+    if (r.mains === null)
+      return { name: 'ups', ok: false, detail: 'mains state unknown; check the UPS wiring' };
+    return { name: 'ups', ok: true, detail: upsDetail(r) };
+  } finally {
+    await ups.close?.();
+  }
+}
+
+async function climateCheck(climate: ClimateSensor | undefined): Promise<Check> {
+  if (!climate)
+    return { name: 'climate', ok: true, detail: 'not configured (sensors.climate.source is none)' };
+  const r = await climate.read();
+  if (r.fault)
+    return { name: 'climate', ok: false, detail: `${r.fault}; check the sensor's wiring and overlay` };
+  const humidity = r.humidityPct === null ? '' : `, ${r.humidityPct} % RH`;
+  return { name: 'climate', ok: true, detail: `${r.tempC} °C${humidity}` };
+}
+
+async function dataDirCheck(dir: string): Promise<Check> {
+  const probe = path.join(dir, `.doctor-${process.pid}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, 'ok');
+    await rm(probe);
+    return { name: 'data folder', ok: true, detail: `${path.resolve(dir)} is writable` };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    return {
+      name: 'data folder',
+      ok: false,
+      detail: `cannot write ${path.resolve(dir)} (${code}); create it and give it to the agent's user (dataDir)`,
+    };
+  }
+}
+
+async function brokerCheck(config: AgentConfig, connect: (c: AgentConfig) => Promise<void>): Promise<Check> {
+  try {
+    await connect(config);
+    const who = config.mqtt.username ? ` as ${config.mqtt.username}` : ' (no credentials)';
+    return { name: 'broker', ok: true, detail: `${config.mqtt.url} accepted the connection${who}` };
+  } catch (err) {
+    return { name: 'broker', ok: false, detail: brokerAdvice(config.mqtt.url, err) };
+  }
+}
+
+/** Every check, in the order a technician works through them. */
+export async function runDoctor(config: AgentConfig, deps: DoctorDeps = {}): Promise<Check[]> {
+  const checks: Check[] = [];
+  if (config.simulate) {
+    const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
+    const r = await sim.read();
+    checks.push({ name: 'ups', ok: true, detail: `simulated: ${upsDetail(r.power)}` });
+    checks.push({
+      name: 'climate',
+      ok: true,
+      detail: `simulated: ${r.climate.tempC} °C, ${r.climate.humidityPct} % RH`,
+    });
+    checks.push(await dataDirCheck(config.dataDir));
+    checks.push({ name: 'clock', ok: true, detail: 'simulated: synchronised' });
+  } else {
+    const ports = deps.ports ?? realPorts(config.sensors);
+    checks.push(await upsCheck(upsFromConfig(config.sensors, ports)));
+    checks.push(await climateCheck(climateFromConfig(config.sensors, ports)));
+    // Before the host: its free space is measured in the data folder, which this creates.
+    checks.push(await dataDirCheck(config.dataDir));
+    const host = hostFromConfig(config, ports);
+    if (host) {
+      const [h, clock] = await Promise.all([host.read(), host.clock()]);
+      const underVoltage = h.throttled?.underVoltage === true;
+      checks.push({
+        name: 'host',
+        ok: !underVoltage,
+        detail: underVoltage
+          ? 'under-voltage now; use the board maker’s power supply and a short cable'
+          : `cpu ${h.cpuTempC ?? '?'} °C, load ${h.load1}, memory ${h.memUsedPct ?? '?'} %, ${h.diskFreeMb ?? '?'} MB free`,
+      });
+      checks.push(
+        clock.synced === true
+          ? { name: 'clock', ok: true, detail: `synchronised (${clock.detail})` }
+          : clock.synced === false
+            ? {
+                name: 'clock',
+                ok: false,
+                detail: `not synchronised (${clock.detail}); check that NTP is reachable`,
+              }
+            : {
+                name: 'clock',
+                ok: false,
+                detail: `cannot tell whether the clock is synchronised (${clock.detail}); install systemd-timesyncd or chrony`,
+              },
+      );
+    }
+  }
+  checks.push(await brokerCheck(config, deps.tryBroker ?? tryBroker));
+  return checks;
+}
+
+export function formatChecks(checks: readonly Check[]): string {
+  const width = Math.max(...checks.map((c) => c.name.length));
+  const lines = checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name.padEnd(width)}  ${c.detail}`);
+  const failed = checks.filter((c) => !c.ok).length;
+  lines.push(
+    failed === 0 ? `all ${checks.length} checks passed` : `${failed} of ${checks.length} checks failed`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The `doctor` subcommand; returns the exit status: 0 all passed, 1 a check failed, 2 bad config. */
+export async function doctorCommand(argv: string[], out: (text: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      simulate: { type: 'boolean' },
+      room: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    allowPositionals: false,
+  });
+  const print = (checks: Check[]) =>
+    out(values.json ? `${JSON.stringify({ checks })}\n` : formatChecks(checks));
+  let config: AgentConfig;
+  try {
+    const args = [
+      ...(values.simulate ? ['--simulate'] : []),
+      ...(values.room ? ['--room', values.room] : []),
+    ];
+    config = loadAgentConfig({ file: values.config, args });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    print([{ name: 'config', ok: false, detail: err.message }]);
+    return 2;
+  }
+  const source = values.config ? `loaded ${values.config}` : 'defaults and environment';
+  const checks = [{ name: 'config', ok: true, detail: source }, ...(await runDoctor(config))];
+  print(checks);
+  return checks.every((c) => c.ok) ? 0 : 1;
+}
