@@ -2,6 +2,7 @@
  * The agent's configuration: one convict schema with defaults and documentation. Values come from
  * the defaults, then `--config file.json`, then `HNTH_*` environment variables, then flags.
  */
+import { existsSync } from 'node:fs';
 import convict from 'convict';
 import { loadConfigFile, validateStrict } from '../shared/config-file.js';
 import { isValidRoomIdSyntax } from '../shared/topics.js';
@@ -21,6 +22,13 @@ convict.addFormat({
     if (typeof value !== 'string' || !/^(mqtts?|wss?|tcp|tls):\/\/[^/\s]+/.test(value)) {
       throw new Error('must be a broker URL such as mqtt://hub.example:1883 or mqtts://hub.example:8883');
     }
+  },
+});
+convict.addFormat({
+  name: 'optional-file',
+  validate(value: unknown) {
+    if (typeof value !== 'string') throw new Error('must be a file path');
+    if (value !== '' && !existsSync(value)) throw new Error(`file not found: ${value}`);
   },
 });
 convict.addFormat({
@@ -90,6 +98,12 @@ export const agentSchema = {
       sensitive: true,
       env: 'HNTH_MQTT_PASSWORD',
     },
+    caFile: {
+      doc: 'PEM certificate authority that signed the broker’s certificate, for mqtts:// (empty: the system’s).',
+      format: 'optional-file',
+      default: '',
+      env: 'HNTH_MQTT_CA_FILE',
+    },
     keepaliveSec: {
       doc: 'MQTT keepalive; the broker declares the room offline after 1.5 times this without a packet.',
       format: 'nat',
@@ -120,6 +134,7 @@ export interface AgentConfig {
     protocolVersion: 4 | 5;
     username: string;
     password: string;
+    caFile: string;
     keepaliveSec: number;
     reconnectMinMs: number;
     reconnectMaxMs: number;

@@ -3,9 +3,11 @@
  * configured), ingest, room state and readiness, the API and the live socket, and stops them in
  * the reverse order.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { ConfigError } from '../shared/config-file.js';
 import { rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
 import { allRoomsFilter, roomChannels } from '../shared/topics.js';
@@ -18,6 +20,12 @@ import type { HubConfig } from './config.js';
 import { FleetState } from './fleet-state.js';
 import { Ingest } from './ingest/ingest.js';
 import { listen } from './listen.js';
+import type { RouteInfo } from './security/access-guard.js';
+import { sessionOf } from './security/access-guard.js';
+import { HUB_ACCOUNT, type MqttIdentity } from './security/mqtt-policy.js';
+import { generatePassword } from './security/password-hash.js';
+import { openSecurity, type Security } from './security/security.js';
+import { sessionRoutes } from './security/session-routes.js';
 import { openDatabase } from './store/database.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { HubStore } from './store/store.js';
@@ -31,8 +39,20 @@ export interface RunningHub {
   ingest: Ingest;
   store: HubStore;
   commands: CommandClient;
+  /** Users, sessions, broker credentials and the audit log (`security.audit.record(...)`). */
+  security: Security;
+  /** Every HTTP route with its declared access. */
+  routes: RouteInfo[];
   stop(): Promise<void>;
 }
+
+/** A file named by the configuration; a missing one stops the hub naming the key. */
+function readConfigFile(file: string, key: string): Buffer {
+  if (!existsSync(file)) throw new ConfigError(`${key}: file not found: ${file}`);
+  return readFileSync(file);
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
 
 function localUrl(scheme: string, host: string, port: number): string {
   const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -42,6 +62,7 @@ function localUrl(scheme: string, host: string, port: number): string {
 export async function startHub(config: HubConfig, log: Logger): Promise<RunningHub> {
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   const store: HubStore = new SqliteStore(db);
+  const security = openSecurity(db);
   const fleet = new FleetState(rooms, config.thresholds);
   let broker: EmbeddedBroker | null = null;
   let client: MqttClient | null = null;
@@ -51,17 +72,49 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
   };
   try {
     let mqttUrl = config.mqtt.url;
+    // Towards its own embedded broker the hub logs in with a secret made fresh at every start and
+    // never stored; towards an external broker, with the configured account.
+    let hubLogin = { url: config.mqtt.url, username: config.mqtt.username, password: config.mqtt.password };
     if (!mqttUrl) {
+      const hubSecret = generatePassword();
+      const tlsFiles = config.mqtt.tls;
       broker = await startEmbeddedBroker(
-        { port: config.mqtt.port, host: config.mqtt.host, fallback: config.portFallback },
+        {
+          port: config.mqtt.port,
+          host: config.mqtt.host,
+          fallback: config.portFallback,
+          tls: tlsFiles.certFile
+            ? {
+                cert: readConfigFile(tlsFiles.certFile, 'mqtt.tls.certFile'),
+                key: readConfigFile(tlsFiles.keyFile, 'mqtt.tls.keyFile'),
+              }
+            : null,
+          allowPlain: config.mqtt.allowPlain,
+        },
+        {
+          // The hub's account also accepts an issued password (`credentials issue hnth-hub`), for tools.
+          authenticate: async (username, password): Promise<MqttIdentity | null> =>
+            username === HUB_ACCOUNT && timingSafeEqual(digest(password), digest(hubSecret))
+              ? { kind: 'hub' }
+              : security.credentials.verify(username, password),
+          policy: { simInject: config.mqtt.simInject },
+          maxPayloadBytes: config.mqtt.maxPayloadBytes,
+          flood: { perSec: config.mqtt.floodPerSec, burst: config.mqtt.floodBurst },
+        },
         log,
       );
       const b = broker;
       cleanups.push(() => b.close());
-      mqttUrl = localUrl('mqtt', config.mqtt.host, broker.port);
+      mqttUrl = localUrl(broker.tls ? 'mqtts' : 'mqtt', config.mqtt.host, broker.port);
+      hubLogin = {
+        url: `mqtt://127.0.0.1:${broker.localPort}`,
+        username: HUB_ACCOUNT,
+        password: hubSecret,
+      };
     }
 
-    const app = buildApi(log, [
+    const app = buildApi(log, security.sessions, [
+      sessionRoutes(security),
       roomsRoutes(fleet, store, () => ({
         broker: broker ? { mode: 'embedded', port: broker.port } : { mode: 'external', url: config.mqtt.url },
         mqttConnected: client?.connected ?? false,
@@ -70,7 +123,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       })),
     ]);
     await app.ready();
-    const live = new LiveSocket(app.server, () => fleet.views(), log);
+    const live = new LiveSocket(
+      app.server,
+      () => fleet.views(),
+      log,
+      (req) => sessionOf(req, security.sessions) !== null,
+    );
     cleanups.push(async () => {
       live.close();
       await app.close();
@@ -101,12 +159,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     const timer = setInterval(() => fleet.recheck(new Date()), config.readinessCheckSec * 1000);
     cleanups.push(() => clearInterval(timer));
 
-    client = await connectAsync(mqttUrl, {
+    client = await connectAsync(hubLogin.url, {
       clientId: `hnth-hub-${randomBytes(4).toString('hex')}`,
       protocolVersion: config.mqtt.protocolVersion,
       clean: true,
       reconnectPeriod: 1000,
-      ...(config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password } : {}),
+      ...(hubLogin.username ? { username: hubLogin.username, password: hubLogin.password } : {}),
+      ...(config.mqtt.tls.caFile ? { ca: readConfigFile(config.mqtt.tls.caFile, 'mqtt.tls.caFile') } : {}),
     });
     const c = client;
     cleanups.push(() => c.endAsync());
@@ -129,7 +188,18 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     );
     const httpUrl = localUrl('http', config.http.host, httpPort);
     log.info({ httpUrl, mqttUrl }, 'hub running');
-    return { mqttUrl, httpUrl, httpPort, fleet, ingest, store, commands, stop };
+    return {
+      mqttUrl,
+      httpUrl,
+      httpPort,
+      fleet,
+      ingest,
+      store,
+      commands,
+      security,
+      routes: app.declaredRoutes,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

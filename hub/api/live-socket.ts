@@ -1,6 +1,8 @@
 /**
  * `/ws`: pushes every room change and every stored event to the dashboards as JSON. A client that
  * reads too slowly is disconnected rather than allowed to hold the hub's memory or stall ingest.
+ * Only a logged-in session may open it, and only from the hub's own pages (a browser sends the
+ * page's Origin; another site's page must not ride on the operator's cookie).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -24,14 +26,35 @@ export class LiveSocket {
     server: Server,
     private readonly snapshot: () => RoomView[],
     private readonly log: Logger,
+    /** Whether the upgrade request carries a live session. */
+    private readonly authorize: (req: IncomingMessage) => boolean,
   ) {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (new URL(req.url ?? '/', 'http://hub').pathname !== '/ws') {
         socket.destroy();
         return;
       }
+      const refusal = this.refusal(req);
+      if (refusal) {
+        socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
     });
+  }
+
+  private refusal(req: IncomingMessage): string | null {
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      let host: string | null = null;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        // an Origin that is not a URL is refused below
+      }
+      if (host !== req.headers.host) return '403 Forbidden';
+    }
+    return this.authorize(req) ? null : '401 Unauthorized';
   }
 
   private onConnection(ws: WebSocket): void {

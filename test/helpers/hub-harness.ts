@@ -1,4 +1,9 @@
-/** Starts a hub on ephemeral ports with a temporary data folder, and in-process simulated agents. */
+/**
+ * Starts a hub on ephemeral ports with a temporary data folder, and in-process simulated agents.
+ * Authentication is transparent here: the hub gets an operator, `apiRequest`/`getJson`/`liveClient`
+ * log in as them (cookie and CSRF token), and agents and MQTT clients use issued credentials. A test
+ * that checks a refusal opts out explicitly (`testMqttClient(url, opts, 'anonymous')`, raw fetch).
+ */
 import { spawn } from 'node:child_process';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
@@ -7,10 +12,25 @@ import { loadAgentConfig } from '../../agent/config.js';
 import { createAgent } from '../../agent/create-agent.js';
 import { loadHubConfig } from '../../hub/config.js';
 import { type RunningHub, startHub } from '../../hub/hub.js';
+import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
 import { createLogger } from '../../shared/logger.js';
 import { injectTopic } from '../../shared/topics.js';
 import { tempDir } from './temp-dir.js';
 import { waitFor } from './wait.js';
+
+export const TEST_OPERATOR = 'test-operator';
+
+interface KnownHub {
+  hub: RunningHub;
+  operatorPassword: string;
+  /** Passwords issued by this harness, per broker account (issuing again would revoke them). */
+  issued: Map<string, string>;
+  session?: Promise<ApiSession>;
+}
+
+/** Test hubs by their broker URL and by their HTTP origin, so helpers given a URL find credentials. */
+const byMqttUrl = new Map<string, KnownHub>();
+const byHttpOrigin = new Map<string, KnownHub>();
 
 export async function startTestHub(
   overrides: Record<string, unknown> = {},
@@ -22,6 +42,7 @@ export async function startTestHub(
       dataDir: data.path,
       'mqtt.port': 0,
       'mqtt.host': '127.0.0.1',
+      'mqtt.simInject': true,
       'http.port': 0,
       'http.host': '127.0.0.1',
       readinessCheckSec: 1,
@@ -29,12 +50,52 @@ export async function startTestHub(
     },
   });
   const hub = await startHub(config, createLogger('hub', 'silent'));
-  return { ...hub, removeData: data.remove };
+  const operatorPassword = await hub.security.users.set(
+    { username: TEST_OPERATOR, role: 'operator', roomId: null },
+    'test-harness',
+  );
+  const known: KnownHub = { hub, operatorPassword, issued: new Map() };
+  byMqttUrl.set(hub.mqttUrl, known);
+  byHttpOrigin.set(new URL(hub.httpUrl).origin, known);
+  return {
+    ...hub,
+    stop: async () => {
+      byMqttUrl.delete(hub.mqttUrl);
+      byHttpOrigin.delete(new URL(hub.httpUrl).origin);
+      await hub.stop();
+    },
+    removeData: data.remove,
+  };
+}
+
+/**
+ * The password of a broker account (a room id or the hub's account) at the test hub whose broker is
+ * `mqttUrl`, issued once per hub; undefined when no test hub owns that URL (an external broker that
+ * lets anyone in).
+ */
+export function brokerPassword(mqttUrl: string, account: string): string | undefined {
+  const known = byMqttUrl.get(mqttUrl);
+  if (!known) return undefined;
+  let password = known.issued.get(account);
+  if (password === undefined) {
+    password = known.hub.security.credentials.issue(account, 'test-harness');
+    known.issued.set(account, password);
+  }
+  return password;
+}
+
+function agentEnv(mqttUrl: string, roomId: string): Record<string, string> {
+  const password = brokerPassword(mqttUrl, roomId);
+  return password === undefined ? {} : { HNTH_MQTT_USERNAME: roomId, HNTH_MQTT_PASSWORD: password };
 }
 
 export async function startTestAgent(mqttUrl: string, roomId: string, intervalSec = 0.5): Promise<Agent> {
   const config = loadAgentConfig({
-    env: { HNTH_MQTT_URL: mqttUrl, HNTH_TELEMETRY_INTERVAL: String(intervalSec) },
+    env: {
+      HNTH_MQTT_URL: mqttUrl,
+      HNTH_TELEMETRY_INTERVAL: String(intervalSec),
+      ...agentEnv(mqttUrl, roomId),
+    },
     args: ['--room', roomId, '--simulate'],
   });
   const agent = createAgent(config, createLogger(roomId, 'silent'));
@@ -52,6 +113,7 @@ export function spawnAgentProcess(mqttUrl: string, roomId: string) {
       HNTH_MQTT_URL: mqttUrl,
       HNTH_LOG_LEVEL: 'silent',
       HNTH_TELEMETRY_INTERVAL: '0.5',
+      ...agentEnv(mqttUrl, roomId),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -63,19 +125,57 @@ export async function inject(mqttUrl: string, roomId: string, fault: object): Pr
   await client.endAsync();
 }
 
+/** A logged-in dashboard session: its cookie and CSRF token, sent with every request. */
+export interface ApiSession {
+  cookie: string;
+  csrfToken: string;
+  username: string;
+  role: string;
+}
+
+/** Logs in over HTTP as a browser would; throws with the hub's answer when it is refused. */
+export async function login(baseUrl: string, username: string, password: string): Promise<ApiSession> {
+  const res = await fetch(`${baseUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await res.json()) as { csrfToken?: string; role?: string; error?: string };
+  if (res.status !== 200 || !body.csrfToken)
+    throw new Error(`login as ${username}: HTTP ${res.status} ${body.error ?? ''}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return { cookie, csrfToken: body.csrfToken, username, role: body.role ?? '' };
+}
+
+/** The test operator's session at the test hub serving `baseUrl`; none for a server the harness did not start. */
+function operatorSession(baseUrl: string): Promise<ApiSession> | undefined {
+  const known = byHttpOrigin.get(new URL(baseUrl).origin);
+  if (!known) return undefined;
+  known.session ??= login(baseUrl, TEST_OPERATOR, known.operatorPassword);
+  return known.session;
+}
+
 /**
  * Every test's HTTP call to the hub goes through here, so that authentication (session cookie,
- * CSRF token) is added in one place for all of them.
+ * CSRF token) is added in one place for all of them: as the test operator by default, as `session`
+ * when given, or with no session at all when `session` is null.
  */
 export async function apiRequest(
   baseUrl: string,
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
+  session?: ApiSession | null,
 ): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const auth = session === undefined ? await operatorSession(baseUrl) : session;
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (auth) {
+    headers.cookie = auth.cookie;
+    headers['x-csrf-token'] = auth.csrfToken;
+  }
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -96,16 +196,38 @@ export async function getJson<T = unknown>(url: string): Promise<T> {
   return res.body as T;
 }
 
-/** A raw MQTT client for tests (forging, watching); credentials are added here when needed. */
-export function testMqttClient(mqttUrl: string, options: IClientOptions = {}): Promise<MqttClient> {
-  return connectAsync(mqttUrl, { reconnectPeriod: 0, ...options });
+/**
+ * Who a raw test client is on the broker: by default the hub's account (reads everything, writes
+ * commands, schedules and injections); explicitly a room (`{ room: id }`, client id = room id) or
+ * `anonymous`. An explicit `username` in the options wins.
+ */
+export type TestMqttIdentity = 'hub' | 'anonymous' | { room: string };
+
+/** A raw MQTT client for tests (forging, watching); credentials are added here. */
+export function testMqttClient(
+  mqttUrl: string,
+  options: IClientOptions = {},
+  as?: TestMqttIdentity,
+): Promise<MqttClient> {
+  const who: TestMqttIdentity = as ?? 'hub';
+  let login: IClientOptions = {};
+  if (options.username === undefined && who !== 'anonymous') {
+    const account = who === 'hub' ? HUB_ACCOUNT : who.room;
+    const password = brokerPassword(mqttUrl, account);
+    if (password !== undefined)
+      login = { username: account, password, ...(who === 'hub' ? {} : { clientId: who.room }) };
+  }
+  return connectAsync(mqttUrl, { reconnectPeriod: 0, ...login, ...options });
 }
 
 /** A `/ws` client that keeps every message, for tests to wait on. */
 export async function liveClient(
   httpUrl: string,
 ): Promise<{ messages: { type: string; [k: string]: unknown }[]; close(): void }> {
-  const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws`);
+  const session = await operatorSession(httpUrl);
+  const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws`, {
+    headers: session ? { cookie: session.cookie } : {},
+  });
   const messages: { type: string }[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
   await waitFor('websocket snapshot', () => messages.some((m) => m.type === 'snapshot'));
