@@ -77,7 +77,10 @@ export async function runAdminCommand(
     if (command === 'audit' && verb === 'verify') {
       const verdict = security.audit.verify();
       if (verdict.ok) {
-        io.out(`audit log intact: ${verdict.rows} rows, hash chain verified\n`);
+        io.out(
+          `audit log intact: ${verdict.rows} rows, hash chain verified\nhead: ${verdict.head} ` +
+            '(keep it outside this machine: a later head must extend the chain from it)\n',
+        );
         return 0;
       }
       io.err(

@@ -23,8 +23,8 @@ export interface AuditEntry {
 }
 
 export type AuditVerdict =
-  | { ok: true; rows: number }
-  | { ok: false; rows: number; badId: number; reason: string };
+  /** `head`: the last row's hash; written down elsewhere, it also exposes a chain rewritten from start to end. */
+  { ok: true; rows: number; head: string } | { ok: false; rows: number; badId: number; reason: string };
 
 const GENESIS = '0'.repeat(64);
 
@@ -59,7 +59,8 @@ interface Row {
   hash: string;
 }
 
-function rowHash(
+/** The hash a row must carry: over its own fields and the hash of the row before it. */
+export function rowHash(
   id: number,
   at: string,
   actor: string,
@@ -133,6 +134,6 @@ export class AuditLog {
       expectedId++;
       rows++;
     }
-    return { ok: true, rows };
+    return { ok: true, rows, head: prev };
   }
 }
