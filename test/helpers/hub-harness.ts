@@ -49,7 +49,10 @@ export async function startTestHub(
       ...overrides,
     },
   });
-  const hub = await startHub(config, createLogger('hub', 'silent'));
+  const hub = await startHub(config, createLogger('hub', 'silent')).catch((err: Error) => {
+    data.remove();
+    throw err;
+  });
   const operatorPassword = await hub.security.users.set(
     { username: TEST_OPERATOR, role: 'operator', roomId: null },
     'test-harness',
