@@ -14,6 +14,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from '../../shared/logger.js';
 import { listen } from '../listen.js';
+import { type LimitRule, limitVerdict } from '../security/login-limiter.js';
 import {
   accountName,
   type MqttIdentity,
@@ -40,6 +41,11 @@ export interface BrokerGuard {
   maxPayloadBytes: number;
   /** Per-client publish rate of room accounts (the hub's own account is not limited). */
   flood: FloodRule;
+  /**
+   * Failed logins allowed per remote address in a window; beyond, the address is refused without
+   * checking the password, so guessing (and the hashing it costs the hub) stops there.
+   */
+  loginFailures?: LimitRule;
   nowMs?: () => number;
 }
 
@@ -76,6 +82,8 @@ export async function startEmbeddedBroker(
     );
   }
   const nowMs = guard.nowMs ?? Date.now;
+  const failureRule = guard.loginFailures ?? { maxFailures: 20, windowMs: 15 * 60_000 };
+  const failures = new Map<string, number[]>();
   const identities = new WeakMap<Client, MqttIdentity>();
   const buckets = new WeakMap<Client, Bucket>();
   const aedes = await Aedes.createBroker({ drainTimeout: 30_000 });
@@ -89,10 +97,25 @@ export async function startEmbeddedBroker(
       log.warn({ client: client.id }, 'mqtt connection without credentials refused');
       return done(authError(5, 'credentials required'), false);
     }
+    const address = (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
+    const now = nowMs();
+    const recent = (failures.get(address) ?? []).filter((t) => t > now - failureRule.windowMs);
+    if (!limitVerdict(recent, now, failureRule).allowed) {
+      log.warn(
+        { client: client.id, username, address },
+        'mqtt login refused: too many failures from this address',
+      );
+      return done(authError(5, 'too many failed logins from this address'), false);
+    }
     guard.authenticate(username, password.toString()).then(
       (identity) => {
         if (!identity) {
-          log.warn({ client: client.id, username }, 'mqtt login refused: wrong username or password');
+          failures.set(address, [...recent, now]);
+          if (failures.size > 10_000) failures.clear(); // many addresses at once: start over rather than grow
+          log.warn(
+            { client: client.id, username, address },
+            'mqtt login refused: wrong username or password',
+          );
           return done(authError(4, 'wrong username or password'), false);
         }
         if (identity.kind === 'room' && client.id !== identity.roomId) {
