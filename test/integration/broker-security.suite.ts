@@ -14,6 +14,8 @@ import { waitFor } from '../helpers/wait.js';
 export interface SecuredBroker {
   /** The rooms' listener, over TLS. */
   url: string;
+  /** Where the hub's account connects (Mosquitto: the loopback listener). */
+  hubUrl: string;
   /** The certificate authority clients trust. */
   ca: Buffer;
   /** The issued password of a broker account. */
@@ -39,19 +41,22 @@ export function brokerSecuritySuite(
     const seen: { topic: string; payload: string }[] = [];
     const open: MqttClient[] = [];
 
-    const connect = async (options: IClientOptions) => {
-      const c = await connectAsync(broker.url, { ca: broker.ca, reconnectPeriod: 0, ...options });
+    const connect = async (options: IClientOptions, url = broker.url) => {
+      const c = await connectAsync(url, { ca: broker.ca, reconnectPeriod: 0, ...options });
       open.push(c);
       return c;
     };
     const asRoom = (room: string) =>
       connect({ clientId: room, username: room, password: broker.password(room) });
     const asHub = () =>
-      connect({
-        clientId: `hnth-hub-test-${randomBytes(3).toString('hex')}`,
-        username: HUB_ACCOUNT,
-        password: broker.password(HUB_ACCOUNT),
-      });
+      connect(
+        {
+          clientId: `hnth-hub-test-${randomBytes(3).toString('hex')}`,
+          username: HUB_ACCOUNT,
+          password: broker.password(HUB_ACCOUNT),
+        },
+        broker.hubUrl,
+      );
     /** Publishes and waits for the broker's answer: the PUBACK, or the connection closed on us. */
     const attempt = (c: MqttClient, topic: string, payload: string | Buffer) =>
       Promise.race([
@@ -136,6 +141,32 @@ export function brokerSecuritySuite(
       await hub.publishAsync(commandTopic(B, 'ping'), 'command from the hub', { qos: 1 });
       await waitFor('the hub’s command', () => seen.some((m) => m.payload === 'command from the hub'));
       expect(seen.filter((m) => /by A/.test(m.payload))).toEqual([]);
+    });
+
+    test('a room connecting under another room’s client id does not take over its session', async () => {
+      const b = await asRoom(B);
+      const toB: string[] = [];
+      b.on('message', (_topic, payload) => toB.push(payload.toString()));
+      await b.subscribeAsync(commandFilter(B), { qos: 1 });
+      // aedes refuses the connection; Mosquitto replaces the client id with the username (A's).
+      const hijack = await connectAsync(broker.url, {
+        ca: broker.ca,
+        reconnectPeriod: 0,
+        clientId: B,
+        username: A,
+        password: broker.password(A),
+      }).then(
+        (c) => {
+          open.push(c);
+          return 'connected as A';
+        },
+        (err: Error) => err.message,
+      );
+      expect(hijack).toMatch(/connected as A|Identifier rejected/);
+      const hub = await asHub();
+      await hub.publishAsync(commandTopic(B, 'ping'), 'still B', { qos: 1 });
+      await waitFor('B still gets its commands', () => toB.includes('still B'));
+      expect(b.connected).toBe(true);
     });
 
     test('a client that floods with an oversize payload is disconnected', async () => {

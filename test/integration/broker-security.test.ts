@@ -28,6 +28,7 @@ brokerSecuritySuite('embedded aedes broker over TLS', { limitsRate: true }, asyn
   });
   return {
     url: hub.mqttUrl,
+    hubUrl: hub.mqttUrl,
     ca: readFileSync(cert.caFile),
     password: issuer((account) => hub.security.credentials.issue(account, 'test')),
     stop: async () => {
@@ -56,6 +57,7 @@ brokerSecuritySuite(
     const mosquitto = await startShippedMosquitto(dir.path);
     return {
       url: mosquitto.tlsUrl,
+      hubUrl: mosquitto.localUrl,
       ca: readFileSync(cert.caFile),
       password: (account) => {
         const p = passwords.get(account);
