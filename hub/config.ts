@@ -102,6 +102,12 @@ export const hubSchema = {
   },
   http: {
     port: { doc: 'Port of the API and dashboard.', format: 'port', default: 8080, env: 'HNTH_HTTP_PORT' },
+    trustProxy: {
+      doc: 'Behind a reverse proxy that serves HTTPS: trust its X-Forwarded-* headers (client address for login limits, https for Secure cookies).',
+      format: Boolean,
+      default: false,
+      env: 'HNTH_HTTP_TRUST_PROXY',
+    },
     host: {
       doc: 'Address the API and dashboard listen on.',
       format: String,
@@ -138,7 +144,7 @@ export interface HubConfig {
     floodPerSec: number;
     floodBurst: number;
   };
-  http: { port: number; host: string };
+  http: { port: number; host: string; trustProxy: boolean };
   readinessCheckSec: number;
   thresholds: Thresholds;
 }

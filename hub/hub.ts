@@ -20,8 +20,7 @@ import type { HubConfig } from './config.js';
 import { FleetState } from './fleet-state.js';
 import { Ingest } from './ingest/ingest.js';
 import { listen } from './listen.js';
-import type { RouteInfo } from './security/access-guard.js';
-import { sessionOf } from './security/access-guard.js';
+import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { HUB_ACCOUNT, type MqttIdentity } from './security/mqtt-policy.js';
 import { generatePassword } from './security/password-hash.js';
 import { openSecurity, type Security } from './security/security.js';
@@ -113,21 +112,32 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
       };
     }
 
-    const app = buildApi(log, security.sessions, [
-      sessionRoutes(security),
-      roomsRoutes(fleet, store, () => ({
-        broker: broker ? { mode: 'embedded', port: broker.port } : { mode: 'external', url: config.mqtt.url },
-        mqttConnected: client?.connected ?? false,
-        ingest: ingest.counters,
-        wsClients: live.clientCount,
-      })),
-    ]);
+    const app = buildApi(
+      log,
+      security.sessions,
+      [
+        sessionRoutes(security),
+        roomsRoutes(fleet, store, () => ({
+          broker: broker
+            ? { mode: 'embedded', port: broker.port }
+            : { mode: 'external', url: config.mqtt.url },
+          mqttConnected: client?.connected ?? false,
+          ingest: ingest.counters,
+          wsClients: live.clientCount,
+        })),
+      ],
+      { trustProxy: config.http.trustProxy },
+    );
     await app.ready();
     const live = new LiveSocket(
       app.server,
       () => fleet.views(),
       log,
-      (req) => sessionOf(req, security.sessions) !== null,
+      (req) => {
+        const token = sessionToken(req.headers.cookie);
+        if (!token || !security.sessions.find(token)) return null;
+        return { valid: () => security.sessions.find(token) !== null };
+      },
     );
     cleanups.push(async () => {
       live.close();

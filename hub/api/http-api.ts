@@ -22,8 +22,14 @@ declare module 'fastify' {
   }
 }
 
-export function buildApi(log: Logger, sessions: SessionStore, routes: RouteModule[]): FastifyInstance {
+export function buildApi(
+  log: Logger,
+  sessions: SessionStore,
+  routes: RouteModule[],
+  options: { trustProxy?: boolean } = {},
+): FastifyInstance {
   const app: FastifyInstance = Fastify({
+    trustProxy: options.trustProxy ?? false,
     // Requests are logged at info; the hub's HTTP log keeps warnings and errors only.
     loggerInstance: log.child(
       { part: 'http' },

@@ -44,3 +44,11 @@ export function decideAccess(q: AccessQuestion): AccessDecision {
     return { ok: false, status: 403, error: `a technician acts on their own room (${q.user.roomId}) only` };
   return { ok: true };
 }
+
+/**
+ * For a route whose room is in its body rather than its URL: may this user act on that room?
+ * (Operators on every room, technicians on their own; viewers on none.)
+ */
+export function mayActOnRoom(user: User, roomId: string): boolean {
+  return user.role === 'operator' || (user.role === 'technician' && user.roomId === roomId);
+}

@@ -1,6 +1,7 @@
 /**
  * Headers on every answer: a Content-Security-Policy that allows only the hub's own scripts and
- * styles (no inline script, no framing), and the usual nosniff, frame and referrer headers.
+ * styles (no inline script, no framing), the usual nosniff, frame and referrer headers, and HSTS
+ * when served over HTTPS.
  */
 import type { FastifyInstance } from 'fastify';
 
@@ -25,7 +26,9 @@ const headers: Record<string, string> = {
 };
 
 export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onRequest', async (_req, reply) => {
+  app.addHook('onRequest', async (req, reply) => {
     reply.headers(headers);
+    // Once a browser reached the hub over HTTPS, it must never fall back to plain HTTP.
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
   });
 }

@@ -4,14 +4,17 @@
  * logins are rate limited and audited, and every answer carries the security headers.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { WebSocket } from 'ws';
 import { buildApi } from '../../hub/api/http-api.js';
+import { LiveSocket, SESSION_ENDED } from '../../hub/api/live-socket.js';
 import type { RunningHub } from '../../hub/hub.js';
 import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
 import { createLogger } from '../../shared/logger.js';
 import { type ApiSession, apiRequest, login, startTestHub } from '../helpers/hub-harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 let hub: RunningHub & { removeData(): void };
 const sessions: Record<'operator' | 'technician' | 'viewer', ApiSession> = {} as never;
@@ -192,6 +195,36 @@ describe('logins', () => {
     expect(session.body).toMatchObject({ username: 'carol', role: 'viewer', csrfToken: expect.any(String) });
   });
 
+  test('behind a trusted HTTPS proxy the cookie is Secure and HSTS is sent; otherwise the header is ignored', async () => {
+    const proxied = await startTestHub({ 'http.trustProxy': true });
+    try {
+      const password = await proxied.security.users.set(
+        { username: 'pat', role: 'viewer', roomId: null },
+        'test',
+      );
+      const viaProxy = (base: string, pw: string) =>
+        fetch(`${base}/api/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+          body: JSON.stringify({ username: 'pat', password: pw }),
+        });
+      const res = await viaProxy(proxied.httpUrl, password);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toMatch(/; Secure$/);
+      expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000');
+      const direct = await viaProxy(
+        hub.httpUrl,
+        await hub.security.users.set({ username: 'pat', role: 'viewer', roomId: null }, 'test'),
+      );
+      expect(direct.status).toBe(200);
+      expect(direct.headers.get('set-cookie')).not.toMatch(/Secure/);
+      expect(direct.headers.get('strict-transport-security')).toBeNull();
+    } finally {
+      await proxied.stop();
+      proxied.removeData();
+    }
+  });
+
   test('a wrong password, an unknown user, a missing field: refused, and the failures audited', async () => {
     expect((await tryLogin('tech', 'wrong')).status).toBe(401);
     expect((await tryLogin('nobody', 'wrong')).status).toBe(401);
@@ -277,5 +310,34 @@ describe('the dashboard', () => {
     const { cookie } = sessions.operator;
     expect(await open({ cookie, origin: 'http://evil.example' })).toBe('403');
     expect(await open({ cookie, origin: hub.httpUrl })).toBe('open');
+  });
+
+  test('an open /ws is closed when its session ends', async () => {
+    const server = createServer();
+    let valid = true;
+    const live = new LiveSocket(
+      server,
+      () => [],
+      createLogger('t', 'silent'),
+      () => ({ valid: () => valid }),
+      20,
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+      let code = 0;
+      ws.on('close', (c) => {
+        code = c;
+      });
+      await new Promise((resolve) => ws.once('message', resolve));
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+      valid = false;
+      await waitFor('the socket closed', () => code !== 0);
+      expect(code).toBe(SESSION_ENDED);
+    } finally {
+      live.close();
+      server.close();
+    }
   });
 });

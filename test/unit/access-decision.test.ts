@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Access } from '../../hub/api/access.js';
-import { decideAccess } from '../../hub/security/access-decision.js';
+import { decideAccess, mayActOnRoom } from '../../hub/security/access-decision.js';
 import type { User } from '../../hub/security/user-store.js';
 
 const operator: User = { username: 'op', role: 'operator', roomId: null };
@@ -48,5 +48,14 @@ describe('who may call a route', () => {
     expect(ask('technician', technician, 'POST', 'hdnd-tinh')).toMatchObject({
       error: expect.stringMatching(/own room \(tinh-uy\)/),
     });
+  });
+
+  test.each([
+    [operator, 'hdnd-tinh', true],
+    [technician, 'tinh-uy', true],
+    [technician, 'hdnd-tinh', false],
+    [viewer, 'tinh-uy', false],
+  ])('%o may act on room %s (room from the body): %s', (user, roomId, allowed) => {
+    expect(mayActOnRoom(user, roomId)).toBe(allowed);
   });
 });
