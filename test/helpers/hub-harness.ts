@@ -5,6 +5,7 @@
  * that checks a refusal opts out explicitly (`testMqttClient(url, opts, 'anonymous')`, raw fetch).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
 import type { Agent } from '../../agent/agent.js';
@@ -23,6 +24,8 @@ export const TEST_OPERATOR = 'test-operator';
 interface KnownHub {
   hub: RunningHub;
   operatorPassword: string;
+  /** A TLS test hub's certificate, self-signed, so also the CA its clients trust. */
+  caFile: string;
   /** Passwords issued by this harness, per broker account (issuing again would revoke them). */
   issued: Map<string, string>;
   session?: Promise<ApiSession>;
@@ -57,7 +60,7 @@ export async function startTestHub(
     { username: TEST_OPERATOR, role: 'operator', roomId: null },
     'test-harness',
   );
-  const known: KnownHub = { hub, operatorPassword, issued: new Map() };
+  const known: KnownHub = { hub, operatorPassword, caFile: config.mqtt.tls.certFile, issued: new Map() };
   byMqttUrl.set(hub.mqttUrl, known);
   byHttpOrigin.set(new URL(hub.httpUrl).origin, known);
   return {
@@ -89,7 +92,11 @@ export function brokerPassword(mqttUrl: string, account: string): string | undef
 
 function agentEnv(mqttUrl: string, roomId: string): Record<string, string> {
   const password = brokerPassword(mqttUrl, roomId);
-  return password === undefined ? {} : { HNTH_MQTT_USERNAME: roomId, HNTH_MQTT_PASSWORD: password };
+  const caFile = byMqttUrl.get(mqttUrl)?.caFile;
+  return {
+    ...(password === undefined ? {} : { HNTH_MQTT_USERNAME: roomId, HNTH_MQTT_PASSWORD: password }),
+    ...(caFile ? { HNTH_MQTT_CA_FILE: caFile } : {}),
+  };
 }
 
 export async function startTestAgent(mqttUrl: string, roomId: string, intervalSec = 0.5): Promise<Agent> {
@@ -220,7 +227,13 @@ export function testMqttClient(
     if (password !== undefined)
       login = { username: account, password, ...(who === 'hub' ? {} : { clientId: who.room }) };
   }
-  return connectAsync(mqttUrl, { reconnectPeriod: 0, ...login, ...options });
+  const caFile = byMqttUrl.get(mqttUrl)?.caFile;
+  return connectAsync(mqttUrl, {
+    reconnectPeriod: 0,
+    ...(caFile ? { ca: readFileSync(caFile) } : {}),
+    ...login,
+    ...options,
+  });
 }
 
 /** A `/ws` client that keeps every message, for tests to wait on. */

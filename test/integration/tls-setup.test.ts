@@ -12,7 +12,13 @@ import { loadHubConfig } from '../../hub/config.js';
 import type { RoomView } from '../../hub/fleet-state.js';
 import type { RunningHub } from '../../hub/hub.js';
 import { createLogger } from '../../shared/logger.js';
-import { brokerPassword, getJson, startTestHub } from '../helpers/hub-harness.js';
+import {
+  brokerPassword,
+  getJson,
+  startTestAgent,
+  startTestHub,
+  testMqttClient,
+} from '../helpers/hub-harness.js';
 import { makeTestCertificate, type TestCertificate } from '../helpers/tls-certs.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -101,6 +107,13 @@ describe('a room over TLS to the embedded broker', () => {
     await hub?.stop();
     hub?.removeData();
     cert?.remove();
+  });
+
+  test('the harness’s agents and clients follow a TLS hub without a change to the test', async () => {
+    const watcher = await testMqttClient(hub.mqttUrl);
+    await watcher.endAsync();
+    const harnessAgent = await startTestAgent(hub.mqttUrl, 'ubnd-ham-yen');
+    await harnessAgent.stop();
   });
 
   test('the agent connects with mqtts://, its credentials and the CA from its configuration', async () => {
