@@ -3,26 +3,22 @@
  * configured), ingest, room state and readiness, the API and the live socket, and stops them in
  * the reverse order.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { ConfigError } from '../shared/config-file.js';
 import { rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
 import { allRoomsFilter, roomChannels } from '../shared/topics.js';
 import { buildApi } from './api/http-api.js';
 import { LiveSocket } from './api/live-socket.js';
 import { roomsRoutes } from './api/rooms-routes.js';
-import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { startHubBroker } from './broker/hub-broker.js';
 import { CommandClient } from './commands/command-client.js';
 import type { HubConfig } from './config.js';
 import { FleetState } from './fleet-state.js';
 import { Ingest } from './ingest/ingest.js';
-import { listen } from './listen.js';
+import { listen, localUrl } from './listen.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
-import { HUB_ACCOUNT, type MqttIdentity } from './security/mqtt-policy.js';
-import { generatePassword } from './security/password-hash.js';
 import { openSecurity, type Security } from './security/security.js';
 import { sessionRoutes } from './security/session-routes.js';
 import { openDatabase } from './store/database.js';
@@ -45,72 +41,20 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-/** A file named by the configuration; a missing one stops the hub naming the key. */
-function readConfigFile(file: string, key: string): Buffer {
-  if (!existsSync(file)) throw new ConfigError(`${key}: file not found: ${file}`);
-  return readFileSync(file);
-}
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-function localUrl(scheme: string, host: string, port: number): string {
-  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `${scheme}://${h}:${port}`;
-}
-
 export async function startHub(config: HubConfig, log: Logger): Promise<RunningHub> {
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   const store: HubStore = new SqliteStore(db);
   const security = openSecurity(db);
   const fleet = new FleetState(rooms, config.thresholds);
-  let broker: EmbeddedBroker | null = null;
   let client: MqttClient | null = null;
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close()];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    let mqttUrl = config.mqtt.url;
-    // Towards its own embedded broker the hub logs in with a secret made fresh at every start and
-    // never stored; towards an external broker, with the configured account.
-    let hubLogin = { url: config.mqtt.url, username: config.mqtt.username, password: config.mqtt.password };
-    if (!mqttUrl) {
-      const hubSecret = generatePassword();
-      const tlsFiles = config.mqtt.tls;
-      broker = await startEmbeddedBroker(
-        {
-          port: config.mqtt.port,
-          host: config.mqtt.host,
-          fallback: config.portFallback,
-          tls: tlsFiles.certFile
-            ? {
-                cert: readConfigFile(tlsFiles.certFile, 'mqtt.tls.certFile'),
-                key: readConfigFile(tlsFiles.keyFile, 'mqtt.tls.keyFile'),
-              }
-            : null,
-          allowPlain: config.mqtt.allowPlain,
-        },
-        {
-          // The hub's account also accepts an issued password (`credentials issue hnth-hub`), for tools.
-          authenticate: async (username, password): Promise<MqttIdentity | null> =>
-            username === HUB_ACCOUNT && timingSafeEqual(digest(password), digest(hubSecret))
-              ? { kind: 'hub' }
-              : security.credentials.verify(username, password),
-          policy: { simInject: config.mqtt.simInject },
-          maxPayloadBytes: config.mqtt.maxPayloadBytes,
-          flood: { perSec: config.mqtt.floodPerSec, burst: config.mqtt.floodBurst },
-        },
-        log,
-      );
-      const b = broker;
-      cleanups.push(() => b.close());
-      mqttUrl = localUrl(broker.tls ? 'mqtts' : 'mqtt', config.mqtt.host, broker.port);
-      hubLogin = {
-        url: `mqtt://127.0.0.1:${broker.localPort}`,
-        username: HUB_ACCOUNT,
-        password: hubSecret,
-      };
-    }
+    const mqtt = await startHubBroker(config, security.credentials, log);
+    const { embedded: broker, mqttUrl } = mqtt;
+    if (broker) cleanups.push(() => broker.close());
 
     const app = buildApi(
       log,
@@ -169,13 +113,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     const timer = setInterval(() => fleet.recheck(new Date()), config.readinessCheckSec * 1000);
     cleanups.push(() => clearInterval(timer));
 
-    client = await connectAsync(hubLogin.url, {
+    client = await connectAsync(mqtt.hubLogin.url, {
       clientId: `hnth-hub-${randomBytes(4).toString('hex')}`,
       protocolVersion: config.mqtt.protocolVersion,
       clean: true,
       reconnectPeriod: 1000,
-      ...(hubLogin.username ? { username: hubLogin.username, password: hubLogin.password } : {}),
-      ...(config.mqtt.tls.caFile ? { ca: readConfigFile(config.mqtt.tls.caFile, 'mqtt.tls.caFile') } : {}),
+      ...mqtt.hubLogin.options,
     });
     const c = client;
     cleanups.push(() => c.endAsync());
