@@ -35,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
     const file = at >= 0 ? argv[at + 1] : undefined;
     return admin(at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv, file);
   }
+  if (command) {
+    process.stderr.write(`hnth-hub: unknown command "${command}"\n${adminUsage}`);
+    return 2;
+  }
   const { values } = parseArgs({
     args: argv,
     options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },

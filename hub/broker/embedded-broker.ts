@@ -12,6 +12,7 @@
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { ConfigError } from '../../shared/config-file.js';
 import type { Logger } from '../../shared/logger.js';
 import { listen } from '../listen.js';
 import { type LimitRule, limitVerdict } from '../security/login-limiter.js';
@@ -58,9 +59,8 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-export class BrokerConfigError extends Error {
-  readonly code = 'HNTH_BROKER_PLAIN';
-}
+/** A broker configuration that would expose plain MQTT; the hub stops at start naming the keys. */
+export class BrokerConfigError extends ConfigError {}
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);

@@ -2,6 +2,7 @@
  * The audit log's hash chain against a real SQLite file, and the hub's administrative
  * subcommands (credentials, users, Mosquitto export, audit verify) as an operator runs them.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -166,5 +167,28 @@ describe('hnth-hub administrative subcommands', () => {
     const res = await run('credentials', 'burn');
     expect(res.code).toBe(2);
     expect(res.err).toMatch(/usage:/);
+  });
+});
+
+describe('the hnth-hub command line', () => {
+  const dataDir = path.join(dir.path, 'cli');
+  const hnthHub = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'hub/cli.ts', ...args], {
+      env: { ...process.env, NODE_OPTIONS: '', HNTH_DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+
+  test('dispatches the administrative subcommands on the configured data folder', () => {
+    const issued = hnthHub('credentials', 'issue', 'tinh-uy');
+    expect(issued.status).toBe(0);
+    expect(issued.stdout).toMatch(/New broker password for tinh-uy/);
+    const verified = hnthHub('audit', 'verify');
+    expect([verified.status, verified.stdout]).toEqual([0, expect.stringMatching(/intact: 1 rows/)]);
+  });
+
+  test('an unknown subcommand prints the usage and exits 2', () => {
+    const res = hnthHub('rotate');
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/hnth-hub credentials issue/);
   });
 });
