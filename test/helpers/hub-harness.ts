@@ -157,6 +157,13 @@ export async function login(baseUrl: string, username: string, password: string)
   return { cookie, csrfToken: body.csrfToken, username, role: body.role ?? '' };
 }
 
+/** The test operator's login at a test hub, for a browser test to type into the login page. */
+export function operatorLogin(baseUrl: string): { username: string; password: string } {
+  const known = byHttpOrigin.get(new URL(baseUrl).origin);
+  if (!known) throw new Error(`${baseUrl} is not a hub started by startTestHub`);
+  return { username: TEST_OPERATOR, password: known.operatorPassword };
+}
+
 /** The test operator's session at the test hub serving `baseUrl`; none for a server the harness did not start. */
 function operatorSession(baseUrl: string): Promise<ApiSession> | undefined {
   const known = byHttpOrigin.get(new URL(baseUrl).origin);

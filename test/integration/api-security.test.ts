@@ -13,7 +13,7 @@ import type { RunningHub } from '../../hub/hub.js';
 import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
 import { createLogger } from '../../shared/logger.js';
-import { type ApiSession, apiRequest, login, startTestHub } from '../helpers/hub-harness.js';
+import { type ApiSession, apiRequest, login, operatorLogin, startTestHub } from '../helpers/hub-harness.js';
 import { waitFor } from '../helpers/wait.js';
 
 let hub: RunningHub & { removeData(): void };
@@ -174,6 +174,11 @@ describe('logins', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password }),
     });
+
+  test('the harness’s operator logs in as a browser would', async () => {
+    const { username, password } = operatorLogin(hub.httpUrl);
+    expect((await tryLogin(username, password)).status).toBe(200);
+  });
 
   test('the session cookie is HttpOnly and SameSite=Strict; /api/session gives the role and CSRF token', async () => {
     const password = await hub.security.users.set(
