@@ -36,7 +36,7 @@ export function sessionToken(cookieHeader: string | undefined): string | undefin
 }
 
 /** The session of an HTTP request or WebSocket upgrade, if its cookie names a live one. */
-export function sessionOf(req: IncomingMessage, sessions: SessionStore): Session | null {
+function sessionOf(req: IncomingMessage, sessions: SessionStore): Session | null {
   const token = sessionToken(req.headers.cookie);
   return token ? sessions.find(token) : null;
 }
