@@ -56,6 +56,13 @@ convict.addFormat({
   },
 });
 convict.addFormat({
+  name: 'optional-file',
+  validate(value: unknown) {
+    if (typeof value !== 'string') throw new Error('must be a file path');
+    if (value !== '' && !existsSync(value)) throw new Error(`file not found: ${value}`);
+  },
+});
+convict.addFormat({
   name: 'positive',
   validate(value: unknown) {
     if (typeof value !== 'number' || !(value > 0)) throw new Error('must be a number greater than 0');
@@ -571,6 +578,12 @@ export const agentSchema = {
       sensitive: true,
       env: 'HNTH_MQTT_PASSWORD',
     },
+    caFile: {
+      doc: 'PEM certificate authority that signed the broker’s certificate, for mqtts:// (empty: the system’s).',
+      format: 'optional-file',
+      default: '',
+      env: 'HNTH_MQTT_CA_FILE',
+    },
     keepaliveSec: {
       doc: 'MQTT keepalive; the broker declares the room offline after 1.5 times this without a packet.',
       format: 'nat',
@@ -618,6 +631,7 @@ export interface AgentConfig {
     protocolVersion: 4 | 5;
     username: string;
     password: string;
+    caFile: string;
     keepaliveSec: number;
     reconnectMinMs: number;
     reconnectMaxMs: number;

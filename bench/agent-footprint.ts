@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connectAsync } from 'mqtt';
 import { startEmbeddedBroker } from '../hub/broker/embedded-broker.js';
+import { identityOf } from '../hub/security/mqtt-policy.js';
 import { createLogger } from '../shared/logger.js';
-import { decodeMessage, type TelemetryMessage } from '../shared/schemas.js';
+import { decodeMessage, MAX_PAYLOAD_BYTES, type TelemetryMessage } from '../shared/schemas.js';
 import { roomTopic } from '../shared/topics.js';
 import type { BenchRow } from './stats.js';
 
@@ -86,8 +87,15 @@ export async function benchAgentFootprint(
     },
   );
   const dir = mkdtempSync(path.join(tmpdir(), 'hnth-footprint-'));
+  // A private broker on loopback: each agent logs in as its room, the watcher as the hub.
   const broker = await startEmbeddedBroker(
-    { port: 0, host: '127.0.0.1', fallback: false },
+    { port: 0, host: '127.0.0.1', fallback: false, tls: null, allowPlain: false },
+    {
+      authenticate: async (username) => (username ? identityOf(username) : null) ?? { kind: 'hub' },
+      policy: { simInject: false },
+      maxPayloadBytes: MAX_PAYLOAD_BYTES,
+      flood: { perSec: 100, burst: 200 },
+    },
     createLogger('bench', 'silent'),
   );
   const upsd = await fixtureUpsd();
@@ -98,7 +106,7 @@ export async function benchAgentFootprint(
     JSON.stringify({
       roomId: 'ubnd-na-hang',
       dataDir: path.join(dir, 'data'),
-      mqtt: { url: mqttUrl },
+      mqtt: { url: mqttUrl, username: 'ubnd-na-hang' },
       sensors: {
         sysfsRoot: path.join(root, 'test/fixtures/sysfs/climate/iio-dht22-good/sys'),
         climate: { source: 'iio', device: 'dht11' },
@@ -126,7 +134,12 @@ export async function benchAgentFootprint(
     process.execPath,
     [path.join(root, 'dist/agent/cli.js'), '--simulate', '--room', 'ubnd-lam-binh'],
     {
-      env: { ...env, HNTH_MQTT_URL: mqttUrl, HNTH_DATA_DIR: path.join(dir, 'sim-data') },
+      env: {
+        ...env,
+        HNTH_MQTT_URL: mqttUrl,
+        HNTH_MQTT_USERNAME: 'ubnd-lam-binh',
+        HNTH_DATA_DIR: path.join(dir, 'sim-data'),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );

@@ -9,12 +9,19 @@ import { injectTopic } from '../shared/topics.js';
 import { type BenchRow, percentile } from './stats.js';
 
 export async function benchInjectToDashboard(demo: Demo, injections = 200): Promise<BenchRow[]> {
-  const ws = new WebSocket(`${demo.httpUrl.replace(/^http/, 'ws')}/ws`);
+  const login = await fetch(`${demo.httpUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(demo.operator),
+  });
+  if (login.status !== 200) throw new Error(`demo login refused: HTTP ${login.status}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const ws = new WebSocket(`${demo.httpUrl.replace(/^http/, 'ws')}/ws`, { headers: { cookie } });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
   });
-  const mqtt = await connectAsync(demo.mqttUrl, { reconnectPeriod: 0 });
+  const mqtt = await connectAsync(demo.mqttUrl, { reconnectPeriod: 0, ...demo.injector });
   const roomId = 'ubnd-chiem-hoa';
   let waiting: { type: string; resolve: () => void } | null = null;
   ws.on('message', (data) => {

@@ -1,19 +1,28 @@
 /**
  * `npm start`: the hub with its embedded broker and SQLite file, plus the 28 rooms as simulated
- * agents in this one process, so a new user sees the whole network on one machine.
+ * agents in this one process, so a new user sees the whole network on one machine. Security is on
+ * as in production: each simulated room gets its own issued broker password, and a demo operator
+ * gets a password generated at this start (printed once; none is ever fixed in the repository).
  */
 import type { Agent } from '../agent/agent.js';
 import { type AgentConfig, loadAgentConfig } from '../agent/config.js';
 import { createAgent } from '../agent/create-agent.js';
 import { loadHubConfig } from '../hub/config.js';
 import { startHub } from '../hub/hub.js';
+import { HUB_ACCOUNT } from '../hub/security/mqtt-policy.js';
 import { rooms } from '../shared/fleet.js';
 import { createLogger } from '../shared/logger.js';
+
+export const DEMO_OPERATOR = 'demo';
 
 export interface Demo {
   httpUrl: string;
   mqttUrl: string;
   agents: Agent[];
+  /** The dashboard login of this run. */
+  operator: { username: string; password: string };
+  /** A broker login that may inject simulated faults (the benchmark uses it). */
+  injector: { username: string; password: string };
   stop(): Promise<void>;
 }
 
@@ -40,12 +49,27 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const env = options.env ?? process.env;
   const quietMin = demoQuietMin(options, env);
   const level = options.logLevel ?? env.HNTH_LOG_LEVEL ?? 'warn';
-  const hubConfig = loadHubConfig({ env, overrides: { portFallback: true, ...options.hubOverrides } });
+  const hubConfig = loadHubConfig({
+    env,
+    overrides: { portFallback: true, 'mqtt.simInject': true, ...options.hubOverrides },
+  });
   const hub = await startHub(hubConfig, createLogger('hnth-hub', level === 'warn' ? 'info' : level));
+  const { users, credentials } = hub.security;
+  const operator = {
+    username: DEMO_OPERATOR,
+    password: await users.set({ username: DEMO_OPERATOR, role: 'operator', roomId: null }, 'demo'),
+  };
+  const injector = { username: HUB_ACCOUNT, password: credentials.issue(HUB_ACCOUNT, 'demo') };
   const agentLog = createLogger('hnth-agent', level);
   const agents = rooms.map((room) => {
     const config: AgentConfig = loadAgentConfig({
-      env: { ...env, HNTH_MQTT_URL: hub.mqttUrl, HNTH_POWER_QUIET_MIN: String(quietMin) },
+      env: {
+        ...env,
+        HNTH_MQTT_URL: hub.mqttUrl,
+        HNTH_MQTT_USERNAME: room.id,
+        HNTH_MQTT_PASSWORD: credentials.issue(room.id, 'demo'),
+        HNTH_POWER_QUIET_MIN: String(quietMin),
+      },
       args: ['--room', room.id, '--simulate'],
     });
     return createAgent(config, agentLog.child({ room: room.id }));
@@ -55,6 +79,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     httpUrl: hub.httpUrl,
     mqttUrl: hub.mqttUrl,
     agents,
+    operator,
+    injector,
     stop: async () => {
       await Promise.all(agents.map((a) => a.stop()));
       await hub.stop();

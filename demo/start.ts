@@ -6,7 +6,7 @@ const demo = await startDemo().catch((err: Error) => {
   process.exit(1);
 });
 process.stdout.write(
-  `\nhnth demo: ${demo.agents.length} simulated rooms\n  dashboard: ${demo.httpUrl}/\n  broker:    ${demo.mqttUrl}\nCtrl-C stops everything.\n\n`,
+  `\nhnth demo: ${demo.agents.length} simulated rooms\n  dashboard: ${demo.httpUrl}/\n  đăng nhập: ${demo.operator.username} / ${demo.operator.password}   (mật khẩu mới mỗi lần chạy / a new password every run)\n  broker:    ${demo.mqttUrl}\nCtrl-C stops everything.\n\n`,
 );
 let stopping = false;
 const stop = () => {

@@ -1,22 +1,51 @@
 #!/usr/bin/env node
 /**
- * hnth-hub: the central service.
+ * hnth-hub: the central service, and its administrative subcommands (hub/security/admin-cli.ts).
  *   hnth-hub [--config file.json]
+ *   hnth-hub [--config file.json] credentials|users|export|audit ...
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config-file.js';
 import { createLogger } from '../shared/logger.js';
 import { loadHubConfig } from './config.js';
 import { startHub } from './hub.js';
+import { adminCommands, adminUsage, runAdminCommand } from './security/admin-cli.js';
+import { openSecurity } from './security/security.js';
+import { openDatabase } from './store/database.js';
+
+/** Runs a subcommand on the data folder of the configured hub, without starting it. */
+async function admin(argv: string[], file: string | undefined): Promise<number> {
+  const config = loadHubConfig({ file });
+  const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
+  try {
+    return await runAdminCommand(argv, openSecurity(db), config, {
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+    });
+  } finally {
+    db.close();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
+  const command = argv.find((a, i) => !a.startsWith('-') && argv[i - 1] !== '--config');
+  if (command && (adminCommands as readonly string[]).includes(command)) {
+    const at = argv.indexOf('--config');
+    const file = at >= 0 ? argv[at + 1] : undefined;
+    return admin(at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv, file);
+  }
+  if (command) {
+    process.stderr.write(`hnth-hub: unknown command "${command}"\n${adminUsage}`);
+    return 2;
+  }
   const { values } = parseArgs({
     args: argv,
     options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write('usage: hnth-hub [--config file.json]\n');
+    process.stdout.write(adminUsage);
     return 0;
   }
   const config = loadHubConfig({ file: values.config });

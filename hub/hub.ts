@@ -10,11 +10,11 @@ import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
 import { isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
 import { allRoomsFilter, roomChannels, speakStateTopic } from '../shared/topics.js';
-import { headerActor } from './api/actor.js';
+import { sessionActor } from './api/actor.js';
 import { buildApi } from './api/http-api.js';
 import { LiveSocket } from './api/live-socket.js';
 import { roomsRoutes } from './api/rooms-routes.js';
-import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
 import { CommandClient } from './commands/command-client.js';
 import type { HubConfig } from './config.js';
@@ -26,7 +26,7 @@ import { IncidentTracker } from './incidents/incident-tracker.js';
 import { IncidentsRepo } from './incidents/incidents-repo.js';
 import { incidentsRoutes } from './incidents/incidents-routes.js';
 import { Ingest } from './ingest/ingest.js';
-import { listen } from './listen.js';
+import { listen, localUrl } from './listen.js';
 import { McuMonitor } from './mcu/mcu-monitor.js';
 import { mcuRoutes } from './mcu/mcu-routes.js';
 import { NotificationsRepo } from './notify/notifications-repo.js';
@@ -34,6 +34,9 @@ import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
 import { ScheduleService } from './schedule/schedule-service.js';
+import { type RouteInfo, sessionToken } from './security/access-guard.js';
+import { openSecurity, type Security } from './security/security.js';
+import { sessionRoutes } from './security/session-routes.js';
 import { speakRoutes } from './speak/speak-routes.js';
 import { SpeakService } from './speak/speak-service.js';
 import { openDatabase } from './store/database.js';
@@ -56,17 +59,16 @@ export interface RunningHub {
   contacts: ContactDirectory;
   notifier: Notifier;
   speak: SpeakService;
+  /** Users, sessions, broker credentials and the audit log (`security.audit.record(...)`). */
+  security: Security;
+  /** Every HTTP route with its declared access. */
+  routes: RouteInfo[];
   stop(): Promise<void>;
 }
 
 export interface HubOptions {
   /** The hub's clock for its calendar and rehearsals; tests move it. */
   now?: () => Date;
-}
-
-function localUrl(scheme: string, host: string, port: number): string {
-  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `${scheme}://${h}:${port}`;
 }
 
 export async function startHub(
@@ -76,8 +78,8 @@ export async function startHub(
 ): Promise<RunningHub> {
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   const store: HubStore = new SqliteStore(db);
+  const security = openSecurity(db);
   const fleet = new FleetState(rooms, config.thresholds);
-  let broker: EmbeddedBroker | null = null;
   let client: MqttClient | null = null;
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close()];
   const stop = async () => {
@@ -136,16 +138,9 @@ export async function startHub(
   );
 
   try {
-    let mqttUrl = config.mqtt.url;
-    if (!mqttUrl) {
-      broker = await startEmbeddedBroker(
-        { port: config.mqtt.port, host: config.mqtt.host, fallback: config.portFallback },
-        log,
-      );
-      const b = broker;
-      cleanups.push(() => b.close());
-      mqttUrl = localUrl('mqtt', config.mqtt.host, broker.port);
-    }
+    const mqtt = await startHubBroker(config, security.credentials, log);
+    const { embedded: broker, mqttUrl } = mqtt;
+    if (broker) cleanups.push(() => broker.close());
 
     const schedule = new ScheduleService({
       db,
@@ -160,22 +155,39 @@ export async function startHub(
       now: options.now,
     });
 
-    const app = buildApi(log, [
-      mcuRoutes(mcu),
-      ...schedule.routes,
-      roomsRoutes(fleet, store, () => ({
-        broker: broker ? { mode: 'embedded', port: broker.port } : { mode: 'external', url: config.mqtt.url },
-        mqttConnected: client?.connected ?? false,
-        ingest: ingest.counters,
-        wsClients: live.clientCount,
-      })),
-      incidentsRoutes(incidentsRepo, incidents, contacts, headerActor),
-      contactsRoutes(contacts, headerActor, () => new Date()),
-      notificationsRoutes(notificationsRepo, notifier),
-      speakRoutes(speak, headerActor),
-    ]);
+    const app = buildApi(
+      log,
+      security.sessions,
+      [
+        sessionRoutes(security),
+        mcuRoutes(mcu),
+        ...schedule.routes,
+        roomsRoutes(fleet, store, () => ({
+          broker: broker
+            ? { mode: 'embedded', port: broker.port }
+            : { mode: 'external', url: config.mqtt.url },
+          mqttConnected: client?.connected ?? false,
+          ingest: ingest.counters,
+          wsClients: live.clientCount,
+        })),
+        incidentsRoutes(incidentsRepo, incidents, contacts, sessionActor),
+        contactsRoutes(contacts, sessionActor, () => new Date()),
+        notificationsRoutes(notificationsRepo, notifier),
+        speakRoutes(speak, sessionActor),
+      ],
+      { trustProxy: config.http.trustProxy },
+    );
     await app.ready();
-    const live = new LiveSocket(app.server, () => fleet.views(), log);
+    const live = new LiveSocket(
+      app.server,
+      () => fleet.views(),
+      log,
+      (req) => {
+        const token = sessionToken(req.headers.cookie);
+        if (!token || !security.sessions.find(token)) return null;
+        return { valid: () => security.sessions.find(token) !== null };
+      },
+    );
     liveRef.socket = live;
     cleanups.push(async () => {
       live.close();
@@ -229,7 +241,13 @@ export async function startHub(
     cleanups.push(() => clearInterval(incidentTimer));
 
     const link = await connectHubLink(
-      { ...config.mqtt, url: mqttUrl, filters: roomChannels.map((ch) => allRoomsFilter(ch)) },
+      {
+        url: mqtt.hubLogin.url,
+        login: mqtt.hubLogin.options,
+        clientId: config.mqtt.clientId,
+        protocolVersion: config.mqtt.protocolVersion,
+        filters: roomChannels.map((ch) => allRoomsFilter(ch)),
+      },
       (topic, payload) => ingest.handle(topic, payload),
       log,
     );
@@ -266,6 +284,8 @@ export async function startHub(
       contacts,
       notifier,
       speak,
+      security,
+      routes: app.declaredRoutes,
       stop,
     };
   } catch (err) {

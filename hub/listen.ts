@@ -41,3 +41,9 @@ export async function listen(
     return port;
   }
 }
+
+/** The URL a local client uses to reach a server listening on `host` (any address: loopback). */
+export function localUrl(scheme: string, host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `${scheme}://${h}:${port}`;
+}

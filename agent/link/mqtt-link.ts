@@ -3,6 +3,7 @@
  * room `offline`, keepalive, reconnect with exponential backoff, and `online` published again after
  * every (re)connect, since a broker that restarted has lost the retained message.
  */
+import { readFileSync } from 'node:fs';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../../shared/logger.js';
 import { isoNow, SCHEMA_VERSION, type StatusMessage } from '../../shared/schemas.js';
@@ -54,6 +55,8 @@ export class MqttLink {
       connectTimeout: 10_000,
       will: { topic: statusTopic, payload: Buffer.from(this.status('offline')), qos: 1, retain: true },
       ...(this.config.username ? { username: this.config.username, password: this.config.password } : {}),
+      // The hub's broker is usually signed by the department's own CA, not a public one.
+      ...(this.config.caFile ? { ca: readFileSync(this.config.caFile) } : {}),
     };
     const client = connect(this.config.url, options);
     this.client = client;

@@ -1,22 +1,20 @@
 /**
  * Who is calling, for the routes that decide by person and room (an operator acknowledges an
- * incident; only the host room's technician grants the floor). The security layer supplies the real
- * `ActorOf` from the session; until it lands, `headerActor` reads the `x-hnth-actor` header
- * (`operator:Name`, `technician:{room}:Name`), which the tests' request helper sets in one place.
+ * incident; only the host room's technician grants the floor), taken from the session.
  */
 import type { FastifyRequest } from 'fastify';
-import { isRoomId } from '../../shared/fleet.js';
 
 export type Actor = { role: 'operator'; name: string } | { role: 'technician'; roomId: string; name: string };
 
 export type ActorOf = (req: FastifyRequest) => Actor | null;
 
-export const headerActor: ActorOf = (req) => {
-  const raw = req.headers['x-hnth-actor'];
-  if (typeof raw !== 'string') return null;
-  const [role, a = '', b = ''] = raw.split(':');
-  if (role === 'operator') return { role, name: a || 'operator' };
-  if (role === 'technician' && isRoomId(a)) return { role, roomId: a, name: b || `technician of ${a}` };
+/** The logged-in operator or room technician; a viewer, or no session, acts as nobody. */
+export const sessionActor: ActorOf = (req) => {
+  const user = req.session?.user;
+  if (!user) return null;
+  if (user.role === 'operator') return { role: 'operator', name: user.username };
+  if (user.role === 'technician' && user.roomId)
+    return { role: 'technician', roomId: user.roomId, name: user.username };
   return null;
 };
 

@@ -1,6 +1,9 @@
 /**
  * `/ws`: pushes every room change and every stored event to the dashboards as JSON. A client that
  * reads too slowly is disconnected rather than allowed to hold the hub's memory or stall ingest.
+ * Only a logged-in session may open it, and only from the hub's own pages (a browser sends the
+ * page's Origin; another site's page must not ride on the operator's cookie). A socket whose
+ * session ends (logout, expiry, a changed user) is closed at the next check.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -28,21 +31,65 @@ export type LiveMessage =
 /** More than this many bytes waiting for one client means it is not keeping up. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** Close code telling the dashboard its session ended (it then goes to the login page). */
+export const SESSION_ENDED = 4401;
+
+/** The session behind an upgrade request: null when there is none; `valid()` asks again later. */
+export type LiveAuthorizer = (req: IncomingMessage) => { valid(): boolean } | null;
+
 export class LiveSocket {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  private readonly sessions = new Map<WebSocket, { valid(): boolean }>();
+  private readonly recheck: NodeJS.Timeout;
 
   constructor(
     server: Server,
     private readonly snapshot: () => RoomView[],
     private readonly log: Logger,
+    private readonly authorize: LiveAuthorizer,
+    recheckMs = 30_000,
   ) {
+    this.recheck = setInterval(() => this.closeEnded(), recheckMs);
+    this.recheck.unref();
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (new URL(req.url ?? '/', 'http://hub').pathname !== '/ws') {
         socket.destroy();
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+      const refusal = this.originRefusal(req);
+      const session = refusal ? null : this.authorize(req);
+      if (refusal || !session) {
+        socket.end(
+          `HTTP/1.1 ${refusal ?? '401 Unauthorized'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+        );
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.sessions.set(ws, session);
+        ws.once('close', () => this.sessions.delete(ws));
+        this.onConnection(ws);
+      });
     });
+  }
+
+  private closeEnded(): void {
+    for (const [ws, session] of this.sessions) {
+      if (!session.valid()) ws.close(SESSION_ENDED, 'session ended');
+    }
+  }
+
+  private originRefusal(req: IncomingMessage): string | null {
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      let host: string | null = null;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        // an Origin that is not a URL is refused below
+      }
+      if (host !== req.headers.host) return '403 Forbidden';
+    }
+    return null;
   }
 
   private onConnection(ws: WebSocket): void {
@@ -71,6 +118,7 @@ export class LiveSocket {
   }
 
   close(): void {
+    clearInterval(this.recheck);
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
   }

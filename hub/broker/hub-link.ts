@@ -4,17 +4,17 @@
  * then publishes its retained `online` status: agents replay their outboxes when they see it, so
  * nothing is sent into a broker that has no subscriber for it yet (a broker that restarted empty).
  */
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../../shared/logger.js';
 import { type HubStatusMessage, isoNow, SCHEMA_VERSION } from '../../shared/schemas.js';
 import { HUB_STATUS_TOPIC } from '../../shared/topics.js';
 
 export interface HubLinkOptions {
   url: string;
+  /** How the hub logs in (account, password, CA), as the broker setup decided. */
+  login: IClientOptions;
   clientId: string;
   protocolVersion: 4 | 5;
-  username: string;
-  password: string;
   /** What the hub listens to. */
   filters: string[];
 }
@@ -34,7 +34,7 @@ export async function connectHubLink(
     clean: false,
     reconnectPeriod: 1000,
     will: { topic: HUB_STATUS_TOPIC, payload: Buffer.from(status('offline')), qos: 1, retain: true },
-    ...(o.username ? { username: o.username, password: o.password } : {}),
+    ...o.login,
   });
   const announce = async () => {
     await client.subscribeAsync(o.filters, { qos: 1 });

@@ -1,5 +1,11 @@
-/** Starts a hub on ephemeral ports with a temporary data folder, and in-process simulated agents. */
+/**
+ * Starts a hub on ephemeral ports with a temporary data folder, and in-process simulated agents.
+ * Authentication is transparent here: the hub gets an operator, `apiRequest`/`getJson`/`liveClient`
+ * log in as them (cookie and CSRF token), and agents and MQTT clients use issued credentials. A test
+ * that checks a refusal opts out explicitly (`testMqttClient(url, opts, 'anonymous')`, raw fetch).
+ */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
 import type { Agent } from '../../agent/agent.js';
@@ -7,10 +13,29 @@ import { loadAgentConfig } from '../../agent/config.js';
 import { createAgent } from '../../agent/create-agent.js';
 import { loadHubConfig } from '../../hub/config.js';
 import { type HubOptions, type RunningHub, startHub } from '../../hub/hub.js';
+import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
 import { createLogger } from '../../shared/logger.js';
 import { injectTopic } from '../../shared/topics.js';
 import { tempDir } from './temp-dir.js';
 import { waitFor } from './wait.js';
+
+export const TEST_OPERATOR = 'test-operator';
+
+interface KnownHub {
+  hub: RunningHub;
+  operatorPassword: string;
+  /** A TLS test hub's certificate, self-signed, so also the CA its clients trust. */
+  caFile: string;
+  /** Passwords issued by this harness, per broker account (issuing again would revoke them). */
+  issued: Map<string, string>;
+  session?: Promise<ApiSession>;
+  /** Sessions of the room technicians tests act as, by room. */
+  technicians: Map<string, Promise<ApiSession>>;
+}
+
+/** Test hubs by their broker URL and by their HTTP origin, so helpers given a URL find credentials. */
+const byMqttUrl = new Map<string, KnownHub>();
+const byHttpOrigin = new Map<string, KnownHub>();
 
 export async function startTestHub(
   overrides: Record<string, unknown> = {},
@@ -23,17 +48,68 @@ export async function startTestHub(
       dataDir: data.path,
       'mqtt.port': 0,
       'mqtt.host': '127.0.0.1',
+      'mqtt.simInject': true,
       'http.port': 0,
       'http.host': '127.0.0.1',
       readinessCheckSec: 1,
       ...overrides,
     },
   });
-  const hub = await startHub(config, createLogger('hub', process.env.HNTH_TEST_HUB_LOG ?? 'silent'), options);
-  return { ...hub, removeData: data.remove };
+  const log = createLogger('hub', process.env.HNTH_TEST_HUB_LOG ?? 'silent');
+  const hub = await startHub(config, log, options).catch((err: Error) => {
+    data.remove();
+    throw err;
+  });
+  const operatorPassword = await hub.security.users.set(
+    { username: TEST_OPERATOR, role: 'operator', roomId: null },
+    'test-harness',
+  );
+  const known: KnownHub = {
+    hub,
+    operatorPassword,
+    caFile: config.mqtt.tls.certFile,
+    issued: new Map(),
+    technicians: new Map(),
+  };
+  byMqttUrl.set(hub.mqttUrl, known);
+  byHttpOrigin.set(new URL(hub.httpUrl).origin, known);
+  return {
+    ...hub,
+    stop: async () => {
+      byMqttUrl.delete(hub.mqttUrl);
+      byHttpOrigin.delete(new URL(hub.httpUrl).origin);
+      await hub.stop();
+    },
+    removeData: data.remove,
+  };
 }
 
-/** Agents' data folders (outbox, schedule cache) of this test process, removed when it exits. */
+/**
+ * The password of a broker account (a room id or the hub's account) at the test hub whose broker is
+ * `mqttUrl`, issued once per hub; undefined when no test hub owns that URL (an external broker that
+ * lets anyone in).
+ */
+export function brokerPassword(mqttUrl: string, account: string): string | undefined {
+  const known = byMqttUrl.get(mqttUrl);
+  if (!known) return undefined;
+  let password = known.issued.get(account);
+  if (password === undefined) {
+    password = known.hub.security.credentials.issue(account, 'test-harness');
+    known.issued.set(account, password);
+  }
+  return password;
+}
+
+function agentEnv(mqttUrl: string, roomId: string): Record<string, string> {
+  const password = brokerPassword(mqttUrl, roomId);
+  const caFile = byMqttUrl.get(mqttUrl)?.caFile;
+  return {
+    ...(password === undefined ? {} : { HNTH_MQTT_USERNAME: roomId, HNTH_MQTT_PASSWORD: password }),
+    ...(caFile ? { HNTH_MQTT_CA_FILE: caFile } : {}),
+  };
+}
+
+/** Data folders of agents run as processes by this test process, removed when it exits. */
 const agentData = tempDir('hnth-agents-');
 process.once('exit', () => agentData.remove());
 
@@ -52,6 +128,7 @@ export async function startTestAgent(
     env: {
       HNTH_MQTT_URL: mqttUrl,
       HNTH_TELEMETRY_INTERVAL: String(intervalSec),
+      ...agentEnv(mqttUrl, roomId),
       ...(data ? { HNTH_DATA_DIR: data.path } : {}),
       ...env,
     },
@@ -80,6 +157,7 @@ export function spawnAgentProcess(mqttUrl: string, roomId: string, dataDir = age
       HNTH_LOG_LEVEL: 'silent',
       HNTH_TELEMETRY_INTERVAL: '0.5',
       HNTH_DATA_DIR: dataDir,
+      ...agentEnv(mqttUrl, roomId),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -91,33 +169,96 @@ export async function inject(mqttUrl: string, roomId: string, fault: object): Pr
   await client.endAsync();
 }
 
-/**
- * Every test's HTTP call to the hub goes through here, so that authentication (session cookie,
- * CSRF token) is added in one place for all of them.
- */
+/** A logged-in dashboard session: its cookie and CSRF token, sent with every request. */
+export interface ApiSession {
+  cookie: string;
+  csrfToken: string;
+  username: string;
+  role: string;
+}
+
+/** Logs in over HTTP as a browser would; throws with the hub's answer when it is refused. */
+export async function login(baseUrl: string, username: string, password: string): Promise<ApiSession> {
+  const res = await fetch(`${baseUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await res.json()) as { csrfToken?: string; role?: string; error?: string };
+  if (res.status !== 200 || !body.csrfToken)
+    throw new Error(`login as ${username}: HTTP ${res.status} ${body.error ?? ''}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return { cookie, csrfToken: body.csrfToken, username, role: body.role ?? '' };
+}
+
+/** The test operator's login at a test hub, for a browser test to type into the login page. */
+export function operatorLogin(baseUrl: string): { username: string; password: string } {
+  const known = byHttpOrigin.get(new URL(baseUrl).origin);
+  if (!known) throw new Error(`${baseUrl} is not a hub started by startTestHub`);
+  return { username: TEST_OPERATOR, password: known.operatorPassword };
+}
+
+/** The test operator's session at the test hub serving `baseUrl`; none for a server the harness did not start. */
+function operatorSession(baseUrl: string): Promise<ApiSession> | undefined {
+  const known = byHttpOrigin.get(new URL(baseUrl).origin);
+  if (!known) return undefined;
+  known.session ??= login(baseUrl, TEST_OPERATOR, known.operatorPassword);
+  return known.session;
+}
+
+/** Who a test request is made as: the test operator, or the technician of a room. */
 export type TestActor = { role: 'operator' } | { role: 'technician'; roomId: string };
 
 export interface RequestOptions {
-  /** Who the request is made as; becomes the session of that person once login lands. */
+  /** Act as this person (a session is opened for them at the test hub); the operator by default. */
   as?: TestActor;
   /** Send `body` as this text type (text/csv) instead of JSON. */
   contentType?: string;
 }
 
-function actorHeader(actor: TestActor): string {
-  return actor.role === 'operator' ? 'operator:Test Operator' : `technician:${actor.roomId}:Test Technician`;
+/** The session of a room's technician at the test hub serving `baseUrl`, created on first use. */
+function technicianSession(baseUrl: string, roomId: string): Promise<ApiSession> {
+  const known = byHttpOrigin.get(new URL(baseUrl).origin);
+  if (!known) throw new Error(`${baseUrl} is not a hub started by startTestHub`);
+  let session = known.technicians.get(roomId);
+  if (!session) {
+    const username = `tech-${roomId}`;
+    session = known.hub.security.users
+      .set({ username, role: 'technician', roomId }, 'test-harness')
+      .then((password) => login(baseUrl, username, password));
+    known.technicians.set(roomId, session);
+  }
+  return session;
 }
 
+function isSession(x: unknown): x is ApiSession {
+  return typeof x === 'object' && x !== null && 'cookie' in x;
+}
+
+/**
+ * Every test's HTTP call to the hub goes through here, so that authentication (session cookie,
+ * CSRF token) is added in one place for all of them: as the test operator by default, as the person
+ * `as` names, as an explicit `session`, or with no session at all when given null.
+ */
 export async function apiRequest(
   baseUrl: string,
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
-  options: RequestOptions = {},
+  who: RequestOptions | ApiSession | null = {},
 ): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const options: RequestOptions = who === null || isSession(who) ? {} : who;
+  let auth: ApiSession | null | undefined;
+  if (who === null) auth = null;
+  else if (isSession(who)) auth = who;
+  else if (options.as?.role === 'technician') auth = await technicianSession(baseUrl, options.as.roomId);
+  else auth = await operatorSession(baseUrl);
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-  if (options.as) headers['x-hnth-actor'] = actorHeader(options.as);
+  if (auth) {
+    headers.cookie = auth.cookie;
+    headers['x-csrf-token'] = auth.csrfToken;
+  }
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers,
@@ -141,16 +282,44 @@ export async function getJson<T = unknown>(url: string): Promise<T> {
   return res.body as T;
 }
 
-/** A raw MQTT client for tests (forging, watching); credentials are added here when needed. */
-export function testMqttClient(mqttUrl: string, options: IClientOptions = {}): Promise<MqttClient> {
-  return connectAsync(mqttUrl, { reconnectPeriod: 0, ...options });
+/**
+ * Who a raw test client is on the broker: by default the hub's account (reads everything, writes
+ * commands, schedules and injections); explicitly a room (`{ room: id }`, client id = room id) or
+ * `anonymous`. An explicit `username` in the options wins.
+ */
+export type TestMqttIdentity = 'hub' | 'anonymous' | { room: string };
+
+/** A raw MQTT client for tests (forging, watching); credentials are added here. */
+export function testMqttClient(
+  mqttUrl: string,
+  options: IClientOptions = {},
+  as?: TestMqttIdentity,
+): Promise<MqttClient> {
+  const who: TestMqttIdentity = as ?? 'hub';
+  let login: IClientOptions = {};
+  if (options.username === undefined && who !== 'anonymous') {
+    const account = who === 'hub' ? HUB_ACCOUNT : who.room;
+    const password = brokerPassword(mqttUrl, account);
+    if (password !== undefined)
+      login = { username: account, password, ...(who === 'hub' ? {} : { clientId: who.room }) };
+  }
+  const caFile = byMqttUrl.get(mqttUrl)?.caFile;
+  return connectAsync(mqttUrl, {
+    reconnectPeriod: 0,
+    ...(caFile ? { ca: readFileSync(caFile) } : {}),
+    ...login,
+    ...options,
+  });
 }
 
 /** A `/ws` client that keeps every message, for tests to wait on. */
 export async function liveClient(
   httpUrl: string,
 ): Promise<{ messages: { type: string; [k: string]: unknown }[]; close(): void }> {
-  const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws`);
+  const session = await operatorSession(httpUrl);
+  const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws`, {
+    headers: session ? { cookie: session.cookie } : {},
+  });
   const messages: { type: string }[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
   await waitFor('websocket snapshot', () => messages.some((m) => m.type === 'snapshot'));

@@ -1,6 +1,6 @@
 /** A real Mosquitto on an ephemeral port, started and stopped by the test. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { connectAsync } from 'mqtt';
@@ -89,6 +89,65 @@ export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto
     stop: async () => {
       await current.stop();
       dir.remove();
+    },
+  };
+}
+
+/**
+ * Mosquitto started from the configuration shipped in deploy/mosquitto/, with only what a test
+ * must change rewritten: the files' folder (password, ACL, certificate), the two ports, and no
+ * persistence or syslog. `filesDir` holds `passwords`, `acl` and `tls/server.{crt,key}`.
+ */
+export async function startShippedMosquitto(
+  filesDir: string,
+): Promise<{ tlsUrl: string; localUrl: string; stop(): Promise<void> }> {
+  const shipped = readFileSync(new URL('../../deploy/mosquitto/mosquitto.conf', import.meta.url), 'utf8');
+  const [tlsPort, localPort] = [await freePort(), await freePort()];
+  const conf = shipped
+    .replaceAll('/etc/mosquitto/hnth/', `${filesDir}/`)
+    .replace(/^listener 8883$/m, `listener ${tlsPort} 127.0.0.1`)
+    .replace(/^listener 1883 127\.0\.0\.1$/m, `listener ${localPort} 127.0.0.1`)
+    .replace(/^persistence true$/m, 'persistence false')
+    .replace(/^persistence_location .*$/m, '')
+    .replace(/^log_dest syslog$/m, 'log_dest stderr');
+  if (conf === shipped || !conf.includes(`listener ${tlsPort}`))
+    throw new Error('shipped mosquitto.conf changed shape');
+  // Run as root (CI), Mosquitto would drop to its own user, which cannot read the test's temp folder.
+  const file = path.join(filesDir, 'mosquitto.conf');
+  writeFileSync(file, `${conf}\n${process.getuid?.() === 0 ? 'user root\n' : ''}`);
+  const localUrl = `mqtt://127.0.0.1:${localPort}`;
+  const child: ChildProcess = spawn('mosquitto', ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitFor(
+      `shipped mosquitto at ${localUrl}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`mosquitto exited: ${stderr}`);
+        // Anonymous is refused: any answer (even "not authorised") means it is listening.
+        const answer = await connectAsync(localUrl, { reconnectPeriod: 0, connectTimeout: 1000 }).then(
+          (c) => c.endAsync().then(() => 'connected'),
+          (err: Error) => err.message,
+        );
+        return !/ECONNREFUSED/.test(answer) && answer;
+      },
+      10_000,
+    );
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    tlsUrl: `mqtts://127.0.0.1:${tlsPort}`,
+    localUrl,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
     },
   };
 }

@@ -11,7 +11,8 @@ import type { RunningHub } from '../../hub/hub.js';
 import type { StoredEvent } from '../../hub/store/store.js';
 import { createLogger } from '../../shared/logger.js';
 import { type FakeXapiCodec, startFakeXapiCodec } from '../fakes/fake-xapi-codec.js';
-import { getJson, startTestHub } from '../helpers/hub-harness.js';
+import { brokerPassword, getJson, startTestHub } from '../helpers/hub-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ROOM = 'ubnd-ham-yen';
@@ -22,6 +23,8 @@ describe('an agent with real probes', () => {
   let agent: Agent;
   const room = () => getJson<RoomView>(`${hub.httpUrl}/api/rooms/${ROOM}`);
   const events = () => getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${ROOM}/events`);
+
+  const data = tempDir('hnth-agent-');
 
   beforeAll(async () => {
     codec = await startFakeXapiCodec();
@@ -37,6 +40,9 @@ describe('an agent with real probes', () => {
         HNTH_CODEC_USERNAME: 'hnth',
         HNTH_CODEC_PASSWORD: 'secret',
         HNTH_LINK_MCU_HOST: '127.0.0.1',
+        HNTH_MQTT_USERNAME: ROOM,
+        HNTH_MQTT_PASSWORD: brokerPassword(hub.mqttUrl, ROOM)!,
+        HNTH_DATA_DIR: data.path,
       },
     });
     Object.assign(config.probes.codec, { intervalSec: 0.2, baseline: { 'Audio/DefaultVolume': '50' } });
@@ -48,6 +54,7 @@ describe('an agent with real probes', () => {
     await agent?.stop();
     await hub?.stop();
     hub?.removeData();
+    data.remove();
     await codec?.close();
   });
 

@@ -1,9 +1,10 @@
 /** `npm start`'s promise: idle rooms go POWERED_OFF after the demo's quiet time and come back for a meeting. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { connectAsync } from 'mqtt';
 import { type Demo, startDemo } from '../../demo/demo.js';
 import type { RoomView } from '../../hub/fleet-state.js';
 import { scheduleTopic } from '../../shared/topics.js';
-import { getJson, testMqttClient } from '../helpers/hub-harness.js';
+import { type ApiSession, apiRequest, login } from '../helpers/hub-harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -18,7 +19,9 @@ const ephemeral = {
 describe('the demo with power control', () => {
   const data = tempDir('hnth-demo-');
   let demo: Demo;
-  const rooms = () => getJson<RoomView[]>(`${demo.httpUrl}/api/rooms`);
+  let session: ApiSession;
+  const rooms = async () =>
+    (await apiRequest(demo.httpUrl, 'GET', '/api/rooms', undefined, session)).body as RoomView[];
 
   beforeAll(async () => {
     demo = await startDemo({
@@ -32,6 +35,7 @@ describe('the demo with power control', () => {
       logLevel: 'silent',
       quietMin: 0.02,
     });
+    session = await login(demo.httpUrl, demo.operator.username, demo.operator.password);
   });
   afterAll(async () => {
     await demo?.stop();
@@ -44,7 +48,8 @@ describe('the demo with power control', () => {
       async () => (await rooms()).every((r) => r.readiness.level === 'POWERED_OFF'),
       20_000,
     );
-    const client = await testMqttClient(demo.mqttUrl);
+    // The demo's broker login stands in for the hub's calendar publishing the room's schedule.
+    const client = await connectAsync(demo.mqttUrl, { reconnectPeriod: 0, ...demo.injector });
     const start = Date.now() + 15 * 60_000;
     await client.publishAsync(
       scheduleTopic('tinh-uy'),

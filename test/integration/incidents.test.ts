@@ -244,7 +244,7 @@ describe('incidents end to end: an agent, the API, /ws', () => {
     );
     expect(ack).toMatchObject({
       status: 200,
-      body: { ack: { note: 'technician called', by: 'operator Test Operator' } },
+      body: { ack: { note: 'technician called', by: 'operator test-operator' } },
     });
     const twice = await apiRequest(
       hub.httpUrl,

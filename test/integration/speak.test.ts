@@ -9,6 +9,7 @@ import { createLogger } from '../../shared/logger.js';
 import { FakeGpioPort } from '../fakes/fake-gpio.js';
 import {
   apiRequest,
+  brokerPassword,
   getJson,
   inject,
   liveClient,
@@ -47,7 +48,13 @@ describe('speak requests end to end, on the embedded broker', () => {
     // A room with a real speak button wiring: pull-up, pressed pulls GPIO27 low.
     gpio.set('GPIO27', 1);
     const config = loadAgentConfig({
-      env: { HNTH_MQTT_URL: hub.mqttUrl, HNTH_TELEMETRY_INTERVAL: '0.5', HNTH_SPEAK_BUTTON_LINE: 'GPIO27' },
+      env: {
+        HNTH_MQTT_URL: hub.mqttUrl,
+        HNTH_TELEMETRY_INTERVAL: '0.5',
+        HNTH_SPEAK_BUTTON_LINE: 'GPIO27',
+        HNTH_MQTT_USERNAME: 'ubnd-yen-son',
+        HNTH_MQTT_PASSWORD: brokerPassword(hub.mqttUrl, 'ubnd-yen-son')!,
+      },
       args: ['--room', 'ubnd-yen-son', '--simulate'],
     });
     yenSon = createAgent(config, createLogger('ubnd-yen-son', 'silent'), { gpio });
@@ -133,8 +140,8 @@ describe('speak requests end to end, on the embedded broker', () => {
       as('so-y-te'),
     );
     expect(other.status).toBe(403);
-    const anonymous = await apiRequest(hub.httpUrl, 'POST', `/api/speak/${first.id}/grant`);
-    expect(anonymous.status).toBe(403);
+    const anonymous = await apiRequest(hub.httpUrl, 'POST', `/api/speak/${first.id}/grant`, undefined, null);
+    expect(anonymous.status).toBe(401);
     const granted = await apiRequest(hub.httpUrl, 'POST', `/api/speak/${first.id}/grant`, undefined, {
       as: host,
     });
@@ -180,7 +187,7 @@ describe('speak requests end to end, on the embedded broker', () => {
 
   test('a malformed speak message is rejected and counted, not applied', async () => {
     const before = hub.ingest.counters.rejected.schema;
-    const forger = await testMqttClient(hub.mqttUrl);
+    const forger = await testMqttClient(hub.mqttUrl, {}, { room: 'so-tttt' });
     await forger.publishAsync(
       'hnth/v1/rooms/so-tttt/speak',
       JSON.stringify({ v: 1, action: 'shout', ts: 'now' }),

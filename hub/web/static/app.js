@@ -82,7 +82,11 @@ function connect() {
   };
   ws.onclose = () => {
     conn.className = 'conn conn-down';
-    setTimeout(connect, 2000);
+    setTimeout(async () => {
+      // A session that ended (expired, logged out elsewhere) sends the user back to the login page.
+      if ((await fetch('/api/session').catch(() => null))?.status === 401) location.href = '/login.html';
+      else connect();
+    }, 2000);
   };
   ws.onmessage = (msg) => {
     const data = JSON.parse(msg.data);
@@ -108,4 +112,20 @@ function scheduleRender() {
   });
 }
 
-connect();
+// Without a session the API and /ws refuse everything: go to the login page first.
+async function start() {
+  const res = await fetch('/api/session');
+  if (res.status === 401) {
+    location.href = '/login.html';
+    return;
+  }
+  const session = await res.json();
+  document.getElementById('who').textContent = `${session.username} (${session.role})`;
+  document.getElementById('logout').addEventListener('click', async () => {
+    await fetch('/api/logout', { method: 'POST', headers: { 'x-csrf-token': session.csrfToken } });
+    location.href = '/login.html';
+  });
+  connect();
+}
+
+start();

@@ -1,0 +1,104 @@
+/**
+ * Who may publish and subscribe to what on the broker: ONE policy, used by the embedded broker's
+ * hooks and written out as Mosquitto's ACL file, so both brokers enforce the same thing.
+ *
+ * Every room controller is treated as possibly compromised (art. 10.2d: no room acts on another
+ * without the host; art. 13.1c: confidentiality): a room publishes only under its own
+ * `hnth/v1/rooms/{room}/` and reads only its own commands, schedule and speak state (and whether the
+ * hub is online); only the hub's account publishes commands, schedules, speak states and its own
+ * status; the simulator's inject topic exists only in demo mode.
+ */
+import { rooms } from '../../shared/fleet.js';
+import { HUB_STATUS_TOPIC, roomChannels, TOPIC_ROOT, topicMatches } from '../../shared/topics.js';
+
+/** The hub's own account on the broker. */
+export const HUB_ACCOUNT = 'hnth-hub';
+
+export type MqttIdentity = { kind: 'hub' } | { kind: 'room'; roomId: string };
+
+export interface PolicyOptions {
+  /** Demo and tests: the simulator's fault-injection topic is open (hub writes, each room reads its own). */
+  simInject: boolean;
+}
+
+export interface TopicRule {
+  access: 'read' | 'write';
+  /** An MQTT topic filter (`+`, `#`), as in Mosquitto's `topic read|write` lines. */
+  pattern: string;
+}
+
+/** What a room's agent publishes: the contract's room channels and the technician's speak requests. */
+const roomWriteChannels = [...new Set<string>([...roomChannels, 'speak'])];
+
+const fleetIds = new Set(rooms.map((r) => r.id));
+
+/** The identity a broker username stands for; null for an account the policy does not know. */
+export function identityOf(username: string): MqttIdentity | null {
+  if (username === HUB_ACCOUNT) return { kind: 'hub' };
+  if (fleetIds.has(username)) return { kind: 'room', roomId: username };
+  return null;
+}
+
+export function accountName(identity: MqttIdentity): string {
+  return identity.kind === 'hub' ? HUB_ACCOUNT : identity.roomId;
+}
+
+/** Every topic rule of one identity. */
+export function mqttRules(identity: MqttIdentity, options: PolicyOptions): TopicRule[] {
+  if (identity.kind === 'hub') {
+    return [
+      { access: 'read', pattern: `${TOPIC_ROOT}/#` },
+      { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/cmd/+` },
+      { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/schedule` },
+      { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/speak-state` },
+      { access: 'write', pattern: HUB_STATUS_TOPIC },
+      ...(options.simInject
+        ? [{ access: 'write' as const, pattern: `${TOPIC_ROOT}/sim/rooms/+/inject` }]
+        : []),
+    ];
+  }
+  const own = `${TOPIC_ROOT}/rooms/${identity.roomId}`;
+  return [
+    ...roomWriteChannels.map((ch) => ({ access: 'write' as const, pattern: `${own}/${ch}` })),
+    { access: 'read', pattern: `${own}/cmd/+` },
+    { access: 'read', pattern: `${own}/schedule` },
+    { access: 'read', pattern: `${own}/speak-state` },
+    // Whether the hub is listening: a room replays its outbox only then.
+    { access: 'read', pattern: HUB_STATUS_TOPIC },
+    ...(options.simInject
+      ? [{ access: 'read' as const, pattern: `${TOPIC_ROOT}/sim/rooms/${identity.roomId}/inject` }]
+      : []),
+  ];
+}
+
+export type PolicyDecision = { allowed: true } | { allowed: false; reason: string };
+
+/** May `identity` publish on `topic`? A topic with wildcards is never publishable. */
+export function mayPublish(identity: MqttIdentity, topic: string, options: PolicyOptions): PolicyDecision {
+  if (/[+#]/.test(topic)) return { allowed: false, reason: 'wildcard in a publish topic' };
+  const ok = mqttRules(identity, options).some((r) => r.access === 'write' && topicMatches(r.pattern, topic));
+  return ok
+    ? { allowed: true }
+    : { allowed: false, reason: `${accountName(identity)} may not publish on ${topic}` };
+}
+
+/** May `identity` subscribe to `filter`? Only if every topic the filter matches is one it may read. */
+export function maySubscribe(identity: MqttIdentity, filter: string, options: PolicyOptions): PolicyDecision {
+  const ok = mqttRules(identity, options).some((r) => r.access === 'read' && filterWithin(filter, r.pattern));
+  return ok
+    ? { allowed: true }
+    : { allowed: false, reason: `${accountName(identity)} may not subscribe to ${filter}` };
+}
+
+/** True when every topic matched by `filter` is matched by `pattern` (`a/+` is within `a/#`, not the reverse). */
+export function filterWithin(filter: string, pattern: string): boolean {
+  const f = filter.split('/');
+  const p = pattern.split('/');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '#') return true;
+    if (i >= f.length || f[i] === '#') return false;
+    if (p[i] === '+') continue;
+    if (f[i] === '+' || f[i] !== p[i]) return false;
+  }
+  return f.length === p.length;
+}

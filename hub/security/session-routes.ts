@@ -1,0 +1,88 @@
+/** `POST /api/login`, `POST /api/logout`, `GET /api/session`, and the audit log for operators. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteModule } from '../api/http-api.js';
+import { actorOf, SESSION_COOKIE, sessionToken } from './access-guard.js';
+import type { AuditLog } from './audit-log.js';
+import type { LoginLimiter } from './login-limiter.js';
+import { SESSION_TTL_MS, type Session, type SessionStore } from './session-store.js';
+import type { UserStore } from './user-store.js';
+
+export interface SessionRouteDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  limiter: LoginLimiter;
+  audit: AuditLog;
+}
+
+function cookie(req: FastifyRequest, value: string, maxAgeSec: number): string {
+  // Secure whenever the browser reached us over HTTPS (directly or through a proxy fastify trusts).
+  const secure = req.protocol === 'https' ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSec}${secure}`;
+}
+
+function describe(session: Session) {
+  const { username, role, roomId } = session.user;
+  return { username, role, roomId, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+}
+
+function badField(reply: FastifyReply, field: string, error: string) {
+  return reply.code(400).send({ error, field, rule: 'required' });
+}
+
+export function sessionRoutes(deps: SessionRouteDeps): RouteModule {
+  const { users, sessions, limiter, audit } = deps;
+  return (app) => {
+    app.post<{ Body: { username?: unknown; password?: unknown } }>(
+      '/api/login',
+      { config: { access: 'public' } },
+      async (req, reply) => {
+        const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };
+        if (typeof username !== 'string' || username === '')
+          return badField(reply, 'username', 'username is required (a string)');
+        if (typeof password !== 'string' || password === '')
+          return badField(reply, 'password', 'password is required (a string)');
+        const verdict = limiter.check(req.ip, username);
+        if (!verdict.allowed) {
+          const retryAfterSec = Math.ceil(verdict.retryAfterMs / 1000);
+          return reply
+            .code(429)
+            .header('retry-after', String(retryAfterSec))
+            .send({ error: `too many failed logins; try again in ${retryAfterSec} s` });
+        }
+        const user = await users.check(username, password);
+        if (!user) {
+          limiter.fail(req.ip, username);
+          audit.record(username, 'login.failed', { address: req.ip });
+          return reply.code(401).send({ error: 'wrong username or password' });
+        }
+        limiter.succeed(username);
+        const { token, session } = sessions.open(user);
+        audit.record(user.username, 'login', { address: req.ip });
+        return reply.header('set-cookie', cookie(req, token, SESSION_TTL_MS / 1000)).send(describe(session));
+      },
+    );
+
+    app.post('/api/logout', { config: { access: 'viewer' } }, async (req, reply) => {
+      const token = sessionToken(req.headers.cookie);
+      if (token) sessions.close(token);
+      audit.record(actorOf(req), 'logout', {});
+      return reply.header('set-cookie', cookie(req, '', 0)).send({ ok: true });
+    });
+
+    app.get('/api/session', { config: { access: 'viewer' } }, async (req) => describe(req.session!));
+
+    app.get<{ Querystring: { limit?: string } }>(
+      '/api/audit',
+      { config: { access: 'operator' } },
+      async (req, reply) => {
+        const raw = req.query.limit ?? '100';
+        const limit = Number(raw);
+        if (!/^\d+$/.test(raw) || limit < 1 || limit > 1000)
+          return reply
+            .code(400)
+            .send({ error: 'limit must be a whole number from 1 to 1000', field: 'limit' });
+        return audit.list(limit);
+      },
+    );
+  };
+}

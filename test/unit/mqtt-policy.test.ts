@@ -1,0 +1,108 @@
+import { describe, expect, test } from '@jest/globals';
+import { mosquittoAcl } from '../../hub/security/mosquitto-export.js';
+import {
+  filterWithin,
+  HUB_ACCOUNT,
+  identityOf,
+  type MqttIdentity,
+  mayPublish,
+  maySubscribe,
+} from '../../hub/security/mqtt-policy.js';
+
+const hub: MqttIdentity = { kind: 'hub' };
+const a: MqttIdentity = { kind: 'room', roomId: 'tinh-uy' };
+const prod = { simInject: false };
+const demo = { simInject: true };
+
+describe('the broker policy', () => {
+  test.each([
+    [a, 'hnth/v1/rooms/tinh-uy/status', prod, true],
+    [a, 'hnth/v1/rooms/tinh-uy/telemetry', prod, true],
+    [a, 'hnth/v1/rooms/tinh-uy/events', prod, true],
+    [a, 'hnth/v1/rooms/tinh-uy/replies', prod, true],
+    [a, 'hnth/v1/rooms/tinh-uy/speak', prod, true],
+    [a, 'hnth/v1/rooms/hdnd-tinh/events', prod, false],
+    [a, 'hnth/v1/rooms/tinh-uy/cmd/power.off', prod, false],
+    [a, 'hnth/v1/rooms/hdnd-tinh/cmd/power.off', prod, false],
+    [a, 'hnth/v1/rooms/tinh-uy/schedule', prod, false],
+    [a, 'hnth/v1/rooms/tinh-uy/status/extra', prod, false],
+    [a, 'hnth/v1/sim/rooms/tinh-uy/inject', demo, false],
+    [a, 'hnth/v1/rooms/+/events', prod, false],
+    [a, '$SYS/broker/x', prod, false],
+    [hub, 'hnth/v1/rooms/tinh-uy/cmd/power.off', prod, true],
+    [hub, 'hnth/v1/rooms/tinh-uy/schedule', prod, true],
+    [hub, 'hnth/v1/rooms/tinh-uy/events', prod, false],
+    [hub, 'hnth/v1/rooms/tinh-uy/status', prod, false],
+    [hub, 'hnth/v1/sim/rooms/tinh-uy/inject', prod, false],
+    [hub, 'hnth/v1/sim/rooms/tinh-uy/inject', demo, true],
+    [hub, 'hnth/v1/rooms/+/cmd/x', prod, false],
+  ])('%o publishing on %s (%o): %s', (who, topic, options, allowed) => {
+    expect(mayPublish(who, topic, options).allowed).toBe(allowed);
+  });
+
+  test.each([
+    [a, 'hnth/v1/rooms/tinh-uy/cmd/+', prod, true],
+    [a, 'hnth/v1/rooms/tinh-uy/cmd/ping', prod, true],
+    [a, 'hnth/v1/rooms/tinh-uy/schedule', prod, true],
+    [a, 'hnth/v1/rooms/tinh-uy/cmd/#', prod, false],
+    [a, 'hnth/v1/rooms/hdnd-tinh/cmd/+', prod, false],
+    [a, 'hnth/v1/rooms/+/cmd/+', prod, false],
+    [a, 'hnth/v1/rooms/+/schedule', prod, false],
+    [a, 'hnth/v1/#', prod, false],
+    [a, '#', prod, false],
+    [a, 'hnth/v1/rooms/hdnd-tinh/events', prod, false],
+    [a, 'hnth/v1/sim/rooms/tinh-uy/inject', prod, false],
+    [a, 'hnth/v1/sim/rooms/tinh-uy/inject', demo, true],
+    [a, 'hnth/v1/sim/rooms/hdnd-tinh/inject', demo, false],
+    [hub, 'hnth/v1/rooms/+/events', prod, true],
+    [hub, 'hnth/v1/#', prod, true],
+    [hub, '#', prod, false],
+    [hub, '$SYS/#', prod, false],
+  ])('%o subscribing to %s (%o): %s', (who, filter, options, allowed) => {
+    expect(maySubscribe(who, filter, options).allowed).toBe(allowed);
+  });
+
+  test.each([
+    ['a/b', 'a/b', true],
+    ['a/+', 'a/#', true],
+    ['a/#', 'a/#', true],
+    ['a', 'a/#', true],
+    ['a/#', 'a/+', false],
+    ['a/+', 'a/b', false],
+    ['a/b/c', 'a/+', false],
+    ['a/b', 'a/+/c', false],
+    ['+/b', 'a/b', false],
+  ])('filter %s within %s: %s', (filter, pattern, within) => {
+    expect(filterWithin(filter, pattern)).toBe(within);
+  });
+
+  test('usernames: the hub’s account, a fleet room, nobody else', () => {
+    expect(identityOf(HUB_ACCOUNT)).toEqual({ kind: 'hub' });
+    expect(identityOf('tinh-uy')).toEqual({ kind: 'room', roomId: 'tinh-uy' });
+    expect(identityOf('not-a-room')).toBeNull();
+    expect(identityOf('')).toBeNull();
+  });
+
+  test('the Mosquitto ACL is written from the same rules, with nothing for anonymous clients', () => {
+    const acl = mosquittoAcl(prod);
+    const lines = acl.split('\n');
+    const firstUser = lines.findIndex((l) => l.startsWith('user '));
+    expect(lines.slice(0, firstUser).filter((l) => l.startsWith('topic'))).toEqual([]);
+    const block = acl.split('\n\n').find((b) => b.startsWith('user tinh-uy\n'))!;
+    expect(block.split('\n')).toEqual([
+      'user tinh-uy',
+      'topic write hnth/v1/rooms/tinh-uy/status',
+      'topic write hnth/v1/rooms/tinh-uy/telemetry',
+      'topic write hnth/v1/rooms/tinh-uy/events',
+      'topic write hnth/v1/rooms/tinh-uy/replies',
+      'topic write hnth/v1/rooms/tinh-uy/speak',
+      'topic read hnth/v1/rooms/tinh-uy/cmd/+',
+      'topic read hnth/v1/rooms/tinh-uy/schedule',
+      'topic read hnth/v1/rooms/tinh-uy/speak-state',
+      'topic read hnth/v1/hub/status',
+    ]);
+    expect(acl).not.toContain('inject');
+    expect(mosquittoAcl(demo)).toContain('topic write hnth/v1/sim/rooms/+/inject');
+    expect(acl.match(/^user /gm)).toHaveLength(29);
+  });
+});
