@@ -89,6 +89,9 @@ export class Agent {
     );
     // The outbox replays only while the hub says it is online: its subscriptions are then in place.
     this.link.onConnectionChange((connected) => {
+      // A broker met again may be a new one (the hub's embedded broker restarted with the hub):
+      // wait for the hub's status from it before replaying, whatever the last one said.
+      if (connected) this.hubOnline = false;
       this.outbox.setConnected(this.link.connected && this.hubOnline);
       // A fresh sample on every (re)connect: the hub learns the room's state now, not a tick later.
       if (connected) void this.sample();

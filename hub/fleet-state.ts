@@ -98,6 +98,17 @@ export class FleetState {
     this.update(s, at);
   }
 
+  /**
+   * After a restart: when the room was last heard of, from the database, so it shows as
+   * "offline, last seen ..." rather than "never seen" until it reports again.
+   */
+  restoreLastSeen(roomId: string, at: Date, now: Date): void {
+    const s = this.states.get(roomId);
+    if (!s || s.online || (s.lastSeen && s.lastSeen >= at)) return;
+    s.lastSeen = at;
+    s.readiness = computeReadiness(s, now, this.thresholds);
+  }
+
   /** Recomputes every room's readiness at `now`: a room that went quiet becomes stale. */
   recheck(now: Date): void {
     for (const s of this.states.values()) {

@@ -80,6 +80,7 @@ export async function startHub(
   const store: HubStore = new SqliteStore(db);
   const security = openSecurity(db);
   const fleet = new FleetState(rooms, config.thresholds);
+  for (const { roomId, at } of store.lastHeard()) fleet.restoreLastSeen(roomId, at, new Date());
   let client: MqttClient | null = null;
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close()];
   const stop = async () => {

@@ -8,12 +8,13 @@ import type { RouteModule } from '../api/http-api.js';
 import type { MeetingsRepo } from './meetings-repo.js';
 import { rehearsalReport } from './rehearsal-report.js';
 import type { RehearsalRunner } from './rehearsal-runner.js';
-import { rehearsalDeadline } from './rehearsals.js';
+import { type RehearsalPlanner, rehearsalDeadline } from './rehearsals.js';
 import type { RehearsalsRepo } from './rehearsals-repo.js';
 import { badRequest } from './request-error.js';
 
 export interface RehearsalsRoutesDeps {
   runner: Pick<RehearsalRunner, 'start'>;
+  planner: Pick<RehearsalPlanner, 'planned'>;
   meetings: MeetingsRepo;
   rehearsals: RehearsalsRepo;
   deadlineH: number;
@@ -71,6 +72,9 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
       });
       return reply.code(202).send(r);
     });
+
+    // The rehearsals waiting to run (art. 9.3), so an operator sees they survived a restart.
+    app.get('/api/rehearsals/planned', { config: { access: 'viewer' } }, async () => deps.planner.planned());
 
     app.get<{ Params: { id: string } }>(
       '/api/rehearsals/:id',

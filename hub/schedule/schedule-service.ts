@@ -101,6 +101,7 @@ export class ScheduleService {
       }),
       rehearsalsRoutes({
         runner: this.runner,
+        planner: this.planner,
         meetings: this.meetings,
         rehearsals: this.rehearsals,
         deadlineH: s.deadlineH,

@@ -85,6 +85,12 @@ export class SqliteStore implements HubStore {
       insertSample: this.db.prepare(
         'INSERT OR IGNORE INTO telemetry_samples (room_id, ts, data) VALUES (?, ?, ?)',
       ),
+      lastHeard: this.db.prepare(
+        `SELECT room_id, MAX(at) AS at FROM (
+           SELECT room_id, MAX(received_at) AS at FROM events GROUP BY room_id
+           UNION ALL SELECT room_id, MAX(ts) AS at FROM telemetry_samples GROUP BY room_id
+         ) GROUP BY room_id`,
+      ),
       listSamples: this.db.prepare(
         'SELECT room_id, ts, data FROM telemetry_samples WHERE room_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
       ),
@@ -111,6 +117,11 @@ export class SqliteStore implements HubStore {
 
   insertSample(roomId: string, telemetry: TelemetryMessage): void {
     this.stmts.insertSample.run(roomId, telemetry.ts, JSON.stringify(telemetry));
+  }
+
+  lastHeard(): { roomId: string; at: Date }[] {
+    const rows = this.stmts.lastHeard.all() as { room_id: string; at: string }[];
+    return rows.map((r) => ({ roomId: r.room_id, at: new Date(r.at) }));
   }
 
   listSamples(roomId: string, from: Date, to: Date, limit: number): TelemetrySample[] {

@@ -43,4 +43,6 @@ export interface HubStore {
   insertSample(roomId: string, telemetry: TelemetryMessage): void;
   /** The room's samples with `from <= ts < to`, oldest first, at most `limit`. */
   listSamples(roomId: string, from: Date, to: Date, limit: number): TelemetrySample[];
+  /** When each room was last heard of (its latest stored event or sample), to start from after a restart. */
+  lastHeard(): { roomId: string; at: Date }[];
 }

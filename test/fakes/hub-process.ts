@@ -1,0 +1,30 @@
+/**
+ * A hub in its own process, for tests that kill it with SIGKILL: started on the given ports and data
+ * folder, it prints one JSON line with where it listens and the logins the test needs, then runs
+ * until killed. Usage: hub-process.ts <dataDir> <mqttPort> <httpPort> [room to issue a password for]
+ */
+import { loadHubConfig } from '../../hub/config.js';
+import { startHub } from '../../hub/hub.js';
+import { createLogger } from '../../shared/logger.js';
+
+const [dataDir, mqttPort, httpPort, issueRoom] = process.argv.slice(2);
+const config = loadHubConfig({
+  env: {},
+  overrides: {
+    dataDir,
+    'mqtt.port': Number(mqttPort),
+    'mqtt.host': '127.0.0.1',
+    'http.port': Number(httpPort),
+    'http.host': '127.0.0.1',
+    readinessCheckSec: 1,
+  },
+});
+const hub = await startHub(config, createLogger('hub', 'silent'));
+const operatorPassword = await hub.security.users.set(
+  { username: 'op', role: 'operator', roomId: null },
+  'test',
+);
+const roomPassword = issueRoom ? hub.security.credentials.issue(issueRoom, 'test') : null;
+process.stdout.write(
+  `${JSON.stringify({ httpUrl: hub.httpUrl, mqttUrl: hub.mqttUrl, operatorPassword, roomPassword })}\n`,
+);
