@@ -43,28 +43,30 @@ describe('commands from the hub to a room, on the embedded broker', () => {
   });
 
   test('a reply forged by another room is ignored', async () => {
-    const forger = await testMqttClient(hub.mqttUrl, { clientId: 'ubnd-lam-binh' });
+    // The spy stands in for whatever told the forger the command's id (the broker's ACL keeps a room
+    // from reading another's commands, so this checks the hub's own guard behind it).
+    const spy = await testMqttClient(hub.mqttUrl);
+    const forger = await testMqttClient(hub.mqttUrl, {}, { room: 'ubnd-lam-binh' });
     try {
-      forger.on('message', (_topic, payload) => {
+      spy.on('message', (_topic, payload) => {
         const cmd = JSON.parse(payload.toString());
-        void forger.publishAsync(
-          'hnth/v1/rooms/ubnd-lam-binh/replies',
-          JSON.stringify({
-            v: 1,
-            id: cmd.id,
-            name: 'ping',
-            ok: true,
-            result: { forged: true },
-            ts: new Date().toISOString(),
-          }),
-        );
+        const forged = {
+          v: 1,
+          id: cmd.id,
+          name: 'ping',
+          ok: true,
+          result: { forged: true },
+          ts: new Date().toISOString(),
+        };
+        void forger.publishAsync('hnth/v1/rooms/ubnd-lam-binh/replies', JSON.stringify(forged), { qos: 1 });
       });
-      await forger.subscribeAsync('hnth/v1/rooms/ubnd-yen-son/cmd/+');
-      const outcome = await hub.commands.send('ubnd-yen-son', 'ping', {}, { timeoutMs: 5000 });
-      expect(outcome.ok).toBe(true);
-      expect(outcome.result).toEqual({ bootId: agent.bootId, version: expect.any(String) });
+      await spy.subscribeAsync('hnth/v1/rooms/so-noi-vu/cmd/+', { qos: 1 });
+      // so-noi-vu has no agent: the only reply is the forged one, and it must not count.
+      const outcome = await hub.commands.send('so-noi-vu', 'ping', {}, { timeoutMs: 1500 });
+      expect(outcome).toMatchObject({ roomId: 'so-noi-vu', ok: false, error: { code: 'timeout' } });
     } finally {
       await forger.endAsync();
+      await spy.endAsync();
     }
   });
 });
