@@ -6,16 +6,11 @@ import { connectAsync } from 'mqtt';
 import { WebSocket } from 'ws';
 import type { Demo } from '../demo/demo.js';
 import { injectTopic } from '../shared/topics.js';
+import { demoSession } from './demo-session.js';
 import { type BenchRow, percentile } from './stats.js';
 
 export async function benchInjectToDashboard(demo: Demo, injections = 200): Promise<BenchRow[]> {
-  const login = await fetch(`${demo.httpUrl}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(demo.operator),
-  });
-  if (login.status !== 200) throw new Error(`demo login refused: HTTP ${login.status}`);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { cookie } = await demoSession(demo);
   const ws = new WebSocket(`${demo.httpUrl.replace(/^http/, 'ws')}/ws`, { headers: { cookie } });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);

@@ -9,7 +9,16 @@ import { startDemo } from '../demo/demo.js';
 import { benchAgentFootprint } from './agent-footprint.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
 import { benchRehearsalReport } from './rehearsal-report.js';
+import { benchSoak } from './soak.js';
 import { type BenchRow, markdownTable } from './stats.js';
+
+/** `--soak MINUTES`: run the opt-in soak instead of the standard benchmarks. */
+const soakAt = process.argv.indexOf('--soak');
+const soakMinutes = soakAt >= 0 ? Number(process.argv[soakAt + 1]) : 0;
+if (soakAt >= 0 && !(soakMinutes > 0)) {
+  process.stderr.write('usage: npm run bench -- --soak MINUTES (a number greater than 0)\n');
+  process.exit(2);
+}
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hnth-bench-'));
 const rows: BenchRow[] = [];
@@ -20,15 +29,22 @@ const demo = await startDemo({
   logLevel: 'error',
 });
 try {
-  rows.push(...(await benchInjectToDashboard(demo)));
-  rows.push(...(await benchRehearsalReport(demo)));
+  if (soakMinutes > 0) {
+    rows.push(...(await benchSoak(demo, soakMinutes)));
+  } else {
+    rows.push(...(await benchInjectToDashboard(demo)));
+    rows.push(...(await benchRehearsalReport(demo)));
+  }
 } finally {
   await demo.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 // After the demo has stopped, so its 28 simulated rooms do not share the cores with the measure.
-rows.push(...(await benchAgentFootprint()));
+if (soakMinutes === 0) rows.push(...(await benchAgentFootprint()));
 const table = markdownTable(rows);
 const stamp = `Measured ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`;
-writeFileSync(new URL('./results.md', import.meta.url), `# Benchmark results\n\n${stamp}\n\n${table}\n`);
+writeFileSync(
+  new URL(soakMinutes > 0 ? './soak-results.md' : './results.md', import.meta.url),
+  `# Benchmark results\n\n${stamp}\n\n${table}\n`,
+);
 process.stdout.write(`${table}\n`);
