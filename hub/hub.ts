@@ -152,6 +152,7 @@ export async function startHub(
         await client.publishAsync(topic, payload, { qos: 1, retain: true });
       },
       broadcast: (message) => live.broadcast(message),
+      audit: security.audit,
       log,
       now: options.now,
     });

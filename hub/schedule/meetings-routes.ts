@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { findRoom, isRoomId } from '../../shared/fleet.js';
 import { type MeetingRequest, meetingRequest } from '../../shared/schemas.js';
 import type { RouteModule } from '../api/http-api.js';
+import { actorOf } from '../security/access-guard.js';
+import type { AuditLog } from '../security/audit-log.js';
 import { calendarIcs, type IcsConfig } from './calendar-ics.js';
 import type { BookingResult, MeetingCalendar } from './meeting-calendar.js';
 import type { Meeting } from './meeting-rules.js';
@@ -16,6 +18,7 @@ import type { RehearsalsRepo } from './rehearsals-repo.js';
 import { badRequest } from './request-error.js';
 
 export interface MeetingsRoutesDeps {
+  audit: Pick<AuditLog, 'record'>;
   calendar: MeetingCalendar;
   meetings: MeetingsRepo;
   rehearsals: RehearsalsRepo;
@@ -48,6 +51,11 @@ function answer(reply: FastifyReply, result: BookingResult, created: boolean) {
   return reply.code(400).send({ error: v.error, field: v.field, rule: v.rule, article: v.article });
 }
 
+/** What the audit log keeps of a booking: enough to trace it, not its content (art. 13.1c). */
+function auditDetails(m: Meeting): Record<string, unknown> {
+  return { meetingId: m.id, start: m.start, end: m.end, roomIds: m.roomIds, emergency: m.emergency !== null };
+}
+
 export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
   const now = deps.now ?? (() => new Date());
   const details = (m: Meeting) => ({
@@ -60,7 +68,9 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
     app.post('/api/meetings', { config: { access: 'operator' } }, async (req, reply) => {
       const parsed = meetingRequest.safeParse(req.body);
       if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
-      return answer(reply, deps.calendar.create(parsed.data, null), true);
+      const result = deps.calendar.create(parsed.data, actorOf(req));
+      if (result.ok) deps.audit.record(actorOf(req), 'meeting.book', auditDetails(result.meeting));
+      return answer(reply, result, true);
     });
 
     app.get('/api/meetings', { config: { access: 'viewer' } }, async (req, reply) => {
@@ -97,6 +107,7 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
         const result = deps.calendar.update(req.params.id, parsed.data as Partial<MeetingRequest>);
         if (!result)
           return reply.code(404).send({ error: `no scheduled meeting "${req.params.id}"`, field: 'id' });
+        if (result.ok) deps.audit.record(actorOf(req), 'meeting.change', auditDetails(result.meeting));
         return answer(reply, result, false);
       },
     );
@@ -108,6 +119,7 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
         const cancelled = deps.calendar.cancel(req.params.id);
         if (!cancelled)
           return reply.code(404).send({ error: `no scheduled meeting "${req.params.id}"`, field: 'id' });
+        deps.audit.record(actorOf(req), 'meeting.cancel', auditDetails(cancelled));
         return cancelled;
       },
     );

@@ -8,6 +8,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { CommandClient } from '../commands/command-client.js';
 import type { ScheduleSettings } from '../config.js';
+import type { AuditLog } from '../security/audit-log.js';
 import type { Db } from '../store/database.js';
 import { InspectionSchedule } from './inspections.js';
 import { MeetingCalendar, type MeetingLiveMessage } from './meeting-calendar.js';
@@ -27,6 +28,8 @@ export interface ScheduleServiceDeps {
   commands: Pick<CommandClient, 'send'>;
   publish: RetainedPublish;
   broadcast: (message: ScheduleLiveMessage) => void;
+  /** The audit log: every booking, change and cancellation is recorded with who made it. */
+  audit: Pick<AuditLog, 'record'>;
   log: Logger;
   now?: () => Date;
 }
@@ -93,6 +96,7 @@ export class ScheduleService {
     });
     this.routes = [
       meetingsRoutes({
+        audit: deps.audit,
         calendar: this.calendar,
         meetings: this.meetings,
         rehearsals: this.rehearsals,

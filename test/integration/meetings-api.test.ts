@@ -4,7 +4,14 @@ import type { Agent } from '../../agent/agent.js';
 import type { RunningHub } from '../../hub/hub.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import type { ScheduleMessage } from '../../shared/schemas.js';
-import { apiRequest, getJson, startTestAgent, startTestHub, testMqttClient } from '../helpers/hub-harness.js';
+import {
+  apiRequest,
+  getJson,
+  startTestAgent,
+  startTestHub,
+  TEST_OPERATOR,
+  testMqttClient,
+} from '../helpers/hub-harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -222,6 +229,24 @@ describe('meeting calendar over the API, on the embedded broker', () => {
       (await getJson<Meeting[]>(`${hub.httpUrl}/api/meetings?room=so-khcn`)).map((x) => x.id),
     ).not.toContain(m.id);
     expect((await api('DELETE', `/api/meetings/${m.id}`)).status).toBe(404);
+  });
+
+  test('bookings, changes and cancellations are audited with who made them; the booking names them', async () => {
+    const m = (await api('POST', '/api/meetings', body(slot(50, 1)))).body as Meeting;
+    expect(m.registeredBy).toBe(TEST_OPERATOR);
+    await api('PATCH', `/api/meetings/${m.id}`, { title: 'Giao ban (dời)' });
+    await api('DELETE', `/api/meetings/${m.id}`);
+    const audit = (await api('GET', '/api/audit?limit=20')).body as {
+      actor: string;
+      action: string;
+      details: { meetingId?: string };
+    }[];
+    const mine = audit.filter((e) => e.details.meetingId === m.id).map((e) => `${e.actor} ${e.action}`);
+    expect(mine.sort()).toEqual(
+      ['meeting.book', 'meeting.cancel', 'meeting.change'].map((a) => `${TEST_OPERATOR} ${a}`),
+    );
+    // The title stays at the hub's meeting table, not in the log (art. 13.1c).
+    expect(JSON.stringify(audit)).not.toContain('Giao ban (dời)');
   });
 
   test('an emergency meeting inside the notice period is booked and its rooms are powered on at once', async () => {
