@@ -11,13 +11,13 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  renameSync,
   rmSync,
   statfsSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 
 const HEADER = 8;
 /** Larger than any record we write; a bigger length field means a torn or foreign file. */
@@ -80,21 +80,7 @@ export class OutboxLog {
 
   /** Replaces the log with `records` atomically (temp file, fsync, rename). */
   rewrite(records: unknown[]): void {
-    const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      if (records.length > 0) writeSync(fd, Buffer.concat(records.map(frame)));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    const dir = openSync(path.dirname(this.file), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    writeFileAtomic(this.file, Buffer.concat(records.map(frame)));
     if (this.fd !== null) closeSync(this.fd);
     this.fd = openSync(this.file, 'a');
   }

@@ -4,20 +4,12 @@
  * its meetings. Written atomically (temp file, fsync, rename): a power cut mid-write on an SD card
  * leaves the previous schedule, never half of one.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../../shared/logger.js';
 import { decodeMessage, type ScheduleMessage, scheduleMessage } from '../../shared/schemas.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 import type { ScheduleItem } from './idle-policy.js';
 
 const cacheFile = z.strictObject({
@@ -91,15 +83,6 @@ export class ScheduleCache {
   }
 
   private write(content: CacheFile): void {
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.tmp`;
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, JSON.stringify(content));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, this.file);
+    writeFileAtomic(this.file, JSON.stringify(content));
   }
 }
