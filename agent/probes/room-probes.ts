@@ -14,6 +14,7 @@ import type { Readings } from '../../shared/schemas.js';
 import type { CodecProbe, LinkProbe } from '../adapters.js';
 import type { ProbesConfig } from '../config.js';
 import type { EdgeEvent } from '../edges.js';
+import type { CodecStandby } from '../power/codec-standby-output.js';
 import { GenericCodec } from './codec-generic.js';
 import { PolyCodec } from './codec-poly.js';
 import { XapiCodec } from './codec-xapi.js';
@@ -94,8 +95,12 @@ class ScheduledCodec implements CodecProbe {
   }
 }
 
-function scheduledCodec(c: CodecConfig & { kind: CodecKind }, emit: (event: EdgeEvent) => void): CodecProbe {
-  const { probe, drift } = codecAdapter(c);
+function scheduledCodec(
+  c: CodecConfig & { kind: CodecKind },
+  emit: (event: EdgeEvent) => void,
+  adapter: ReturnType<typeof codecAdapter>,
+): CodecProbe {
+  const { probe, drift } = adapter;
   // The vendor adapters make a few requests, each with timeoutMs: allow them a little more in all.
   const timeoutMs = c.timeoutMs + 500;
   const codec = new ScheduledProbe(
@@ -157,16 +162,35 @@ function linkMonitor(
 }
 
 /** The codec and link adapters the configuration asks for; a bad setting is a ConfigError naming it. */
+export interface RoomProbes {
+  codec?: CodecProbe;
+  link?: LinkProbe;
+  /** The codec's standby, when its API has one. */
+  standby?: CodecStandby;
+}
+
 export function roomProbes(
   probes: ProbesConfig,
   emit: (event: EdgeEvent) => void,
   run: ProcessRunner,
-): { codec?: CodecProbe; link?: LinkProbe } {
-  const result: { codec?: CodecProbe; link?: LinkProbe } = {};
+): RoomProbes {
+  const result: RoomProbes = {};
   const codec = probes.codec;
   if (codec.kind !== 'none') {
     if (!codec.url) throw bad('codec.url', `required when probes.codec.kind is ${codec.kind}`);
-    result.codec = scheduledCodec({ ...codec, kind: codec.kind }, emit);
+    const c = { ...codec, kind: codec.kind };
+    const adapter = codecAdapter(c);
+    result.codec = scheduledCodec(c, emit, adapter);
+    // Cisco codecs take Standby Activate/Deactivate: power control's codec output (art. 6.3).
+    const vendor = adapter.drift;
+    if (vendor instanceof XapiCodec) {
+      result.standby = {
+        standby: async (on) => {
+          const r = await vendor.standby(on);
+          if (!r.ok) throw new Error(r.detail);
+        },
+      };
+    }
   }
   if (probes.link.mcuHost) result.link = linkMonitor(probes.link, emit, run);
   return result;

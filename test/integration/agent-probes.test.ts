@@ -47,6 +47,8 @@ describe('an agent with real probes', () => {
     });
     Object.assign(config.probes.codec, { intervalSec: 0.2, baseline: { 'Audio/DefaultVolume': '50' } });
     Object.assign(config.probes.link, { intervalSec: 0.5, count: 2 });
+    // Power control with the codec's standby as its one output (art. 6.3).
+    config.power.outputs = [{ name: 'codec', kind: 'codec-standby', ratedW: 150 }];
     agent = createAgent(config, createLogger(ROOM, 'silent'));
     await agent.start();
   });
@@ -89,5 +91,19 @@ describe('an agent with real probes', () => {
     });
     expect(view.readiness.reasons).toContain('codec down: Camera Cisco Quad Camera lost');
     await waitFor('codec.down stored', async () => (await events()).some((e) => e.type === 'codec.down'));
+  });
+
+  test('power control puts the Cisco codec in standby through xAPI, and wakes it', async () => {
+    const off = await hub.commands.send(
+      ROOM,
+      'power.off',
+      { force: true, reason: 'test' },
+      { timeoutMs: 10_000 },
+    );
+    expect(off).toMatchObject({ ok: true, result: { power: 'off' } });
+    expect(codec.state.standby).toBe('Standby');
+    const on = await hub.commands.send(ROOM, 'power.on', { reason: 'test' }, { timeoutMs: 10_000 });
+    expect(on).toMatchObject({ ok: true, result: { power: 'on' } });
+    expect(codec.state.standby).toBe('Off');
   });
 });

@@ -63,14 +63,16 @@ describe('probes configuration', () => {
     expect(roomProbes(config({}).probes, () => {}, noRun)).toEqual({});
   });
 
-  test('a codec and the MCU configured give both probes', () => {
+  test('a codec and the MCU configured give both probes, and a Cisco codec its standby for power control', () => {
     const c = config({
       HNTH_CODEC_KIND: 'xapi',
       HNTH_CODEC_URL: 'https://10.10.1.20',
       HNTH_LINK_MCU_HOST: '10.0.0.5',
     });
     const probes = roomProbes(c.probes, () => {}, noRun);
-    expect(Object.keys(probes).sort()).toEqual(['codec', 'link']);
+    expect(Object.keys(probes).sort()).toEqual(['codec', 'link', 'standby']);
+    const poly = config({ HNTH_CODEC_KIND: 'poly', HNTH_CODEC_URL: 'https://10.10.1.21' });
+    expect(Object.keys(roomProbes(poly.probes, () => {}, noRun)).sort()).toEqual(['codec']);
   });
 
   test.each([
