@@ -26,6 +26,15 @@ export interface StoredTransition {
   at: string;
 }
 
+/** A room's energy counters at `ts`, since its agent booted at `sinceIso` (art. 6.5, 12.5). */
+export interface EnergySample {
+  roomId: string;
+  ts: string;
+  sinceIso: string;
+  usedWh: number;
+  alwaysOnWh: number;
+}
+
 /** One stored telemetry sample: the room's readings at `ts` (agent time). */
 export interface TelemetrySample {
   roomId: string;
@@ -43,4 +52,15 @@ export interface HubStore {
   insertSample(roomId: string, telemetry: TelemetryMessage): void;
   /** The room's samples with `from <= ts < to`, oldest first, at most `limit`. */
   listSamples(roomId: string, from: Date, to: Date, limit: number): TelemetrySample[];
+  /**
+   * For the yearly report: transitions with `from <= at < to`, and each room's last one before
+   * `from` (the level it was at when the range began), by time.
+   */
+  listTransitions(from: string, to: string): StoredTransition[];
+  /**
+   * For the yearly report: the room's last energy reading of each agent boot period within
+   * `from <= ts < to`, and its last reading before `from` (the start of a boot period that began
+   * earlier), by time. The counters restart at each boot, so nothing else is needed to sum them.
+   */
+  listEnergy(roomId: string, from: string, to: string): EnergySample[];
 }
