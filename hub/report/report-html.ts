@@ -51,7 +51,7 @@ export function duration(sec: number | null): string {
   return `${m} phút ${String(s % 60).padStart(2, '0')} giây`;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -60,9 +60,9 @@ type Cell = string | number;
 /** `withTotal`: the last row is the network's, set in bold. */
 function table(caption: string, head: string[], rows: Cell[][], withTotal = true): string {
   const cells = (r: Cell[], tag: 'td' | 'th') =>
-    `<tr>${r.map((c) => `<${tag}>${escape(String(c))}</${tag}>`).join('')}</tr>`;
+    `<tr>${r.map((c) => `<${tag}>${escapeHtml(String(c))}</${tag}>`).join('')}</tr>`;
   return `<table${withTotal ? ' class="with-total"' : ''}>
-<caption>${escape(caption)}</caption>
+<caption>${escapeHtml(caption)}</caption>
 <thead>${cells(head, 'th')}</thead>
 <tbody>
 ${rows.map((r) => cells(r, 'td')).join('\n')}
@@ -93,13 +93,13 @@ export function reportHtml(report: YearlyReport, title: string): string {
 <html lang="vi">
 <head>
 <meta charset="utf-8">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/report.css">
 </head>
 <body>
 <header>
 <p class="issuer">Hệ thống hội nghị truyền hình trực tuyến tỉnh</p>
-<h1>${escape(title)}</h1>
+<h1>${escapeHtml(title)}</h1>
 <p class="basis">Theo Điều 12.5 của Quy chế quản lý, vận hành hệ thống hội nghị truyền hình trực tuyến</p>
 <p class="period">Kỳ báo cáo: từ ${vietnamTime(p.from)} đến trước ${vietnamTime(p.to)} (giờ Việt Nam)</p>
 <p class="period">Số liệu tính đến: ${vietnamTime(p.measuredTo)} · Lập lúc: ${vietnamTime(report.generatedAt)}</p>
@@ -170,7 +170,7 @@ ${table(
 <section class="notes">
 <h2>Ghi chú về cách tính</h2>
 <ul>
-${notesVi.map((n) => `<li>${escape(n)}</li>`).join('\n')}
+${notesVi.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}
 </ul>
 </section>
 </body>
