@@ -18,9 +18,9 @@ export interface PeriodError {
 
 export const REPORT_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 const VIETNAM_OFFSET = '+07:00';
-/** Five calendar years with two leap days: the longest range a report takes. */
-export const MAX_RANGE_DAYS = 5 * 365 + 2;
-const DAY_MS = 86_400_000;
+/** The longest range a report takes, in calendar years. */
+export const MAX_RANGE_YEARS = 5;
+const OFFSET_MS = 7 * 3_600_000;
 
 /** The calendar year in Vietnam, as UTC instants. */
 export function yearPeriod(year: number): ReportPeriod {
@@ -46,13 +46,19 @@ export function parsePeriod(
   const to = rawTo === undefined ? year.to : parseTimeParam(rawTo);
   if (to === null)
     return { ok: false, field: 'to', error: 'to must be a date (2026-07-01) or an ISO 8601 time' };
-  const span = Date.parse(to) - Date.parse(from);
-  if (span <= 0) return { ok: false, field: 'to', error: 'to must be after from' };
-  if (span > MAX_RANGE_DAYS * DAY_MS)
+  if (Date.parse(to) <= Date.parse(from)) return { ok: false, field: 'to', error: 'to must be after from' };
+  if (Date.parse(to) > yearsLater(from, MAX_RANGE_YEARS))
     return {
       ok: false,
       field: 'to',
-      error: `a report covers at most 5 years (${MAX_RANGE_DAYS} days); ask for a shorter range`,
+      error: `a report covers at most ${MAX_RANGE_YEARS} years; ask for a shorter range`,
     };
   return { ok: true, period: { from, to } };
+}
+
+/** The same time of day and date `years` later on the Vietnamese clock, as epoch ms. */
+function yearsLater(iso: string, years: number): number {
+  const local = new Date(Date.parse(iso) + OFFSET_MS);
+  local.setUTCFullYear(local.getUTCFullYear() + years);
+  return local.getTime() - OFFSET_MS;
 }
