@@ -127,7 +127,7 @@ export interface EnergyFigures {
 }
 
 export interface Figures {
-  /** Meetings attended (for the network: meetings held) and the booked time. */
+  /** Meetings attended and their booked time; for the network, meetings held and booked room-time. */
   meetings: { count: number; bookedSec: number };
   rehearsals: VerdictCounts;
   inspections: VerdictCounts;
@@ -189,10 +189,7 @@ export function buildYearlyReport(input: ReportInput): YearlyReport {
       .sort((a, b) => a.atMs - b.atMs);
     const own = meetings.filter((m) => m.roomIds.includes(room.id));
     const booked = unionOf(
-      own.map((m) => ({
-        fromMs: Math.max(ms(m.start), fromMs),
-        toMs: Math.min(ms(m.end), measuredToMs),
-      })),
+      own.map((m) => ({ fromMs: ms(m.start), toMs: Math.min(ms(m.end), measuredToMs) })),
     );
     const time = levelTime(changes, [window]);
     const meetingTime = levelTime(changes, booked);
