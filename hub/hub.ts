@@ -33,6 +33,7 @@ import { NotificationsRepo } from './notify/notifications-repo.js';
 import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
+import { reportsRoutes } from './report/reports-routes.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { openSecurity, type Security } from './security/security.js';
@@ -176,6 +177,15 @@ export async function startHub(
         contactsRoutes(contacts, sessionActor, () => new Date()),
         notificationsRoutes(notificationsRepo, notifier),
         speakRoutes(speak, sessionActor),
+        // Art. 12.5: the yearly report, from the history the other parts stored.
+        reportsRoutes({
+          store,
+          meetings: schedule.meetings,
+          rehearsals: schedule.rehearsals,
+          incidents: incidentsRepo,
+          rooms,
+          now: options.now ?? (() => new Date()),
+        }),
       ],
       { trustProxy: config.http.trustProxy },
     );

@@ -102,6 +102,15 @@ export interface Attempt {
   failures: Failure[];
 }
 
+/** A room's final verdict in one run: its last attempt's (art. 12.5 counts runs and passes). */
+export interface RoomResult {
+  rehearsalId: string;
+  kind: RehearsalKind;
+  roomId: string;
+  startedAt: string;
+  verdict: Verdict;
+}
+
 export interface Escalation {
   id: number;
   rehearsalId: string;
@@ -266,6 +275,27 @@ export class RehearsalsRepo {
       ),
       verdict: r.verdict as Verdict,
       failures: JSON.parse(r.failures) as Failure[],
+    }));
+  }
+
+  /** Each room's final verdict in every run started with `from <= startedAt < to`, by start. */
+  roomResults(from: string, to: string): RoomResult[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.id, r.kind, a.room_id, r.started_at, a.verdict
+         FROM rehearsals r JOIN rehearsal_attempts a ON a.rehearsal_id = r.id
+         WHERE r.started_at >= ? AND r.started_at < ?
+           AND a.attempt = (SELECT max(b.attempt) FROM rehearsal_attempts b
+                            WHERE b.rehearsal_id = r.id AND b.room_id = a.room_id)
+         ORDER BY r.started_at, r.id, a.room_id`,
+      )
+      .all(from, to) as { id: string; kind: string; room_id: string; started_at: string; verdict: string }[];
+    return rows.map((r) => ({
+      rehearsalId: r.id,
+      kind: r.kind as RehearsalKind,
+      roomId: r.room_id,
+      startedAt: r.started_at,
+      verdict: r.verdict as Verdict,
     }));
   }
 

@@ -4,7 +4,7 @@
  */
 import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import { applyMigrations, type Db, type Migration } from './database.js';
-import type { HubStore, StoredEvent, StoredTransition, TelemetrySample } from './store.js';
+import type { EnergySample, HubStore, StoredEvent, StoredTransition, TelemetrySample } from './store.js';
 
 const migrations: Migration[] = [
   {
@@ -94,6 +94,26 @@ export class SqliteStore implements HubStore {
       listSamples: this.db.prepare(
         'SELECT room_id, ts, data FROM telemetry_samples WHERE room_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
       ),
+      // SQLite takes the bare columns of a max() aggregate from the row holding the max.
+      listTransitions: this.db.prepare(
+        `SELECT id, room_id, level, reasons, at FROM readiness_transitions WHERE at >= @from AND at < @to
+         UNION ALL
+         SELECT id, room_id, level, reasons, max(at) AS at FROM readiness_transitions WHERE at < @from GROUP BY room_id
+         ORDER BY at, id`,
+      ),
+      lastEnergyPerBoot: this.db.prepare(
+        `SELECT max(ts) AS ts, json_extract(data, '$.energy.sinceIso') AS since_iso,
+           json_extract(data, '$.energy.usedWh') AS used_wh, json_extract(data, '$.energy.alwaysOnWh') AS always_on_wh
+         FROM telemetry_samples
+         WHERE room_id = ? AND ts >= ? AND ts < ? AND json_extract(data, '$.energy') IS NOT NULL
+         GROUP BY since_iso ORDER BY ts`,
+      ),
+      // The sample just before: rooms with power control send energy in every sample.
+      energyBefore: this.db.prepare(
+        `SELECT ts, json_extract(data, '$.energy.sinceIso') AS since_iso,
+           json_extract(data, '$.energy.usedWh') AS used_wh, json_extract(data, '$.energy.alwaysOnWh') AS always_on_wh
+         FROM telemetry_samples WHERE room_id = ? AND ts < ? ORDER BY ts DESC LIMIT 1`,
+      ),
     };
   }
 
@@ -139,5 +159,31 @@ export class SqliteStore implements HubStore {
 
   insertTransition(t: StoredTransition): void {
     this.stmts.insertTransition.run(t.roomId, t.level, JSON.stringify(t.reasons), t.at);
+  }
+
+  listTransitions(from: string, to: string): StoredTransition[] {
+    const rows = this.stmts.listTransitions.all({ from, to }) as {
+      room_id: string;
+      level: string;
+      reasons: string;
+      at: string;
+    }[];
+    return rows.map((r) => ({
+      roomId: r.room_id,
+      level: r.level as StoredTransition['level'],
+      reasons: JSON.parse(r.reasons) as string[],
+      at: r.at,
+    }));
+  }
+
+  listEnergy(roomId: string, from: string, to: string): EnergySample[] {
+    type Row = { ts: string; since_iso: string | null; used_wh: number; always_on_wh: number };
+    const before = this.stmts.energyBefore.get(roomId, from) as Row | undefined;
+    const inRange = this.stmts.lastEnergyPerBoot.all(roomId, from, to) as Row[];
+    return [...(before ? [before] : []), ...inRange].flatMap((r) =>
+      r.since_iso === null
+        ? []
+        : [{ roomId, ts: r.ts, sinceIso: r.since_iso, usedWh: r.used_wh, alwaysOnWh: r.always_on_wh }],
+    );
   }
 }

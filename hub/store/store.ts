@@ -26,6 +26,15 @@ export interface StoredTransition {
   at: string;
 }
 
+/** A room's energy counters at `ts`, since its agent booted at `sinceIso` (art. 6.5, 12.5). */
+export interface EnergySample {
+  roomId: string;
+  ts: string;
+  sinceIso: string;
+  usedWh: number;
+  alwaysOnWh: number;
+}
+
 /** One stored telemetry sample: the room's readings at `ts` (agent time). */
 export interface TelemetrySample {
   roomId: string;
@@ -45,4 +54,15 @@ export interface HubStore {
   listSamples(roomId: string, from: Date, to: Date, limit: number): TelemetrySample[];
   /** When each room was last heard of (its latest stored event or sample), to start from after a restart. */
   lastHeard(): { roomId: string; at: Date }[];
+  /**
+   * For the yearly report: transitions with `from <= at < to`, and each room's last one before
+   * `from` (the level it was at when the range began), by time.
+   */
+  listTransitions(from: string, to: string): StoredTransition[];
+  /**
+   * For the yearly report: the room's last energy reading of each agent boot period within
+   * `from <= ts < to`, and its last reading before `from` (the start of a boot period that began
+   * earlier), by time. The counters restart at each boot, so nothing else is needed to sum them.
+   */
+  listEnergy(roomId: string, from: string, to: string): EnergySample[];
 }

@@ -1,0 +1,33 @@
+/**
+ * Reads the stored history a report needs through the parts that own it (readiness transitions and
+ * telemetry in the store, the calendar, rehearsals, incidents) and hands it to the pure report.
+ */
+import type { IncidentsRepo } from '../incidents/incidents-repo.js';
+import type { MeetingsRepo } from '../schedule/meetings-repo.js';
+import type { RehearsalsRepo } from '../schedule/rehearsals-repo.js';
+import type { HubStore } from '../store/store.js';
+import type { ReportPeriod } from './report-period.js';
+import { buildYearlyReport, type YearlyReport } from './yearly-report.js';
+
+export interface ReportSources {
+  store: Pick<HubStore, 'listTransitions' | 'listEnergy'>;
+  meetings: Pick<MeetingsRepo, 'list'>;
+  rehearsals: Pick<RehearsalsRepo, 'roomResults'>;
+  incidents: Pick<IncidentsRepo, 'list'>;
+  rooms: readonly { id: string; name: string }[];
+  now: () => Date;
+}
+
+export function reportFor(sources: ReportSources, period: ReportPeriod): YearlyReport {
+  const { from, to } = period;
+  return buildYearlyReport({
+    period,
+    now: sources.now(),
+    rooms: sources.rooms,
+    transitions: sources.store.listTransitions(from, to),
+    meetings: sources.meetings.list({ from, to }),
+    rehearsalResults: sources.rehearsals.roomResults(from, to),
+    incidents: sources.incidents.list({ from, to }),
+    energy: sources.rooms.flatMap((r) => sources.store.listEnergy(r.id, from, to)),
+  });
+}
