@@ -58,6 +58,8 @@ export class Agent {
   private readonly link: MqttLink;
   private readonly outbox: Outbox;
   private lastOfflineTelemetryAt = 0;
+  private lastRttAt = 0;
+  private mqttRttMs: number | undefined;
   private hubOnline = false;
   /** Where the parts of the agent (power, rehearsals) register the hub's commands they execute. */
   readonly commands: CommandRouter;
@@ -239,13 +241,33 @@ export class Agent {
       outbox: this.outbox.status(),
       ...Object.assign({}, ...added),
     };
+    if (this.mqttRttMs !== undefined) telemetry.link = { ...telemetry.link, mqttRttMs: this.mqttRttMs };
     if (this.link.connected) {
-      this.link.publish('telemetry', telemetry, 0);
+      this.publishTelemetry(telemetry, now);
     } else if (now - this.lastOfflineTelemetryAt >= this.config.outbox.offlineTelemetrySec * 1000) {
       // Offline: keep a down-sampled share for the hub's history, marked so it is not taken as now.
       this.lastOfflineTelemetryAt = now;
       this.outbox.push('telemetry', JSON.stringify({ ...telemetry, replayed: true }));
     }
+  }
+
+  /**
+   * Telemetry goes at QoS 0, except one message per `mqtt.rttEverySec` sent at QoS 1: the time to
+   * its PUBACK is the round trip to the hub's broker, reported in the next telemetry.
+   */
+  private publishTelemetry(telemetry: TelemetryMessage, now: number): void {
+    if (now - this.lastRttAt < this.config.mqtt.rttEverySec * 1000) {
+      this.link.publish('telemetry', telemetry, 0);
+      return;
+    }
+    this.lastRttAt = now;
+    const sent = performance.now();
+    this.link.publishAcked('telemetry', JSON.stringify(telemetry)).then(
+      () => {
+        this.mqttRttMs = Math.round((performance.now() - sent) * 10) / 10;
+      },
+      () => {},
+    );
   }
 
   /** Publishes an event with this boot's id and the next sequence number (also for probes' own edges). */

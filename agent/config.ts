@@ -590,6 +590,12 @@ export const agentSchema = {
       default: 5,
       env: 'HNTH_MQTT_KEEPALIVE',
     },
+    rttEverySec: {
+      doc: 'How often the round trip to the hub’s broker is measured (one telemetry message sent at QoS 1).',
+      format: 'positive',
+      default: 60,
+      env: 'HNTH_MQTT_RTT_EVERY',
+    },
     reconnectMinMs: {
       doc: 'First wait before reconnecting; doubled after each failure.',
       format: 'nat',
@@ -635,6 +641,7 @@ export interface AgentConfig {
     keepaliveSec: number;
     reconnectMinMs: number;
     reconnectMaxMs: number;
+    rttEverySec: number;
   };
   probes: ProbesConfig;
   sensors: SensorsConfig;

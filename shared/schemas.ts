@@ -76,6 +76,11 @@ export const linkReading = z.strictObject({
   latencyMs: z.number().min(0).max(60_000).nullable(),
   jitterMs: z.number().min(0).max(60_000).nullable(),
   lossPct: pct.nullable(),
+  /**
+   * Round trip of the agent's last acknowledged publish to the hub's broker (publish to PUBACK);
+   * absent until one has been measured.
+   */
+  mqttRttMs: z.number().min(0).max(600_000).optional(),
 });
 
 export const outboxReading = z.strictObject({

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import type { RunningHub } from '../../hub/hub.js';
 import { startTestAgent, startTestHub, testMqttClient } from '../helpers/hub-harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('commands from the hub to a room, on the embedded broker', () => {
   let hub: RunningHub & { removeData(): void };
@@ -67,6 +68,20 @@ describe('commands from the hub to a room, on the embedded broker', () => {
     } finally {
       await forger.endAsync();
       await spy.endAsync();
+    }
+  });
+
+  test('the round trip to the hub’s broker is measured and reported in telemetry', async () => {
+    const timed = await startTestAgent(hub.mqttUrl, 'so-gddt', 0.2, { HNTH_MQTT_RTT_EVERY: '0.1' });
+    try {
+      const rtt = await waitFor('mqttRttMs in the room’s readings', () => {
+        const v = hub.fleet.view('so-gddt')?.readings?.link.mqttRttMs;
+        return v;
+      });
+      expect(rtt).toBeGreaterThanOrEqual(0);
+      expect(rtt).toBeLessThan(10_000);
+    } finally {
+      await timed.stop();
     }
   });
 });
