@@ -9,7 +9,9 @@
  *     schedule still powers on, otherwise the state is held.
  *  4. an emergency meeting that has not ended: on.
  *  5. a manual override until a time: its state.
- *  6. a meeting, rehearsal or inspection from its warm-up lead to its end: on.
+ *  6. a meeting, rehearsal or inspection from its warm-up lead to its end: on. An item whose
+ *     warm-up has begun stays on to its end even if the clock then jumps back before the warm-up
+ *     (NTP correcting a Pi's clock after boot): the room is not switched off and on again.
  *  7. the schedule is stale (the hub unreachable for long): on, since a meeting may have been
  *     booked that this room cannot know of, and a room switched off cannot be used by hand.
  *  8. quiet for the quiet time since the last activity or the last item's end: off.
@@ -41,6 +43,8 @@ export interface PolicyInput {
   clockSynced: boolean;
   /** The last time the agent knew the hub's schedule to be current (connected to the broker). */
   scheduleConfirmedAt: Date;
+  /** Ids of the items the room was already switched on for (their warm-up has begun). */
+  begun: ReadonlySet<string>;
 }
 
 export interface PolicyConfig {
@@ -66,6 +70,8 @@ export interface Decision {
   state: PowerState;
   code: DecisionCode;
   reason: string;
+  /** The schedule item a `scheduled` decision is for. */
+  itemId?: string;
 }
 
 const MIN = 60_000;
@@ -105,9 +111,14 @@ export function desiredPower(input: PolicyInput, config: PolicyConfig): Decision
   }
 
   const warmUpMs = config.warmUpMin * MIN;
-  const current = input.items.find((i) => Date.parse(i.start) - warmUpMs <= now && now < Date.parse(i.end));
+  const current = input.items.find(
+    (i) => (Date.parse(i.start) - warmUpMs <= now || input.begun.has(i.id)) && now < Date.parse(i.end),
+  );
   if (current) {
-    return decide('on', 'scheduled', `${current.kind} ${current.id} from ${current.start} to ${current.end}`);
+    return {
+      ...decide('on', 'scheduled', `${current.kind} ${current.id} from ${current.start} to ${current.end}`),
+      itemId: current.id,
+    };
   }
 
   const ageH = (now - input.scheduleConfirmedAt.getTime()) / (60 * MIN);

@@ -75,6 +75,8 @@ export class PowerController implements AgentPart {
   private mains: boolean | null = null;
   private upsChargePct: number | null = null;
   private lastActivity: Date;
+  /** Items the room was switched on for: they keep it on to their end whatever the clock does. */
+  private readonly begun = new Set<string>();
   private scheduleConfirmedAt: Date;
   private override: Override | null = null;
   /** Direction of the last sequence that completed; null before the first and after a failure. */
@@ -296,10 +298,17 @@ export class PowerController implements AgentPart {
         lastActivity: this.lastActivity,
         clockSynced: this.deps.clockSynced(),
         scheduleConfirmedAt: this.scheduleConfirmedAt,
+        begun: this.begun,
       },
       this.deps.policy,
     );
     this.decision = decision;
+    // Remember the items the room is on for; forget those that ended or left the schedule.
+    const live = new Set(
+      this.deps.schedule.items.filter((i) => Date.parse(i.end) > now.getTime()).map((i) => i.id),
+    );
+    for (const id of this.begun) if (!live.has(id)) this.begun.delete(id);
+    if (decision.itemId && this.settled === 'on') this.begun.add(decision.itemId);
     if (decision.code === 'ups-low') {
       if (!this.shutdownDone) await this.upsShutdown(decision);
       return null;

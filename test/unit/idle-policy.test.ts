@@ -36,6 +36,7 @@ const base: PolicyInput = {
   lastActivity: at(-60),
   clockSynced: true,
   scheduleConfirmedAt: now,
+  begun: new Set(),
 };
 
 describe('idle policy', () => {
@@ -52,6 +53,18 @@ describe('idle policy', () => {
     ['meeting soon, within the warm-up', { items: [item(20, 120)], current: 'off' }, 'on', 'scheduled'],
     ['meeting at the exact warm-up start', { items: [item(30, 120)], current: 'off' }, 'on', 'scheduled'],
     ['meeting later, before its warm-up', { items: [item(45, 120)] }, 'off', 'idle'],
+    [
+      'meeting before its warm-up but already begun (the clock jumped back): kept on',
+      { items: [item(45, 120)], begun: new Set([`m${45}`]) },
+      'on',
+      'scheduled',
+    ],
+    [
+      'a begun meeting that has ended keeps nothing on',
+      { items: [item(-120, -70)], begun: new Set([`m${-120}`]) },
+      'off',
+      'idle',
+    ],
     ['meeting now', { items: [item(-30, 60)], current: 'off' }, 'on', 'scheduled'],
     ['rehearsal now', { items: [item(-5, 25, { kind: 'rehearsal' })] }, 'on', 'scheduled'],
     ['inspection soon', { items: [item(10, 40, { kind: 'inspection' })] }, 'on', 'scheduled'],
@@ -197,6 +210,7 @@ const arbitraryInput = (callActive: fc.Arbitrary<boolean>) => {
     lastActivity: minute.map(at),
     clockSynced: fc.boolean(),
     scheduleConfirmedAt: minute.map(at),
+    begun: fc.constant(new Set<string>()),
   });
 };
 

@@ -180,6 +180,48 @@ describe('power control through a simulated day', () => {
   });
 });
 
+describe('power control when the clock jumps (NTP sync after boot, no RTC)', () => {
+  const meeting = item('2026-12-01T02:00:00.000Z', '2026-12-01T04:00:00.000Z'); // 09:00–11:00 local
+  const run = async (s: ReturnType<typeof setup>, minutes: number) => {
+    for (let m = 0; m < minutes; m++) {
+      s.clock.advance(MIN);
+      s.controller.observe(s.readings());
+      await s.controller.evaluate();
+    }
+  };
+
+  test('a jump backward does not switch the room off and on again before its meeting', async () => {
+    const s = setup({ items: [meeting] });
+    await s.start();
+    await run(s, 100); // on since the warm-up at 08:30
+    expect(s.controller.state).toBe('on');
+    const before = s.events.length;
+    s.clock.advance(-120 * MIN); // 08:40 becomes 06:40
+    await run(s, 240); // to 10:40, inside the meeting
+    expect(s.events.slice(before)).toEqual([]);
+    expect(s.controller.state).toBe('on');
+  });
+
+  test('a jump forward over a whole meeting switches nothing for it; one landing inside it switches on once', async () => {
+    const over = setup({ items: [meeting] });
+    await over.start();
+    await run(over, 60); // 08:00, off after the quiet time
+    expect(over.controller.state).toBe('off');
+    const before = over.events.length;
+    over.clock.advance(240 * MIN); // 12:00: the meeting is past
+    await run(over, 30);
+    expect(over.events.slice(before)).toEqual([]);
+
+    const inside = setup({ items: [meeting] });
+    await inside.start();
+    await run(inside, 60);
+    const from = inside.events.length;
+    inside.clock.advance(90 * MIN); // 09:30: the meeting is on
+    await run(inside, 30);
+    expect(inside.events.slice(from).map((e) => e.type)).toEqual(['power.on']);
+  });
+});
+
 describe('power control on a low UPS', () => {
   test('announces, switches off in order, then halts the controller, once', async () => {
     const s = setup();
