@@ -590,6 +590,11 @@ export const agentSchema = {
       default: 5,
       env: 'HNTH_MQTT_KEEPALIVE',
     },
+    sessionExpirySec: {
+      doc: 'MQTT 5: how long the broker keeps this room’s session (and commands for it) while it is away.',
+      format: 'nat',
+      default: 7 * 24 * 3600,
+    },
     rttEverySec: {
       doc: 'How often the round trip to the hub’s broker is measured (one telemetry message sent at QoS 1).',
       format: 'positive',
@@ -642,6 +647,7 @@ export interface AgentConfig {
     reconnectMinMs: number;
     reconnectMaxMs: number;
     rttEverySec: number;
+    sessionExpirySec: number;
   };
   probes: ProbesConfig;
   sensors: SensorsConfig;

@@ -50,7 +50,12 @@ export class MqttLink {
       clientId: this.id.roomId,
       protocolVersion: this.config.protocolVersion,
       keepalive: this.config.keepaliveSec,
-      clean: true,
+      // A persistent session: the broker keeps this room's subscriptions, and the hub's commands
+      // sent while the room was away are delivered when it returns (each still checked for expiry).
+      clean: false,
+      ...(this.config.protocolVersion === 5
+        ? { properties: { sessionExpiryInterval: this.config.sessionExpirySec } }
+        : {}),
       reconnectPeriod: this.config.reconnectMinMs,
       connectTimeout: 10_000,
       will: { topic: statusTopic, payload: Buffer.from(this.status('offline')), qos: 1, retain: true },

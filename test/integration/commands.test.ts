@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import type { RunningHub } from '../../hub/hub.js';
+import type { ReplyMessage } from '../../shared/schemas.js';
 import { startTestAgent, startTestHub, testMqttClient } from '../helpers/hub-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('commands from the hub to a room, on the embedded broker', () => {
@@ -82,6 +84,39 @@ describe('commands from the hub to a room, on the embedded broker', () => {
       expect(rtt).toBeLessThan(10_000);
     } finally {
       await timed.stop();
+    }
+  });
+
+  test('commands sent while a room was away reach it when it returns, unless expired (persistent session)', async () => {
+    const room = 'so-tu-phap';
+    const data = tempDir('hnth-away-');
+    const env = { HNTH_DATA_DIR: data.path };
+    const spy = await testMqttClient(hub.mqttUrl);
+    const replies: ReplyMessage[] = [];
+    spy.on('message', (_topic, payload) => replies.push(JSON.parse(payload.toString())));
+    await spy.subscribeAsync(`hnth/v1/rooms/${room}/replies`, { qos: 1 });
+    try {
+      const first = await startTestAgent(hub.mqttUrl, room, 0.5, env);
+      await first.stop(); // a clean stop: the broker keeps the room's session
+      const kept = await hub.commands.send(room, 'ping', {}, { timeoutMs: 100, ttlMs: 60_000 });
+      // Valid for 1 ms: expired long before the room is back (the wait for its reply alone is 100 ms).
+      const stale = await hub.commands.send(room, 'ping', {}, { timeoutMs: 100, ttlMs: 1 });
+      expect([kept.ok, stale.ok]).toEqual([false, false]); // nobody answered while away
+      const back = await startTestAgent(hub.mqttUrl, room, 0.5, env);
+      try {
+        const answers = await waitFor('both queued commands answered', () => {
+          const a = replies.find((r) => r.id === kept.id);
+          const b = replies.find((r) => r.id === stale.id);
+          return a && b && { a, b };
+        });
+        expect(answers.a).toMatchObject({ ok: true, result: { bootId: back.bootId } });
+        expect(answers.b).toMatchObject({ ok: false, error: { code: 'expired' } });
+      } finally {
+        await back.stop();
+      }
+    } finally {
+      await spy.endAsync();
+      data.remove();
     }
   });
 });
