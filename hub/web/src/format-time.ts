@@ -36,16 +36,20 @@ export function formatClock(value: Date | string): string {
   return `${p.hour}:${p.minute}`;
 }
 
-/** `2026-12-01T09:30` (a datetime-local input, Vietnam wall time) as an ISO time with its offset. */
-export function wallTimeToIso(local: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) return null;
-  return `${local}:00${OFFSET}`;
-}
+/** How a time is typed in a form: the way it is shown. */
+export const WALL_TIME_FORMAT = 'dd/MM/yyyy HH:mm';
 
-/** The Vietnam wall time of an instant, as a datetime-local input's value. */
-export function isoToWallTime(value: Date | string): string {
-  const d = new Date(new Date(value).getTime() + OFFSET_MS);
-  return d.toISOString().slice(0, 16);
+/** `01/12/2026 09:30` (typed, Vietnam wall time) as an ISO time with its offset; null if it is no such time. */
+export function wallTimeToIso(text: string): string | null {
+  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2})\s*$/.exec(text);
+  if (!m) return null;
+  const [day, month, year, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const utc = Date.UTC(year, month - 1, day, hour, minute);
+  const back = new Date(utc);
+  // 31/02 or 25:00 roll over in Date.UTC: refuse them instead of booking another day.
+  if (back.getUTCDate() !== day || back.getUTCMonth() !== month - 1 || hour > 23) return null;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:00${OFFSET}`;
 }
 
 /** Midnight (Vietnam) of the day holding `date`, as an instant. */

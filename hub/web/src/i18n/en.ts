@@ -167,6 +167,7 @@ export const en: Record<Key, string> = {
   'meetings.confirmCancel': 'Cancel the meeting “{title}”?',
   'meetings.emergencyTag': 'Emergency',
   'meetings.empty': 'No meetings.',
+  'meetings.roomCount': '{n} rooms',
   'meetings.allRooms': 'Select all',
   'meetingKind.party': 'Party Committee',
   'meetingKind.council': "People's Council session",
@@ -192,7 +193,7 @@ export const en: Record<Key, string> = {
   'rule.schema': 'Invalid: {error}',
   'rule.title': 'Enter a title.',
   'rule.rooms': 'Choose at least one room.',
-  'rule.times': 'Enter the start and the end.',
+  'rule.times': 'Enter the start and the end as day/month/year hour:minute (dd/MM/yyyy HH:mm).',
   'rehearsals.intro':
     'Terminals, line, sound and picture are tested 1 day and 2 hours before (art. 9.3), and done at the latest 1 hour before the start (art. 11.1).',
   'rehearsals.none': 'No meetings in the next 48 hours.',

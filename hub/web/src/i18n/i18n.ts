@@ -11,16 +11,18 @@ export type { Key };
 const dictionaries: Record<Lang, Record<Key, string>> = { vi, en };
 const STORAGE_KEY = 'hnth-lang';
 
-let lang: Lang = localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'vi';
+let lang: Lang | null = null;
 
 export function currentLang(): Lang {
+  // Read on first use: the pure modules that translate are also run by unit tests, without a browser.
+  lang ??= globalThis.localStorage?.getItem(STORAGE_KEY) === 'en' ? 'en' : 'vi';
   return lang;
 }
 
 export function setLang(next: Lang): void {
   lang = next;
-  localStorage.setItem(STORAGE_KEY, next);
-  document.documentElement.lang = next;
+  globalThis.localStorage?.setItem(STORAGE_KEY, next);
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
 }
 
 export function hasKey(key: string): key is Key {
@@ -28,7 +30,7 @@ export function hasKey(key: string): key is Key {
 }
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  return dictionaries[lang][key].replace(/\{(\w+)\}/g, (all, name: string) =>
+  return dictionaries[currentLang()][key].replace(/\{(\w+)\}/g, (all, name: string) =>
     name in params ? String(params[name]) : all,
   );
 }

@@ -165,6 +165,7 @@ export const vi = {
   'meetings.confirmCancel': 'Hủy cuộc họp “{title}”?',
   'meetings.emergencyTag': 'Khẩn cấp',
   'meetings.empty': 'Không có cuộc họp.',
+  'meetings.roomCount': '{n} điểm cầu',
   'meetings.allRooms': 'Chọn tất cả',
   'meetingKind.party': 'Hội nghị Tỉnh ủy',
   'meetingKind.council': 'Kỳ họp HĐND',
@@ -190,7 +191,7 @@ export const vi = {
   'rule.schema': 'Thông tin chưa hợp lệ: {error}',
   'rule.title': 'Nhập tên cuộc họp.',
   'rule.rooms': 'Chọn ít nhất một điểm cầu.',
-  'rule.times': 'Nhập thời điểm bắt đầu và kết thúc.',
+  'rule.times': 'Nhập thời điểm bắt đầu và kết thúc theo dạng ngày/tháng/năm giờ:phút (dd/MM/yyyy HH:mm).',
   'rehearsals.intro':
     'Chạy thử thiết bị, đường truyền, âm thanh, hình ảnh trước 1 ngày và 2 giờ (Điều 9.3); hoàn tất chậm nhất 1 giờ trước khai mạc (Điều 11.1).',
   'rehearsals.none': 'Không có cuộc họp nào trong 48 giờ tới.',

@@ -13,7 +13,7 @@ import { checkDraft, type RoomNames, type ServerViolation, violationText } from 
 import { type CalendarView, calendarDays, shiftAnchor } from '../calendar-grid.js';
 import { confirmAction } from '../confirm-dialog.js';
 import { add, h, pressOnly } from '../dom.js';
-import { formatClock, formatDate, wallTimeToIso } from '../format-time.js';
+import { formatClock, formatDate, WALL_TIME_FORMAT, wallTimeToIso } from '../format-time.js';
 import { t } from '../i18n/i18n.js';
 import { emergencyReasons, meetingKinds } from '../vocabulary.js';
 
@@ -42,8 +42,22 @@ function bookingForm(
     { id: 'm-host', name: 'host' },
     rooms.map((r) => h('option', { value: r.id }, r.name)),
   );
-  const start = h('input', { id: 'm-start', name: 'start', type: 'datetime-local', required: true });
-  const end = h('input', { id: 'm-end', name: 'end', type: 'datetime-local', required: true });
+  const start = h('input', {
+    id: 'm-start',
+    name: 'start',
+    required: true,
+    placeholder: WALL_TIME_FORMAT,
+    inputmode: 'numeric',
+    autocomplete: 'off',
+  });
+  const end = h('input', {
+    id: 'm-end',
+    name: 'end',
+    required: true,
+    placeholder: WALL_TIME_FORMAT,
+    inputmode: 'numeric',
+    autocomplete: 'off',
+  });
   const emergency = h('input', { id: 'm-emergency', name: 'emergency', type: 'checkbox' });
   const reason = h(
     'select',
@@ -167,7 +181,7 @@ function meetingItem(app: AppContext, m: Meeting, changed: () => void): HTMLElem
     h(
       'span',
       { class: 'muted' },
-      ` · ${t(`meetingKind.${m.kind}`)} · ${app.roomName(m.hostRoomId)} · ${m.roomIds.length}`,
+      ` · ${t(`meetingKind.${m.kind}`)} · ${app.roomName(m.hostRoomId)} · ${t('meetings.roomCount', { n: m.roomIds.length })}`,
     ),
     mayOperate(app.session)
       ? h(
@@ -234,7 +248,7 @@ export const meetingsPage: Page = (app, root) => {
           mine.length > 0
             ? h(
                 'ul',
-                {},
+                { class: 'day-list' },
                 mine.map((m) => meetingItem(app, m, () => void refresh())),
               )
             : null,
