@@ -174,7 +174,12 @@ export async function startHub(
           wsClients: live.clientCount,
         })),
         telemetryRoutes(fleet, store, () => new Date()),
-        powerRoutes(fleet, { send: (...args) => commands.send(...args) }, security.audit),
+        powerRoutes(
+          fleet,
+          { send: (...args) => commands.send(...args) },
+          security.audit,
+          config.schedule.powerOnTimeoutSec * 1000,
+        ),
         scheduleRulesRoutes(config.schedule),
         incidentsRoutes(incidentsRepo, incidents, contacts, sessionActor),
         contactsRoutes(contacts, sessionActor, () => new Date()),

@@ -12,7 +12,12 @@ import type { AuditLog } from '../security/audit-log.js';
 import type { RouteModule } from './http-api.js';
 
 export interface PowerCommands {
-  send(roomId: string, name: string, args: Record<string, unknown>): Promise<CommandOutcome>;
+  send(
+    roomId: string,
+    name: string,
+    args: Record<string, unknown>,
+    options: { timeoutMs: number },
+  ): Promise<CommandOutcome>;
 }
 
 /** HTTP status for each way a command can fail. */
@@ -23,10 +28,12 @@ const failureStatus: Record<string, number> = {
   expired: 504,
 };
 
+/** `timeoutMs`: how long the room has to answer (a power-on waits for its equipment to boot). */
 export function powerRoutes(
   fleet: FleetState,
   commands: PowerCommands,
   audit: Pick<AuditLog, 'record'>,
+  timeoutMs: number,
 ): RouteModule {
   return (app) => {
     app.post<{ Params: { id: string }; Body: unknown }>(
@@ -49,10 +56,12 @@ export function powerRoutes(
         const force = body.force === true;
         const actor = actorOf(req);
         audit.record(actor, name, { roomId, force });
-        const outcome = await commands.send(roomId, name, {
-          reason: `dashboard: ${actor}`,
-          ...(force ? { force } : {}),
-        });
+        const outcome = await commands.send(
+          roomId,
+          name,
+          { reason: `dashboard: ${actor}`, ...(force ? { force } : {}) },
+          { timeoutMs },
+        );
         if (outcome.ok) return { ok: true, roomId, action: body.action, result: outcome.result ?? {} };
         const error = outcome.error ?? { code: 'failed', message: 'the room did not say why' };
         return reply.code(failureStatus[error.code] ?? 502).send({
