@@ -3,7 +3,7 @@
  * whatever the browser's zone.
  */
 import uPlot from 'uplot';
-import { ZONE } from './format-time.js';
+import { formatClock, formatDate, ZONE } from './format-time.js';
 
 export function lineChart(
   target: HTMLElement,
@@ -25,7 +25,19 @@ export function lineChart(
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true, range: () => window } },
       series: [{}, { label: title, stroke: colour, width: 2, spanGaps: false }],
-      axes: [{ stroke: '#33373d' }, { stroke: '#33373d', size: 50 }],
+      axes: [
+        {
+          stroke: '#33373d',
+          // Vietnam's own notation: 24-hour clock within a day or two, dd/MM beyond.
+          values: (_u, splits) =>
+            splits.map((s) =>
+              window[1] - window[0] <= 2 * 86_400
+                ? formatClock(new Date(s * 1000))
+                : formatDate(new Date(s * 1000)).slice(0, 5),
+            ),
+        },
+        { stroke: '#33373d', size: 50 },
+      ],
     },
     [times, values],
     target,

@@ -205,6 +205,7 @@ export const en: Record<Key, string> = {
   'rehearsals.deadlinePassed': 'Check deadline (T−{h} h) passed',
   'rehearsals.slot': 'Run {slot} · started {time}',
   'rehearsals.room': 'Room',
+  'rehearsals.noAnswer': 'No answer',
   'rehearsals.escalations': 'Escalated (art. 11.1)',
   'verdict.go': 'Go',
   'verdict.at-risk': 'At risk',

@@ -203,6 +203,7 @@ export const vi = {
   'rehearsals.deadlinePassed': 'Đã qua hạn kiểm tra (T−{h} giờ)',
   'rehearsals.slot': 'Lượt {slot} · bắt đầu {time}',
   'rehearsals.room': 'Điểm cầu',
+  'rehearsals.noAnswer': 'Không trả lời',
   'rehearsals.escalations': 'Đã báo cáo lên (Điều 11.1)',
   'verdict.go': 'Đạt',
   'verdict.at-risk': 'Có rủi ro',

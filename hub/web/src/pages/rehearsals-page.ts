@@ -47,7 +47,14 @@ function matrix(app: AppContext, report: RehearsalReport): HTMLElement {
           'tr',
           { 'data-room': row.roomId },
           h('th', { scope: 'row' }, app.roomName(row.roomId)),
-          rehearsalCheckNames.map((c) => cell(row.latest, c)),
+          row.latest && !row.latest.answered
+            ? h(
+                'td',
+                { class: 'st-fail', colspan: rehearsalCheckNames.length },
+                `✗ ${t('rehearsals.noAnswer')}`,
+                h('span', { class: 'muted' }, ` (${row.latest.error ?? ''})`),
+              )
+            : rehearsalCheckNames.map((c) => cell(row.latest, c)),
           h(
             'td',
             { class: `verdict v-${row.verdict ?? 'pending'}` },

@@ -12,7 +12,7 @@ import { lineChart } from '../charts.js';
 import { confirmAction } from '../confirm-dialog.js';
 import { add, h, pressOnly } from '../dom.js';
 import { formatTime } from '../format-time.js';
-import { type Key, t } from '../i18n/i18n.js';
+import { hasKey, type Key, t } from '../i18n/i18n.js';
 import { reasonsOf } from '../readiness-text.js';
 import { contactCard, type Directory } from './contacts-page.js';
 import { type IncidentRow, incidentList } from './incidents-page.js';
@@ -73,6 +73,11 @@ function headline(room: RoomView): HTMLElement {
   );
 }
 
+function eventTypeText(type: string): string {
+  const key = `eventType.${type}`;
+  return hasKey(key) ? t(key) : type;
+}
+
 function eventsTable(events: StoredEvent[]): HTMLElement {
   if (events.length === 0) return h('p', {}, t('common.none'));
   return h(
@@ -100,7 +105,7 @@ function eventsTable(events: StoredEvent[]): HTMLElement {
           h(
             'td',
             {},
-            e.type,
+            eventTypeText(e.type),
             Object.keys(e.data).length > 0
               ? h('span', { class: 'muted' }, ` ${JSON.stringify(e.data)}`)
               : null,
