@@ -150,4 +150,18 @@ describe('dashboard: fleet and room in Chromium', () => {
     await page.waitForSelector('#calendar .day');
     expect(await page.locator('#booking').count()).toBe(0);
   });
+
+  test('a room’s technician starts on their own room, with the speak button and no power buttons', async () => {
+    const { page } = browser;
+    const password = await hub.security.users.set(
+      { username: 'tech-e2e', role: 'technician', roomId: ROOM },
+      'test',
+    );
+    await loginAs(page, hub.httpUrl, { username: 'tech-e2e', password });
+    await page.waitForSelector('#room-head');
+    expect(await page.locator('h2.page-title').textContent()).toBe('UBND huyện Hàm Yên');
+    expect(await page.locator('#speak-request').count()).toBe(1);
+    expect(await page.locator('#power-control').count()).toBe(0);
+    await screenshot(page, 'room-as-technician', true);
+  });
 });

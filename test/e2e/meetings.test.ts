@@ -72,7 +72,6 @@ describe('dashboard: booking a meeting in Chromium', () => {
   });
 
   test('an overlap names the meeting it conflicts with', async () => {
-    const { page } = browser;
     await fillForm('Họp trùng giờ', new Date(existingStart.getTime() + H), 1);
     await waitFor('the overlap', async () => (await check()).includes('Trùng lịch'));
     expect(await check()).toContain('Văn phòng UBND tỉnh đã có cuộc họp “Giao ban tuần”');

@@ -28,9 +28,13 @@ const pages: Record<string, { page: Page; nav?: Key }> = {
   reports: { page: reportsPage, nav: 'nav.reports' },
 };
 
-function route(): { name: string; params: string[] } {
-  const [name = 'fleet', ...params] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  return pages[name] ? { name, params } : { name: 'fleet', params: [] };
+/** The page the address names; with none, a room's technician starts on their room, everyone else on the fleet. */
+function route(session: Session): { name: string; params: string[] } {
+  const [name = '', ...params] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  if (pages[name]) return { name, params };
+  if (name === '' && session.role === 'technician' && session.roomId)
+    return { name: 'room', params: [session.roomId] };
+  return { name: 'fleet', params: [] };
 }
 
 async function start(): Promise<void> {
@@ -73,7 +77,7 @@ async function start(): Promise<void> {
   let stopPage: (() => void) | undefined;
   const show = () => {
     stopPage?.();
-    const { name, params } = route();
+    const { name, params } = route(session);
     drawHeader(header, app, name, show);
     main.replaceChildren();
     stopPage = pages[name]!.page(app, main, params);
