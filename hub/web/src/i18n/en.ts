@@ -266,6 +266,7 @@ export const en: Record<Key, string> = {
   'speak.dismiss': 'Dismiss',
   'speak.state.waiting': 'Waiting',
   'speak.state.granted': 'Speaking',
+  'speak.state.cancelled': 'Withdrawn',
   'speak.requestedAt': 'Asked at {time}',
   'speak.mine': 'My room: {room}',
   'reports.year': 'Year',

@@ -264,6 +264,7 @@ export const vi = {
   'speak.dismiss': 'Bỏ qua',
   'speak.state.waiting': 'Đang chờ',
   'speak.state.granted': 'Đang phát biểu',
+  'speak.state.cancelled': 'Đã rút đăng ký',
   'speak.requestedAt': 'Đăng ký lúc {time}',
   'speak.mine': 'Điểm cầu của tôi: {room}',
   'reports.year': 'Năm',

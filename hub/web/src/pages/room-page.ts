@@ -272,12 +272,17 @@ function powerSection(room: RoomView): HTMLElement {
   );
 }
 
+function speakStateText(state: string): string {
+  const key = `speak.state.${state}`;
+  return hasKey(key) ? t(key) : state;
+}
+
 function speakButtons(roomId: string): HTMLElement {
   const status = h('p', { role: 'status' });
   const act = async (action: 'request' | 'cancel') => {
     const res = await api<{ error?: string; state?: string }>('POST', `/api/speak/${action}`, { roomId });
     status.textContent = res.ok
-      ? `✓ ${res.body.state ?? ''}`
+      ? `✓ ${speakStateText(res.body.state ?? '')}`
       : t('common.error', { error: res.body.error ?? res.status });
   };
   return h(
