@@ -7,7 +7,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import type { RunningHub } from '../../hub/hub.js';
-import { loginAsOperator, screenshot, startBrowser, type TestBrowser } from '../helpers/browser.js';
+import {
+  accessibilityViolations,
+  loginAsOperator,
+  screenshot,
+  startBrowser,
+  type TestBrowser,
+} from '../helpers/browser.js';
 import { apiRequest, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -155,5 +161,33 @@ describe('dashboard: the operator’s pages in Chromium', () => {
     expect(Math.max(...widths)).toBeLessThanOrEqual(390);
     await screenshot(page, 'fleet-phone');
     await page.setViewportSize({ width: 1920, height: 1080 });
+  });
+
+  test.each([
+    ['fleet', '#/fleet', '.tile[data-room]'],
+    ['room', `#/room/${HOST}`, '#charts figure, #charts p'],
+    ['meetings', '#/meetings', '#booking'],
+    ['rehearsals', '#/rehearsals', '.matrix, #rehearsal-list p'],
+    ['incidents', '#/incidents', '#incident-list ul, #incident-list p'],
+  ])('the %s page passes WCAG 2 AA checks (contrast, names, labels)', async (_name, hash, ready) => {
+    const { page } = browser;
+    await page.goto(`${hub.httpUrl}/${hash}`);
+    await page.waitForSelector(ready);
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
+  test('the accessibility check itself catches grey-on-white text and an unlabelled field', async () => {
+    const { page } = browser;
+    await page.goto(`${hub.httpUrl}/#/incidents`);
+    await page.waitForSelector('#incident-list ul, #incident-list p');
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.textContent = 'chữ mờ khó đọc';
+      p.style.color = '#b0b0b0';
+      p.style.background = '#ffffff';
+      document.querySelector('main')!.append(p, document.createElement('input'));
+    });
+    const ids = (await accessibilityViolations(page)).map((v) => v.id).sort();
+    expect(ids).toEqual(['color-contrast', 'label']);
   });
 });

@@ -3,7 +3,8 @@
  * (which never downloads a browser), headless, with a fresh profile per browser and nothing that
  * reaches outside this machine. The dashboard is built first, so the tests run from a clean clone.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
 import { operatorLogin } from './hub-harness.js';
@@ -73,4 +74,40 @@ export const loginAsOperator = (page: Page, baseUrl: string) =>
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage });
+}
+
+/** axe-core's engine, run inside the page (through the debugger protocol, so the page's CSP allows it). */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** What axe-core finds against WCAG 2 A and AA (contrast, names, labels, ...) on the page as it is now. */
+export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{
+            violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
+  });
 }
