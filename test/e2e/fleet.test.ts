@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import type { RoomView } from '../../hub/fleet-state.js';
 import type { RunningHub } from '../../hub/hub.js';
+import type { AuditEntry } from '../../hub/security/audit-log.js';
 import { loginAs, loginAsOperator, screenshot, startBrowser, type TestBrowser } from '../helpers/browser.js';
 import { getJson, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
 import { waitFor } from '../helpers/wait.js';
@@ -132,6 +133,26 @@ describe('dashboard: fleet and room in Chromium', () => {
     await screenshot(page, 'room-power-refused', true);
     const room = await getJson<RoomView>(`${hub.httpUrl}/api/rooms/${ROOM}`);
     expect(room.readings?.power.state).toBe('on');
+  });
+
+  test('by keyboard: a tile opens its room, and Escape in the power dialog sends nothing', async () => {
+    const { page } = browser;
+    await page.goto(`${hub.httpUrl}/#/fleet`);
+    await page.focus(`.tile[data-room="${OTHER}"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${hub.httpUrl}/#/room/${OTHER}`);
+    await page.waitForSelector('#power-off');
+    await page.focus('#power-off');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('dialog[open]');
+    // Focus starts on "cancel": a stray Enter never cuts a room's power.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('confirm-cancel');
+    await page.keyboard.press('Escape');
+    await waitFor('the dialog closed', async () => (await page.locator('dialog').count()) === 0);
+    expect(await page.locator('#power-status').textContent()).toBe('');
+    // Every power order is audited before it is sent: none was for this room.
+    const audit = await getJson<AuditEntry[]>(`${hub.httpUrl}/api/audit?limit=100`);
+    expect(audit.filter((e) => e.action.startsWith('power.') && e.details.roomId === OTHER)).toEqual([]);
   });
 
   test('a viewer sees the rooms but neither the power buttons nor the booking form', async () => {
