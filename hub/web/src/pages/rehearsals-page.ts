@@ -3,7 +3,7 @@
  * rooms × checks matrix that fills in live, the meeting's verdict, and the countdown to the check
  * deadline (T−1 h by default).
  */
-import type { Meeting, RuleConfig } from '../../../schedule/meeting-rules.js';
+import type { Meeting } from '../../../schedule/meeting-rules.js';
 import type { RehearsalReport, RoomRow } from '../../../schedule/rehearsal-report.js';
 import type { Attempt, Rehearsal } from '../../../schedule/rehearsals-repo.js';
 import { api, get } from '../api.js';
@@ -83,7 +83,8 @@ export const rehearsalsPage: Page = (app, root) => {
   const reports = new Map<string, RehearsalReport>();
   const boxes = new Map<string, HTMLElement>();
   const countdowns: { node: HTMLElement; deadline: number; h: number }[] = [];
-  let rules: Pick<RuleConfig, 'prepMinutes'> & { deadlineH: number } = { prepMinutes: 60, deadlineH: 1 };
+  // Art. 11.1: checks done by T−1 h unless the hub says otherwise (`GET /api/schedule/rules`).
+  let rules = { deadlineH: 1 };
 
   const tick = () => {
     const now = Date.now();
