@@ -13,7 +13,10 @@ import { allRoomsFilter, roomChannels, speakStateTopic } from '../shared/topics.
 import { sessionActor } from './api/actor.js';
 import { buildApi } from './api/http-api.js';
 import { LiveSocket } from './api/live-socket.js';
+import { powerRoutes } from './api/power-routes.js';
 import { roomsRoutes } from './api/rooms-routes.js';
+import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
+import { telemetryRoutes } from './api/telemetry-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
 import { CommandClient } from './commands/command-client.js';
@@ -173,6 +176,14 @@ export async function startHub(
           ingest: ingest.counters,
           wsClients: live.clientCount,
         })),
+        telemetryRoutes(fleet, store, () => new Date()),
+        powerRoutes(
+          fleet,
+          { send: (...args) => commands.send(...args) },
+          security.audit,
+          config.schedule.powerOnTimeoutSec * 1000,
+        ),
+        scheduleRulesRoutes(config.schedule),
         incidentsRoutes(incidentsRepo, incidents, contacts, sessionActor),
         contactsRoutes(contacts, sessionActor, () => new Date()),
         notificationsRoutes(notificationsRepo, notifier),

@@ -1,0 +1,36 @@
+/**
+ * The dashboard's words: Vietnamese first, English on request (remembered in this browser).
+ * `t(key, params)` fills `{name}` placeholders.
+ */
+import { en } from './en.js';
+import { type Key, vi } from './vi.js';
+
+export type Lang = 'vi' | 'en';
+export type { Key };
+
+const dictionaries: Record<Lang, Record<Key, string>> = { vi, en };
+const STORAGE_KEY = 'hnth-lang';
+
+let lang: Lang | null = null;
+
+export function currentLang(): Lang {
+  // Read on first use: the pure modules that translate are also run by unit tests, without a browser.
+  lang ??= globalThis.localStorage?.getItem(STORAGE_KEY) === 'en' ? 'en' : 'vi';
+  return lang;
+}
+
+export function setLang(next: Lang): void {
+  lang = next;
+  globalThis.localStorage?.setItem(STORAGE_KEY, next);
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
+}
+
+export function hasKey(key: string): key is Key {
+  return key in vi;
+}
+
+export function t(key: Key, params: Record<string, string | number> = {}): string {
+  return dictionaries[currentLang()][key].replace(/\{(\w+)\}/g, (all, name: string) =>
+    name in params ? String(params[name]) : all,
+  );
+}

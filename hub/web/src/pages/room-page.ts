@@ -1,0 +1,372 @@
+/**
+ * One room: readiness and current readings (live), 24 h and 7 d charts, latest events, incidents,
+ * contacts, and for an operator the power buttons (confirmed first; a refusal shows the room's reason).
+ */
+import type uPlot from 'uplot';
+import type { TelemetrySeries } from '../../../api/telemetry-series.js';
+import type { RoomView } from '../../../fleet-state.js';
+import type { StoredEvent } from '../../../store/store.js';
+import { api, get } from '../api.js';
+import { mayActForRoom, mayOperate, type Page } from '../app-context.js';
+import { lineChart } from '../charts.js';
+import { confirmAction } from '../confirm-dialog.js';
+import { add, h, pressOnly } from '../dom.js';
+import { formatTime } from '../format-time.js';
+import { hasKey, type Key, t } from '../i18n/i18n.js';
+import { reasonsOf } from '../readiness-text.js';
+import { contactCard, type Directory } from './contacts-page.js';
+import { type IncidentRow, incidentList } from './incidents-page.js';
+
+const num = (v: number | null | undefined, unit: string) =>
+  v === null || v === undefined ? '—' : `${v} ${unit}`;
+
+function readingsTable(room: RoomView): HTMLElement {
+  const r = room.readings;
+  if (!r) return h('p', {}, t('room.noReadings'));
+  const rows: [Key, string][] = [
+    ['room.mains', r.power.mains === null ? '—' : r.power.mains ? t('room.mainsOk') : t('room.mainsLost')],
+    ['room.ups', num(r.power.upsChargePct, '%')],
+    ['room.power', r.power.state === 'on' ? t('room.on') : t('room.off')],
+    ['room.temp', num(r.climate.tempC, '°C')],
+    ['room.humidity', num(r.climate.humidityPct, '%')],
+    ['room.codec', `${t(`codec.${r.codec.state}`)}${r.codec.inCall ? ` · ${t('room.inCall')}` : ''}`],
+    ['room.latency', num(r.link.latencyMs, 'ms')],
+    ['room.jitter', num(r.link.jitterMs, 'ms')],
+    ['room.loss', num(r.link.lossPct, '%')],
+  ];
+  if (r.energy)
+    rows.push(['room.energy', `${Math.round(r.energy.usedWh)} Wh / ${Math.round(r.energy.alwaysOnWh)} Wh`]);
+  return h(
+    'div',
+    {},
+    h(
+      'dl',
+      { class: 'readings' },
+      rows.map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]),
+    ),
+    room.readingsAt
+      ? h('p', { class: 'muted' }, t('room.readAt', { time: formatTime(room.readingsAt) }))
+      : null,
+  );
+}
+
+function headline(room: RoomView): HTMLElement {
+  const reasons = reasonsOf(room);
+  return h(
+    'div',
+    { class: `room-head lvl-${room.readiness.level}`, id: 'room-head' },
+    h('span', { class: 'level' }, t(`level.${room.readiness.level}`)),
+    reasons.length > 0
+      ? h(
+          'ul',
+          { class: 'reasons' },
+          reasons.map((x) => h('li', {}, x)),
+        )
+      : null,
+    h(
+      'p',
+      { class: 'muted' },
+      room.online ? t('fleet.online') : t('fleet.offline'),
+      ' · ',
+      room.lastSeen ? t('fleet.lastSeen', { time: formatTime(room.lastSeen) }) : t('fleet.neverSeen'),
+    ),
+  );
+}
+
+function eventTypeText(type: string): string {
+  const key = `eventType.${type}`;
+  return hasKey(key) ? t(key) : type;
+}
+
+function eventsTable(events: StoredEvent[]): HTMLElement {
+  if (events.length === 0) return h('p', {}, t('common.none'));
+  return h(
+    'table',
+    {},
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, t('event.time')),
+        h('th', {}, t('event.type')),
+        h('th', {}, t('event.severity')),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      events.map((e) =>
+        h(
+          'tr',
+          { class: `sev-${e.severity}` },
+          h('td', {}, formatTime(e.ts)),
+          h(
+            'td',
+            {},
+            eventTypeText(e.type),
+            Object.keys(e.data).length > 0
+              ? h('span', { class: 'muted' }, ` ${JSON.stringify(e.data)}`)
+              : null,
+          ),
+          h('td', {}, t(`severity.${e.severity}`)),
+        ),
+      ),
+    ),
+  );
+}
+
+const seriesColours = {
+  tempC: '#b3261e',
+  humidityPct: '#0b57d0',
+  latencyMs: '#6b3fa0',
+  lossPct: '#8a4f00',
+  powerW: '#1e6b34',
+} as const;
+
+function chartsSection(roomId: string): { node: HTMLElement; stop(): void } {
+  const plots: uPlot[] = [];
+  const area = h('div', { class: 'charts', id: 'charts' });
+  const load = async (days: number) => {
+    for (const p of plots.splice(0)) p.destroy();
+    area.replaceChildren(h('p', {}, t('common.loading')));
+    const to = new Date();
+    const from = new Date(to.getTime() - days * 86_400_000);
+    const res = await get<TelemetrySeries>(
+      `/api/rooms/${encodeURIComponent(roomId)}/telemetry?from=${from.toISOString()}&to=${to.toISOString()}`,
+    );
+    area.replaceChildren();
+    if (!res.ok)
+      return area.append(
+        h(
+          'p',
+          { role: 'alert' },
+          t('common.error', {
+            error: String((res.body as unknown as { error?: string })?.error ?? res.status),
+          }),
+        ),
+      );
+    if (res.body.ts.length === 0) return area.append(h('p', {}, t('room.noSamples')));
+    const times = res.body.ts.map((x) => Date.parse(x) / 1000);
+    for (const [name, colour] of Object.entries(seriesColours) as [keyof typeof seriesColours, string][]) {
+      const box = h('figure', { class: 'chart' });
+      area.append(box);
+      plots.push(
+        lineChart(box, t(`room.chart.${name}`), times, res.body.series[name], colour, [
+          from.getTime() / 1000,
+          to.getTime() / 1000,
+        ]),
+      );
+    }
+  };
+  const range = (days: number, key: Key) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        'aria-pressed': days === 1 ? 'true' : 'false',
+        onclick: (e: Event) => {
+          pressOnly(e.currentTarget as Element);
+          void load(days);
+        },
+      },
+      t(key),
+    );
+  const node = h(
+    'section',
+    { class: 'card wide' },
+    h('h2', {}, t('room.charts')),
+    h('div', { class: 'range', role: 'group' }, range(1, 'room.range24h'), range(7, 'room.range7d')),
+    area,
+  );
+  void load(1);
+  return {
+    node,
+    stop: () => {
+      for (const p of plots) p.destroy();
+    },
+  };
+}
+
+function refusalText(body: { code?: string; error?: string }): string {
+  const reason = body.error ?? '';
+  if (body.code === 'refused') {
+    if (/call is in progress/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedCall') });
+    if (/emergency/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedEmergency') });
+    if (/on battery/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedUps') });
+    return t('room.powerRefused', { reason });
+  }
+  return t('room.powerFailed', { code: body.code ?? '?', reason });
+}
+
+function powerSection(room: RoomView): HTMLElement {
+  const status = h('p', { id: 'power-status', role: 'status', 'aria-live': 'polite' });
+  const forceBox = h('div', { class: 'force' });
+  const send = async (action: 'on' | 'off', force = false) => {
+    status.className = '';
+    status.textContent = t('room.sending');
+    forceBox.replaceChildren();
+    const res = await api<{ code?: string; error?: string; result?: { power?: string } }>(
+      'POST',
+      `/api/rooms/${encodeURIComponent(room.id)}/power`,
+      { action, ...(force ? { force } : {}) },
+    );
+    if (res.ok) {
+      status.textContent = t('room.powerDone', { state: action === 'on' ? t('room.on') : t('room.off') });
+      return;
+    }
+    status.className = 'error';
+    status.textContent = refusalText(res.body);
+    if (action === 'off' && res.body.code === 'refused' && /call is in progress/.test(res.body.error ?? ''))
+      forceBox.append(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'danger',
+            id: 'power-force',
+            onclick: async () => {
+              if (await confirmAction(t('room.confirmForce'), t('room.forceOff'))) void send('off', true);
+            },
+          },
+          t('room.forceOff'),
+        ),
+      );
+  };
+  return h(
+    'section',
+    { class: 'card', id: 'power-control' },
+    h('h2', {}, t('room.powerControl')),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'power-on',
+          onclick: async () => {
+            if (await confirmAction(t('room.confirmOn', { room: room.name }), t('room.powerOn')))
+              void send('on');
+          },
+        },
+        t('room.powerOn'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'danger',
+          id: 'power-off',
+          onclick: async () => {
+            if (await confirmAction(t('room.confirmOff', { room: room.name }), t('room.powerOff')))
+              void send('off');
+          },
+        },
+        t('room.powerOff'),
+      ),
+    ),
+    status,
+    forceBox,
+  );
+}
+
+function speakStateText(state: string): string {
+  const key = `speak.state.${state}`;
+  return hasKey(key) ? t(key) : state;
+}
+
+function speakButtons(roomId: string): HTMLElement {
+  const status = h('p', { role: 'status' });
+  const act = async (action: 'request' | 'cancel') => {
+    const res = await api<{ error?: string; state?: string }>('POST', `/api/speak/${action}`, { roomId });
+    status.textContent = res.ok
+      ? `✓ ${speakStateText(res.body.state ?? '')}`
+      : t('common.error', { error: res.body.error ?? res.status });
+  };
+  return h(
+    'div',
+    { class: 'actions' },
+    h(
+      'button',
+      { type: 'button', id: 'speak-request', onclick: () => act('request') },
+      t('room.speakRequest'),
+    ),
+    h('button', { type: 'button', onclick: () => act('cancel') }, t('room.speakCancel')),
+    status,
+  );
+}
+
+export const roomPage: Page = (app, root, [roomId = '']) => {
+  const room = app.rooms.get(roomId);
+  if (!room) {
+    add(root, h('p', { role: 'alert' }, t('common.error', { error: roomId })));
+    return undefined;
+  }
+  let head = headline(room);
+  let readings = readingsTable(room);
+  const readingsCard = h('section', { class: 'card' }, h('h2', {}, t('room.readings')), readings);
+  const events = h('div', {}, t('common.loading'));
+  const incidents = h('div', {}, t('common.loading'));
+  const contacts = h('div', {}, t('common.loading'));
+  const charts = chartsSection(room.id);
+  const canAct = mayActForRoom(app.session, room.id);
+  add(
+    root,
+    h('p', {}, h('a', { href: '#/fleet' }, t('room.back'))),
+    h('h2', { class: 'page-title' }, room.name),
+    head,
+    h(
+      'div',
+      { class: 'grid' },
+      readingsCard,
+      mayOperate(app.session) ? powerSection(room) : null,
+      canAct && app.session.role === 'technician'
+        ? h('section', { class: 'card' }, h('h2', {}, t('nav.speak')), speakButtons(room.id))
+        : null,
+      h('section', { class: 'card' }, h('h2', {}, t('room.contacts')), contacts),
+      charts.node,
+      h('section', { class: 'card wide' }, h('h2', {}, t('room.incidents')), incidents),
+      h('section', { class: 'card wide' }, h('h2', {}, t('room.events')), events),
+    ),
+  );
+  let eventList: StoredEvent[] = [];
+  void get<StoredEvent[]>(`/api/rooms/${encodeURIComponent(room.id)}/events?limit=30`).then((res) => {
+    eventList = res.ok ? res.body : [];
+    events.replaceChildren(eventsTable(eventList));
+  });
+  const loadIncidents = () =>
+    get<IncidentRow[]>(`/api/incidents?room=${encodeURIComponent(room.id)}&limit=20`).then((res) => {
+      incidents.replaceChildren(
+        res.ok ? incidentList(app, res.body, () => void loadIncidents()) : h('p', {}, String(res.status)),
+      );
+    });
+  void loadIncidents();
+  void get<Directory>('/api/contacts').then((res) => {
+    if (!res.ok) return contacts.replaceChildren(h('p', {}, String(res.status)));
+    const mine = res.body.rooms.find((r) => r.roomId === room.id);
+    contacts.replaceChildren(
+      h('h3', {}, t('role.technician')),
+      contactCard(mine?.contact ?? null),
+      ...res.body.partners.flatMap((p) => [h('h3', {}, p.partnerName), contactCard(p.contact)]),
+    );
+  });
+  const off = app.live.on((m) => {
+    if (m.type === 'room' && m.room.id === room.id) {
+      const nextHead = headline(m.room);
+      head.replaceWith(nextHead);
+      head = nextHead;
+      const next = readingsTable(m.room);
+      readings.replaceWith(next);
+      readings = next;
+    } else if (m.type === 'event' && m.event.roomId === room.id) {
+      eventList = [m.event, ...eventList].slice(0, 30);
+      events.replaceChildren(eventsTable(eventList));
+    } else if (m.type === 'incident' && m.incident.roomId === room.id) void loadIncidents();
+  });
+  return () => {
+    off();
+    charts.stop();
+  };
+};

@@ -1,0 +1,24 @@
+/**
+ * The regulation's lists the forms offer, copied from shared/schemas.ts so the browser bundle does
+ * not carry zod; the types below fail to compile if a list here and its schema ever differ.
+ */
+import type { EmergencyReason, MeetingKind, RehearsalCheckName } from '../../../shared/schemas.js';
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+export const meetingKinds = [
+  'party',
+  'council',
+  'committee',
+  'training',
+  'conference',
+  'inter-agency',
+] as const;
+export const emergencyReasons = ['flood', 'storm', 'disaster', 'fire', 'other'] as const;
+export const rehearsalCheckNames = ['power', 'climate', 'codec', 'peripherals', 'sip', 'link'] as const;
+
+export const listsMatchSchemas: [
+  Same<(typeof meetingKinds)[number], MeetingKind>,
+  Same<(typeof emergencyReasons)[number], EmergencyReason>,
+  Same<(typeof rehearsalCheckNames)[number], RehearsalCheckName>,
+] = [true, true, true];

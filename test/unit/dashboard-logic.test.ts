@@ -1,0 +1,209 @@
+/**
+ * The dashboard's pure parts, without a browser: Vietnam time in and out, the calendar's days, the
+ * readiness causes in words, and the booking form's check (the hub's own rule, in Vietnamese).
+ */
+import { describe, expect, test } from '@jest/globals';
+import type { RoomView } from '../../hub/fleet-state.js';
+import type { Meeting } from '../../hub/schedule/meeting-rules.js';
+import { checkDraft, violationText } from '../../hub/web/src/booking-check.js';
+import { calendarDays, shiftAnchor } from '../../hub/web/src/calendar-grid.js';
+import { formatDate, formatTime, wallTimeToIso } from '../../hub/web/src/format-time.js';
+import { setLang } from '../../hub/web/src/i18n/i18n.js';
+import { causeText, reasonsOf } from '../../hub/web/src/readiness-text.js';
+
+describe('Vietnam time', () => {
+  test.each([
+    ['2026-11-30T17:05:00Z', '01/12/2026 00:05'],
+    ['2026-12-31T16:59:00Z', '31/12/2026 23:59'],
+    ['2026-01-01T00:00:00+07:00', '01/01/2026 00:00'],
+  ])('%s is shown as %s', (iso, shown) => {
+    expect(formatTime(iso)).toBe(shown);
+  });
+
+  test.each([
+    ['01/12/2026 09:30', '2026-12-01T09:30:00+07:00'],
+    ['1/2/2027 7:05', '2027-02-01T07:05:00+07:00'],
+    [' 31/12/2026  23:59 ', '2026-12-31T23:59:00+07:00'],
+    ['31/02/2026 10:00', null],
+    ['10/10/2026 24:00', null],
+    ['2026-12-01T09:30', null],
+    ['', null],
+  ])('typed %j is %s', (typed, iso) => {
+    expect(wallTimeToIso(typed)).toBe(iso);
+  });
+
+  test('what is typed reads back as typed', () => {
+    expect(formatTime(wallTimeToIso('05/06/2026 14:45')!)).toBe('05/06/2026 14:45');
+  });
+});
+
+describe('calendar days', () => {
+  // Monday 30 Nov 2026, 23:30 in Vietnam (16:30 UTC).
+  const anchor = new Date('2026-11-30T16:30:00Z');
+
+  test('a week runs Monday to Sunday in Vietnam', () => {
+    const days = calendarDays('week', anchor);
+    expect(days.map((d) => formatDate(d.start))).toEqual([
+      '30/11/2026',
+      '01/12/2026',
+      '02/12/2026',
+      '03/12/2026',
+      '04/12/2026',
+      '05/12/2026',
+      '06/12/2026',
+    ]);
+    expect(days[0]!.start.toISOString()).toBe('2026-11-29T17:00:00.000Z');
+  });
+
+  test('a month is whole weeks from the Monday before the 1st, the days of other months marked', () => {
+    const days = calendarDays('month', new Date('2026-12-15T05:00:00Z'));
+    expect(days.length % 7).toBe(0);
+    expect(formatDate(days[0]!.start)).toBe('30/11/2026');
+    expect(days[0]!.inMonth).toBe(false);
+    expect(days.filter((d) => d.inMonth).map((d) => d.day)).toEqual(
+      Array.from({ length: 31 }, (_, i) => i + 1),
+    );
+    expect(formatDate(days.at(-1)!.start)).toBe('03/01/2027');
+  });
+
+  test('moving by a month crosses the year; by a week, seven days', () => {
+    expect(formatDate(shiftAnchor('month', new Date('2026-12-15T05:00:00Z'), 1))).toBe('01/01/2027');
+    expect(formatDate(shiftAnchor('month', new Date('2026-01-15T05:00:00Z'), -1))).toBe('01/12/2025');
+    expect(formatDate(shiftAnchor('week', anchor, 1))).toBe('07/12/2026');
+  });
+});
+
+const room = (readiness: RoomView['readiness']): RoomView => ({
+  id: 'so-y-te',
+  no: 19,
+  name: 'Sở Y tế',
+  nameEn: 'Department of Health',
+  kind: 'department',
+  online: true,
+  lastSeen: null,
+  version: null,
+  bootId: null,
+  readiness,
+  readings: null,
+  readingsAt: null,
+});
+
+describe('readiness in words', () => {
+  test.each([
+    [{ code: 'mains.lost', params: { upsChargePct: 62 }, text: '' }, 'Mất điện lưới, đang chạy UPS 62 %'],
+    [{ code: 'mains.lost', params: {}, text: '' }, 'Mất điện lưới, không đọc được UPS'],
+    [{ code: 'link.loss', params: { value: 4, limit: 1 }, text: '' }, 'Mất gói 4 % tới MCU'],
+    [{ code: 'humidity.high', params: { value: 81 }, text: '' }, 'Độ ẩm cao 81 %'],
+    [{ code: 'telemetry.stale', params: { ageSec: 45 }, text: '' }, 'Không nhận số liệu 45 giây'],
+    [{ code: 'peripheral.camera', params: {}, text: 'camera missing' }, 'camera missing'],
+  ])('%j reads %j', (c, words) => {
+    expect(causeText({ level: 'DEGRADED', ...c })).toBe(words);
+  });
+
+  test('in English when asked', () => {
+    setLang('en');
+    try {
+      expect(
+        causeText({ code: 'mains.lost', level: 'DEGRADED', params: { upsChargePct: 62 }, text: '' }),
+      ).toBe('Mains lost, on UPS 62 %');
+    } finally {
+      setLang('vi');
+    }
+  });
+
+  test('a room switched off says so first; an offline room needs no reasons beside its state', () => {
+    const cause = { code: 'mains.lost', level: 'DEGRADED' as const, params: { upsChargePct: 90 }, text: '' };
+    expect(reasonsOf(room({ level: 'POWERED_OFF', reasons: [], causes: [cause] }))).toEqual([
+      'Thiết bị đã tắt nguồn',
+      'Mất điện lưới, đang chạy UPS 90 %',
+    ]);
+    expect(reasonsOf(room({ level: 'OFFLINE', reasons: ['offline'], causes: [] }))).toEqual([]);
+  });
+});
+
+describe('the booking form’s check', () => {
+  const now = new Date('2026-11-30T03:00:00Z');
+  const rules = { noticeHours: 48, prepMinutes: 60 };
+  const names: Record<string, string> = { 'ubnd-tinh': 'Văn phòng UBND tỉnh', 'so-y-te': 'Sở Y tế' };
+  const rooms = { name: (id: string) => names[id] ?? id, exists: (id: string) => id in names };
+  const other: Meeting = {
+    id: 'm1',
+    title: 'Giao ban tuần',
+    kind: 'committee',
+    hostUnit: 'UBND tỉnh',
+    hostRoomId: 'ubnd-tinh',
+    roomIds: ['ubnd-tinh', 'so-y-te'],
+    start: '2026-12-05T02:00:00Z',
+    end: '2026-12-05T04:00:00Z',
+    emergency: null,
+    registeredBy: null,
+    registeredAt: '2026-11-01T00:00:00Z',
+    updatedAt: '2026-11-01T00:00:00Z',
+    status: 'scheduled',
+  };
+  const draft = (patch: Record<string, unknown> = {}) => ({
+    title: 'Họp',
+    kind: 'committee' as const,
+    hostRoomId: 'ubnd-tinh',
+    roomIds: ['ubnd-tinh'],
+    start: '2026-12-10T09:00:00+07:00',
+    end: '2026-12-10T11:00:00+07:00',
+    emergency: null,
+    ...patch,
+  });
+
+  test.each([
+    [{}, null],
+    [{ title: '  ' }, 'Nhập tên cuộc họp.'],
+    [{ roomIds: [] }, 'Chọn ít nhất một điểm cầu.'],
+    [
+      { start: '' },
+      'Nhập thời điểm bắt đầu và kết thúc theo dạng ngày/tháng/năm giờ:phút (dd/MM/yyyy HH:mm).',
+    ],
+    [{ end: '2026-12-10T08:00:00+07:00' }, 'Thời điểm kết thúc phải sau thời điểm bắt đầu (Điều 9.1).'],
+    [
+      { start: '2026-12-01T10:00:00+07:00', end: '2026-12-01T11:00:00+07:00' },
+      'Phải đăng ký trước ít nhất 48 giờ (Điều 8.1); còn 24 giờ. Họp khẩn cấp (Điều 8.2) thì không cần.',
+    ],
+    [
+      {
+        start: '2026-12-01T10:00:00+07:00',
+        end: '2026-12-01T11:00:00+07:00',
+        emergency: { reason: 'flood' },
+      },
+      null,
+    ],
+    [{ start: '2026-11-29T10:00:00+07:00' }, 'Thời điểm bắt đầu đã qua (Điều 8.1).'],
+    [
+      {
+        start: '2026-12-05T11:30:00+07:00',
+        end: '2026-12-05T12:30:00+07:00',
+        hostRoomId: 'so-y-te',
+        roomIds: ['so-y-te'],
+      },
+      'Trùng lịch (Điều 8.3): Sở Y tế đã có cuộc họp “Giao ban tuần” từ 05/12/2026 09:00 đến 05/12/2026 11:00 (tính cả 60 phút chuẩn bị).',
+    ],
+    [{ roomIds: ['so-y-te'] }, 'Điểm cầu chính phải nằm trong các điểm cầu tham dự (Điều 10.1).'],
+  ])('%j → %s', (patch, words) => {
+    expect(checkDraft(draft(patch), [other], rooms, rules, now)).toBe(words);
+  });
+
+  test('the hub’s refusals in words: an overlap names the meeting, an unknown rule keeps the hub’s text', () => {
+    const start = '2026-12-05T11:30:00+07:00';
+    expect(
+      violationText(
+        { error: 'x', rule: 'no-overlap', conflicts: [{ meeting: other, roomIds: ['ubnd-tinh'] }] },
+        rooms,
+        rules,
+        start,
+        now,
+      ),
+    ).toContain('Văn phòng UBND tỉnh đã có cuộc họp “Giao ban tuần”');
+    expect(violationText({ error: 'start: must be ISO', rule: 'schema' }, rooms, rules, start, now)).toBe(
+      'Thông tin chưa hợp lệ: start: must be ISO',
+    );
+    expect(violationText({ error: 'something new', rule: 'new-rule' }, rooms, rules, start, now)).toBe(
+      'something new',
+    );
+  });
+});
