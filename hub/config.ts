@@ -174,6 +174,18 @@ export const hubSchema = {
       env: 'HNTH_HTTP_HOST',
     },
   },
+  metrics: {
+    token: {
+      doc: 'Bearer token Prometheus sends to GET /metrics (at least 16 characters); empty: /metrics is off.',
+      format: (value: unknown) => {
+        if (value !== '' && (typeof value !== 'string' || !/^\S{16,}$/.test(value)))
+          throw new Error('must be empty (metrics off) or at least 16 characters without spaces');
+      },
+      default: '',
+      sensitive: true,
+      env: 'HNTH_METRICS_TOKEN',
+    },
+  },
   readinessCheckSec: {
     doc: 'How often readiness is recomputed without news, to notice rooms that went quiet.',
     format: 'nat',
@@ -391,6 +403,7 @@ export interface HubConfig {
     floodBurst: number;
   };
   http: { port: number; host: string; trustProxy: boolean };
+  metrics: { token: string };
   readinessCheckSec: number;
   telemetrySampleSec: number;
   mcu: McuConfig;

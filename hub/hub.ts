@@ -12,7 +12,9 @@ import { isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schema
 import { allRoomsFilter, roomChannels, speakStateTopic } from '../shared/topics.js';
 import { sessionActor } from './api/actor.js';
 import { buildApi } from './api/http-api.js';
+import { hubMetrics } from './api/hub-metrics.js';
 import { LiveSocket } from './api/live-socket.js';
+import { metricsRoutes } from './api/metrics-routes.js';
 import { roomsRoutes } from './api/rooms-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
@@ -174,6 +176,19 @@ export async function startHub(
         contactsRoutes(contacts, sessionActor, () => new Date()),
         notificationsRoutes(notificationsRepo, notifier),
         speakRoutes(speak, sessionActor),
+        metricsRoutes(
+          hubMetrics({
+            rooms: () => fleet.views(),
+            get ingest() {
+              return ingest.counters;
+            },
+            notify: notifier.counters,
+            openIncidents: () => incidentsRepo.openIncidents().length,
+            mqttConnected: () => client?.connected ?? false,
+            wsClients: () => live.clientCount,
+          }),
+          config.metrics.token,
+        ),
       ],
       { trustProxy: config.http.trustProxy },
     );
