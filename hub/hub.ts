@@ -5,11 +5,17 @@
  */
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { rooms } from '../shared/fleet.js';
+import { type Room, rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
 import { isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
-import { allRoomsFilter, roomChannels, speakStateTopic } from '../shared/topics.js';
+import {
+  allRoomsFilter,
+  type RoomChannel,
+  roomChannels,
+  sharedFilter,
+  speakStateTopic,
+} from '../shared/topics.js';
 import { sessionActor } from './api/actor.js';
 import { buildApi } from './api/http-api.js';
 import { hubMetrics } from './api/hub-metrics.js';
@@ -71,6 +77,21 @@ export interface RunningHub {
 export interface HubOptions {
   /** The hub's clock for its calendar and rehearsals; tests move it. */
   now?: () => Date;
+  /** The rooms whose state the hub tracks: the fleet, or the load generator's thousands (bench). */
+  rooms?: readonly Room[];
+}
+
+/**
+ * Telemetry and events, the volume, are shared among the hub instances of a group (each stored
+ * once). Statuses stay on every instance, with their retained copies (which a broker does not send
+ * to shared subscriptions); replies too, since only the instance that sent a command awaits its
+ * reply; speak requests too, since the speak queue is one per hub.
+ */
+function ingestFilter(channel: RoomChannel, sharedGroup: string): string {
+  const filter = allRoomsFilter(channel);
+  return sharedGroup && (channel === 'telemetry' || channel === 'events')
+    ? sharedFilter(sharedGroup, filter)
+    : filter;
 }
 
 export async function startHub(
@@ -81,7 +102,7 @@ export async function startHub(
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   const store: HubStore = new SqliteStore(db);
   const security = openSecurity(db);
-  const fleet = new FleetState(rooms, config.thresholds);
+  const fleet = new FleetState(options.rooms ?? rooms, config.thresholds);
   let client: MqttClient | null = null;
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close()];
   const stop = async () => {
@@ -261,7 +282,7 @@ export async function startHub(
         login: mqtt.hubLogin.options,
         clientId: config.mqtt.clientId,
         protocolVersion: config.mqtt.protocolVersion,
-        filters: roomChannels.map((ch) => allRoomsFilter(ch)),
+        filters: roomChannels.map((ch) => ingestFilter(ch, config.mqtt.sharedGroup)),
       },
       (topic, payload) => ingest.handle(topic, payload),
       log,
