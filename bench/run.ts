@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: runs every benchmark on the demo and prints the results as a markdown table,
- * also written to bench/results.md. Benchmarks measure; tests never assert on time.
+ * `npm run bench [-- --scale]`: runs every benchmark on the demo, then the scale benchmarks
+ * (bench/scale.ts), and prints the results as a markdown table, also written to bench/results.md.
+ * Benchmarks measure; tests never assert on time.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { startDemo } from '../demo/demo.js';
 import { benchAgentFootprint } from './agent-footprint.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
 import { benchRehearsalReport } from './rehearsal-report.js';
+import { benchScale, defaultSizes, scaleSizes } from './scale.js';
 import { type BenchRow, markdownTable } from './stats.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hnth-bench-'));
@@ -28,6 +30,9 @@ try {
 }
 // After the demo has stopped, so its 28 simulated rooms do not share the cores with the measure.
 rows.push(...(await benchAgentFootprint()));
+// Own Mosquitto, hub and load generator processes; `--scale` tries 10,000 rooms (minutes).
+process.stderr.write('scale benchmarks (own Mosquitto, hub and load generator processes)...\n');
+rows.push(...(await benchScale(process.argv.includes('--scale') ? scaleSizes : defaultSizes)));
 const table = markdownTable(rows);
 const stamp = `Measured ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`;
 writeFileSync(new URL('./results.md', import.meta.url), `# Benchmark results\n\n${stamp}\n\n${table}\n`);
