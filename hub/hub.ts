@@ -81,9 +81,6 @@ export interface HubOptions {
   rooms?: readonly Room[];
 }
 
-/** How long transitions are gathered before the incident rules run on them. */
-const INCIDENT_COALESCE_MS = 100;
-
 /**
  * Telemetry and events, the volume, are shared among the hub instances of a group (each stored
  * once). Statuses stay on every instance, with their retained copies (which a broker does not send
@@ -265,18 +262,18 @@ export async function startHub(
     cleanups.push(() => mcu.stop());
 
     // The rules look at every room, so a burst of transitions (a fleet coming online, thousands of
-    // rooms at scale) is evaluated once per burst rather than once per room: O(rooms) per burst,
+    // rooms at scale) is evaluated once per turn of the event loop (all the messages read at once) rather than once per room: O(rooms) per burst,
     // not O(rooms²). The scale benchmark found the per-transition evaluation saturating the hub.
-    let evaluation: NodeJS.Timeout | null = null;
+    let evaluation: NodeJS.Immediate | null = null;
     fleet.listen({
       transition: () => {
-        evaluation ??= setTimeout(() => {
+        evaluation ??= setImmediate(() => {
           evaluation = null;
           incidents.evaluate();
-        }, INCIDENT_COALESCE_MS);
+        });
       },
     });
-    cleanups.push(() => evaluation && clearTimeout(evaluation));
+    cleanups.push(() => evaluation && clearImmediate(evaluation));
     incidents.listen({
       opened(incident) {
         live.broadcast({ type: 'incident', change: 'opened', incident });
