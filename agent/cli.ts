@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config-file.js';
 import { createLogger } from '../shared/logger.js';
+import { systemdLifecycle } from '../shared/sd-notify.js';
 import { loadAgentConfig } from './config.js';
 import { createAgent } from './create-agent.js';
 import { doctorCommand } from './doctor.js';
@@ -45,16 +46,18 @@ async function runDaemon(argv: string[]): Promise<number> {
   const config = loadAgentConfig({ file: values.config, args });
   const log = createLogger(`hnth-agent:${config.roomId}`);
   const agent = createAgent(config, log);
+  const systemd = systemdLifecycle(log);
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'stopping');
-      void agent.stop().then(resolve);
+      void systemd.stopping().then(() => agent.stop().then(resolve));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   await agent.start();
   log.info({ bootId: agent.bootId }, 'agent running');
+  await systemd.ready();
   await stopped;
   return 0;
 }

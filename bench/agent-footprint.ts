@@ -87,7 +87,8 @@ export async function benchAgentFootprint(
     },
   );
   const dir = mkdtempSync(path.join(tmpdir(), 'hnth-footprint-'));
-  // A private broker on loopback: each agent logs in as its room, the watcher as the hub.
+  // A private broker on loopback: each agent logs in as its room, the watcher as the hub. The broker
+  // wants a password from everyone; this one takes any, it is the bench's own.
   const broker = await startEmbeddedBroker(
     { port: 0, host: '127.0.0.1', fallback: false, tls: null, allowPlain: false },
     {
@@ -106,7 +107,7 @@ export async function benchAgentFootprint(
     JSON.stringify({
       roomId: 'ubnd-na-hang',
       dataDir: path.join(dir, 'data'),
-      mqtt: { url: mqttUrl, username: 'ubnd-na-hang' },
+      mqtt: { url: mqttUrl, username: 'ubnd-na-hang', password: 'bench' },
       sensors: {
         sysfsRoot: path.join(root, 'test/fixtures/sysfs/climate/iio-dht22-good/sys'),
         climate: { source: 'iio', device: 'dht11' },
@@ -115,7 +116,11 @@ export async function benchAgentFootprint(
       host: { enabled: true },
     }),
   );
-  const watcher = await connectAsync(mqttUrl, { reconnectPeriod: 0 });
+  const watcher = await connectAsync(mqttUrl, {
+    reconnectPeriod: 0,
+    username: 'hnth-hub',
+    password: 'bench',
+  });
   const first = new Promise<TelemetryMessage>((resolve) =>
     watcher.on('message', (_t, payload) => {
       const d = decodeMessage('telemetry', payload);
@@ -138,6 +143,7 @@ export async function benchAgentFootprint(
         ...env,
         HNTH_MQTT_URL: mqttUrl,
         HNTH_MQTT_USERNAME: 'ubnd-lam-binh',
+        HNTH_MQTT_PASSWORD: 'bench',
         HNTH_DATA_DIR: path.join(dir, 'sim-data'),
       },
       stdio: ['ignore', 'ignore', 'inherit'],

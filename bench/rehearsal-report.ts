@@ -12,12 +12,21 @@ import { allRoomsFilter } from '../shared/topics.js';
 import { type BenchRow, percentile } from './stats.js';
 
 export async function benchRehearsalReport(demo: Demo, runs = 20): Promise<BenchRow[]> {
-  const ws = new WebSocket(`${demo.httpUrl.replace(/^http/, 'ws')}/ws`);
+  // As the operator: the API and /ws need a session, and a POST its CSRF token.
+  const login = await fetch(`${demo.httpUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(demo.operator),
+  });
+  if (login.status !== 200) throw new Error(`demo login refused: HTTP ${login.status}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const ws = new WebSocket(`${demo.httpUrl.replace(/^http/, 'ws')}/ws`, { headers: { cookie } });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
   });
-  const mqtt = await connectAsync(demo.mqttUrl, { reconnectPeriod: 0 });
+  const mqtt = await connectAsync(demo.mqttUrl, { reconnectPeriod: 0, ...demo.injector });
   await mqtt.subscribeAsync(allRoomsFilter('replies'), { qos: 1 });
   let slowestEnd = 0;
   let replies = 0;
@@ -50,7 +59,7 @@ export async function benchRehearsalReport(demo: Demo, runs = 20): Promise<Bench
     });
     const res = await fetch(`${demo.httpUrl}/api/rehearsals`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
       body: JSON.stringify({ roomIds: rooms.map((r) => r.id) }),
     });
     if (res.status !== 202) throw new Error(`POST /api/rehearsals: HTTP ${res.status}`);

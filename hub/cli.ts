@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config-file.js';
 import { createLogger } from '../shared/logger.js';
+import { systemdLifecycle } from '../shared/sd-notify.js';
 import { loadHubConfig } from './config.js';
 import { startHub } from './hub.js';
 import { adminCommands, adminUsage, runAdminCommand } from './security/admin-cli.js';
@@ -51,10 +52,12 @@ async function main(argv: string[]): Promise<number> {
   const config = loadHubConfig({ file: values.config });
   const log = createLogger('hnth-hub');
   const hub = await startHub(config, log);
+  const systemd = systemdLifecycle(log);
+  await systemd.ready();
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'stopping');
-      void hub.stop().then(resolve);
+      void systemd.stopping().then(() => hub.stop().then(resolve));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

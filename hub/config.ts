@@ -5,6 +5,7 @@
 import convict from 'convict';
 import { ConfigError, loadConfigFile, validateStrict } from '../shared/config-file.js';
 import { parseSipTarget } from '../shared/probes/sip-options.js';
+import { isValidShareGroup } from '../shared/topics.js';
 import { defaultRulesConfig, type RulesConfig } from './incidents/incident-rules.js';
 import type { McuConfig } from './mcu/mcu-monitor.js';
 import type { WebhookTarget } from './notify/notify-routing.js';
@@ -91,6 +92,15 @@ export const hubSchema = {
       default: 'hnth-hub',
       env: 'HNTH_MQTT_CLIENT_ID',
     },
+    sharedGroup: {
+      doc: 'MQTT 5 shared subscription group ($share/<group>/…) for the rooms’ telemetry and events, so several hub instances on one external broker split them; every instance still gets every status and reply. Empty: plain subscriptions.',
+      format: (value: unknown) => {
+        if (value !== '' && !isValidShareGroup(String(value)))
+          throw new Error('must be empty or letters, digits, - and _ (e.g. hnth-hub)');
+      },
+      default: '',
+      env: 'HNTH_MQTT_SHARED_GROUP',
+    },
     username: {
       doc: 'Username at an external broker.',
       format: String,
@@ -172,6 +182,18 @@ export const hubSchema = {
       format: String,
       default: '0.0.0.0',
       env: 'HNTH_HTTP_HOST',
+    },
+  },
+  metrics: {
+    token: {
+      doc: 'Bearer token Prometheus sends to GET /metrics (at least 16 characters); empty: /metrics is off.',
+      format: (value: unknown) => {
+        if (value !== '' && (typeof value !== 'string' || !/^\S{16,}$/.test(value)))
+          throw new Error('must be empty (metrics off) or at least 16 characters without spaces');
+      },
+      default: '',
+      sensitive: true,
+      env: 'HNTH_METRICS_TOKEN',
     },
   },
   readinessCheckSec: {
@@ -379,6 +401,7 @@ export interface HubConfig {
     url: string;
     protocolVersion: 4 | 5;
     clientId: string;
+    sharedGroup: string;
     username: string;
     password: string;
     port: number;
@@ -391,6 +414,7 @@ export interface HubConfig {
     floodBurst: number;
   };
   http: { port: number; host: string; trustProxy: boolean };
+  metrics: { token: string };
   readinessCheckSec: number;
   telemetrySampleSec: number;
   mcu: McuConfig;
@@ -439,6 +463,11 @@ export function loadHubConfig(sources: HubConfigSources = {}): HubConfig {
   if (Boolean(props.mqtt.tls.certFile) !== Boolean(props.mqtt.tls.keyFile)) {
     throw new ConfigError(
       'invalid configuration: mqtt.tls.certFile and mqtt.tls.keyFile go together (HNTH_MQTT_TLS_CERT, HNTH_MQTT_TLS_KEY)',
+    );
+  }
+  if (props.mqtt.sharedGroup && (!props.mqtt.url || props.mqtt.protocolVersion !== 5)) {
+    throw new ConfigError(
+      'invalid configuration: mqtt.sharedGroup needs an external MQTT 5 broker: set mqtt.url (HNTH_MQTT_URL) and mqtt.protocolVersion 5 (HNTH_MQTT_PROTOCOL=5)',
     );
   }
   props.thresholds = { ...defaultThresholds, ...props.thresholds };

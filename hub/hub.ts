@@ -5,14 +5,22 @@
  */
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { rooms } from '../shared/fleet.js';
+import { type Room, rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
 import { isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
-import { allRoomsFilter, roomChannels, speakStateTopic } from '../shared/topics.js';
+import {
+  allRoomsFilter,
+  type RoomChannel,
+  roomChannels,
+  sharedFilter,
+  speakStateTopic,
+} from '../shared/topics.js';
 import { sessionActor } from './api/actor.js';
 import { buildApi } from './api/http-api.js';
+import { hubMetrics } from './api/hub-metrics.js';
 import { LiveSocket } from './api/live-socket.js';
+import { metricsRoutes } from './api/metrics-routes.js';
 import { powerRoutes } from './api/power-routes.js';
 import { roomsRoutes } from './api/rooms-routes.js';
 import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
@@ -73,6 +81,21 @@ export interface RunningHub {
 export interface HubOptions {
   /** The hub's clock for its calendar and rehearsals; tests move it. */
   now?: () => Date;
+  /** The rooms whose state the hub tracks: the fleet, or the load generator's thousands (bench). */
+  rooms?: readonly Room[];
+}
+
+/**
+ * Telemetry and events, the volume, are shared among the hub instances of a group (each stored
+ * once). Statuses stay on every instance, with their retained copies (which a broker does not send
+ * to shared subscriptions); replies too, since only the instance that sent a command awaits its
+ * reply; speak requests too, since the speak queue is one per hub.
+ */
+function ingestFilter(channel: RoomChannel, sharedGroup: string): string {
+  const filter = allRoomsFilter(channel);
+  return sharedGroup && (channel === 'telemetry' || channel === 'events')
+    ? sharedFilter(sharedGroup, filter)
+    : filter;
 }
 
 export async function startHub(
@@ -83,7 +106,7 @@ export async function startHub(
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   const store: HubStore = new SqliteStore(db);
   const security = openSecurity(db);
-  const fleet = new FleetState(rooms, config.thresholds);
+  const fleet = new FleetState(options.rooms ?? rooms, config.thresholds);
   for (const { roomId, at } of store.lastHeard()) fleet.restoreLastSeen(roomId, at, new Date());
   let client: MqttClient | null = null;
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close()];
@@ -197,6 +220,19 @@ export async function startHub(
           rooms,
           now: options.now ?? (() => new Date()),
         }),
+        metricsRoutes(
+          hubMetrics({
+            rooms: () => fleet.views(),
+            get ingest() {
+              return ingest.counters;
+            },
+            notify: notifier.counters,
+            openIncidents: () => incidentsRepo.openIncidents().length,
+            mqttConnected: () => client?.connected ?? false,
+            wsClients: () => live.clientCount,
+          }),
+          config.metrics.token,
+        ),
       ],
       { trustProxy: config.http.trustProxy },
     );
@@ -248,7 +284,19 @@ export async function startHub(
     mcu.start();
     cleanups.push(() => mcu.stop());
 
-    fleet.listen({ transition: () => incidents.evaluate() });
+    // The rules look at every room, so a burst of transitions (a fleet coming online, thousands of
+    // rooms at scale) is evaluated once per turn of the event loop (all the messages read at once) rather than once per room: O(rooms) per burst,
+    // not O(rooms²). The scale benchmark found the per-transition evaluation saturating the hub.
+    let evaluation: NodeJS.Immediate | null = null;
+    fleet.listen({
+      transition: () => {
+        evaluation ??= setImmediate(() => {
+          evaluation = null;
+          incidents.evaluate();
+        });
+      },
+    });
+    cleanups.push(() => evaluation && clearImmediate(evaluation));
     incidents.listen({
       opened(incident) {
         live.broadcast({ type: 'incident', change: 'opened', incident });
@@ -269,7 +317,7 @@ export async function startHub(
         login: mqtt.hubLogin.options,
         clientId: config.mqtt.clientId,
         protocolVersion: config.mqtt.protocolVersion,
-        filters: roomChannels.map((ch) => allRoomsFilter(ch)),
+        filters: roomChannels.map((ch) => ingestFilter(ch, config.mqtt.sharedGroup)),
       },
       (topic, payload) => ingest.handle(topic, payload),
       log,

@@ -32,6 +32,21 @@ export function allRoomsFilter(channel: RoomChannel): string {
   return `${TOPIC_ROOT}/rooms/+/${channel}`;
 }
 
+/** A shared group's name: one topic level, no wildcards (MQTT 5, 4.8.2). */
+const SHARE_GROUP = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * An MQTT 5 shared subscription (`$share/{group}/{filter}`): the broker hands each message to one
+ * subscriber of the group, so several hub instances split the rooms' traffic.
+ */
+export function sharedFilter(group: string, filter: string): string {
+  return `$share/${checkLevel(SHARE_GROUP, 'shared subscription group', group)}/${filter}`;
+}
+
+export function isValidShareGroup(group: string): boolean {
+  return SHARE_GROUP.test(group);
+}
+
 /** A command from the hub to one room: `hnth/v1/rooms/{room}/cmd/{name}`. */
 export function commandTopic(roomId: string, name: string): string {
   return `${TOPIC_ROOT}/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/cmd/${checkLevel(COMMAND_NAME, 'command name', name)}`;

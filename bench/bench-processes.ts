@@ -1,0 +1,184 @@
+/**
+ * The processes of the scale benchmarks: a Mosquitto of their own on an ephemeral port (never the
+ * machine's on 1883), hub instances and the load generator as child processes so each has its own
+ * core time, and a raw `mosquitto_sub` as the yardstick. Every process is killed when done.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { connectAsync } from 'mqtt';
+import type { InstanceReport } from './hub-instance.js';
+
+const until = async (what: string, probe: () => boolean | Promise<boolean>, ms: number) => {
+  const deadline = Date.now() + ms;
+  while (
+    !(await Promise.resolve()
+      .then(probe)
+      .catch(() => false))
+  ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  return exited;
+}
+
+export interface BenchBroker {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startBenchMosquitto(): Promise<BenchBroker> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hnth-bench-mq-'));
+  const port = await freePort();
+  const conf = path.join(dir, 'mosquitto.conf');
+  // No queue limit: a slow subscriber is measured as slow, not as losing messages.
+  writeFileSync(
+    conf,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\n`,
+  );
+  const child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  const url = `mqtt://127.0.0.1:${port}`;
+  await until(
+    'mosquitto',
+    async () => {
+      const c = await connectAsync(url, { reconnectPeriod: 0, connectTimeout: 1000 });
+      await c.endAsync();
+      return true;
+    },
+    10_000,
+  );
+  return {
+    url,
+    port,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A tsx script as a child whose stdout is JSON lines. */
+function jsonChild(script: string, args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: { ...process.env, NODE_OPTIONS: '', HNTH_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      lines.push(JSON.parse(line));
+    } catch {
+      // Not ours (a library's stray print): ignored.
+    }
+  });
+  return { child, lines };
+}
+
+export interface HubProcess {
+  /** Telemetry applied so far (updated four times a second). */
+  telemetry(): number;
+  /** Stops the hub and returns what it measured. */
+  finish(): Promise<InstanceReport>;
+}
+
+export async function startHubProcess(
+  url: string,
+  rooms: number,
+  clientId: string,
+  group = '',
+): Promise<HubProcess> {
+  const { child, lines } = jsonChild('bench/hub-instance.ts', [url, String(rooms), clientId, group]);
+  await until(`hub ${clientId} ready`, () => lines.some((l) => l.ready === true), 30_000);
+  const last = (key: string) => [...lines].reverse().find((l) => key in l);
+  return {
+    telemetry: () => Number(last('telemetry')?.telemetry ?? 0),
+    async finish() {
+      await stopChild(child);
+      const report = last('clientId');
+      if (!report) throw new Error(`hub ${clientId} reported nothing`);
+      return report as unknown as InstanceReport;
+    },
+  };
+}
+
+export interface LoadSummary {
+  telemetry: number;
+  events: number;
+  failed: number;
+  rooms: number;
+  seconds: number;
+  telemetryPerSec: number;
+}
+
+/** Runs the load generator to its end (bounded by its --duration, killed 60 s past it). */
+export async function runLoad(args: string[], durationSec: number): Promise<LoadSummary> {
+  const { child, lines } = jsonChild('bench/loadgen.ts', args);
+  const timer = setTimeout(() => child.kill('SIGKILL'), (durationSec + 60) * 1000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  const summary = lines.find((l) => 'telemetryPerSec' in l);
+  if (code !== 0 || !summary) throw new Error(`loadgen failed (exit ${code})`);
+  return summary as unknown as LoadSummary;
+}
+
+/** `mosquitto_sub` on the rooms' telemetry: the broker's own client, the fastest consumer there is. */
+export function startMosquittoSub(port: number) {
+  const child = spawn(
+    'mosquitto_sub',
+    ['-h', '127.0.0.1', '-p', String(port), '-V', 'mqttv5', '-t', 'hnth/v1/rooms/+/telemetry'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let count = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  createInterface({ input: child.stdout! }).on('line', () => {
+    lastAt = Date.now();
+    if (count++ === 0) firstAt = lastAt;
+  });
+  return {
+    count: () => count,
+    async finish() {
+      await stopChild(child);
+      return { count, firstAt, lastAt };
+    },
+  };
+}
+
+/**
+ * Waits until a consumer has what was published, or stops growing for 3 s, or `maxMs` passes (a
+ * consumer that cannot keep up is reported with what it got, not waited for without end).
+ */
+export async function drained(count: () => number, published: number, maxMs = 60_000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let last = -1;
+  let still = Date.now();
+  while (Date.now() < deadline) {
+    const n = count();
+    if (n >= published) return;
+    if (n !== last) {
+      last = n;
+      still = Date.now();
+    } else if (Date.now() - still > 3000) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
