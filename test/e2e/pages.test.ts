@@ -1,12 +1,14 @@
 /**
  * The operator's other pages in Chromium, each fed by the hub as it runs: the rehearsal matrix
  * filling in live with the countdown to T−1 h, an incident acknowledged with a note, the contact
- * directory, the speak queue granted by the host, the yearly report (or its "not available" state),
- * and the fleet on a phone.
+ * directory, the speak queue granted by the host, the fleet on a phone; and the yearly report of a
+ * hub whose database holds a seeded year (test/helpers/report-history.ts), or its "not available" state.
  */
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import type { RunningHub } from '../../hub/hub.js';
+import { openDatabase } from '../../hub/store/database.js';
 import {
   accessibilityViolations,
   loginAsOperator,
@@ -15,6 +17,8 @@ import {
   type TestBrowser,
 } from '../helpers/browser.js';
 import { apiRequest, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
+import { A, B, seedReportHistory } from '../helpers/report-history.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 
 const HOST = 'ubnd-son-duong';
@@ -134,22 +138,6 @@ describe('dashboard: the operator’s pages in Chromium', () => {
     await screenshot(page, 'speak-queue');
   });
 
-  test('reports: the year’s report, or a plain "not available" until the hub serves it', async () => {
-    const { page } = browser;
-    await page.goto(`${hub.httpUrl}/#/reports`);
-    const year = await page.locator('#report-year').inputValue();
-    const route = await apiRequest(hub.httpUrl, 'GET', `/api/reports/${year}`);
-    if (route.status === 404) {
-      await page.waitForSelector('#report-unavailable');
-      expect(await text('#report-unavailable')).toBe(
-        `Báo cáo năm ${year} chưa có: máy chủ chưa cung cấp chức năng báo cáo (Điều 12.5).`,
-      );
-    } else {
-      await waitFor('the report', async () => (await text('#report h3')) === 'Toàn mạng');
-    }
-    await screenshot(page, 'reports');
-  });
-
   test('the fleet on a phone: one column, every room still there', async () => {
     const { page } = browser;
     await page.setViewportSize({ width: 390, height: 844 });
@@ -190,5 +178,179 @@ describe('dashboard: the operator’s pages in Chromium', () => {
     });
     const ids = (await accessibilityViolations(page)).map((v) => v.id).sort();
     expect(ids).toEqual(['color-contrast', 'label']);
+  });
+});
+
+describe('dashboard: the yearly report of a seeded year in Chromium', () => {
+  const data = tempDir('hnth-report-page-');
+  let hub: RunningHub & { removeData(): void };
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    const db = openDatabase(path.join(data.path, 'hnth.db'));
+    seedReportHistory(db);
+    db.close();
+    [hub, browser] = await Promise.all([
+      // Ten days after the year: the whole of 2026 is measured, so the figures are fixed.
+      startTestHub({ dataDir: data.path }, { now: () => new Date('2027-01-10T00:00:00Z') }),
+      startBrowser(),
+    ]);
+    await loginAsOperator(browser.page, hub.httpUrl);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.stop();
+    hub?.removeData();
+    data.remove();
+  });
+
+  /** Opens the report of 2026 (the picker offers the last six years, so 2026 is there until 2031). */
+  async function open2026() {
+    const { page } = browser;
+    await page.goto(`${hub.httpUrl}/#/reports`);
+    await page.selectOption('#report-year', '2026');
+    await page.click('form.toolbar button[type=submit]');
+    await page.waitForSelector('#report-summary');
+    await waitFor('the 2026 report', async () =>
+      (await page.locator('#report-period').textContent())?.includes('01/01/2026 00:00'),
+    );
+  }
+  const stat = (label: string) =>
+    browser.page
+      .locator('#report-summary .stat', { has: browser.page.locator(`dt:text-is("${label}")`) })
+      .locator('dd');
+  /** A room's row as its cells' texts, the room's name first. */
+  const row = (selector: string) => browser.page.locator(selector).locator('th, td').allTextContents();
+
+  test('the network’s cards, a row per room, incidents by cause and the notes, in Vietnamese', async () => {
+    const { page } = browser;
+    await open2026();
+    expect(await page.locator('#report-period').textContent()).toBe(
+      'Kỳ báo cáo: từ 01/01/2026 00:00 đến trước 01/01/2027 00:00 (giờ Việt Nam) · số liệu tính đến 01/01/2027 00:00',
+    );
+    // m1, m2 and m5 (m3 cancelled, m4 last year's); r1 and r2 give A, B, A, C: two passed.
+    expect(await stat('Cuộc họp đã tham dự').textContent()).toBe('3');
+    expect(await stat('Diễn tập đã chạy').textContent()).toBe('4');
+    expect(await stat('Diễn tập đạt').textContent()).toBe('2');
+    // Eight incidents; closed ones recover in 100 s … 12 h, median 600 s.
+    expect(await stat('Sự cố').textContent()).toBe('8');
+    expect(await stat('Khắc phục (trung vị)').textContent()).toBe('0 giờ 10 phút');
+    expect(await stat('Khắc phục lâu nhất').textContent()).toBe('12 giờ 0 phút');
+    // A used 6 kWh and saved 19; B used 0.25 and saved 0.75: 6.2505 and 19.74975 kWh.
+    expect(await stat('Điện tiêu thụ').textContent()).toBe('6,3 kWh');
+    expect(await stat('Điện tiết kiệm').textContent()).toBe('19,7 kWh');
+    // (31 469 400 + 28 857 600) s ready of 28 room-years: the 26 rooms never seen count as unknown time.
+    expect(await stat('Sẵn sàng').textContent()).toBe('6,8 %');
+    expect(await stat('Chưa ghi nhận').textContent()).toBe('93,2 %');
+
+    expect(await page.locator('#report-rooms tbody tr').count()).toBe(28);
+    const headers = await page.locator('#report-rooms thead th').allTextContents();
+    expect(headers.slice(0, 4)).toEqual([
+      'Điểm cầu',
+      'Cuộc họp đã tham dự',
+      'Diễn tập đã chạy',
+      'Diễn tập đạt',
+    ]);
+    // A: offline 12 h of the year, ready 31 469 400 s of 31 536 000 (99.79 %); of its 5 booked hours,
+    // 1 h offline and 30 min not ready: 80 % online and 70 % ready in its meetings.
+    expect(await row(`#report-rooms tr[data-room="${A}"]`)).toEqual([
+      'Văn phòng Tỉnh ủy',
+      '3',
+      '2',
+      '1',
+      '99,9 %',
+      '99,8 %',
+      '0,0 %',
+      '80,0 %',
+      '70,0 %',
+      '4',
+      '0 giờ 15 phút',
+      '12 giờ 0 phút',
+      '6,0 kWh',
+      '19,0 kWh',
+    ]);
+    // C was never seen: all its time unknown, and nothing booked was measured in meetings.
+    expect((await row('#report-rooms tr[data-room="ubnd-tinh"]')).slice(4, 9)).toEqual([
+      '0,0 %',
+      '0,0 %',
+      '100,0 %',
+      '0,0 %',
+      '0,0 %',
+    ]);
+    // B's open codec incident has no time to recover; the two closed took 100 s and 300 s.
+    expect((await row(`#report-rooms tr[data-room="${B}"]`)).slice(9, 12)).toEqual([
+      '3',
+      '0 giờ 3 phút',
+      '0 giờ 5 phút',
+    ]);
+
+    expect(await row('#report-causes tr[data-cause="mains.lost"]')).toEqual([
+      'Mất điện lưới',
+      '3',
+      '0',
+      '0 giờ 10 phút',
+      '0 giờ 20 phút',
+    ]);
+    expect(await page.locator('#report-notes li').count()).toBe(4);
+    expect(await page.locator('#report-notes li').first().textContent()).toMatch(
+      /^Cuộc họp: các cuộc họp theo lịch/,
+    );
+    expect(await page.locator('#report-csv').getAttribute('href')).toBe('/api/reports/2026?format=csv');
+    expect(await page.locator('#report-print').getAttribute('href')).toBe('/api/reports/2026/print');
+    await screenshot(page, 'reports', true);
+  });
+
+  test('print opens the hub’s printable page of the year', async () => {
+    const { page } = browser;
+    await open2026();
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#report-print')]);
+    await popup.waitForLoadState();
+    expect(await popup.locator('h1').textContent()).toContain('năm 2026');
+    await popup.close();
+  });
+
+  test('in English with the toggle', async () => {
+    const { page } = browser;
+    await open2026();
+    await page.click('#lang');
+    await page.selectOption('#report-year', '2026');
+    await page.click('form.toolbar button[type=submit]');
+    await waitFor(
+      'the English report',
+      async () =>
+        (await page.locator('#report-summary dt').count()) > 0 &&
+        (await page.locator('#report-summary dt').first().textContent()) === 'Meetings attended',
+    );
+    expect(await stat('Rehearsals passed').textContent()).toBe('2');
+    expect(await stat('Longest time to recover').textContent()).toBe('12 h 0 min');
+    expect(await stat('Energy saved').textContent()).toBe('19.7 kWh');
+    expect((await row(`#report-rooms tr[data-room="${A}"]`)).slice(5, 6)).toEqual(['99.8 %']);
+    expect(await page.locator('#report-notes li').last().textContent()).toMatch(/^Energy: /);
+    await page.click('#lang');
+  });
+
+  test('the reports page passes WCAG 2 AA checks (contrast, names, labels)', async () => {
+    await open2026();
+    expect(await accessibilityViolations(browser.page)).toEqual([]);
+  });
+
+  test('a hub without reports (404): a plain "not available", and no CSV or print link', async () => {
+    const { page } = browser;
+    await page.route('**/api/reports/**', (route) =>
+      route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"not found"}' }),
+    );
+    try {
+      await page.goto(`${hub.httpUrl}/#/reports`);
+      await page.selectOption('#report-year', '2026');
+      await page.click('form.toolbar button[type=submit]');
+      await page.waitForSelector('#report-unavailable');
+      expect(await page.locator('#report-unavailable').textContent()).toBe(
+        'Báo cáo năm 2026 chưa có: máy chủ chưa cung cấp chức năng báo cáo (Điều 12.5).',
+      );
+      expect(await page.locator('#report-csv').isHidden()).toBe(true);
+      expect(await page.locator('#report-print').isHidden()).toBe(true);
+    } finally {
+      await page.unroute('**/api/reports/**');
+    }
   });
 });

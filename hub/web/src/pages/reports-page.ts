@@ -1,94 +1,177 @@
 /**
- * The yearly report (art. 12.5): a year picker, the report from `GET /api/reports/:year` (network
- * figures, a table and a bar chart by room), its CSV and a print button. Until the hub serves
+ * The yearly report (art. 12.5) as the province's operator reads it: a year picker, the period, the
+ * network's figures as cards, one table row per room, incidents by cause and how the figures are
+ * computed, with the CSV and the printable page (`/api/reports/:year/print`). Until the hub serves
  * reports (404), the page says so plainly.
  */
+import type { Availability, CauseFigures, Figures, YearlyReport } from '../../../report/yearly-report.js';
 import { get } from '../api.js';
 import type { AppContext, Page } from '../app-context.js';
 import { add, fill, h } from '../dom.js';
-import { civil } from '../format-time.js';
-import { t } from '../i18n/i18n.js';
+import { civil, formatTime } from '../format-time.js';
+import { currentLang, hasKey, t } from '../i18n/i18n.js';
 
-type Scalar = string | number | boolean | null;
+const UNKNOWN = '—';
 
-/** The scalar fields of an object, nested ones as `a.b`, in order. */
-export function flatten(value: unknown, prefix = ''): [string, Scalar][] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return Array.isArray(value) ? [] : [[prefix, value as Scalar]];
-  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-    flatten(v, prefix ? `${prefix}.${k}` : k),
+/** A number with the reader's decimal mark: a comma in Vietnamese. */
+function decimal(value: number, digits: number): string {
+  const text = value.toFixed(digits);
+  return currentLang() === 'vi' ? text.replace('.', ',') : text;
+}
+
+/** A share (0–1) as a percentage with one decimal; unknown when nothing was measured. */
+export const percent = (share: number | null) => (share === null ? UNKNOWN : `${decimal(share * 100, 1)} %`);
+
+/** A time to recover as hours and minutes (`12 giờ 0 phút`), to the nearest minute. */
+export function hoursMinutes(sec: number | null): string {
+  if (sec === null) return UNKNOWN;
+  const min = Math.round(sec / 60);
+  return t('reports.duration', { h: Math.floor(min / 60), m: min % 60 });
+}
+
+export const kwh = (wh: number) => `${decimal(wh / 1000, 1)} kWh`;
+
+const causeName = (cause: string) => {
+  const key = `reports.cause.${cause}`;
+  return hasKey(key) ? t(key) : cause;
+};
+
+/** The report's notes in the reader's language, by their subject; a note the dashboard does not know, as sent. */
+function noteText(note: string): string {
+  const key = `reports.note.${note.split(':')[0]?.toLowerCase()}`;
+  return hasKey(key) ? t(key) : note;
+}
+
+/** The figures shown for the network and for each room, in the order of the cards and columns. */
+function columns(): { label: string; value: (f: Figures) => string }[] {
+  const avail =
+    (pick: (f: Figures) => Availability, share: 'onlineShare' | 'readyShare' | 'unknownShare') =>
+    (f: Figures) =>
+      percent(pick(f)[share]);
+  return [
+    { label: t('reports.meetings'), value: (f) => String(f.meetings.count) },
+    { label: t('reports.rehearsalsRun'), value: (f) => String(f.rehearsals.run) },
+    { label: t('reports.rehearsalsPassed'), value: (f) => String(f.rehearsals.passed) },
+    { label: t('reports.online'), value: avail((f) => f.availability, 'onlineShare') },
+    { label: t('reports.ready'), value: avail((f) => f.availability, 'readyShare') },
+    // Shown so that 0 % for a room never seen reads as "not measured", not as "down all year".
+    { label: t('reports.unknown'), value: avail((f) => f.availability, 'unknownShare') },
+    { label: t('reports.onlineInMeetings'), value: avail((f) => f.meetingAvailability, 'onlineShare') },
+    { label: t('reports.readyInMeetings'), value: avail((f) => f.meetingAvailability, 'readyShare') },
+    { label: t('reports.incidents'), value: (f) => String(f.incidents.total) },
+    { label: t('reports.medianRecover'), value: (f) => hoursMinutes(f.incidents.medianRecoverSec) },
+    { label: t('reports.worstRecover'), value: (f) => hoursMinutes(f.incidents.worstRecoverSec) },
+    { label: t('reports.energyUsed'), value: (f) => kwh(f.energy.usedWh) },
+    { label: t('reports.energySaved'), value: (f) => kwh(f.energy.savedWh) },
+  ];
+}
+
+function summary(network: Figures): HTMLElement {
+  return h(
+    'dl',
+    { class: 'stats', id: 'report-summary' },
+    columns().map((c) => h('div', { class: 'stat' }, h('dt', {}, c.label), h('dd', {}, c.value(network)))),
   );
 }
 
-const show = (v: Scalar) =>
-  typeof v === 'number' ? String(Math.round(v * 100) / 100) : v === null ? '—' : String(v);
-
-function roomTable(app: AppContext, rows: Record<string, unknown>[]): HTMLElement {
-  const flat = rows.map((r) => flatten(r));
-  const columns = [...new Set(flat.flatMap((r) => r.map(([k]) => k)))];
+function roomTable(app: AppContext, report: YearlyReport): HTMLElement {
+  const cols = columns();
   return h(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'report-rooms-title' },
     h(
       'table',
-      { class: 'report' },
+      { class: 'report', id: 'report-rooms' },
+      h('caption', { class: 'sr-only' }, t('reports.roomsCaption')),
       h(
         'thead',
         {},
         h(
           'tr',
           {},
-          columns.map((c) => h('th', { scope: 'col' }, c)),
+          h('th', { scope: 'col' }, t('reports.room')),
+          cols.map((c) => h('th', { scope: 'col' }, c.label)),
         ),
       ),
       h(
         'tbody',
         {},
-        flat.map((r) => {
-          const byKey = new Map(r);
-          return h(
+        report.rooms.map((r) =>
+          h(
             'tr',
-            {},
-            columns.map((c) => {
-              const v = byKey.get(c) ?? null;
-              return h('td', {}, c === 'roomId' && typeof v === 'string' ? app.roomName(v) : show(v));
-            }),
-          );
-        }),
+            { 'data-room': r.roomId },
+            h('th', { scope: 'row' }, app.roomName(r.roomId)),
+            cols.map((c) => h('td', {}, c.value(r))),
+          ),
+        ),
       ),
     ),
   );
 }
 
-/** Bars of the first percentage-like figure per room (availability when the report has it). */
-function barChart(app: AppContext, rows: Record<string, unknown>[]): HTMLElement | null {
-  const flat = rows.map((r) => new Map(flatten(r)));
-  const keys = [...new Set(flat.flatMap((r) => [...r.keys()]))];
-  const key =
-    keys.find((k) => /availab/i.test(k) && flat.some((r) => typeof r.get(k) === 'number')) ??
-    keys.find((k) => /pct$/i.test(k) && flat.some((r) => typeof r.get(k) === 'number'));
-  if (!key) return null;
-  const max = Math.max(...flat.map((r) => Number(r.get(key) ?? 0)), 1);
+function causeTable(causes: CauseFigures[]): HTMLElement {
+  if (causes.length === 0) return h('p', {}, t('reports.noIncidents'));
   return h(
-    'figure',
-    { class: 'bars' },
-    h('figcaption', {}, key),
-    flat.map((r) => {
-      const v = Number(r.get(key) ?? 0);
-      const bar = h('span', { class: 'bar' });
-      // Shares (0-1) and percentages (0-100) fill the bar to their whole; other figures to the largest.
-      const scale = max <= 1 ? 1 : Math.max(max, 100);
-      bar.style.width = `${Math.max(0, (v / scale) * 100)}%`;
-      const id = r.get('roomId');
-      return h(
-        'div',
-        { class: 'bar-row' },
-        h('span', { class: 'bar-label' }, typeof id === 'string' ? app.roomName(id) : ''),
-        h('span', { class: 'bar-track' }, bar),
-        h('span', {}, show(v)),
-      );
-    }),
+    'table',
+    { class: 'report', id: 'report-causes', 'aria-labelledby': 'report-causes-title' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        [
+          t('reports.cause'),
+          t('reports.incidents'),
+          t('reports.openIncidents'),
+          t('reports.medianRecover'),
+          t('reports.worstRecover'),
+        ].map((label) => h('th', { scope: 'col' }, label)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      causes.map((c) =>
+        h(
+          'tr',
+          { 'data-cause': c.cause },
+          h('th', { scope: 'row' }, causeName(c.cause)),
+          h('td', {}, c.count),
+          h('td', {}, c.open),
+          h('td', {}, hoursMinutes(c.medianRecoverSec)),
+          h('td', {}, hoursMinutes(c.worstRecoverSec)),
+        ),
+      ),
+    ),
   );
+}
+
+function reportView(app: AppContext, report: YearlyReport): HTMLElement[] {
+  const p = report.period;
+  return [
+    h(
+      'p',
+      { id: 'report-period' },
+      t('reports.period', {
+        from: formatTime(p.from),
+        to: formatTime(p.to),
+        measuredTo: formatTime(p.measuredTo),
+      }),
+    ),
+    h('h3', {}, t('reports.summary')),
+    summary(report.network),
+    h('h3', { id: 'report-rooms-title' }, t('reports.rooms')),
+    roomTable(app, report),
+    h('h3', { id: 'report-causes-title' }, t('reports.byCause')),
+    causeTable(report.network.incidents.byCause),
+    h('h3', {}, t('reports.notes')),
+    h(
+      'ul',
+      { class: 'notes', id: 'report-notes' },
+      report.notes.map((n) => h('li', {}, noteText(n))),
+    ),
+  ];
 }
 
 export const reportsPage: Page = (app, root) => {
@@ -99,41 +182,27 @@ export const reportsPage: Page = (app, root) => {
     Array.from({ length: 6 }, (_, i) => thisYear - i).map((y) => h('option', { value: y }, String(y))),
   );
   const body = h('div', { id: 'report' });
-  const csv = h(
+  const csv = h('a', { id: 'report-csv', download: '' }, t('reports.csv'));
+  // The hub's printable page, not the dashboard: it is laid out for paper, in the regulation's words.
+  const print = h(
     'a',
-    { id: 'report-csv', href: `/api/reports/${thisYear}?format=csv`, download: '' },
-    t('reports.csv'),
+    { id: 'report-print', class: 'button', target: '_blank', rel: 'noopener' },
+    t('reports.print'),
   );
   const load = async () => {
-    const y = year.value;
+    const y = encodeURIComponent(year.value);
     csv.setAttribute('href', `/api/reports/${y}?format=csv`);
+    print.setAttribute('href', `/api/reports/${y}/print`);
     body.replaceChildren(h('p', {}, t('common.loading')));
-    const res = await get<Record<string, unknown>>(`/api/reports/${encodeURIComponent(y)}`);
-    if (res.status === 404) {
-      csv.hidden = true;
+    const res = await get<YearlyReport>(`/api/reports/${y}`);
+    csv.hidden = print.hidden = !res.ok;
+    if (res.status === 404)
       return body.replaceChildren(
-        h('p', { class: 'notice', id: 'report-unavailable' }, t('reports.unavailable', { year: y })),
+        h('p', { class: 'notice', id: 'report-unavailable' }, t('reports.unavailable', { year: year.value })),
       );
-    }
     if (!res.ok)
       return body.replaceChildren(h('p', { role: 'alert' }, t('common.error', { error: res.status })));
-    csv.hidden = false;
-    const report = res.body;
-    const rooms = Array.isArray(report.rooms) ? (report.rooms as Record<string, unknown>[]) : [];
-    const network =
-      report.network ?? Object.fromEntries(Object.entries(report).filter(([k]) => k !== 'rooms'));
-    fill(
-      body,
-      h('h3', {}, t('reports.network')),
-      h(
-        'dl',
-        { class: 'readings' },
-        flatten(network).map(([k, v]) => [h('dt', {}, k), h('dd', {}, show(v))]),
-      ),
-      rooms.length > 0 ? h('h3', {}, t('reports.rooms')) : null,
-      rooms.length > 0 ? barChart(app, rooms) : null,
-      rooms.length > 0 ? roomTable(app, rooms) : null,
-    );
+    fill(body, ...reportView(app, res.body));
   };
   add(
     root,
@@ -151,7 +220,7 @@ export const reportsPage: Page = (app, root) => {
       year,
       h('button', { type: 'submit' }, t('reports.show')),
       csv,
-      h('button', { type: 'button', onclick: () => window.print() }, t('reports.print')),
+      print,
     ),
     body,
   );
