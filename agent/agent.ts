@@ -17,6 +17,7 @@ import {
   type TelemetryMessage,
 } from '../shared/schemas.js';
 import {
+  ackTopic,
   commandFilter,
   HUB_STATUS_TOPIC,
   injectTopic,
@@ -133,6 +134,11 @@ export class Agent {
     if (sim) {
       this.link.subscribe(injectTopic(this.config.roomId), (_topic, payload) => this.onInject(sim, payload));
     }
+    this.link.subscribe(ackTopic(this.config.roomId), (_topic, payload) => {
+      const decoded = decodeMessage('acks', payload);
+      if (decoded.ok)
+        this.outbox.acknowledge(decoded.message.seqs.map((seq) => `${decoded.message.bootId}:${seq}`));
+    });
     this.link.subscribe(HUB_STATUS_TOPIC, (_topic, payload) => {
       const decoded = decodeMessage('hubStatus', payload);
       this.hubOnline = decoded.ok && decoded.message.state === 'online';
@@ -280,6 +286,6 @@ export class Agent {
       seq: this.seq++,
     };
     this.deps.log.info({ event: event.type, seq: event.seq }, 'event');
-    this.outbox.push('events', JSON.stringify(event));
+    this.outbox.push('events', JSON.stringify(event), `${event.bootId}:${event.seq}`);
   }
 }

@@ -8,8 +8,9 @@ import type { MqttClient } from 'mqtt';
 import { type Room, rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
-import { isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
+import { type EventAckMessage, isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
 import {
+  ackTopic,
   allRoomsFilter,
   type RoomChannel,
   roomChannels,
@@ -261,6 +262,14 @@ export async function startHub(
           const stored = store.insertEvent(roomId, event, receivedAt);
           if (stored) live.broadcast({ type: 'event', event: stored });
           if (stored) incidents.onEvent(roomId, stored.type, stored.data);
+          // Stored now or before (a replay): either way the room may forget it.
+          const ack: EventAckMessage = {
+            v: SCHEMA_VERSION,
+            bootId: event.bootId,
+            seqs: [event.seq],
+            ts: isoNow(),
+          };
+          client?.publish(ackTopic(roomId), JSON.stringify(ack), { qos: 0 });
           return stored !== null;
         },
         telemetry: (roomId, telemetry, receivedAt) => history.offer(roomId, telemetry, receivedAt),

@@ -261,6 +261,20 @@ export type ReplyMessage = z.infer<typeof replyMessage>;
  * `hnth/v1/rooms/{room}/schedule`, retained, from the hub: what the room must be ready for. Only
  * times and kinds, never titles or participants (art. 13.1c: meeting information stays at the hub).
  */
+/**
+ * `hnth/v1/rooms/{room}/acks`, from the hub: these events of this boot are in the hub's store (or
+ * were already). Until then the room keeps them in its outbox and sends them again after any
+ * reconnect, since a broker's PUBACK does not prove the hub got them (an embedded broker dies with
+ * the hub).
+ */
+export const eventAckMessage = z.strictObject({
+  v: version,
+  bootId: z.string().min(1).max(64),
+  seqs: z.array(z.number().int().min(0)).min(1).max(1000),
+  ts: isoTime,
+});
+export type EventAckMessage = z.infer<typeof eventAckMessage>;
+
 export const scheduleMessage = z.strictObject({
   v: version,
   ts: isoTime,
@@ -374,6 +388,7 @@ const channelSchemas = {
   command: commandMessage,
   schedule: scheduleMessage,
   hubStatus: hubStatusMessage,
+  acks: eventAckMessage,
   inject: injectMessage,
   speak: speakMessage,
   'speak-state': speakStateMessage,

@@ -57,6 +57,11 @@ export function commandFilter(roomId: string): string {
   return `${TOPIC_ROOT}/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/cmd/+`;
 }
 
+/** The hub's acknowledgements of the room's events, once stored: the room's outbox forgets them then. */
+export function ackTopic(roomId: string): string {
+  return `${TOPIC_ROOT}/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/acks`;
+}
+
 /** The room's coming meetings, rehearsals and inspections, retained, published by the hub. */
 export function scheduleTopic(roomId: string): string {
   return `${TOPIC_ROOT}/rooms/${checkLevel(ROOM_ID, 'room id', roomId)}/schedule`;
@@ -81,6 +86,7 @@ export type ParsedTopic =
   | { kind: 'room'; roomId: string; channel: RoomChannel }
   | { kind: 'command'; roomId: string; name: string }
   | { kind: 'schedule'; roomId: string }
+  | { kind: 'acks'; roomId: string }
   | { kind: 'speak-state'; roomId: string }
   | { kind: 'inject'; roomId: string }
   | { kind: 'unknown'; reason: string };
@@ -100,6 +106,7 @@ export function parseTopic(topic: string): ParsedTopic {
     }
     if (d !== undefined) return { kind: 'unknown', reason: 'topic not in the contract' };
     if (c === 'schedule') return { kind: 'schedule', roomId: b };
+    if (c === 'acks') return { kind: 'acks', roomId: b };
     if (c === 'speak-state') return { kind: 'speak-state', roomId: b };
     if (!(roomChannels as readonly string[]).includes(c)) {
       return { kind: 'unknown', reason: `unknown channel "${c}"` };

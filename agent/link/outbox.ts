@@ -15,6 +15,11 @@ export interface OutboxRecord {
   id: number;
   channel: OutboxChannel;
   body: string;
+  /**
+   * Set for records the hub itself acknowledges (events: `bootId:seq`): such a record is forgotten
+   * only on that acknowledgement, not on the broker's PUBACK.
+   */
+  ackKey?: string;
 }
 
 type LogEntry = { put: OutboxRecord } | { done: number };
@@ -63,8 +68,8 @@ export class Outbox {
     return { recovered: this.pending.length, tornBytes };
   }
 
-  push(channel: OutboxChannel, body: string): void {
-    const record: OutboxRecord = { id: this.nextId++, channel, body };
+  push(channel: OutboxChannel, body: string, ackKey?: string): void {
+    const record: OutboxRecord = { id: this.nextId++, channel, body, ...(ackKey ? { ackKey } : {}) };
     this.guard(() => this.log.append({ put: record }));
     this.pending.push(record);
     this.enforceBound();
@@ -93,11 +98,21 @@ export class Outbox {
       if (this.inFlight.size >= WINDOW) return;
       if (this.inFlight.has(record.id)) continue;
       this.inFlight.add(record.id);
+      // A record the hub acknowledges stays in flight after the PUBACK, until the hub's own
+      // acknowledgement or the next (re)connection, which sends it again.
       this.send(record).then(
-        () => this.done(record.id),
+        () => {
+          if (!record.ackKey) this.done(record.id);
+        },
         () => this.inFlight.delete(record.id),
       );
     }
+  }
+
+  /** The hub has these records (by their ack keys) in its store: forget them. */
+  acknowledge(keys: readonly string[]): void {
+    const wanted = new Set(keys);
+    for (const record of this.pending.filter((r) => r.ackKey && wanted.has(r.ackKey))) this.done(record.id);
   }
 
   private done(id: number): void {

@@ -51,6 +51,7 @@ export function mqttRules(identity: MqttIdentity, options: PolicyOptions): Topic
       { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/cmd/+` },
       { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/schedule` },
       { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/speak-state` },
+      { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/acks` },
       { access: 'write', pattern: HUB_STATUS_TOPIC },
       ...(options.simInject
         ? [{ access: 'write' as const, pattern: `${TOPIC_ROOT}/sim/rooms/+/inject` }]
@@ -63,6 +64,7 @@ export function mqttRules(identity: MqttIdentity, options: PolicyOptions): Topic
     { access: 'read', pattern: `${own}/cmd/+` },
     { access: 'read', pattern: `${own}/schedule` },
     { access: 'read', pattern: `${own}/speak-state` },
+    { access: 'read', pattern: `${own}/acks` },
     // Whether the hub is listening: a room replays its outbox only then.
     { access: 'read', pattern: HUB_STATUS_TOPIC },
     ...(options.simInject

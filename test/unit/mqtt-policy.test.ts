@@ -99,6 +99,7 @@ describe('the broker policy', () => {
       'topic read hnth/v1/rooms/tinh-uy/cmd/+',
       'topic read hnth/v1/rooms/tinh-uy/schedule',
       'topic read hnth/v1/rooms/tinh-uy/speak-state',
+      'topic read hnth/v1/rooms/tinh-uy/acks',
       'topic read hnth/v1/hub/status',
     ]);
     expect(acl).not.toContain('inject');

@@ -164,4 +164,26 @@ describe('outbox', () => {
     expect(b.sent.map((r) => r.body)).toEqual(['e1', 'e1']);
     expect(box.status()).toEqual({ pendingCount: 0 });
   });
+
+  test('an event is forgotten on the hub’s acknowledgement, not the broker’s: until then every reconnect sends it again', async () => {
+    const f = file();
+    const b = broker();
+    const box = new Outbox(f, 1 << 20, b.send, log);
+    box.open();
+    box.setConnected(true);
+    box.push('events', 'e1', 'boot:0');
+    box.push('events', 'e2', 'boot:1');
+    await flush();
+    expect(box.status().pendingCount).toBe(2); // PUBACKed, not yet stored by the hub
+    box.setConnected(false);
+    box.setConnected(true);
+    await flush();
+    expect(b.sent.map((r) => r.body)).toEqual(['e1', 'e2', 'e1', 'e2']);
+    box.acknowledge(['boot:0', 'other:1']);
+    expect(box.status().pendingCount).toBe(1);
+    box.close();
+    // What the hub has not acknowledged survives a restart too.
+    const again = new Outbox(f, 1 << 20, broker().send, log);
+    expect(again.open().recovered).toBe(1);
+  });
 });
