@@ -1,11 +1,10 @@
 /** A real Mosquitto on an ephemeral port, started and stopped by the test. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { connectAsync } from 'mqtt';
+import { startPeer } from './peer-process.js';
 import { tempDir } from './temp-dir.js';
-import { waitFor } from './wait.js';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -27,35 +26,12 @@ export interface RunningMosquitto {
   stop(): Promise<void>;
 }
 
-async function spawnMosquitto(conf: string, url: string): Promise<{ stop(): Promise<void> }> {
-  const child: ChildProcess = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
+function spawnMosquitto(conf: string, url: string): Promise<{ stop(): Promise<void> }> {
+  return startPeer(`mosquitto at ${url}`, 'mosquitto', ['-c', conf], async () => {
+    const c = await connectAsync(url, { reconnectPeriod: 0, connectTimeout: 1000 });
+    await c.endAsync();
+    return true;
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-  };
-  try {
-    await waitFor(
-      `mosquitto at ${url}`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`mosquitto exited: ${stderr}`);
-        const c = await connectAsync(url, { reconnectPeriod: 0, connectTimeout: 1000 });
-        await c.endAsync();
-        return true;
-      },
-      10_000,
-    );
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  return { stop };
 }
 
 export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto> {
@@ -116,38 +92,22 @@ export async function startShippedMosquitto(
   const file = path.join(filesDir, 'mosquitto.conf');
   writeFileSync(file, `${conf}\n${process.getuid?.() === 0 ? 'user root\n' : ''}`);
   const localUrl = `mqtt://127.0.0.1:${localPort}`;
-  const child: ChildProcess = spawn('mosquitto', ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await waitFor(
-      `shipped mosquitto at ${localUrl}`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`mosquitto exited: ${stderr}`);
-        // Anonymous is refused: any answer (even "not authorised") means it is listening.
-        const answer = await connectAsync(localUrl, { reconnectPeriod: 0, connectTimeout: 1000 }).then(
-          (c) => c.endAsync().then(() => 'connected'),
-          (err: Error) => err.message,
-        );
-        return !/ECONNREFUSED/.test(answer) && answer;
-      },
-      10_000,
-    );
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
+  const { stop } = await startPeer(
+    `shipped mosquitto at ${localUrl}`,
+    'mosquitto',
+    ['-c', file],
+    async () => {
+      // Anonymous is refused: any answer (even "not authorised") means it is listening.
+      const answer = await connectAsync(localUrl, { reconnectPeriod: 0, connectTimeout: 1000 }).then(
+        (c) => c.endAsync().then(() => 'connected'),
+        (err: Error) => err.message,
+      );
+      return !/ECONNREFUSED/.test(answer);
+    },
+  );
   return {
     tlsUrl: `mqtts://127.0.0.1:${tlsPort}`,
     localUrl,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
+    stop,
   };
 }

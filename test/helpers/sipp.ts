@@ -1,10 +1,9 @@
 /** A real SIP peer: sipp (Debian `sip-tester`) as a UAS on an ephemeral port, started and stopped by the test. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { sipOptions } from '../../shared/probes/sip-options.js';
 import { freePort } from './mosquitto.js';
-import { waitFor } from './wait.js';
+import { startPeer } from './peer-process.js';
 
 export async function freeUdpPort(): Promise<number> {
   const socket = createSocket('udp4');
@@ -26,7 +25,8 @@ export async function startSipp(
 ): Promise<RunningSipp> {
   const port = transport === 'udp' ? await freeUdpPort() : await freePort();
   const xml = fileURLToPath(new URL(`../fixtures/sipp/${scenario}.xml`, import.meta.url));
-  const child: ChildProcess = spawn(
+  const { stop } = await startPeer(
+    `sipp on ${port}/${transport}`,
     'sipp',
     [
       '-sf',
@@ -41,31 +41,8 @@ export async function startSipp(
       '-m',
       '1000',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    async () => (await sipOptions({ host: '127.0.0.1', port, transport }, { timeoutMs: 300 })).reachable,
+    'SIGKILL',
   );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  };
-  try {
-    await waitFor(
-      `sipp on ${port}/${transport}`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`sipp exited: ${stderr}`);
-        return (await sipOptions({ host: '127.0.0.1', port, transport }, { timeoutMs: 300 })).reachable;
-      },
-      10_000,
-    );
-  } catch (err) {
-    await stop();
-    throw err;
-  }
   return { port, stop };
 }
