@@ -23,7 +23,7 @@ import { hubMetrics } from './api/hub-metrics.js';
 import { LiveSocket } from './api/live-socket.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import { powerRoutes } from './api/power-routes.js';
-import { roomsRoutes } from './api/rooms-routes.js';
+import { roomsRoutes, withoutCredentials } from './api/rooms-routes.js';
 import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
 import { telemetryRoutes } from './api/telemetry-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
@@ -195,7 +195,7 @@ export async function startHub(
         roomsRoutes(fleet, store, () => ({
           broker: broker
             ? { mode: 'embedded', port: broker.port }
-            : { mode: 'external', url: config.mqtt.url },
+            : { mode: 'external', url: withoutCredentials(config.mqtt.url) },
           mqttConnected: client?.connected ?? false,
           ingest: ingest.counters,
           wsClients: live.clientCount,

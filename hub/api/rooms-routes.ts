@@ -13,6 +13,18 @@ export interface HealthFacts {
 
 const startedAt = Date.now();
 
+/** A broker URL fit for the public health answer: any user and password written into it removed. */
+export function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
 export function roomsRoutes(fleet: FleetState, store: HubStore, health: () => HealthFacts): RouteModule {
   return (app) => {
     app.get('/api/health', { config: { access: 'public' } }, async () => {
