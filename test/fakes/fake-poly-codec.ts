@@ -8,7 +8,8 @@
  * answering `{vars: [{name, value, result}]}`. Tests change `state` to stage faults.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { requestBody } from './request-body.js';
 
 export interface FakePolyState {
   username: string;
@@ -20,16 +21,6 @@ export interface FakePolyState {
   config: Record<string, string>;
   /** How many sessions were opened. */
   logins: number;
-}
-
-function body(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    req.on('data', (d: Buffer) => {
-      text += d.toString();
-    });
-    req.on('end', () => resolve(text));
-  });
 }
 
 export interface FakePolyCodec {
@@ -58,7 +49,7 @@ export async function startFakePolyCodec(): Promise<FakePolyCodec> {
   const json = (res: import('node:http').ServerResponse, status: number, value: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
   const server: Server = createServer(async (req, res) => {
-    const text = await body(req);
+    const text = await requestBody(req);
     if (state.delayMs > 0) {
       // Stop waiting when the client gives up, so closing the fake leaves no timer behind.
       await new Promise<void>((resolve) => {

@@ -8,8 +8,9 @@
  * Connector [n] Connected` and `Standby State`. Tests change `state` to stage faults.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import { requestBody } from './request-body.js';
 
 export interface FakeXapiState {
   username: string;
@@ -70,16 +71,6 @@ function commandXml(body: string, s: FakeXapiState): string {
   return `${XML}<Command><Result status="Error"><Reason>Unknown command</Reason></Result></Command>`;
 }
 
-function body(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    req.on('data', (d: Buffer) => {
-      text += d.toString();
-    });
-    req.on('end', () => resolve(text));
-  });
-}
-
 export interface FakeXapiCodec {
   url: string;
   state: FakeXapiState;
@@ -104,7 +95,7 @@ export async function startFakeXapiCodec(options: { tls?: boolean } = {}): Promi
     commands: [],
   };
   const handler: RequestListener = async (req, res) => {
-    const text = await body(req);
+    const text = await requestBody(req);
     const expected = `Basic ${Buffer.from(`${state.username}:${state.password}`).toString('base64')}`;
     if (req.headers.authorization !== expected) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="Cisco Codec"' }).end();
