@@ -56,6 +56,20 @@ function draftOf(req: MeetingRequest): MeetingDraft {
   };
 }
 
+/** What a checked draft sets on a meeting, whether booked or changed. */
+function bookedFields(draft: MeetingDraft) {
+  return {
+    title: draft.title,
+    kind: draft.kind,
+    hostUnit: findRoom(draft.hostRoomId)!.name,
+    hostRoomId: draft.hostRoomId,
+    roomIds: draft.roomIds,
+    start: draft.start.toISOString(),
+    end: draft.end.toISOString(),
+    emergency: draft.emergency,
+  };
+}
+
 export class MeetingCalendar {
   private readonly now: () => Date;
   private stopped = false;
@@ -71,14 +85,7 @@ export class MeetingCalendar {
     const at = this.now().toISOString();
     const meeting: Meeting = {
       id: randomUUID(),
-      title: draft.title,
-      kind: draft.kind,
-      hostUnit: findRoom(draft.hostRoomId)!.name,
-      hostRoomId: draft.hostRoomId,
-      roomIds: draft.roomIds,
-      start: draft.start.toISOString(),
-      end: draft.end.toISOString(),
-      emergency: draft.emergency,
+      ...bookedFields(draft),
       registeredBy,
       registeredAt: at,
       updatedAt: at,
@@ -109,14 +116,7 @@ export class MeetingCalendar {
     if (violation) return { ok: false, violation };
     const meeting: Meeting = {
       ...previous,
-      title: draft.title,
-      kind: draft.kind,
-      hostUnit: findRoom(draft.hostRoomId)!.name,
-      hostRoomId: draft.hostRoomId,
-      roomIds: draft.roomIds,
-      start: draft.start.toISOString(),
-      end: draft.end.toISOString(),
-      emergency: draft.emergency,
+      ...bookedFields(draft),
       updatedAt: this.now().toISOString(),
     };
     const affected = [...new Set([...previous.roomIds, ...meeting.roomIds])];
