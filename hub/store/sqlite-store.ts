@@ -1,10 +1,11 @@
 /**
- * Events and readiness transitions in SQLite. Writes are synchronous and each is its own
- * transaction, so a row the hub acknowledged survives `kill -9`.
+ * Events, telemetry samples and readiness transitions in SQLite, synchronously (better-sqlite3).
+ * The hub runs this inside a worker thread (`store-worker.ts`) so that its own event loop never
+ * waits on the disk; a row is committed before the hub acknowledges it, so it survives `kill -9`.
  */
 import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import { applyMigrations, type Db, type Migration } from './database.js';
-import type { EnergySample, HubStore, StoredEvent, StoredTransition, TelemetrySample } from './store.js';
+import type { EnergySample, StoredEvent, StoredTransition, TelemetrySample, SyncStoreCalls } from './store.js';
 
 const migrations: Migration[] = [
   {
@@ -68,7 +69,7 @@ function toEvent(row: EventRow): StoredEvent {
   };
 }
 
-export class SqliteStore implements HubStore {
+export class SqliteStore implements SyncStoreCalls {
   private readonly stmts;
 
   constructor(private readonly db: Db) {

@@ -1,6 +1,8 @@
 /**
- * The hub's store, as an interface: SQLite today (one file, WAL), PostgreSQL at scale, both behind
- * these methods so the rest of the hub does not know which it talks to.
+ * The hub's store of what the rooms report, as an interface: SQLite (one file, WAL) or PostgreSQL
+ * at scale, both behind these methods so the rest of the hub does not know which it talks to.
+ * Every method is asynchronous: the hub's event loop never waits on a disk or a lock, so a slow or
+ * stuck write delays only the acknowledgements waiting on it, never ingest or the dashboard.
  */
 import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import type { Level } from '../readiness.js';
@@ -42,27 +44,48 @@ export interface TelemetrySample {
   telemetry: TelemetryMessage;
 }
 
+/** Writes handed to the store and not yet committed, for the metrics and the stall warning. */
+export interface StoreBacklog {
+  pending: number;
+  /** When the oldest of them was handed over; null when none is waiting. */
+  oldestSince: Date | null;
+}
+
 export interface HubStore {
-  /** Stores an event once: a repeat of (room, bootId, seq) after a replay returns null. */
-  insertEvent(roomId: string, event: EventMessage, receivedAt: Date): StoredEvent | null;
+  /**
+   * Stores an event once: a repeat of (room, bootId, seq) after a replay resolves to null. Resolves
+   * only once the row is committed, so the room's acknowledgement can wait on it.
+   */
+  insertEvent(roomId: string, event: EventMessage, receivedAt: Date): Promise<StoredEvent | null>;
   /** The room's latest events, newest first. */
-  listEvents(roomId: string, limit: number): StoredEvent[];
-  insertTransition(transition: StoredTransition): void;
+  listEvents(roomId: string, limit: number): Promise<StoredEvent[]>;
+  insertTransition(transition: StoredTransition): Promise<void>;
   /** Keeps a telemetry sample for charts and reports; a repeat of (room, ts) is ignored. */
-  insertSample(roomId: string, telemetry: TelemetryMessage): void;
+  insertSample(roomId: string, telemetry: TelemetryMessage): Promise<void>;
   /** The room's samples with `from <= ts < to`, oldest first, at most `limit`. */
-  listSamples(roomId: string, from: Date, to: Date, limit: number): TelemetrySample[];
+  listSamples(roomId: string, from: Date, to: Date, limit: number): Promise<TelemetrySample[]>;
   /** When each room was last heard of (its latest stored event or sample), to start from after a restart. */
-  lastHeard(): { roomId: string; at: Date }[];
+  lastHeard(): Promise<{ roomId: string; at: Date }[]>;
   /**
    * For the yearly report: transitions with `from <= at < to`, and each room's last one before
    * `from` (the level it was at when the range began), by time.
    */
-  listTransitions(from: string, to: string): StoredTransition[];
+  listTransitions(from: string, to: string): Promise<StoredTransition[]>;
   /**
    * For the yearly report: the room's last energy reading of each agent boot period within
    * `from <= ts < to`, and its last reading before `from` (the start of a boot period that began
    * earlier), by time. The counters restart at each boot, so nothing else is needed to sum them.
    */
-  listEnergy(roomId: string, from: string, to: string): EnergySample[];
+  listEnergy(roomId: string, from: string, to: string): Promise<EnergySample[]>;
+  backlog(): StoreBacklog;
+  /** Commits what was handed over, then lets go of the database. */
+  close(): Promise<void>;
 }
+
+/** The queries and writes of a store, without its life cycle: what a store implementation answers. */
+export type StoreCalls = Omit<HubStore, 'backlog' | 'close'>;
+
+/** The same calls answered synchronously, as better-sqlite3 does (inside the store's worker thread). */
+export type SyncStoreCalls = {
+  [K in keyof StoreCalls]: StoreCalls[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
+};
