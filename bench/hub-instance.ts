@@ -63,8 +63,8 @@ hub.fleet.applyTelemetry = (roomId, telemetry, at) => {
   telemetryLags.push(now - Date.parse(telemetry.ts));
 };
 const insertEvent = hub.store.insertEvent.bind(hub.store);
-hub.store.insertEvent = (roomId, event, receivedAt) => {
-  const stored = insertEvent(roomId, event, receivedAt);
+hub.store.insertEvent = async (roomId, event, receivedAt) => {
+  const stored = await insertEvent(roomId, event, receivedAt);
   if (stored) eventLags.push(Date.now() - Date.parse(event.ts));
   return stored;
 };

@@ -206,6 +206,13 @@ export const hubSchema = {
     format: 'nat',
     default: 60,
   },
+  store: {
+    maxPendingSamples: {
+      doc: 'While this many writes wait on a slow or locked database, live telemetry samples for the history are skipped (counted in hnth_store_samples_skipped_total); events are never skipped.',
+      format: 'nat',
+      default: 5000,
+    },
+  },
   mcu: {
     sipUri: {
       doc: 'The MCU’s SIP address for OPTIONS checks, sip:host:port;transport=udp|tcp; empty for none.',
@@ -417,6 +424,7 @@ export interface HubConfig {
   metrics: { token: string };
   readinessCheckSec: number;
   telemetrySampleSec: number;
+  store: { maxPendingSamples: number };
   mcu: McuConfig;
   thresholds: Thresholds;
   incidents: RulesConfig & { checkSec: number; startupGraceSec: number };

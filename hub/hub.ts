@@ -53,8 +53,8 @@ import { sessionRoutes } from './security/session-routes.js';
 import { speakRoutes } from './speak/speak-routes.js';
 import { SpeakService } from './speak/speak-service.js';
 import { openDatabase } from './store/database.js';
-import { SqliteStore } from './store/sqlite-store.js';
 import type { HubStore } from './store/store.js';
+import { WorkerStore } from './store/worker-store.js';
 import { TelemetryHistory } from './telemetry-history.js';
 
 export interface RunningHub {
@@ -104,13 +104,25 @@ export async function startHub(
   log: Logger,
   options: HubOptions = {},
 ): Promise<RunningHub> {
-  const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
-  const store: HubStore = new SqliteStore(db);
+  const dbFile = path.join(config.dataDir, 'hnth.db');
+  const db = openDatabase(dbFile);
   const security = openSecurity(db);
+  let store: HubStore;
+  try {
+    store = await WorkerStore.open(dbFile, log);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const history = new TelemetryHistory(
+    store,
+    { sampleSec: config.telemetrySampleSec, maxPendingSamples: config.store.maxPendingSamples },
+    log,
+  );
   const fleet = new FleetState(options.rooms ?? rooms, config.thresholds);
-  for (const { roomId, at } of store.lastHeard()) fleet.restoreLastSeen(roomId, at, new Date());
   let client: MqttClient | null = null;
-  const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close()];
+  // The store closes after everything that writes to it has stopped, and before the database.
+  const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close(), () => store.close()];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
@@ -167,6 +179,7 @@ export async function startHub(
   );
 
   try {
+    for (const { roomId, at } of await store.lastHeard()) fleet.restoreLastSeen(roomId, at, new Date());
     const mqtt = await startHubBroker(config, security.credentials, log);
     const { embedded: broker, mqttUrl } = mqtt;
     if (broker) cleanups.push(() => broker.close());
@@ -231,6 +244,8 @@ export async function startHub(
             openIncidents: () => incidentsRepo.openIncidents().length,
             mqttConnected: () => client?.connected ?? false,
             wsClients: () => live.clientCount,
+            store,
+            history: history.counters,
           }),
           config.metrics.token,
         ),
@@ -254,23 +269,30 @@ export async function startHub(
       await app.close();
     });
 
-    const history = new TelemetryHistory(store, config.telemetrySampleSec);
     const ingest = new Ingest(
       fleet,
       {
         event(roomId, event, receivedAt) {
-          const stored = store.insertEvent(roomId, event, receivedAt);
-          if (stored) live.broadcast({ type: 'event', event: stored });
-          if (stored) incidents.onEvent(roomId, stored.type, stored.data);
-          // Stored now or before (a replay): either way the room may forget it.
-          const ack: EventAckMessage = {
-            v: SCHEMA_VERSION,
-            bootId: event.bootId,
-            seqs: [event.seq],
-            ts: isoNow(),
-          };
-          client?.publish(ackTopic(roomId), JSON.stringify(ack), { qos: 0 });
-          return stored !== null;
+          store.insertEvent(roomId, event, receivedAt).then(
+            (stored) => {
+              if (stored) live.broadcast({ type: 'event', event: stored });
+              if (stored) incidents.onEvent(roomId, stored.type, stored.data);
+              // Committed now or before (a replay): either way the room may forget it.
+              const ack: EventAckMessage = {
+                v: SCHEMA_VERSION,
+                bootId: event.bootId,
+                seqs: [event.seq],
+                ts: isoNow(),
+              };
+              client?.publish(ackTopic(roomId), JSON.stringify(ack), { qos: 0 });
+            },
+            (err: Error) =>
+              // Not acknowledged: the room keeps it in its outbox and sends it again on reconnecting.
+              log.error(
+                { room: roomId, bootId: event.bootId, seq: event.seq, err: err.message },
+                'event not stored',
+              ),
+          );
         },
         telemetry: (roomId, telemetry, receivedAt) => history.offer(roomId, telemetry, receivedAt),
         reply: (roomId, reply) => commands.onReply(roomId, reply),
@@ -281,12 +303,16 @@ export async function startHub(
     fleet.listen({
       change: (room) => live.broadcast({ type: 'room', room }),
       transition: (room) =>
-        store.insertTransition({
-          roomId: room.id,
-          level: room.readiness.level,
-          reasons: room.readiness.reasons,
-          at: new Date().toISOString(),
-        }),
+        store
+          .insertTransition({
+            roomId: room.id,
+            level: room.readiness.level,
+            reasons: room.readiness.reasons,
+            at: new Date().toISOString(),
+          })
+          .catch((err: Error) =>
+            log.error({ room: room.id, err: err.message }, 'readiness transition not stored'),
+          ),
     });
     const timer = setInterval(() => fleet.recheck(new Date()), config.readinessCheckSec * 1000);
     cleanups.push(() => clearInterval(timer));

@@ -9,6 +9,8 @@ import type { RoomView } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
 import type { NotifyCounters } from '../notify/notifier.js';
 import { levels } from '../readiness.js';
+import type { HubStore } from '../store/store.js';
+import type { HistoryCounters } from '../telemetry-history.js';
 
 /** What the metrics read, at each scrape. */
 export interface MetricsSources {
@@ -18,6 +20,8 @@ export interface MetricsSources {
   openIncidents(): number;
   mqttConnected(): boolean;
   wsClients(): number;
+  store: Pick<HubStore, 'backlog'>;
+  history: HistoryCounters;
 }
 
 const WH_TO_J = 3600;
@@ -186,6 +190,41 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
     registers: [registry],
     collect() {
       this.set(sources.mqttConnected() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'hnth_store_pending_writes',
+    help: 'Writes handed to the store and not yet committed (a growing number: a slow disk or a held lock).',
+    registers: [registry],
+    collect() {
+      this.set(sources.store.backlog().pending);
+    },
+  });
+  new Gauge({
+    name: 'hnth_store_oldest_pending_seconds',
+    help: 'How long the oldest uncommitted write has waited; 0 when none waits.',
+    registers: [registry],
+    collect() {
+      const since = sources.store.backlog().oldestSince;
+      this.set(since ? Math.max(0, (Date.now() - since.getTime()) / 1000) : 0);
+    },
+  });
+  new Counter({
+    name: 'hnth_store_samples_skipped_total',
+    help: 'Live telemetry samples not kept for the history because the store was behind.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(sources.history.skipped);
+    },
+  });
+  new Counter({
+    name: 'hnth_store_samples_failed_total',
+    help: 'Telemetry samples the store failed to write.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(sources.history.failed);
     },
   });
   new Gauge({

@@ -1,7 +1,7 @@
 /** `/api/health`, `/api/rooms`, `/api/rooms/:id`, `/api/rooms/:id/events`. */
 import type { FleetState } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
-import type { HubStore } from '../store/store.js';
+import type { HubStore, StoreBacklog } from '../store/store.js';
 import type { RouteModule } from './http-api.js';
 
 export interface HealthFacts {
@@ -12,6 +12,7 @@ export interface HealthFacts {
 }
 
 const startedAt = Date.now();
+const STORE_WAITING_SEC = 5;
 
 /** A broker URL fit for the public health answer: any user and password written into it removed. */
 export function withoutCredentials(url: string): string {
@@ -25,6 +26,16 @@ export function withoutCredentials(url: string): string {
   }
 }
 
+/** `waiting` once the oldest write has waited longer than a commit ever should (a held lock, a dying disk). */
+function storeHealth({ pending, oldestSince }: StoreBacklog) {
+  const oldestPendingSec = oldestSince ? Math.max(0, (Date.now() - oldestSince.getTime()) / 1000) : 0;
+  return {
+    state: oldestPendingSec > STORE_WAITING_SEC ? 'waiting' : 'ok',
+    pendingWrites: pending,
+    oldestPendingSec,
+  };
+}
+
 export function roomsRoutes(fleet: FleetState, store: HubStore, health: () => HealthFacts): RouteModule {
   return (app) => {
     app.get('/api/health', { config: { access: 'public' } }, async () => {
@@ -33,6 +44,7 @@ export function roomsRoutes(fleet: FleetState, store: HubStore, health: () => He
         status: 'ok',
         uptimeSec: Math.round((Date.now() - startedAt) / 1000),
         rooms: { total: rooms.length, online: rooms.filter((r) => r.online).length },
+        store: storeHealth(store.backlog()),
         ...health(),
       };
     });

@@ -40,7 +40,7 @@ export function telemetryRoutes(fleet: FleetState, store: HubStore, now: () => D
         if (start >= end) return bad('to', 'to must be after from');
         if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * DAY_MS)
           return bad('from', `the range may span at most ${MAX_RANGE_DAYS} days`);
-        const samples = store.listSamples(id, start, end, MAX_SAMPLES);
+        const samples = await store.listSamples(id, start, end, MAX_SAMPLES);
         return {
           roomId: id,
           from: start.toISOString(),

@@ -23,8 +23,8 @@ export interface IngestCounters {
 }
 
 export interface IngestSinks {
-  /** Called for every valid event; returns false when it was a duplicate. */
-  event(roomId: string, event: EventMessage, receivedAt: Date): boolean;
+  /** Called for every valid event; storing it (once, whatever the replays) and acknowledging it is the sink's. */
+  event(roomId: string, event: EventMessage, receivedAt: Date): void;
   /** Called for every valid telemetry message, live or replayed, for the history. */
   telemetry(roomId: string, telemetry: TelemetryMessage, receivedAt: Date): void;
   /** Called for every valid reply to a command. */

@@ -18,16 +18,20 @@ export interface ReportSources {
   now: () => Date;
 }
 
-export function reportFor(sources: ReportSources, period: ReportPeriod): YearlyReport {
+export async function reportFor(sources: ReportSources, period: ReportPeriod): Promise<YearlyReport> {
   const { from, to } = period;
+  const transitions = await sources.store.listTransitions(from, to);
+  const energy = (
+    await Promise.all(sources.rooms.map((r) => sources.store.listEnergy(r.id, from, to)))
+  ).flat();
   return buildYearlyReport({
     period,
     now: sources.now(),
     rooms: sources.rooms,
-    transitions: sources.store.listTransitions(from, to),
+    transitions,
     meetings: sources.meetings.list({ from, to }),
     rehearsalResults: sources.rehearsals.roomResults(from, to),
     incidents: sources.incidents.list({ from, to }),
-    energy: sources.rooms.flatMap((r) => sources.store.listEnergy(r.id, from, to)),
+    energy,
   });
 }

@@ -16,7 +16,7 @@ type Request = {
 };
 
 export function reportsRoutes(sources: ReportSources): RouteModule {
-  const report = (params: Request['Params'], query: Request['Querystring'], reply: FastifyReply) => {
+  const report = async (params: Request['Params'], query: Request['Querystring'], reply: FastifyReply) => {
     const parsed = parsePeriod(params.year, query.from, query.to);
     if (!parsed.ok) {
       reply.code(400).send({ error: parsed.error, field: parsed.field });
@@ -30,7 +30,7 @@ export function reportsRoutes(sources: ReportSources): RouteModule {
       const format = req.query.format ?? 'json';
       if (format !== 'json' && format !== 'csv')
         return reply.code(400).send({ error: 'format must be json or csv', field: 'format' });
-      const r = report(req.params, req.query, reply);
+      const r = await report(req.params, req.query, reply);
       if (!r) return reply;
       if (format === 'json') return r;
       return reply
@@ -40,7 +40,7 @@ export function reportsRoutes(sources: ReportSources): RouteModule {
     });
 
     app.get<Request>('/api/reports/:year/print', { config: { access: 'viewer' } }, async (req, reply) => {
-      const r = report(req.params, req.query, reply);
+      const r = await report(req.params, req.query, reply);
       if (!r) return reply;
       const whole = yearPeriod(Number(req.params.year));
       const title =

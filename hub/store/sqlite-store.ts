@@ -5,7 +5,13 @@
  */
 import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import { applyMigrations, type Db, type Migration } from './database.js';
-import type { EnergySample, StoredEvent, StoredTransition, TelemetrySample, SyncStoreCalls } from './store.js';
+import type {
+  EnergySample,
+  StoredEvent,
+  StoredTransition,
+  SyncStoreCalls,
+  TelemetrySample,
+} from './store.js';
 
 const migrations: Migration[] = [
   {

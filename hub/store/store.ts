@@ -87,5 +87,7 @@ export type StoreCalls = Omit<HubStore, 'backlog' | 'close'>;
 
 /** The same calls answered synchronously, as better-sqlite3 does (inside the store's worker thread). */
 export type SyncStoreCalls = {
-  [K in keyof StoreCalls]: StoreCalls[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
+  [K in keyof StoreCalls]: StoreCalls[K] extends (...args: infer A) => Promise<infer R>
+    ? (...args: A) => R
+    : never;
 };

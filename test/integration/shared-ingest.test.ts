@@ -15,10 +15,10 @@ const ROOMS = 12;
 let mosquitto: RunningMosquitto;
 let hubs: Awaited<ReturnType<typeof startTestHub>>[] = [];
 
-const eventsIn = (hub: (typeof hubs)[number]) =>
-  loadRooms(ROOMS).flatMap((r) =>
-    hub.store.listEvents(r.id, 1000).map((e) => `${e.roomId}/${e.bootId}/${e.seq}`),
-  );
+const eventsIn = async (hub: (typeof hubs)[number]) =>
+  (await Promise.all(loadRooms(ROOMS).map((r) => hub.store.listEvents(r.id, 1000))))
+    .flat()
+    .map((e) => `${e.roomId}/${e.bootId}/${e.seq}`);
 
 beforeAll(async () => {
   mosquitto = await startMosquitto('max_queued_messages 0');
@@ -64,9 +64,9 @@ describe('two hub instances sharing the ingest', () => {
     const published = load.counts.events;
     await waitFor(
       'every published event stored',
-      () => eventsIn(hubs[0]!).length + eventsIn(hubs[1]!).length >= published,
+      async () => (await eventsIn(hubs[0]!)).length + (await eventsIn(hubs[1]!)).length >= published,
     );
-    const [a, b] = hubs.map(eventsIn) as [string[], string[]];
+    const [a, b] = (await Promise.all(hubs.map(eventsIn))) as [string[], string[]];
     expect(a.length + b.length).toBe(published);
     expect(a.filter((key) => b.includes(key))).toEqual([]);
     // Both instances took a share (Mosquitto deals the group's messages in turn).

@@ -12,20 +12,24 @@ import type { YearlyReport } from '../../hub/report/yearly-report.js';
 import { MeetingsRepo } from '../../hub/schedule/meetings-repo.js';
 import { RehearsalsRepo } from '../../hub/schedule/rehearsals-repo.js';
 import { openDatabase } from '../../hub/store/database.js';
-import { SqliteStore } from '../../hub/store/sqlite-store.js';
+import { WorkerStore } from '../../hub/store/worker-store.js';
+import { createLogger } from '../../shared/logger.js';
 import { A, B, C, seedReportHistory } from '../helpers/report-history.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
 const db = openDatabase(path.join(dir.path, 'hnth.db'));
-afterAll(() => {
+seedReportHistory(db);
+// The history read back as the hub reads it: through the store's own thread.
+const store = await WorkerStore.open(path.join(dir.path, 'hnth.db'), createLogger('test', 'silent'));
+afterAll(async () => {
+  await store.close();
   db.close();
   dir.remove();
 });
-seedReportHistory(db);
 
 const sources = {
-  store: new SqliteStore(db),
+  store,
   meetings: new MeetingsRepo(db),
   rehearsals: new RehearsalsRepo(db),
   incidents: new IncidentsRepo(db),
@@ -36,7 +40,7 @@ const sources = {
   ],
   now: () => new Date('2027-01-10T00:00:00Z'),
 };
-const report: YearlyReport = reportFor(sources, yearPeriod(2026));
+const report: YearlyReport = await reportFor(sources, yearPeriod(2026));
 const room = (id: string) => report.rooms.find((r) => r.roomId === id)!;
 
 const YEAR = 365 * 86_400;
@@ -173,8 +177,8 @@ describe('yearly report on a seeded year (hand-computed figures)', () => {
     });
   });
 
-  test('a range within the year: first half, measured up to now when the range is not over', () => {
-    const half = reportFor(
+  test('a range within the year: first half, measured up to now when the range is not over', async () => {
+    const half = await reportFor(
       { ...sources, now: () => new Date('2026-05-05T02:30:00.000Z') }, // 09:30 in Vietnam
       { from: '2025-12-31T17:00:00.000Z', to: '2026-06-30T17:00:00.000Z' },
     );

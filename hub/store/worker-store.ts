@@ -1,0 +1,170 @@
+/**
+ * The SQLite store as the hub sees it: every call is handed to the store's own thread
+ * (`store-worker.ts`) and answered by a promise once committed. Calls made in the same turn of the
+ * event loop (the messages MQTT delivered in one read) travel and commit together.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../shared/logger.js';
+import type { HubStore, StoreBacklog, SyncStoreCalls } from './store.js';
+import type { StoreCall, StoreMethod, StoreResult } from './store-batch.js';
+
+export type ToStoreThread = { type: 'calls'; calls: StoreCall[] } | { type: 'close' };
+export type FromStoreThread =
+  | { type: 'ready' }
+  | { type: 'results'; results: StoreResult[] }
+  | { type: 'locked' }
+  | { type: 'closed' };
+
+/** How long writes may wait before the log says so, and how often it says it again. */
+const STALL_WARN_MS = 10_000;
+
+interface Waiting {
+  method: StoreMethod;
+  since: number;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+/**
+ * The thread runs the compiled `store-worker.js` beside this file; from the TypeScript sources
+ * (tests, `tsx`), it loads `store-worker.ts` through tsx's loader, as the hub itself was.
+ */
+function startThread(file: string): Worker {
+  const compiled = new URL('./store-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: { file } });
+  const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
+  const source = new URL('./store-worker.ts', import.meta.url).href;
+  const boot = `(async () => { (await import(${JSON.stringify(tsx)})).register(); await import(${JSON.stringify(source)}); })();`;
+  return new Worker(boot, { eval: true, workerData: { file } });
+}
+
+export class WorkerStore implements HubStore {
+  private readonly waiting = new Map<number, Waiting>();
+  private outgoing: StoreCall[] = [];
+  private flush: NodeJS.Immediate | null = null;
+  private nextId = 1;
+  private failure: Error | null = null;
+  private lastStallWarning = 0;
+  private readonly watch: NodeJS.Timeout;
+  private closed: Promise<void> | null = null;
+
+  /** Opens the database in the store's thread; rejects with the reason if it cannot (bad file, migration). */
+  static async open(file: string, log: Logger): Promise<WorkerStore> {
+    const thread = startThread(file);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(new Error(`store ${file}: ${err.message}`));
+      thread.once('error', onError);
+      thread.once('message', (message: FromStoreThread) => {
+        thread.off('error', onError);
+        if (message.type === 'ready') resolve();
+        else reject(new Error(`store ${file}: unexpected first message ${message.type}`));
+      });
+    });
+    return new WorkerStore(thread, file, log);
+  }
+
+  private constructor(
+    private readonly thread: Worker,
+    private readonly file: string,
+    private readonly log: Logger,
+  ) {
+    thread.on('message', (message: FromStoreThread) => this.onMessage(message));
+    thread.on('error', (err) => this.fail(new Error(`store thread failed: ${err.message}`)));
+    thread.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`store thread exited (${code})`));
+    });
+    this.watch = setInterval(() => this.warnIfStalled(), 1000);
+    this.watch.unref();
+  }
+
+  insertEvent = (...args: Parameters<SyncStoreCalls['insertEvent']>) => this.call('insertEvent', args);
+  listEvents = (...args: Parameters<SyncStoreCalls['listEvents']>) => this.call('listEvents', args);
+  insertTransition = (...args: Parameters<SyncStoreCalls['insertTransition']>) =>
+    this.call('insertTransition', args);
+  insertSample = (...args: Parameters<SyncStoreCalls['insertSample']>) => this.call('insertSample', args);
+  listSamples = (...args: Parameters<SyncStoreCalls['listSamples']>) => this.call('listSamples', args);
+  lastHeard = () => this.call('lastHeard', []);
+  listTransitions = (...args: Parameters<SyncStoreCalls['listTransitions']>) =>
+    this.call('listTransitions', args);
+  listEnergy = (...args: Parameters<SyncStoreCalls['listEnergy']>) => this.call('listEnergy', args);
+
+  backlog(): StoreBacklog {
+    const oldest = this.waiting.values().next().value;
+    return { pending: this.waiting.size, oldestSince: oldest ? new Date(oldest.since) : null };
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.drainAndClose();
+    return this.closed;
+  }
+
+  private async drainAndClose(): Promise<void> {
+    clearInterval(this.watch);
+    if (this.failure) return;
+    this.send();
+    await new Promise<void>((resolve) => {
+      this.thread.on('message', (message: FromStoreThread) => message.type === 'closed' && resolve());
+      this.thread.once('exit', () => resolve());
+      this.thread.postMessage({ type: 'close' } satisfies ToStoreThread);
+    });
+    await this.thread.terminate();
+  }
+
+  private call<K extends StoreMethod>(method: K, args: unknown[]): Promise<ReturnType<SyncStoreCalls[K]>> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error(`store ${this.file} is closed`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { method, since: Date.now(), resolve: resolve as (v: unknown) => void, reject });
+      this.outgoing.push({ id, method, args });
+      this.flush ??= setImmediate(() => this.send());
+    });
+  }
+
+  private send(): void {
+    if (this.flush) clearImmediate(this.flush);
+    this.flush = null;
+    if (this.outgoing.length === 0) return;
+    this.thread.postMessage({ type: 'calls', calls: this.outgoing } satisfies ToStoreThread);
+    this.outgoing = [];
+  }
+
+  private onMessage(message: FromStoreThread): void {
+    if (message.type === 'locked') this.warnIfStalled();
+    if (message.type !== 'results') return;
+    for (const result of message.results) {
+      const waiting = this.waiting.get(result.id);
+      if (!waiting) continue;
+      this.waiting.delete(result.id);
+      if (result.ok) waiting.resolve(result.value);
+      else waiting.reject(new Error(`store ${waiting.method}: ${result.error}`));
+    }
+  }
+
+  private warnIfStalled(): void {
+    const { pending, oldestSince } = this.backlog();
+    if (!oldestSince) return;
+    const now = Date.now();
+    const waitedMs = now - oldestSince.getTime();
+    if (waitedMs < STALL_WARN_MS || now - this.lastStallWarning < STALL_WARN_MS) return;
+    this.lastStallWarning = now;
+    this.log.warn(
+      { pending, waitedSec: Math.round(waitedMs / 1000), file: this.file },
+      'store: writes waiting (database locked or disk slow); rooms keep unacknowledged events until they are stored',
+    );
+  }
+
+  /** The thread is gone: what waited on it fails now, and so does what comes later. */
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.log.error({ err: err.message, file: this.file }, 'store thread failed');
+    for (const waiting of this.waiting.values()) waiting.reject(err);
+    this.waiting.clear();
+  }
+}
