@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { type Room, rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
 import { type EventAckMessage, isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
@@ -29,7 +28,7 @@ import { telemetryRoutes } from './api/telemetry-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
 import { CommandClient } from './commands/command-client.js';
-import type { HubConfig } from './config.js';
+import { type HubConfig, hubFleet } from './config.js';
 import { ContactDirectory } from './contacts/contact-directory.js';
 import { ContactsRepo } from './contacts/contacts-repo.js';
 import { contactsRoutes } from './contacts/contacts-routes.js';
@@ -82,8 +81,6 @@ export interface RunningHub {
 export interface HubOptions {
   /** The hub's clock for its calendar and rehearsals; tests move it. */
   now?: () => Date;
-  /** The rooms whose state the hub tracks: the fleet, or the load generator's thousands (bench). */
-  rooms?: readonly Room[];
 }
 
 /**
@@ -104,10 +101,12 @@ export async function startHub(
   log: Logger,
   options: HubOptions = {},
 ): Promise<RunningHub> {
+  // The rooms served: the fleet file's (checked before anything opens) or the built-in 28.
+  const roster = hubFleet(config);
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   const store: HubStore = new SqliteStore(db);
-  const security = openSecurity(db);
-  const fleet = new FleetState(options.rooms ?? rooms, config.thresholds);
+  const security = openSecurity(db, roster);
+  const fleet = new FleetState(roster.rooms, config.thresholds);
   for (const { roomId, at } of store.lastHeard()) fleet.restoreLastSeen(roomId, at, new Date());
   let client: MqttClient | null = null;
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close()];
@@ -115,7 +114,7 @@ export async function startHub(
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   // Incidents, contacts, notifications, speak requests.
-  const contacts = new ContactDirectory(new ContactsRepo(db), config.contacts.staleAfterDays);
+  const contacts = new ContactDirectory(new ContactsRepo(db), roster, config.contacts.staleAfterDays);
   const incidentsRepo = new IncidentsRepo(db);
   // The live socket exists once the HTTP server does; changes before that have no listener.
   const liveRef: { socket?: LiveSocket } = {};
@@ -141,6 +140,7 @@ export async function startHub(
   const notifier = new Notifier({
     repo: notificationsRepo,
     contacts,
+    fleet: roster,
     email: smtp,
     routing: {
       operatorEmails: n.operatorEmails,
@@ -154,6 +154,7 @@ export async function startHub(
   // Stopping waits for notifications under way, so each one's result is stored before the database closes.
   cleanups.push(() => notifier.idle());
   const speak = new SpeakService(
+    roster,
     {
       publishState(roomId, state, at) {
         const message: SpeakStateMessage = { v: SCHEMA_VERSION, ts: isoNow(at), ...state };
@@ -173,6 +174,7 @@ export async function startHub(
 
     const schedule = new ScheduleService({
       db,
+      fleet: roster,
       settings: config.schedule,
       commands: { send: (...args) => commands.send(...args) },
       publish: async (topic, payload) => {
@@ -208,17 +210,17 @@ export async function startHub(
           config.schedule.powerOnTimeoutSec * 1000,
         ),
         scheduleRulesRoutes(config.schedule),
-        incidentsRoutes(incidentsRepo, incidents, contacts, sessionActor),
-        contactsRoutes(contacts, sessionActor, () => new Date()),
+        incidentsRoutes(incidentsRepo, incidents, contacts, roster, sessionActor),
+        contactsRoutes(contacts, roster, sessionActor, () => new Date()),
         notificationsRoutes(notificationsRepo, notifier),
-        speakRoutes(speak, sessionActor),
+        speakRoutes(speak, roster, sessionActor),
         // Art. 12.5: the yearly report, from the history the other parts stored.
         reportsRoutes({
           store,
           meetings: schedule.meetings,
           rehearsals: schedule.rehearsals,
           incidents: incidentsRepo,
-          rooms,
+          rooms: roster.rooms,
           now: options.now ?? (() => new Date()),
         }),
         metricsRoutes(
