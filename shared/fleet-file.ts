@@ -14,7 +14,7 @@ import { isValidRoomIdSyntax } from './topics.js';
 /** Most rooms one fleet file may list; beyond it one hub is the wrong tool (DESIGN.md, "Defaults and scale"). */
 export const MAX_FLEET_ROOMS = 100_000;
 
-export const roomKinds = ['party', 'council', 'committee', 'district', 'department'] as const;
+const roomKinds = ['party', 'council', 'committee', 'district', 'department'] as const;
 
 export const roomSchema = z
   .strictObject({
