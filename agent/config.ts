@@ -434,7 +434,7 @@ function sensorProblems(c: { sensors: SensorsConfig }): string[] {
 
 export const agentSchema = {
   roomId: {
-    doc: 'Id of this room in the fleet (shared/fleet.ts); also the MQTT client id and username.',
+    doc: 'Id of this room in the hub’s fleet (its fleet.file, or shared/fleet.ts); also the MQTT client id and username.',
     format: 'room-id',
     default: '',
     env: 'HNTH_ROOM_ID',

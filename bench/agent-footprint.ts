@@ -14,6 +14,7 @@ import path from 'node:path';
 import { connectAsync } from 'mqtt';
 import { startEmbeddedBroker } from '../hub/broker/embedded-broker.js';
 import { identityOf } from '../hub/security/mqtt-policy.js';
+import { builtInFleet } from '../shared/fleet.js';
 import { createLogger } from '../shared/logger.js';
 import { decodeMessage, MAX_PAYLOAD_BYTES, type TelemetryMessage } from '../shared/schemas.js';
 import { roomTopic } from '../shared/topics.js';
@@ -92,7 +93,8 @@ export async function benchAgentFootprint(
   const broker = await startEmbeddedBroker(
     { port: 0, host: '127.0.0.1', fallback: false, tls: null, allowPlain: false },
     {
-      authenticate: async (username) => (username ? identityOf(username) : null) ?? { kind: 'hub' },
+      authenticate: async (username) =>
+        (username ? identityOf(username, builtInFleet) : null) ?? { kind: 'hub' },
       policy: { simInject: false },
       maxPayloadBytes: MAX_PAYLOAD_BYTES,
       flood: { perSec: 100, burst: 200 },

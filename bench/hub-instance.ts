@@ -1,6 +1,7 @@
 /**
  * One hub as its own process for the scale benchmarks, tracking the load generator's rooms on an
- * external broker: `tsx bench/hub-instance.ts <mqtt-url> <rooms> <client-id> [shared-group]`.
+ * external broker: `tsx bench/hub-instance.ts <mqtt-url> <rooms> <client-id> [shared-group]`. The
+ * rooms reach it as an operator's would: a fleet file (`fleet.file`) in its data folder.
  * It prints `{"ready":true}` once subscribed; on SIGTERM it prints what it measured (telemetry
  * applied, events stored, publish → applied/stored lags, its CPU and RSS) as one JSON line and exits.
  */
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadHubConfig } from '../hub/config.js';
 import { startHub } from '../hub/hub.js';
+import { writeFleetFile } from '../shared/fleet-file.js';
 import { createLogger } from '../shared/logger.js';
 import { loadRooms } from './load-generator.js';
 import { percentile } from './stats.js';
@@ -34,10 +36,13 @@ if (!url || !roomCount || !clientId) {
   process.exit(2);
 }
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hnth-bench-hub-'));
+const fleetFile = path.join(dataDir, 'fleet.json');
+writeFleetFile(fleetFile, loadRooms(Number(roomCount)));
 const config = loadHubConfig({
   env: {},
   overrides: {
     dataDir,
+    'fleet.file': fleetFile,
     'mqtt.url': url,
     'mqtt.protocolVersion': 5,
     'mqtt.clientId': clientId,
@@ -46,7 +51,7 @@ const config = loadHubConfig({
     'http.host': '127.0.0.1',
   },
 });
-const hub = await startHub(config, createLogger(clientId, 'error'), { rooms: loadRooms(Number(roomCount)) });
+const hub = await startHub(config, createLogger(clientId, 'error'));
 
 const telemetryLags: number[] = [];
 const eventLags: number[] = [];

@@ -1,9 +1,16 @@
 /** The load generator's command line, checked: a wrong option is named with its rule. */
 import { parseArgs } from 'node:util';
+import { MAX_FLEET_ROOMS } from '../shared/fleet-file.js';
 import type { LoadOptions } from './load-generator.js';
 
 export interface LoadArgs extends LoadOptions {
   durationSec: number;
+}
+
+/** `--write-fleet FILE`: write the fleet file of the N rooms (for the hub's `fleet.file`) and stop. */
+export interface FleetArgs {
+  rooms: number;
+  writeFleet: string;
 }
 
 export class LoadArgsError extends Error {
@@ -11,10 +18,11 @@ export class LoadArgsError extends Error {
 }
 
 const usage =
-  'usage: npm run loadgen -- --rooms N --interval S [--duration S] [--url mqtt://host:port] [--per-connection M] [--faults P] [--protocol 4|5]';
+  'usage: npm run loadgen -- --rooms N --interval S [--duration S] [--url mqtt://host:port] [--per-connection M] [--faults P] [--protocol 4|5]\n' +
+  '       npm run loadgen -- --rooms N --write-fleet FILE    (the fleet file of the N rooms, for the hub’s fleet.file)';
 
 /** The command line, checked; throws LoadArgsError naming the option that is wrong. */
-export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = {}): LoadArgs {
+export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = {}): LoadArgs | FleetArgs {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -25,6 +33,7 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = {}): Load
       'per-connection': { type: 'string', default: '1' },
       faults: { type: 'string', default: '0.001' },
       protocol: { type: 'string', default: '5' },
+      'write-fleet': { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
@@ -35,6 +44,17 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = {}): Load
       throw new LoadArgsError(`--${name} ${raw ?? '(missing)'}: must be ${rule}\n${usage}`);
     return n;
   };
+  const rooms = number(
+    'rooms',
+    values.rooms,
+    (n) => Number.isInteger(n) && n >= 1 && n <= MAX_FLEET_ROOMS,
+    `a whole number from 1 to ${MAX_FLEET_ROOMS}`,
+  );
+  const writeFleet = values['write-fleet'];
+  if (writeFleet !== undefined) {
+    if (writeFleet.trim() === '') throw new LoadArgsError(`--write-fleet: must name a file\n${usage}`);
+    return { rooms, writeFleet };
+  }
   const url = values.url ?? env.HNTH_MQTT_URL ?? '';
   if (!/^mqtts?:\/\/\S+$/.test(url))
     throw new LoadArgsError(
@@ -42,12 +62,7 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = {}): Load
     );
   return {
     url,
-    rooms: number(
-      'rooms',
-      values.rooms,
-      (n) => Number.isInteger(n) && n >= 1 && n <= 100_000,
-      'a whole number from 1 to 100000',
-    ),
+    rooms,
     intervalSec: number(
       'interval',
       values.interval,

@@ -49,7 +49,7 @@ export interface LoadCounts {
   failed: number;
 }
 
-/** Synthetic rooms `load-00001`…, for a hub that tracks them (HubOptions.rooms). */
+/** Synthetic rooms `load-00001`…, for a hub that serves them (their fleet file: `loadgen --write-fleet`). */
 export function loadRooms(n: number): Room[] {
   return Array.from({ length: n }, (_, i) => {
     const id = `load-${String(i + 1).padStart(5, '0')}`;

@@ -1,14 +1,25 @@
 /**
  * `npm run loadgen -- --rooms N --interval S [--duration S] [--url mqtt://…] [--per-connection M]
  * [--faults P] [--protocol 4|5]`: N simulated rooms against a broker for a bounded time, progress
- * on stderr, a JSON summary on stdout. The hub must track the rooms `load-00001`… (the benchmarks
- * start it so); a hub with only the real fleet counts them as `unknown-room`.
+ * on stderr, a JSON summary on stdout. The hub must serve the rooms `load-00001`…: write their
+ * fleet file first with `npm run loadgen -- --rooms N --write-fleet FILE` and start the hub with
+ * `fleet.file` (HNTH_FLEET_FILE) naming it; a hub with only the built-in fleet counts them as
+ * `unknown-room`.
  */
+import { writeFleetFile } from '../shared/fleet-file.js';
 import { LoadArgsError, parseLoadArgs } from './load-args.js';
-import { LoadGenerator } from './load-generator.js';
+import { LoadGenerator, loadRooms } from './load-generator.js';
 
 async function main(): Promise<void> {
   const args = parseLoadArgs(process.argv.slice(2), process.env);
+  if ('writeFleet' in args) {
+    writeFleetFile(args.writeFleet, loadRooms(args.rooms));
+    process.stderr.write(
+      `loadgen: wrote the ${args.rooms} rooms to ${args.writeFleet}; start the hub with HNTH_FLEET_FILE=${args.writeFleet}\n`,
+    );
+    process.stdout.write(`${JSON.stringify({ rooms: args.rooms, fleetFile: args.writeFleet })}\n`);
+    return;
+  }
   const load = new LoadGenerator(args);
   const started = performance.now();
   const say = (text: string) =>

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config-file.js';
 import { createLogger } from '../shared/logger.js';
 import { systemdLifecycle } from '../shared/sd-notify.js';
-import { loadHubConfig } from './config.js';
+import { hubFleet, loadHubConfig } from './config.js';
 import { startHub } from './hub.js';
 import { adminCommands, adminUsage, runAdminCommand } from './security/admin-cli.js';
 import { openSecurity } from './security/security.js';
@@ -18,9 +18,10 @@ import { openDatabase } from './store/database.js';
 /** Runs a subcommand on the data folder of the configured hub, without starting it. */
 async function admin(argv: string[], file: string | undefined): Promise<number> {
   const config = loadHubConfig({ file });
+  const fleet = hubFleet(config);
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   try {
-    return await runAdminCommand(argv, openSecurity(db), config, {
+    return await runAdminCommand(argv, openSecurity(db, fleet), config, {
       out: (t) => process.stdout.write(t),
       err: (t) => process.stderr.write(t),
     });

@@ -4,12 +4,15 @@
  */
 import convict from 'convict';
 import { ConfigError, loadConfigFile, validateStrict } from '../shared/config-file.js';
+import type { Fleet } from '../shared/fleet.js';
+import { loadFleet } from '../shared/fleet-file.js';
 import { parseSipTarget } from '../shared/probes/sip-options.js';
 import { isValidShareGroup } from '../shared/topics.js';
 import { defaultRulesConfig, type RulesConfig } from './incidents/incident-rules.js';
 import type { McuConfig } from './mcu/mcu-monitor.js';
 import type { WebhookTarget } from './notify/notify-routing.js';
 import { defaultThresholds, type Thresholds } from './readiness.js';
+import { HUB_ACCOUNT } from './security/mqtt-policy.js';
 
 function positiveNumber(value: unknown): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
@@ -66,6 +69,14 @@ export const hubSchema = {
     format: String,
     default: './data',
     env: 'HNTH_DATA_DIR',
+  },
+  fleet: {
+    file: {
+      doc: 'JSON file listing the rooms this hub serves, [{no, id, name, nameEn?, kind, operatesNetwork?}] (shared/fleet-file.ts), for a fleet past the regulation’s 28; a broken file stops the hub. Empty: the 28 rooms of shared/fleet.ts.',
+      format: String,
+      default: '',
+      env: 'HNTH_FLEET_FILE',
+    },
   },
   portFallback: {
     doc: 'When a configured port is taken, listen on a free one and say which (the demo does this).',
@@ -403,6 +414,7 @@ export const hubSchema = {
 
 export interface HubConfig {
   dataDir: string;
+  fleet: { file: string };
   portFallback: boolean;
   mqtt: {
     url: string;
@@ -480,4 +492,9 @@ export function loadHubConfig(sources: HubConfigSources = {}): HubConfig {
   }
   props.thresholds = { ...defaultThresholds, ...props.thresholds };
   return props;
+}
+
+/** The rooms the configured hub serves; a broken fleet file is a ConfigError naming what is wrong. */
+export function hubFleet(config: HubConfig): Fleet {
+  return loadFleet(config.fleet.file, [HUB_ACCOUNT]);
 }

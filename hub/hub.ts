@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { type Room, rooms } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
 import { type EventAckMessage, isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
@@ -29,7 +28,7 @@ import { telemetryRoutes } from './api/telemetry-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
 import { CommandClient } from './commands/command-client.js';
-import type { HubConfig } from './config.js';
+import { type HubConfig, hubFleet } from './config.js';
 import { ContactDirectory } from './contacts/contact-directory.js';
 import { ContactsRepo } from './contacts/contacts-repo.js';
 import { contactsRoutes } from './contacts/contacts-routes.js';
@@ -82,8 +81,6 @@ export interface RunningHub {
 export interface HubOptions {
   /** The hub's clock for its calendar and rehearsals; tests move it. */
   now?: () => Date;
-  /** The rooms whose state the hub tracks: the fleet, or the load generator's thousands (bench). */
-  rooms?: readonly Room[];
 }
 
 /**
@@ -104,9 +101,11 @@ export async function startHub(
   log: Logger,
   options: HubOptions = {},
 ): Promise<RunningHub> {
+  // The rooms served: the fleet file's (checked before anything opens) or the built-in 28.
+  const roster = hubFleet(config);
   const dbFile = path.join(config.dataDir, 'hnth.db');
   const db = openDatabase(dbFile);
-  const security = openSecurity(db);
+  const security = openSecurity(db, roster);
   let store: HubStore;
   try {
     store = await WorkerStore.open(dbFile, log);
@@ -119,7 +118,7 @@ export async function startHub(
     { sampleSec: config.telemetrySampleSec, maxPendingSamples: config.store.maxPendingSamples },
     log,
   );
-  const fleet = new FleetState(options.rooms ?? rooms, config.thresholds);
+  const fleet = new FleetState(roster.rooms, config.thresholds);
   let client: MqttClient | null = null;
   // The store closes after everything that writes to it has stopped, and before the database.
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close(), () => store.close()];
@@ -127,7 +126,7 @@ export async function startHub(
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   // Incidents, contacts, notifications, speak requests.
-  const contacts = new ContactDirectory(new ContactsRepo(db), config.contacts.staleAfterDays);
+  const contacts = new ContactDirectory(new ContactsRepo(db), roster, config.contacts.staleAfterDays);
   const incidentsRepo = new IncidentsRepo(db);
   // The live socket exists once the HTTP server does; changes before that have no listener.
   const liveRef: { socket?: LiveSocket } = {};
@@ -153,6 +152,7 @@ export async function startHub(
   const notifier = new Notifier({
     repo: notificationsRepo,
     contacts,
+    fleet: roster,
     email: smtp,
     routing: {
       operatorEmails: n.operatorEmails,
@@ -166,6 +166,7 @@ export async function startHub(
   // Stopping waits for notifications under way, so each one's result is stored before the database closes.
   cleanups.push(() => notifier.idle());
   const speak = new SpeakService(
+    roster,
     {
       publishState(roomId, state, at) {
         const message: SpeakStateMessage = { v: SCHEMA_VERSION, ts: isoNow(at), ...state };
@@ -186,6 +187,7 @@ export async function startHub(
 
     const schedule = new ScheduleService({
       db,
+      fleet: roster,
       settings: config.schedule,
       commands: { send: (...args) => commands.send(...args) },
       publish: async (topic, payload) => {
@@ -221,17 +223,17 @@ export async function startHub(
           config.schedule.powerOnTimeoutSec * 1000,
         ),
         scheduleRulesRoutes(config.schedule),
-        incidentsRoutes(incidentsRepo, incidents, contacts, sessionActor),
-        contactsRoutes(contacts, sessionActor, () => new Date()),
+        incidentsRoutes(incidentsRepo, incidents, contacts, roster, sessionActor),
+        contactsRoutes(contacts, roster, sessionActor, () => new Date()),
         notificationsRoutes(notificationsRepo, notifier),
-        speakRoutes(speak, sessionActor),
+        speakRoutes(speak, roster, sessionActor),
         // Art. 12.5: the yearly report, from the history the other parts stored.
         reportsRoutes({
           store,
           meetings: schedule.meetings,
           rehearsals: schedule.rehearsals,
           incidents: incidentsRepo,
-          rooms,
+          rooms: roster.rooms,
           now: options.now ?? (() => new Date()),
         }),
         metricsRoutes(

@@ -1,19 +1,11 @@
 /**
  * The fleet: the 28 bridge points (điểm cầu), the central MCU and the two partners of the
- * appendix to Decision 345/QĐ-UBND (2 Oct 2017), taken from `seed/rooms.json`.
+ * appendix to Decision 345/QĐ-UBND (2 Oct 2017), taken from `seed/rooms.json`. These 28 rooms are
+ * what a hub serves by default; a larger fleet comes from a fleet file (shared/fleet-file.ts).
  */
-export type RoomKind = 'party' | 'council' | 'committee' | 'district' | 'department';
-export interface Room {
-  /** Position in the regulation's appendix. */
-  no: number;
-  /** Stable id, also the MQTT client id and username of the room's agent. */
-  id: string;
-  name: string;
-  nameEn: string;
-  kind: RoomKind;
-  /** True for the room of the department that runs the network (Sở TT&TT). */
-  operatesNetwork?: boolean;
-}
+import type { Room } from './fleet-file.js';
+
+export type { Room, RoomKind } from './fleet-file.js';
 
 export interface Partner {
   id: string;
@@ -217,12 +209,22 @@ export const partners: readonly Partner[] = [
   },
 ];
 
-const byId = new Map(rooms.map((room) => [room.id, room]));
+/** The rooms one hub serves, looked up by id. */
+export class Fleet {
+  private readonly byId: ReadonlyMap<string, Room>;
 
-export function findRoom(id: string): Room | undefined {
-  return byId.get(id);
+  constructor(readonly rooms: readonly Room[]) {
+    this.byId = new Map(rooms.map((room) => [room.id, room]));
+  }
+
+  find(id: string): Room | undefined {
+    return this.byId.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
 }
 
-export function isRoomId(id: string): boolean {
-  return byId.has(id);
-}
+/** What a hub serves without a fleet file. */
+export const builtInFleet = new Fleet(rooms);

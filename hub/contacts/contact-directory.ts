@@ -3,7 +3,7 @@
  * it, each with whether the contact is stale. The incident API, the notifier and (later) the
  * rehearsal failure view all ask here.
  */
-import { partners, rooms } from '../../shared/fleet.js';
+import { type Fleet, partners } from '../../shared/fleet.js';
 import { type Contact, staleness } from './contact-rules.js';
 import type { ContactsRepo } from './contacts-repo.js';
 import { type FaultKind, partnersFor } from './fault-kinds.js';
@@ -28,6 +28,7 @@ export interface IncidentContacts {
 export class ContactDirectory {
   constructor(
     readonly repo: ContactsRepo,
+    private readonly fleet: Fleet,
     private readonly staleAfterDays: number,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -61,7 +62,7 @@ export class ContactDirectory {
     partners: PartnerContacts[];
   } {
     return {
-      rooms: rooms.map((r) => {
+      rooms: this.fleet.rooms.map((r) => {
         const c = this.repo.get('room', r.id);
         return { roomId: r.id, roomName: r.name, contact: c ? this.view(c) : null };
       }),

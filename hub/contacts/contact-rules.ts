@@ -9,7 +9,7 @@ export type OwnerKind = 'room' | 'partner';
 
 export interface Contact {
   kind: OwnerKind;
-  /** Room id or partner id from shared/fleet.ts. */
+  /** Room id of the hub's fleet, or partner id from shared/fleet.ts. */
   ownerId: string;
   name: string;
   unit: string;

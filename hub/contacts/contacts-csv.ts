@@ -6,7 +6,7 @@
  */
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { isRoomId, partners } from '../../shared/fleet.js';
+import { type Fleet, partners } from '../../shared/fleet.js';
 import { type Contact, checkContactInput, type OwnerKind } from './contact-rules.js';
 
 export const csvColumns = [
@@ -49,12 +49,13 @@ export function contactsToCsv(contacts: readonly Contact[]): string {
   );
 }
 
-function ownerKnown(kind: OwnerKind, id: string): boolean {
-  return kind === 'room' ? isRoomId(id) : partners.some((p) => p.id === id);
-}
-
-/** Parses an export (or a hand-made file with the same columns); `now` dates rows without times. */
-export function parseContactsCsv(text: string, now: Date): CsvImport {
+/**
+ * Parses an export (or a hand-made file with the same columns); `now` dates rows without times.
+ * A row names a room of `fleet` or a partner.
+ */
+export function parseContactsCsv(text: string, now: Date, fleet: Fleet): CsvImport {
+  const ownerKnown = (kind: OwnerKind, id: string) =>
+    kind === 'room' ? fleet.has(id) : partners.some((p) => p.id === id);
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, { columns: true, bom: true, trim: true, skip_empty_lines: true, info: true });
@@ -87,7 +88,7 @@ export function parseContactsCsv(text: string, now: Date): CsvImport {
     }
     const id = record.id ?? '';
     if (!ownerKnown(kind, id)) {
-      fail('id', `"${id}" is not a ${kind} of the fleet (shared/fleet.ts)`);
+      fail('id', `"${id}" is not a ${kind} of the fleet`);
       continue;
     }
     const earlier = seen.get(`${kind}:${id}`);

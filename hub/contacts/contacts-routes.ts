@@ -2,7 +2,7 @@
  * `/api/contacts`: the directory, one contact written or removed at a time, confirmation by the
  * contact, and CSV export and import.
  */
-import { isRoomId, partners } from '../../shared/fleet.js';
+import { type Fleet, partners } from '../../shared/fleet.js';
 import type { ActorOf } from '../api/actor.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { ContactDirectory } from './contact-directory.js';
@@ -11,9 +11,12 @@ import { contactsToCsv, parseContactsCsv } from './contacts-csv.js';
 
 type Params = { kind: string; id: string };
 
-function owner(params: Params): { kind: OwnerKind; id: string } | { error: string; field: string } {
+function owner(
+  params: Params,
+  fleet: Fleet,
+): { kind: OwnerKind; id: string } | { error: string; field: string } {
   if (params.kind === 'rooms') {
-    return isRoomId(params.id)
+    return fleet.has(params.id)
       ? { kind: 'room', id: params.id }
       : { error: `no room "${params.id}"`, field: 'id' };
   }
@@ -25,7 +28,12 @@ function owner(params: Params): { kind: OwnerKind; id: string } | { error: strin
   return { error: 'must be rooms or partners', field: 'kind' };
 }
 
-export function contactsRoutes(contacts: ContactDirectory, actorOf: ActorOf, clock: () => Date): RouteModule {
+export function contactsRoutes(
+  contacts: ContactDirectory,
+  fleet: Fleet,
+  actorOf: ActorOf,
+  clock: () => Date,
+): RouteModule {
   return (app) => {
     app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -42,7 +50,7 @@ export function contactsRoutes(contacts: ContactDirectory, actorOf: ActorOf, clo
       if (typeof req.body !== 'string') {
         return reply.code(400).send({ error: 'send the CSV as text/csv', field: '(body)' });
       }
-      const result = parseContactsCsv(req.body, clock());
+      const result = parseContactsCsv(req.body, clock(), fleet);
       if (!result.ok) {
         const first = result.errors[0]!;
         return reply.code(400).send({
@@ -60,7 +68,7 @@ export function contactsRoutes(contacts: ContactDirectory, actorOf: ActorOf, clo
       '/api/contacts/:kind/:id',
       { config: { access: 'operator' } },
       async (req, reply) => {
-        const o = owner(req.params);
+        const o = owner(req.params, fleet);
         if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);
         const checked = checkContactInput(req.body ?? {});
         if (!checked.ok)
@@ -89,7 +97,7 @@ export function contactsRoutes(contacts: ContactDirectory, actorOf: ActorOf, clo
       '/api/contacts/:kind/:id',
       { config: { access: 'operator' } },
       async (req, reply) => {
-        const o = owner(req.params);
+        const o = owner(req.params, fleet);
         if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);
         if (!contacts.repo.remove(o.kind, o.id))
           return reply.code(404).send({ error: 'no contact on file', field: 'id' });
@@ -102,7 +110,7 @@ export function contactsRoutes(contacts: ContactDirectory, actorOf: ActorOf, clo
       '/api/contacts/:kind/:id/confirm',
       { config: { access: 'technician' } },
       async (req, reply) => {
-        const o = owner(req.params);
+        const o = owner(req.params, fleet);
         if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);
         const actor = actorOf(req);
         const allowed =

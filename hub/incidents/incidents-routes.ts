@@ -3,7 +3,7 @@
  * contacts to call beside it (art. 4.3); `POST /api/incidents/:id/ack`: an operator takes it on,
  * with a note.
  */
-import { isRoomId } from '../../shared/fleet.js';
+import type { Fleet } from '../../shared/fleet.js';
 import { type ActorOf, actorLabel } from '../api/actor.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
@@ -25,6 +25,7 @@ export function incidentsRoutes(
   repo: IncidentsRepo,
   tracker: IncidentTracker,
   contacts: ContactDirectory,
+  fleet: Fleet,
   actorOf: ActorOf,
 ): RouteModule {
   const withContacts = (i: Incident) => ({
@@ -43,7 +44,7 @@ export function incidentsRoutes(
         const state = q.state ?? 'all';
         if (state !== 'open' && state !== 'closed' && state !== 'all')
           return bad('state', 'state must be open, closed or all');
-        if (q.room !== undefined && !isRoomId(q.room)) return bad('room', `no room "${q.room}"`);
+        if (q.room !== undefined && !fleet.has(q.room)) return bad('room', `no room "${q.room}"`);
         const from = q.from === undefined ? undefined : parseTimeParam(q.from);
         if (from === null) return bad('from', 'from must be a date (2026-01-01) or an ISO 8601 time');
         const to = q.to === undefined ? undefined : parseTimeParam(q.to);

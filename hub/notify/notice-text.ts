@@ -1,5 +1,5 @@
 /** The words of a notification: Vietnamese first, English second, times in Asia/Ho_Chi_Minh. */
-import { findRoom } from '../../shared/fleet.js';
+import type { Room } from '../../shared/fleet.js';
 import type { Notice } from './notify-routing.js';
 
 const causeWords: Record<string, [string, string]> = {
@@ -29,11 +29,11 @@ export function vnTime(iso: string): string {
   return `${get('day')}/${get('month')}/${get('year')} ${get('hour')}:${get('minute')}`;
 }
 
-export function noticeText(n: Notice): { subject: string; text: string } {
+/** `room`: the notice's room in the fleet; a room no longer in it is named by its id. */
+export function noticeText(n: Notice, room: Room | undefined): { subject: string; text: string } {
   const [vi, en] = causeWords[n.cause] ?? [n.cause, n.cause];
-  const room = n.roomId ? findRoom(n.roomId) : undefined;
-  const where = room ? room.name : 'Toàn mạng';
-  const whereEn = room ? room.nameEn : 'whole network';
+  const where = room?.name ?? n.roomId ?? 'Toàn mạng';
+  const whereEn = room?.nameEn ?? n.roomId ?? 'whole network';
   const opened = n.event === 'opened';
   const subject = `[HNTH] ${opened ? 'Sự cố' : 'Đã khắc phục'}: ${vi} — ${where}`;
   const recovered =

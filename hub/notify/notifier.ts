@@ -3,6 +3,7 @@
  * over email and webhooks, records every delivery with its result, and counts them for metrics.
  * Sending never blocks the incident tracker and never throws: a failed delivery is a stored result.
  */
+import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
 import { causeFaultKind } from '../incidents/incident-rules.js';
@@ -24,6 +25,8 @@ export interface NotifyCounters {
 export interface NotifierDeps {
   repo: NotificationsRepo;
   contacts: ContactDirectory;
+  /** The rooms, for their names in the text. */
+  fleet: Fleet;
   /** null when no SMTP relay is configured: emails are recorded as skipped. */
   email: EmailChannel | null;
   routing: RoutingConfig;
@@ -76,7 +79,8 @@ export class Notifier {
     const createdAt = this.clock();
     const contacts = this.deps.contacts.contactsFor(notice.roomId, notice.faultKind);
     const deliveries = routeNotice(notice, contacts, this.deps.routing, createdAt);
-    const { subject, text } = noticeText(notice);
+    const room = notice.roomId ? this.deps.fleet.find(notice.roomId) : undefined;
+    const { subject, text } = noticeText(notice, room);
     await Promise.all(
       deliveries.map(async (d) => {
         const result = await this.deliver(d, notice, subject, text);

@@ -4,7 +4,7 @@
  * rehearsals are events too, so a technician's calendar shows when to be in the room (art. 9.3).
  */
 import ical from 'ical-generator';
-import { findRoom } from '../../shared/fleet.js';
+import type { Fleet } from '../../shared/fleet.js';
 import type { Meeting } from './meeting-rules.js';
 import { rehearsalSlots } from './rehearsals.js';
 
@@ -26,11 +26,13 @@ export function calendarIcs(
   name: string,
   meetings: readonly Meeting[],
   config: IcsConfig,
+  fleet: Fleet,
   now: Date,
 ): string {
+  const nameOf = (roomId: string) => fleet.find(roomId)?.name ?? roomId;
   const cal = ical({ name, prodId: { company: 'hnth', product: 'hnth-hub', language: 'VI' } });
   for (const m of meetings) {
-    const rooms = m.roomIds.map((id) => findRoom(id)?.name ?? id).join(', ');
+    const rooms = m.roomIds.map(nameOf).join(', ');
     cal.createEvent({
       id: `${m.id}@hnth`,
       start: new Date(m.start),
@@ -44,7 +46,7 @@ export function calendarIcs(
         `Điểm cầu: ${rooms}`,
         ...(m.emergency ? [`Đột xuất (Điều 8.2): ${m.emergency.reason}`] : []),
       ].join('\n'),
-      location: findRoom(m.hostRoomId)?.name ?? m.hostRoomId,
+      location: nameOf(m.hostRoomId),
     });
     for (const s of rehearsalSlots(new Date(m.start), config.offsetsH)) {
       cal.createEvent({
@@ -54,7 +56,7 @@ export function calendarIcs(
         stamp: now,
         summary: `Chạy thử (${s.slot}): ${m.title}`,
         description: `Kiểm tra chạy thử thiết bị, đường truyền, âm thanh, hình ảnh (Điều 9.3)\nĐiểm cầu: ${rooms}`,
-        location: findRoom(m.hostRoomId)?.name ?? m.hostRoomId,
+        location: nameOf(m.hostRoomId),
       });
     }
   }

@@ -4,7 +4,7 @@
  * schedules and replans the rehearsals. An emergency meeting (art. 8.2) powers its rooms on at once.
  */
 import { randomUUID } from 'node:crypto';
-import { findRoom, isRoomId } from '../../shared/fleet.js';
+import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MeetingRequest } from '../../shared/schemas.js';
 import type { CommandClient } from '../commands/command-client.js';
@@ -36,6 +36,8 @@ export interface CalendarDeps {
   publisher: Pick<SchedulePublisher, 'publishRooms'>;
   commands: Pick<CommandClient, 'send'>;
   broadcast: (message: MeetingLiveMessage) => void;
+  /** The rooms a meeting may name. */
+  fleet: Fleet;
   rules: RuleConfig;
   /** How long a room has to answer the emergency power-on. */
   powerOnTimeoutMs: number;
@@ -57,11 +59,11 @@ function draftOf(req: MeetingRequest): MeetingDraft {
 }
 
 /** What a checked draft sets on a meeting, whether booked or changed. */
-function bookedFields(draft: MeetingDraft) {
+function bookedFields(draft: MeetingDraft, fleet: Fleet) {
   return {
     title: draft.title,
     kind: draft.kind,
-    hostUnit: findRoom(draft.hostRoomId)!.name,
+    hostUnit: fleet.find(draft.hostRoomId)!.name,
     hostRoomId: draft.hostRoomId,
     roomIds: draft.roomIds,
     start: draft.start.toISOString(),
@@ -85,7 +87,7 @@ export class MeetingCalendar {
     const at = this.now().toISOString();
     const meeting: Meeting = {
       id: randomUUID(),
-      ...bookedFields(draft),
+      ...bookedFields(draft, this.deps.fleet),
       registeredBy,
       registeredAt: at,
       updatedAt: at,
@@ -116,7 +118,7 @@ export class MeetingCalendar {
     if (violation) return { ok: false, violation };
     const meeting: Meeting = {
       ...previous,
-      ...bookedFields(draft),
+      ...bookedFields(draft, this.deps.fleet),
       updatedAt: this.now().toISOString(),
     };
     const affected = [...new Set([...previous.roomIds, ...meeting.roomIds])];
@@ -158,7 +160,7 @@ export class MeetingCalendar {
       now: this.now(),
       others,
       previous,
-      roomExists: isRoomId,
+      roomExists: (id) => this.deps.fleet.has(id),
       config: this.deps.rules,
     });
   }

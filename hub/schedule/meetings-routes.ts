@@ -5,7 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { findRoom, isRoomId } from '../../shared/fleet.js';
+import type { Fleet } from '../../shared/fleet.js';
 import { type MeetingRequest, meetingRequest } from '../../shared/schemas.js';
 import type { RouteModule } from '../api/http-api.js';
 import { actorOf } from '../security/access-guard.js';
@@ -22,6 +22,7 @@ export interface MeetingsRoutesDeps {
   calendar: MeetingCalendar;
   meetings: MeetingsRepo;
   rehearsals: RehearsalsRepo;
+  fleet: Fleet;
   ics: IcsConfig;
   now?: () => Date;
 }
@@ -77,7 +78,7 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
       const parsed = listQuery.safeParse(req.query);
       if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
       const { from, to, room } = parsed.data;
-      if (room !== undefined && !isRoomId(room))
+      if (room !== undefined && !deps.fleet.has(room))
         return reply
           .code(400)
           .send({ error: `no room "${room}"`, field: 'room', rule: 'rooms-exist', article: '2.2' });
@@ -128,19 +129,19 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
       const meetings = deps.meetings.list();
       return reply
         .type('text/calendar; charset=utf-8')
-        .send(calendarIcs('Lịch họp HNTH tỉnh Tuyên Quang', meetings, deps.ics, now()));
+        .send(calendarIcs('Lịch họp HNTH tỉnh Tuyên Quang', meetings, deps.ics, deps.fleet, now()));
     });
 
     app.get<{ Params: { id: string } }>(
       '/api/rooms/:id/calendar.ics',
       { config: { access: 'viewer' } },
       async (req, reply) => {
-        const room = findRoom(req.params.id);
+        const room = deps.fleet.find(req.params.id);
         if (!room) return reply.code(404).send({ error: `no room "${req.params.id}"`, field: 'id' });
         const meetings = deps.meetings.list({ roomId: room.id });
         return reply
           .type('text/calendar; charset=utf-8')
-          .send(calendarIcs(`Lịch họp HNTH: ${room.name}`, meetings, deps.ics, now()));
+          .send(calendarIcs(`Lịch họp HNTH: ${room.name}`, meetings, deps.ics, deps.fleet, now()));
       },
     );
   };

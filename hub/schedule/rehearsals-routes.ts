@@ -3,7 +3,7 @@
  * or any set of rooms, checked once. `GET /api/rehearsals/:id` (viewer): the full matrix.
  */
 import { z } from 'zod';
-import { isRoomId } from '../../shared/fleet.js';
+import type { Fleet } from '../../shared/fleet.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { MeetingsRepo } from './meetings-repo.js';
 import { rehearsalReport } from './rehearsal-report.js';
@@ -17,6 +17,7 @@ export interface RehearsalsRoutesDeps {
   planner: Pick<RehearsalPlanner, 'planned'>;
   meetings: MeetingsRepo;
   rehearsals: RehearsalsRepo;
+  fleet: Fleet;
   deadlineH: number;
   now?: () => Date;
 }
@@ -54,7 +55,7 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
         return reply.code(202).send(r);
       }
       const roomIds = [...new Set(parsed.data.roomIds)];
-      const unknown = roomIds.find((id) => !isRoomId(id));
+      const unknown = roomIds.find((id) => !deps.fleet.has(id));
       if (unknown !== undefined)
         return reply.code(400).send({
           error: `no room "${unknown}" in the network`,

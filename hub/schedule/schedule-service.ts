@@ -3,7 +3,7 @@
  * database, one command client and one live socket. `start()` runs once MQTT is up: it republishes
  * every room's schedule, rebuilds the rehearsal jobs from the database and resumes unfinished runs.
  */
-import { rooms } from '../../shared/fleet.js';
+import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { CommandClient } from '../commands/command-client.js';
@@ -24,6 +24,8 @@ export type ScheduleLiveMessage = MeetingLiveMessage | RehearsalLiveMessage;
 
 export interface ScheduleServiceDeps {
   db: Db;
+  /** The rooms meetings, rehearsals and inspections may name. */
+  fleet: Fleet;
   settings: ScheduleSettings;
   commands: Pick<CommandClient, 'send'>;
   publish: RetainedPublish;
@@ -43,9 +45,11 @@ export class ScheduleService {
   readonly calendar: MeetingCalendar;
   readonly inspections: InspectionSchedule;
   readonly routes: RouteModule[];
+  private readonly fleet: Fleet;
 
   constructor(deps: ScheduleServiceDeps) {
-    const { settings: s, log, now } = deps;
+    const { settings: s, log, now, fleet } = deps;
+    this.fleet = fleet;
     const schedLog = log.child({ part: 'schedule' });
     this.meetings = new MeetingsRepo(deps.db);
     this.rehearsals = new RehearsalsRepo(deps.db);
@@ -83,6 +87,7 @@ export class ScheduleService {
       publisher: this.publisher,
       commands: deps.commands,
       broadcast: deps.broadcast,
+      fleet,
       rules: { noticeHours: s.noticeHours, prepMinutes: s.prepMinutes },
       powerOnTimeoutMs: s.powerOnTimeoutSec * 1000,
       log: schedLog,
@@ -90,7 +95,7 @@ export class ScheduleService {
     });
     this.inspections = new InspectionSchedule({
       cron: s.inspectionCron,
-      roomIds: rooms.map((r) => r.id),
+      roomIds: fleet.rooms.map((r) => r.id),
       runner: this.runner,
       log: schedLog,
     });
@@ -100,6 +105,7 @@ export class ScheduleService {
         calendar: this.calendar,
         meetings: this.meetings,
         rehearsals: this.rehearsals,
+        fleet,
         ics: { offsetsH: s.rehearsalOffsetsH, rehearsalMin: s.rehearsalMin },
         now,
       }),
@@ -108,6 +114,7 @@ export class ScheduleService {
         planner: this.planner,
         meetings: this.meetings,
         rehearsals: this.rehearsals,
+        fleet,
         deadlineH: s.deadlineH,
         now,
       }),
@@ -118,7 +125,7 @@ export class ScheduleService {
     this.inspections.start();
     this.runner.resume();
     this.planner.start();
-    await this.publisher.publishRooms(rooms.map((r) => r.id));
+    await this.publisher.publishRooms(this.fleet.rooms.map((r) => r.id));
   }
 
   stop(): void {

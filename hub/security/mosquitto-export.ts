@@ -5,17 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { rooms } from '../../shared/fleet.js';
 import type { MqttCredentials } from './mqtt-credentials.js';
 import { accountName, type MqttIdentity, mqttRules, type PolicyOptions } from './mqtt-policy.js';
 
 /** The ACL file: nothing for anonymous clients, then one block per account. */
-export function mosquittoAcl(options: PolicyOptions): string {
-  const identities: MqttIdentity[] = [
-    { kind: 'hub' },
-    ...rooms.map((r) => ({ kind: 'room' as const, roomId: r.id })),
-  ];
-  const blocks = identities.map((identity) =>
+export function mosquittoAcl(accounts: readonly MqttIdentity[], options: PolicyOptions): string {
+  const blocks = accounts.map((identity) =>
     [
       `user ${accountName(identity)}`,
       ...mqttRules(identity, options).map((r) => `topic ${r.access} ${r.pattern}`),
@@ -48,6 +43,6 @@ export function exportMosquitto(
   const passwords = mosquittoPasswords(credentials);
   // Hashes only, but still nobody's business but the broker's.
   writeFileSync(passwordFile, passwords, { mode: 0o640 });
-  writeFileSync(aclFile, mosquittoAcl(options), { mode: 0o644 });
+  writeFileSync(aclFile, mosquittoAcl(credentials.accounts(), options), { mode: 0o644 });
   return { passwordFile, aclFile, accounts: passwords.split('\n').filter(Boolean).length };
 }

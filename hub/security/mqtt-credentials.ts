@@ -4,10 +4,11 @@
  * both computed once from the password when it is issued. Issuing a new password revokes the old
  * one at once (art. 6.1: the access account is kept secret; a leaked one is replaced).
  */
+import type { Fleet } from '../../shared/fleet.js';
 import { applyMigrations, type Db } from '../store/database.js';
 import type { AuditLog } from './audit-log.js';
 import { mosquittoHash } from './mosquitto-password.js';
-import { identityOf, type MqttIdentity } from './mqtt-policy.js';
+import { accountsOf, identityOf, type MqttIdentity } from './mqtt-policy.js';
 import { generatePassword, hashPasswordSync, verifyPassword } from './password-hash.js';
 
 export class CredentialError extends Error {
@@ -42,17 +43,23 @@ export class MqttCredentials {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
+    private readonly fleet: Fleet,
     private readonly now: () => Date = () => new Date(),
   ) {
     applyMigrations(db, migrations);
   }
 
+  /** Every account the broker knows: the hub's and one per room of the fleet. */
+  accounts(): MqttIdentity[] {
+    return accountsOf(this.fleet);
+  }
+
   /** A new password for `username` (a room id or the hub's account), returned once; the old one stops working. */
   issue(username: string, actor: string): string {
-    if (!identityOf(username)) {
+    if (!identityOf(username, this.fleet)) {
       throw new CredentialError(
         'unknown-account',
-        `"${username}" is neither a room of the fleet nor the hub's account; use a room id from shared/fleet.ts`,
+        `"${username}" is neither a room of the fleet nor the hub's account; use a room id of the fleet (fleet.file, or shared/fleet.ts)`,
       );
     }
     const password = generatePassword();
@@ -72,7 +79,7 @@ export class MqttCredentials {
 
   /** The identity these credentials prove, or null (unknown account, no password issued, wrong password). */
   async verify(username: string, password: string): Promise<MqttIdentity | null> {
-    const identity = identityOf(username);
+    const identity = identityOf(username, this.fleet);
     const row = this.db
       .prepare('SELECT scrypt_hash FROM mqtt_credentials WHERE username = ?')
       .get(username) as { scrypt_hash: string } | undefined;

@@ -8,7 +8,7 @@
  * hub is online); only the hub's account publishes commands, schedules, speak states and its own
  * status; the simulator's inject topic exists only in demo mode.
  */
-import { rooms } from '../../shared/fleet.js';
+import type { Fleet } from '../../shared/fleet.js';
 import { HUB_STATUS_TOPIC, roomChannels, TOPIC_ROOT, topicMatches } from '../../shared/topics.js';
 
 /** The hub's own account on the broker. */
@@ -30,13 +30,16 @@ export interface TopicRule {
 /** What a room's agent publishes: the contract's room channels and the technician's speak requests. */
 const roomWriteChannels = [...new Set<string>([...roomChannels, 'speak'])];
 
-const fleetIds = new Set(rooms.map((r) => r.id));
-
 /** The identity a broker username stands for; null for an account the policy does not know. */
-export function identityOf(username: string): MqttIdentity | null {
+export function identityOf(username: string, fleet: Fleet): MqttIdentity | null {
   if (username === HUB_ACCOUNT) return { kind: 'hub' };
-  if (fleetIds.has(username)) return { kind: 'room', roomId: username };
+  if (fleet.has(username)) return { kind: 'room', roomId: username };
   return null;
+}
+
+/** Every account of the broker: the hub's, then one per room of the fleet. */
+export function accountsOf(fleet: Fleet): MqttIdentity[] {
+  return [{ kind: 'hub' }, ...fleet.rooms.map((r) => ({ kind: 'room' as const, roomId: r.id }))];
 }
 
 export function accountName(identity: MqttIdentity): string {

@@ -1,4 +1,5 @@
 /** The hub's security parts over its database, composed once for the hub and for the CLI. */
+import type { Fleet } from '../../shared/fleet.js';
 import type { Db } from '../store/database.js';
 import { AuditLog } from './audit-log.js';
 import { LoginLimiter } from './login-limiter.js';
@@ -14,14 +15,15 @@ export interface Security {
   limiter: LoginLimiter;
 }
 
-export function openSecurity(db: Db, now: () => Date = () => new Date()): Security {
+/** `fleet`: the rooms that have broker accounts and may have technicians. */
+export function openSecurity(db: Db, fleet: Fleet, now: () => Date = () => new Date()): Security {
   const audit = new AuditLog(db, now);
-  const users = new UserStore(db, audit, now);
+  const users = new UserStore(db, audit, fleet, now);
   return {
     audit,
     users,
     sessions: new SessionStore(db, users, now),
-    credentials: new MqttCredentials(db, audit, now),
+    credentials: new MqttCredentials(db, audit, fleet, now),
     limiter: new LoginLimiter(undefined, now),
   };
 }

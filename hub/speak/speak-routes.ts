@@ -2,7 +2,7 @@
  * `/api/speak`: the queues, a host room's session opened and closed by the operator, requests from
  * the dashboard, and the host's grant / finish / dismiss.
  */
-import { isRoomId } from '../../shared/fleet.js';
+import type { Fleet } from '../../shared/fleet.js';
 import type { ActorOf } from '../api/actor.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { SpeakAction } from './speak-queue.js';
@@ -16,14 +16,14 @@ const statusOf: Record<string, number> = {
   forbidden: 403,
 };
 
-function roomIdOf(body: unknown, field: string): string | { error: string; field: string } {
-  const value = (body as Record<string, unknown> | null)?.[field];
-  if (typeof value !== 'string') return { error: `${field} is required`, field };
-  if (!isRoomId(value)) return { error: `no room "${value}"`, field };
-  return value;
-}
+export function speakRoutes(speak: SpeakService, fleet: Fleet, actorOf: ActorOf): RouteModule {
+  const roomIdOf = (body: unknown, field: string): string | { error: string; field: string } => {
+    const value = (body as Record<string, unknown> | null)?.[field];
+    if (typeof value !== 'string') return { error: `${field} is required`, field };
+    if (!fleet.has(value)) return { error: `no room "${value}"`, field };
+    return value;
+  };
 
-export function speakRoutes(speak: SpeakService, actorOf: ActorOf): RouteModule {
   const answer = (outcome: ServiceOutcome, reply: { code(n: number): { send(b: unknown): unknown } }) =>
     outcome.ok ? outcome.request : reply.code(statusOf[outcome.code] ?? 400).send({ error: outcome.error });
 

@@ -7,7 +7,7 @@
  * Sessions live in memory: a hub restart in a meeting loses the queue, and the rooms see `idle`
  * and ask again.
  */
-import { rooms } from '../../shared/fleet.js';
+import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SpeakMessage } from '../../shared/schemas.js';
 import type { Actor } from '../api/actor.js';
@@ -58,6 +58,7 @@ export class SpeakService {
   private seq = 0;
 
   constructor(
+    private readonly fleet: Fleet,
     private readonly out: SpeakOutput,
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
@@ -158,7 +159,7 @@ export class SpeakService {
   /** Tells every room whose standing changed (a position moves when the room ahead is served). */
   private sync(): void {
     const now = this.clock();
-    for (const room of rooms) {
+    for (const room of this.fleet.rooms) {
       const state = this.stateOf(room.id);
       const key = JSON.stringify(state);
       if (this.published.get(room.id) === key) continue;

@@ -12,6 +12,7 @@ import { LiveSocket, SESSION_ENDED } from '../../hub/api/live-socket.js';
 import type { RunningHub } from '../../hub/hub.js';
 import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
 import { type ApiSession, apiRequest, login, operatorLogin, startTestHub } from '../helpers/hub-harness.js';
 import { waitFor } from '../helpers/wait.js';
@@ -68,7 +69,7 @@ describe('every route is covered by the access guard', () => {
 
   test('a route that forgets to declare its access refuses everyone, operators included', async () => {
     const db = openDatabase(':memory:');
-    const security = openSecurity(db);
+    const security = openSecurity(db, builtInFleet);
     await security.users.set({ username: 'root', role: 'operator', roomId: null }, 'test');
     const { token, session } = security.sessions.open(security.users.find('root')!);
     const app = buildApi(createLogger('t', 'silent'), security.sessions, [
@@ -96,7 +97,7 @@ describe('roles are enforced on the server', () => {
   /** One route per level, registered the way every part of the hub registers its routes. */
   async function probeApp() {
     const db = openDatabase(':memory:');
-    const security = openSecurity(db);
+    const security = openSecurity(db, builtInFleet);
     const app = buildApi(createLogger('t', 'silent'), security.sessions, [
       (a) => {
         a.get('/api/probe', { config: { access: 'viewer' } }, async () => ({ ok: true }));

@@ -12,6 +12,7 @@ import { AuditLog, rowHash } from '../../hub/security/audit-log.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
 import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { builtInFleet } from '../../shared/fleet.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
@@ -97,7 +98,7 @@ describe('hnth-hub administrative subcommands', () => {
     const out: string[] = [];
     const err: string[] = [];
     try {
-      const code = await runAdminCommand(argv, openSecurity(db), config, {
+      const code = await runAdminCommand(argv, openSecurity(db, builtInFleet), config, {
         out: (t) => out.push(t),
         err: (t) => err.push(t),
       });
@@ -115,7 +116,7 @@ describe('hnth-hub administrative subcommands', () => {
     const [old, fresh] = [passwordIn(first.out)!, passwordIn(second.out)!];
     expect(old).not.toBe(fresh);
     const db = openDatabase(path.join(dataDir, 'hnth.db'));
-    const { credentials, audit } = openSecurity(db);
+    const { credentials, audit } = openSecurity(db, builtInFleet);
     expect(await credentials.verify('tinh-uy', old)).toBeNull();
     expect(await credentials.verify('tinh-uy', fresh)).toEqual({ kind: 'room', roomId: 'tinh-uy' });
     expect(JSON.stringify(db.prepare('SELECT * FROM mqtt_credentials').all())).not.toContain(fresh);

@@ -4,6 +4,7 @@ import { exportMosquitto } from '../../hub/security/mosquitto-export.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
 import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { builtInFleet } from '../../shared/fleet.js';
 import { startTestHub } from '../helpers/hub-harness.js';
 import { startShippedMosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -46,7 +47,7 @@ brokerSecuritySuite(
     const cert = makeTestCertificate();
     const dir = tempDir('hnth-mosquitto-files-');
     const db = openDatabase(':memory:');
-    const { credentials } = openSecurity(db);
+    const { credentials } = openSecurity(db, builtInFleet);
     const accounts = ['ubnd-ham-yen', 'ubnd-son-duong', HUB_ACCOUNT];
     const passwords = new Map(accounts.map((a) => [a, credentials.issue(a, 'test')]));
     exportMosquitto(dir.path, credentials, { simInject: false });

@@ -16,6 +16,7 @@ import { exportMosquitto } from '../../hub/security/mosquitto-export.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
 import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
 import { getJson, startTestHub } from '../helpers/hub-harness.js';
 import { startShippedMosquitto } from '../helpers/mosquitto.js';
@@ -36,7 +37,7 @@ describe('the hub and a room on Mosquitto with the exported files', () => {
     cert = makeTestCertificate();
     const dataDir = path.join(dir.path, 'data');
     const db = openDatabase(path.join(dataDir, 'hnth.db'));
-    const { credentials } = openSecurity(db);
+    const { credentials } = openSecurity(db, builtInFleet);
     const hubPassword = credentials.issue(HUB_ACCOUNT, 'test');
     const roomPassword = credentials.issue(ROOM, 'test');
     const files = path.join(dir.path, 'etc');

@@ -12,6 +12,7 @@ import type { Notice } from '../../hub/notify/notify-routing.js';
 import { SmtpChannel } from '../../hub/notify/smtp-channel.js';
 import { postWebhook } from '../../hub/notify/webhook-channel.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
 import { apiRequest, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -213,7 +214,7 @@ describe('SMTP delivery and the notifier', () => {
       email: 'binh@evn.vn',
       ...base,
     });
-    const contacts = new ContactDirectory(contactsRepo, 180, () => new Date(notice.at));
+    const contacts = new ContactDirectory(contactsRepo, builtInFleet, 180, () => new Date(notice.at));
     const repo = new NotificationsRepo(db);
     const receiver = await startReceiver(1);
     const channel = new SmtpChannel({
@@ -228,6 +229,7 @@ describe('SMTP delivery and the notifier', () => {
     const notifier = new Notifier({
       repo,
       contacts,
+      fleet: builtInFleet,
       email: channel,
       routing: {
         operatorEmails: ['noc@stttt.gov.vn'],

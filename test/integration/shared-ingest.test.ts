@@ -7,13 +7,16 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { LoadGenerator, loadRooms } from '../../bench/load-generator.js';
 import { loadHubConfig } from '../../hub/config.js';
+import { writeFleetFile } from '../../shared/fleet-file.js';
 import { startTestHub } from '../helpers/hub-harness.js';
 import { type RunningMosquitto, startMosquitto } from '../helpers/mosquitto.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ROOMS = 12;
 let mosquitto: RunningMosquitto;
 let hubs: Awaited<ReturnType<typeof startTestHub>>[] = [];
+const fleetDir = tempDir('hnth-fleet-');
 
 const eventsIn = async (hub: (typeof hubs)[number]) =>
   (await Promise.all(loadRooms(ROOMS).map((r) => hub.store.listEvents(r.id, 1000))))
@@ -22,17 +25,17 @@ const eventsIn = async (hub: (typeof hubs)[number]) =>
 
 beforeAll(async () => {
   mosquitto = await startMosquitto('max_queued_messages 0');
+  const fleetFile = `${fleetDir.path}/fleet.json`;
+  writeFleetFile(fleetFile, loadRooms(ROOMS));
   hubs = await Promise.all(
     ['hub-a', 'hub-b'].map((clientId) =>
-      startTestHub(
-        {
-          'mqtt.url': mosquitto.url,
-          'mqtt.protocolVersion': 5,
-          'mqtt.sharedGroup': 'hnth-hub',
-          'mqtt.clientId': clientId,
-        },
-        { rooms: loadRooms(ROOMS) },
-      ),
+      startTestHub({
+        'fleet.file': fleetFile,
+        'mqtt.url': mosquitto.url,
+        'mqtt.protocolVersion': 5,
+        'mqtt.sharedGroup': 'hnth-hub',
+        'mqtt.clientId': clientId,
+      }),
     ),
   );
 });
@@ -42,6 +45,7 @@ afterAll(async () => {
     hub.removeData();
   }
   await mosquitto?.stop();
+  fleetDir.remove();
 });
 
 describe('two hub instances sharing the ingest', () => {

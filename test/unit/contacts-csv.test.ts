@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Contact } from '../../hub/contacts/contact-rules.js';
 import { contactsToCsv, parseContactsCsv } from '../../hub/contacts/contacts-csv.js';
+import { builtInFleet } from '../../shared/fleet.js';
 
 const now = new Date('2026-11-30T03:00:00.000Z');
 const contacts: Contact[] = [
@@ -36,14 +37,14 @@ describe('contacts CSV', () => {
   test('round trip: export, import, export gives the same contacts and the same text', () => {
     const csv = contactsToCsv(contacts);
     expect(csv.split('\n')[0]).toBe(header);
-    const parsed = parseContactsCsv(csv, now);
+    const parsed = parseContactsCsv(csv, now, builtInFleet);
     expect(parsed).toEqual({ ok: true, contacts });
     if (parsed.ok) expect(contactsToCsv(parsed.contacts)).toBe(csv);
   });
 
   test('a hand-made file without times or bounce flag dates its rows now, with Excel’s BOM', () => {
     const csv = `\uFEFFkind,id,name,unit,phone,email\nroom,so-y-te,Lê Văn Cường,Sở Y tế,0987654321,cuong@syt.gov.vn\n`;
-    const parsed = parseContactsCsv(csv, now);
+    const parsed = parseContactsCsv(csv, now, builtInFleet);
     expect(parsed).toMatchObject({
       ok: true,
       contacts: [
@@ -71,7 +72,7 @@ describe('contacts CSV', () => {
       'room,so-khcn,An,UBND,,0912345678,an@tq.gov.vn,,,',
       'room,so-tnmt,An,UBND,,0912345678,an@tq.gov.vn,2026-13-01,,',
     ].join('\n');
-    const parsed = parseContactsCsv(csv, now);
+    const parsed = parseContactsCsv(csv, now, builtInFleet);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.errors.map((e) => [e.line, e.field])).toEqual([
@@ -91,20 +92,25 @@ describe('contacts CSV', () => {
     const extra = parseContactsCsv(
       `${header}\nroom,so-y-te,An,UBND,,0912345678,an@tq.gov.vn,,,,extra\n`,
       now,
+      builtInFleet,
     );
     expect(extra).toMatchObject({ ok: false, errors: [{ line: 2, field: '(file)' }] });
-    const quote = parseContactsCsv(`${header}\nroom,so-y-te,"An,UBND,,0912345678,an@tq.gov.vn,,,\n`, now);
+    const quote = parseContactsCsv(
+      `${header}\nroom,so-y-te,"An,UBND,,0912345678,an@tq.gov.vn,,,\n`,
+      now,
+      builtInFleet,
+    );
     expect(quote.ok).toBe(false);
   });
 
   test('a missing column and an empty file are refused', () => {
-    expect(parseContactsCsv('kind,id,name,unit,phone\nroom,so-y-te,An,UBND,0912345678\n', now)).toMatchObject(
-      {
-        ok: false,
-        errors: [{ line: 1, field: 'email' }],
-      },
-    );
-    expect(parseContactsCsv(`${header}\n`, now)).toMatchObject({
+    expect(
+      parseContactsCsv('kind,id,name,unit,phone\nroom,so-y-te,An,UBND,0912345678\n', now, builtInFleet),
+    ).toMatchObject({
+      ok: false,
+      errors: [{ line: 1, field: 'email' }],
+    });
+    expect(parseContactsCsv(`${header}\n`, now, builtInFleet)).toMatchObject({
       ok: false,
       errors: [{ line: 1, error: 'no contact rows' }],
     });

@@ -33,6 +33,17 @@ describe('parseLoadArgs', () => {
     expect(() => parseLoadArgs([...args, ...url])).toThrow(error);
   });
 
+  test('--write-fleet needs only the rooms: no broker to reach', () => {
+    expect(parseLoadArgs(['--rooms', '5000', '--write-fleet', 'fleet.json'])).toEqual({
+      rooms: 5000,
+      writeFleet: 'fleet.json',
+    });
+    expect(() => parseLoadArgs(['--rooms', '5', '--write-fleet', ''])).toThrow(
+      /--write-fleet: must name a file/,
+    );
+    expect(() => parseLoadArgs(['--write-fleet', 'fleet.json'])).toThrow(/--rooms \(missing\)/);
+  });
+
   test('an unknown option is refused by name', () => {
     expect(() => parseLoadArgs(['--rooms', '5', '--url', 'mqtt://b:1', '--rate', '9'])).toThrow(/--rate/);
   });

@@ -5,7 +5,7 @@ import {
   type MeetingDraft,
   type RuleContext,
 } from '../../hub/schedule/meeting-rules.js';
-import { isRoomId } from '../../shared/fleet.js';
+import { builtInFleet } from '../../shared/fleet.js';
 
 const now = new Date('2026-12-01T00:00:00.000Z');
 const H = 3_600_000;
@@ -44,7 +44,7 @@ function stored(id: string, startH: number, endH: number, roomIds: string[]): Me
 }
 
 function ctx(patch: Partial<RuleContext> = {}): RuleContext {
-  return { now, others: [], roomExists: isRoomId, config, ...patch };
+  return { now, others: [], roomExists: (id) => builtInFleet.has(id), config, ...patch };
 }
 
 describe('notice rule (art. 8.1) and its emergency exemption (art. 8.2)', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { mosquittoAcl } from '../../hub/security/mosquitto-export.js';
 import {
+  accountsOf,
   filterWithin,
   HUB_ACCOUNT,
   identityOf,
@@ -8,6 +9,7 @@ import {
   mayPublish,
   maySubscribe,
 } from '../../hub/security/mqtt-policy.js';
+import { builtInFleet, Fleet } from '../../shared/fleet.js';
 
 const hub: MqttIdentity = { kind: 'hub' };
 const a: MqttIdentity = { kind: 'room', roomId: 'tinh-uy' };
@@ -77,14 +79,28 @@ describe('the broker policy', () => {
   });
 
   test('usernames: the hub’s account, a fleet room, nobody else', () => {
-    expect(identityOf(HUB_ACCOUNT)).toEqual({ kind: 'hub' });
-    expect(identityOf('tinh-uy')).toEqual({ kind: 'room', roomId: 'tinh-uy' });
-    expect(identityOf('not-a-room')).toBeNull();
-    expect(identityOf('')).toBeNull();
+    expect(identityOf(HUB_ACCOUNT, builtInFleet)).toEqual({ kind: 'hub' });
+    expect(identityOf('tinh-uy', builtInFleet)).toEqual({ kind: 'room', roomId: 'tinh-uy' });
+    expect(identityOf('not-a-room', builtInFleet)).toBeNull();
+    expect(identityOf('', builtInFleet)).toBeNull();
+  });
+
+  test('the accounts are the fleet served: a fleet file’s rooms have them, rooms not in it do not', () => {
+    const fleet = new Fleet([
+      { no: 29, id: 'ubnd-bac-me', name: 'UBND huyện Bắc Mê', nameEn: 'Bac Me District', kind: 'district' },
+    ]);
+    expect(identityOf('ubnd-bac-me', fleet)).toEqual({ kind: 'room', roomId: 'ubnd-bac-me' });
+    expect(identityOf('tinh-uy', fleet)).toBeNull();
+    expect(identityOf(HUB_ACCOUNT, fleet)).toEqual({ kind: 'hub' });
+    expect(accountsOf(fleet)).toEqual([{ kind: 'hub' }, { kind: 'room', roomId: 'ubnd-bac-me' }]);
+    expect(mosquittoAcl(accountsOf(fleet), prod).match(/^user .*/gm)).toEqual([
+      'user hnth-hub',
+      'user ubnd-bac-me',
+    ]);
   });
 
   test('the Mosquitto ACL is written from the same rules, with nothing for anonymous clients', () => {
-    const acl = mosquittoAcl(prod);
+    const acl = mosquittoAcl(accountsOf(builtInFleet), prod);
     const lines = acl.split('\n');
     const firstUser = lines.findIndex((l) => l.startsWith('user '));
     expect(lines.slice(0, firstUser).filter((l) => l.startsWith('topic'))).toEqual([]);
@@ -103,7 +119,7 @@ describe('the broker policy', () => {
       'topic read hnth/v1/hub/status',
     ]);
     expect(acl).not.toContain('inject');
-    expect(mosquittoAcl(demo)).toContain('topic write hnth/v1/sim/rooms/+/inject');
+    expect(mosquittoAcl(accountsOf(builtInFleet), demo)).toContain('topic write hnth/v1/sim/rooms/+/inject');
     expect(acl.match(/^user /gm)).toHaveLength(29);
   });
 });
