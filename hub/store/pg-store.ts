@@ -162,6 +162,8 @@ function storableJson(what: string, value: unknown): string {
   return json;
 }
 
+const UNREACHABLE_HINT = ' (check db.url, and that the server accepts connections)';
+
 export class PgStore implements HubStore {
   /** The calls handed to the pool and not yet answered, each with when it was made, oldest first. */
   private readonly pending = new Map<Promise<unknown>, Date>();
@@ -178,23 +180,13 @@ export class PgStore implements HubStore {
     const pool = createPgPool(url, target, log);
     const fail = async (code: 'unavailable' | 'failed', doing: string, err: unknown, hint = '') => {
       await pool.end();
-      return new PgStoreError(
-        code,
-        `could not ${doing} the PostgreSQL store at ${target}: ${reasonOf(err)}${hint}`,
-        {
-          cause: err,
-        },
-      );
+      const message = `could not ${doing} the PostgreSQL store at ${target}: ${reasonOf(err)}${hint}`;
+      return new PgStoreError(code, message, { cause: err });
     };
     try {
       await pool.query('SELECT 1');
     } catch (err) {
-      throw await fail(
-        'unavailable',
-        'open',
-        err,
-        ' (check db.url, and that the server accepts connections)',
-      );
+      throw await fail('unavailable', 'open', err, UNREACHABLE_HINT);
     }
     try {
       await applyPgMigrations(pool, migrations);
