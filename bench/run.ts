@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --scale]`: runs every benchmark on the demo, then the scale benchmarks
- * (bench/scale.ts), and prints the results as a markdown table, also written to bench/results.md.
+ * `npm run bench [-- --scale] [-- --pg URL]`: runs every benchmark on the demo, then the scale
+ * benchmarks (bench/scale.ts), then, given a PostgreSQL server, the store's inserts into SQLite and
+ * PostgreSQL (bench/store-inserts.ts), and prints the results as a markdown table, also written to
+ * bench/results.md.
  * Benchmarks measure; tests never assert on time.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,12 +15,22 @@ import { benchRehearsalReport } from './rehearsal-report.js';
 import { benchScale, defaultSizes, scaleSizes } from './scale.js';
 import { benchSoak } from './soak.js';
 import { type BenchRow, markdownTable } from './stats.js';
+import { benchStoreInserts } from './store-inserts.js';
 
 /** `--soak MINUTES`: run the opt-in soak instead of the standard benchmarks. */
 const soakAt = process.argv.indexOf('--soak');
 const soakMinutes = soakAt >= 0 ? Number(process.argv[soakAt + 1]) : 0;
 if (soakAt >= 0 && !(soakMinutes > 0)) {
   process.stderr.write('usage: npm run bench -- --soak MINUTES (a number greater than 0)\n');
+  process.exit(2);
+}
+/** `--pg URL`: also compare the store's inserts into SQLite and into PostgreSQL on that server. */
+const pgAt = process.argv.indexOf('--pg');
+const pgUrl = pgAt >= 0 ? process.argv[pgAt + 1] : undefined;
+if (pgAt >= 0 && !pgUrl?.startsWith('postgres')) {
+  process.stderr.write(
+    'usage: npm run bench -- --pg postgres://user@host:5432/database (a user who may create databases)\n',
+  );
   process.exit(2);
 }
 
@@ -55,6 +67,10 @@ if (soakMinutes === 0) {
   // Own Mosquitto, hub and load generator processes; `--scale` tries 10,000 rooms (minutes).
   process.stderr.write('scale benchmarks (own Mosquitto, hub and load generator processes)...\n');
   rows.push(...(await benchScale(process.argv.includes('--scale') ? scaleSizes : defaultSizes)));
+  if (pgUrl) {
+    process.stderr.write('store inserts, SQLite and PostgreSQL...\n');
+    rows.push(...(await benchStoreInserts(pgUrl)));
+  }
 }
 const table = markdownTable(rows);
 const stamp = `Measured ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`;

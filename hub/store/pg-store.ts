@@ -1,0 +1,327 @@
+/**
+ * Events, telemetry samples and readiness transitions in PostgreSQL, for hub instances sharing one
+ * store (DESIGN: past one machine). The same answers as `SqliteStore`, to the character: times are
+ * kept as the ISO strings the rooms and the hub wrote, in text columns compared byte by byte
+ * (`COLLATE "C"`, as SQLite compares), so ranges and orderings do not depend on the database's locale.
+ *
+ *   const store = await PgStore.open('postgres://hnth:secret@db.example:5432/hnth', log);
+ */
+import type pg from 'pg';
+import type { Logger } from '../../shared/logger.js';
+import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
+import type { Migration } from './database.js';
+import { applyPgMigrations, createPgPool, describePgTarget, PgStoreError, reasonOf } from './pg-database.js';
+import type {
+  EnergySample,
+  HubStore,
+  StoreBacklog,
+  StoredEvent,
+  StoredTransition,
+  TelemetrySample,
+} from './store.js';
+
+const migrations: Migration[] = [
+  {
+    id: 'events-1',
+    sql: `CREATE TABLE events (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      room_id text COLLATE "C" NOT NULL,
+      boot_id text COLLATE "C" NOT NULL,
+      seq bigint NOT NULL,
+      type text NOT NULL,
+      severity text NOT NULL,
+      data jsonb NOT NULL,
+      ts text COLLATE "C" NOT NULL,
+      received_at text COLLATE "C" NOT NULL,
+      UNIQUE (room_id, boot_id, seq)
+    );
+    CREATE INDEX events_room ON events (room_id, id);
+    CREATE TABLE readiness_transitions (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      room_id text COLLATE "C" NOT NULL,
+      level text NOT NULL,
+      reasons jsonb NOT NULL,
+      at text COLLATE "C" NOT NULL
+    );
+    CREATE INDEX transitions_room_at ON readiness_transitions (room_id, at, id);`,
+  },
+  {
+    id: 'telemetry-1',
+    sql: `CREATE TABLE telemetry_samples (
+      room_id text COLLATE "C" NOT NULL,
+      ts text COLLATE "C" NOT NULL,
+      data jsonb NOT NULL,
+      PRIMARY KEY (room_id, ts)
+    );`,
+  },
+];
+
+const sql = {
+  insertEvent: `INSERT INTO events (room_id, boot_id, seq, type, severity, data, ts, received_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (room_id, boot_id, seq) DO NOTHING RETURNING *`,
+  listEvents: 'SELECT * FROM events WHERE room_id = $1 ORDER BY id DESC LIMIT $2',
+  insertTransition: 'INSERT INTO readiness_transitions (room_id, level, reasons, at) VALUES ($1, $2, $3, $4)',
+  insertSample: `INSERT INTO telemetry_samples (room_id, ts, data) VALUES ($1, $2, $3)
+    ON CONFLICT (room_id, ts) DO NOTHING`,
+  listSamples: `SELECT room_id, ts, data FROM telemetry_samples
+    WHERE room_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4`,
+  // PostgreSQL has no skip scan: the rooms are found one index probe each (a loose index scan)
+  // rather than by reading every sample ever stored, which at scale would hold up the hub's start.
+  lastHeard: `WITH RECURSIVE
+      sample_rooms AS (
+        SELECT min(room_id) AS room_id FROM telemetry_samples
+        UNION ALL
+        SELECT (SELECT min(room_id) FROM telemetry_samples WHERE room_id > r.room_id)
+        FROM sample_rooms r WHERE r.room_id IS NOT NULL
+      ),
+      event_rooms AS (
+        SELECT min(room_id) AS room_id FROM events
+        UNION ALL
+        SELECT (SELECT min(room_id) FROM events WHERE room_id > r.room_id)
+        FROM event_rooms r WHERE r.room_id IS NOT NULL
+      ),
+      rooms AS (
+        SELECT room_id FROM sample_rooms WHERE room_id IS NOT NULL
+        UNION SELECT room_id FROM event_rooms WHERE room_id IS NOT NULL
+      )
+    SELECT room_id, greatest(
+        (SELECT max(ts) FROM telemetry_samples s WHERE s.room_id = rooms.room_id),
+        (SELECT max(received_at) FROM events e WHERE e.room_id = rooms.room_id)
+      ) AS at
+    FROM rooms ORDER BY room_id`,
+  // Each room's last transition before the range is the latest by (at, id), as the range is ordered.
+  listTransitions: `SELECT id, room_id, level, reasons, at FROM readiness_transitions WHERE at >= $1 AND at < $2
+    UNION ALL
+    (SELECT DISTINCT ON (room_id) id, room_id, level, reasons, at FROM readiness_transitions WHERE at < $1
+     ORDER BY room_id, at DESC, id DESC)
+    ORDER BY at, id`,
+  // The sample just before the range (rooms with power control send energy in every sample), then
+  // the last sample with energy of each boot period within it.
+  listEnergy: `(SELECT 0 AS part, ts, data #>> '{energy,sinceIso}' AS since_iso,
+       data #> '{energy,usedWh}' AS used_wh, data #> '{energy,alwaysOnWh}' AS always_on_wh
+     FROM telemetry_samples WHERE room_id = $1 AND ts < $2 ORDER BY ts DESC LIMIT 1)
+    UNION ALL
+    (SELECT DISTINCT ON (data #>> '{energy,sinceIso}') 1 AS part, ts, data #>> '{energy,sinceIso}',
+       data #> '{energy,usedWh}', data #> '{energy,alwaysOnWh}'
+     FROM telemetry_samples
+     WHERE room_id = $1 AND ts >= $2 AND ts < $3 AND jsonb_typeof(data -> 'energy') <> 'null'
+     ORDER BY data #>> '{energy,sinceIso}', ts DESC)
+    ORDER BY part, ts`,
+};
+
+interface EventRow {
+  id: string;
+  room_id: string;
+  boot_id: string;
+  seq: string;
+  type: string;
+  severity: string;
+  data: StoredEvent['data'];
+  ts: string;
+  received_at: string;
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  return {
+    // bigint columns arrive as strings; ids and sequence numbers stay far below 2^53.
+    id: Number(row.id),
+    roomId: row.room_id,
+    bootId: row.boot_id,
+    seq: Number(row.seq),
+    type: row.type as StoredEvent['type'],
+    severity: row.severity as StoredEvent['severity'],
+    data: row.data,
+    ts: row.ts,
+    receivedAt: row.received_at,
+  };
+}
+
+/**
+ * Room and boot ids in these messages are JSON-quoted, so that what cannot be stored shows escaped.
+ * PostgreSQL's text cannot hold the NUL character, and its jsonb refuses a lone UTF-16 surrogate;
+ * SQLite stores both. `JSON.stringify` writes each of them as a `\u` escape (and a paired surrogate
+ * as the character itself), so an escape of either, after an even number of backslashes, finds them.
+ */
+const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f])/;
+
+function storableText(what: string, value: string): string {
+  if (value.includes('\0')) {
+    throw new PgStoreError('unstorable-text', `${what} holds a NUL character, which PostgreSQL cannot store`);
+  }
+  return value;
+}
+
+function storableJson(what: string, value: unknown): string {
+  const json = JSON.stringify(value);
+  if (UNSTORABLE_ESCAPE.test(json)) {
+    throw new PgStoreError(
+      'unstorable-text',
+      `${what} holds a NUL character or a lone UTF-16 surrogate, which PostgreSQL cannot store`,
+    );
+  }
+  return json;
+}
+
+const UNREACHABLE_HINT = ' (check db.url, and that the server accepts connections)';
+
+export class PgStore implements HubStore {
+  /** The calls handed to the pool and not yet answered, each with when it was made, oldest first. */
+  private readonly pending = new Map<Promise<unknown>, Date>();
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly target: string,
+  ) {}
+
+  /** Connects and brings the schema up to date; rejects naming the database (never the password). */
+  static async open(url: string, log?: Logger): Promise<PgStore> {
+    const target = describePgTarget(url);
+    const pool = createPgPool(url, target, log);
+    const fail = async (code: 'unavailable' | 'failed', doing: string, err: unknown, hint = '') => {
+      await pool.end();
+      const message = `could not ${doing} the PostgreSQL store at ${target}: ${reasonOf(err)}${hint}`;
+      return new PgStoreError(code, message, { cause: err });
+    };
+    try {
+      await pool.query('SELECT 1');
+    } catch (err) {
+      throw await fail('unavailable', 'open', err, UNREACHABLE_HINT);
+    }
+    try {
+      await applyPgMigrations(pool, migrations);
+    } catch (err) {
+      throw await fail('failed', 'bring up to date', err);
+    }
+    return new PgStore(pool, target);
+  }
+
+  insertEvent(roomId: string, e: EventMessage, receivedAt: Date): Promise<StoredEvent | null> {
+    return this.run('insertEvent', async () => {
+      const what = `event ${JSON.stringify(e.bootId)}/${e.seq} of room ${JSON.stringify(roomId)}`;
+      const { rows } = await this.pool.query<EventRow>(sql.insertEvent, [
+        storableText(`the room id of ${what}`, roomId),
+        storableText(`the boot id of ${what}`, e.bootId),
+        e.seq,
+        e.type,
+        e.severity,
+        storableJson(`the data of ${what}`, e.data),
+        e.ts,
+        receivedAt.toISOString(),
+      ]);
+      return rows[0] ? toEvent(rows[0]) : null;
+    });
+  }
+
+  listEvents(roomId: string, limit: number): Promise<StoredEvent[]> {
+    return this.run('listEvents', async () => {
+      const { rows } = await this.pool.query<EventRow>(sql.listEvents, [roomId, limit]);
+      return rows.map(toEvent);
+    });
+  }
+
+  insertTransition(t: StoredTransition): Promise<void> {
+    return this.run('insertTransition', async () => {
+      const what = `the ${t.level} transition of room ${JSON.stringify(t.roomId)} at ${t.at}`;
+      await this.pool.query(sql.insertTransition, [
+        storableText(`the room id of ${what}`, t.roomId),
+        t.level,
+        storableJson(`the reasons of ${what}`, t.reasons),
+        t.at,
+      ]);
+    });
+  }
+
+  insertSample(roomId: string, telemetry: TelemetryMessage): Promise<void> {
+    return this.run('insertSample', async () => {
+      const what = `the telemetry of room ${JSON.stringify(roomId)} at ${telemetry.ts}`;
+      await this.pool.query(sql.insertSample, [
+        storableText(`the room id of ${what}`, roomId),
+        telemetry.ts,
+        storableJson(what, telemetry),
+      ]);
+    });
+  }
+
+  listSamples(roomId: string, from: Date, to: Date, limit: number): Promise<TelemetrySample[]> {
+    return this.run('listSamples', async () => {
+      const { rows } = await this.pool.query<{ room_id: string; ts: string; data: TelemetryMessage }>(
+        sql.listSamples,
+        [roomId, from.toISOString(), to.toISOString(), limit],
+      );
+      return rows.map((r) => ({ roomId: r.room_id, ts: r.ts, telemetry: r.data }));
+    });
+  }
+
+  lastHeard(): Promise<{ roomId: string; at: Date }[]> {
+    return this.run('lastHeard', async () => {
+      const { rows } = await this.pool.query<{ room_id: string; at: string }>(sql.lastHeard);
+      return rows.map((r) => ({ roomId: r.room_id, at: new Date(r.at) }));
+    });
+  }
+
+  listTransitions(from: string, to: string): Promise<StoredTransition[]> {
+    return this.run('listTransitions', async () => {
+      const { rows } = await this.pool.query<{
+        room_id: string;
+        level: string;
+        reasons: string[];
+        at: string;
+      }>(sql.listTransitions, [from, to]);
+      return rows.map((r) => ({
+        roomId: r.room_id,
+        level: r.level as StoredTransition['level'],
+        reasons: r.reasons,
+        at: r.at,
+      }));
+    });
+  }
+
+  listEnergy(roomId: string, from: string, to: string): Promise<EnergySample[]> {
+    return this.run('listEnergy', async () => {
+      type Row = { ts: string; since_iso: string | null; used_wh: number; always_on_wh: number };
+      const { rows } = await this.pool.query<Row>(sql.listEnergy, [roomId, from, to]);
+      return rows.flatMap((r) =>
+        r.since_iso === null
+          ? []
+          : [{ roomId, ts: r.ts, sinceIso: r.since_iso, usedWh: r.used_wh, alwaysOnWh: r.always_on_wh }],
+      );
+    });
+  }
+
+  backlog(): StoreBacklog {
+    const oldest = this.pending.values().next();
+    return { pending: this.pending.size, oldestSince: oldest.done ? null : oldest.value };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled(this.pending.keys());
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  /** Runs one call, counted in the backlog until answered; any failure rejects naming the call and the database. */
+  private run<T>(call: string, work: () => Promise<T>): Promise<T> {
+    if (this.closing) {
+      return Promise.reject(
+        new PgStoreError('closed', `PostgreSQL store at ${this.target}: ${call} after the store was closed`),
+      );
+    }
+    const answer = work().catch((err: unknown) => {
+      if (err instanceof PgStoreError) throw err;
+      throw new PgStoreError(
+        'failed',
+        `PostgreSQL store at ${this.target}: ${call} failed: ${reasonOf(err)}`,
+        {
+          cause: err,
+        },
+      );
+    });
+    this.pending.set(answer, new Date());
+    const forget = () => this.pending.delete(answer);
+    answer.then(forget, forget);
+    return answer;
+  }
+}
