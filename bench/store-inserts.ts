@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { openDatabase } from '../hub/store/database.js';
 import { PgStore } from '../hub/store/pg-store.js';
-import { SqliteStore } from '../hub/store/sqlite-store.js';
 import type { HubStore } from '../hub/store/store.js';
+import { WorkerStore } from '../hub/store/worker-store.js';
+import { createLogger } from '../shared/logger.js';
 import { type EventMessage, SCHEMA_VERSION, type TelemetryMessage } from '../shared/schemas.js';
 import { type BenchRow, percentile } from './stats.js';
 
@@ -79,26 +79,6 @@ async function measure(store: HubStore): Promise<{ perSec: number; p99Ms: number
   return { perSec: calls.length / seconds, p99Ms: percentile(latencies, 99), calls: calls.length };
 }
 
-/** The SQLite store answered at once, as its worker thread would answer without the thread hop. */
-function promisedSqlite(file: string): HubStore {
-  const db = openDatabase(file);
-  const s = new SqliteStore(db);
-  return {
-    insertEvent: async (...a) => s.insertEvent(...a),
-    listEvents: async (...a) => s.listEvents(...a),
-    insertTransition: async (...a) => s.insertTransition(...a),
-    insertSample: async (...a) => s.insertSample(...a),
-    listSamples: async (...a) => s.listSamples(...a),
-    lastHeard: async () => s.lastHeard(),
-    listTransitions: async (...a) => s.listTransitions(...a),
-    listEnergy: async (...a) => s.listEnergy(...a),
-    backlog: () => ({ pending: 0, oldestSince: null }),
-    close: async () => {
-      db.close();
-    },
-  };
-}
-
 export async function benchStoreInserts(pgUrl: string): Promise<BenchRow[]> {
   const name = `store inserts: ${ROOMS} rooms × ${SAMPLES_PER_ROOM} samples + an event per ${EVENT_EVERY}, ${IN_FLIGHT} in flight`;
   const row = (store: string, r: Awaited<ReturnType<typeof measure>>): BenchRow => ({
@@ -110,10 +90,10 @@ export async function benchStoreInserts(pgUrl: string): Promise<BenchRow[]> {
   });
 
   const dir = mkdtempSync(path.join(tmpdir(), 'hnth-bench-store-'));
-  const sqlite = promisedSqlite(path.join(dir, 'hnth.db'));
+  const sqlite = await WorkerStore.open(path.join(dir, 'hnth.db'), createLogger('bench', 'silent'));
   const rows: BenchRow[] = [];
   try {
-    rows.push(row('SQLite (file, WAL; without its worker thread)', await measure(sqlite)));
+    rows.push(row('SQLite (file, WAL, in its worker thread)', await measure(sqlite)));
   } finally {
     await sqlite.close();
     rmSync(dir, { recursive: true, force: true });

@@ -218,6 +218,25 @@ export const hubSchema = {
     default: 60,
   },
   store: {
+    url: {
+      doc: 'PostgreSQL URL (postgres://user:password@host:5432/hnth) of the store of what the rooms report (events, telemetry samples, readiness transitions), which the hub instances of a shared group then share. Empty: SQLite, hnth.db in the data folder.',
+      format: (value: unknown) => {
+        if (typeof value !== 'string') throw new Error('must be a string');
+        if (value === '') return;
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          throw new Error('must be a postgres:// URL');
+        }
+        if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+          throw new Error(`must be a postgres:// URL, not ${url.protocol}//`);
+        }
+      },
+      default: '',
+      env: 'HNTH_DB_URL',
+      sensitive: true,
+    },
     maxPendingSamples: {
       doc: 'While this many writes wait on a slow or locked database, live telemetry samples for the history are skipped (counted in hnth_store_samples_skipped_total); events are never skipped.',
       format: 'nat',
@@ -436,7 +455,7 @@ export interface HubConfig {
   metrics: { token: string };
   readinessCheckSec: number;
   telemetrySampleSec: number;
-  store: { maxPendingSamples: number };
+  store: { url: string; maxPendingSamples: number };
   mcu: McuConfig;
   thresholds: Thresholds;
   incidents: RulesConfig & { checkSec: number; startupGraceSec: number };

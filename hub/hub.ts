@@ -52,6 +52,7 @@ import { sessionRoutes } from './security/session-routes.js';
 import { speakRoutes } from './speak/speak-routes.js';
 import { SpeakService } from './speak/speak-service.js';
 import { openDatabase } from './store/database.js';
+import { PgStore } from './store/pg-store.js';
 import type { HubStore } from './store/store.js';
 import { WorkerStore } from './store/worker-store.js';
 import { TelemetryHistory } from './telemetry-history.js';
@@ -108,7 +109,9 @@ export async function startHub(
   const security = openSecurity(db, roster);
   let store: HubStore;
   try {
-    store = await WorkerStore.open(dbFile, log);
+    store = config.store.url
+      ? await PgStore.open(config.store.url, log)
+      : await WorkerStore.open(dbFile, log);
   } catch (err) {
     db.close();
     throw err;

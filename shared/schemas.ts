@@ -400,6 +400,22 @@ export type RejectCode = 'oversize' | 'malformed-json' | 'schema';
 
 export type Decoded<T> = { ok: true; message: T } | { ok: false; code: RejectCode; reason: string };
 
+/** A NUL, or half of a surrogate pair: JSON escapes can carry them, PostgreSQL cannot store them. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const unstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
+
+/** Where in a parsed message a string (or key) holds text no store can keep, as `a.b.0`; null if nowhere. */
+function unstorableTextAt(value: unknown, path: string[]): string | null {
+  if (typeof value === 'string') return unstorable(value) ? path.join('.') || '(message)' : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (unstorable(key)) return [...path, '(key)'].join('.');
+    const found = unstorableTextAt(inner, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** Decodes a payload of the given channel; a bad one comes back as a reason, never an exception. */
 export function decodeMessage<C extends Channel>(
   channel: C,
@@ -414,6 +430,14 @@ export function decodeMessage<C extends Channel>(
     json = JSON.parse(payload.toString());
   } catch (err) {
     return { ok: false, code: 'malformed-json', reason: `malformed JSON: ${(err as Error).message}` };
+  }
+  const badText = unstorableTextAt(json, []);
+  if (badText) {
+    return {
+      ok: false,
+      code: 'schema',
+      reason: `${badText}: text holds a NUL character or an unpaired UTF-16 surrogate`,
+    };
   }
   const result = channelSchemas[channel].safeParse(json);
   if (!result.success) {

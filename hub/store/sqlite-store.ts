@@ -101,11 +101,15 @@ export class SqliteStore implements SyncStoreCalls {
       listSamples: this.db.prepare(
         'SELECT room_id, ts, data FROM telemetry_samples WHERE room_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
       ),
-      // SQLite takes the bare columns of a max() aggregate from the row holding the max.
+      // Before the range, each room's latest by (at, id): of two stored at the same time, the later
+      // one is the level the room was left at, as the range itself is ordered.
       listTransitions: this.db.prepare(
         `SELECT id, room_id, level, reasons, at FROM readiness_transitions WHERE at >= @from AND at < @to
          UNION ALL
-         SELECT id, room_id, level, reasons, max(at) AS at FROM readiness_transitions WHERE at < @from GROUP BY room_id
+         SELECT id, room_id, level, reasons, at FROM (
+           SELECT *, row_number() OVER (PARTITION BY room_id ORDER BY at DESC, id DESC) AS latest
+           FROM readiness_transitions WHERE at < @from
+         ) WHERE latest = 1
          ORDER BY at, id`,
       ),
       lastEnergyPerBoot: this.db.prepare(

@@ -272,6 +272,13 @@ export function describeStoreContract(
         ]);
       });
 
+      test("takes a room's last transition before the range as the latest stored of those at the same time", async () => {
+        const at = '2025-12-31T23:59:59.000Z';
+        await store.insertTransition(transition(A, 'READY', at));
+        await store.insertTransition(transition(A, 'OFFLINE', at, ['no news']));
+        expect(await store.listTransitions(from, to)).toEqual([transition(A, 'OFFLINE', at, ['no news'])]);
+      });
+
       test('is empty for an empty store', async () => {
         expect(await store.listTransitions(from, to)).toEqual([]);
       });

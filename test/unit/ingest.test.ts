@@ -85,6 +85,20 @@ describe('schemas', () => {
       'schema',
       /^climate\.humidityPct:/,
     ],
+    [
+      'a NUL inside a string (PostgreSQL cannot store it)',
+      'events',
+      JSON.stringify({ ...event, data: { note: 'a\u0000b' } }),
+      'schema',
+      /^data\.note: text holds a NUL/,
+    ],
+    [
+      'an unpaired surrogate inside a key',
+      'events',
+      `{"v":1,"type":"codec.down","severity":"warning","data":{"\\ud800":1},"ts":"2026-11-30T03:00:00.000Z","bootId":"b","seq":1}`,
+      'schema',
+      /^data\.\(key\): text holds/,
+    ],
     ['missing field', 'status', JSON.stringify({ ...status, bootId: undefined }), 'schema', /^bootId:/],
     ['unknown field', 'status', JSON.stringify({ ...status, admin: true }), 'schema', /admin/],
     [
