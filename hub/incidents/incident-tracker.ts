@@ -48,12 +48,16 @@ export function readinessSignals(view: RoomView): ReadonlySet<RoomCause> | null 
   return found;
 }
 
+const RETRY_AFTER_FAILED_WRITE_MS = 10_000;
+
 export class IncidentTracker {
   private state = new Map<string, Track>();
   /** Per room, the event flags raised and not cleared, with the cause each belongs to. */
   private readonly eventFlags = new Map<string, Map<string, RoomCause>>();
   private readonly listeners: IncidentListener[] = [];
   private readonly startedAt: Date;
+  /** After a decision could not be stored, when to try again (ms since epoch); 0 when all is well. */
+  private retryAt = 0;
 
   constructor(
     private readonly repo: IncidentsRepo,
@@ -90,6 +94,9 @@ export class IncidentTracker {
   }
 
   evaluate(now: Date = this.clock()): void {
+    // The database refused a write a moment ago (locked by someone else, failing disk): each try
+    // holds the event loop for as long as SQLite waits on the lock, so tries are spaced out.
+    if (now.getTime() < this.retryAt) return;
     // A room not heard from since the hub started is only counted offline after the grace: after a
     // hub restart the agents take a while to reconnect, and that is no outage.
     const graceOver = now.getTime() - this.startedAt.getTime() >= this.config.startupGraceSec * 1000;
@@ -105,7 +112,32 @@ export class IncidentTracker {
       this.config,
     );
     this.state = state;
-    for (const d of decisions) this.apply(d);
+    for (const [i, d] of decisions.entries()) {
+      try {
+        this.apply(d);
+      } catch (err) {
+        // Not stored, so not done: this decision and the ones after it (the database will refuse
+        // them too) go back to how they were, and a later evaluation decides them again. Nothing is
+        // lost, and no listener hears of an incident that is not there.
+        for (const undone of decisions.slice(i)) {
+          const key = trackKey(undone.roomId, undone.cause);
+          const track = state.get(key);
+          if (track) state.set(key, { ...track, open: undone.kind !== 'open' });
+        }
+        this.retryAt = now.getTime() + RETRY_AFTER_FAILED_WRITE_MS;
+        this.log.error(
+          {
+            room: d.roomId,
+            cause: d.cause,
+            kind: d.kind,
+            undone: decisions.length - i,
+            err: (err as Error).message,
+          },
+          'incident decisions not stored; decided again shortly',
+        );
+        return;
+      }
+    }
   }
 
   acknowledge(id: number, by: string, note: string) {

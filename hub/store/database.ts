@@ -15,15 +15,23 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * How long a write waits for another connection's lock before failing. The hub's own thread waits
+ * briefly, since waiting holds its event loop (ingest, the dashboard); the store's thread waits
+ * longer, and tries again after that anyway.
+ */
+export const MAIN_THREAD_BUSY_MS = 500;
+export const STORE_THREAD_BUSY_MS = 5000;
+
 /** Opens (creating if needed) the database; `:memory:` for a throwaway one. */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, busyTimeoutMs = MAIN_THREAD_BUSY_MS): Db {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL: a committed row survives a crash of the process; only an OS crash or power
   // loss can take the last transactions, never corrupt the file.
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   return db;

@@ -7,7 +7,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from './database.js';
+import { openDatabase, STORE_THREAD_BUSY_MS } from './database.js';
 import { SqliteStore } from './sqlite-store.js';
 import { isBusy, runAlone, runTogether, type StoreCall, type StoreResult } from './store-batch.js';
 import type { FromStoreThread, ToStoreThread } from './worker-store.js';
@@ -17,7 +17,7 @@ const LOCKED_RETRY_MS = 100;
 const port = parentPort;
 if (!port) throw new Error('store-worker.ts runs as a worker thread');
 const { file } = workerData as { file: string };
-const db = openDatabase(file);
+const db = openDatabase(file, STORE_THREAD_BUSY_MS);
 const store = new SqliteStore(db);
 const post = (message: FromStoreThread) => port.postMessage(message);
 

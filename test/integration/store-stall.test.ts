@@ -2,8 +2,9 @@
  * A stuck store does not stall ingest (issue 9, backpressure). Another connection holds the
  * database's write lock (as an operator's `sqlite3` shell left in a transaction, or a backup,
  * would): while it does, the room's readings still reach the dashboard and the hub answers, the
- * event the room sent is not acknowledged (so the room keeps it), and the health answer says the
- * store is waiting. Once the lock goes, the event is stored once and acknowledged.
+ * event the room sent is not acknowledged (so the room keeps it), the incident it calls for is not
+ * opened (it cannot be stored) yet the hub stays up, and the health answer says the store is
+ * waiting. Once the lock goes, the event is stored once and acknowledged, and the incident opened once.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -28,9 +29,12 @@ interface Health {
   store: { state: string; pendingWrites: number; oldestPendingSec: number };
 }
 const health = () => getJson<Health>(`${hub.httpUrl}/api/health`);
+const openIncidents = () =>
+  getJson<{ cause: string }[]>(`${hub.httpUrl}/api/incidents?state=open&room=${room}`);
 
 beforeAll(async () => {
-  hub = await startTestHub({ dataDir: data.path });
+  // An incident as soon as its sign shows, and checked every second.
+  hub = await startTestHub({ dataDir: data.path, 'incidents.raiseAfterSec': 0, 'incidents.checkSec': 1 });
   watcher = await testMqttClient(hub.mqttUrl);
   watcher.on('message', (_topic, payload) => {
     const ack = decodeMessage('acks', payload);
@@ -54,7 +58,7 @@ afterAll(async () => {
 });
 
 describe('a store whose database is locked by someone else', () => {
-  test('ingest and the dashboard go on; the event waits for the lock, then is stored once and acknowledged', async () => {
+  test('ingest and the dashboard go on; the event and the incident wait for the lock, then each is stored once', async () => {
     const intruder = new Database(path.join(data.path, 'hnth.db'));
     intruder.exec('BEGIN IMMEDIATE');
     try {
@@ -78,6 +82,8 @@ describe('a store whose database is locked by someone else', () => {
         20_000,
       );
       expect(acked.length).toBe(ackedBefore);
+      // The incident was decided while the lock was held and could not be stored: none is open.
+      expect(await openIncidents()).toEqual([]);
     } finally {
       intruder.exec('COMMIT');
       intruder.close();
@@ -89,5 +95,16 @@ describe('a store whose database is locked by someone else', () => {
     await waitFor('mains.lost acknowledged to the room', () => acked.includes(lost[0]!.seq));
     await waitFor('the store caught up', async () => (await health()).store.pendingWrites === 0);
     expect((await health()).store.state).toBe('ok');
-  });
+    // Decided again once the database takes writes: opened, and once.
+    const incidents = await waitFor(
+      'the mains incident opened',
+      async () => {
+        const list = await openIncidents();
+        return list.length > 0 && list;
+      },
+      30_000,
+    );
+    expect(incidents.map((i) => i.cause)).toContain('mains.lost');
+    expect(incidents.filter((i) => i.cause === 'mains.lost')).toHaveLength(1);
+  }, 90_000);
 });
