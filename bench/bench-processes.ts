@@ -104,8 +104,15 @@ export async function startHubProcess(
   rooms: number,
   clientId: string,
   group = '',
+  storeUrl = '',
 ): Promise<HubProcess> {
-  const { child, lines } = jsonChild('bench/hub-instance.ts', [url, String(rooms), clientId, group]);
+  const { child, lines } = jsonChild('bench/hub-instance.ts', [
+    url,
+    String(rooms),
+    clientId,
+    group,
+    storeUrl,
+  ]);
   await until(`hub ${clientId} ready`, () => lines.some((l) => l.ready === true), 30_000);
   const last = (key: string) => [...lines].reverse().find((l) => key in l);
   return {

@@ -30,9 +30,11 @@ export interface InstanceReport {
   maxRssMb: number;
 }
 
-const [url, roomCount, clientId, group = ''] = process.argv.slice(2);
+const [url, roomCount, clientId, group = '', storeUrl = ''] = process.argv.slice(2);
 if (!url || !roomCount || !clientId) {
-  process.stderr.write('usage: tsx bench/hub-instance.ts <mqtt-url> <rooms> <client-id> [shared-group]\n');
+  process.stderr.write(
+    'usage: tsx bench/hub-instance.ts <mqtt-url> <rooms> <client-id> [shared-group] [postgres-store-url]\n',
+  );
   process.exit(2);
 }
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hnth-bench-hub-'));
@@ -47,6 +49,7 @@ const config = loadHubConfig({
     'mqtt.protocolVersion': 5,
     'mqtt.clientId': clientId,
     'mqtt.sharedGroup': group,
+    'store.url': storeUrl,
     'http.port': 0,
     'http.host': '127.0.0.1',
   },

@@ -66,7 +66,7 @@ if (soakMinutes === 0) {
   rows.push(...(await benchAgentFootprint()));
   // Own Mosquitto, hub and load generator processes; `--scale` tries 10,000 rooms (minutes).
   process.stderr.write('scale benchmarks (own Mosquitto, hub and load generator processes)...\n');
-  rows.push(...(await benchScale(process.argv.includes('--scale') ? scaleSizes : defaultSizes)));
+  rows.push(...(await benchScale(process.argv.includes('--scale') ? scaleSizes : defaultSizes, pgUrl)));
   if (pgUrl) {
     process.stderr.write('store inserts, SQLite and PostgreSQL...\n');
     rows.push(...(await benchStoreInserts(pgUrl)));

@@ -13,6 +13,7 @@ import {
   startHubProcess,
   startMosquittoSub,
 } from './bench-processes.js';
+import { withThrowawayDatabase } from './pg-throwaway.js';
 import type { BenchRow } from './stats.js';
 
 export interface ScaleSizes {
@@ -142,12 +143,28 @@ export async function benchFleetLag(s: ScaleSizes['fleet']): Promise<BenchRow[]>
   });
 }
 
-/** Two hubs in one shared group on the flood: each event stored once, and the combined rate. */
-export async function benchSharedHubs(s: ScaleSizes['flood'], singleHubRate: number): Promise<BenchRow[]> {
+/**
+ * Two hubs in one shared group on the flood: each event stored once, and the combined rate. Given a
+ * PostgreSQL server, both share one store on it, as a deployment at scale would.
+ */
+export async function benchSharedHubs(
+  s: ScaleSizes['flood'],
+  singleHubRate: number,
+  pgUrl?: string,
+): Promise<BenchRow[]> {
+  if (pgUrl) return withThrowawayDatabase(pgUrl, (storeUrl) => sharedHubs(s, singleHubRate, storeUrl));
+  return sharedHubs(s, singleHubRate, '');
+}
+
+async function sharedHubs(
+  s: ScaleSizes['flood'],
+  singleHubRate: number,
+  storeUrl: string,
+): Promise<BenchRow[]> {
   return withBroker(async (broker) => {
     const hubs = [
-      await startHubProcess(broker.url, s.rooms, 'bench-hub-a', 'hnth-hub'),
-      await startHubProcess(broker.url, s.rooms, 'bench-hub-b', 'hnth-hub'),
+      await startHubProcess(broker.url, s.rooms, 'bench-hub-a', 'hnth-hub', storeUrl),
+      await startHubProcess(broker.url, s.rooms, 'bench-hub-b', 'hnth-hub', storeUrl),
     ];
     process.stderr.write(
       `  two shared hubs: ${s.rooms} rooms every ${s.intervalSec} s for ${s.durationSec} s\n`,
@@ -160,7 +177,7 @@ export async function benchSharedHubs(s: ScaleSizes['flood'], singleHubRate: num
       Math.min(a.firstAt, b.firstAt),
       Math.max(a.lastAt, b.lastAt),
     );
-    const name = 'two hub instances, MQTT 5 shared subscription ($share/hnth-hub/…)';
+    const name = `two hub instances, MQTT 5 shared subscription ($share/hnth-hub/…), ${storeUrl ? 'one PostgreSQL store' : 'a SQLite store each'}`;
     return [
       {
         benchmark: name,
@@ -187,9 +204,9 @@ export async function benchSharedHubs(s: ScaleSizes['flood'], singleHubRate: num
   });
 }
 
-export async function benchScale(sizes: ScaleSizes): Promise<BenchRow[]> {
+export async function benchScale(sizes: ScaleSizes, pgUrl?: string): Promise<BenchRow[]> {
   const ingest = await benchIngestVsMosquittoSub(sizes.flood);
   const lag = await benchFleetLag(sizes.fleet);
-  const shared = await benchSharedHubs(sizes.flood, ingest.hubRate);
+  const shared = await benchSharedHubs(sizes.flood, ingest.hubRate, pgUrl);
   return [...ingest.rows, ...lag, ...shared];
 }

@@ -5,16 +5,15 @@
  * PostgreSQL gets a throwaway database `hnth_bench_<random>` on the URL's server (the user needs
  * CREATEDB), dropped afterwards; the SQLite store a temporary file.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { PgStore } from '../hub/store/pg-store.js';
 import type { HubStore } from '../hub/store/store.js';
 import { WorkerStore } from '../hub/store/worker-store.js';
 import { createLogger } from '../shared/logger.js';
 import { type EventMessage, SCHEMA_VERSION, type TelemetryMessage } from '../shared/schemas.js';
+import { withThrowawayDatabase } from './pg-throwaway.js';
 import { type BenchRow, percentile } from './stats.js';
 
 const ROOMS = 200;
@@ -99,22 +98,13 @@ export async function benchStoreInserts(pgUrl: string): Promise<BenchRow[]> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const server = new URL(pgUrl);
-  const database = `hnth_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${database}`);
-    server.pathname = `/${database}`;
-    const store = await PgStore.open(server.toString());
+  await withThrowawayDatabase(pgUrl, async (url) => {
+    const store = await PgStore.open(url);
     try {
-      rows.push(row(`PostgreSQL (${server.hostname}, pool of 10)`, await measure(store)));
+      rows.push(row(`PostgreSQL (${new URL(url).hostname}, pool of 10)`, await measure(store)));
     } finally {
       await store.close();
     }
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-  }
+  });
   return rows;
 }
