@@ -425,13 +425,18 @@ export function decodeMessage<C extends Channel>(
   if (size > MAX_PAYLOAD_BYTES) {
     return { ok: false, code: 'oversize', reason: `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
   }
+  const text = payload.toString();
   let json: unknown;
   try {
-    json = JSON.parse(payload.toString());
+    json = JSON.parse(text);
   } catch (err) {
     return { ok: false, code: 'malformed-json', reason: `malformed JSON: ${(err as Error).message}` };
   }
-  const badText = unstorableTextAt(json, []);
+  // From the wire (bytes), parsed JSON holds a NUL or a lone surrogate only where the text wrote a
+  // \u escape (JSON.parse refuses raw control characters, and bad UTF-8 decodes to U+FFFD), so most
+  // messages need no walk; a string handed in may hold a lone surrogate as it is.
+  const mayHoldUnstorable = typeof payload === 'string' || text.includes('\\u');
+  const badText = mayHoldUnstorable ? unstorableTextAt(json, []) : null;
   if (badText) {
     return {
       ok: false,
