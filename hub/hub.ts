@@ -36,6 +36,7 @@ import { FleetState } from './fleet-state.js';
 import { IncidentTracker } from './incidents/incident-tracker.js';
 import { IncidentsRepo } from './incidents/incidents-repo.js';
 import { incidentsRoutes } from './incidents/incidents-routes.js';
+import { InOrderPerKey } from './ingest/in-order.js';
 import { Ingest } from './ingest/ingest.js';
 import { listen, localUrl } from './listen.js';
 import { McuMonitor } from './mcu/mcu-monitor.js';
@@ -274,11 +275,14 @@ export async function startHub(
       await app.close();
     });
 
+    const eventsInOrder = new InOrderPerKey();
     const ingest = new Ingest(
       fleet,
       {
         event(roomId, event, receivedAt) {
-          store.insertEvent(roomId, event, receivedAt).then(
+          eventsInOrder.follow(
+            roomId,
+            store.insertEvent(roomId, event, receivedAt),
             (stored) => {
               if (stored) live.broadcast({ type: 'event', event: stored });
               if (stored) incidents.onEvent(roomId, stored.type, stored.data);
