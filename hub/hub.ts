@@ -285,7 +285,7 @@ export async function startHub(
             store.insertEvent(roomId, event, receivedAt),
             (stored) => {
               if (stored) live.broadcast({ type: 'event', event: stored });
-              if (stored) incidents.onEvent(roomId, stored.type, stored.data);
+              if (stored) incidents.onEvent(roomId, stored.type, stored.data, stored);
               // Committed now or before (a replay): either way the room may forget it.
               const ack: EventAckMessage = {
                 v: SCHEMA_VERSION,

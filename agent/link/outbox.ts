@@ -29,6 +29,12 @@ export type SendRecord = (record: OutboxRecord) => Promise<void>;
 
 /** Records sent before their acknowledgements come back; MQTT keeps them in order. */
 const WINDOW = 20;
+/**
+ * A record the broker took but the hub has not acknowledged storing after this long is sent again:
+ * the hub may have failed to store it (its database unreachable) and will not ask. The hub drops the
+ * repeat if it had stored it after all, and acknowledges it again.
+ */
+export const HUB_ACK_WAIT_MS = 60_000;
 /** Below this much free space the outbox reports its disk as full. */
 const MIN_FREE_BYTES = 64 * 1024;
 /** Done records tolerated in the log before it is rewritten with only the pending ones. */
@@ -38,6 +44,8 @@ export class Outbox {
   private readonly log: OutboxLog;
   private pending: OutboxRecord[] = [];
   private readonly inFlight = new Set<number>();
+  /** Records the broker acknowledged that wait for the hub's acknowledgement, with when the broker's came. */
+  private readonly awaitingHub = new Map<number, number>();
   private nextId = 1;
   private connected = false;
   private fault: string | undefined;
@@ -49,6 +57,7 @@ export class Outbox {
     private readonly maxBytes: number,
     private readonly send: SendRecord,
     private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
   ) {
     this.log = new OutboxLog(file);
   }
@@ -81,6 +90,7 @@ export class Outbox {
     if (connected && this.connected) return;
     this.connected = connected;
     this.inFlight.clear();
+    this.awaitingHub.clear();
     this.pump();
   }
 
@@ -103,6 +113,7 @@ export class Outbox {
       this.send(record).then(
         () => {
           if (!record.ackKey) this.done(record.id);
+          else if (this.inFlight.has(record.id)) this.awaitingHub.set(record.id, this.now());
         },
         () => this.inFlight.delete(record.id),
       );
@@ -117,6 +128,7 @@ export class Outbox {
 
   private done(id: number): void {
     this.inFlight.delete(id);
+    this.awaitingHub.delete(id);
     const index = this.pending.findIndex((r) => r.id === id);
     if (index < 0) return;
     this.pending.splice(index, 1);
@@ -160,6 +172,7 @@ export class Outbox {
    * no free blocks, so only a real write of data proves it). Called on every telemetry sample.
    */
   recheck(): void {
+    this.resendUnacknowledged();
     // Free space is checked without writing (an SD card wears); a full disk is reported before a
     // write fails, since a small append can still fit in a partly used block.
     const free = this.log.freeBytes();
@@ -174,6 +187,24 @@ export class Outbox {
       this.log.probe();
       this.log.rewrite(this.pending.map((put) => ({ put })));
     }, true);
+  }
+
+  /** Sends again, in order, what the hub has not acknowledged within HUB_ACK_WAIT_MS of the broker taking it. */
+  private resendUnacknowledged(): void {
+    const cutoff = this.now() - HUB_ACK_WAIT_MS;
+    let overdue = 0;
+    for (const [id, at] of this.awaitingHub) {
+      if (at > cutoff) continue;
+      this.awaitingHub.delete(id);
+      this.inFlight.delete(id);
+      overdue++;
+    }
+    if (overdue === 0) return;
+    this.logger.warn(
+      { overdue },
+      'outbox: the hub did not acknowledge storing these events; sending them again',
+    );
+    this.pump();
   }
 
   /** Runs a disk operation; a failure becomes the reported fault and the agent carries on in memory. */

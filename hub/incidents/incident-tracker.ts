@@ -54,6 +54,8 @@ export class IncidentTracker {
   private state = new Map<string, Track>();
   /** Per room, the event flags raised and not cleared, with the cause each belongs to. */
   private readonly eventFlags = new Map<string, Map<string, RoomCause>>();
+  /** Per room, the agent's boot and sequence number of the latest event applied. */
+  private readonly lastEdge = new Map<string, { bootId: string; seq: number }>();
   private readonly listeners: IncidentListener[] = [];
   private readonly startedAt: Date;
   /** After a decision could not be stored, when to try again (ms since epoch); 0 when all is well. */
@@ -78,8 +80,22 @@ export class IncidentTracker {
     this.listeners.push(listener);
   }
 
-  /** A stored event of a room (duplicates already dropped). */
-  onEvent(roomId: string, type: string, data: Record<string, unknown>): void {
+  /**
+   * A stored event of a room (duplicates already dropped). An edge older than one already applied
+   * (by the agent's `seq` within a boot: a lost event sent again after a later one was stored) is
+   * stored history but does not move the flags back.
+   */
+  onEvent(
+    roomId: string,
+    type: string,
+    data: Record<string, unknown>,
+    at?: { bootId: string; seq: number },
+  ): void {
+    if (at) {
+      const last = this.lastEdge.get(roomId);
+      if (last && last.bootId === at.bootId && at.seq < last.seq) return;
+      this.lastEdge.set(roomId, at);
+    }
     let flags = this.eventFlags.get(roomId);
     if (!flags) {
       flags = new Map();

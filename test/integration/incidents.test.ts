@@ -168,6 +168,23 @@ describe('incident tracker over the fleet state, in fake time', () => {
     expect(open).toHaveLength(9);
     db.close();
   });
+
+  test('an older edge stored late (sent again after a later one) does not raise its flag again', () => {
+    nowMs = t0;
+    const db = openDatabase(path.join(dir.path, 'tracker3', 'hnth.db'));
+    const fleet = new FleetState(rooms, defaultThresholds, clock());
+    const repo = new IncidentsRepo(db);
+    const tracker = new IncidentTracker(repo, fleet, { ...config, raiseAfterSec: 0 }, log, undefined, clock);
+    fleet.applyTelemetry('so-y-te', telemetry('up'), clock());
+    // mains.lost (seq 5) failed to store at first; mains.restored (seq 6) was stored, then 5 again.
+    tracker.onEvent('so-y-te', 'mains.restored', {}, { bootId: 'b1', seq: 6 });
+    tracker.onEvent('so-y-te', 'mains.lost', {}, { bootId: 'b1', seq: 5 });
+    expect(repo.list({ state: 'open' })).toEqual([]);
+    // The same sequence number after a reboot is a new edge.
+    tracker.onEvent('so-y-te', 'mains.lost', {}, { bootId: 'b2', seq: 5 });
+    expect(repo.list({ state: 'open' }).map((i) => i.cause)).toEqual(['mains.lost']);
+    db.close();
+  });
 });
 
 describe('incidents end to end: an agent, the API, /ws', () => {

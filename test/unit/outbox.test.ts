@@ -1,7 +1,7 @@
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { Outbox, type OutboxRecord } from '../../agent/link/outbox.js';
+import { HUB_ACK_WAIT_MS, Outbox, type OutboxRecord } from '../../agent/link/outbox.js';
 import { OutboxLog, readLog } from '../../agent/link/outbox-log.js';
 import { createLogger } from '../../shared/logger.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -185,5 +185,36 @@ describe('outbox', () => {
     // What the hub has not acknowledged survives a restart too.
     const again = new Outbox(f, 1 << 20, broker().send, log);
     expect(again.open().recovered).toBe(1);
+  });
+
+  test('an event the broker took but the hub never acknowledged is sent again after the wait, once per wait', async () => {
+    let now = 1_000_000;
+    const b = broker();
+    const box = new Outbox(file(), 1 << 20, b.send, log, () => now);
+    box.open();
+    box.setConnected(true);
+    box.push('events', 'e1', 'boot:0');
+    box.push('events', 'e2', 'boot:1');
+    await flush();
+    box.acknowledge(['boot:1']);
+    now += HUB_ACK_WAIT_MS - 1;
+    box.recheck();
+    await flush();
+    expect(b.sent.map((r) => r.body)).toEqual(['e1', 'e2']);
+    now += 1;
+    box.recheck();
+    await flush();
+    // Only what the hub did not acknowledge, and not again before another wait.
+    expect(b.sent.map((r) => r.body)).toEqual(['e1', 'e2', 'e1']);
+    box.recheck();
+    await flush();
+    expect(b.sent).toHaveLength(3);
+    box.acknowledge(['boot:0']);
+    now += HUB_ACK_WAIT_MS;
+    box.recheck();
+    await flush();
+    expect(b.sent).toHaveLength(3);
+    expect(box.status().pendingCount).toBe(0);
+    box.close();
   });
 });
