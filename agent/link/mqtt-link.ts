@@ -70,7 +70,7 @@ export class MqttLink {
       client.options.reconnectPeriod = this.reconnectDelayMs;
       this.log.info({ url: this.config.url }, 'connected to broker');
       client.publish(statusTopic, this.status('online'), { qos: 1, retain: true });
-      for (const topic of this.subscriptions.keys()) client.subscribe(topic, { qos: 1 });
+      this.subscribeAgain(client);
       this.notifyConnection(client);
     });
     client.on('close', () => {
@@ -86,6 +86,20 @@ export class MqttLink {
         if (topicMatches(filter, topic)) handler(topic, payload);
     });
     return new Promise((resolve) => client.once('connect', () => resolve()));
+  }
+
+  /**
+   * Sends SUBSCRIBE for every topic on each connection, even where the broker kept the session. It
+   * is what makes the broker send the retained messages (the hub's status, without which the outbox
+   * waits) again; mqtt.js skips topics it thinks are subscribed, and does not resubscribe itself
+   * when the session was kept, unless told `resubscribe`.
+   */
+  private subscribeAgain(client: MqttClient): void {
+    if (this.subscriptions.size === 0) return;
+    const topics = Object.fromEntries(
+      [...this.subscriptions.keys()].map((topic) => [topic, { qos: 1 as const }]),
+    );
+    client.subscribe(Object.assign(topics, { resubscribe: true }));
   }
 
   /** Subscribes now and after every reconnect. */
