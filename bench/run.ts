@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDemo } from '../demo/demo.js';
 import { benchAgentFootprint } from './agent-footprint.js';
+import { benchDetection } from './detection.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
 import { benchRehearsalReport } from './rehearsal-report.js';
 import { benchScale, defaultSizes, scaleSizes } from './scale.js';
@@ -64,6 +65,8 @@ try {
 // After the demo has stopped, so its 28 simulated rooms do not share the cores with the measure.
 if (soakMinutes === 0) {
   rows.push(...(await benchAgentFootprint()));
+  process.stderr.write('detection: agent killed or hung → offline, GPIO edge → /ws...\n');
+  rows.push(...(await benchDetection()));
   // Own Mosquitto, hub and load generator processes; `--scale` tries 10,000 rooms (minutes).
   process.stderr.write('scale benchmarks (own Mosquitto, hub and load generator processes)...\n');
   rows.push(...(await benchScale(process.argv.includes('--scale') ? scaleSizes : defaultSizes, pgUrl)));
