@@ -264,6 +264,7 @@ describe('SMTP delivery and the notifier', () => {
         sent: { email: 2, webhook: 1 },
         failed: { email: 1, webhook: 0 },
         skipped: { email: 0, webhook: 0 },
+        postponed: { email: 0, webhook: 0 },
       });
       const delivered = smtp.mails.slice(before);
       expect(delivered.flatMap((m) => m.to).sort()).toEqual(['binh@evn.vn', 'noc@stttt.gov.vn']);
