@@ -378,14 +378,19 @@ export const hubSchema = {
       default: 'warning',
     },
     quietHoursStart: {
-      doc: 'Start of quiet hours (HH:mm, Asia/Ho_Chi_Minh); only critical incidents are sent then. Empty: none.',
+      doc: 'Start of quiet hours (HH:mm, Asia/Ho_Chi_Minh); only critical incidents are sent then, the others are postponed to one digest per recipient at the end. Empty: none.',
       format: 'hh-mm-or-empty',
       default: '',
     },
     quietHoursEnd: {
-      doc: 'End of quiet hours (HH:mm, Asia/Ho_Chi_Minh).',
+      doc: 'End of quiet hours (HH:mm, Asia/Ho_Chi_Minh), when the postponed notices go out.',
       format: 'hh-mm-or-empty',
       default: '',
+    },
+    postponedCheckSec: {
+      doc: 'How often notices postponed by quiet hours are checked for being due, so a digest goes out this soon after the end.',
+      format: positiveNumber,
+      default: 60,
     },
     smtp: {
       host: {
@@ -465,6 +470,7 @@ export interface HubConfig {
     minSeverity: 'info' | 'warning' | 'critical';
     quietHoursStart: string;
     quietHoursEnd: string;
+    postponedCheckSec: number;
     smtp: { host: string; port: number; secure: boolean; user: string; password: string; from: string };
     webhooks: WebhookTarget[];
     webhookAttempts: number;

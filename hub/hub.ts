@@ -81,7 +81,7 @@ export interface RunningHub {
 }
 
 export interface HubOptions {
-  /** The hub's clock for its calendar and rehearsals; tests move it. */
+  /** The hub's clock for its calendar, rehearsals and postponed notifications; tests move it. */
   now?: () => Date;
 }
 
@@ -166,9 +166,13 @@ export async function startHub(
     },
     webhook: { attempts: n.webhookAttempts, backoffMs: n.webhookBackoffMs, timeoutMs: n.webhookTimeoutMs },
     log,
+    clock: options.now,
+    dueCheckMs: n.postponedCheckSec * 1000,
   });
   // Stopping waits for notifications under way, so each one's result is stored before the database closes.
   cleanups.push(() => notifier.idle());
+  notifier.start();
+  cleanups.push(() => notifier.stop());
   const speak = new SpeakService(
     roster,
     {

@@ -164,7 +164,7 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
   });
   new Counter({
     name: 'hnth_notifications_total',
-    help: 'Notifications of incidents, by channel and outcome (sent, failed, skipped).',
+    help: 'Notifications of incidents, by channel and outcome (sent, failed, skipped, postponed).',
     labelNames: ['channel', 'outcome'] as const,
     registers: [registry],
     collect() {

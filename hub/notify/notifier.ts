@@ -2,14 +2,18 @@
  * Sends each incident's notifications (on opening and on closing) to whoever the routing names,
  * over email and webhooks, records every delivery with its result, and counts them for metrics.
  * Sending never blocks the incident tracker and never throws: a failed delivery is a stored result.
+ *
+ * A delivery the routing postpones (quiet hours) is stored, and a timer sends what has come due:
+ * each recipient gets one digest per channel with the night's notices, not a burst at 06:00. The
+ * timer also runs at start-up, for what fell due while the hub was down.
  */
 import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
 import { causeFaultKind } from '../incidents/incident-rules.js';
 import type { Incident } from '../incidents/incidents-repo.js';
-import { noticeText } from './notice-text.js';
-import type { NotificationsRepo } from './notifications-repo.js';
+import { digestText, noticeText } from './notice-text.js';
+import type { DueDelivery, FinishedStatus, NotificationsRepo } from './notifications-repo.js';
 import { type Delivery, type Notice, type RoutingConfig, routeNotice } from './notify-routing.js';
 import type { EmailChannel, SendResult } from './smtp-channel.js';
 import { postWebhook, realSleep, type Sleep, type WebhookOptions } from './webhook-channel.js';
@@ -20,6 +24,8 @@ export interface NotifyCounters {
   sent: Counts;
   failed: Counts;
   skipped: Counts;
+  /** Held back by quiet hours; each is counted again as sent or failed once its digest goes out. */
+  postponed: Counts;
 }
 
 export interface NotifierDeps {
@@ -34,7 +40,11 @@ export interface NotifierDeps {
   log: Logger;
   sleep?: Sleep;
   clock?: () => Date;
+  /** How often postponed deliveries are checked for being due; 60 s when not given. */
+  dueCheckMs?: number;
 }
+
+const NO_SMTP = 'no SMTP relay configured (notify.smtp.host)';
 
 export function noticeOf(incident: Incident, event: Notice['event']): Notice {
   return {
@@ -54,18 +64,49 @@ export class Notifier {
     sent: { email: 0, webhook: 0 },
     failed: { email: 0, webhook: 0 },
     skipped: { email: 0, webhook: 0 },
+    postponed: { email: 0, webhook: 0 },
   };
   private readonly pending = new Set<Promise<void>>();
   private readonly clock: () => Date;
+  private timer: NodeJS.Timeout | null = null;
+  /** The digests under way; the timer does not start another pass over the same rows meanwhile. */
+  private sendingDue: Promise<void> | null = null;
 
   constructor(private readonly deps: NotifierDeps) {
     this.clock = deps.clock ?? (() => new Date());
   }
 
+  /** Sends what fell due while the hub was down, then checks for due deliveries on a timer. */
+  start(): void {
+    if (this.timer) return;
+    this.sendDue();
+    this.timer = setInterval(() => this.sendDue(), this.deps.dueCheckMs ?? 60_000);
+  }
+
+  /** Stops the timer; `idle()` then waits for the digests already under way. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
   /** Starts sending; `idle()` resolves once everything started so far is done. */
   notify(notice: Notice): void {
-    const job = this.send(notice).catch((err: Error) =>
-      this.deps.log.error({ err: err.message, notice }, 'notification failed unexpectedly'),
+    this.track(this.send(notice), { notice });
+  }
+
+  /** Starts sending the digests of the postponed deliveries due now, unless a pass is under way. */
+  sendDue(): void {
+    if (this.sendingDue) return;
+    const job = this.sendDigests().finally(() => {
+      this.sendingDue = null;
+    });
+    this.sendingDue = job;
+    this.track(job, { digests: true });
+  }
+
+  private track(work: Promise<void>, context: object): void {
+    const job = work.catch((err: Error) =>
+      this.deps.log.error({ err: err.message, ...context }, 'notification failed unexpectedly'),
     );
     this.pending.add(job);
     void job.finally(() => this.pending.delete(job));
@@ -83,15 +124,7 @@ export class Notifier {
     const { subject, text } = noticeText(notice, room);
     await Promise.all(
       deliveries.map(async (d) => {
-        const result = await this.deliver(d, notice, subject, text);
-        const status =
-          d.skip || (d.channel === 'email' && !this.deps.email) ? 'skipped' : result.ok ? 'sent' : 'failed';
-        this.counters[status][d.channel]++;
-        if (result.permanent && d.channel === 'email' && d.role !== 'operator') {
-          // Art. 4.3: an address that bounces belongs to someone who moved; flag it for replacement.
-          this.deps.contacts.repo.markBounced(d.to);
-        }
-        this.deps.repo.insert({
+        const row = {
           createdAt: createdAt.toISOString(),
           incidentId: notice.incidentId,
           event: notice.event,
@@ -100,6 +133,20 @@ export class Notifier {
           role: d.channel === 'email' ? d.role : null,
           target: d.to,
           subject,
+        };
+        // Without an SMTP relay an email would never go out, so it is skipped now, not held back.
+        if (d.postponeUntil && !(d.channel === 'email' && !this.deps.email)) {
+          this.deps.repo.postpone(row, d.postponeUntil, notice);
+          this.counters.postponed[d.channel]++;
+          return;
+        }
+        const result = await this.deliver(d, notice, subject, text);
+        const status =
+          d.skip || (d.channel === 'email' && !this.deps.email) ? 'skipped' : result.ok ? 'sent' : 'failed';
+        this.counters[status][d.channel]++;
+        if (result.permanent && d.channel === 'email' && d.role !== 'operator') this.bounced(d.to);
+        this.deps.repo.insert({
+          ...row,
           status,
           attempts: result.attempts,
           error: result.error ?? null,
@@ -114,13 +161,63 @@ export class Notifier {
     );
   }
 
+  /** One digest per recipient and channel for the postponed deliveries now due. */
+  private async sendDigests(): Promise<void> {
+    const due = this.deps.repo.due(this.clock().toISOString());
+    const byRecipient = new Map<string, DueDelivery[]>();
+    for (const d of due) {
+      const key = `${d.channel} ${d.target}`;
+      byRecipient.set(key, [...(byRecipient.get(key) ?? []), d]);
+    }
+    await Promise.all([...byRecipient.values()].map((rows) => this.sendDigest(rows)));
+  }
+
+  private async sendDigest(rows: DueDelivery[]): Promise<void> {
+    const { channel, target } = rows[0]!;
+    const { subject, text, notices } = digestText(
+      rows.map((r) => ({
+        notice: r.notice,
+        room: r.notice.roomId ? this.deps.fleet.find(r.notice.roomId) : undefined,
+      })),
+    );
+    let result: SendResult;
+    if (channel === 'webhook') {
+      const payload = { kind: 'quiet-hours-digest', subject, text, notices };
+      result = await postWebhook(target, payload, this.deps.webhook, this.deps.sleep ?? realSleep);
+    } else if (this.deps.email) {
+      result = await this.deps.email.send(target, subject, text);
+    } else {
+      result = { ok: false, attempts: 0, error: NO_SMTP };
+    }
+    const status: FinishedStatus =
+      channel === 'email' && !this.deps.email ? 'skipped' : result.ok ? 'sent' : 'failed';
+    this.counters[status][channel] += rows.length;
+    if (result.permanent && channel === 'email' && rows.some((r) => r.role !== 'operator'))
+      this.bounced(target);
+    this.deps.repo.finish(
+      rows.map((r) => r.id),
+      {
+        status,
+        attempts: result.attempts,
+        error: result.error ?? null,
+        finishedAt: this.clock().toISOString(),
+      },
+    );
+    if (status === 'failed')
+      this.deps.log.warn({ to: target, channel, error: result.error }, 'quiet-hours digest not delivered');
+  }
+
+  /** Art. 4.3: an address that bounces belongs to someone who moved; flag it for replacement. */
+  private bounced(email: string): void {
+    this.deps.contacts.repo.markBounced(email);
+  }
+
   private async deliver(d: Delivery, notice: Notice, subject: string, text: string): Promise<SendResult> {
     if (d.skip) return { ok: false, attempts: 0, error: d.skip };
     if (d.channel === 'webhook') {
       return postWebhook(d.to, { ...notice, subject, text }, this.deps.webhook, this.deps.sleep ?? realSleep);
     }
-    if (!this.deps.email)
-      return { ok: false, attempts: 0, error: 'no SMTP relay configured (notify.smtp.host)' };
+    if (!this.deps.email) return { ok: false, attempts: 0, error: NO_SMTP };
     return this.deps.email.send(d.to, subject, text);
   }
 }

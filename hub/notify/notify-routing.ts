@@ -9,7 +9,8 @@
  * - every webhook hears of what reaches its own minimum severity.
  *
  * Quiet hours hold back everything but critical incidents: a mains loss or a room gone dark at
- * night still wakes someone, a humidity warning waits in the notification log for the morning.
+ * night still wakes someone, a humidity warning is postponed to the end of the quiet hours, when
+ * the notifier sends each recipient the night's notices in one digest.
  */
 import type { Severity } from '../../shared/schemas.js';
 import type { IncidentContacts } from '../contacts/contact-directory.js';
@@ -42,11 +43,17 @@ export interface RoutingConfig {
 
 export type Role = 'operator' | 'technician' | 'partner';
 
+/**
+ * `skip`: why nothing is sent (nobody on file, a bounced address); `postponeUntil`: the end of the
+ * quiet hours (ISO, UTC), when it goes out in that recipient's digest.
+ */
 export type Delivery =
-  | { channel: 'email'; role: Role; to: string; name: string; skip?: string }
-  | { channel: 'webhook'; to: string; skip?: string };
+  | { channel: 'email'; role: Role; to: string; name: string; skip?: string; postponeUntil?: string }
+  | { channel: 'webhook'; to: string; skip?: string; postponeUntil?: string };
 
 const rank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+const DAY_MIN = 24 * 60;
+const MINUTE_MS = 60_000;
 
 function minutesInVietnam(now: Date): number {
   const parts = new Intl.DateTimeFormat('en-GB', {
@@ -70,6 +77,18 @@ export function inQuietHours(now: Date, quiet: RoutingConfig['quietHours']): boo
   const start = minutes(quiet.start);
   const end = minutes(quiet.end);
   return start <= end ? t >= start && t < end : t >= start || t < end;
+}
+
+/**
+ * When the quiet hours `now` falls in end: the first minute at which `inQuietHours` no longer holds
+ * (the end minute itself, which is outside the window), or null outside quiet hours. Vietnam keeps
+ * UTC+7 all year, with no daylight saving, so a count of local minutes is a count of real ones.
+ */
+export function quietHoursEnd(now: Date, quiet: RoutingConfig['quietHours']): Date | null {
+  if (!inQuietHours(now, quiet)) return null;
+  const wait = (minutes(quiet.end) - minutesInVietnam(now) + DAY_MIN) % DAY_MIN;
+  const minuteStart = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
+  return new Date(minuteStart + wait * MINUTE_MS);
 }
 
 export function routeNotice(
@@ -124,8 +143,11 @@ export function routeNotice(
   for (const w of config.webhooks) {
     if (rank[notice.severity] >= rank[w.minSeverity]) deliveries.push({ channel: 'webhook', to: w.url });
   }
-  if (notice.severity !== 'critical' && inQuietHours(now, config.quietHours)) {
-    return deliveries.map((d) => ({ ...d, skip: d.skip ?? 'quiet hours' }));
+  const until = notice.severity === 'critical' ? null : quietHoursEnd(now, config.quietHours);
+  if (until) {
+    // A delivery skipped already (nobody on file, a bounced address) has nobody to wait for.
+    const postponeUntil = until.toISOString();
+    return deliveries.map((d) => (d.skip ? d : { ...d, postponeUntil }));
   }
   return deliveries;
 }

@@ -1,7 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { SMTPServer } from 'smtp-server';
 import type { Agent } from '../../agent/agent.js';
 import { ContactDirectory } from '../../hub/contacts/contact-directory.js';
 import { ContactsRepo } from '../../hub/contacts/contacts-repo.js';
@@ -15,70 +13,9 @@ import { openDatabase } from '../../hub/store/database.js';
 import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
 import { apiRequest, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
+import { startReceiver, startSmtp } from '../helpers/notify-peers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
-
-interface Mail {
-  from: string;
-  to: string[];
-  data: string;
-}
-
-/** A real SMTP server on an ephemeral port; addresses starting with `gone` are refused with 550. */
-async function startSmtp(): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('gone')) {
-        return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data: Buffer.concat(chunks).toString(),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.server.address();
-  if (typeof address !== 'object' || !address) throw new Error('no smtp port');
-  return { port: address.port, mails, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-/** An HTTP receiver that answers 503 to the first `failFirst` requests, then 204. */
-async function startReceiver(failFirst: number, failStatus = 503) {
-  const received: { attempt: number; body: Record<string, unknown> }[] = [];
-  let attempts = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      attempts++;
-      received.push({ attempt: attempts, body: JSON.parse(Buffer.concat(chunks).toString()) });
-      res.statusCode = attempts <= failFirst ? failStatus : 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return {
-    url: `http://127.0.0.1:${address.port}/hook`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const log = createLogger('test', 'silent');
 const dir = tempDir();
@@ -264,6 +201,7 @@ describe('SMTP delivery and the notifier', () => {
         sent: { email: 2, webhook: 1 },
         failed: { email: 1, webhook: 0 },
         skipped: { email: 0, webhook: 0 },
+        postponed: { email: 0, webhook: 0 },
       });
       const delivered = smtp.mails.slice(before);
       expect(delivered.flatMap((m) => m.to).sort()).toEqual(['binh@evn.vn', 'noc@stttt.gov.vn']);

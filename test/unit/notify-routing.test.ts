@@ -3,6 +3,7 @@ import type { IncidentContacts } from '../../hub/contacts/contact-directory.js';
 import {
   inQuietHours,
   type Notice,
+  quietHoursEnd,
   type RoutingConfig,
   routeNotice,
 } from '../../hub/notify/notify-routing.js';
@@ -58,12 +59,14 @@ const power = {
 const telecom = { partnerId: 'vnpt-tuyen-quang', partnerName: 'VNPT', contact: person('Chi', 'chi@vnpt.vn') };
 
 function targets(n: Notice, contacts: IncidentContacts, now = day): string[] {
-  return routeNotice(n, contacts, config, now).map((d) =>
-    d.channel === 'email'
-      ? `${d.role}:${d.to}${d.skip ? ` (${d.skip})` : ''}`
-      : `webhook:${d.to}${d.skip ? ` (${d.skip})` : ''}`,
-  );
+  return routeNotice(n, contacts, config, now).map((d) => {
+    const why = d.skip ? ` (${d.skip})` : d.postponeUntil ? ` (until ${d.postponeUntil})` : '';
+    return d.channel === 'email' ? `${d.role}:${d.to}${why}` : `webhook:${d.to}${why}`;
+  });
 }
+
+// 06:00 the next morning in Asia/Ho_Chi_Minh, the end of `night`'s quiet hours.
+const morning = '2026-11-30T23:00:00.000Z';
 
 describe('notification routing by fault kind and severity', () => {
   const cases: [string, Notice, IncidentContacts, Date, string[]][] = [
@@ -119,14 +122,37 @@ describe('notification routing by fault kind and severity', () => {
       ],
     ],
     [
-      'quiet hours hold a warning back',
+      'quiet hours postpone a warning to their end',
       notice({ cause: 'climate.out-of-range', faultKind: 'climate', severity: 'warning' }),
       { technician: tech, partners: [] },
       night,
       [
-        'operator:noc@stttt.gov.vn (quiet hours)',
-        'technician:an@nahang.gov.vn (quiet hours)',
-        'webhook:http://chat/all (quiet hours)',
+        `operator:noc@stttt.gov.vn (until ${morning})`,
+        `technician:an@nahang.gov.vn (until ${morning})`,
+        `webhook:http://chat/all (until ${morning})`,
+      ],
+    ],
+    [
+      'in quiet hours a delivery with nobody to send to stays skipped, not postponed',
+      notice({ cause: 'link.degraded', faultKind: 'line', severity: 'warning' }),
+      { technician: null, partners: [{ ...telecom, contact: person('Chi', 'chi@vnpt.vn', true) }] },
+      night,
+      [
+        `operator:noc@stttt.gov.vn (until ${morning})`,
+        'technician: (no technician on file)',
+        'partner:chi@vnpt.vn (email bounced)',
+        `webhook:http://chat/all (until ${morning})`,
+      ],
+    ],
+    [
+      'the closing of a warning incident in quiet hours is postponed too',
+      notice({ event: 'closed', cause: 'link.degraded', faultKind: 'line', severity: 'warning' }),
+      { technician: tech, partners: [] },
+      night,
+      [
+        `operator:noc@stttt.gov.vn (until ${morning})`,
+        `technician:an@nahang.gov.vn (until ${morning})`,
+        `webhook:http://chat/all (until ${morning})`,
       ],
     ],
     [
@@ -165,5 +191,48 @@ describe('quiet hours in Asia/Ho_Chi_Minh', () => {
     ['', '', '2026-11-30T16:00:00Z', false],
   ])('%s-%s at %s: %s', (start, end, iso, quiet) => {
     expect(inQuietHours(new Date(iso), { start, end })).toBe(quiet);
+  });
+});
+
+describe('the end of the quiet hours a notice is postponed to', () => {
+  test.each([
+    // Over midnight, 22:00-06:00 local (UTC+7).
+    ['22:00', '06:00', '2026-11-30T15:00:00.000Z', '2026-11-30T23:00:00.000Z'], // 22:00, first minute
+    ['22:00', '06:00', '2026-11-30T16:59:59.999Z', '2026-11-30T23:00:00.000Z'], // 23:59:59.999
+    ['22:00', '06:00', '2026-11-30T17:00:00.000Z', '2026-11-30T23:00:00.000Z'], // 00:00, past midnight
+    ['22:00', '06:00', '2026-11-30T22:59:00.000Z', '2026-11-30T23:00:00.000Z'], // 05:59, last minute
+    ['22:00', '06:00', '2026-11-30T22:59:59.999Z', '2026-11-30T23:00:00.000Z'], // 05:59:59.999
+    ['22:00', '06:00', '2026-11-30T23:00:00.000Z', null], // 06:00: over
+    ['22:00', '06:00', '2026-11-30T14:59:59.999Z', null], // 21:59:59.999: not yet
+    // Over midnight, with minutes: 23:30-00:15.
+    ['23:30', '00:15', '2026-11-30T16:30:00.000Z', '2026-11-30T17:15:00.000Z'], // 23:30
+    ['23:30', '00:15', '2026-11-30T17:14:30.000Z', '2026-11-30T17:15:00.000Z'], // 00:14:30
+    ['23:30', '00:15', '2026-11-30T17:15:00.000Z', null], // 00:15
+    // From midnight, and within one day.
+    ['00:00', '06:00', '2026-11-30T17:00:00.000Z', '2026-11-30T23:00:00.000Z'], // 00:00
+    ['12:00', '13:30', '2026-11-30T05:00:00.000Z', '2026-11-30T06:30:00.000Z'], // 12:00
+    ['12:00', '13:30', '2026-11-30T06:29:00.000Z', '2026-11-30T06:30:00.000Z'], // 13:29
+    ['12:00', '13:30', '2026-11-30T06:30:00.000Z', null], // 13:30
+    // No quiet hours, and a window of no length.
+    ['', '', '2026-11-30T16:00:00.000Z', null],
+    ['22:00', '22:00', '2026-11-30T15:00:00.000Z', null],
+  ])('%s-%s at %s: until %s', (start, end, iso, until) => {
+    const now = new Date(iso);
+    const got = quietHoursEnd(now, { start, end });
+    expect(got?.toISOString() ?? null).toBe(until);
+    // The end is exactly the first moment inQuietHours lets go of, and it is still quiet a millisecond before.
+    expect(inQuietHours(now, { start, end })).toBe(until !== null);
+    if (got) {
+      expect(inQuietHours(got, { start, end })).toBe(false);
+      expect(inQuietHours(new Date(got.getTime() - 1), { start, end })).toBe(true);
+    }
+  });
+
+  test('critical notices go at once at any hour of the night', () => {
+    for (let minute = 0; minute < 24 * 60; minute += 7) {
+      const at = new Date(Date.parse('2026-11-30T17:00:00.000Z') + minute * 60_000);
+      const sent = routeNotice(notice({}), { technician: tech, partners: [power] }, config, at);
+      expect(sent.filter((d) => d.postponeUntil || d.skip)).toEqual([]);
+    }
   });
 });
