@@ -50,6 +50,7 @@ import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { openSecurity, type Security } from './security/security.js';
 import { sessionRoutes } from './security/session-routes.js';
+import { SpeakRepo } from './speak/speak-repo.js';
 import { speakRoutes } from './speak/speak-routes.js';
 import { SpeakService } from './speak/speak-service.js';
 import { openDatabase } from './store/database.js';
@@ -175,6 +176,7 @@ export async function startHub(
   cleanups.push(() => notifier.stop());
   const speak = new SpeakService(
     roster,
+    new SpeakRepo(db),
     {
       publishState(roomId, state, at) {
         const message: SpeakStateMessage = { v: SCHEMA_VERSION, ts: isoNow(at), ...state };
@@ -186,6 +188,7 @@ export async function startHub(
     },
     log,
   );
+  speak.restore();
 
   try {
     for (const { roomId, at } of await store.lastHeard()) fleet.restoreLastSeen(roomId, at, new Date());

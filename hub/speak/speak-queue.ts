@@ -16,13 +16,22 @@ export interface SpeakRequest {
   /** Increases with every request of the session: the queue's order. */
   order: number;
   state: RequestState;
+  /** When the host gave the room the floor; null until then. */
+  grantedAt: string | null;
   endedAt: string | null;
 }
 
 export interface SpeakSession {
   /** The room chairing the meeting (điểm cầu chính). */
   hostRoomId: string;
+  /** Who opened the session (the operator's name); null when not known. */
+  openedBy: string | null;
   openedAt: string;
+  /**
+   * The order given to the session's latest request. Kept apart from the requests so that the
+   * order keeps rising when ended requests are no longer held (a restored session has only its queue).
+   */
+  lastOrder: number;
   requests: SpeakRequest[];
 }
 
@@ -34,8 +43,8 @@ export type Outcome =
 
 const active = (r: SpeakRequest) => r.state === 'waiting' || r.state === 'granted';
 
-export function openSession(hostRoomId: string, at: string): SpeakSession {
-  return { hostRoomId, openedAt: at, requests: [] };
+export function openSession(hostRoomId: string, at: string, openedBy: string | null = null): SpeakSession {
+  return { hostRoomId, openedBy, openedAt: at, lastOrder: 0, requests: [] };
 }
 
 /** A room asks for the floor; asking again while waiting or speaking changes nothing. */
@@ -49,9 +58,21 @@ export function requestFloor(session: SpeakSession, roomId: string, at: string, 
   }
   const existing = session.requests.find((r) => r.roomId === roomId && active(r));
   if (existing) return { ok: true, session, request: existing };
-  const order = session.requests.reduce((max, r) => Math.max(max, r.order), 0) + 1;
-  const request: SpeakRequest = { id, roomId, requestedAt: at, order, state: 'waiting', endedAt: null };
-  return { ok: true, session: { ...session, requests: [...session.requests, request] }, request };
+  const order = session.lastOrder + 1;
+  const request: SpeakRequest = {
+    id,
+    roomId,
+    requestedAt: at,
+    order,
+    state: 'waiting',
+    grantedAt: null,
+    endedAt: null,
+  };
+  return {
+    ok: true,
+    session: { ...session, lastOrder: order, requests: [...session.requests, request] },
+    request,
+  };
 }
 
 function replace(session: SpeakSession, next: SpeakRequest): SpeakSession {
@@ -96,7 +117,10 @@ export function act(session: SpeakSession, requestId: string, action: SpeakActio
     }
   }
   const state: RequestState = action === 'grant' ? 'granted' : action === 'finish' ? 'finished' : 'dismissed';
-  const updated: SpeakRequest = { ...request, state, endedAt: state === 'granted' ? null : at };
+  const updated: SpeakRequest =
+    state === 'granted'
+      ? { ...request, state, grantedAt: at, endedAt: null }
+      : { ...request, state, endedAt: at };
   return { ok: true, session: replace(next, updated), request: updated };
 }
 
@@ -105,6 +129,19 @@ export function queue(session: SpeakSession): SpeakRequest[] {
   return session.requests
     .filter(active)
     .sort((a, b) => (a.state === b.state ? a.order - b.order : a.state === 'granted' ? -1 : 1));
+}
+
+/**
+ * How long after it was opened a session is still brought back by a hub restart. Sessions are not
+ * tied to a meeting of the calendar (the operator opens and closes them), so whether "its" meeting
+ * ended is not known; but a meeting lasts hours, so a session older than a day is one the operator
+ * forgot to close, and resurrecting it would put rooms back in a queue nobody chairs.
+ */
+export const RESTORE_WITHIN_MS = 24 * 3600_000;
+
+/** Whether a restarted hub should close this session rather than bring it back. */
+export function outlived(session: SpeakSession, now: Date): boolean {
+  return now.getTime() - Date.parse(session.openedAt) > RESTORE_WITHIN_MS;
 }
 
 export interface RoomSpeakState {

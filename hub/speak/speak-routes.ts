@@ -33,9 +33,10 @@ export function speakRoutes(speak: SpeakService, fleet: Fleet, actorOf: ActorOf)
     app.post('/api/speak/host', { config: { access: 'operator' } }, async (req, reply) => {
       const host = roomIdOf(req.body, 'hostRoomId');
       if (typeof host !== 'string') return reply.code(400).send(host);
-      if (actorOf(req)?.role !== 'operator')
+      const actor = actorOf(req);
+      if (actor?.role !== 'operator')
         return reply.code(403).send({ error: 'only an operator opens a session' });
-      return reply.code(201).send(speak.open(host));
+      return reply.code(201).send(speak.open(host, actor.name));
     });
 
     app.delete<{ Params: { hostRoomId: string } }>(

@@ -4,8 +4,10 @@
  * the dashboard; after every change each room whose standing changed gets it on its retained
  * `speak-state` topic, and the dashboards get it on `/ws`.
  *
- * Sessions live in memory: a hub restart in a meeting loses the queue, and the rooms see `idle`
- * and ask again.
+ * The decisions are speak-queue's; this service holds the sessions and writes each change through
+ * to the store before it takes effect, so a hub restart in a meeting (`restore()`, then
+ * `publishAll()`) gives every room back its place. Rooms told `no-session` are not kept: after a
+ * restart they see `idle`.
  */
 import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
@@ -17,6 +19,7 @@ import {
   mayAct,
   type Outcome,
   openSession,
+  outlived,
   queue,
   type RoomSpeakState,
   requestFloor,
@@ -28,6 +31,7 @@ import {
 
 export interface SessionView {
   hostRoomId: string;
+  openedBy: string | null;
   openedAt: string;
   /** The room speaking first, then the waiting ones in order. */
   queue: SpeakRequest[];
@@ -48,6 +52,13 @@ export const latestSession: HostResolver = (roomId, sessions) => {
   return candidates.sort((a, b) => b.openedAt.localeCompare(a.openedAt))[0]?.hostRoomId ?? null;
 };
 
+/** Where sessions are kept across restarts (`SpeakRepo`); each call is one transaction. */
+export interface SessionStore {
+  load(): { sessions: SpeakSession[]; lastRequestId: number };
+  save(session: SpeakSession, lastRequestId: number): void;
+  remove(hostRoomId: string): boolean;
+}
+
 export type ServiceOutcome = Outcome | { ok: false; code: 'no-session' | 'forbidden'; error: string };
 
 export class SpeakService {
@@ -59,11 +70,34 @@ export class SpeakService {
 
   constructor(
     private readonly fleet: Fleet,
+    private readonly store: SessionStore,
     private readonly out: SpeakOutput,
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
     private readonly resolveHost: HostResolver = latestSession,
   ) {}
+
+  /**
+   * Takes back the sessions a previous run left open, before any request arrives; those opened too
+   * long ago are closed instead (see `RESTORE_WITHIN_MS`). Rooms learn their standing at `publishAll()`.
+   */
+  restore(): void {
+    const { sessions, lastRequestId } = this.store.load();
+    this.seq = lastRequestId;
+    const now = this.clock();
+    for (const session of sessions) {
+      if (outlived(session, now)) {
+        this.store.remove(session.hostRoomId);
+        this.log.info(
+          { hostRoomId: session.hostRoomId, openedAt: session.openedAt, queued: session.requests.length },
+          'speak session too old to restore; closed',
+        );
+        continue;
+      }
+      this.byHost.set(session.hostRoomId, session);
+    }
+    if (this.byHost.size > 0) this.log.info({ sessions: this.byHost.size }, 'speak sessions restored');
+  }
 
   /** Publishes every room's standing, replacing what a previous run left retained. */
   publishAll(): void {
@@ -75,10 +109,11 @@ export class SpeakService {
     return [...this.byHost.values()].map(view);
   }
 
-  open(hostRoomId: string): SessionView {
+  open(hostRoomId: string, openedBy: string | null = null): SessionView {
     let session = this.byHost.get(hostRoomId);
     if (!session) {
-      session = openSession(hostRoomId, this.clock().toISOString());
+      session = openSession(hostRoomId, this.clock().toISOString(), openedBy);
+      this.store.save(session, this.seq);
       this.byHost.set(hostRoomId, session);
       this.unanswered.clear();
       this.out.sessionChanged(view(session));
@@ -88,7 +123,9 @@ export class SpeakService {
   }
 
   close(hostRoomId: string): boolean {
-    if (!this.byHost.delete(hostRoomId)) return false;
+    if (!this.byHost.has(hostRoomId)) return false;
+    this.store.remove(hostRoomId);
+    this.byHost.delete(hostRoomId);
     this.out.sessionChanged({ hostRoomId, closed: true });
     this.sync();
     return true;
@@ -139,8 +176,11 @@ export class SpeakService {
 
   private apply(session: SpeakSession, outcome: Outcome): ServiceOutcome {
     if (!outcome.ok) return outcome;
+    const changed = outcome.session !== session;
+    // Stored first: a change the database refused takes no effect, and the caller hears of it.
+    if (changed) this.store.save(outcome.session, this.seq);
     this.unanswered.delete(outcome.request.roomId);
-    if (outcome.session !== session) {
+    if (changed) {
       this.byHost.set(session.hostRoomId, outcome.session);
       this.out.sessionChanged(view(outcome.session));
     }
@@ -171,5 +211,5 @@ export class SpeakService {
 }
 
 function view(s: SpeakSession): SessionView {
-  return { hostRoomId: s.hostRoomId, openedAt: s.openedAt, queue: queue(s) };
+  return { hostRoomId: s.hostRoomId, openedBy: s.openedBy, openedAt: s.openedAt, queue: queue(s) };
 }

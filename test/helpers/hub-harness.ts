@@ -4,8 +4,9 @@
  * log in as them (cookie and CSRF token), and agents and MQTT clients use issued credentials. A test
  * that checks a refusal opts out explicitly (`testMqttClient(url, opts, 'anonymous')`, raw fetch).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
 import type { Agent } from '../../agent/agent.js';
@@ -160,6 +161,31 @@ export function spawnAgentProcess(mqttUrl: string, roomId: string, dataDir = age
       ...agentEnv(mqttUrl, roomId),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+export interface HubProcess {
+  child: ChildProcess;
+  httpUrl: string;
+  mqttUrl: string;
+  /** Of the operator `op`. */
+  operatorPassword: string;
+  /** The broker password of the room named in `args`, if one was. */
+  roomPassword: string | null;
+}
+
+/**
+ * The hub as its own process (test/fakes/hub-process.ts), so a test can kill it with SIGKILL;
+ * `args`: data folder, MQTT port, HTTP port and optionally a room to issue a broker password for.
+ */
+export function startHubProcess(args: string[]): Promise<HubProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/hub-process.ts', ...args], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`hub process exited with ${code} before it was ready`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ...JSON.parse(line) }));
   });
 }
 

@@ -3,37 +3,17 @@
  * folder, no row it had committed is lost, the rehearsal jobs are back, and the room's events
  * from before, during and after the crash are all stored once, in order.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { Agent } from '../../agent/agent.js';
 import { loadAgentConfig } from '../../agent/config.js';
 import { SimHardware } from '../../agent/sim/sim-hardware.js';
 import type { StoredEvent } from '../../hub/store/store.js';
 import { createLogger } from '../../shared/logger.js';
-import { type ApiSession, apiRequest, login } from '../helpers/hub-harness.js';
+import { type ApiSession, apiRequest, login, startHubProcess } from '../helpers/hub-harness.js';
 import { freePort } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
-
-interface HubProcess {
-  child: ChildProcess;
-  httpUrl: string;
-  mqttUrl: string;
-  operatorPassword: string;
-  roomPassword: string | null;
-}
-
-function startHubProcess(args: string[]): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/hub-process.ts', ...args], {
-    env: { ...process.env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`hub process exited with ${code} before it was ready`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ...JSON.parse(line) }));
-  });
-}
 
 const ROOM = 'ubnd-chiem-hoa';
 

@@ -5,6 +5,7 @@ import {
   cancelFloor,
   mayAct,
   openSession,
+  outlived,
   queue,
   requestFloor,
   roomState,
@@ -54,8 +55,10 @@ describe('speak queue: order', () => {
     if (!g2.ok) throw new Error(g2.error);
     expect(g2.session.requests.find((r) => r.id === '2')).toMatchObject({
       state: 'finished',
+      grantedAt: at(10),
       endedAt: at(12),
     });
+    expect(g2.request).toMatchObject({ state: 'granted', grantedAt: at(12), endedAt: null });
     expect(roomState(g2.session, 'ubnd-yen-son')).toMatchObject({ state: 'waiting', position: 1 });
   });
 
@@ -77,6 +80,14 @@ describe('speak queue: order', () => {
     expect(s.requests.map((r) => r.state)).toEqual(['finished', 'dismissed', 'cancelled']);
     const again = requestFloor(s, 'ubnd-na-hang', at(22), '4');
     expect(again.ok && again.request.order).toBe(4);
+  });
+
+  test('the order keeps rising when the ended requests are gone, as in a restored session', () => {
+    const s = sessionWith('ubnd-na-hang', 'so-y-te', 'ubnd-yen-son');
+    const restored: SpeakSession = { ...s, requests: s.requests.filter((r) => r.roomId === 'so-y-te') };
+    const next = requestFloor(restored, 'so-tttt', at(9), '4');
+    expect(next.ok && [next.request.order, next.session.lastOrder]).toEqual([4, 4]);
+    expect(next.ok && roomState(next.session, 'so-tttt')).toMatchObject({ state: 'waiting', position: 2 });
   });
 
   test.each([
@@ -105,5 +116,19 @@ describe('speak queue: who may decide', () => {
     ['nobody signed in', null, 'ubnd-na-hang', false],
   ] as const)('%s: %s', (_name, actor, requestRoom, allowed) => {
     expect(mayAct(actor, 'ubnd-tinh', requestRoom)).toBe(allowed);
+  });
+});
+
+describe('speak queue: which sessions a restarted hub brings back', () => {
+  const opened = new Date(Date.UTC(2026, 10, 30, 1, 0));
+  const hours = (h: number) => new Date(opened.getTime() + h * 3600_000);
+  test.each([
+    ['a minute later, mid-meeting', false, hours(1 / 60)],
+    ['a long day later, just under 24 h', false, hours(23.9)],
+    ['exactly 24 h later', false, hours(24)],
+    ['the next day, left open overnight', true, hours(24.1)],
+    ['a week later', true, hours(24 * 7)],
+  ] as const)('%s: closed %p', (_name, closed, now) => {
+    expect(outlived(openSession('ubnd-tinh', opened.toISOString(), 'op'), now)).toBe(closed);
   });
 });
