@@ -14,7 +14,11 @@ import { isValidRoomIdSyntax } from './topics.js';
 /** Most rooms one fleet file may list; beyond it one hub is the wrong tool (DESIGN.md, "Defaults and scale"). */
 export const MAX_FLEET_ROOMS = 100_000;
 
-const roomKinds = ['party', 'council', 'committee', 'district', 'department'] as const;
+/**
+ * What a room belongs to, in the order the dashboard groups rooms: the regulation's five (its
+ * appendix), and a province's communes, wards and towns (xã, phường, thị trấn) past them.
+ */
+const roomKinds = ['party', 'council', 'committee', 'district', 'commune', 'department'] as const;
 
 export const roomSchema = z
   .strictObject({

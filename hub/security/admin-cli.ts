@@ -1,6 +1,7 @@
 /**
  * The hub's administrative subcommands, run against its data folder:
  *   hnth-hub credentials issue <room id | hnth-hub>
+ *   hnth-hub credentials issue --all [--out FILE] [--rotate]
  *   hnth-hub users set <username> --role operator|technician|viewer [--room <room id>]
  *   hnth-hub export mosquitto <dir>
  *   hnth-hub audit verify
@@ -9,6 +10,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { HubConfig } from '../config.js';
+import { CredentialsFileError } from './credentials-csv.js';
+import { runIssueAll } from './issue-all-command.js';
 import { exportMosquitto } from './mosquitto-export.js';
 import { CredentialError } from './mqtt-credentials.js';
 import type { Security } from './security.js';
@@ -19,6 +22,9 @@ export const adminCommands = ['credentials', 'users', 'export', 'audit'] as cons
 export const adminUsage = `usage:
   hnth-hub [--config file.json]                          run the hub
   hnth-hub credentials issue <room-id|hnth-hub>          new broker password (the old one stops working)
+  hnth-hub credentials issue --all [--out FILE] [--rotate]
+                                                         one for every room without one (every room with
+                                                         --rotate), as CSV into FILE (mode 0600; - for stdout)
   hnth-hub users set <username> --role <role> [--room <room-id>]
                                                          create a dashboard user or reset their password
   hnth-hub export mosquitto <dir>                        Mosquitto password and ACL files
@@ -40,11 +46,38 @@ export async function runAdminCommand(
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { role: { type: 'string' }, room: { type: 'string' } },
+    options: {
+      role: { type: 'string' },
+      room: { type: 'string' },
+      all: { type: 'boolean' },
+      out: { type: 'string' },
+      rotate: { type: 'boolean' },
+    },
     allowPositionals: true,
   });
   const [command, verb, arg] = positionals;
   try {
+    if (
+      command === 'credentials' &&
+      verb === 'issue' &&
+      (values.all || values.rotate || values.out !== undefined)
+    ) {
+      if (!values.all) {
+        io.err(
+          'hnth-hub credentials issue: --rotate and --out go with --all (one room: credentials issue <room-id>)\n',
+        );
+        return 2;
+      }
+      if (arg) {
+        io.err(`hnth-hub credentials issue: give one room id or --all, not both (got "${arg}" and --all)\n`);
+        return 2;
+      }
+      return await runIssueAll(
+        { out: values.out, rotate: values.rotate ?? false, actor: ACTOR },
+        security.credentials,
+        io,
+      );
+    }
     if (command === 'credentials' && verb === 'issue' && arg) {
       const password = security.credentials.issue(arg, ACTOR);
       io.out(
@@ -89,7 +122,7 @@ export async function runAdminCommand(
       return 1;
     }
   } catch (err) {
-    if (err instanceof CredentialError || err instanceof UserError) {
+    if (err instanceof CredentialError || err instanceof UserError || err instanceof CredentialsFileError) {
       io.err(`hnth-hub ${command}: ${err.message}\n`);
       return 2;
     }

@@ -7,9 +7,9 @@
 import type { Fleet } from '../../shared/fleet.js';
 import { applyMigrations, type Db } from '../store/database.js';
 import type { AuditLog } from './audit-log.js';
-import { mosquittoHash } from './mosquitto-password.js';
+import { mosquittoHash, mosquittoHashAsync } from './mosquitto-password.js';
 import { accountsOf, identityOf, type MqttIdentity } from './mqtt-policy.js';
-import { generatePassword, hashPasswordSync, verifyPassword } from './password-hash.js';
+import { generatePassword, hashPassword, hashPasswordSync, verifyPassword } from './password-hash.js';
 
 export class CredentialError extends Error {
   constructor(
@@ -19,6 +19,14 @@ export class CredentialError extends Error {
     super(message);
     this.name = 'CredentialError';
   }
+}
+
+/** A new password and its two hashes, computed but not yet stored (MqttCredentials.prepare, storeAll). */
+export interface PreparedCredential {
+  username: string;
+  password: string;
+  scryptHash: string;
+  mosquittoHash: string;
 }
 
 export interface StoredCredential {
@@ -56,25 +64,67 @@ export class MqttCredentials {
 
   /** A new password for `username` (a room id or the hub's account), returned once; the old one stops working. */
   issue(username: string, actor: string): string {
+    this.checkAccount(username);
+    const password = generatePassword();
+    this.store(
+      { username, password, scryptHash: hashPasswordSync(password), mosquittoHash: mosquittoHash(password) },
+      actor,
+    );
+    return password;
+  }
+
+  /**
+   * A new password for `username` with its hashes, computed on the libuv pool so that many can be
+   * computed at once (`hnth-hub credentials issue --all`); nothing changes until storeAll.
+   */
+  async prepare(username: string): Promise<PreparedCredential> {
+    this.checkAccount(username);
+    const password = generatePassword();
+    const [scryptHash, mosquitto] = await Promise.all([hashPassword(password), mosquittoHashAsync(password)]);
+    return { username, password, scryptHash, mosquittoHash: mosquitto };
+  }
+
+  /**
+   * Stores prepared passwords in one transaction, each replacing its account's old one. The commit
+   * is flushed to disk before it returns (synchronous FULL for it alone): the caller hands the
+   * passwords out next, and a password handed out must survive even a power cut.
+   */
+  storeAll(prepared: readonly PreparedCredential[], actor: string): void {
+    const previous = this.db.pragma('synchronous', { simple: true }) as number;
+    this.db.pragma('synchronous = FULL');
+    try {
+      this.db.transaction(() => {
+        for (const credential of prepared) this.store(credential, actor);
+      })();
+    } finally {
+      this.db.pragma(`synchronous = ${previous}`);
+    }
+  }
+
+  /** The accounts that have a password. */
+  issuedAccounts(): Set<string> {
+    const rows = this.db.prepare('SELECT username FROM mqtt_credentials').all() as { username: string }[];
+    return new Set(rows.map((r) => r.username));
+  }
+
+  private checkAccount(username: string): void {
     if (!identityOf(username, this.fleet)) {
       throw new CredentialError(
         'unknown-account',
         `"${username}" is neither a room of the fleet nor the hub's account; use a room id of the fleet (fleet.file, or shared/fleet.ts)`,
       );
     }
-    const password = generatePassword();
-    const scrypt = hashPasswordSync(password);
-    const mosquitto = mosquittoHash(password);
-    const issuedAt = this.now().toISOString();
+  }
+
+  private store(credential: PreparedCredential, actor: string): void {
     this.db
       .prepare(
         `INSERT INTO mqtt_credentials (username, scrypt_hash, mosquitto_hash, issued_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (username) DO UPDATE SET scrypt_hash = excluded.scrypt_hash,
            mosquitto_hash = excluded.mosquitto_hash, issued_at = excluded.issued_at`,
       )
-      .run(username, scrypt, mosquitto, issuedAt);
-    this.audit.record(actor, 'credentials.issue', { account: username });
-    return password;
+      .run(credential.username, credential.scryptHash, credential.mosquittoHash, this.now().toISOString());
+    this.audit.record(actor, 'credentials.issue', { account: credential.username });
   }
 
   /** The identity these credentials prove, or null (unknown account, no password issued, wrong password). */

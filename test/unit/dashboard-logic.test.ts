@@ -1,6 +1,7 @@
 /**
  * The dashboard's pure parts, without a browser: Vietnam time in and out, the calendar's days, the
- * readiness causes in words, and the booking form's check (the hub's own rule, in Vietnamese).
+ * readiness causes in words, the rooms grouped by kind, and the booking form's check (the hub's own
+ * rule, in Vietnamese).
  */
 import { describe, expect, test } from '@jest/globals';
 import type { RoomView } from '../../hub/fleet-state.js';
@@ -8,8 +9,12 @@ import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import { checkDraft, violationText } from '../../hub/web/src/booking-check.js';
 import { calendarDays, shiftAnchor } from '../../hub/web/src/calendar-grid.js';
 import { formatDate, formatTime, wallTimeToIso } from '../../hub/web/src/format-time.js';
-import { setLang } from '../../hub/web/src/i18n/i18n.js';
+import { hasKey, setLang, t } from '../../hub/web/src/i18n/i18n.js';
 import { causeText, reasonsOf } from '../../hub/web/src/readiness-text.js';
+import { roomsByKind } from '../../hub/web/src/room-groups.js';
+import { roomKinds } from '../../hub/web/src/vocabulary.js';
+import { builtInFleet } from '../../shared/fleet.js';
+import type { RoomKind } from '../../shared/fleet-file.js';
 
 describe('Vietnam time', () => {
   test.each([
@@ -118,6 +123,43 @@ describe('readiness in words', () => {
       'Mất điện lưới, đang chạy UPS 90 %',
     ]);
     expect(reasonsOf(room({ level: 'OFFLINE', reasons: ['offline'], causes: [] }))).toEqual([]);
+  });
+});
+
+describe('rooms grouped by kind', () => {
+  const room = (no: number, id: string, kind: RoomKind) => ({ no, id, kind });
+
+  test('the built-in 28 fall in the regulation’s five groups, each in its numbering', () => {
+    const groups = roomsByKind(builtInFleet.rooms);
+    expect(groups.map((g) => g.kind)).toEqual(['party', 'council', 'committee', 'district', 'department']);
+    expect(groups.flatMap((g) => g.rooms)).toHaveLength(28);
+    for (const g of groups)
+      expect(g.rooms.map((r) => r.no)).toEqual(g.rooms.map((r) => r.no).sort((a, b) => a - b));
+  });
+
+  test('a province’s communes and wards get their group after the districts, empty kinds none', () => {
+    const groups = roomsByKind([
+      room(3, 'so-y-te', 'department'),
+      room(41, 'ubnd-phuong-tan-quang', 'commune'),
+      room(40, 'ubnd-xa-minh-ngoc', 'commune'),
+      room(2, 'ubnd-bac-me', 'district'),
+    ]);
+    expect(groups.map((g) => [g.kind, g.rooms.map((r) => r.id)])).toEqual([
+      ['district', ['ubnd-bac-me']],
+      ['commune', ['ubnd-xa-minh-ngoc', 'ubnd-phuong-tan-quang']],
+      ['department', ['so-y-te']],
+    ]);
+  });
+
+  test('every kind has its heading in both languages', () => {
+    expect(roomKinds.filter((k) => !hasKey(`kind.${k}`))).toEqual([]);
+    expect(t('kind.commune')).toBe('Xã, phường, thị trấn');
+    setLang('en');
+    try {
+      expect(t('kind.commune')).toBe('Communes, wards and towns');
+    } finally {
+      setLang('vi');
+    }
   });
 });
 

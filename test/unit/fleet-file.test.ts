@@ -36,6 +36,14 @@ describe('a fleet file', () => {
     ]);
   });
 
+  test('takes each kind of room, a province’s communes and wards among them', () => {
+    const kinds = ['party', 'council', 'committee', 'district', 'commune', 'department'];
+    const file = fleetFile(kinds.map((kind, i) => ({ no: i + 1, id: `room-${kind}`, name: kind, kind })));
+    expect(readFleetFile(file).map((r) => r.kind)).toEqual(kinds);
+    const xaMinhNgoc = { no: 40, id: 'ubnd-xa-minh-ngoc', name: 'UBND xã Minh Ngọc', kind: 'commune' };
+    expect(readFleetFile(fleetFile([bacMe, xaMinhNgoc]))[1]).toMatchObject({ kind: 'commune' });
+  });
+
   test('written by writeFleetFile, reads back the same rooms (the built-in 28 too)', () => {
     const file = path.join(dir.path, 'written.json');
     writeFleetFile(file, rooms);
@@ -89,7 +97,7 @@ describe('a fleet file', () => {
       ],
       /entry \[1\] \(id "ubnd-bac-quang"\) operatesNetwork: entry \[0\] already runs the network/,
     ],
-    ['an unknown kind', [{ ...bacMe, kind: 'commune' }], /entry \[0\] \(id "ubnd-bac-me"\) kind: /],
+    ['an unknown kind', [{ ...bacMe, kind: 'village' }], /entry \[0\] \(id "ubnd-bac-me"\) kind: /],
     ['a missing name', [{ ...bacMe, name: undefined }], /entry \[0\] \(id "ubnd-bac-me"\) name: /],
     ['a misspelt field', [{ ...bacMe, nameEN: 'Bac Me' }], /entry \[0\] \(id "ubnd-bac-me"\): .*"nameEN"/],
     ['an entry that is no object', [bacMe, 'ubnd-bac-quang'], /entry \[1\]: /],

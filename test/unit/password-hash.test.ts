@@ -1,6 +1,6 @@
 import { pbkdf2Sync } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
-import { mosquittoHash } from '../../hub/security/mosquitto-password.js';
+import { mosquittoHash, mosquittoHashAsync } from '../../hub/security/mosquitto-password.js';
 import {
   generatePassword,
   hashPassword,
@@ -32,8 +32,14 @@ describe('password hashing', () => {
     for (const p of set) expect(p).toMatch(/^[A-Za-z0-9_-]{24}$/);
   });
 
-  test('the Mosquitto form is PBKDF2-SHA512 as mosquitto_passwd writes it', () => {
-    const hash = mosquittoHash('s3cret', 101);
+  test.each([
+    [
+      'on the event loop',
+      async (password: string, iterations: number) => mosquittoHash(password, iterations),
+    ],
+    ['on the libuv pool', mosquittoHashAsync],
+  ])('the Mosquitto form is PBKDF2-SHA512 as mosquitto_passwd writes it (%s)', async (_where, hashOf) => {
+    const hash = await hashOf('s3cret', 101);
     const [, kind, iterations, salt, key] = hash.split('$');
     expect(kind).toBe('7');
     expect(iterations).toBe('101');

@@ -36,6 +36,7 @@ export const en: Record<Key, string> = {
   'kind.council': "People's Council",
   'kind.committee': "Provincial People's Committee",
   'kind.district': 'Districts and city',
+  'kind.commune': 'Communes, wards and towns',
   'kind.department': 'Departments',
   'fleet.summary': '{ready}/{total} ready · {online} online',
   'fleet.filter': 'Show only rooms that are not ready',

@@ -34,6 +34,7 @@ export const vi = {
   'kind.council': 'Hội đồng nhân dân',
   'kind.committee': 'Ủy ban nhân dân tỉnh',
   'kind.district': 'Huyện, thành phố',
+  'kind.commune': 'Xã, phường, thị trấn',
   'kind.department': 'Sở, ban, ngành',
   'fleet.summary': '{ready}/{total} sẵn sàng · {online} trực tuyến',
   'fleet.filter': 'Chỉ hiện điểm cầu chưa sẵn sàng',

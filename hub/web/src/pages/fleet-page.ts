@@ -10,8 +10,8 @@ import { add, h } from '../dom.js';
 import { formatTime } from '../format-time.js';
 import { t } from '../i18n/i18n.js';
 import { reasonsOf } from '../readiness-text.js';
+import { roomsByKind } from '../room-groups.js';
 
-const kindOrder = ['party', 'council', 'committee', 'district', 'department'] as const;
 const FILTER_KEY = 'hnth-fleet-not-ready';
 
 export function roomTile(room: RoomView): HTMLElement {
@@ -110,26 +110,22 @@ export const fleetPage: Page = (app, root) => {
   const drawAll = () => {
     tiles.clear();
     const shown = [...app.rooms.values()].filter((r) => !filter || notReady(r));
-    const sections = kindOrder.flatMap((kind) => {
-      const list = shown.filter((r) => r.kind === kind).sort((a, b) => a.no - b.no);
-      if (list.length === 0) return [];
-      return [
+    const sections = roomsByKind(shown).map(({ kind, rooms }) =>
+      h(
+        'section',
+        { class: 'group', 'aria-label': t(`kind.${kind}`) },
+        h('h2', {}, t(`kind.${kind}`)),
         h(
-          'section',
-          { class: 'group', 'aria-label': t(`kind.${kind}`) },
-          h('h2', {}, t(`kind.${kind}`)),
-          h(
-            'div',
-            { class: 'tiles' },
-            list.map((r) => {
-              const tile = roomTile(r);
-              tiles.set(r.id, tile);
-              return tile;
-            }),
-          ),
+          'div',
+          { class: 'tiles' },
+          rooms.map((r) => {
+            const tile = roomTile(r);
+            tiles.set(r.id, tile);
+            return tile;
+          }),
         ),
-      ];
-    });
+      ),
+    );
     groups.replaceChildren(
       ...(sections.length > 0 ? sections : [h('p', { class: 'empty' }, t('fleet.allReady'))]),
     );

@@ -15,10 +15,10 @@ import { confirmAction } from '../confirm-dialog.js';
 import { add, h, pressOnly } from '../dom.js';
 import { formatClock, formatDate, WALL_TIME_FORMAT, wallTimeToIso } from '../format-time.js';
 import { t } from '../i18n/i18n.js';
+import { roomsByKind } from '../room-groups.js';
 import { emergencyReasons, meetingKinds } from '../vocabulary.js';
 
 const DAY_MS = 86_400_000;
-const kindOrder = ['party', 'council', 'committee', 'district', 'department'] as const;
 
 function roomNames(app: AppContext): RoomNames {
   return { name: (id) => app.roomName(id), exists: (id) => app.rooms.has(id) };
@@ -65,18 +65,16 @@ function bookingForm(
     emergencyReasons.map((r) => h('option', { value: r }, t(`emergency.${r}`))),
   );
   const boxes = new Map<string, HTMLInputElement>();
-  const roomGroups = kindOrder.map((k) =>
+  const roomGroups = roomsByKind(rooms).map(({ kind: k, rooms: members }) =>
     h(
       'fieldset',
       { class: 'room-group' },
       h('legend', {}, t(`kind.${k}`)),
-      rooms
-        .filter((r) => r.kind === k)
-        .map((r) => {
-          const box = h('input', { type: 'checkbox', value: r.id, id: `m-room-${r.id}` });
-          boxes.set(r.id, box);
-          return h('label', { class: 'check', for: `m-room-${r.id}` }, box, r.name);
-        }),
+      members.map((r) => {
+        const box = h('input', { type: 'checkbox', value: r.id, id: `m-room-${r.id}` });
+        boxes.set(r.id, box);
+        return h('label', { class: 'check', for: `m-room-${r.id}` }, box, r.name);
+      }),
     ),
   );
   const all = h(
