@@ -95,6 +95,8 @@ function jsonChild(script: string, args: string[]) {
 export interface HubProcess {
   /** Telemetry applied so far (updated four times a second). */
   telemetry(): number;
+  /** Events stored so far: the store answers after the commit, so these trail the telemetry. */
+  events(): number;
   /** Stops the hub and returns what it measured. */
   finish(): Promise<InstanceReport>;
 }
@@ -117,6 +119,7 @@ export async function startHubProcess(
   const last = (key: string) => [...lines].reverse().find((l) => key in l);
   return {
     telemetry: () => Number(last('telemetry')?.telemetry ?? 0),
+    events: () => Number(last('events')?.events ?? 0),
     async finish() {
       await stopChild(child);
       const report = last('clientId');

@@ -108,6 +108,7 @@ export async function benchFleetLag(s: ScaleSizes['fleet']): Promise<BenchRow[]>
     process.stderr.write(`  fleet lag: ${s.rooms} rooms every ${s.intervalSec} s for ${s.durationSec} s\n`);
     const load = await runLoad(loadArgs(broker.url, s, 0.002), s.durationSec);
     await drained(() => hub.telemetry(), load.telemetry);
+    await drained(() => hub.events(), load.events);
     const r = await hub.finish();
     const name = `${s.rooms} rooms, telemetry every ${s.intervalSec} s, ${s.durationSec} s (own Mosquitto, 2 cores shared with the load)`;
     return [
@@ -171,6 +172,7 @@ async function sharedHubs(
     );
     const load = await runLoad(loadArgs(broker.url, s, 0.01), s.durationSec);
     await drained(() => hubs[0]!.telemetry() + hubs[1]!.telemetry(), load.telemetry);
+    await drained(() => hubs[0]!.events() + hubs[1]!.events(), load.events);
     const [a, b] = [await hubs[0]!.finish(), await hubs[1]!.finish()];
     const combined = rate(
       a.telemetry + b.telemetry,
