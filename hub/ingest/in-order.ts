@@ -10,7 +10,13 @@ export class InOrderPerKey {
   /** Calls `done` (or `failed`) once `work` settles and everything handed in before for `key` has been handled. */
   follow<T>(key: string, work: Promise<T>, done: (value: T) => void, failed: (err: Error) => void): void {
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const tail = previous.then(() => work.then(done, failed));
+    // Settled into a value at once: a failure waiting behind an earlier call would otherwise be an
+    // unhandled rejection until its turn, and Node ends the process on one.
+    const outcome = work.then(
+      (value) => () => done(value),
+      (err: Error) => () => failed(err),
+    );
+    const tail = previous.then(() => outcome).then((handOn) => handOn());
     this.tails.set(key, tail);
     void tail.then(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key);

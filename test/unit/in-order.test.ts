@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { InOrderPerKey } from '../../hub/ingest/in-order.js';
 
@@ -40,5 +42,15 @@ describe('outcomes handed on in the order the work began, per room', () => {
     await settle();
     expect(seen).toEqual(['b: codec.down', 'a: mains.lost', 'failed: locked', 'a: mains.restored']);
     expect(order.pendingKeys).toBe(0);
+  });
+
+  test('a failure while an earlier call of its room is still under way does not end the process', () => {
+    // Node ends a process on an unhandled rejection, which the test runner would hide: its own process.
+    const probe = path.join(import.meta.dirname, '../fakes/in-order-probe.ts');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', probe], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect({ status: run.status, out: run.stdout.trim() }).toEqual({ status: 0, out: 'survived' });
   });
 });
