@@ -83,11 +83,16 @@ function jsonChild(script: string, args: string[]) {
   });
   const lines: Record<string, unknown>[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
+    let parsed: Record<string, unknown>;
     try {
-      lines.push(JSON.parse(line));
+      parsed = JSON.parse(line);
     } catch {
-      // Not ours (a library's stray print): ignored.
+      return; // Not ours (a library's stray print).
     }
+    lines.push(parsed);
+    // The child's own log (pino, on the same stdout): its errors belong in the benchmark's output.
+    if (typeof parsed.level === 'number' && parsed.level >= 50)
+      process.stderr.write(`  ${script}: ${line}\n`);
   });
   return { child, lines };
 }

@@ -47,9 +47,13 @@ export function reasonOf(err: unknown): string {
   return typeof message === 'string' ? message : String(err);
 }
 
+/** Connections each hub instance keeps to the store (pg's default, made explicit: the store's gate counts on it). */
+export const PG_POOL_SIZE = 10;
+
 export function createPgPool(url: string, target: string, log?: Logger): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
+    max: PG_POOL_SIZE,
     application_name: 'hnth-hub',
     // Without it a connection to a host that drops packets waits for ever, and so would every call.
     connectionTimeoutMillis: 10_000,

@@ -10,7 +10,14 @@ import type pg from 'pg';
 import type { Logger } from '../../shared/logger.js';
 import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import type { Migration } from './database.js';
-import { applyPgMigrations, createPgPool, describePgTarget, PgStoreError, reasonOf } from './pg-database.js';
+import {
+  applyPgMigrations,
+  createPgPool,
+  describePgTarget,
+  PG_POOL_SIZE,
+  PgStoreError,
+  reasonOf,
+} from './pg-database.js';
 import type {
   EnergySample,
   HubStore,
@@ -168,6 +175,13 @@ export class PgStore implements HubStore {
   /** The calls handed to the pool and not yet answered, each with when it was made, oldest first. */
   private readonly pending = new Map<Promise<unknown>, Date>();
   private closing: Promise<void> | null = null;
+  /**
+   * Calls on the pool at once, never more than its connections: pg's own queue fails a call that
+   * waited longer than the connection timeout, and under a burst (thousands of rooms coming online)
+   * calls that were only late failed. Past the pool they wait here, in order, counted in the backlog.
+   */
+  private running = 0;
+  private readonly queued: (() => void)[] = [];
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -302,6 +316,19 @@ export class PgStore implements HubStore {
     return this.closing;
   }
 
+  private async slot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running < PG_POOL_SIZE) this.running++;
+    // A slot freed by a call that ends is handed straight to the first waiting.
+    else await new Promise<void>((resolve) => this.queued.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.queued.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+
   /** Runs one call, counted in the backlog until answered; any failure rejects naming the call and the database. */
   private run<T>(call: string, work: () => Promise<T>): Promise<T> {
     if (this.closing) {
@@ -309,7 +336,7 @@ export class PgStore implements HubStore {
         new PgStoreError('closed', `PostgreSQL store at ${this.target}: ${call} after the store was closed`),
       );
     }
-    const answer = work().catch((err: unknown) => {
+    const answer = this.slot(work).catch((err: unknown) => {
       if (err instanceof PgStoreError) throw err;
       throw new PgStoreError(
         'failed',

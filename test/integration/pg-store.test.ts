@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { pino } from 'pino';
-import { applyPgMigrations, createPgPool, PgStoreError } from '../../hub/store/pg-database.js';
+import { applyPgMigrations, createPgPool, PG_POOL_SIZE, PgStoreError } from '../../hub/store/pg-database.js';
 import { PgStore } from '../../hub/store/pg-store.js';
 import { type EventMessage, SCHEMA_VERSION } from '../../shared/schemas.js';
 import { freePort } from '../helpers/mosquitto.js';
@@ -79,6 +79,30 @@ describe('PostgreSQL store', () => {
       await pool.end();
     }
   });
+
+  test('a burst past the pool waits its turn, even behind a lock held longer than the connection timeout', async () => {
+    const store = await PgStore.open(db.url);
+    const locker = await db.direct.connect();
+    try {
+      // Another session holds the table (a migration, a long report query, a backup) for 11 s, past
+      // pg's 10 s wait for a connection: the calls queued behind the pool were failed at 10 s.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE events IN EXCLUSIVE MODE');
+      const burst = Array.from({ length: PG_POOL_SIZE * 5 }, (_, i) =>
+        store.insertEvent('burst-room', event(i), receivedAt),
+      );
+      await waitFor('the burst queued behind the lock', () => store.backlog().pending === burst.length);
+      const held = new Promise((resolve) => setTimeout(resolve, 11_000));
+      await held;
+      await locker.query('COMMIT');
+      const results = await Promise.allSettled(burst);
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(await store.listEvents('burst-room', 1000)).toHaveLength(burst.length);
+    } finally {
+      locker.release();
+      await store.close();
+    }
+  }, 40_000);
 
   test('two hubs sharing the store store an event both receive once', async () => {
     const [one, two] = await Promise.all([PgStore.open(db.url), PgStore.open(db.url)]);
