@@ -53,6 +53,7 @@ import { sessionRoutes } from './security/session-routes.js';
 import { SpeakRepo } from './speak/speak-repo.js';
 import { speakRoutes } from './speak/speak-routes.js';
 import { SpeakService } from './speak/speak-service.js';
+import { watchBacklog } from './store/backlog-watch.js';
 import { openDatabase } from './store/database.js';
 import { PgStore } from './store/pg-store.js';
 import type { HubStore } from './store/store.js';
@@ -118,6 +119,7 @@ export async function startHub(
     db.close();
     throw err;
   }
+  const stopWatch = watchBacklog(store, log);
   const history = new TelemetryHistory(
     store,
     { sampleSec: config.telemetrySampleSec, maxPendingSamples: config.store.maxPendingSamples },
@@ -126,7 +128,7 @@ export async function startHub(
   const fleet = new FleetState(roster.rooms, config.thresholds);
   let client: MqttClient | null = null;
   // The store closes after everything that writes to it has stopped, and before the database.
-  const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close(), () => store.close()];
+  const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close(), () => store.close(), stopWatch];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };

@@ -1,7 +1,7 @@
 /** `/api/health`, `/api/rooms`, `/api/rooms/:id`, `/api/rooms/:id/events`. */
 import type { FleetState } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
-import type { HubStore, StoreBacklog } from '../store/store.js';
+import { type HubStore, oldestWaitMs, type StoreBacklog } from '../store/store.js';
 import type { RouteModule } from './http-api.js';
 
 export interface HealthFacts {
@@ -27,11 +27,11 @@ export function withoutCredentials(url: string): string {
 }
 
 /** `waiting` once the oldest write has waited longer than a commit ever should (a held lock, a dying disk). */
-function storeHealth({ pending, oldestSince }: StoreBacklog) {
-  const oldestPendingSec = oldestSince ? Math.max(0, (Date.now() - oldestSince.getTime()) / 1000) : 0;
+function storeHealth(backlog: StoreBacklog) {
+  const oldestPendingSec = oldestWaitMs(backlog) / 1000;
   return {
     state: oldestPendingSec > STORE_WAITING_SEC ? 'waiting' : 'ok',
-    pendingWrites: pending,
+    pendingWrites: backlog.pending,
     oldestPendingSec,
   };
 }

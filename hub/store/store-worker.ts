@@ -21,14 +21,13 @@ const db = openDatabase(file, STORE_THREAD_BUSY_MS);
 const store = new SqliteStore(db);
 const post = (message: FromStoreThread) => port.postMessage(message);
 
-/** Runs `attempt` until the database is not locked; each wait is reported so the hub can show it. */
+/** Runs `attempt` until the database is not locked; the waiting shows in the hub's backlog. */
 async function untilUnlocked<T>(attempt: () => T): Promise<T> {
   for (;;) {
     try {
       return attempt();
     } catch (err) {
       if (!isBusy(err)) throw err;
-      post({ type: 'locked' });
       await delay(LOCKED_RETRY_MS);
     }
   }

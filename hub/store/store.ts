@@ -51,6 +51,11 @@ export interface StoreBacklog {
   oldestSince: Date | null;
 }
 
+/** How long the oldest waiting write has waited, in ms; 0 when none waits. */
+export function oldestWaitMs({ oldestSince }: StoreBacklog, nowMs: number = Date.now()): number {
+  return oldestSince ? Math.max(0, nowMs - oldestSince.getTime()) : 0;
+}
+
 export interface HubStore {
   /**
    * Stores an event once: a repeat of (room, bootId, seq) after a replay resolves to null. Resolves

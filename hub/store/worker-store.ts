@@ -16,11 +16,7 @@ export type ToStoreThread = { type: 'calls'; calls: StoreCall[] } | { type: 'clo
 export type FromStoreThread =
   | { type: 'ready' }
   | { type: 'results'; results: StoreResult[] }
-  | { type: 'locked' }
   | { type: 'closed' };
-
-/** How long writes may wait before the log says so, and how often it says it again. */
-const STALL_WARN_MS = 10_000;
 
 interface Waiting {
   method: StoreMethod;
@@ -49,8 +45,6 @@ export class WorkerStore implements HubStore {
   private flush: NodeJS.Immediate | null = null;
   private nextId = 1;
   private failure: Error | null = null;
-  private lastStallWarning = 0;
-  private readonly watch: NodeJS.Timeout;
   private closed: Promise<void> | null = null;
 
   /** Opens the database in the store's thread; rejects with the reason if it cannot (bad file, migration). */
@@ -78,8 +72,6 @@ export class WorkerStore implements HubStore {
     thread.on('exit', (code) => {
       if (!this.closed) this.fail(new Error(`store thread exited (${code})`));
     });
-    this.watch = setInterval(() => this.warnIfStalled(), 1000);
-    this.watch.unref();
   }
 
   insertEvent = (...args: Parameters<SyncStoreCalls['insertEvent']>) => this.call('insertEvent', args);
@@ -104,7 +96,6 @@ export class WorkerStore implements HubStore {
   }
 
   private async drainAndClose(): Promise<void> {
-    clearInterval(this.watch);
     if (this.failure) return;
     this.send();
     await new Promise<void>((resolve) => {
@@ -135,7 +126,6 @@ export class WorkerStore implements HubStore {
   }
 
   private onMessage(message: FromStoreThread): void {
-    if (message.type === 'locked') this.warnIfStalled();
     if (message.type !== 'results') return;
     for (const result of message.results) {
       const waiting = this.waiting.get(result.id);
@@ -144,19 +134,6 @@ export class WorkerStore implements HubStore {
       if (result.ok) waiting.resolve(result.value);
       else waiting.reject(new Error(`store ${waiting.method}: ${result.error}`));
     }
-  }
-
-  private warnIfStalled(): void {
-    const { pending, oldestSince } = this.backlog();
-    if (!oldestSince) return;
-    const now = Date.now();
-    const waitedMs = now - oldestSince.getTime();
-    if (waitedMs < STALL_WARN_MS || now - this.lastStallWarning < STALL_WARN_MS) return;
-    this.lastStallWarning = now;
-    this.log.warn(
-      { pending, waitedSec: Math.round(waitedMs / 1000), file: this.file },
-      'store: writes waiting (database locked or disk slow); rooms keep unacknowledged events until they are stored',
-    );
   }
 
   /** The thread is gone: what waited on it fails now, and so does what comes later. */
