@@ -9,7 +9,7 @@ import type { RoomView } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
 import type { NotifyCounters } from '../notify/notifier.js';
 import { levels } from '../readiness.js';
-import type { HubStore } from '../store/store.js';
+import { type HubStore, oldestWaitMs } from '../store/store.js';
 import type { HistoryCounters } from '../telemetry-history.js';
 
 /** What the metrics read, at each scrape. */
@@ -143,15 +143,12 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
     }
   };
 
-  new Counter({
-    name: 'hnth_ingest_accepted_total',
-    help: 'Messages from the rooms accepted by ingest.',
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(sources.ingest.accepted);
-    },
-  });
+  counterOf(
+    registry,
+    'hnth_ingest_accepted_total',
+    'Messages from the rooms accepted by ingest.',
+    () => sources.ingest.accepted,
+  );
   new Counter({
     name: 'hnth_ingest_rejected_total',
     help: 'Messages from the rooms rejected by ingest, by reason.',
@@ -176,65 +173,42 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
       }
     },
   });
-  new Gauge({
-    name: 'hnth_incidents_open',
-    help: 'Incidents open now (rooms and network).',
-    registers: [registry],
-    collect() {
-      this.set(sources.openIncidents());
-    },
-  });
-  new Gauge({
-    name: 'hnth_mqtt_connected',
-    help: 'Whether the hub is connected to the broker (1) or not (0).',
-    registers: [registry],
-    collect() {
-      this.set(sources.mqttConnected() ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'hnth_store_pending_writes',
-    help: 'Writes handed to the store and not yet committed (a growing number: a slow disk or a held lock).',
-    registers: [registry],
-    collect() {
-      this.set(sources.store.backlog().pending);
-    },
-  });
-  new Gauge({
-    name: 'hnth_store_oldest_pending_seconds',
-    help: 'How long the oldest uncommitted write has waited; 0 when none waits.',
-    registers: [registry],
-    collect() {
-      const since = sources.store.backlog().oldestSince;
-      this.set(since ? Math.max(0, (Date.now() - since.getTime()) / 1000) : 0);
-    },
-  });
-  new Counter({
-    name: 'hnth_store_samples_skipped_total',
-    help: 'Live telemetry samples not kept for the history because the store was behind.',
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(sources.history.skipped);
-    },
-  });
-  new Counter({
-    name: 'hnth_store_samples_failed_total',
-    help: 'Telemetry samples the store failed to write.',
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(sources.history.failed);
-    },
-  });
-  new Gauge({
-    name: 'hnth_live_clients',
-    help: 'Dashboards connected to the live socket.',
-    registers: [registry],
-    collect() {
-      this.set(sources.wsClients());
-    },
-  });
+  gaugeOf(registry, 'hnth_incidents_open', 'Incidents open now (rooms and network).', () =>
+    sources.openIncidents(),
+  );
+  gaugeOf(
+    registry,
+    'hnth_mqtt_connected',
+    'Whether the hub is connected to the broker (1) or not (0).',
+    () => (sources.mqttConnected() ? 1 : 0),
+  );
+  gaugeOf(
+    registry,
+    'hnth_store_pending_writes',
+    'Writes handed to the store and not yet committed (a growing number: a slow disk or a held lock).',
+    () => sources.store.backlog().pending,
+  );
+  gaugeOf(
+    registry,
+    'hnth_store_oldest_pending_seconds',
+    'How long the oldest uncommitted write has waited; 0 when none waits.',
+    () => oldestWaitMs(sources.store.backlog()) / 1000,
+  );
+  counterOf(
+    registry,
+    'hnth_store_samples_skipped_total',
+    'Live telemetry samples not kept for the history because the store was behind.',
+    () => sources.history.skipped,
+  );
+  counterOf(
+    registry,
+    'hnth_store_samples_failed_total',
+    'Telemetry samples the store failed to write.',
+    () => sources.history.failed,
+  );
+  gaugeOf(registry, 'hnth_live_clients', 'Dashboards connected to the live socket.', () =>
+    sources.wsClients(),
+  );
   return {
     contentType: registry.contentType,
     render() {
@@ -242,6 +216,31 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
       return registry.metrics();
     },
   };
+}
+
+/** A gauge of the hub's own, read at each scrape. */
+function gaugeOf(registry: Registry, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+/** A counter mirroring a count the hub keeps itself. */
+function counterOf(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
 }
 
 function gauge(registry: Registry, name: string, help: string, labelNames: readonly ['room']) {
