@@ -22,6 +22,7 @@ import type { RoomView } from '../hub/fleet-state.js';
 import { type RunningHub, startHub } from '../hub/hub.js';
 import { createLogger } from '../shared/logger.js';
 import { FakeGpioPort } from '../test/fakes/fake-gpio.js';
+import { dashboardSession } from './demo-session.js';
 import { type BenchRow, percentile } from './stats.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -37,13 +38,7 @@ type LiveMessage =
 async function dashboard(hub: RunningHub) {
   const username = 'bench-operator';
   const password = await hub.security.users.set({ username, role: 'operator', roomId: null }, 'bench');
-  const login = await fetch(`${hub.httpUrl}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (login.status !== 200) throw new Error(`bench login refused: HTTP ${login.status}`);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { cookie } = await dashboardSession(hub.httpUrl, { username, password });
   const ws = new WebSocket(`${hub.httpUrl.replace(/^http/, 'ws')}/ws`, { headers: { cookie } });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
