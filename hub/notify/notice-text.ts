@@ -3,6 +3,7 @@
  * Vietnamese first, English second, times in Asia/Ho_Chi_Minh.
  */
 import type { Room } from '../../shared/fleet.js';
+import { formatTime } from '../../shared/format-time.js';
 import type { Notice } from './notify-routing.js';
 
 const causeWords: Record<string, [string, string]> = {
@@ -18,20 +19,6 @@ const causeWords: Record<string, [string, string]> = {
   ],
 };
 
-export function vnTime(iso: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('day')}/${get('month')}/${get('year')} ${get('hour')}:${get('minute')}`;
-}
-
 /** `room`: the notice's room in the fleet; a room no longer in it is named by its id. */
 export function noticeText(n: Notice, room: Room | undefined): { subject: string; text: string } {
   const [vi, en] = causeWords[n.cause] ?? [n.cause, n.cause];
@@ -44,8 +31,8 @@ export function noticeText(n: Notice, room: Room | undefined): { subject: string
       ? `Thời gian khắc phục / time to recover: ${Math.round(n.recoverSec / 60)} phút (min)\n`
       : '';
   const text =
-    `${opened ? 'Sự cố' : 'Đã khắc phục'}: ${vi} tại ${where}, lúc ${vnTime(n.at)}.\n` +
-    `${opened ? 'Incident' : 'Recovered'}: ${en} at ${whereEn}, ${vnTime(n.at)} (Asia/Ho_Chi_Minh).\n` +
+    `${opened ? 'Sự cố' : 'Đã khắc phục'}: ${vi} tại ${where}, lúc ${formatTime(n.at)}.\n` +
+    `${opened ? 'Incident' : 'Recovered'}: ${en} at ${whereEn}, ${formatTime(n.at)} (Asia/Ho_Chi_Minh).\n` +
     recovered +
     `Mức độ / severity: ${n.severity}. Mã sự cố / incident #${n.incidentId}.\n`;
   return { subject, text };
@@ -87,11 +74,11 @@ export function digestText(items: readonly DigestItem[]): {
     const closed = n.event === 'opened' ? closedAt.get(n.incidentId) : undefined;
     const state =
       closed !== undefined
-        ? ` — ĐÃ KHẮC PHỤC lúc ${vnTime(closed)} / ALREADY OVER, recovered ${vnTime(closed)}`
+        ? ` — ĐÃ KHẮC PHỤC lúc ${formatTime(closed)} / ALREADY OVER, recovered ${formatTime(closed)}`
         : n.event === 'closed' && n.recoverSec !== null
           ? ` — sau ${Math.round(n.recoverSec / 60)} phút / after ${Math.round(n.recoverSec / 60)} min`
           : '';
-    return `${i + 1}. ${vnTime(n.at)} — ${what}: ${vi} / ${en} — ${place} — ${n.severity}, #${n.incidentId}${state}`;
+    return `${i + 1}. ${formatTime(n.at)} — ${what}: ${vi} / ${en} — ${place} — ${n.severity}, #${n.incidentId}${state}`;
   });
   const stillOpen = notices.filter((n) => !n.over).length;
   const subject = `[HNTH] Tổng hợp giờ yên lặng: ${items.length} thông báo, ${stillOpen} sự cố chưa khắc phục`;

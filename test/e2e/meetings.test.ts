@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { RunningHub } from '../../hub/hub.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
-import { formatTime } from '../../hub/web/src/format-time.js';
+import { formatTime } from '../../shared/format-time.js';
 import { loginAsOperator, screenshot, startBrowser, type TestBrowser } from '../helpers/browser.js';
 import { apiRequest, getJson, startTestHub } from '../helpers/hub-harness.js';
 import { waitFor } from '../helpers/wait.js';

@@ -8,13 +8,13 @@ import type { RoomView } from '../../hub/fleet-state.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import { checkDraft, violationText } from '../../hub/web/src/booking-check.js';
 import { calendarDays, shiftAnchor } from '../../hub/web/src/calendar-grid.js';
-import { formatDate, formatTime, wallTimeToIso } from '../../hub/web/src/format-time.js';
 import { hasKey, setLang, t } from '../../hub/web/src/i18n/i18n.js';
 import { causeText, reasonsOf } from '../../hub/web/src/readiness-text.js';
 import { roomsByKind } from '../../hub/web/src/room-groups.js';
 import { roomKinds } from '../../hub/web/src/vocabulary.js';
 import { builtInFleet } from '../../shared/fleet.js';
 import type { RoomKind } from '../../shared/fleet-file.js';
+import { formatDate, formatTime, wallTimeToIso } from '../../shared/format-time.js';
 
 describe('Vietnam time', () => {
   test.each([

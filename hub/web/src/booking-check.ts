@@ -4,9 +4,10 @@
  * (`GET /api/schedule/rules`), and each violation put in the reader's words. The server checks
  * again on submit; its 400/409 answers go through `violationText` too.
  */
+
+import { formatTime } from '../../../shared/format-time.js';
 import type { MeetingRequest } from '../../../shared/schemas.js';
 import { checkMeeting, type Meeting, type RuleConfig } from '../../schedule/meeting-rules.js';
-import { formatTime } from './format-time.js';
 import { hasKey, t } from './i18n/i18n.js';
 
 export interface ServerViolation {

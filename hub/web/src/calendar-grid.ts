@@ -2,7 +2,7 @@
  * The days a calendar view shows, in Vietnam's days: a week from Monday, or a month as whole weeks
  * (Monday first). Pure, so the views are tested without a browser.
  */
-import { civil, dayStart, weekday } from './format-time.js';
+import { civil, dayStart, weekday } from '../../../shared/format-time.js';
 
 export type CalendarView = 'week' | 'month';
 

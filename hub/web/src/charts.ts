@@ -3,7 +3,7 @@
  * whatever the browser's zone.
  */
 import uPlot from 'uplot';
-import { formatClock, formatDate, ZONE } from './format-time.js';
+import { formatClock, formatDate, ZONE } from '../../../shared/format-time.js';
 
 export function lineChart(
   target: HTMLElement,

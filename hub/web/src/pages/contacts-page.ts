@@ -1,9 +1,10 @@
 /** Contacts: every room's technician and each partner's on-call contact; stale ones flagged (art. 4.3, 11.4). */
+
+import { formatDate } from '../../../../shared/format-time.js';
 import type { ContactView, PartnerContacts } from '../../../contacts/contact-directory.js';
 import { api, get } from '../api.js';
 import { mayActForRoom, mayOperate, type Page } from '../app-context.js';
 import { add, h } from '../dom.js';
-import { formatDate } from '../format-time.js';
 import { t } from '../i18n/i18n.js';
 
 export interface Directory {

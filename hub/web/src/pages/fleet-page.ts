@@ -3,11 +3,12 @@
  * reasons in words, online or offline with "last seen", power state; live without reload. A tile
  * that changes is replaced alone, so keyboard focus stays where it was.
  */
+
+import { formatTime } from '../../../../shared/format-time.js';
 import type { RoomView } from '../../../fleet-state.js';
 import type { McuState } from '../../../mcu/mcu-monitor.js';
 import type { Page } from '../app-context.js';
 import { add, h } from '../dom.js';
-import { formatTime } from '../format-time.js';
 import { t } from '../i18n/i18n.js';
 import { reasonsOf } from '../readiness-text.js';
 import { roomsByKind } from '../room-groups.js';

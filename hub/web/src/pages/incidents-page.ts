@@ -1,10 +1,11 @@
 /** Incidents: open, closed or all, each with who to call; an operator acknowledges with a note. */
+
+import { formatDuration, formatTime } from '../../../../shared/format-time.js';
 import type { IncidentContacts } from '../../../contacts/contact-directory.js';
 import type { Incident } from '../../../incidents/incidents-repo.js';
 import { api, get } from '../api.js';
 import { type AppContext, mayOperate, type Page } from '../app-context.js';
 import { add, h, pressOnly } from '../dom.js';
-import { formatDuration, formatTime } from '../format-time.js';
 import { hasKey, t } from '../i18n/i18n.js';
 
 export type IncidentRow = Incident & { contacts: IncidentContacts };

@@ -5,6 +5,7 @@
  * An emergency booking (art. 8.2) needs no notice.
  */
 
+import { formatClock, formatDate, WALL_TIME_FORMAT, wallTimeToIso } from '../../../../shared/format-time.js';
 import type { MeetingRequest } from '../../../../shared/schemas.js';
 import type { Meeting, RuleConfig } from '../../../schedule/meeting-rules.js';
 import { api, get } from '../api.js';
@@ -13,7 +14,6 @@ import { checkDraft, type RoomNames, type ServerViolation, violationText } from 
 import { type CalendarView, calendarDays, shiftAnchor } from '../calendar-grid.js';
 import { confirmAction } from '../confirm-dialog.js';
 import { add, h, pressOnly } from '../dom.js';
-import { formatClock, formatDate, WALL_TIME_FORMAT, wallTimeToIso } from '../format-time.js';
 import { t } from '../i18n/i18n.js';
 import { roomsByKind } from '../room-groups.js';
 import { emergencyReasons, meetingKinds } from '../vocabulary.js';

@@ -3,13 +3,14 @@
  * rooms × checks matrix that fills in live, the meeting's verdict, and the countdown to the check
  * deadline (T−1 h by default).
  */
+
+import { formatDuration, formatTime } from '../../../../shared/format-time.js';
 import type { Meeting } from '../../../schedule/meeting-rules.js';
 import type { RehearsalReport, RoomRow } from '../../../schedule/rehearsal-report.js';
 import type { Attempt, Rehearsal } from '../../../schedule/rehearsals-repo.js';
 import { api, get } from '../api.js';
 import { type AppContext, mayOperate, type Page } from '../app-context.js';
 import { add, fill, h } from '../dom.js';
-import { formatDuration, formatTime } from '../format-time.js';
 import { t } from '../i18n/i18n.js';
 import { rehearsalCheckNames } from '../vocabulary.js';
 

@@ -4,11 +4,12 @@
  * computed, with the CSV and the printable page (`/api/reports/:year/print`). Until the hub serves
  * reports (404), the page says so plainly.
  */
+
+import { civil, formatTime } from '../../../../shared/format-time.js';
 import type { Availability, CauseFigures, Figures, YearlyReport } from '../../../report/yearly-report.js';
 import { get } from '../api.js';
 import type { AppContext, Page } from '../app-context.js';
 import { add, fill, h } from '../dom.js';
-import { civil, formatTime } from '../format-time.js';
 import { currentLang, hasKey, t } from '../i18n/i18n.js';
 
 const UNKNOWN = '—';

@@ -3,6 +3,7 @@
  * contacts, and for an operator the power buttons (confirmed first; a refusal shows the room's reason).
  */
 import type uPlot from 'uplot';
+import { formatTime } from '../../../../shared/format-time.js';
 import type { TelemetrySeries } from '../../../api/telemetry-series.js';
 import type { RoomView } from '../../../fleet-state.js';
 import type { StoredEvent } from '../../../store/store.js';
@@ -11,7 +12,6 @@ import { mayActForRoom, mayOperate, type Page } from '../app-context.js';
 import { lineChart } from '../charts.js';
 import { confirmAction } from '../confirm-dialog.js';
 import { add, h, pressOnly } from '../dom.js';
-import { formatTime } from '../format-time.js';
 import { hasKey, type Key, t } from '../i18n/i18n.js';
 import { reasonsOf } from '../readiness-text.js';
 import { contactCard, type Directory } from './contacts-page.js';

@@ -3,11 +3,12 @@
  * then waiting in order) and grants, finishes or dismisses; an operator opens and closes sessions;
  * a room's technician asks for the floor for their room.
  */
+
+import { formatClock } from '../../../../shared/format-time.js';
 import type { SessionView } from '../../../speak/speak-service.js';
 import { api, get } from '../api.js';
 import { type AppContext, mayActForRoom, mayOperate, type Page } from '../app-context.js';
 import { add, h } from '../dom.js';
-import { formatClock } from '../format-time.js';
 import { t } from '../i18n/i18n.js';
 
 function sessionCard(app: AppContext, s: SessionView, changed: () => void, status: HTMLElement): HTMLElement {
