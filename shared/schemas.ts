@@ -46,6 +46,11 @@ export const powerReading = z.strictObject({
   upsRuntimeSec: z.number().min(0).nullable().optional(),
   /** The UPS says its battery is low (NUT `LB`, or a UPS HAT's low-battery line); null when unknown. */
   upsLowBattery: z.boolean().nullable().optional(),
+  /**
+   * The UPS or its server ordered a forced shutdown (NUT `FSD`, set by upsmon's primary or the UPS
+   * itself): every system on it must shut down now. Null when the source cannot tell.
+   */
+  upsForcedShutdown: z.boolean().nullable().optional(),
   /** Mains voltage at the UPS input (NUT `input.voltage`); null when unknown. */
   inputVoltageV: z.number().min(0).max(1000).nullable().optional(),
   /** Load on the UPS (NUT `ups.load`); null when unknown. */
