@@ -22,6 +22,11 @@ export interface AgentPart {
   readonly name: string;
   start(context: AgentContext): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * What the part knows better than the sensors, applied to every sample before anything else
+   * sees it (power control: why the room is on or off, and the last codec check while it is off).
+   */
+  refine?(readings: Readings): Readings;
   /** Every new sample of the room, in order. */
   observe?(readings: Readings): void;
   /** Sections the part adds to every telemetry message. */

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { type Clock, systemClock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import {
   decodeMessage,
@@ -52,6 +53,8 @@ export interface AgentDeps {
   speakButton?: SpeakButton;
   /** Parts with their own lifecycle (power control), started after the link. */
   parts?: AgentPart[];
+  /** The clock of sampling and of every message's time; the system clock unless a test moves it. */
+  clock?: Clock;
 }
 
 export class Agent {
@@ -64,13 +67,14 @@ export class Agent {
   private hubOnline = false;
   /** Where the parts of the agent (power, rehearsals) register the hub's commands they execute. */
   readonly commands: CommandRouter;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
+  private readonly clock: Clock;
   private last: Readings = nominal;
   private raised: ReadonlySet<string> = new Set();
   private recent: Recent = new Map();
   private seq = 0;
   private sampling: Promise<void> = Promise.resolve();
-  private lastSampleAt = Date.now();
+  private lastSampleAt: number;
   private speak: SpeakState = 'idle';
   /** Resolves when the broker first accepts the connection. */
   connected: Promise<void> = new Promise(() => {});
@@ -79,6 +83,8 @@ export class Agent {
     private readonly config: AgentConfig,
     private readonly deps: AgentDeps,
   ) {
+    this.clock = deps.clock ?? systemClock;
+    this.lastSampleAt = this.clock.now().getTime();
     this.link = new MqttLink(
       config.mqtt,
       { roomId: config.roomId, bootId: this.bootId, version: agentVersion },
@@ -99,7 +105,11 @@ export class Agent {
       // A fresh sample on every (re)connect: the hub learns the room's state now, not a tick later.
       if (connected) void this.sample();
     });
-    this.commands = new CommandRouter((reply) => this.link.publish('replies', reply, 1), deps.log);
+    this.commands = new CommandRouter(
+      (reply) => this.link.publish('replies', reply, 1),
+      deps.log,
+      this.clock.now,
+    );
     this.commands.register('ping', async () => ({ bootId: this.bootId, version: agentVersion }));
   }
 
@@ -123,7 +133,7 @@ export class Agent {
    */
   pressSpeak(): void {
     const action = this.speak === 'waiting' || this.speak === 'granted' ? 'cancel' : 'request';
-    const message: SpeakMessage = { v: SCHEMA_VERSION, action, ts: isoNow() };
+    const message: SpeakMessage = { v: SCHEMA_VERSION, action, ts: isoNow(this.clock.now()) };
     this.deps.log.info({ action }, 'speak button');
     this.link.publish('speak', message, 1);
   }
@@ -162,11 +172,11 @@ export class Agent {
     this.emit({ type: 'agent.started', severity: 'info', data: { version: agentVersion } });
     await this.startParts();
     await this.sample();
-    this.timer = setInterval(() => void this.sample(), this.config.telemetryIntervalSec * 1000);
+    this.timer = this.clock.setInterval(() => void this.sample(), this.config.telemetryIntervalSec * 1000);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.clock.clearInterval(this.timer);
     this.timer = null;
     await this.sampling;
     for (const part of [...this.parts].reverse()) {
@@ -211,6 +221,12 @@ export class Agent {
     void this.sample();
   }
 
+  /** A sample taken now (after everything asked before it), for checks that must not judge an older one. */
+  async sampleNow(): Promise<Readings> {
+    await this.sample();
+    return this.last;
+  }
+
   /** One sample at a time, in order, so edges are computed against the reading just before. */
   private sample(): Promise<void> {
     this.sampling = this.sampling
@@ -222,10 +238,10 @@ export class Agent {
   }
 
   private async sampleOnce(): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     this.deps.sim?.advance((now - this.lastSampleAt) / 1000);
     this.lastSampleAt = now;
-    const readings = await this.deps.source.read();
+    const readings = this.parts.reduce((r, part) => part.refine?.(r) ?? r, await this.deps.source.read());
     const { events, raised, recent } = detectEdges(
       this.last,
       readings,
@@ -242,7 +258,7 @@ export class Agent {
     const added = this.parts.map((part) => part.telemetry?.() ?? {});
     const telemetry: TelemetryMessage = {
       v: SCHEMA_VERSION,
-      ts: isoNow(),
+      ts: isoNow(new Date(now)),
       ...readings,
       outbox: this.outbox.status(),
       ...Object.assign({}, ...added),
@@ -281,7 +297,7 @@ export class Agent {
     const event: EventMessage = {
       v: SCHEMA_VERSION,
       ...edge,
-      ts: isoNow(),
+      ts: isoNow(this.clock.now()),
       bootId: this.bootId,
       seq: this.seq++,
     };

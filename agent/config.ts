@@ -130,6 +130,12 @@ const probesSchema = {
     },
     intervalSec: { doc: 'Seconds between two codec probes.', format: 'positive', default: 10 },
     timeoutMs: { doc: 'Longest wait for the codec’s answer.', format: 'positive', default: 3000 },
+    bootDeadlineSec: {
+      doc: 'How long the codec may take to answer (and register) after the room is switched on before it counts as not working; a rehearsal waits this long.',
+      format: 'positive',
+      default: 180,
+      env: 'HNTH_CODEC_BOOT_DEADLINE',
+    },
     baseline: {
       doc:
         'Art. 5.3: approved codec configuration values, key to value (xapi: "Audio/DefaultVolume"; poly: ' +
@@ -453,6 +459,12 @@ export const agentSchema = {
     default: 0,
     env: 'HNTH_SIM_SEED',
   },
+  simCodecBootSec: {
+    doc: 'Simulated hardware: seconds the codec takes to answer after the room is switched on.',
+    format: 'nat',
+    default: 45,
+    env: 'HNTH_SIM_CODEC_BOOT_SEC',
+  },
   telemetryIntervalSec: {
     doc: 'Seconds between two telemetry messages.',
     format: 'positive',
@@ -529,13 +541,25 @@ export const agentSchema = {
       default: 24,
     },
     upsShutdownPct: {
-      doc: 'UPS charge on battery at which the room is switched off and the controller shut down.',
+      doc: 'UPS charge on battery at or below which the room is switched off and the controller shut down (apcupsd BATTERYLEVEL).',
       format: 'percent',
       default: 20,
       env: 'HNTH_POWER_UPS_SHUTDOWN_PCT',
     },
+    upsShutdownRuntimeSec: {
+      doc: 'Runtime left on battery, as the UPS reports it, at or below which the room and the controller shut down (apcupsd MINUTES).',
+      format: 'nat',
+      default: 180,
+      env: 'HNTH_POWER_UPS_SHUTDOWN_RUNTIME',
+    },
+    upsMaxOnBatterySec: {
+      doc: 'Time on battery after which the room and the controller shut down, outside calls (apcupsd TIMEOUT); 0: no limit.',
+      format: 'nat',
+      default: 0,
+      env: 'HNTH_POWER_UPS_MAX_ON_BATTERY',
+    },
     shutdownCommand: {
-      doc: 'Command that halts the controller on a low UPS (the agent’s user needs the right to run it); empty: none.',
+      doc: 'Command that halts the controller when the UPS is critical (the agent’s user needs the right to run it); empty: none.',
       format: String,
       default: 'systemctl poweroff',
       env: 'HNTH_POWER_SHUTDOWN_COMMAND',
@@ -621,6 +645,7 @@ export interface AgentConfig {
   roomId: string;
   simulate: boolean;
   simSeed: number;
+  simCodecBootSec: number;
   telemetryIntervalSec: number;
   dataDir: string;
   outbox: { maxBytes: number; offlineTelemetrySec: number };
@@ -633,6 +658,8 @@ export interface AgentConfig {
     quietMin: number;
     scheduleMaxAgeH: number;
     upsShutdownPct: number;
+    upsShutdownRuntimeSec: number;
+    upsMaxOnBatterySec: number;
     shutdownCommand: string;
     tickSec: number;
     retryAfterSec: number;
@@ -664,6 +691,7 @@ export interface ProbesConfig {
     expectPeripherals: string[];
     intervalSec: number;
     timeoutMs: number;
+    bootDeadlineSec: number;
     baseline: Record<string, string>;
     driftIntervalSec: number;
   };

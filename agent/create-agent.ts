@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
 import { AdapterSource } from './adapter-source.js';
@@ -7,7 +8,7 @@ import type { AgentConfig } from './config.js';
 import type { EdgeConfig } from './edges.js';
 import type { GpioPort } from './gpio/gpio-port.js';
 import { timesyncdSynced } from './power/clock-synced.js';
-import { composePower } from './power/compose-power.js';
+import { composePower, type RoomPower } from './power/compose-power.js';
 import { roomProbes } from './probes/room-probes.js';
 import { rehearseHandler } from './rehearsal/rehearse-handler.js';
 import { edgeConfigFrom, realPorts, roomSensors } from './sensors/room-sensors.js';
@@ -18,6 +19,8 @@ import { SpeakButton } from './speak/speak-button.js';
 /** Kernel ports the agent's adapters use; the GPIO backend is passed in by whoever owns the board. */
 export interface AgentPorts {
   gpio?: GpioPort;
+  /** The clock of every decision and timer; the system clock unless a test runs a virtual day. */
+  clock?: Clock;
 }
 
 function speakButton(config: AgentConfig, log: Logger, gpio: GpioPort | undefined): SpeakButton | undefined {
@@ -34,33 +37,61 @@ function speakButton(config: AgentConfig, log: Logger, gpio: GpioPort | undefine
 
 /** Composes an agent from its configuration: simulated hardware with `simulate`, real adapters otherwise. */
 export function createAgent(config: AgentConfig, log: Logger, ports: AgentPorts = {}): Agent {
-  const agent = config.simulate ? simulatedAgent(config, log, ports) : realAgent(config, log, ports);
-  // Rehearsals (art. 9.3): judged from the latest readings, which an injected fault updates at once.
+  const clock = ports.clock ?? systemClock;
+  const { agent, power } = config.simulate
+    ? simulatedAgent(config, log, ports, clock)
+    : realAgent(config, log, ports, clock);
+  // Rehearsals (art. 9.3): the room is held on, waited for, and judged from samples taken after power-on.
   agent.commands.register(
     'rehearse',
-    rehearseHandler(() => agent.readings),
+    rehearseHandler({
+      sample: () => agent.sampleNow(),
+      power: power.control,
+      clock,
+      bootDeadlineSec: config.probes.codec.bootDeadlineSec,
+      pollSec: Math.min(5, config.probes.codec.intervalSec),
+    }),
   );
   return agent;
 }
 
-function simulatedAgent(config: AgentConfig, log: Logger, ports: AgentPorts): Agent {
-  // A simulated room trusts the machine's clock.
-  const power = composePower(config, { log, gpio: ports.gpio, clockSynced: () => true });
-  const sim = new SimHardware(config.simSeed || seedFromString(config.roomId), () => power?.state ?? 'on');
-  return new Agent(config, {
+interface Composed {
+  agent: Agent;
+  power: RoomPower;
+}
+
+function simulatedAgent(config: AgentConfig, log: Logger, ports: AgentPorts, clock: Clock): Composed {
+  const ref: { agent?: Agent } = {};
+  const power = composePower(config, {
+    log,
+    gpio: ports.gpio,
+    // A simulated room trusts the machine's clock.
+    clockSynced: () => true,
+    clock,
+    // A simulated controller that halts goes offline as a real one would.
+    simulatedHalt: () => setImmediate(() => void ref.agent?.stop()),
+  });
+  const sim = new SimHardware(config.simSeed || seedFromString(config.roomId), {
+    powerState: () => power.control?.state ?? 'on',
+    now: clock.now,
+    codecBootSec: config.simCodecBootSec,
+  });
+  ref.agent = new Agent(config, {
     source: sim,
     sim,
     log,
     speakButton: speakButton(config, log, ports.gpio),
-    parts: power ? [power] : [],
+    parts: power.parts,
+    clock,
   });
+  return { agent: ref.agent, power };
 }
 
 /**
  * A real room: sensors (UPS, climate, host) and probes (codec, link) from the configuration, on the
  * controller's kernel ports; power control drives the relays on its GPIO and the codec's standby.
  */
-function realAgent(config: AgentConfig, log: Logger, ports: AgentPorts): Agent {
+function realAgent(config: AgentConfig, log: Logger, ports: AgentPorts, clock: Clock): Composed {
   const sensorPorts = realPorts(config.sensors);
   const gpio = ports.gpio ?? sensorPorts.gpio;
   const ref: { agent?: Agent } = {};
@@ -75,6 +106,7 @@ function realAgent(config: AgentConfig, log: Logger, ports: AgentPorts): Agent {
     // No RTC on a Pi: no scheduled switching until the clock is synchronised. The host sensor's
     // reading (timedatectl, chrony) when it has one, systemd-timesyncd's flag file otherwise.
     clockSynced: () => ref.agent?.readings.host?.clockSynced ?? timesyncd(),
+    clock,
   });
   const sensed = edgeConfigFrom(config.sensors);
   // The link monitor raises link limits itself, k of n; the per-sample edges would repeat them.
@@ -85,11 +117,12 @@ function realAgent(config: AgentConfig, log: Logger, ports: AgentPorts): Agent {
       }
     : sensed;
   ref.agent = new Agent(config, {
-    source: new AdapterSource(adapters, () => power?.state ?? 'on'),
+    source: new AdapterSource(adapters, () => power.control?.state ?? 'on'),
     log,
     speakButton: speakButton(config, log, gpio),
-    parts: power ? [power] : [],
+    parts: power.parts,
     edges,
+    clock,
   });
-  return ref.agent;
+  return { agent: ref.agent, power };
 }

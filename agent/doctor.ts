@@ -13,6 +13,8 @@ import { ConfigError } from '../shared/config-file.js';
 import type { Readings } from '../shared/schemas.js';
 import type { ClimateSensor, UpsSensor } from './adapters.js';
 import { type AgentConfig, loadAgentConfig } from './config.js';
+import { upsProtectionConfig } from './power/compose-power.js';
+import { supportedTriggers, upsTriggers } from './power/ups-protection.js';
 import {
   climateFromConfig,
   hostFromConfig,
@@ -82,14 +84,30 @@ function upsDetail(r: Omit<Readings['power'], 'state'>): string {
   return parts.join(', ');
 }
 
-async function upsCheck(ups: UpsSensor | undefined): Promise<Check> {
-  if (!ups) return { name: 'ups', ok: true, detail: 'not configured (sensors.ups.source is none)' };
+/**
+ * Which of the shutdown triggers (ups-protection.ts) this UPS can drive, from one reading: a UPS
+ * that reports no charge or runtime still protects the controller through its low-battery flag
+ * and the time on battery, and the technician should know which it is.
+ */
+export function upsProtectionCheck(r: Omit<Readings['power'], 'state'>, config: AgentConfig): Check {
+  const supported = supportedTriggers(r, upsProtectionConfig(config));
+  const yes = upsTriggers.filter((t) => supported[t]);
+  const no = upsTriggers.filter((t) => !supported[t]);
+  const ok = yes.length > 0;
+  const detail = ok
+    ? `shuts down on ${yes.join(', ')}${no.length > 0 ? `; this UPS cannot drive ${no.join(', ')}` : ''}`
+    : 'no shutdown trigger: the UPS reports neither low battery, charge nor runtime; set power.upsMaxOnBatterySec';
+  return { name: 'ups protection', ok, detail };
+}
+
+async function upsChecks(ups: UpsSensor | undefined, config: AgentConfig): Promise<Check[]> {
+  if (!ups) return [{ name: 'ups', ok: true, detail: 'not configured (sensors.ups.source is none)' }];
   try {
     const r = await ups.read();
-    if (r.fault) return { name: 'ups', ok: false, detail: r.fault };
+    if (r.fault) return [{ name: 'ups', ok: false, detail: r.fault }];
     if (r.mains === null)
-      return { name: 'ups', ok: false, detail: 'mains state unknown; check the UPS wiring' };
-    return { name: 'ups', ok: true, detail: upsDetail(r) };
+      return [{ name: 'ups', ok: false, detail: 'mains state unknown; check the UPS wiring' }];
+    return [{ name: 'ups', ok: true, detail: upsDetail(r) }, upsProtectionCheck(r, config)];
   } finally {
     await ups.close?.();
   }
@@ -139,6 +157,7 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps = {}): Pro
     const sim = new SimHardware(config.simSeed || seedFromString(config.roomId));
     const r = await sim.read();
     checks.push({ name: 'ups', ok: true, detail: `simulated: ${upsDetail(r.power)}` });
+    checks.push(upsProtectionCheck(r.power, config));
     checks.push({
       name: 'climate',
       ok: true,
@@ -148,7 +167,7 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps = {}): Pro
     checks.push({ name: 'clock', ok: true, detail: 'simulated: synchronised' });
   } else {
     const ports = deps.ports ?? realPorts(config.sensors);
-    checks.push(await upsCheck(upsFromConfig(config.sensors, ports)));
+    checks.push(...(await upsChecks(upsFromConfig(config.sensors, ports), config)));
     checks.push(await climateCheck(climateFromConfig(config.sensors, ports)));
     // Before the host: its free space is measured in the data folder, which this creates.
     checks.push(await dataDirCheck(config.dataDir));

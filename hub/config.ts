@@ -311,9 +311,9 @@ export const hubSchema = {
       env: 'HNTH_RECHECK_MIN',
     },
     rehearseTimeoutSec: {
-      doc: 'Seconds a room has to answer the rehearse command.',
+      doc: 'Seconds a room has to answer the rehearse command, its power-on and the codec’s boot included (the agents’ probes.codec.bootDeadlineSec, 180 by default, must fit in it).',
       format: positiveNumber,
-      default: 30,
+      default: 300,
     },
     powerOnTimeoutSec: {
       doc: 'Seconds a room has to answer power.on (its equipment may take that long to boot).',

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
+import { type Clock, systemClock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
 import { type EventAckMessage, isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
@@ -83,8 +84,11 @@ export interface RunningHub {
 }
 
 export interface HubOptions {
-  /** The hub's clock for its calendar, rehearsals and postponed notifications; tests move it. */
-  now?: () => Date;
+  /**
+   * The one clock of every decision and timer of the hub (readiness, incidents, calendar, rehearsals,
+   * commands, notifications); the machine's unless a test runs a virtual day.
+   */
+  clock?: Clock;
 }
 
 /**
@@ -107,9 +111,10 @@ export async function startHub(
 ): Promise<RunningHub> {
   // The rooms served: the fleet file's (checked before anything opens) or the built-in 28.
   const roster = hubFleet(config);
+  const clock = options.clock ?? systemClock;
   const dbFile = path.join(config.dataDir, 'hnth.db');
   const db = openDatabase(dbFile);
-  const security = openSecurity(db, roster);
+  const security = openSecurity(db, roster, clock.now);
   let store: HubStore;
   try {
     store = config.store.url
@@ -125,7 +130,7 @@ export async function startHub(
     { sampleSec: config.telemetrySampleSec, maxPendingSamples: config.store.maxPendingSamples },
     log,
   );
-  const fleet = new FleetState(roster.rooms, config.thresholds);
+  const fleet = new FleetState(roster.rooms, config.thresholds, clock.now());
   let client: MqttClient | null = null;
   // The store closes after everything that writes to it has stopped, and before the database.
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close(), () => store.close(), stopWatch];
@@ -133,7 +138,12 @@ export async function startHub(
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   // Incidents, contacts, notifications, speak requests.
-  const contacts = new ContactDirectory(new ContactsRepo(db), roster, config.contacts.staleAfterDays);
+  const contacts = new ContactDirectory(
+    new ContactsRepo(db),
+    roster,
+    config.contacts.staleAfterDays,
+    clock.now,
+  );
   const incidentsRepo = new IncidentsRepo(db);
   // The live socket exists once the HTTP server does; changes before that have no listener.
   const liveRef: { socket?: LiveSocket } = {};
@@ -143,15 +153,23 @@ export async function startHub(
     (state) => liveRef.socket?.broadcast({ type: 'mcu', mcu: state }),
     spawnRunner,
     log,
+    clock,
   );
-  const incidents = new IncidentTracker(incidentsRepo, fleet, config.incidents, log, {
-    // One network incident instead of 28 when the MCU is unreachable (art. 10.2đ).
-    state: () => {
-      const m = mcu.state;
-      if (!m.configured || m.reachable === null) return 'unknown';
-      return m.reachable ? 'up' : 'down';
+  const incidents = new IncidentTracker(
+    incidentsRepo,
+    fleet,
+    config.incidents,
+    log,
+    {
+      // One network incident instead of 28 when the MCU is unreachable (art. 10.2đ).
+      state: () => {
+        const m = mcu.state;
+        if (!m.configured || m.reachable === null) return 'unknown';
+        return m.reachable ? 'up' : 'down';
+      },
     },
-  });
+    clock.now,
+  );
   const notificationsRepo = new NotificationsRepo(db);
   const n = config.notify;
   const smtp = n.smtp.host ? new SmtpChannel(n.smtp) : null;
@@ -169,7 +187,7 @@ export async function startHub(
     },
     webhook: { attempts: n.webhookAttempts, backoffMs: n.webhookBackoffMs, timeoutMs: n.webhookTimeoutMs },
     log,
-    clock: options.now,
+    clock,
     dueCheckMs: n.postponedCheckSec * 1000,
   });
   // Stopping waits for notifications under way, so each one's result is stored before the database closes.
@@ -189,11 +207,12 @@ export async function startHub(
         liveRef.socket?.broadcast({ type: 'speak-state', roomId, speak: state }),
     },
     log,
+    clock.now,
   );
   speak.restore();
 
   try {
-    for (const { roomId, at } of await store.lastHeard()) fleet.restoreLastSeen(roomId, at, new Date());
+    for (const { roomId, at } of await store.lastHeard()) fleet.restoreLastSeen(roomId, at, clock.now());
     const mqtt = await startHubBroker(config, security.credentials, log);
     const { embedded: broker, mqttUrl } = mqtt;
     if (broker) cleanups.push(() => broker.close());
@@ -210,7 +229,7 @@ export async function startHub(
       broadcast: (message) => live.broadcast(message),
       audit: security.audit,
       log,
-      now: options.now,
+      clock,
     });
 
     const app = buildApi(
@@ -228,7 +247,7 @@ export async function startHub(
           ingest: ingest.counters,
           wsClients: live.clientCount,
         })),
-        telemetryRoutes(fleet, store, () => new Date()),
+        telemetryRoutes(fleet, store, clock.now),
         powerRoutes(
           fleet,
           { send: (...args) => commands.send(...args) },
@@ -237,7 +256,7 @@ export async function startHub(
         ),
         scheduleRulesRoutes(config.schedule),
         incidentsRoutes(incidentsRepo, incidents, contacts, roster, sessionActor),
-        contactsRoutes(contacts, roster, sessionActor, () => new Date()),
+        contactsRoutes(contacts, roster, sessionActor, clock.now),
         notificationsRoutes(notificationsRepo, notifier),
         speakRoutes(speak, roster, sessionActor),
         // Art. 12.5: the yearly report, from the history the other parts stored.
@@ -247,7 +266,7 @@ export async function startHub(
           rehearsals: schedule.rehearsals,
           incidents: incidentsRepo,
           rooms: roster.rooms,
-          now: options.now ?? (() => new Date()),
+          now: clock.now,
         }),
         metricsRoutes(
           hubMetrics({
@@ -300,7 +319,7 @@ export async function startHub(
                 v: SCHEMA_VERSION,
                 bootId: event.bootId,
                 seqs: [event.seq],
-                ts: isoNow(),
+                ts: isoNow(clock.now()),
               };
               client?.publish(ackTopic(roomId), JSON.stringify(ack), { qos: 0 });
             },
@@ -317,6 +336,7 @@ export async function startHub(
         speak: (roomId, message) => speak.onMessage(roomId, message),
       },
       log,
+      clock.now,
     );
     fleet.listen({
       change: (room) => live.broadcast({ type: 'room', room }),
@@ -326,14 +346,14 @@ export async function startHub(
             roomId: room.id,
             level: room.readiness.level,
             reasons: room.readiness.reasons,
-            at: new Date().toISOString(),
+            at: clock.now().toISOString(),
           })
           .catch((err: Error) =>
             log.error({ room: room.id, err: err.message }, 'readiness transition not stored'),
           ),
     });
-    const timer = setInterval(() => fleet.recheck(new Date()), config.readinessCheckSec * 1000);
-    cleanups.push(() => clearInterval(timer));
+    const timer = clock.setInterval(() => fleet.recheck(clock.now()), config.readinessCheckSec * 1000);
+    cleanups.push(() => clock.clearInterval(timer));
     mcu.start();
     cleanups.push(() => mcu.stop());
 
@@ -361,8 +381,8 @@ export async function startHub(
       },
       acknowledged: (incident) => live.broadcast({ type: 'incident', change: 'acknowledged', incident }),
     });
-    const incidentTimer = setInterval(() => incidents.evaluate(), config.incidents.checkSec * 1000);
-    cleanups.push(() => clearInterval(incidentTimer));
+    const incidentTimer = clock.setInterval(() => incidents.evaluate(), config.incidents.checkSec * 1000);
+    cleanups.push(() => clock.clearInterval(incidentTimer));
 
     const link = await connectHubLink(
       {
@@ -377,9 +397,13 @@ export async function startHub(
     );
     client = link;
     cleanups.push(() => link.stop());
-    const commands = new CommandClient(async (topic, payload) => {
-      await link.publishAsync(topic, payload, { qos: 1 });
-    }, log);
+    const commands = new CommandClient(
+      async (topic, payload) => {
+        await link.publishAsync(topic, payload, { qos: 1 });
+      },
+      log,
+      clock,
+    );
     cleanups.push(() => commands.close());
     speak.publishAll();
     // Pushed after the command client, so it stops first: no rehearsal acts on a closing hub.

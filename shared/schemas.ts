@@ -35,6 +35,26 @@ export const hubStatusMessage = z.strictObject({
 });
 export type HubStatusMessage = z.infer<typeof hubStatusMessage>;
 
+/**
+ * Why the room's equipment is in its state: the intent that won (agent/power/power-intents.ts has
+ * the precedence table).
+ */
+export const powerDecisions = [
+  'ups-critical',
+  'call',
+  'forced',
+  'emergency',
+  'clock-unsynced',
+  'scheduled',
+  'override',
+  'rehearsal',
+  'restored',
+  'schedule-stale',
+  'idle',
+  'hold',
+] as const;
+export type PowerDecisionCode = (typeof powerDecisions)[number];
+
 export const powerReading = z.strictObject({
   /** Mains present at the room's supply; null when the room has no UPS or mains sensor. */
   mains: z.boolean().nullable(),
@@ -42,6 +62,10 @@ export const powerReading = z.strictObject({
   upsChargePct: pct.nullable(),
   /** Whether the room's equipment (codec, display, amplifier) is switched on. */
   state: z.enum(['on', 'off']),
+  /** Why it is: the power decision that holds now; absent in a room without power control. */
+  decision: z.enum(powerDecisions).optional(),
+  /** Switched on and waiting for the equipment to come up (the codec to answer), within its boot deadline. */
+  booting: z.boolean().optional(),
   /** Estimated battery runtime at the present load (NUT `battery.runtime`); null when unknown. */
   upsRuntimeSec: z.number().min(0).nullable().optional(),
   /** The UPS says its battery is low (NUT `LB`, or a UPS HAT's low-battery line); null when unknown. */
@@ -69,11 +93,19 @@ export const climateReading = z.strictObject({
 export const codecReading = z.strictObject({
   /**
    * `unreachable`: the probe got no answer; `down`: it answered that it is not working;
-   * `unknown`: no codec probe is configured.
+   * `unknown`: no codec probe is configured; `unchecked`: the equipment is off (or booting) and the
+   * codec has not been checked while on since the agent started.
    */
-  state: z.enum(['up', 'down', 'unreachable', 'unknown']),
+  state: z.enum(['up', 'down', 'unreachable', 'unknown', 'unchecked']),
   inCall: z.boolean(),
+  /** Registered to its call manager or MCU (SIP/H.323); absent when the probe cannot tell. */
+  registered: z.boolean().optional(),
   detail: z.string().max(200).optional(),
+  /**
+   * Set when the reading is not from now: while the equipment is off or booting, a switched-off
+   * codec cannot answer, so the last check made while it was on stands, with its time.
+   */
+  checkedAt: isoTime.optional(),
 });
 
 export const linkReading = z.strictObject({
@@ -212,6 +244,12 @@ export const injectMessage = z
   .strictObject({
     mains: z.boolean(),
     ups: pct,
+    /** Runtime left on battery (s); the simulated UPS then drains from it. */
+    upsRuntime: z.number().min(0).max(86_400),
+    /** The UPS's own low-battery flag (NUT `LB`), held until the next inject that names it. */
+    upsLowBattery: z.boolean(),
+    /** The UPS orders a forced shutdown (NUT `FSD`). */
+    upsForcedShutdown: z.boolean(),
     temperature: z.number().min(-40).max(85),
     humidity: pct,
     codec: z.enum(['up', 'down', 'unreachable']),
@@ -334,8 +372,11 @@ export type MeetingRequest = z.infer<typeof meetingRequest>;
 export const rehearsalCheckNames = ['power', 'climate', 'codec', 'peripherals', 'sip', 'link'] as const;
 export type RehearsalCheckName = (typeof rehearsalCheckNames)[number];
 
-/** Who must fix a failing check: line → telecom partner, mains → power partner, equipment → the room. */
-export const faultKinds = ['line', 'mains', 'equipment'] as const;
+/**
+ * Who must act on a failing check: line → telecom partner, mains → power partner, equipment → the
+ * room's technician, operator → the department (it holds the room off).
+ */
+export const faultKinds = ['line', 'mains', 'equipment', 'operator'] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 export const rehearsalCheck = z.strictObject({
@@ -350,9 +391,24 @@ export const rehearsalCheck = z.strictObject({
 });
 export type RehearsalCheck = z.infer<typeof rehearsalCheck>;
 
+/** What a rehearsal did to the room's power: found it, switched it on, waited for it, put it back. */
+export const rehearsalPower = z.strictObject({
+  /** The state the rehearsal found the equipment in, and restores when it is done. */
+  found: z.enum(['on', 'off']),
+  /** Whether the equipment was on (switched on, or already) when the checks ran. */
+  on: z.boolean(),
+  /** Seconds from the start of the rehearsal until the codec answered; null when it did not (or has no probe). */
+  bootSec: z.number().min(0).nullable(),
+  /** Why the room was not switched on, when it was not. */
+  refused: z.string().max(300).optional(),
+});
+export type RehearsalPower = z.infer<typeof rehearsalPower>;
+
 /** The `result` of a room's reply to the `rehearse` command. */
 export const rehearseResult = z.strictObject({
   checks: z.array(rehearsalCheck).min(1).max(20),
+  /** Absent from a room without power control. */
+  power: rehearsalPower.optional(),
 });
 export type RehearseResult = z.infer<typeof rehearseResult>;
 

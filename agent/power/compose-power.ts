@@ -1,9 +1,11 @@
 /**
- * Builds a room's power control from its configuration: relays on the GPIO port, the codec's
- * standby through the codec adapter, or simulated outputs with `--simulate`.
+ * Builds a room's power control from its configuration (relays on the GPIO port, the codec's
+ * standby through the codec adapter, or simulated outputs with `--simulate`) and its UPS protection.
  */
+import type { Clock } from '../../shared/clock.js';
 import { ConfigError } from '../../shared/config-file.js';
 import type { Logger } from '../../shared/logger.js';
+import type { AgentPart } from '../agent-part.js';
 import type { AgentConfig, PowerOutputConfig } from '../config.js';
 import type { GpioPort } from '../gpio/gpio-port.js';
 import { SimOutput } from '../sim/sim-output.js';
@@ -14,6 +16,8 @@ import { RelayOutput } from './relay-output.js';
 import { ScheduleCache } from './schedule-cache.js';
 import { defaultSequence } from './sequences.js';
 import { commandArgv, execFileRunner, type ProcessRunner } from './shutdown-command.js';
+import { UpsGuard } from './ups-guard.js';
+import { type UpsProtectionConfig, UpsTracker } from './ups-protection.js';
 
 /**
  * A simulated room's equipment when the config names none: typical draws of a meeting room (a 65"
@@ -31,7 +35,9 @@ export interface PowerPorts {
   codecStandby?: CodecStandby;
   runner?: ProcessRunner;
   clockSynced: () => boolean;
-  now?: () => Date;
+  clock: Clock;
+  /** A simulated controller's halt (the simulated agent stops); the shutdown command otherwise. */
+  simulatedHalt?: () => void;
 }
 
 function realOutput(o: PowerOutputConfig, index: number, ports: PowerPorts): PowerOutput {
@@ -51,8 +57,53 @@ function realOutput(o: PowerOutputConfig, index: number, ports: PowerPorts): Pow
   return new CodecStandbyOutput(o.name, o.ratedW, ports.codecStandby);
 }
 
-/** The room's power control, or null when the room has no switchable output. */
-export function composePower(config: AgentConfig, ports: PowerPorts): PowerController | null {
+export interface RoomPower {
+  /** Null when the room has no switchable output. */
+  control: PowerController | null;
+  /** The UPS's protection, present in every room: a controller without outputs still has itself to save. */
+  guard: UpsGuard;
+  /** The agent parts, in the order they must see each sample (the guard's verdict first). */
+  parts: AgentPart[];
+}
+
+export function upsProtectionConfig(config: AgentConfig): UpsProtectionConfig {
+  return {
+    shutdownPct: config.power.upsShutdownPct,
+    shutdownRuntimeSec: config.power.upsShutdownRuntimeSec,
+    maxOnBatterySec: config.power.upsMaxOnBatterySec,
+  };
+}
+
+/** The room's power control and UPS protection from its configuration. */
+export function composePower(config: AgentConfig, ports: PowerPorts): RoomPower {
+  const power = config.power;
+  const log = ports.log.child({ part: 'power' });
+  const tracker = new UpsTracker(upsProtectionConfig(config), ports.clock.now);
+  const control = powerControl(config, ports, tracker, log);
+  const simulatedHalt = ports.simulatedHalt;
+  const runner: ProcessRunner = config.simulate
+    ? async (argv) => {
+        log.warn({ command: argv.join(' ') }, 'simulated controller: halting instead of running the command');
+        simulatedHalt?.();
+        return { exitCode: 0, output: '' };
+      }
+    : (ports.runner ?? execFileRunner);
+  const guard = new UpsGuard({
+    tracker,
+    switchOff: control ? () => control.evaluate() : null,
+    shutdownArgv: commandArgv(power.shutdownCommand),
+    runner,
+    log: ports.log.child({ part: 'ups-guard' }),
+  });
+  return { control, guard, parts: control ? [guard, control] : [guard] };
+}
+
+function powerControl(
+  config: AgentConfig,
+  ports: PowerPorts,
+  tracker: UpsTracker,
+  log: Logger,
+): PowerController | null {
   const power = config.power;
   const configured = config.simulate && power.outputs.length === 0 ? simulatedOutputs : power.outputs;
   if (configured.length === 0) return null;
@@ -60,37 +111,19 @@ export function composePower(config: AgentConfig, ports: PowerPorts): PowerContr
     config.simulate ? new SimOutput(o.name, o.ratedW) : realOutput(o, i, ports),
   );
   const names = configured.map((o) => o.name);
-  const log = ports.log.child({ part: 'power' });
-  const runner: ProcessRunner = config.simulate
-    ? async (argv) => {
-        log.warn({ command: argv.join(' ') }, 'simulated controller: shutdown command not run');
-        return { exitCode: 0, output: '' };
-      }
-    : (ports.runner ?? execFileRunner);
-  const now = ports.now ?? (() => new Date());
   return new PowerController({
     outputs,
     onSequence: power.onSequence.length > 0 ? power.onSequence : defaultSequence(names, 'on'),
     offSequence: power.offSequence.length > 0 ? power.offSequence : defaultSequence(names, 'off'),
     standbyOutputs: configured.filter((o) => o.kind === 'codec-standby').map((o) => o.name),
-    policy: {
-      warmUpMin: power.warmUpMin,
-      quietMin: power.quietMin,
-      scheduleMaxAgeH: power.scheduleMaxAgeH,
-      upsShutdownPct: power.upsShutdownPct,
-    },
-    schedule: new ScheduleCache(ScheduleCache.fileFor(config.dataDir, config.roomId), log, now),
+    policy: { warmUpMin: power.warmUpMin, quietMin: power.quietMin, scheduleMaxAgeH: power.scheduleMaxAgeH },
+    schedule: new ScheduleCache(ScheduleCache.fileFor(config.dataDir, config.roomId), log, ports.clock.now),
     tickSec: power.tickSec,
     retryAfterSec: power.retryAfterSec,
-    shutdownArgv: commandArgv(power.shutdownCommand),
-    runner,
+    bootDeadlineSec: config.probes.codec.bootDeadlineSec,
+    ups: () => tracker.verdict(),
     clockSynced: ports.clockSynced,
-    now,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    every: (ms, fn) => {
-      const timer = setInterval(fn, ms);
-      return () => clearInterval(timer);
-    },
+    clock: ports.clock,
     log,
   });
 }

@@ -1,7 +1,9 @@
 /**
  * The hub's power commands on this room: `power.on`, `power.off`, `override`, `standby`. Arguments
  * are checked here and a bad one is named in the reply; the controller makes every command
- * idempotent and says in its reply what happened (`{power: 'on', changed: false}`).
+ * idempotent and says in its reply what happened (`{power: 'on', changed: false}`). `force` passes
+ * a call in progress and the change freeze of a booked item; the hub asks the operator for a written
+ * reason and audits it.
  */
 import { z } from 'zod';
 import { CommandError, type CommandRouter } from '../commands/command-router.js';
@@ -14,8 +16,9 @@ const overrideArgs = z.strictObject({
   state: z.enum(['on', 'off']),
   until: z.iso.datetime({ offset: false, message: 'must be an ISO 8601 UTC time' }),
   reason: reason.optional(),
+  force: z.boolean().optional(),
 });
-const standbyArgs = z.strictObject({ force: z.boolean().optional() });
+const standbyArgs = z.strictObject({ reason: reason.optional(), force: z.boolean().optional() });
 
 function parse<T>(schema: z.ZodType<T>, args: unknown): T {
   const result = schema.safeParse(args);

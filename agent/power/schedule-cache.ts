@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Logger } from '../../shared/logger.js';
 import { decodeMessage, type ScheduleMessage, scheduleMessage } from '../../shared/schemas.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
-import type { ScheduleItem } from './idle-policy.js';
+import type { ScheduleItem } from './power-intents.js';
 
 const cacheFile = z.strictObject({
   /** When the agent received the schedule. */

@@ -1,11 +1,20 @@
 /**
  * The `rehearse` command (art. 9.3: test run of terminals, line, sound and picture before a
- * meeting): judges the room's latest readings check by check and answers with each check's status,
- * the figures it was decided on, and the kind of fault, so the hub can name who must fix it.
- * A check the room cannot run is `not-run` with the reason, never reported as passed.
+ * meeting), for a room found in any state. It holds the room on (a room that idled off is switched
+ * on through its sequence; the operator's override is never touched), waits until the equipment is
+ * really up (the codec answers, and is registered where the probe can tell) within the codec's boot
+ * deadline, judges a sample taken after power-on (never one from before), then releases the hold so
+ * the room goes back to the state it was found in. The answer names each check's status, the
+ * figures it was decided on, and whose fault a failure is: a power-on refused on battery is the power
+ * partner's, a boot that never finishes the technician's, a room the operator holds off the
+ * operator's. A check the room cannot run is `not-run` with the reason, never reported as passed.
  */
-import type { Readings, RehearsalCheck, RehearseResult } from '../../shared/schemas.js';
-import type { CommandHandler } from '../commands/command-router.js';
+import { z } from 'zod';
+import type { Clock } from '../../shared/clock.js';
+import type { Readings, RehearsalCheck, RehearsalPower, RehearseResult } from '../../shared/schemas.js';
+import { CommandError, type CommandHandler } from '../commands/command-router.js';
+import type { HoldOutcome } from '../power/power-controller.js';
+import type { Hold } from '../power/power-intents.js';
 
 /** Above `marginal` the room works but is at risk; above `fail` a meeting cannot be held. */
 interface UpperLimit {
@@ -32,13 +41,37 @@ export const defaultRehearsalLimits: RehearsalLimits = {
   jitterMs: { marginal: 30, fail: 100 },
 };
 
-function powerCheck(r: Readings['power'], limits: RehearsalLimits): RehearsalCheck {
+/** What happened to the room's power before the sample was judged. */
+export interface PowerContext {
+  /** The hold was refused: by the mains/UPS (power partner) or by the operator's override. */
+  refused?: { by: 'mains' | 'operator'; reason: string };
+  /** The power-on sequence stopped at a step (the technician's). */
+  sequenceFailed?: string;
+}
+
+function powerCheck(r: Readings['power'], limits: RehearsalLimits, context: PowerContext): RehearsalCheck {
   const evidence = { mains: r.mains, upsChargePct: r.upsChargePct, state: r.state };
-  if (r.state === 'off')
+  if (context.refused?.by === 'operator')
+    return {
+      check: 'power',
+      status: 'marginal',
+      detail: `not switched on: ${context.refused.reason}`.slice(0, 300),
+      evidence,
+      fault: 'operator',
+    };
+  if (context.refused)
     return {
       check: 'power',
       status: 'fail',
-      detail: 'room equipment is switched off',
+      detail: `power-on refused: ${context.refused.reason}`.slice(0, 300),
+      evidence,
+      fault: 'mains',
+    };
+  if (context.sequenceFailed)
+    return {
+      check: 'power',
+      status: 'fail',
+      detail: `power-on failed: ${context.sequenceFailed}`.slice(0, 300),
       evidence,
       fault: 'equipment',
     };
@@ -46,6 +79,14 @@ function powerCheck(r: Readings['power'], limits: RehearsalLimits): RehearsalChe
     const on = r.upsChargePct === null ? 'no UPS reading' : `on UPS ${r.upsChargePct} %`;
     return { check: 'power', status: 'fail', detail: `mains lost, ${on}`, evidence, fault: 'mains' };
   }
+  if (r.state === 'off')
+    return {
+      check: 'power',
+      status: 'fail',
+      detail: 'room equipment did not switch on',
+      evidence,
+      fault: 'equipment',
+    };
   if (r.mains === null)
     return { check: 'power', status: 'not-run', detail: 'no mains or UPS sensor configured', evidence };
   if (r.upsChargePct !== null && r.upsChargePct < limits.upsLowPct)
@@ -82,10 +123,33 @@ function climateCheck(r: Readings['climate'], limits: RehearsalLimits): Rehearsa
   return { check: 'climate', status: 'pass', detail: 'temperature and humidity in range', evidence };
 }
 
-function codecCheck(r: Readings['codec']): RehearsalCheck {
-  const evidence = { state: r.state, inCall: r.inCall };
+function codecCheck(r: Readings['codec'], power: Readings['power'], bootDeadlineSec: number): RehearsalCheck {
+  const evidence = { state: r.state, inCall: r.inCall, registered: r.registered ?? null };
+  if (power.state === 'off')
+    return {
+      check: 'codec',
+      status: 'not-run',
+      detail: 'the equipment is off: the codec cannot answer',
+      evidence,
+    };
+  if (r.checkedAt || r.state === 'unchecked')
+    return {
+      check: 'codec',
+      status: 'fail',
+      detail: `no answer from the codec since power-on within ${bootDeadlineSec} s`,
+      evidence,
+      fault: 'equipment',
+    };
   switch (r.state) {
     case 'up':
+      if (r.registered === false)
+        return {
+          check: 'codec',
+          status: 'fail',
+          detail: 'codec answers but is not registered to its call manager',
+          evidence,
+          fault: 'equipment',
+        };
       return { check: 'codec', status: 'pass', detail: 'codec answers and is working', evidence };
     case 'unknown':
       return { check: 'codec', status: 'not-run', detail: 'no codec probe configured', evidence };
@@ -128,15 +192,17 @@ function linkCheck(r: Readings['link'], limits: RehearsalLimits): RehearsalCheck
   return { check: 'link', status: 'pass', detail: 'loss, latency and jitter to the MCU in range', evidence };
 }
 
-/** Judges one set of readings; pure, so the checks are tested as a table. */
+/** Judges one sample taken after power-on; pure, so the checks are tested as a table. */
 export function rehearsalChecks(
   readings: Readings,
   limits: RehearsalLimits = defaultRehearsalLimits,
+  context: PowerContext = {},
+  bootDeadlineSec = 180,
 ): RehearsalCheck[] {
   return [
-    powerCheck(readings.power, limits),
+    powerCheck(readings.power, limits, context),
     climateCheck(readings.climate, limits),
-    codecCheck(readings.codec),
+    codecCheck(readings.codec, readings.power, bootDeadlineSec),
     {
       check: 'peripherals',
       status: 'not-run',
@@ -146,17 +212,104 @@ export function rehearsalChecks(
     {
       check: 'sip',
       status: 'not-run',
-      detail: 'the SIP test call to the MCU needs the SIP probe, which this agent does not have yet',
+      detail: 'no test call is placed: the SIP test call to the MCU is not built into this agent yet',
       evidence: {},
     },
     linkCheck(readings.link, limits),
   ];
 }
 
-/** The handler to register as `rehearse`; `readings` gives the room's latest sample. */
-export function rehearseHandler(
-  readings: () => Readings,
-  limits: RehearsalLimits = defaultRehearsalLimits,
-): CommandHandler {
-  return async () => ({ checks: rehearsalChecks(readings(), limits) }) satisfies RehearseResult;
+export interface RehearseDeps {
+  /** A sample taken now, refined by power control (the agent's `sampleNow`). */
+  sample: () => Promise<Readings>;
+  /** The room's power control; null in a room without outputs (its equipment is on as it is). */
+  power: {
+    hold(hold: Omit<Hold, 'found'>): Promise<HoldOutcome>;
+    release(id: string): Promise<void>;
+  } | null;
+  clock: Clock;
+  /** The codec's boot deadline (probes.codec.bootDeadlineSec). */
+  bootDeadlineSec: number;
+  /** Seconds between two samples while waiting for the equipment. */
+  pollSec: number;
+  limits?: RehearsalLimits;
+}
+
+const rehearseArgs = z.strictObject({
+  /** The rehearsal's id at the hub: the hold's name in logs. */
+  holdId: z.string().min(1).max(64).optional(),
+  reason: z.string().min(1).max(200).optional(),
+});
+
+/** How long past the boot deadline a hold outlives a hub that stopped answering. */
+const HOLD_MARGIN_MS = 120_000;
+
+/** The handler to register as `rehearse`. */
+export function rehearseHandler(deps: RehearseDeps): CommandHandler {
+  const { clock, bootDeadlineSec, limits = defaultRehearsalLimits } = deps;
+  const deadlineMs = bootDeadlineSec * 1000;
+
+  /** Samples until the equipment is up (or says it will not be), or the boot deadline passes. */
+  async function sampleWhenUp(start: number): Promise<{ readings: Readings; bootSec: number | null }> {
+    for (;;) {
+      const readings = await deps.sample();
+      const elapsed = clock.now().getTime() - start;
+      const { codec, power } = readings;
+      const waiting = power.booting === true || (codec.state === 'up' && codec.registered === false);
+      if (!waiting || elapsed >= deadlineMs) {
+        const up = codec.state === 'up' && !codec.checkedAt && codec.registered !== false;
+        return { readings, bootSec: up ? Math.round(elapsed / 1000) : null };
+      }
+      await clock.sleep(Math.min(deps.pollSec * 1000, deadlineMs - elapsed));
+    }
+  }
+
+  return async (args) => {
+    const parsed = rehearseArgs.safeParse(args);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new CommandError('bad-args', `${issue.path.join('.') || '(arguments)'}: ${issue.message}`);
+    }
+    const start = clock.now();
+    const power = deps.power;
+    if (!power) {
+      const { readings, bootSec } = await sampleWhenUp(start.getTime());
+      return {
+        checks: rehearsalChecks(readings, limits, {}, bootDeadlineSec),
+        power: { found: readings.power.state, on: readings.power.state === 'on', bootSec },
+      } satisfies RehearseResult;
+    }
+    const id = parsed.data.holdId ?? `rehearse-${start.toISOString()}`;
+    const outcome = await power.hold({
+      id,
+      until: new Date(start.getTime() + deadlineMs + HOLD_MARGIN_MS),
+      reason: parsed.data.reason ?? `rehearsal ${id}`,
+    });
+    try {
+      if (!outcome.ok) {
+        const readings = await deps.sample();
+        return {
+          checks: rehearsalChecks(readings, limits, { refused: outcome.refusal }, bootDeadlineSec),
+          power: {
+            found: outcome.found,
+            on: false,
+            bootSec: null,
+            refused: outcome.refusal.reason.slice(0, 300),
+          },
+        } satisfies RehearseResult;
+      }
+      const failed = outcome.sequence && !outcome.sequence.ok ? outcome.sequence.failed : undefined;
+      const { readings, bootSec } = failed
+        ? { readings: await deps.sample(), bootSec: null }
+        : await sampleWhenUp(start.getTime());
+      const context: PowerContext = failed ? { sequenceFailed: `${failed.step}: ${failed.error}` } : {};
+      const report: RehearsalPower = { found: outcome.found, on: readings.power.state === 'on', bootSec };
+      return {
+        checks: rehearsalChecks(readings, limits, context, bootDeadlineSec),
+        power: report,
+      } satisfies RehearseResult;
+    } finally {
+      await power.release(id);
+    }
+  };
 }

@@ -3,8 +3,9 @@
  * bounces for a few milliseconds, so an edge is believed only once the line has held its level for
  * `debounceMs`; every new edge restarts the wait.
  */
+
+import type { Timers } from '../../shared/clock.js';
 import type { GpioLine, GpioValue } from '../gpio/gpio-port.js';
-import type { Timers } from './timers.js';
 
 /** Whether the line is active: high, or low when wired active-low (a contact closing to ground). */
 export function isActive(level: GpioValue, activeLow: boolean): boolean {

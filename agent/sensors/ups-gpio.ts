@@ -8,10 +8,11 @@
  *            "gpio": { "mainsLine": "GPIO17", "mainsActiveLow": true,
  *                      "lowBatteryLine": "GPIO27", "lowBatteryActiveLow": true, "debounceMs": 50 } }
  */
+
+import { systemClock, type Timers } from '../../shared/clock.js';
 import type { UpsSensor } from '../adapters.js';
 import type { GpioPort } from '../gpio/gpio-port.js';
 import { DebouncedInput } from './debounced-input.js';
-import { realTimers, type Timers } from './timers.js';
 
 export interface UpsGpioOptions {
   /** Active when mains is present. */
@@ -30,7 +31,7 @@ export class UpsGpioSensor implements UpsSensor {
   constructor(
     private readonly port: GpioPort,
     private readonly options: UpsGpioOptions,
-    private readonly timers: Timers = realTimers,
+    private readonly timers: Timers = systemClock,
   ) {}
 
   onChange(listener: () => void): void {

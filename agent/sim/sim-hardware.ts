@@ -25,20 +25,43 @@ function step(d: Drift, random: Random, dtSec: number): void {
 
 type Metric = 'tempC' | 'humidityPct' | 'latencyMs' | 'jitterMs' | 'lossPct';
 
+export interface SimOptions {
+  /** The room's power control; a room switched off has no codec answering and cannot be in a call. */
+  powerState?: () => Readings['power']['state'];
+  /** The agent's clock, for the codec's boot after power-on. */
+  now?: () => Date;
+  /** Seconds the codec takes to answer after power-on. */
+  codecBootSec?: number;
+}
+
+/** A typical small room UPS: about 20 min at the room's load from full, about 2 h to recharge. */
+const FULL_RUNTIME_SEC = 1200;
+const RECHARGE_SEC = 7200;
+/** Where a UPS's firmware raises its own low-battery flag (NUT `LB`): about 2 min left. */
+const LOW_BATTERY_SEC = 120;
+
 export class SimHardware implements ReadingSource {
   private readonly random: Random;
   private readonly drifts: Record<Metric, Drift>;
   private readonly pinned = new Map<Metric, number>();
   private mains = true;
-  private upsChargePct = 100;
+  /** The battery as the runtime it holds; the charge is its share of a full battery. */
+  private runtimeSec = FULL_RUNTIME_SEC;
+  private fullRuntimeSec = FULL_RUNTIME_SEC;
+  private lowBatteryFlag: boolean | null = null;
+  private forcedShutdown = false;
   private codec: Readings['codec']['state'] = 'up';
   private inCall = false;
+  private lastPower: Readings['power']['state'] = 'on';
+  private onSince = Number.NEGATIVE_INFINITY;
+  private readonly powerState: () => Readings['power']['state'];
+  private readonly now: () => Date;
+  private readonly codecBootMs: number;
 
-  constructor(
-    seed: number,
-    /** The simulated room's power control; a room switched off cannot be in a call. */
-    private readonly powerState: () => Readings['power']['state'] = () => 'on',
-  ) {
+  constructor(seed: number, options: SimOptions = {}) {
+    this.powerState = options.powerState ?? (() => 'on');
+    this.now = options.now ?? (() => new Date());
+    this.codecBootMs = (options.codecBootSec ?? 0) * 1000;
     this.random = seededRandom(seed);
     const r = this.random;
     this.drifts = {
@@ -53,14 +76,19 @@ export class SimHardware implements ReadingSource {
   /** Advances the simulation by `dtSec` seconds: drift, and the UPS charging or draining. */
   advance(dtSec: number): void {
     for (const d of Object.values(this.drifts)) step(d, this.random, dtSec);
-    // A typical small UPS: about 20 min on battery, about 2 h to recharge.
-    const rate = this.mains ? 100 / 7200 : -100 / 1200;
-    this.upsChargePct = Math.min(100, Math.max(0, this.upsChargePct + rate * dtSec));
+    const rate = this.mains ? this.fullRuntimeSec / RECHARGE_SEC : -1;
+    this.runtimeSec = Math.min(this.fullRuntimeSec, Math.max(0, this.runtimeSec + rate * dtSec));
   }
 
   inject(fault: InjectMessage): void {
     if (fault.mains !== undefined) this.mains = fault.mains;
-    if (fault.ups !== undefined) this.upsChargePct = fault.ups;
+    if (fault.ups !== undefined) this.runtimeSec = (fault.ups / 100) * this.fullRuntimeSec;
+    if (fault.upsRuntime !== undefined) {
+      this.fullRuntimeSec = Math.max(FULL_RUNTIME_SEC, fault.upsRuntime);
+      this.runtimeSec = fault.upsRuntime;
+    }
+    if (fault.upsLowBattery !== undefined) this.lowBatteryFlag = fault.upsLowBattery;
+    if (fault.upsForcedShutdown !== undefined) this.forcedShutdown = fault.upsForcedShutdown;
     if (fault.codec !== undefined) this.codec = fault.codec;
     if (fault.inCall !== undefined) this.inCall = fault.inCall;
     const pins: [Metric, number | undefined][] = [
@@ -75,12 +103,29 @@ export class SimHardware implements ReadingSource {
 
   async read(): Promise<Readings> {
     const v = (m: Metric) => round(this.pinned.get(m) ?? this.drifts[m].value);
-    const codecUp = this.codec === 'up';
     const state = this.powerState();
+    const now = this.now().getTime();
+    if (state === 'on' && this.lastPower === 'off') this.onSince = now;
+    this.lastPower = state;
+    const booting = state === 'on' && now - this.onSince < this.codecBootMs;
+    const codec: Readings['codec'] =
+      state === 'off'
+        ? { state: 'unreachable', inCall: false, detail: 'switched off' }
+        : booting
+          ? { state: 'unreachable', inCall: false, detail: 'booting' }
+          : { state: this.codec, inCall: this.codec === 'up' && this.inCall };
+    const lowBattery = this.lowBatteryFlag ?? (!this.mains && this.runtimeSec <= LOW_BATTERY_SEC);
     return {
-      power: { mains: this.mains, upsChargePct: round(this.upsChargePct), state },
+      power: {
+        mains: this.mains,
+        upsChargePct: round((this.runtimeSec / this.fullRuntimeSec) * 100),
+        upsRuntimeSec: Math.round(this.runtimeSec),
+        upsLowBattery: lowBattery,
+        upsForcedShutdown: this.forcedShutdown,
+        state,
+      },
       climate: { tempC: v('tempC'), humidityPct: v('humidityPct') },
-      codec: { state: this.codec, inCall: codecUp && state === 'on' && this.inCall },
+      codec,
       link: { latencyMs: v('latencyMs'), jitterMs: v('jitterMs'), lossPct: v('lossPct') },
     };
   }

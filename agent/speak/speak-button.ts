@@ -5,6 +5,7 @@
  *
  * Example config: `{"speakButton": {"line": "GPIO27", "activeLow": true, "debounceMs": 50}}`.
  */
+import { systemClock, type Timers } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { GpioLine, GpioPort } from '../gpio/gpio-port.js';
 
@@ -15,16 +16,6 @@ export interface SpeakButtonConfig {
   debounceMs: number;
 }
 
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 export class SpeakButton {
   private line: GpioLine | null = null;
   private pending: unknown = null;
@@ -34,7 +25,7 @@ export class SpeakButton {
     private readonly port: GpioPort,
     private readonly config: SpeakButtonConfig,
     private readonly log: Logger,
-    private readonly timers: Timers = realTimers,
+    private readonly timers: Timers = systemClock,
   ) {}
 
   /** Opens the line and calls `onPress` once per press. A line that cannot be opened is logged, not thrown. */

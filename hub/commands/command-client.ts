@@ -4,6 +4,7 @@
  * every room the same way whatever happened to it.
  */
 import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import {
   type CommandErrorCode,
@@ -33,7 +34,7 @@ export interface SendOptions {
 interface Pending {
   roomId: string;
   resolve: (outcome: CommandOutcome) => void;
-  timer: NodeJS.Timeout;
+  timer: unknown;
 }
 
 export type Publish = (topic: string, payload: string) => Promise<void>;
@@ -44,7 +45,7 @@ export class CommandClient {
   constructor(
     private readonly publish: Publish,
     private readonly log: Logger,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {}
 
   send(
@@ -55,7 +56,7 @@ export class CommandClient {
   ): Promise<CommandOutcome> {
     const { timeoutMs = 15_000, ttlMs = 60_000 } = options;
     const id = randomUUID();
-    const now = this.now();
+    const now = this.clock.now();
     const message: CommandMessage = {
       v: SCHEMA_VERSION,
       id,
@@ -64,7 +65,7 @@ export class CommandClient {
       args,
     };
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         this.pending.delete(id);
         resolve({
           roomId,
@@ -76,7 +77,7 @@ export class CommandClient {
       }, timeoutMs);
       this.pending.set(id, { roomId, resolve, timer });
       this.publish(commandTopic(roomId, name), JSON.stringify(message)).catch((err: Error) => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         this.pending.delete(id);
         resolve({
           roomId,
@@ -97,7 +98,7 @@ export class CommandClient {
       this.log.warn({ roomId, expected: pending.roomId, id: reply.id }, 'reply from the wrong room ignored');
       return;
     }
-    clearTimeout(pending.timer);
+    this.clock.clearTimeout(pending.timer);
     this.pending.delete(reply.id);
     pending.resolve({
       roomId,
@@ -112,7 +113,7 @@ export class CommandClient {
   /** Resolves every command still waiting as not answered (the hub is stopping). */
   close(): void {
     for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
+      this.clock.clearTimeout(p.timer);
       p.resolve({
         roomId: p.roomId,
         name: '',

@@ -7,6 +7,7 @@
  *
  *   "mcu": { "sipUri": "sip:10.0.0.5:5060;transport=tcp", "host": "10.0.0.5", "intervalSec": 15 }
  */
+import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { type LinkStats, seriesStats } from '../../shared/probes/link-stats.js';
 import { pingSeries } from '../../shared/probes/ping.js';
@@ -88,7 +89,7 @@ export function mcuAssessment(
 
 export class McuMonitor {
   private current: McuState = unconfiguredMcu;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
   private readonly probe: ScheduledProbe<McuState> | null = null;
 
   constructor(
@@ -97,7 +98,7 @@ export class McuMonitor {
     private readonly onChange: (state: McuState) => void,
     private readonly run: ProcessRunner,
     private readonly log: Logger,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {
     if (!config.sipUri && !config.host) return;
     this.current = { ...unconfiguredMcu, configured: true, reasons: ['not checked yet'] };
@@ -110,7 +111,7 @@ export class McuMonitor {
         reachable: false,
         level: 'NOT_READY',
         reasons: [`MCU check failed: ${why}`],
-        checkedAt: this.now().toISOString(),
+        checkedAt: this.clock.now().toISOString(),
       }),
       // Due on every tick of the timer below: the timer sets the pace, the probe prevents overlap.
       { intervalMs: 0, timeoutMs },
@@ -148,7 +149,7 @@ export class McuMonitor {
       lossPct: stats?.lossPct ?? null,
       level,
       reasons,
-      checkedAt: this.now().toISOString(),
+      checkedAt: this.clock.now().toISOString(),
     };
   }
 
@@ -166,11 +167,11 @@ export class McuMonitor {
   start(): void {
     if (!this.probe || this.timer) return;
     void this.checkNow();
-    this.timer = setInterval(() => void this.checkNow(), this.config.intervalSec * 1000);
+    this.timer = this.clock.setInterval(() => void this.checkNow(), this.config.intervalSec * 1000);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.clock.clearInterval(this.timer);
     this.timer = null;
   }
 }

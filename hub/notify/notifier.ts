@@ -7,6 +7,7 @@
  * each recipient gets one digest per channel with the night's notices, not a burst at 06:00. The
  * timer also runs at start-up, for what fell due while the hub was down.
  */
+import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
@@ -39,7 +40,8 @@ export interface NotifierDeps {
   webhook: WebhookOptions;
   log: Logger;
   sleep?: Sleep;
-  clock?: () => Date;
+  /** Times of deliveries and postponements, and the due check's timer. */
+  clock?: Clock;
   /** How often postponed deliveries are checked for being due; 60 s when not given. */
   dueCheckMs?: number;
 }
@@ -68,24 +70,26 @@ export class Notifier {
   };
   private readonly pending = new Set<Promise<void>>();
   private readonly clock: () => Date;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly timers: Clock;
+  private timer: unknown = null;
   /** The digests under way; the timer does not start another pass over the same rows meanwhile. */
   private sendingDue: Promise<void> | null = null;
 
   constructor(private readonly deps: NotifierDeps) {
-    this.clock = deps.clock ?? (() => new Date());
+    this.timers = deps.clock ?? systemClock;
+    this.clock = this.timers.now;
   }
 
   /** Sends what fell due while the hub was down, then checks for due deliveries on a timer. */
   start(): void {
     if (this.timer) return;
     this.sendDue();
-    this.timer = setInterval(() => this.sendDue(), this.deps.dueCheckMs ?? 60_000);
+    this.timer = this.timers.setInterval(() => this.sendDue(), this.deps.dueCheckMs ?? 60_000);
   }
 
   /** Stops the timer; `idle()` then waits for the digests already under way. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.timers.clearInterval(this.timer);
     this.timer = null;
   }
 

@@ -1,9 +1,12 @@
 /**
  * Periodic inspections of the whole fleet (art. 11.1: the department plans periodic checks to find
  * faults before a meeting needs the system), on a cron schedule in the province's time zone,
- * through the same runner as rehearsals. An empty schedule turns them off.
+ * through the same runner as rehearsals, on the hub's clock. An empty schedule turns them off.
+ * The cron expression is read by cron-parser (what node-schedule itself parses with), so each next
+ * run is a timer on the injected clock rather than a job on the machine's.
  */
-import schedule, { type Job } from 'node-schedule';
+import cronParser from 'cron-parser';
+import { type Clock, systemClock, timerAt } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RehearsalRunner } from './rehearsal-runner.js';
 
@@ -15,18 +18,32 @@ export interface InspectionDeps {
   roomIds: readonly string[];
   runner: Pick<RehearsalRunner, 'start'>;
   log: Logger;
+  clock?: Clock;
+}
+
+/** The first time after `after` that `cron` names, in the province's time; throws on a bad expression. */
+export function nextCronTime(cron: string, after: Date): Date {
+  return cronParser.parseExpression(cron, { currentDate: after, tz: PROVINCE_TZ }).next().toDate();
 }
 
 export class InspectionSchedule {
-  private job: Job | null = null;
+  private timer: unknown = null;
+  private next: Date | null = null;
+  private readonly clock: Clock;
 
-  constructor(private readonly deps: InspectionDeps) {}
+  constructor(private readonly deps: InspectionDeps) {
+    this.clock = deps.clock ?? systemClock;
+  }
 
   start(): void {
     if (!this.deps.cron) return;
-    this.job = schedule.scheduleJob({ rule: this.deps.cron, tz: PROVINCE_TZ }, () => this.runNow());
-    if (!this.job)
-      throw new Error(`schedule.inspectionCron "${this.deps.cron}" never fires; fix the cron expression`);
+    try {
+      this.plan(nextCronTime(this.deps.cron, this.clock.now()));
+    } catch (err) {
+      throw new Error(
+        `schedule.inspectionCron "${this.deps.cron}": ${(err as Error).message}; fix the cron expression`,
+      );
+    }
   }
 
   runNow(): void {
@@ -43,12 +60,20 @@ export class InspectionSchedule {
 
   /** When the next inspection runs, or null when none is planned. */
   nextAt(): Date | null {
-    const next = this.job?.nextInvocation();
-    return next ? new Date(next.getTime()) : null;
+    return this.next;
   }
 
   stop(): void {
-    this.job?.cancel();
-    this.job = null;
+    if (this.timer) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.next = null;
+  }
+
+  private plan(at: Date): void {
+    this.next = at;
+    this.timer = timerAt(this.clock, at, () => {
+      this.runNow();
+      this.plan(nextCronTime(this.deps.cron, at));
+    });
   }
 }

@@ -6,7 +6,11 @@
 import { partners } from '../../shared/fleet.js';
 import type { FaultKind } from '../../shared/schemas.js';
 
-export type Recipient = { kind: 'room-technician'; roomId: string } | { kind: 'partner'; partnerId: string };
+export type Recipient =
+  | { kind: 'room-technician'; roomId: string }
+  | { kind: 'partner'; partnerId: string }
+  /** The department's operators (Sở TT&TT), who hold a room off or on. */
+  | { kind: 'operator' };
 
 function partnerId(rolePrefix: string): string {
   const found = partners.find((p) => p.role.startsWith(rolePrefix));
@@ -28,7 +32,10 @@ export function notifyList(roomIds: readonly string[]): Recipient[] {
   ];
 }
 
-/** Line → telecom partner, mains → power partner, equipment → the room's technician (art. 4.2, 13). */
+/**
+ * Line → telecom partner, mains → power partner, equipment → the room's technician (art. 4.2, 13),
+ * a room the operator holds off → the operator.
+ */
 export function responsibleFor(fault: FaultKind, roomId: string): Recipient {
   switch (fault) {
     case 'line':
@@ -37,5 +44,7 @@ export function responsibleFor(fault: FaultKind, roomId: string): Recipient {
       return { kind: 'partner', partnerId: powerPartnerId };
     case 'equipment':
       return { kind: 'room-technician', roomId };
+    case 'operator':
+      return { kind: 'operator' };
   }
 }

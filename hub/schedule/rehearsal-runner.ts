@@ -1,10 +1,12 @@
 /**
- * Runs a rehearsal or an inspection: powers every room on, asks it to `rehearse`, stores each room's
+ * Runs a rehearsal or an inspection: asks every room to `rehearse` (each holds itself on, boots,
+ * checks afresh and goes back as it was found), stores each room's
  * checks with their evidence and verdict, re-checks the rooms that are not ready every interval until
  * the deadline (art. 11.1: checks complete at the latest 1 h before opening), and escalates the rooms
  * still failing at the deadline. Every outcome, a silent room included, is data.
  */
 import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { rehearseResult } from '../../shared/schemas.js';
 import type { CommandClient, CommandOutcome } from '../commands/command-client.js';
@@ -28,10 +30,8 @@ export type RehearsalLiveMessage =
 export interface RunnerConfig {
   /** Art. 11.1: how often a room that is not ready is checked again before the deadline. */
   recheckMs: number;
-  /** How long a room has to answer `rehearse`. */
+  /** How long a room has to answer `rehearse`, its power-on and boot included. */
   rehearseTimeoutMs: number;
-  /** How long a room has to answer `power.on` (it may wait for its equipment to boot). */
-  powerOnTimeoutMs: number;
 }
 
 export interface RunnerDeps {
@@ -40,7 +40,7 @@ export interface RunnerDeps {
   broadcast: (message: RehearsalLiveMessage) => void;
   config: RunnerConfig;
   log: Logger;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export interface RehearsalSpec {
@@ -57,11 +57,13 @@ function outcomeText(o: CommandOutcome): string {
 }
 
 export class RehearsalRunner {
-  private readonly active = new Map<string, { timer: NodeJS.Timeout | null }>();
+  private readonly active = new Map<string, { timer: unknown }>();
+  private readonly clock: Clock;
   private readonly now: () => Date;
 
   constructor(private readonly deps: RunnerDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.clock = deps.clock ?? systemClock;
+    this.now = this.clock.now;
   }
 
   /** Starts a run and returns it at once; its progress goes to the store and the live socket. */
@@ -120,7 +122,7 @@ export class RehearsalRunner {
    * `running` in the store, and the next start resumes them.
    */
   stop(): void {
-    for (const a of this.active.values()) if (a.timer) clearTimeout(a.timer);
+    for (const a of this.active.values()) if (a.timer) this.clock.clearTimeout(a.timer);
     this.active.clear();
   }
 
@@ -150,37 +152,34 @@ export class RehearsalRunner {
     this.next(id);
   }
 
+  /**
+   * One room, one `rehearse`: the room holds itself on (from off if it idled off), waits for its
+   * equipment to boot, judges a sample taken after power-on, and goes back to the state it was found
+   * in. The reply says what happened to its power; a silent room is a no-go like any failure.
+   */
   private async checkRoom(id: string, roomId: string, attempt: number): Promise<Attempt> {
     const { config, commands } = this.deps;
     const startedAt = this.now().toISOString();
-    const power = await commands.send(
+    const r = this.deps.repo.get(id);
+    const reply = await commands.send(
       roomId,
-      'power.on',
-      { reason: `rehearsal ${id}` },
-      { timeoutMs: config.powerOnTimeoutMs, ttlMs: config.powerOnTimeoutMs },
+      'rehearse',
+      { holdId: id, reason: `${r?.kind ?? 'rehearsal'} ${r?.slot ?? ''}`.trim() },
+      { timeoutMs: config.rehearseTimeoutMs, ttlMs: config.rehearseTimeoutMs },
     );
-    const powerOn: PowerOnResult = { ok: power.ok, detail: outcomeText(power) };
-    let answer: RoomAnswer;
-    if (power.error?.code === 'timeout' || power.error?.code === 'not-sent') {
-      // The room's commands share one session: a room silent to power.on is silent to rehearse too.
-      answer = { answered: false, error: `no answer to power.on: ${power.error.message}` };
-    } else {
-      const reply = await commands.send(
-        roomId,
-        'rehearse',
-        {},
-        { timeoutMs: config.rehearseTimeoutMs, ttlMs: config.rehearseTimeoutMs },
-      );
-      const parsed = reply.ok ? rehearseResult.safeParse(reply.result) : null;
-      answer = parsed?.success
-        ? { answered: true, checks: parsed.data.checks }
-        : {
-            answered: false,
-            error: parsed
-              ? `reply is not a rehearsal result: ${parsed.error.issues[0]?.message}`
-              : `no rehearsal result: ${outcomeText(reply)}`,
-          };
-    }
+    const parsed = reply.ok ? rehearseResult.safeParse(reply.result) : null;
+    const answer: RoomAnswer = parsed?.success
+      ? { answered: true, checks: parsed.data.checks }
+      : {
+          answered: false,
+          error: parsed
+            ? `reply is not a rehearsal result: ${parsed.error.issues[0]?.message}`
+            : `no rehearsal result: ${outcomeText(reply)}`,
+        };
+    const power = parsed?.success ? parsed.data.power : undefined;
+    const powerOn: PowerOnResult = power
+      ? { ok: power.on, detail: power.refused ?? JSON.stringify(power) }
+      : { ok: answer.answered, detail: answer.answered ? 'no power control' : outcomeText(reply) };
     return {
       roomId,
       attempt,
@@ -223,7 +222,7 @@ export class RehearsalRunner {
       return;
     }
     const left = Date.parse(r.deadline) - this.now().getTime();
-    active.timer = setTimeout(
+    active.timer = this.clock.setTimeout(
       () => this.track(this.tick(id)),
       Math.max(0, Math.min(this.deps.config.recheckMs, left)),
     );
@@ -277,7 +276,7 @@ export class RehearsalRunner {
 
   private finish(id: string, status: Exclude<RehearsalStatus, 'running'>): void {
     const active = this.active.get(id);
-    if (active?.timer) clearTimeout(active.timer);
+    if (active?.timer) this.clock.clearTimeout(active.timer);
     this.active.delete(id);
     const r = this.deps.repo.get(id);
     if (!r) return;

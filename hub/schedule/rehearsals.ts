@@ -1,10 +1,10 @@
 /**
- * Plans each meeting's rehearsals (art. 9.3: one day and two hours before) as node-schedule jobs,
- * rebuilt from the database when the hub starts. Moving a meeting moves its jobs, cancelling it
+ * Plans each meeting's rehearsals (art. 9.3: one day and two hours before) as timers on the hub's
+ * clock, rebuilt from the database when the hub starts. Moving a meeting moves its jobs, cancelling it
  * cancels them. A slot missed while the hub was down, or already past when an emergency meeting
  * is booked, runs at once if the deadline (art. 11.1) has not passed.
  */
-import schedule, { type Job } from 'node-schedule';
+import { type Clock, systemClock, timerAt } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Meeting } from './meeting-rules.js';
 import type { MeetingsRepo } from './meetings-repo.js';
@@ -49,15 +49,17 @@ export interface PlannerDeps {
   runner: Pick<RehearsalRunner, 'start'>;
   config: PlannerConfig;
   log: Logger;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export class RehearsalPlanner {
-  private readonly jobs = new Map<string, { slot: string; at: Date; job: Job }[]>();
+  private readonly jobs = new Map<string, { slot: string; at: Date; timer: unknown }[]>();
+  private readonly clock: Clock;
   private readonly now: () => Date;
 
   constructor(private readonly deps: PlannerDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.clock = deps.clock ?? systemClock;
+    this.now = this.clock.now;
   }
 
   /** Rebuilds the jobs of every meeting still to come. */
@@ -73,11 +75,10 @@ export class RehearsalPlanner {
     const start = new Date(meeting.start);
     const deadline = rehearsalDeadline(start, this.deps.config.deadlineH);
     const slots = rehearsalSlots(start, this.deps.config.offsetsH);
-    const planned: { slot: string; at: Date; job: Job }[] = [];
+    const planned: { slot: string; at: Date; timer: unknown }[] = [];
     for (const s of slots) {
       if (s.at.getTime() <= now.getTime()) continue;
-      const job = schedule.scheduleJob(s.at, () => this.fire(meeting.id, s.slot));
-      if (job) planned.push({ ...s, job });
+      planned.push({ ...s, timer: timerAt(this.clock, s.at, () => this.fire(meeting.id, s.slot)) });
     }
     this.jobs.set(meeting.id, planned);
     const missed = slots.filter((s) => s.at.getTime() <= now.getTime()).at(-1);
@@ -88,7 +89,7 @@ export class RehearsalPlanner {
   }
 
   cancel(meetingId: string): void {
-    for (const p of this.jobs.get(meetingId) ?? []) p.job.cancel();
+    for (const p of this.jobs.get(meetingId) ?? []) this.clock.clearTimeout(p.timer);
     this.jobs.delete(meetingId);
   }
 

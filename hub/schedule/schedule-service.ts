@@ -3,6 +3,7 @@
  * database, one command client and one live socket. `start()` runs once MQTT is up: it republishes
  * every room's schedule, rebuilds the rehearsal jobs from the database and resumes unfinished runs.
  */
+import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RouteModule } from '../api/http-api.js';
@@ -33,7 +34,7 @@ export interface ScheduleServiceDeps {
   /** The audit log: every booking, change and cancellation is recorded with who made it. */
   audit: Pick<AuditLog, 'record'>;
   log: Logger;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export class ScheduleService {
@@ -48,7 +49,9 @@ export class ScheduleService {
   private readonly fleet: Fleet;
 
   constructor(deps: ScheduleServiceDeps) {
-    const { settings: s, log, now, fleet } = deps;
+    const { settings: s, log, fleet } = deps;
+    const clock = deps.clock ?? systemClock;
+    const now = clock.now;
     this.fleet = fleet;
     const schedLog = log.child({ part: 'schedule' });
     this.meetings = new MeetingsRepo(deps.db);
@@ -60,10 +63,9 @@ export class ScheduleService {
       config: {
         recheckMs: s.recheckMin * 60_000,
         rehearseTimeoutMs: s.rehearseTimeoutSec * 1000,
-        powerOnTimeoutMs: s.powerOnTimeoutSec * 1000,
       },
       log: schedLog,
-      now,
+      clock,
     });
     this.planner = new RehearsalPlanner({
       meetings: this.meetings,
@@ -71,7 +73,7 @@ export class ScheduleService {
       runner: this.runner,
       config: { offsetsH: s.rehearsalOffsetsH, deadlineH: s.deadlineH },
       log: schedLog,
-      now,
+      clock,
     });
     this.publisher = new SchedulePublisher({
       meetings: this.meetings,
@@ -98,6 +100,7 @@ export class ScheduleService {
       roomIds: fleet.rooms.map((r) => r.id),
       runner: this.runner,
       log: schedLog,
+      clock,
     });
     this.routes = [
       meetingsRoutes({

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import type { RunningHub } from '../../hub/hub.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { clockAt } from '../fakes/fake-clock.js';
 import {
   accessibilityViolations,
   loginAsOperator,
@@ -192,7 +193,7 @@ describe('dashboard: the yearly report of a seeded year in Chromium', () => {
     db.close();
     [hub, browser] = await Promise.all([
       // Ten days after the year: the whole of 2026 is measured, so the figures are fixed.
-      startTestHub({ dataDir: data.path }, { now: () => new Date('2027-01-10T00:00:00Z') }),
+      startTestHub({ dataDir: data.path }, { clock: clockAt(() => new Date('2027-01-10T00:00:00Z')) }),
       startBrowser(),
     ]);
     await loginAsOperator(browser.page, hub.httpUrl);

@@ -1,5 +1,5 @@
 /** Timers driven by hand: `advance(ms)` fires what falls due, in order, and lets their promises settle. */
-import type { Timers } from '../../agent/sensors/timers.js';
+import type { Timers } from '../../shared/clock.js';
 
 export class FakeTimers implements Timers {
   now = 0;

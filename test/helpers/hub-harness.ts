@@ -129,6 +129,8 @@ export async function startTestAgent(
     env: {
       HNTH_MQTT_URL: mqttUrl,
       HNTH_TELEMETRY_INTERVAL: String(intervalSec),
+      // A codec that boots in a second: tests that switch rooms on do not wait the demo's 45 s.
+      HNTH_SIM_CODEC_BOOT_SEC: '1',
       ...agentEnv(mqttUrl, roomId),
       ...(data ? { HNTH_DATA_DIR: data.path } : {}),
       ...env,
@@ -157,6 +159,7 @@ export function spawnAgentProcess(mqttUrl: string, roomId: string, dataDir = age
       HNTH_MQTT_URL: mqttUrl,
       HNTH_LOG_LEVEL: 'silent',
       HNTH_TELEMETRY_INTERVAL: '0.5',
+      HNTH_SIM_CODEC_BOOT_SEC: '1',
       HNTH_DATA_DIR: dataDir,
       ...agentEnv(mqttUrl, roomId),
     },

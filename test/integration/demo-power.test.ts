@@ -30,6 +30,7 @@ describe('the demo with power control', () => {
         HNTH_LOG_LEVEL: 'silent',
         HNTH_TELEMETRY_INTERVAL: '0.5',
         HNTH_POWER_TICK: '0.2',
+        HNTH_SIM_CODEC_BOOT_SEC: '1',
       },
       hubOverrides: ephemeral,
       logLevel: 'silent',

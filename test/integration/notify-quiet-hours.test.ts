@@ -16,6 +16,7 @@ import { SmtpChannel } from '../../hub/notify/smtp-channel.js';
 import { type Db, openDatabase } from '../../hub/store/database.js';
 import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
+import { clockAt as runningFrom } from '../fakes/fake-clock.js';
 import { apiRequest, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
 import { readMail, startReceiver, startSmtp } from '../helpers/notify-peers.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -124,7 +125,7 @@ describe('the notifier in quiet hours', () => {
       webhook: { attempts: 2, backoffMs: 1, timeoutMs: 2000 },
       log,
       sleep: async () => {},
-      clock: () => clock.now,
+      clock: runningFrom(() => clock.now),
       dueCheckMs: 20,
     });
     return {
@@ -315,7 +316,7 @@ describe('the hub in quiet hours, restarted before the morning', () => {
         'notify.postponedCheckSec': 0.1,
       },
       // The hub's clock runs, from the time given.
-      { now: () => new Date(Date.now() + offset) },
+      { clock: runningFrom(() => new Date(Date.now() + offset)) },
     ] as const;
   };
 

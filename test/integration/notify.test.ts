@@ -12,6 +12,7 @@ import { postWebhook } from '../../hub/notify/webhook-channel.js';
 import { openDatabase } from '../../hub/store/database.js';
 import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
+import { clockAt } from '../fakes/fake-clock.js';
 import { apiRequest, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
 import { startReceiver, startSmtp } from '../helpers/notify-peers.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -179,7 +180,7 @@ describe('SMTP delivery and the notifier', () => {
       sleep: async (ms) => {
         waits.push(ms);
       },
-      clock: () => new Date(notice.at),
+      clock: clockAt(() => new Date(notice.at)),
     });
     try {
       const before = smtp.mails.length;

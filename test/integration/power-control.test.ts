@@ -14,6 +14,7 @@ import { SimHardware } from '../../agent/sim/sim-hardware.js';
 import type { RoomView } from '../../hub/fleet-state.js';
 import type { RunningHub } from '../../hub/hub.js';
 import type { StoredEvent } from '../../hub/store/store.js';
+import { systemClock } from '../../shared/clock.js';
 import { createLogger } from '../../shared/logger.js';
 import { scheduleTopic } from '../../shared/topics.js';
 import { getJson, inject, startTestAgent, startTestHub, testMqttClient } from '../helpers/hub-harness.js';
@@ -114,22 +115,6 @@ describe('power commands from the hub, on the embedded broker', () => {
     });
   });
 
-  test('a low UPS on battery is announced and switches the room off', async () => {
-    await inject(hub.mqttUrl, roomId, { mains: false, ups: 15 });
-    await waitFor('POWERED_OFF on a low UPS', async () => (await room()).readiness.level === 'POWERED_OFF');
-    const events = await getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${roomId}/events?limit=20`);
-    const types = events.map((e) => e.type);
-    expect(types.indexOf('ups.shutdown')).toBeGreaterThan(types.indexOf('power.off'));
-    expect(events.find((e) => e.type === 'ups.shutdown')).toMatchObject({ severity: 'critical' });
-    expect(await send('power.on')).toMatchObject({
-      ok: false,
-      error: { code: 'refused', message: expect.stringMatching(/on battery/) },
-    });
-    await inject(hub.mqttUrl, roomId, { mains: true, ups: 100 });
-    await waitFor('mains back at the hub', async () => (await room()).readings?.power.mains === true);
-    expect(await send('power.on')).toMatchObject({ ok: true, result: { power: 'on', changed: true } });
-  });
-
   test('telemetry carries the energy counters to the hub', async () => {
     const view = await waitFor('energy at the hub', async () => {
       const v = await room();
@@ -144,6 +129,20 @@ describe('power commands from the hub, on the embedded broker', () => {
         { name: 'codec', ratedW: 45 },
       ],
     });
+  });
+
+  // Last: the simulated controller halts, as a real one would.
+  test('a critical UPS on battery is announced, switches the room off in order, and halts the controller', async () => {
+    await inject(hub.mqttUrl, roomId, { mains: false, ups: 15 });
+    await waitFor('the room offline after the halt', async () => (await room()).readiness.level === 'OFFLINE');
+    const events = await getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${roomId}/events?limit=20`);
+    const types = events.map((e) => e.type);
+    // Newest first: the announcement, then the equipment off in order, before the halt.
+    expect(types.indexOf('ups.shutdown')).toBeGreaterThan(types.indexOf('power.off'));
+    const shutdown = events.find((e) => e.type === 'ups.shutdown');
+    expect(shutdown).toMatchObject({ severity: 'critical', data: { trigger: 'charge' } });
+    expect(shutdown?.data.upsChargePct).toBeLessThanOrEqual(15);
+    expect(events.find((e) => e.type === 'power.off')?.data.reason).toMatch(/^on battery at 1\d(\.\d+)? %/);
   });
 });
 
@@ -195,9 +194,10 @@ describe('the schedule cache across a restart with the hub gone', () => {
       args: ['--room', roomId, '--simulate'],
     });
     const log = createLogger(roomId, 'silent');
-    const power = composePower(config, { log, clockSynced: () => true })!;
-    const sim = new SimHardware(1, () => power.state);
-    return { agent: new Agent(config, { source: sim, sim, log, parts: [power] }), power };
+    const room = composePower(config, { log, clockSynced: () => true, clock: systemClock });
+    const power = room.control!;
+    const sim = new SimHardware(1, { powerState: () => power.state });
+    return { agent: new Agent(config, { source: sim, sim, log, parts: room.parts }), power };
   }
 
   test('the room powers on for its meeting from the cache when the broker is gone', async () => {

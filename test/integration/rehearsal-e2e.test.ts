@@ -4,6 +4,7 @@ import type { RunningHub } from '../../hub/hub.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import type { RehearsalReport } from '../../hub/schedule/rehearsal-report.js';
 import type { Rehearsal } from '../../hub/schedule/rehearsals-repo.js';
+import { clockAt } from '../fakes/fake-clock.js';
 import {
   apiRequest,
   getJson,
@@ -36,7 +37,7 @@ describe('a rehearsal end to end: simulated agents, embedded broker, the hub’s
         'schedule.powerOnTimeoutSec': 0.3,
         'schedule.inspectionCron': '',
       },
-      { now },
+      { clock: clockAt(now) },
     );
     agents = await Promise.all([HOST, RECOVERS, NEVER].map((room) => startTestAgent(hub.mqttUrl, room)));
   });
@@ -102,7 +103,7 @@ describe('a rehearsal end to end: simulated agents, embedded broker, the hub’s
       }),
     ]);
     expect(row(first, SILENT).latest).toMatchObject({ answered: false, verdict: 'no-go' });
-    expect(row(first, SILENT).latest?.error).toMatch(/no answer/);
+    expect(row(first, SILENT).latest?.error).toMatch(/no rehearsal result: timeout/);
     expect(first).toMatchObject({ status: 'running', verdict: 'at-risk' });
 
     // The line is repaired: the next re-check finds the room ready.

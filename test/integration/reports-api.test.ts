@@ -10,6 +10,7 @@ import type { RunningHub } from '../../hub/hub.js';
 import type { YearlyReport } from '../../hub/report/yearly-report.js';
 import { openDatabase } from '../../hub/store/database.js';
 import { rooms } from '../../shared/fleet.js';
+import { clockAt } from '../fakes/fake-clock.js';
 import { apiRequest, getJson, startTestHub } from '../helpers/hub-harness.js';
 import { A, B, seedReportHistory } from '../helpers/report-history.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -22,7 +23,10 @@ beforeAll(async () => {
   const db = openDatabase(path.join(data.path, 'hnth.db'));
   seedReportHistory(db);
   db.close();
-  hub = await startTestHub({ dataDir: data.path }, { now: () => new Date('2027-01-10T00:00:00Z') });
+  hub = await startTestHub(
+    { dataDir: data.path },
+    { clock: clockAt(() => new Date('2027-01-10T00:00:00Z')) },
+  );
 });
 afterAll(async () => {
   await hub?.stop();

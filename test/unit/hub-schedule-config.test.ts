@@ -11,7 +11,7 @@ describe('the hub’s schedule settings', () => {
       deadlineH: 1,
       rehearsalMin: 30,
       recheckMin: 5,
-      rehearseTimeoutSec: 30,
+      rehearseTimeoutSec: 300,
       powerOnTimeoutSec: 60,
       inspectionCron: '0 7 * * 1',
     });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { loadAgentConfig } from '../../agent/config.js';
 import { composePower } from '../../agent/power/compose-power.js';
+import { systemClock } from '../../shared/clock.js';
 import { ConfigError } from '../../shared/config-file.js';
 import { createLogger } from '../../shared/logger.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -91,15 +92,19 @@ describe('power configuration', () => {
 
   test('a relay on a controller without a GPIO backend stops the agent at start, naming the output', () => {
     const c = load({ outputs: [relay] });
-    expect(() => composePower(c, { log: createLogger('t', 'silent'), clockSynced: () => true })).toThrow(
-      /power\.outputs\[0\]: relay "display" needs a GPIO backend/,
-    );
+    expect(() =>
+      composePower(c, { log: createLogger('t', 'silent'), clockSynced: () => true, clock: systemClock }),
+    ).toThrow(/power\.outputs\[0\]: relay "display" needs a GPIO backend/);
   });
 
-  test('a real room with no outputs has no power control; a simulated one gets a typical room', () => {
-    const log = createLogger('t', 'silent');
-    expect(composePower(load({}), { log, clockSynced: () => true })).toBeNull();
+  test('a real room with no outputs has no power control but still its UPS guard; a simulated one gets a typical room', () => {
+    const ports = { log: createLogger('t', 'silent'), clockSynced: () => true, clock: systemClock };
+    const real = composePower(load({}), ports);
+    expect(real.control).toBeNull();
+    expect(real.parts.map((p) => p.name)).toEqual(['ups-guard']);
     const sim = loadAgentConfig({ env: {}, args: ['--room', 'tinh-uy', '--simulate'] });
-    expect(composePower(sim, { log, clockSynced: () => true })?.state).toBe('on');
+    const simulated = composePower(sim, ports);
+    expect(simulated.control?.state).toBe('on');
+    expect(simulated.parts.map((p) => p.name)).toEqual(['ups-guard', 'power']);
   });
 });

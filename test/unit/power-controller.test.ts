@@ -5,6 +5,7 @@ import type { EdgeEvent } from '../../agent/edges.js';
 import { nominal } from '../../agent/edges.js';
 import { PowerController } from '../../agent/power/power-controller.js';
 import { ScheduleCache } from '../../agent/power/schedule-cache.js';
+import { UpsTracker } from '../../agent/power/ups-protection.js';
 import { createLogger } from '../../shared/logger.js';
 import type { Readings, ReplyMessage, ScheduleMessage } from '../../shared/schemas.js';
 import { FakeClock } from '../fakes/fake-clock.js';
@@ -20,7 +21,9 @@ let files = 0;
 
 type Item = ScheduleMessage['items'][number];
 
-function setup(options: { items?: Item[]; clockSynced?: () => boolean; quietMin?: number } = {}) {
+function setup(
+  options: { items?: Item[]; clockSynced?: () => boolean; quietMin?: number; bootDeadlineSec?: number } = {},
+) {
   const clock = new FakeClock(day);
   const journal: string[] = [];
   const outputs = [
@@ -30,9 +33,9 @@ function setup(options: { items?: Item[]; clockSynced?: () => boolean; quietMin?
   ];
   const schedule = new ScheduleCache(`${dir.path}/schedule-${files++}.json`, log, clock.now);
   const events: EdgeEvent[] = [];
-  const ran: string[][] = [];
   const replies: ReplyMessage[] = [];
   const commands = new CommandRouter((r) => replies.push(r), log, clock.now);
+  const tracker = new UpsTracker({ shutdownPct: 20, shutdownRuntimeSec: 180, maxOnBatterySec: 0 }, clock.now);
   let onSchedule: ((topic: string, payload: Buffer) => void) | null = null;
   const context: AgentContext = {
     roomId: 'tinh-uy',
@@ -48,28 +51,35 @@ function setup(options: { items?: Item[]; clockSynced?: () => boolean; quietMin?
     onSequence: [{ output: 'mains' }, { output: 'display' }, { output: 'codec' }],
     offSequence: [{ output: 'codec' }, { output: 'display' }, { output: 'mains' }],
     standbyOutputs: ['codec'],
-    policy: { warmUpMin: 30, quietMin: options.quietMin ?? 30, scheduleMaxAgeH: 24, upsShutdownPct: 20 },
+    policy: { warmUpMin: 30, quietMin: options.quietMin ?? 30, scheduleMaxAgeH: 24 },
     schedule,
     tickSec: 60,
     retryAfterSec: 300,
-    shutdownArgv: ['systemctl', 'poweroff'],
-    runner: async (argv) => {
-      ran.push([...argv]);
-      return { exitCode: 0, output: '' };
-    },
+    bootDeadlineSec: options.bootDeadlineSec ?? 180,
+    ups: () => tracker.verdict(),
     clockSynced: options.clockSynced ?? (() => true),
-    now: clock.now,
-    sleep: clock.sleep,
-    every: () => () => {},
+    clock,
     log,
   });
   const publishSchedule = (items: Item[]) =>
     onSchedule!('', Buffer.from(JSON.stringify({ v: 1, ts: clock.now().toISOString(), items })));
-  const readings = (patch: { inCall?: boolean; mains?: boolean; upsChargePct?: number } = {}): Readings => ({
+  const readings = (
+    patch: {
+      inCall?: boolean;
+      mains?: boolean;
+      upsChargePct?: number;
+      codec?: Readings['codec']['state'];
+    } = {},
+  ): Readings => ({
     ...nominal,
     power: { mains: patch.mains ?? true, upsChargePct: patch.upsChargePct ?? 100, state: controller.state },
-    codec: { state: 'up', inCall: patch.inCall ?? false },
+    codec: { state: patch.codec ?? 'up', inCall: patch.inCall ?? false },
   });
+  /** One sample as the agent hands it on: the UPS guard's tracker first, then power control. */
+  const feed = (r: Readings) => {
+    tracker.observe(r);
+    controller.observe(r);
+  };
   const command = async (name: string, args: Record<string, unknown>) => {
     const now = clock.now();
     await commands.handle(
@@ -91,7 +101,7 @@ function setup(options: { items?: Item[]; clockSynced?: () => boolean; quietMin?
     if (options.items) publishSchedule(options.items);
     await controller.evaluate();
   };
-  return { clock, journal, outputs, controller, events, ran, start, publishSchedule, readings, command };
+  return { clock, journal, outputs, controller, events, start, publishSchedule, readings, feed, command };
 }
 
 function item(start: string, end: string, extra: Partial<Item> = {}): Item {
@@ -112,7 +122,7 @@ describe('power control through a simulated day', () => {
     for (let minute = 1; minute <= 24 * 60; minute++) {
       s.clock.advance(MIN);
       // The meeting runs 10 min past its booked end.
-      s.controller.observe(s.readings({ inCall: minute >= 130 && minute < 250 }));
+      s.feed(s.readings({ inCall: minute >= 130 && minute < 250 }));
       await s.controller.evaluate();
       if (s.controller.state !== last) {
         last = s.controller.state;
@@ -124,23 +134,15 @@ describe('power control through a simulated day', () => {
       '30 off', // idle 30 min, meeting not yet in its warm-up
       '90 on', // warm-up 30 min before 09:00
       '279 off', // call ended at 250 (last seen 249), quiet 30 min
-      '390 on', // rehearsal warm-up
-      '480 off', // 30 min after the rehearsal
+      // The rehearsal item at 14:00 switches nothing by itself: the hub's rehearsal holds the room.
     ]);
-    expect(s.events.map((e) => e.type)).toEqual([
-      'power.on',
-      'power.off',
-      'power.on',
-      'power.off',
-      'power.on',
-      'power.off',
-    ]);
+    expect(s.events.map((e) => e.type)).toEqual(['power.on', 'power.off', 'power.on', 'power.off']);
     expect(s.events[2]!.data.reason).toMatch(/^meeting m-2026-12-01T02:00:00.000Z from/);
     expect(s.events[3]!.data.reason).toBe('idle for 30 min with nothing scheduled');
-    const onH = (30 + 189 + 90) / 60;
+    const onH = (30 + 189) / 60;
     expect(s.controller.telemetry().energy).toEqual({
       sinceIso: day,
-      usedWh: 1802.5,
+      usedWh: 1277.5,
       alwaysOnWh: 350 * 24,
       outputs: [
         { name: 'mains', ratedW: 100, onH, offH: 24 - onH },
@@ -185,7 +187,7 @@ describe('power control when the clock jumps (NTP sync after boot, no RTC)', () 
   const run = async (s: ReturnType<typeof setup>, minutes: number) => {
     for (let m = 0; m < minutes; m++) {
       s.clock.advance(MIN);
-      s.controller.observe(s.readings());
+      s.feed(s.readings());
       await s.controller.evaluate();
     }
   };
@@ -222,32 +224,30 @@ describe('power control when the clock jumps (NTP sync after boot, no RTC)', () 
   });
 });
 
-describe('power control on a low UPS', () => {
-  test('announces, switches off in order, then halts the controller, once', async () => {
+describe('power control on a critical UPS', () => {
+  test('switches off in order at the critical point, and refuses power-on until the mains return', async () => {
     const s = setup();
     await s.start();
     s.journal.length = 0;
-    s.controller.observe(s.readings({ mains: false, upsChargePct: 18 }));
-    await s.controller.evaluate();
-    s.controller.observe(s.readings({ mains: false, upsChargePct: 17 }));
-    await s.controller.evaluate();
-    expect(s.events.slice(1).map((e) => e.type)).toEqual(['ups.shutdown', 'power.off']);
-    expect(s.events[1]).toMatchObject({ severity: 'critical', data: { upsChargePct: 18 } });
-    expect(s.journal).toEqual(['codec off', 'display off', 'mains off']);
-    expect(s.ran).toEqual([['systemctl', 'poweroff']]);
-  });
-
-  test('waits for a call to end before cutting it', async () => {
-    const s = setup();
-    await s.start();
-    s.controller.observe(s.readings({ mains: false, upsChargePct: 15, inCall: true }));
+    s.feed(s.readings({ mains: false, upsChargePct: 60 }));
     await s.controller.evaluate();
     expect(s.controller.state).toBe('on');
-    expect(s.ran).toEqual([]);
-    s.controller.observe(s.readings({ mains: false, upsChargePct: 14, inCall: false }));
+    s.feed(s.readings({ mains: false, upsChargePct: 18 }));
+    await s.controller.evaluate();
+    expect(s.journal).toEqual(['codec off', 'display off', 'mains off']);
+    expect(s.controller.lastDecision?.code).toBe('ups-critical');
+    expect(await s.command('power.on', {})).toMatchObject({
+      ok: false,
+      error: { code: 'refused', message: expect.stringMatching(/on battery at 18 %.*waits for the mains/) },
+    });
+  });
+
+  test('cuts a call too: the battery is about to cut it anyway', async () => {
+    const s = setup();
+    await s.start();
+    s.feed(s.readings({ mains: false, upsChargePct: 15, inCall: true }));
     await s.controller.evaluate();
     expect(s.controller.state).toBe('off');
-    expect(s.ran).toHaveLength(1);
   });
 });
 
@@ -271,17 +271,17 @@ describe('power commands', () => {
   test('a power-off holds until the next scheduled use, which still powers the room on', async () => {
     const s = setup({
       items: [
-        item('2026-12-01T00:10:00.000Z', '2026-12-01T01:00:00.000Z'),
+        item('2026-12-01T01:00:00.000Z', '2026-12-01T01:30:00.000Z'),
         item('2026-12-01T03:00:00.000Z', '2026-12-01T04:00:00.000Z'),
       ],
     });
     await s.start();
     const off = await s.command('power.off', {});
-    expect(off.result).toMatchObject({ power: 'off', until: '2026-12-01T02:30:00.000Z' });
-    s.clock.advance(60 * MIN);
+    expect(off.result).toMatchObject({ power: 'off', until: '2026-12-01T00:30:00.000Z' });
+    s.clock.advance(20 * MIN);
     await s.controller.evaluate();
     expect(s.controller.state).toBe('off');
-    s.clock.advance(90 * MIN);
+    s.clock.advance(15 * MIN);
     await s.controller.evaluate();
     expect(s.controller.state).toBe('on');
   });
@@ -289,7 +289,7 @@ describe('power commands', () => {
   test('power.off during a call is refused unless forced, and the reason is kept', async () => {
     const s = setup();
     await s.start();
-    s.controller.observe(s.readings({ inCall: true }));
+    s.feed(s.readings({ inCall: true }));
     const refused = await s.command('power.off', { reason: 'end of day' });
     expect(refused).toMatchObject({
       ok: false,
@@ -301,18 +301,63 @@ describe('power commands', () => {
     expect(s.events.at(-1)?.data.reason).toBe('ordered: storm: evacuate');
   });
 
-  test('power.off during an emergency meeting is refused, since the room would come straight back on', async () => {
-    const s = setup({
-      items: [item('2026-12-01T00:30:00.000Z', '2026-12-01T02:00:00.000Z', { emergency: true })],
-    });
+  test('power.off in the change freeze of a booked meeting is refused, naming it; forced, it holds to the end', async () => {
+    const meeting = item('2026-12-01T00:20:00.000Z', '2026-12-01T02:00:00.000Z');
+    const s = setup({ items: [meeting] });
     await s.start();
-    expect(await s.command('power.off', { force: true })).toMatchObject({
+    expect(await s.command('power.off', { reason: 'cleaning' })).toMatchObject({
       ok: false,
       error: {
         code: 'refused',
-        message: expect.stringMatching(/^emergency meeting m-2026-12-01T00:30:00.000Z until/),
+        message: expect.stringMatching(
+          /^change freeze: meeting m-2026-12-01T00:20:00.000Z from .* force: true/,
+        ),
       },
     });
+    expect(s.controller.state).toBe('on');
+    const forced = await s.command('power.off', { reason: 'smoke from the display', force: true });
+    expect(forced).toMatchObject({ ok: true, result: { power: 'off', until: meeting.end } });
+    s.clock.advance(30 * MIN);
+    await s.controller.evaluate();
+    expect(s.controller.state).toBe('off');
+    expect(s.controller.lastDecision?.code).toBe('forced');
+  });
+
+  test('an emergency meeting freezes the room from its booking, and a forced off is still possible', async () => {
+    const s = setup({
+      items: [item('2026-12-01T03:30:00.000Z', '2026-12-01T05:00:00.000Z', { emergency: true })],
+    });
+    await s.start();
+    expect(await s.command('power.off', {})).toMatchObject({
+      ok: false,
+      error: { code: 'refused', message: expect.stringMatching(/^change freeze: emergency meeting/) },
+    });
+    expect(await s.command('power.off', { force: true, reason: 'evacuation' })).toMatchObject({
+      ok: true,
+      result: { power: 'off' },
+    });
+  });
+
+  test.each([
+    ['override off', 'override', { state: 'off', until: '2026-12-01T03:00:00.000Z' }],
+    ['standby', 'standby', {}],
+  ])('%s is refused in the change freeze unless forced', async (_name, name, args) => {
+    const s = setup({ items: [item('2026-12-01T00:20:00.000Z', '2026-12-01T02:00:00.000Z')] });
+    await s.start();
+    expect(await s.command(name, args)).toMatchObject({ ok: false, error: { code: 'refused' } });
+    expect(await s.command(name, { ...args, force: true, reason: 'repair' })).toMatchObject({ ok: true });
+  });
+
+  test('an operator override on survives power.on; an override off is replaced by it', async () => {
+    const s = setup();
+    await s.start();
+    const until = '2026-12-01T13:00:00.000Z';
+    await s.command('override', { state: 'on', until, reason: 'training' });
+    await s.command('power.on', { reason: 'dashboard' });
+    expect(s.controller.override).toMatchObject({ state: 'on', until: new Date(until) });
+    await s.command('override', { state: 'off', until, reason: 'repair' });
+    await s.command('power.on', { reason: 'dashboard' });
+    expect(s.controller.override).toBeNull();
     expect(s.controller.state).toBe('on');
   });
 
@@ -376,7 +421,7 @@ describe('power commands', () => {
     });
     expect(s.journal).toEqual(['codec off']);
     expect(await s.command('standby', {})).toMatchObject({ ok: true, result: { changed: false } });
-    s.controller.observe(s.readings({ inCall: true }));
+    s.feed(s.readings({ inCall: true }));
     expect(await s.command('standby', {})).toMatchObject({ ok: false, error: { code: 'refused' } });
     expect(await s.command('power.on', {})).toMatchObject({ ok: true, result: { changed: true } });
     expect(s.journal).toEqual(['codec off', 'codec on']);
@@ -409,5 +454,111 @@ describe('power commands', () => {
     });
     s.outputs[1]!.failing = null;
     expect(await s.command('power.off', {})).toMatchObject({ ok: true, result: { power: 'off' } });
+  });
+});
+
+describe('rehearsal holds', () => {
+  const hold = (s: ReturnType<typeof setup>, minutes = 10) => ({
+    id: 'r1',
+    until: new Date(s.clock.now().getTime() + minutes * MIN),
+    reason: 'rehearsal r1',
+  });
+  const idleOff = async (s: ReturnType<typeof setup>) => {
+    await s.start();
+    s.clock.advance(40 * MIN);
+    await s.controller.evaluate();
+    expect(s.controller.state).toBe('off');
+  };
+
+  test('a room found off is switched on for the hold and back off at its release', async () => {
+    const s = setup();
+    await idleOff(s);
+    const outcome = await s.controller.hold(hold(s));
+    expect(outcome).toMatchObject({ ok: true, found: 'off' });
+    expect(s.controller.state).toBe('on');
+    expect(s.controller.lastDecision?.code).toBe('rehearsal');
+    s.clock.advance(3 * MIN);
+    await s.controller.release('r1');
+    expect(s.controller.state).toBe('off');
+    expect(s.controller.lastDecision?.code).toBe('restored');
+  });
+
+  test('a room found on stays on after the release', async () => {
+    const s = setup();
+    await s.start();
+    expect(await s.controller.hold(hold(s))).toMatchObject({ ok: true, found: 'on' });
+    await s.controller.release('r1');
+    expect(s.controller.state).toBe('on');
+  });
+
+  test('a hold never cancels the operator: an override on outlives it, an override off refuses it', async () => {
+    const s = setup();
+    await idleOff(s);
+    const until = new Date(s.clock.now().getTime() + 4 * 60 * MIN).toISOString();
+    await s.command('override', { state: 'on', until, reason: 'training' });
+    await s.controller.hold(hold(s));
+    await s.controller.release('r1');
+    expect(s.controller.state).toBe('on');
+    expect(s.controller.override?.state).toBe('on');
+
+    await s.command('override', { state: 'off', until, reason: 'repair' });
+    const refused = await s.controller.hold(hold(s));
+    expect(refused).toMatchObject({
+      ok: false,
+      refusal: { by: 'operator', reason: expect.stringMatching(/repair/) },
+    });
+    expect(s.controller.state).toBe('off');
+  });
+
+  test('a hold on battery is refused as the power partner’s, and switches nothing', async () => {
+    const s = setup();
+    await idleOff(s);
+    s.feed(s.readings({ mains: false, upsChargePct: 70 }));
+    expect(await s.controller.hold(hold(s))).toMatchObject({ ok: false, refusal: { by: 'mains' } });
+    expect(s.controller.state).toBe('off');
+  });
+
+  test('a hold lapses by itself: a hub that died mid-rehearsal leaves no room on', async () => {
+    const s = setup();
+    await idleOff(s);
+    await s.controller.hold(hold(s, 5));
+    s.clock.advance(6 * MIN);
+    await s.controller.evaluate();
+    expect(s.controller.state).toBe('off');
+  });
+});
+
+describe('what the room reports while its equipment is off or booting', () => {
+  test('the codec’s last check made while on stands, with its time, instead of a false unreachable', async () => {
+    const s = setup({ bootDeadlineSec: 120 });
+    await s.start();
+    const checkedAt = s.clock.now().toISOString();
+    expect(s.controller.refine(s.readings({ codec: 'up' })).codec).toEqual({ state: 'up', inCall: false });
+    s.clock.advance(40 * MIN);
+    await s.controller.evaluate();
+    const off = s.controller.refine(s.readings({ codec: 'unreachable' }));
+    expect(off.codec).toEqual({ state: 'up', inCall: false, checkedAt });
+    expect(off.power).toMatchObject({ state: 'off', decision: 'idle', booting: false });
+
+    await s.command('power.on', {});
+    s.clock.advance(60_000);
+    const booting = s.controller.refine(s.readings({ codec: 'unreachable' }));
+    expect(booting.power).toMatchObject({ state: 'on', booting: true });
+    expect(booting.codec.checkedAt).toBe(checkedAt);
+    s.clock.advance(61_000);
+    const late = s.controller.refine(s.readings({ codec: 'unreachable' }));
+    expect(late.power.booting).toBe(false);
+    expect(late.codec).toEqual({ state: 'unreachable', inCall: false });
+  });
+
+  test('a codec never checked since the agent started reads unchecked while off, not unreachable', async () => {
+    const s = setup();
+    await s.start();
+    s.clock.advance(40 * MIN);
+    await s.controller.evaluate();
+    expect(s.controller.refine(s.readings({ codec: 'unreachable' })).codec).toMatchObject({
+      state: 'unchecked',
+      detail: expect.stringMatching(/equipment off/),
+    });
   });
 });

@@ -42,12 +42,6 @@ class FakeRooms {
   async send(roomId: string, name: string): Promise<CommandOutcome> {
     this.sent.push(`${roomId}:${name}`);
     const behaviour = this.rooms[roomId] ?? silent;
-    if (name === 'power.on') {
-      const o = behaviour(0);
-      return o.ok
-        ? { roomId, name, id: 'p', ok: true, result: { power: 'on' } }
-        : { roomId, name, id: 'p', ...o };
-    }
     const n = (this.count.get(roomId) ?? 0) + 1;
     this.count.set(roomId, n);
     return { roomId, name, id: `c${n}`, ...behaviour(n) };
@@ -78,7 +72,7 @@ describe('rehearsal runner, in fake time', () => {
       repo,
       commands: rooms,
       broadcast: (m) => live.push(m),
-      config: { recheckMs: MIN, rehearseTimeoutMs: 500, powerOnTimeoutMs: 500 },
+      config: { recheckMs: MIN, rehearseTimeoutMs: 500 },
       log: silentLog,
     });
   }
@@ -103,9 +97,10 @@ describe('rehearsal runner, in fake time', () => {
       checkedAt: t0.toISOString(),
       verdict: 'at-risk',
     });
-    // Rooms are checked in parallel, each powered on before it is asked to rehearse.
-    for (const room of ['ubnd-tinh', 'ubnd-yen-son', 'ubnd-na-hang'])
-      expect(rooms.sent.indexOf(`${room}:power.on`)).toBeLessThan(rooms.sent.indexOf(`${room}:rehearse`));
+    // Rooms are checked in parallel, each with one rehearse: it powers itself on and back.
+    expect(rooms.sent.slice(0, 4).sort()).toEqual(
+      ['ubnd-lam-binh', 'ubnd-na-hang', 'ubnd-tinh', 'ubnd-yen-son'].map((r) => `${r}:rehearse`),
+    );
 
     await jest.advanceTimersByTimeAsync(2 * MIN);
     // The healthy room is not asked again; the one that recovered stops being asked.
@@ -132,10 +127,8 @@ describe('rehearsal runner, in fake time', () => {
     ]);
     expect(escalations[1]?.failures[0]).toMatchObject({
       check: 'answer',
-      detail: expect.stringMatching(/no answer to power.on/),
+      detail: expect.stringMatching(/no rehearsal result: timeout/),
     });
-    // A silent room is not sent rehearse after power.on timed out.
-    expect(rooms.sent.filter((s) => s === 'ubnd-lam-binh:rehearse')).toEqual([]);
     expect(live.filter((m) => m.type === 'escalation')).toHaveLength(2);
 
     const attempts = repo.attempts(r.id).filter((a) => a.roomId === 'ubnd-yen-son');

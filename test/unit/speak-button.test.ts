@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { SpeakButton, type Timers } from '../../agent/speak/speak-button.js';
+import { SpeakButton } from '../../agent/speak/speak-button.js';
+import type { Timers } from '../../shared/clock.js';
 import { createLogger } from '../../shared/logger.js';
 import { FakeGpioPort } from '../fakes/fake-gpio.js';
 

@@ -125,6 +125,7 @@ export const en: Record<Key, string> = {
   'codec.down': 'Down',
   'codec.unreachable': 'Unreachable',
   'codec.unknown': 'Not monitored',
+  'codec.unchecked': 'Not checked (switched off)',
   'eventType.agent.started': 'Controller started',
   'eventType.mains.lost': 'Mains lost',
   'eventType.mains.restored': 'Mains restored',

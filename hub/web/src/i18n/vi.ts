@@ -123,6 +123,7 @@ export const vi = {
   'codec.down': 'Hỏng',
   'codec.unreachable': 'Không liên lạc được',
   'codec.unknown': 'Không giám sát',
+  'codec.unchecked': 'Chưa kiểm tra (đang tắt)',
   'eventType.agent.started': 'Bộ điều khiển khởi động',
   'eventType.mains.lost': 'Mất điện lưới',
   'eventType.mains.restored': 'Có điện lưới trở lại',
