@@ -17,6 +17,8 @@ export interface UpsSensor {
 /** Temperature and humidity: IIO, hwmon, 1-wire. */
 export interface ClimateSensor {
   read(): Promise<Readings['climate']>;
+  /** Which device the configured name picked (`iio:device0 (dht11@4)`), for `doctor`. */
+  describe?(): Promise<string | null>;
 }
 
 /** The room's codec: SIP OPTIONS, Cisco xAPI, Poly REST, or plain reachability. */

@@ -116,11 +116,12 @@ async function upsChecks(ups: UpsSensor | undefined, config: AgentConfig): Promi
 async function climateCheck(climate: ClimateSensor | undefined): Promise<Check> {
   if (!climate)
     return { name: 'climate', ok: true, detail: 'not configured (sensors.climate.source is none)' };
-  const r = await climate.read();
+  const [r, device] = await Promise.all([climate.read(), climate.describe?.()]);
   if (r.fault)
     return { name: 'climate', ok: false, detail: `${r.fault}; check the sensor's wiring and overlay` };
   const humidity = r.humidityPct === null ? '' : `, ${r.humidityPct} % RH`;
-  return { name: 'climate', ok: true, detail: `${r.tempC} °C${humidity}` };
+  const from = device ? ` from ${device}` : '';
+  return { name: 'climate', ok: true, detail: `${r.tempC} °C${humidity}${from}` };
 }
 
 async function dataDirCheck(dir: string): Promise<Check> {

@@ -1,10 +1,18 @@
 /**
  * Poly G7500 and Studio X (X30, X50, X52, X70) through the Poly VideoOS REST API (reference guide
- * 3725-86572, software 3.x/4.x): `POST /rest/session` with `{user, password}` opens a session kept in
- * a cookie; `GET /rest/system` answers the model, software version and uptime; `GET
- * /rest/system/status` a list of `{name, stateList}` (camera, microphones, network, SIP server);
- * `GET /rest/conferences` the active calls (an empty list when idle); `POST /rest/config` with
- * `{names: [...]}` configuration values as `{vars: [{name, value}]}`.
+ * 3725-86572, software 3.x/4.x), and the RealPresence Group Series (300/310/500/700, software 6.x)
+ * through its older dialect of the same API: `POST /rest/session` opens a session kept in a cookie;
+ * `GET /rest/system` answers the model, software version and uptime; `GET /rest/system/status` a
+ * list of statuses (camera, microphones, network, SIP server); `GET /rest/conferences` the
+ * conferences; `POST /rest/config` with `{names: [...]}` configuration values as
+ * `{vars: [{name, value}]}`.
+ *
+ * The dialects differ (real answers in test/fixtures/real/poly): Studio X logs in with
+ * `{user, password}`, the Group Series with `{action: "Login", user, password}` (so a refused
+ * first form is tried once in the other); Studio X lists each status as `{langtag, name, stateList}`,
+ * the Group Series as `{languageTag, name, state}`; and the Group Series keeps a `PENDING`
+ * conference with no connection in its list when idle (Studio X adds one beside a call), so a call
+ * is a conference that is active or has a connection (one ringing in holds the codec too).
  *
  *   "probes": { "codec": { "kind": "poly", "url": "https://10.10.1.21", "username": "admin",
  *                          "password": "…", "insecureTls": true } }
@@ -40,6 +48,22 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; detail: string };
 /** States of `/rest/system/status` that mean a part is not working (`all_up`, `up`, `off` are fine). */
 const FAULT = /down|fail|error|lost|disconnect|missing/i;
 
+/**
+ * Statuses of services a room's picture and sound do not depend on: both real codecs report
+ * `system.status.provisioning` `down` when no provisioning server is configured.
+ */
+const NOT_HEALTH = new Set(
+  ['provisioning', 'calendar', 'globaldirectory', 'logthreshold', 'rpms', 'meetingpassword'].map(
+    (n) => `system.status.${n}`,
+  ),
+);
+
+/** A conference that holds the codec: active, or with a connection (dialling, ringing, connected). */
+function holdsCodec(conference: unknown): boolean {
+  const c = (conference ?? {}) as { isActive?: unknown; connections?: unknown };
+  return c.isActive === true || (Array.isArray(c.connections) && c.connections.length > 0);
+}
+
 /** Reads the documented JSON of the three status resources; pure, so tests feed it samples. */
 export function readPolyStatus(
   system: unknown,
@@ -57,11 +81,11 @@ export function readPolyStatus(
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const faults: PolyStatus['faults'] = [];
   for (const entry of statuses as unknown[]) {
-    const e = (entry ?? {}) as { name?: unknown; stateList?: unknown };
-    const states = Array.isArray(e.stateList)
-      ? e.stateList.filter((x): x is string => typeof x === 'string')
-      : [];
-    if (typeof e.name === 'string' && states.some((st) => FAULT.test(st)))
+    const e = (entry ?? {}) as { name?: unknown; stateList?: unknown; state?: unknown };
+    // `stateList` on Studio X / G7500, `state` on the Group Series.
+    const list = e.stateList ?? e.state;
+    const states = Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+    if (typeof e.name === 'string' && !NOT_HEALTH.has(e.name) && states.some((st) => FAULT.test(st)))
       faults.push({ name: e.name, states });
   }
   return {
@@ -70,7 +94,7 @@ export function readPolyStatus(
       model: str(s.model),
       softwareVersion: str(s.softwareVersion),
       uptimeSec: typeof s.uptime === 'number' ? Math.round(s.uptime) : null,
-      inCall: conferences.length > 0,
+      inCall: conferences.some(holdsCodec),
       faults,
     },
   };
@@ -99,13 +123,29 @@ export class PolyCodec implements CodecProbe, ConfigSource {
     });
   }
 
+  /** The login body that worked: Studio X / G7500 first, else the Group Series'. */
+  private dialect: 'videoos' | 'groupseries' = 'videoos';
+
   private async login(): Promise<Outcome<null>> {
+    const first = await this.loginAs(this.dialect);
+    if (first.ok || first.unreachable) return first;
+    const other = this.dialect === 'videoos' ? 'groupseries' : 'videoos';
+    const second = await this.loginAs(other);
+    if (second.ok) this.dialect = other;
+    return second.ok || second.unreachable ? second : first;
+  }
+
+  private async loginAs(
+    dialect: 'videoos' | 'groupseries',
+  ): Promise<Outcome<null> & { unreachable?: boolean }> {
     this.cookie = null;
-    const res = await this.send('POST', '/rest/session', {
-      user: this.options.username,
-      password: this.options.password,
-    });
-    if (!res.ok) return { ok: false, detail: res.error };
+    const credentials = { user: this.options.username, password: this.options.password };
+    const res = await this.send(
+      'POST',
+      '/rest/session',
+      dialect === 'videoos' ? credentials : { action: 'Login', ...credentials },
+    );
+    if (!res.ok) return { ok: false, detail: res.error, unreachable: true };
     if (res.status === 401 || res.status === 403) {
       return {
         ok: false,

@@ -5,6 +5,9 @@
  * `SystemUnit` (software version, uptime), `Call` (one element per call), `Peripherals
  * ConnectedDevice` (camera, touch panel, microphones: `Status` Connected or not), `Video Output
  * Connector` (`Connected` True/False) and `Standby State`. Codecs ship self-signed certificates.
+ * A camera built into the codec (Room Kit, Room Kit Mini, Room 55, Desk, Board) is not a connected
+ * device: it is listed only under `Cameras Camera [n]` (`Connected`, `Model`), so when no camera
+ * is among the connected devices, the cameras there count as the room's cameras.
  *
  *   "probes": { "codec": { "kind": "xapi", "url": "https://10.10.1.20", "username": "hnth",
  *                          "password": "…", "insecureTls": true } }
@@ -62,7 +65,7 @@ const parser = new XMLParser({
   removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
-  isArray: (name) => ['Call', 'ConnectedDevice', 'Connector'].includes(name),
+  isArray: (name) => ['Call', 'ConnectedDevice', 'Connector', 'Camera'].includes(name),
 });
 
 function text(v: unknown): string | null {
@@ -87,22 +90,31 @@ export function readXapiStatus(docs: {
   peripherals: Node;
   video: Node;
   standby: Node;
+  cameras: Node;
 }): XapiStatus {
   const unit = child(child(docs.systemUnit, 'Status'), 'SystemUnit');
   const uptime = Number(text(child(unit, 'Uptime')));
   const calls = list(child(child(docs.call, 'Status'), 'Call'));
   const devices = list(child(child(child(docs.peripherals, 'Status'), 'Peripherals'), 'ConnectedDevice'));
   const connectors = list(child(child(child(child(docs.video, 'Status'), 'Video'), 'Output'), 'Connector'));
+  const peripherals = devices.map((d) => ({
+    name: text(d.Name) ?? text(d['@_item']) ?? '?',
+    type: text(d.Type) ?? 'Unknown',
+    connected: text(d.Status) === 'Connected',
+  }));
+  const cameras = list(child(child(child(docs.cameras, 'Status'), 'Cameras'), 'Camera')).map((c) => ({
+    name: text(c.Model) || `camera ${text(c['@_item']) ?? '?'}`,
+    type: 'Camera',
+    connected: text(c.Connected) === 'True',
+  }));
+  const hasCamera = peripherals.some((p) => p.type === 'Camera');
   return {
     softwareVersion: text(child(child(unit, 'Software'), 'Version')),
     uptimeSec: Number.isFinite(uptime) ? uptime : null,
     // A call being set up or torn down still holds the codec: any call element counts.
     inCall: calls.length > 0,
-    peripherals: devices.map((d) => ({
-      name: text(d.Name) ?? text(d['@_item']) ?? '?',
-      type: text(d.Type) ?? 'Unknown',
-      connected: text(d.Status) === 'Connected',
-    })),
+    // Only connected cameras: a codec lists empty camera slots (Connected False) it may never use.
+    peripherals: hasCamera ? peripherals : [...peripherals, ...cameras.filter((c) => c.connected)],
     displays: connectors.map((c) => ({
       id: text(c['@_item']) ?? '?',
       connected: text(c.Connected) === 'True',
@@ -172,14 +184,15 @@ export class XapiCodec implements CodecProbe, ConfigSource {
   }
 
   async status(): Promise<XapiOutcome<XapiStatus>> {
-    const [systemUnit, call, peripherals, video, standby] = await Promise.all([
+    const [systemUnit, call, peripherals, video, standby, cameras] = await Promise.all([
       this.getxml('/Status/SystemUnit'),
       this.getxml('/Status/Call'),
       this.getxml('/Status/Peripherals/ConnectedDevice'),
       this.getxml('/Status/Video/Output/Connector'),
       this.getxml('/Status/Standby'),
+      this.getxml('/Status/Cameras'),
     ]);
-    for (const r of [systemUnit, call, peripherals, video, standby]) if (!r.ok) return r;
+    for (const r of [systemUnit, call, peripherals, video, standby, cameras]) if (!r.ok) return r;
     const value = (r: XapiOutcome<Node>) => (r.ok ? r.value : {});
     return {
       ok: true,
@@ -189,6 +202,7 @@ export class XapiCodec implements CodecProbe, ConfigSource {
         peripherals: value(peripherals),
         video: value(video),
         standby: value(standby),
+        cameras: value(cameras),
       }),
     };
   }

@@ -2,18 +2,26 @@
  * Climate from a Linux IIO device: DHT11/DHT22 (`dht11` driver), SHT3x/SHT4x, BME280 (`bmp280`),
  * HTU21/SI7021 (`htu21`, `si7020`). Per the kernel's sysfs-bus-iio ABI, `in_<ch>_input` is already
  * processed, and otherwise the value is (`_raw` + `_offset`) × `_scale`; temperature comes in milli
- * degrees Celsius and relative humidity in milli percent.
+ * degrees Celsius and relative humidity in milli percent. Older kernels' drivers gave some humidity
+ * in percent (the dht11 driver before Linux 4.x); a value of 100 or less cannot be milli percent in
+ * a room (0.1 %RH), so it is taken as percent.
  *
- *   "climate": { "source": "iio", "device": "dht11" }   (driver name, or the folder iio:device0)
+ *   "climate": { "source": "iio", "device": "dht11" }   (driver name, or the folder iio:device0;
+ *   a device-tree node name such as dht11@4 matches its driver name)
  */
 import path from 'node:path';
 import type { ClimateSensor } from '../adapters.js';
 import { type Attempt, type ClimateReading, plausible, withRetries } from './climate-reading.js';
-import { errorText, findDevice, type Sysfs } from './sysfs.js';
+import { describeDevice, errorText, findDevice, type Sysfs } from './sysfs.js';
 
 const IIO_DEVICES = 'bus/iio/devices';
 
 type Channel = { value: number } | { missing: true } | { error: string };
+
+/** Milli percent per the ABI; 0 < value ≤ 100 is an older driver's percent (see the header). */
+function humidityPct(value: number): number {
+  return value > 0 && value <= 100 ? value : value / 1000;
+}
 
 export class IioClimateSensor implements ClimateSensor {
   constructor(
@@ -25,6 +33,11 @@ export class IioClimateSensor implements ClimateSensor {
 
   read(): Promise<ClimateReading> {
     return withRetries(this.attempts, () => this.once());
+  }
+
+  /** The device the configured name picks, as `iio:device0 (dht11@4)`; null when none does. */
+  describe(): Promise<string | null> {
+    return describeDevice(this.sysfs, IIO_DEVICES, this.device);
   }
 
   private async once(): Promise<Attempt> {
@@ -44,7 +57,7 @@ export class IioClimateSensor implements ClimateSensor {
     // A temperature-only device (BMP280) has no humidity channel: that is no fault.
     const humidity = await this.channel(dir, 'humidityrelative');
     if ('error' in humidity) return { ok: false, fault: humidity.error, transient: true };
-    return plausible(temp.value / 1000, 'missing' in humidity ? null : humidity.value / 1000);
+    return plausible(temp.value / 1000, 'missing' in humidity ? null : humidityPct(humidity.value));
   }
 
   private async channel(dir: string, name: string): Promise<Channel> {

@@ -41,10 +41,24 @@ export function parseW1Slave(text: string): Attempt {
   if (crcLine[3]!.toUpperCase() !== 'YES' || dallasCrc8(bytes.slice(0, 8)) !== bytes[8]) {
     return { ok: false, fault: 'CRC check failed', transient: true };
   }
+  // Nine zero bytes pass the CRC (the CRC of zeros is zero) and read 0 °C: a sensor that lost its
+  // power or has its data line held low, seen on long 1-wire runs. A DS18B20 scratchpad always
+  // has its configuration register (byte 4) set, so all zeros is never a temperature.
+  if (bytes.every((b) => b === 0)) {
+    return {
+      ok: false,
+      fault: 'DS18B20 answered nine zero bytes (00 … 00, crc=00 YES): no power or data line held low',
+      transient: true,
+    };
+  }
   const milli = Number(tLine[1]);
   // 85 °C is the DS18B20's power-on value: the conversion did not run (weak parasite power).
   if (milli === 85000)
-    return { ok: false, fault: 'DS18B20 answered its power-on value 85 °C', transient: true };
+    return {
+      ok: false,
+      fault: 'DS18B20 answered its power-on value 85 °C (t=85000): no conversion ran',
+      transient: true,
+    };
   return plausible(milli / 1000, null);
 }
 

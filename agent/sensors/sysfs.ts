@@ -32,15 +32,26 @@ export function sysfsAt(root: string): Sysfs {
 /**
  * Finds a device folder under `classDir` by its folder name (`hwmon2`, `iio:device0`) or by the
  * driver name in its `name` file (`sht3x`, `bme280`), which unlike the number survives a reboot.
+ * A device the device tree made is named after its node, `<driver>@<unit address>`: the Raspberry
+ * Pi `dht11` overlay gives `dht11@4` (the GPIO in hex, `dht11@11` for GPIO 17), so `dht11`
+ * matches it whatever the suffix.
  */
 export async function findDevice(sysfs: Sysfs, classDir: string, wanted: string): Promise<string | null> {
   const entries = await sysfs.list(classDir);
   if (entries.includes(wanted)) return path.join(classDir, wanted);
   for (const entry of entries.sort()) {
     const name = await sysfs.read(path.join(classDir, entry, 'name')).catch(() => null);
-    if (name === wanted) return path.join(classDir, entry);
+    if (name === wanted || name?.startsWith(`${wanted}@`)) return path.join(classDir, entry);
   }
   return null;
+}
+
+/** The device findDevice picks, as `iio:device0 (dht11@4)`, for `doctor`; null when none. */
+export async function describeDevice(sysfs: Sysfs, classDir: string, wanted: string): Promise<string | null> {
+  const dir = await findDevice(sysfs, classDir, wanted);
+  if (!dir) return null;
+  const name = await sysfs.read(path.join(dir, 'name')).catch(() => 'no name');
+  return `${path.basename(dir)} (${name})`;
 }
 
 export function errorText(err: unknown): string {

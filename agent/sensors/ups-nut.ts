@@ -1,8 +1,13 @@
 /**
  * Mains and UPS from a NUT server (`upsd`), local or on the room's network: `ups.status` (OL on
- * line, OB on battery, LB low battery, RB replace battery), `battery.charge`, `battery.runtime`,
- * `input.voltage`, `ups.load`. One connection is kept between reads; when upsd goes away the read
- * is a fault and the next read connects again.
+ * line, OB on battery, LB low battery, RB replace battery, FSD forced shutdown), `battery.charge`,
+ * `battery.runtime`, `input.voltage`, `ups.load`. One connection is kept between reads; when upsd
+ * goes away the read is a fault and the next read connects again.
+ *
+ * Real UPSes (the NUT devices dumps library, test/fixtures/real/nut) often lack `battery.charge`
+ * or `battery.runtime` (apcsmart, bcmxcp, blazer) and sometimes report nonsense: a runtime of
+ * 65535 (a 16-bit counter at its end), 0xFFFF × 60, 37 h, −60 s; a charge of 120, 255 or −143.2.
+ * Such a value is unknown (null), never clamped into range: a clamped 255 % would read as full.
  *
  *   "ups": { "source": "nut", "nut": { "host": "127.0.0.1", "port": 3493, "ups": "ups",
  *            "username": "hnth", "password": "…" } }
@@ -24,14 +29,22 @@ const unknown: UpsReading = {
   upsChargePct: null,
   upsRuntimeSec: null,
   upsLowBattery: null,
+  upsForcedShutdown: null,
   inputVoltageV: null,
   upsLoadPct: null,
 };
 
-function numberOr(text: string | undefined, min: number, max: number): number | null {
-  if (text === undefined || text === '') return null;
+/**
+ * 65535 s is a 16-bit counter at its end (APC usbhid), and everything past it (0xFFFF × 60, 37 h
+ * from a driver multiplying twice) is a unit error: no meeting-room UPS runs 18 h on its battery.
+ */
+const MAX_RUNTIME_SEC = 65534;
+
+/** The number, or null when it is missing, not a number, or outside [min, max]. */
+function numberIn(text: string | undefined, min: number, max: number): number | null {
+  if (text === undefined || text.trim() === '') return null;
   const n = Number(text);
-  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : null;
+  return Number.isFinite(n) && n >= min && n <= max ? n : null;
 }
 
 /** The reading from a UPS's variables (pure: the table tests feed it `LIST VAR` answers). */
@@ -43,11 +56,12 @@ export function upsReading(vars: ReadonlyMap<string, string>): UpsReading {
   const mains = status.includes('OL') ? true : status.includes('OB') ? false : null;
   const reading: UpsReading = {
     mains,
-    upsChargePct: numberOr(vars.get('battery.charge'), 0, 100),
-    upsRuntimeSec: numberOr(vars.get('battery.runtime'), 0, Number.MAX_SAFE_INTEGER),
+    upsChargePct: numberIn(vars.get('battery.charge'), 0, 100),
+    upsRuntimeSec: numberIn(vars.get('battery.runtime'), 0, MAX_RUNTIME_SEC),
     upsLowBattery: status.includes('LB'),
-    inputVoltageV: numberOr(vars.get('input.voltage'), 0, 1000),
-    upsLoadPct: numberOr(vars.get('ups.load'), 0, 200),
+    upsForcedShutdown: status.includes('FSD'),
+    inputVoltageV: numberIn(vars.get('input.voltage'), 0, 1000),
+    upsLoadPct: numberIn(vars.get('ups.load'), 0, 200),
   };
   return status.includes('RB')
     ? { ...reading, fault: 'the UPS asks for its battery to be replaced (RB)' }

@@ -32,7 +32,9 @@ const HOST = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/;
 export function parsePingOutput(stdout: string, requested: number): LinkSeries {
   const bySeq = new Map<number, number>();
   for (const line of stdout.split('\n')) {
-    const m = /\b(?:icmp_)?seq=(\d+)\b.*?\btime[=<]\s*([\d.]+)\s*ms/.exec(line);
+    // `icmp_seq=` (iputils since 2012), `icmp_req=` (older iputils, Debian 7 / Ubuntu 12.04),
+    // `seq=` (busybox).
+    const m = /\b(?:icmp_)?(?:seq|req)=(\d+)\b.*?\btime[=<]\s*([\d.]+)\s*ms/.exec(line);
     // A duplicate reply (`DUP!`) is the same echo answered twice: count it once.
     if (m && !bySeq.has(Number(m[1]))) bySeq.set(Number(m[1]), Number(m[2]));
   }

@@ -21,6 +21,8 @@ export interface FakePolyState {
   config: Record<string, string>;
   /** How many sessions were opened. */
   logins: number;
+  /** `groupseries` takes only `{action: "Login", user, password}` and answers 400 otherwise. */
+  dialect: 'videoos' | 'groupseries';
 }
 
 export interface FakePolyCodec {
@@ -44,6 +46,7 @@ export async function startFakePolyCodec(): Promise<FakePolyCodec> {
       'video.monitor.resolution': 'auto',
     },
     logins: 0,
+    dialect: 'videoos',
   };
   const sessions = new Set<string>();
   const json = (res: import('node:http').ServerResponse, status: number, value: unknown) =>
@@ -63,11 +66,14 @@ export async function startFakePolyCodec(): Promise<FakePolyCodec> {
     if (res.destroyed) return;
     const path = new URL(req.url ?? '/', 'http://codec').pathname;
     if (req.method === 'POST' && path === '/rest/session') {
-      let creds: { user?: string; password?: string } = {};
+      let creds: { user?: string; password?: string; action?: string } = {};
       try {
         creds = JSON.parse(text);
       } catch {
         return json(res, 400, { success: false, reason: 'Invalid JSON' });
+      }
+      if ((state.dialect === 'groupseries') !== (creds.action === 'Login')) {
+        return json(res, 400, { success: false, reason: 'Invalid request' });
       }
       if (creds.user !== state.username || creds.password !== state.password) {
         return json(res, 401, { success: false, reason: 'Invalid username or password' });

@@ -19,6 +19,11 @@ export interface FakeXapiState {
   cameraConnected: boolean;
   displayConnected: boolean;
   standby: 'Off' | 'Standby' | 'Halfwake';
+  /**
+   * A Room Kit: its camera is built in, listed under `Cameras Camera` and not as a connected
+   * device (RoomOS xAPI reference, `Status Cameras Camera [n] Connected/Model`).
+   */
+  integratedCamera: boolean;
   /** Answers this many ms late. */
   delayMs: number;
   /** Answers HTML instead of xAPI XML (a proxy's error page, a half-booted codec). */
@@ -38,7 +43,13 @@ function statusXml(path: string, s: FakeXapiState): string | null {
       return s.inCall
         ? `${XML}<Status><Call item="3" maxOccurrence="n"><AnswerState>Answered</AnswerState><CallType>Video</CallType><Direction>Outgoing</Direction><RemoteNumber>mcu@hnth.example</RemoteNumber><Status>Connected</Status></Call></Status>`
         : `${XML}<Status></Status>`;
+    case '/Status/Cameras':
+      return s.integratedCamera
+        ? `${XML}<Status><Cameras><Camera item="1" maxOccurrence="n"><Connected>${s.cameraConnected ? 'True' : 'False'}</Connected><Model>Cisco Webex Quad Camera</Model></Camera></Cameras></Status>`
+        : `${XML}<Status><Cameras><Camera item="1" maxOccurrence="n"><Connected>True</Connected><Model>Cisco Quad Camera</Model></Camera><Camera item="2" maxOccurrence="n"><Connected>False</Connected><Model></Model></Camera></Cameras></Status>`;
     case '/Status/Peripherals/ConnectedDevice':
+      if (s.integratedCamera)
+        return `${XML}<Status><Peripherals><ConnectedDevice item="1011" maxOccurrence="n"><Name>Cisco Room Navigator</Name><Status>Connected</Status><Type>TouchPanel</Type></ConnectedDevice></Peripherals></Status>`;
       return `${XML}<Status><Peripherals><ConnectedDevice item="1011" maxOccurrence="n"><HardwareInfo>101</HardwareInfo><ID>00:11:22:33:44:55</ID><Name>Cisco Room Navigator</Name><SoftwareInfo>RoomOS 11.14</SoftwareInfo><Status>Connected</Status><Type>TouchPanel</Type></ConnectedDevice><ConnectedDevice item="1012" maxOccurrence="n"><Name>Cisco Quad Camera</Name><Status>${s.cameraConnected ? 'Connected' : 'ResponseTimedOut'}</Status><Type>Camera</Type></ConnectedDevice></Peripherals></Status>`;
     case '/Status/Video/Output/Connector':
       return `${XML}<Status><Video><Output><Connector item="1" maxOccurrence="n"><Connected>${s.displayConnected ? 'True' : 'False'}</Connected><Type>HDMI</Type></Connector><Connector item="2" maxOccurrence="n"><Connected>False</Connected><Type>HDMI</Type></Connector></Output></Video></Status>`;
@@ -89,6 +100,7 @@ export async function startFakeXapiCodec(options: { tls?: boolean } = {}): Promi
     cameraConnected: true,
     displayConnected: true,
     standby: 'Off',
+    integratedCamera: false,
     delayMs: 0,
     malformed: false,
     configuration: { defaultVolume: '50', sipDisplayName: 'UBND huyen Yen Son' },

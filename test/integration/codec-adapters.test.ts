@@ -64,6 +64,14 @@ describe('Cisco xAPI adapter', () => {
     });
   });
 
+  test('a Room Kit’s built-in camera counts for expectPeripherals Camera; lost, it is named', async () => {
+    fake.state.integratedCamera = true;
+    const roomKit = codec({ expectPeripherals: ['Camera'] });
+    await expect(roomKit.read()).resolves.toMatchObject({ state: 'up' });
+    fake.state.cameraConnected = false;
+    await expect(roomKit.read()).resolves.toMatchObject({ state: 'down', detail: 'no Camera connected' });
+  });
+
   test('in call: inCall true, still up', async () => {
     fake.state.inCall = true;
     expect(await codec().read()).toMatchObject({ state: 'up', inCall: true });
@@ -245,6 +253,23 @@ describe('Poly VideoOS REST adapter', () => {
       inCall: false,
       detail: '/rest/system answered what is not JSON',
     });
+  });
+
+  test('a Group Series login is tried when the Studio X one is refused, then kept', async () => {
+    fake.state.dialect = 'groupseries';
+    try {
+      const codec = new PolyCodec({
+        url: fake.url,
+        username: 'admin',
+        password: 'Polycom12#',
+        timeoutMs: 2000,
+      });
+      await expect(codec.read()).resolves.toMatchObject({ state: 'up' });
+      fake.expireSessions();
+      await expect(codec.read()).resolves.toMatchObject({ state: 'up' });
+    } finally {
+      fake.state.dialect = 'videoos';
+    }
   });
 
   test('one session serves many probes; an expired one is opened again', async () => {

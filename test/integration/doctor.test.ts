@@ -133,7 +133,11 @@ describe('doctor on real adapters (fixtures and fakes at the kernel boundary)', 
       ok: false,
       detail: `upsd at 127.0.0.1:${closedPort} refused the connection: is nut-server running?`,
     });
-    expect(byName.climate).toEqual({ name: 'climate', ok: true, detail: '23.4 °C, 56.1 % RH' });
+    expect(byName.climate).toEqual({
+      name: 'climate',
+      ok: true,
+      detail: '23.4 °C, 56.1 % RH from iio:device0 (dht11)',
+    });
     expect(byName.host?.ok).toBe(false);
     expect(byName.host?.detail).toContain('under-voltage now');
     expect(byName.clock).toMatchObject({ ok: false, detail: expect.stringContaining('not synchronised') });

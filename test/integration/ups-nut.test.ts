@@ -1,7 +1,17 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { NutClient, NutError } from '../../agent/sensors/nut-client.js';
 import { UpsNutSensor } from '../../agent/sensors/ups-nut.js';
-import { NUT_UPS, NUT_USER, type RunningNut, startNut } from '../helpers/nut.js';
+import {
+  NUT_UPS,
+  NUT_USER,
+  type RunningNut,
+  type RunningNutDumps,
+  startNut,
+  startNutDumps,
+} from '../helpers/nut.js';
+import { REAL_NUT_SEQ_DIR, realDumps } from '../helpers/nut-dump.js';
 import { waitFor } from '../helpers/wait.js';
 
 const online = {
@@ -52,6 +62,7 @@ describe('NUT client against a real upsd with the dummy-ups driver', () => {
       upsChargePct: 100,
       upsRuntimeSec: 1800,
       upsLowBattery: false,
+      upsForcedShutdown: false,
       inputVoltageV: 229.5,
       upsLoadPct: 23,
     });
@@ -104,5 +115,70 @@ describe('NUT client against a real upsd with the dummy-ups driver', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('real UPS dumps through a real upsd and dummy-ups', () => {
+  const dumps = realDumps();
+  const sequences = readdirSync(REAL_NUT_SEQ_DIR)
+    .filter((f) => f.endsWith('.seq'))
+    .sort()
+    .map((f) => path.join(REAL_NUT_SEQ_DIR, f));
+  let nut: RunningNutDumps;
+  const sensors: UpsNutSensor[] = [];
+  const sensorFor = (file: string) => {
+    const sensor = new UpsNutSensor({
+      host: '127.0.0.1',
+      port: nut.port,
+      timeoutMs: 2000,
+      ups: nut.upsOf(file),
+      ...NUT_USER,
+    });
+    sensors.push(sensor);
+    return sensor;
+  };
+
+  // One upsd for every dump and sequence, each with a dummy-ups of its own (see startNutDumps).
+  beforeAll(async () => {
+    nut = await startNutDumps([...dumps.map((d) => d.path), ...sequences]);
+  });
+  afterAll(async () => {
+    await Promise.all(sensors.map((s) => s.close()));
+    await nut?.stop();
+  });
+
+  test.each(dumps.map((d) => [d.file, d] as const))('%s', async (_file, dump) => {
+    await expect(sensorFor(dump.path).read()).resolves.toEqual(dump.expected);
+  });
+
+  // Each sequence loops: the dump as captured, on battery, low battery, and round again. The three
+  // run at once, so the test takes one loop's time.
+  test('sequences made from real dumps: each step is seen, in order', async () => {
+    await Promise.all(
+      sequences.map(async (seq) => {
+        const sensor = sensorFor(seq);
+        const step = (what: string, match: (r: Awaited<ReturnType<UpsNutSensor['read']>>) => boolean) =>
+          waitFor(
+            `${path.basename(seq)}: ${what}`,
+            async () => {
+              const r = await sensor.read();
+              return match(r) && r;
+            },
+            20_000,
+          );
+        await step('mains present', (r) => r.mains === true);
+        expect(await step('on battery', (r) => r.mains === false && !r.upsLowBattery)).toMatchObject({
+          upsChargePct: 71,
+          upsRuntimeSec: 1260,
+          upsForcedShutdown: false,
+        });
+        expect(await step('low battery', (r) => r.upsLowBattery === true)).toMatchObject({
+          mains: false,
+          upsChargePct: 9,
+          upsRuntimeSec: 120,
+        });
+        await step('mains back', (r) => r.mains === true);
+      }),
+    );
   });
 });

@@ -8,6 +8,8 @@ import { dallasCrc8, W1ClimateSensor } from '../../agent/sensors/climate-w1.js';
 import { type Sysfs, sysfsAt } from '../../agent/sensors/sysfs.js';
 
 const fixtures = path.join(import.meta.dirname, '../fixtures/sysfs/climate');
+/** Trees holding real captures (test/fixtures/real/SOURCES.md). */
+const realFixtures = path.join(import.meta.dirname, '../fixtures/real/sysfs');
 
 interface Case {
   source: 'iio' | 'hwmon' | 'w1';
@@ -21,22 +23,35 @@ function sensor(source: Case['source'], sysfs: Sysfs, device: string): ClimateSe
   return new W1ClimateSensor(sysfs, device);
 }
 
-describe('climate sources on golden sysfs trees', () => {
-  const cases = readdirSync(fixtures).sort();
+describe.each([
+  ['golden sysfs trees', fixtures],
+  ['real captures', realFixtures],
+])('climate sources on %s', (_what, dir) => {
+  const cases = readdirSync(dir).sort();
   test.each(cases)('%s', async (name) => {
-    const c = JSON.parse(readFileSync(path.join(fixtures, name, 'case.json'), 'utf8')) as Case;
-    const root = path.join(fixtures, name, 'sys');
+    const c = JSON.parse(readFileSync(path.join(dir, name, 'case.json'), 'utf8')) as Case;
+    const root = path.join(dir, name, 'sys');
     const reading = await sensor(c.source, sysfsAt(root), c.device).read();
     const expected = { ...c.expected };
     if (expected.fault) expected.fault = expected.fault.replace('<root>', root);
     expect(reading).toEqual(expected);
   });
+});
 
+describe('golden sysfs trees', () => {
   test('every source has a good, a missing and a broken case', () => {
     const cases = readdirSync(fixtures);
     for (const source of ['iio', 'hwmon', 'w1']) {
       expect(cases.filter((c) => c.startsWith(`${source}-`)).length).toBeGreaterThanOrEqual(4);
     }
+  });
+
+  test('the IIO device the name picked is described for doctor', async () => {
+    const root = path.join(fixtures, 'iio-dht11-overlay-node-name', 'sys');
+    await expect(new IioClimateSensor(sysfsAt(root), 'dht11').describe()).resolves.toBe(
+      'iio:device0 (dht11@4)',
+    );
+    await expect(new IioClimateSensor(sysfsAt(root), 'bme280').describe()).resolves.toBeNull();
   });
 });
 

@@ -20,6 +20,16 @@ describe('ping output, parsed independently of wording', () => {
     expect(parsePingOutput(fixture(name), requested)).toEqual(series);
   });
 
+  // Real output (test/fixtures/real/SOURCES.md): old iputils' icmp_req=, busybox, and a series
+  // cut short with its losses in between.
+  const real = JSON.parse(
+    readFileSync(new URL('../fixtures/real/ping/expected.json', import.meta.url), 'utf8'),
+  ) as Record<string, { requested: number; series: unknown }>;
+  test.each(Object.entries(real))('real: %s', (file, c) => {
+    const text = readFileSync(new URL(`../fixtures/real/ping/${file}`, import.meta.url), 'utf8');
+    expect(parsePingOutput(text, c.requested)).toEqual(c.series);
+  });
+
   test('latency is the mean, jitter the mean step between round trips, loss from the counts', () => {
     expect(seriesStats({ sent: 4, received: 3, rttsMs: [10, 30, 20] })).toEqual({
       latencyMs: 20,

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { NutClient, quoteNut, splitNutLine } from '../../agent/sensors/nut-client.js';
 import { UpsNutSensor, upsReading } from '../../agent/sensors/ups-nut.js';
+import { readDump, realDumps } from '../helpers/nut-dump.js';
 
 describe('ups.status and the variables become a reading', () => {
   const vars = (status: string, extra: Record<string, string> = {}) =>
@@ -10,19 +12,81 @@ describe('ups.status and the variables become a reading', () => {
     ['OL', { mains: true, upsLowBattery: false, upsChargePct: 80 }],
     ['OL CHRG', { mains: true, upsLowBattery: false }],
     ['OB DISCHRG', { mains: false, upsLowBattery: false }],
-    ['OB LB', { mains: false, upsLowBattery: true }],
+    ['OB LB', { mains: false, upsLowBattery: true, upsForcedShutdown: false }],
+    ['FSD OL', { mains: true, upsForcedShutdown: true }],
+    ['ALARM OL FSD', { mains: true, upsForcedShutdown: true }],
     ['OL RB', { mains: true, fault: 'the UPS asks for its battery to be replaced (RB)' }],
     ['BYPASS', { mains: null }],
-    ['WAIT', { mains: null, upsChargePct: null, fault: 'upsd has no status from its driver yet (WAIT)' }],
+    [
+      'WAIT',
+      {
+        mains: null,
+        upsChargePct: null,
+        upsForcedShutdown: null,
+        fault: 'upsd has no status from its driver yet (WAIT)',
+      },
+    ],
     ['', { mains: null, fault: 'upsd has no status from its driver yet (WAIT)' }],
   ])('%s', (status, expected) => {
     expect(upsReading(vars(status))).toMatchObject(expected);
   });
 
-  test('numbers are clamped to what the contract allows; garbage is unknown', () => {
-    expect(
-      upsReading(vars('OL', { 'battery.charge': '104', 'battery.runtime': 'n/a', 'ups.load': '-3' })),
-    ).toMatchObject({ upsChargePct: 100, upsRuntimeSec: null, upsLoadPct: 0, inputVoltageV: null });
+  // Values seen in the NUT devices dumps library (test/fixtures/real/nut): nonsense is unknown,
+  // never clamped (a clamped 255 % would read as a full battery).
+  test.each([
+    ['battery.runtime', '65535', { upsRuntimeSec: null }],
+    ['battery.runtime', '3932100', { upsRuntimeSec: null }],
+    ['battery.runtime', '133200.00', { upsRuntimeSec: null }],
+    ['battery.runtime', '-60.0', { upsRuntimeSec: null }],
+    ['battery.runtime', 'n/a', { upsRuntimeSec: null }],
+    ['battery.runtime', '', { upsRuntimeSec: null }],
+    ['battery.runtime', '86400', { upsRuntimeSec: null }],
+    ['battery.runtime', '81983', { upsRuntimeSec: null }],
+    ['battery.runtime', '64800', { upsRuntimeSec: 64800 }],
+    ['battery.runtime', '0', { upsRuntimeSec: 0 }],
+    ['battery.charge', '120', { upsChargePct: null }],
+    ['battery.charge', '255', { upsChargePct: null }],
+    ['battery.charge', '-143.2', { upsChargePct: null }],
+    ['battery.charge', '089.0', { upsChargePct: 89 }],
+    ['battery.charge', '100.0', { upsChargePct: 100 }],
+    ['ups.load', '-3', { upsLoadPct: null }],
+    ['ups.load', '016.0', { upsLoadPct: 16 }],
+    ['input.voltage', 'garbage', { inputVoltageV: null }],
+  ])('%s: %j', (name, value, expected) => {
+    expect(upsReading(vars('OL', { [name]: value }))).toMatchObject(expected);
+  });
+
+  test('a UPS without battery.charge or battery.runtime still reports mains and low battery', () => {
+    expect(upsReading(new Map([['ups.status', 'OB LB']]))).toEqual({
+      mains: false,
+      upsChargePct: null,
+      upsRuntimeSec: null,
+      upsLowBattery: true,
+      upsForcedShutdown: false,
+      inputVoltageV: null,
+      upsLoadPct: null,
+    });
+  });
+});
+
+describe('real UPS dumps (NUT devices dumps library) read as expected', () => {
+  test.each(realDumps().map((d) => [d.file, d] as const))('%s', (_file, dump) => {
+    expect(upsReading(readDump(readFileSync(dump.path, 'utf8')))).toEqual(dump.expected);
+  });
+
+  test('the corpus covers what the issue asks for', () => {
+    const dumps = realDumps();
+    expect(dumps.length).toBeGreaterThanOrEqual(20);
+    for (const family of [
+      /^APC__/,
+      /^Eaton__/,
+      /^Cyber_Power/,
+      /__(blazer_usb|blazer_ser|nutdrv_qx|megatec_usb)__/,
+    ])
+      expect(dumps.filter((d) => family.test(d.file)).length).toBeGreaterThanOrEqual(4);
+    const vars = dumps.map((d) => readDump(readFileSync(d.path, 'utf8')));
+    expect(vars.filter((v) => !v.has('battery.charge')).length).toBeGreaterThan(0);
+    expect(vars.filter((v) => !v.has('battery.runtime')).length).toBeGreaterThan(0);
   });
 });
 
