@@ -1,7 +1,8 @@
 /**
  * What the hub knows of each room right now: online or not, last seen, latest readings, and the
- * readiness computed from them. Listeners hear every change and, separately, every transition
- * (a new level or a new set of causes), which is what the store keeps.
+ * readiness computed from them (its health and its power state). Listeners hear every change and,
+ * separately, every transition (a new health level, a new set of causes, or a new power state),
+ * which is what the store keeps.
  */
 import type { Room } from '../shared/fleet.js';
 import type { Readings, StatusMessage, TelemetryMessage } from '../shared/schemas.js';
@@ -31,6 +32,8 @@ interface RoomState {
   status: StatusMessage | null;
   telemetry: TelemetryMessage | null;
   telemetryAt: Date | null;
+  /** The room announced a shutdown by its UPS protection; cleared when it is heard from again. */
+  shutdown: { at: Date; reason: string } | null;
   readiness: Readiness;
 }
 
@@ -40,7 +43,7 @@ export interface FleetListener {
 }
 
 function sameCauses(a: Readiness, b: Readiness): boolean {
-  if (a.level !== b.level) return false;
+  if (a.level !== b.level || a.power.state !== b.power.state) return false;
   const codes = (r: Readiness) => r.causes.map((c) => `${c.code}:${c.level}`).join(',');
   return codes(a) === codes(b) && (a.level !== 'OFFLINE' || a.reasons.join() === b.reasons.join());
 }
@@ -62,7 +65,8 @@ export class FleetState {
         status: null,
         telemetry: null,
         telemetryAt: null,
-        readiness: { level: 'OFFLINE', reasons: [], causes: [] },
+        shutdown: null,
+        readiness: { level: 'OFFLINE', power: { state: 'unknown', decision: null }, reasons: [], causes: [] },
       };
       state.readiness = computeReadiness(state, now, thresholds);
       this.states.set(room.id, state);
@@ -84,7 +88,8 @@ export class FleetState {
     s.status = status;
     s.online = status.state === 'online';
     s.lastSeen = at;
-    if (!s.online) s.telemetry = null;
+    if (s.online) s.shutdown = null;
+    else s.telemetry = null;
     this.update(s, at);
   }
 
@@ -95,6 +100,17 @@ export class FleetState {
     s.lastSeen = at;
     // Telemetry proves the room is up even if its `online` status was lost (broker restart).
     s.online = true;
+    s.shutdown = null;
+    this.update(s, at);
+  }
+
+  /**
+   * The room said its UPS protection is shutting it down (`ups.shutdown`): when it goes offline next,
+   * that is expected, and says why, rather than a surprise.
+   */
+  noteShutdown(roomId: string, at: Date, reason: string): void {
+    const s = this.get(roomId);
+    s.shutdown = { at, reason };
     this.update(s, at);
   }
 

@@ -313,6 +313,9 @@ export async function startHub(
             store.insertEvent(roomId, event, receivedAt),
             (stored) => {
               if (stored) live.broadcast({ type: 'event', event: stored });
+              if (stored?.type === 'ups.shutdown') {
+                fleet.noteShutdown(roomId, new Date(stored.ts), String(stored.data.reason ?? 'UPS critical'));
+              }
               if (stored) incidents.onEvent(roomId, stored.type, stored.data, stored);
               // Committed now or before (a replay): either way the room may forget it.
               const ack: EventAckMessage = {
@@ -345,6 +348,7 @@ export async function startHub(
           .insertTransition({
             roomId: room.id,
             level: room.readiness.level,
+            power: room.readiness.power.state,
             reasons: room.readiness.reasons,
             at: clock.now().toISOString(),
           })

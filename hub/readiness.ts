@@ -1,12 +1,31 @@
 /**
- * Readiness of a room (DESIGN.md, "Readiness"): a pure function of the room's latest state, the
- * thresholds and the time, always with the reasons in words. Art. 4.1, 5.1, 5.2: power, line,
- * climate, sound and picture must all work for a room to be ready.
+ * Readiness of a room (DESIGN.md, "Readiness: health is not power"): a pure function of the room's
+ * latest state, the thresholds and the time, in two independent parts, always with the reasons in
+ * words. Art. 6.5 makes "switched off" a room's normal state, so the power state (on, warming up,
+ * off, off by UPS protection) says nothing of its health; the health (art. 4.1, 5.1, 5.2: power,
+ * line, climate, sound and picture must all work) is judged from everything that still reports while
+ * the equipment is off (controller, mains and UPS, climate, link to the MCU) and from the codec's
+ * last check with its age. An off room with a fault is a room with a fault.
  */
-import type { TelemetryMessage } from '../shared/schemas.js';
+import type { PowerDecisionCode, TelemetryMessage } from '../shared/schemas.js';
 
-export const levels = ['READY', 'DEGRADED', 'NOT_READY', 'OFFLINE', 'POWERED_OFF'] as const;
+/** The health of a room; OFFLINE when the hub does not hear from it. */
+export const levels = ['READY', 'DEGRADED', 'NOT_READY', 'OFFLINE'] as const;
 export type Level = (typeof levels)[number];
+
+/**
+ * The power state of a room's equipment: `warming-up` is switched on with the codec still booting;
+ * `off-ups` switched off (and the controller halted) by UPS protection; `unknown` when the room is
+ * not heard from or has sent nothing yet.
+ */
+export const powerStates = ['on', 'warming-up', 'off', 'off-ups', 'unknown'] as const;
+export type PowerStateView = (typeof powerStates)[number];
+
+export interface RoomPowerView {
+  state: PowerStateView;
+  /** Why the room is in that state (the agent's power decision); null when the room does not say. */
+  decision: PowerDecisionCode | null;
+}
 
 /** One reason a room is not fully ready; `text` is English, `code` and `params` let the UI translate. */
 export interface Cause {
@@ -17,7 +36,9 @@ export interface Cause {
 }
 
 export interface Readiness {
+  /** The health. */
   level: Level;
+  power: RoomPowerView;
   reasons: string[];
   causes: Cause[];
 }
@@ -33,6 +54,10 @@ export interface Thresholds {
   staleAfterSec: number;
   /** On UPS with less charge than this, the room cannot hold a meeting. */
   upsCriticalPct: number;
+  /** On UPS with less runtime left than this, the room cannot hold a meeting. */
+  upsCriticalRuntimeMin: number;
+  /** A codec last checked longer ago than this (the room kept off) is DEGRADED: its state is not known. */
+  codecCheckMaxAgeH: number;
   lossPct: { degraded: number; notReady: number };
   latencyMs: { degraded: number; notReady: number };
   jitterMs: { degraded: number; notReady: number };
@@ -48,6 +73,9 @@ export interface Thresholds {
 export const defaultThresholds: Thresholds = {
   staleAfterSec: 20,
   upsCriticalPct: 30,
+  upsCriticalRuntimeMin: 10,
+  // A week: the weekly inspection (schedule.inspectionCron) checks every codec at least that often.
+  codecCheckMaxAgeH: 8 * 24,
   lossPct: { degraded: 1, notReady: 5 },
   latencyMs: { degraded: 150, notReady: 400 },
   jitterMs: { degraded: 30, notReady: 100 },
@@ -61,12 +89,19 @@ export interface RoomSnapshot {
   telemetry: TelemetryMessage | null;
   /** When the hub received the latest telemetry. */
   telemetryAt: Date | null;
+  /** The room announced a shutdown by its UPS protection (`ups.shutdown`): its going offline is expected. */
+  shutdown?: { at: Date; reason: string } | null;
 }
 
-const rank: Record<Level, number> = { READY: 0, DEGRADED: 1, NOT_READY: 2, POWERED_OFF: 3, OFFLINE: 4 };
+const rank: Record<Level, number> = { READY: 0, DEGRADED: 1, NOT_READY: 2, OFFLINE: 3 };
 
 export function worseLevel(a: Level, b: Level): Level {
   return rank[a] >= rank[b] ? a : b;
+}
+
+/** A room with a problem: anything but READY, whatever its power state. */
+export function hasProblem(r: Readiness): boolean {
+  return r.level !== 'READY';
 }
 
 function cause(code: string, level: Cause['level'], text: string, params: Cause['params'] = {}): Cause {
@@ -118,18 +153,55 @@ function round(n: number): number {
 function powerCauses(t: TelemetryMessage, th: Thresholds): Cause[] {
   if (t.power.mains !== false) return [];
   const charge = t.power.upsChargePct;
-  if (charge === null) return [cause('mains.lost', 'NOT_READY', 'mains lost, no UPS reading')];
-  const level = charge < th.upsCriticalPct ? 'NOT_READY' : 'DEGRADED';
-  return [
-    cause('mains.lost', level, `mains lost, on UPS ${round(charge)} %`, { upsChargePct: round(charge) }),
-  ];
+  const runtimeSec = t.power.upsRuntimeSec ?? null;
+  if (charge === null && runtimeSec === null)
+    return [cause('mains.lost', 'NOT_READY', 'mains lost, no UPS reading')];
+  const params: Cause['params'] = {};
+  const words = ['mains lost'];
+  if (charge !== null) {
+    params.upsChargePct = round(charge);
+    words.push(`on UPS ${round(charge)} %`);
+  }
+  if (runtimeSec !== null) {
+    params.runtimeMin = Math.floor(runtimeSec / 60);
+    words.push(`${params.runtimeMin} min left`);
+  }
+  const critical =
+    (charge !== null && charge < th.upsCriticalPct) ||
+    (runtimeSec !== null && runtimeSec < th.upsCriticalRuntimeMin * 60);
+  return [cause('mains.lost', critical ? 'NOT_READY' : 'DEGRADED', words.join(', '), params)];
 }
 
-function codecCauses(t: TelemetryMessage): Cause[] {
-  if (t.codec.state === 'up') return [];
-  if (t.codec.state === 'unknown') return [cause('codec.unknown', 'DEGRADED', 'codec not monitored')];
-  const text = t.codec.state === 'down' ? 'codec down' : 'codec unreachable';
-  return [cause(`codec.${t.codec.state}`, 'NOT_READY', t.codec.detail ? `${text}: ${t.codec.detail}` : text)];
+function ageText(hours: number): string {
+  return hours < 1
+    ? 'less than an hour ago'
+    : hours < 48
+      ? `${Math.floor(hours)} h ago`
+      : `${Math.floor(hours / 24)} days ago`;
+}
+
+/**
+ * The codec while the room is on, or its last check while it is off or booting (the agent marks a
+ * held check with `checkedAt`): a codec found down stays a fault while the room is off.
+ */
+function codecCauses(t: TelemetryMessage, now: Date, th: Thresholds): Cause[] {
+  const c = t.codec;
+  if (c.state === 'unchecked') return [];
+  if (c.state === 'unknown') return [cause('codec.unknown', 'DEGRADED', 'codec not monitored')];
+  const ageH = c.checkedAt ? (now.getTime() - Date.parse(c.checkedAt)) / 3_600_000 : 0;
+  const when = c.checkedAt ? ` (checked ${ageText(ageH)})` : '';
+  const params: Cause['params'] = c.checkedAt ? { checkedAt: c.checkedAt } : {};
+  if (c.state === 'up') {
+    if (c.registered === false)
+      return [cause('codec.unregistered', 'NOT_READY', `codec not registered${when}`, params)];
+    if (ageH > th.codecCheckMaxAgeH)
+      return [cause('codec.stale', 'DEGRADED', `codec last checked ${ageText(ageH)}`, params)];
+    return [];
+  }
+  const text = c.state === 'down' ? 'codec down' : 'codec unreachable';
+  return [
+    cause(`codec.${c.state}`, 'NOT_READY', `${c.detail ? `${text}: ${c.detail}` : text}${when}`, params),
+  ];
 }
 
 function climateCauses(t: TelemetryMessage, th: Thresholds): Cause[] {
@@ -149,9 +221,19 @@ function linkCauses(t: TelemetryMessage, th: Thresholds): Cause[] {
   ];
 }
 
-/** A Pi has no RTC: until its clock syncs, its timestamps (events, replies, expiries) may be wrong. */
-function hostCauses(t: TelemetryMessage): Cause[] {
+/**
+ * A Pi has no RTC: until its clock syncs, its timestamps (events, replies, expiries) may be wrong and
+ * its scheduled switching is held (power-intents.ts, rule 5). A clock whose state cannot be told is
+ * said too: the operator must know the room will not switch on for its meeting by itself.
+ */
+function clockCauses(t: TelemetryMessage): Cause[] {
   if (t.host?.clockSynced === false) return [cause('clock.unsynced', 'DEGRADED', 'clock not synchronised')];
+  if (t.host?.clockSynced === null)
+    return [cause('clock.unknown', 'DEGRADED', 'clock synchronisation cannot be told')];
+  if (t.power.decision === 'clock-unsynced')
+    return [
+      cause('power.clock-unsynced', 'DEGRADED', 'scheduled switching held: the clock is not synchronised'),
+    ];
   return [];
 }
 
@@ -159,8 +241,22 @@ function hostCauses(t: TelemetryMessage): Cause[] {
 function upsCauses(t: TelemetryMessage): Cause[] {
   const causes: Cause[] = [];
   if (t.power.upsLowBattery === true) causes.push(cause('ups.low', 'NOT_READY', 'UPS battery low'));
+  if (t.power.upsForcedShutdown === true)
+    causes.push(cause('ups.fsd', 'NOT_READY', 'the UPS ordered a shutdown'));
+  if (t.power.decision === 'ups-critical')
+    causes.push(cause('ups.critical', 'NOT_READY', 'switched off by UPS protection'));
   if (t.power.fault) causes.push(cause('ups.fault', 'DEGRADED', `UPS fault: ${t.power.fault}`));
   return causes;
+}
+
+function powerOf(room: RoomSnapshot): RoomPowerView {
+  const t = room.telemetry;
+  if (!room.online)
+    return { state: room.shutdown ? 'off-ups' : 'unknown', decision: room.shutdown ? 'ups-critical' : null };
+  if (t === null) return { state: 'unknown', decision: null };
+  const decision = t.power.decision ?? null;
+  if (t.power.state === 'off') return { state: decision === 'ups-critical' ? 'off-ups' : 'off', decision };
+  return { state: t.power.booting ? 'warming-up' : 'on', decision };
 }
 
 export function computeReadiness(
@@ -168,30 +264,34 @@ export function computeReadiness(
   now: Date,
   th: Thresholds = defaultThresholds,
 ): Readiness {
+  const power = powerOf(room);
   if (!room.online) {
+    if (room.shutdown) {
+      const c = cause(
+        'ups.shutdown',
+        'NOT_READY',
+        `shut down by UPS protection at ${room.shutdown.at.toISOString()}: ${room.shutdown.reason}`,
+        {
+          at: room.shutdown.at.toISOString(),
+        },
+      );
+      return { level: 'OFFLINE', power, reasons: [c.text], causes: [c] };
+    }
     const text = room.lastSeen ? `offline, last seen ${room.lastSeen.toISOString()}` : 'never seen online';
-    return { level: 'OFFLINE', reasons: [text], causes: [] };
+    return { level: 'OFFLINE', power, reasons: [text], causes: [] };
   }
   const t = room.telemetry;
   if (t === null || room.telemetryAt === null) {
     const c = cause('telemetry.none', 'NOT_READY', 'no telemetry received yet');
-    return { level: 'NOT_READY', reasons: [c.text], causes: [c] };
-  }
-  if (t.power.state === 'off') {
-    const power = powerCauses(t, th);
-    return {
-      level: 'POWERED_OFF',
-      reasons: ['equipment switched off', ...power.map((c) => c.text)],
-      causes: power,
-    };
+    return { level: 'NOT_READY', power, reasons: [c.text], causes: [c] };
   }
   const causes = [
     ...powerCauses(t, th),
     ...upsCauses(t),
-    ...codecCauses(t),
+    ...codecCauses(t, now, th),
     ...linkCauses(t, th),
     ...climateCauses(t, th),
-    ...hostCauses(t),
+    ...clockCauses(t),
   ];
   if (t.outbox?.fault) causes.push(cause('agent.outbox', 'DEGRADED', t.outbox.fault));
   const ageSec = Math.round((now.getTime() - room.telemetryAt.getTime()) / 1000);
@@ -199,5 +299,5 @@ export function computeReadiness(
     causes.push(cause('telemetry.stale', 'DEGRADED', `no telemetry for ${ageSec} s`, { ageSec }));
   }
   const level = causes.reduce<Level>((worst, c) => worseLevel(worst, c.level), 'READY');
-  return { level, reasons: causes.map((c) => c.text), causes };
+  return { level, power, reasons: causes.map((c) => c.text), causes };
 }

@@ -234,6 +234,8 @@ export class PowerController implements AgentPart {
       if (this.intents.override?.state === 'off') this.intents = withOverride(this.intents, null);
       this.intents = used(this.intents, this.deps.clock.now());
       const result = await this.switchTo('on', `ordered: ${reason}`, args.force ?? false);
+      // The decision that holds from now on (the order, then the rules), for telemetry to say.
+      await this.evaluateNow();
       return this.reply(succeeded(result));
     });
   }
@@ -259,6 +261,7 @@ export class PowerController implements AgentPart {
       // The codec is switched off with the room: the call ends with it.
       this.callActive = false;
       const result = await this.switchTo('off', `ordered: ${reason}`, force);
+      if (result.ok) await this.evaluateNow();
       return { ...this.reply(succeeded(result)), until: until.toISOString() };
     });
   }

@@ -8,7 +8,7 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { RoomView } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
 import type { NotifyCounters } from '../notify/notifier.js';
-import { levels } from '../readiness.js';
+import { levels, powerStates } from '../readiness.js';
 import { type HubStore, oldestWaitMs } from '../store/store.js';
 import type { HistoryCounters } from '../telemetry-history.js';
 
@@ -45,8 +45,14 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
   const room = ['room'] as const;
   const readiness = new Gauge({
     name: 'hnth_room_readiness',
-    help: 'Readiness level of each room: 1 for its current level, 0 for the others.',
+    help: 'Health of each room (whatever its power state): 1 for its current level, 0 for the others.',
     labelNames: ['room', 'level'] as const,
+    registers: [registry],
+  });
+  const powerState = new Gauge({
+    name: 'hnth_room_power_state',
+    help: 'Power state of each room (on, warming-up, off, off-ups, unknown): 1 for the current one, 0 for the others.',
+    labelNames: ['room', 'state'] as const,
     registers: [registry],
   });
   const online = gauge(registry, 'hnth_room_online', 'Whether the room is online (1) or not (0).', room);
@@ -111,7 +117,20 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
   );
 
   const perRoom = [
-    ...[readiness, online, lastSeen, temp, humidity, latency, jitter, loss, powerOn, mains, upsCharge],
+    ...[
+      readiness,
+      powerState,
+      online,
+      lastSeen,
+      temp,
+      humidity,
+      latency,
+      jitter,
+      loss,
+      powerOn,
+      mains,
+      upsCharge,
+    ],
     ...[inCall, codecUp, energyUsed, energyAlwaysOn, energySince],
   ];
   // The rooms are read once per scrape, for every per-room series at once.
@@ -122,6 +141,8 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
   const setRoom = (view: RoomView) => {
     const r = { room: view.id };
     for (const level of levels) readiness.set({ ...r, level }, view.readiness.level === level ? 1 : 0);
+    for (const state of powerStates)
+      powerState.set({ ...r, state }, view.readiness.power.state === state ? 1 : 0);
     online.set(r, view.online ? 1 : 0);
     if (view.lastSeen) lastSeen.set(r, Date.parse(view.lastSeen) / 1000);
     const readings = view.readings;

@@ -55,12 +55,18 @@ const groupedUnderNetwork: ReadonlySet<IncidentCause> = new Set(['room.offline',
 /** The incident cause a readiness cause code belongs to, or null for codes that are no incident. */
 export function causeOfReadinessCode(code: string): RoomCause | null {
   if (code === 'mains.lost') return 'mains.lost';
-  if (code === 'codec.down' || code === 'codec.unreachable' || code.startsWith('peripheral.'))
+  if (
+    code === 'codec.down' ||
+    code === 'codec.unreachable' ||
+    code === 'codec.unregistered' ||
+    code.startsWith('peripheral.')
+  )
     return 'codec.down';
   if (code.startsWith('link.')) return 'link.degraded';
   if (code.startsWith('temperature.') || code.startsWith('humidity.')) return 'climate.out-of-range';
   if (code.startsWith('config.')) return 'config.drift';
-  // codec.unknown, climate.fault, telemetry.*: the room is not monitored well, not faulty.
+  // codec.unknown, codec.stale, climate.fault, telemetry.*, clock.*: the room is not monitored
+  // well, not faulty.
   return null;
 }
 

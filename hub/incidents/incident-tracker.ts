@@ -35,10 +35,14 @@ export interface FleetViews {
   views(): RoomView[];
 }
 
-/** What the readiness shows, as incident causes; null when the room's state is not known now. */
+/**
+ * What the readiness shows, as incident causes; null when the room's state is not known now. A room
+ * switched off is judged like any other (its faults are faults); one that its UPS protection shut
+ * down is still on a mains failure, whatever it can no longer say.
+ */
 export function readinessSignals(view: RoomView): ReadonlySet<RoomCause> | null {
   const { level, causes } = view.readiness;
-  if (level === 'OFFLINE' || level === 'POWERED_OFF') return null;
+  if (level === 'OFFLINE') return expectedOffline(view) ? new Set<RoomCause>(['mains.lost']) : null;
   if (causes.some((c) => c.code === 'telemetry.none')) return null;
   const found = new Set<RoomCause>();
   for (const c of causes) {
@@ -46,6 +50,11 @@ export function readinessSignals(view: RoomView): ReadonlySet<RoomCause> | null 
     if (cause) found.add(cause);
   }
   return found;
+}
+
+/** Offline because it said its UPS protection was shutting it down: no surprise, no offline incident. */
+function expectedOffline(view: RoomView): boolean {
+  return !view.online && view.readiness.power.state === 'off-ups';
 }
 
 const RETRY_AFTER_FAILED_WRITE_MS = 10_000;
@@ -118,7 +127,7 @@ export class IncidentTracker {
     const graceOver = now.getTime() - this.startedAt.getTime() >= this.config.startupGraceSec * 1000;
     const rooms: RoomSignals[] = this.fleet.views().map((view) => ({
       roomId: view.id,
-      offline: !view.online && (view.lastSeen !== null || graceOver),
+      offline: !view.online && !expectedOffline(view) && (view.lastSeen !== null || graceOver),
       fromReadiness: readinessSignals(view),
       fromEvents: new Set(this.eventFlags.get(view.id)?.values() ?? []),
     }));

@@ -1,13 +1,14 @@
 /**
- * Availability from stored readiness transitions, pure (art. 12.5). A transition holds its level
- * from its `at` until the next one; time before a room's first transition is unknown (the hub had
- * not seen the room yet) and is counted apart, never as available. Times are integer milliseconds,
+ * Availability from stored readiness transitions, pure (art. 12.5). A transition holds its health
+ * level from its `at` until the next one; time before a room's first transition is unknown (the hub
+ * had not seen the room yet) and is counted apart, never as available, and so is time in rows from
+ * hubs before health and power were apart (`POWERED_OFF`: switched off, health not judged). Times are integer milliseconds,
  * so the shares are exact ratios of the stored history.
  */
 import { type Level, levels } from '../readiness.js';
 
 export interface LevelChange {
-  level: Level;
+  level: Level | 'POWERED_OFF';
   /** Epoch ms. */
   atMs: number;
 }
@@ -53,7 +54,9 @@ export function levelTime(changes: readonly LevelChange[], windows: readonly Int
     t.unknownMs += first === undefined ? w.toMs - w.fromMs : clip(w.fromMs, first.atMs, w);
     for (const [i, c] of changes.entries()) {
       const until = changes[i + 1]?.atMs ?? Number.POSITIVE_INFINITY;
-      t.byLevelMs[c.level] += clip(c.atMs, until, w);
+      const spent = clip(c.atMs, until, w);
+      if (c.level === 'POWERED_OFF') t.unknownMs += spent;
+      else t.byLevelMs[c.level] += spent;
     }
   }
   return t;

@@ -30,7 +30,7 @@ import type { ReportPeriod } from './report-period.js';
 
 export interface ReportTransition {
   roomId: string;
-  level: Level;
+  level: LevelChange['level'];
   at: string;
 }
 

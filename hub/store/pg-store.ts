@@ -61,13 +61,19 @@ const migrations: Migration[] = [
       PRIMARY KEY (room_id, ts)
     );`,
   },
+  {
+    // Health and power apart (hub/readiness.ts): the power state of each transition; null before.
+    id: 'transitions-power-1',
+    sql: 'ALTER TABLE readiness_transitions ADD COLUMN power text;',
+  },
 ];
 
 const sql = {
   insertEvent: `INSERT INTO events (room_id, boot_id, seq, type, severity, data, ts, received_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (room_id, boot_id, seq) DO NOTHING RETURNING *`,
   listEvents: 'SELECT * FROM events WHERE room_id = $1 ORDER BY id DESC LIMIT $2',
-  insertTransition: 'INSERT INTO readiness_transitions (room_id, level, reasons, at) VALUES ($1, $2, $3, $4)',
+  insertTransition:
+    'INSERT INTO readiness_transitions (room_id, level, power, reasons, at) VALUES ($1, $2, $3, $4, $5)',
   insertSample: `INSERT INTO telemetry_samples (room_id, ts, data) VALUES ($1, $2, $3)
     ON CONFLICT (room_id, ts) DO NOTHING`,
   listSamples: `SELECT room_id, ts, data FROM telemetry_samples
@@ -97,9 +103,9 @@ const sql = {
       ) AS at
     FROM rooms ORDER BY room_id`,
   // Each room's last transition before the range is the latest by (at, id), as the range is ordered.
-  listTransitions: `SELECT id, room_id, level, reasons, at FROM readiness_transitions WHERE at >= $1 AND at < $2
+  listTransitions: `SELECT id, room_id, level, power, reasons, at FROM readiness_transitions WHERE at >= $1 AND at < $2
     UNION ALL
-    (SELECT DISTINCT ON (room_id) id, room_id, level, reasons, at FROM readiness_transitions WHERE at < $1
+    (SELECT DISTINCT ON (room_id) id, room_id, level, power, reasons, at FROM readiness_transitions WHERE at < $1
      ORDER BY room_id, at DESC, id DESC)
     ORDER BY at, id`,
   // The sample just before the range (rooms with power control send energy in every sample), then
@@ -240,6 +246,7 @@ export class PgStore implements HubStore {
       await this.pool.query(sql.insertTransition, [
         storableText(`the room id of ${what}`, t.roomId),
         t.level,
+        t.power,
         storableJson(`the reasons of ${what}`, t.reasons),
         t.at,
       ]);
@@ -279,12 +286,14 @@ export class PgStore implements HubStore {
       const { rows } = await this.pool.query<{
         room_id: string;
         level: string;
+        power: string | null;
         reasons: string[];
         at: string;
       }>(sql.listTransitions, [from, to]);
       return rows.map((r) => ({
         roomId: r.room_id,
         level: r.level as StoredTransition['level'],
+        power: r.power as StoredTransition['power'],
         reasons: r.reasons,
         at: r.at,
       }));

@@ -47,6 +47,11 @@ const migrations: Migration[] = [
      PRIMARY KEY (room_id, ts)
    ) WITHOUT ROWID;`,
   },
+  {
+    // Health and power apart (hub/readiness.ts): the power state of each transition; null before.
+    id: 'transitions-power-1',
+    sql: 'ALTER TABLE readiness_transitions ADD COLUMN power TEXT;',
+  },
 ];
 
 interface EventRow {
@@ -87,7 +92,7 @@ export class SqliteStore implements SyncStoreCalls {
       ),
       listEvents: this.db.prepare('SELECT * FROM events WHERE room_id = ? ORDER BY id DESC LIMIT ?'),
       insertTransition: this.db.prepare(
-        'INSERT INTO readiness_transitions (room_id, level, reasons, at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO readiness_transitions (room_id, level, power, reasons, at) VALUES (?, ?, ?, ?, ?)',
       ),
       insertSample: this.db.prepare(
         'INSERT OR IGNORE INTO telemetry_samples (room_id, ts, data) VALUES (?, ?, ?)',
@@ -104,9 +109,9 @@ export class SqliteStore implements SyncStoreCalls {
       // Before the range, each room's latest by (at, id): of two stored at the same time, the later
       // one is the level the room was left at, as the range itself is ordered.
       listTransitions: this.db.prepare(
-        `SELECT id, room_id, level, reasons, at FROM readiness_transitions WHERE at >= @from AND at < @to
+        `SELECT id, room_id, level, power, reasons, at FROM readiness_transitions WHERE at >= @from AND at < @to
          UNION ALL
-         SELECT id, room_id, level, reasons, at FROM (
+         SELECT id, room_id, level, power, reasons, at FROM (
            SELECT *, row_number() OVER (PARTITION BY room_id ORDER BY at DESC, id DESC) AS latest
            FROM readiness_transitions WHERE at < @from
          ) WHERE latest = 1
@@ -169,19 +174,21 @@ export class SqliteStore implements SyncStoreCalls {
   }
 
   insertTransition(t: StoredTransition): void {
-    this.stmts.insertTransition.run(t.roomId, t.level, JSON.stringify(t.reasons), t.at);
+    this.stmts.insertTransition.run(t.roomId, t.level, t.power, JSON.stringify(t.reasons), t.at);
   }
 
   listTransitions(from: string, to: string): StoredTransition[] {
     const rows = this.stmts.listTransitions.all({ from, to }) as {
       room_id: string;
       level: string;
+      power: string | null;
       reasons: string;
       at: string;
     }[];
     return rows.map((r) => ({
       roomId: r.room_id,
       level: r.level as StoredTransition['level'],
+      power: r.power as StoredTransition['power'],
       reasons: JSON.parse(r.reasons) as string[],
       at: r.at,
     }));

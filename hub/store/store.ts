@@ -5,7 +5,7 @@
  * stuck write delays only the acknowledgements waiting on it, never ingest or the dashboard.
  */
 import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
-import type { Level } from '../readiness.js';
+import type { Level, PowerStateView } from '../readiness.js';
 
 export interface StoredEvent {
   id: number;
@@ -23,7 +23,10 @@ export interface StoredEvent {
 
 export interface StoredTransition {
   roomId: string;
-  level: Level;
+  /** The health; `POWERED_OFF` in rows from hubs before health and power were apart (health unknown). */
+  level: Level | 'POWERED_OFF';
+  /** The power state; null in rows from before it was kept. */
+  power: PowerStateView | null;
   reasons: string[];
   at: string;
 }

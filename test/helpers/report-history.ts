@@ -51,9 +51,10 @@ function meeting(
 
 export function seedReportHistory(db: Db): void {
   const store = new SqliteStore(db);
-  const transition = (roomId: string, level: Level, at: string) =>
-    store.insertTransition({ roomId, level, reasons: [], at });
-  // A: READY since before the year; offline 12 h, not ready 30 min, powered off 6 h.
+  const transition = (roomId: string, level: Level | 'POWERED_OFF', at: string) =>
+    store.insertTransition({ roomId, level, power: level === 'POWERED_OFF' ? null : 'on', reasons: [], at });
+  // A: READY since before the year; offline 12 h, not ready 30 min, and 6 h in a row stored by a hub
+  // before health and power were apart (switched off, health not judged: unknown).
   transition(A, 'READY', vn('2025-12-20T00:00'));
   transition(A, 'OFFLINE', vn('2026-03-10T08:00'));
   transition(A, 'READY', vn('2026-03-10T20:00'));

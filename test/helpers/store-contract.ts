@@ -55,9 +55,11 @@ const transition = (
   level: StoredTransition['level'],
   at: string,
   reasons: string[] = [],
-) => ({
+  power: StoredTransition['power'] = level === 'OFFLINE' ? 'unknown' : 'off',
+): StoredTransition => ({
   roomId,
   level,
+  power,
   reasons,
   at,
 });
@@ -263,12 +265,13 @@ export function describeStoreContract(
       test('lists transitions at the same time in the order they were stored', async () => {
         const at = '2026-04-01T00:00:00.000Z';
         await store.insertTransition(transition(B, 'OFFLINE', at));
-        await store.insertTransition(transition(A, 'NOT_READY', at));
-        await store.insertTransition(transition(A, 'POWERED_OFF', at));
+        await store.insertTransition(transition(A, 'NOT_READY', at, [], 'on'));
+        // A row as a hub before health and power were apart stored it: no power state.
+        await store.insertTransition(transition(A, 'POWERED_OFF', at, [], null));
         expect(await store.listTransitions(from, to)).toEqual([
           transition(B, 'OFFLINE', at),
-          transition(A, 'NOT_READY', at),
-          transition(A, 'POWERED_OFF', at),
+          transition(A, 'NOT_READY', at, [], 'on'),
+          transition(A, 'POWERED_OFF', at, [], null),
         ]);
       });
 

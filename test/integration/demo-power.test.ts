@@ -1,4 +1,4 @@
-/** `npm start`'s promise: idle rooms go POWERED_OFF after the demo's quiet time and come back for a meeting. */
+/** `npm start`'s promise: idle rooms switch off after the demo's quiet time, healthy, and come back for a meeting. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { connectAsync } from 'mqtt';
 import { type Demo, startDemo } from '../../demo/demo.js';
@@ -43,12 +43,14 @@ describe('the demo with power control', () => {
     data.remove();
   });
 
-  test('every idle room goes POWERED_OFF, and a booked room comes back on before its meeting', async () => {
+  test('every idle room switches off and stays READY, and a booked room comes back on before its meeting', async () => {
     await waitFor(
-      '28 rooms POWERED_OFF',
-      async () => (await rooms()).every((r) => r.readiness.level === 'POWERED_OFF'),
+      '28 rooms off, none with a problem',
+      async () =>
+        (await rooms()).every((r) => r.readiness.power.state === 'off' && r.readiness.level === 'READY'),
       20_000,
     );
+    expect((await rooms()).every((r) => r.readiness.power.decision === 'idle')).toBe(true);
     // The demo's broker login stands in for the hub's calendar publishing the room's schedule.
     const client = await connectAsync(demo.mqttUrl, { reconnectPeriod: 0, ...demo.injector });
     const start = Date.now() + 15 * 60_000;
@@ -70,11 +72,11 @@ describe('the demo with power control', () => {
       { qos: 1, retain: true },
     );
     await client.endAsync();
-    await waitFor(
-      'tinh-uy READY',
-      async () => (await rooms()).find((r) => r.id === 'tinh-uy')?.readiness.level === 'READY',
-    );
-    expect((await rooms()).filter((r) => r.readiness.level === 'POWERED_OFF')).toHaveLength(27);
+    await waitFor('tinh-uy on for its meeting', async () => {
+      const r = (await rooms()).find((x) => x.id === 'tinh-uy')?.readiness;
+      return r?.power.state === 'on' && r.power.decision === 'scheduled' && r.level === 'READY';
+    });
+    expect((await rooms()).filter((r) => r.readiness.power.state === 'off')).toHaveLength(27);
   });
 });
 

@@ -81,13 +81,20 @@ describe('/metrics', () => {
     expect(sample(text, `hnth_room_link_loss_ratio{${a}}`)).toBeCloseTo(0.02);
     expect(sample(text, `hnth_room_power_on{${a}}`)).toBe(1);
     expect(sample(text, `hnth_room_energy_used_joules{${a}}`)).toBeGreaterThanOrEqual(0);
-    // One level is 1, the four others 0.
+    // One health level is 1, the three others 0; the same for the five power states.
     const level = hub.fleet.view(roomA)!.readiness.level;
     const levels = [
       ...text.matchAll(new RegExp(`^hnth_room_readiness\\{${a},level="(\\w+)"\\} (\\d)$`, 'gm')),
     ];
     expect(levels.map((m) => [m[1], Number(m[2])]).filter(([, v]) => v === 1)).toEqual([[level, 1]]);
-    expect(levels).toHaveLength(5);
+    expect(levels).toHaveLength(4);
+    const power = [
+      ...text.matchAll(new RegExp(`^hnth_room_power_state\\{${a},state="([\\w-]+)"\\} (\\d)$`, 'gm')),
+    ];
+    expect(power).toHaveLength(5);
+    expect(power.filter((m) => m[2] === '1').map((m) => m[1])).toEqual([
+      hub.fleet.view(roomA)!.readiness.power.state,
+    ]);
     // A room never heard from is offline and has no reading series.
     const c = `room="${roomC}"`;
     expect(sample(text, `hnth_room_online{${c}}`)).toBe(0);

@@ -56,7 +56,7 @@ describe('PostgreSQL store', () => {
     try {
       const stores = await Promise.all([1, 2, 3].map(() => PgStore.open(fresh.url)));
       const { rows } = await fresh.direct.query('SELECT id FROM schema_migrations ORDER BY applied_at, id');
-      expect(rows).toEqual([{ id: 'events-1' }, { id: 'telemetry-1' }]);
+      expect(rows).toEqual([{ id: 'events-1' }, { id: 'telemetry-1' }, { id: 'transitions-power-1' }]);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await fresh.drop();
@@ -137,6 +137,7 @@ describe('PostgreSQL store', () => {
         store.insertTransition({
           roomId: 'nul-room',
           level: 'DEGRADED',
+          power: 'off',
           reasons: ['\u0000'],
           at: '2026-01-01T00:00:00Z',
         }),

@@ -73,10 +73,11 @@ describe('power commands from the hub, on the embedded broker', () => {
     });
   });
 
-  test('power.off is accepted, the hub shows POWERED_OFF, and power.on brings it back', async () => {
+  test('power.off is accepted, the hub shows the room off and still READY, and power.on brings it back', async () => {
     const off = await send('power.off', { reason: 'end of the working day' });
     expect(off).toMatchObject({ ok: true, result: { power: 'off', changed: true } });
-    await waitFor('POWERED_OFF at the hub', async () => (await room()).readiness.level === 'POWERED_OFF');
+    await waitFor('off at the hub', async () => (await room()).readiness.power.state === 'off');
+    expect((await room()).readiness).toMatchObject({ level: 'READY', power: { decision: 'override' } });
     const events = await getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${roomId}/events?limit=20`);
     expect(events.find((e) => e.type === 'power.off')).toMatchObject({
       data: { reason: 'ordered: end of the working day' },
@@ -134,7 +135,10 @@ describe('power commands from the hub, on the embedded broker', () => {
   // Last: the simulated controller halts, as a real one would.
   test('a critical UPS on battery is announced, switches the room off in order, and halts the controller', async () => {
     await inject(hub.mqttUrl, roomId, { mains: false, ups: 15 });
-    await waitFor('the room offline after the halt', async () => (await room()).readiness.level === 'OFFLINE');
+    await waitFor(
+      'the room offline after the halt',
+      async () => (await room()).readiness.level === 'OFFLINE',
+    );
     const events = await getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${roomId}/events?limit=20`);
     const types = events.map((e) => e.type);
     // Newest first: the announcement, then the equipment off in order, before the halt.
@@ -166,11 +170,8 @@ describe('idle power-off and power-on before a meeting', () => {
     hub?.removeData();
   });
 
-  test('an idle room goes POWERED_OFF, and comes back on when a meeting is booked', async () => {
-    await waitFor(
-      'POWERED_OFF after the quiet time',
-      async () => (await room()).readiness.level === 'POWERED_OFF',
-    );
+  test('an idle room switches off, and comes back on when a meeting is booked', async () => {
+    await waitFor('off after the quiet time', async () => (await room()).readiness.power.state === 'off');
     await publishRetained(hub.mqttUrl, roomId, schedule(20, 60));
     await waitFor('READY for the meeting', async () => (await room()).readiness.level === 'READY');
     const events = await getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${roomId}/events?limit=20`);

@@ -9,7 +9,7 @@ import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import { checkDraft, violationText } from '../../hub/web/src/booking-check.js';
 import { calendarDays, shiftAnchor } from '../../hub/web/src/calendar-grid.js';
 import { hasKey, setLang, t } from '../../hub/web/src/i18n/i18n.js';
-import { causeText, reasonsOf } from '../../hub/web/src/readiness-text.js';
+import { causeText, powerText, reasonsOf } from '../../hub/web/src/readiness-text.js';
 import { roomsByKind } from '../../hub/web/src/room-groups.js';
 import { roomKinds } from '../../hub/web/src/vocabulary.js';
 import { builtInFleet } from '../../shared/fleet.js';
@@ -116,13 +116,55 @@ describe('readiness in words', () => {
     }
   });
 
-  test('a room switched off says so first; an offline room needs no reasons beside its state', () => {
-    const cause = { code: 'mains.lost', level: 'DEGRADED' as const, params: { upsChargePct: 90 }, text: '' };
-    expect(reasonsOf(room({ level: 'POWERED_OFF', reasons: [], causes: [cause] }))).toEqual([
-      'Thiết bị đã tắt nguồn',
-      'Mất điện lưới, đang chạy UPS 90 %',
-    ]);
-    expect(reasonsOf(room({ level: 'OFFLINE', reasons: ['offline'], causes: [] }))).toEqual([]);
+  test('a room switched off has its faults as any room; its power is said apart, with why', () => {
+    const cause = {
+      code: 'mains.lost',
+      level: 'DEGRADED' as const,
+      params: { upsChargePct: 90, runtimeMin: 14 },
+      text: '',
+    };
+    const off = room({
+      level: 'DEGRADED',
+      power: { state: 'off', decision: 'idle' },
+      reasons: [],
+      causes: [cause],
+    });
+    expect(reasonsOf(off)).toEqual(['Mất điện lưới, đang chạy UPS 90 %, còn 14 phút']);
+    expect(powerText(off)).toBe('Nguồn: Đang tắt (nghỉ), không sử dụng');
+    const offline = room({
+      level: 'OFFLINE',
+      power: { state: 'unknown', decision: null },
+      reasons: ['offline'],
+      causes: [],
+    });
+    expect(reasonsOf(offline)).toEqual([]);
+    expect(powerText(offline)).toBe('Nguồn: Chưa rõ nguồn');
+  });
+
+  test('a codec found down while on stays a fault while off, said with the time it was checked', () => {
+    const held = {
+      code: 'codec.down',
+      level: 'NOT_READY' as const,
+      params: { checkedAt: '2026-12-02T01:05:00.000Z' },
+      text: '',
+    };
+    expect(causeText(held)).toBe('Thiết bị đầu cuối hỏng (kiểm tra lúc 02/12/2026 08:05)');
+  });
+
+  test('a UPS shutdown reads as the expected end, with its local time', () => {
+    const c = {
+      code: 'ups.shutdown',
+      level: 'NOT_READY' as const,
+      params: { at: '2026-12-03T02:35:00.000Z' },
+      text: '',
+    };
+    expect(causeText(c)).toBe('Bộ điều khiển đã tự tắt lúc 03/12/2026 09:35 vì UPS sắp cạn');
+  });
+
+  test('numbers with a decimal comma in Vietnamese', () => {
+    expect(causeText({ code: 'link.loss', level: 'DEGRADED', params: { value: 4.5 }, text: '' })).toBe(
+      'Mất gói 4,5 % tới MCU',
+    );
   });
 });
 

@@ -144,7 +144,12 @@ describe('readiness: one reading at a time', () => {
       'DEGRADED',
       ['clock not synchronised'],
     ],
-    ['host clock state unknown is no cause', online(telemetry({ host: { clockSynced: null } })), 'READY', []],
+    [
+      'host clock state unknown is said: scheduled switching may be held',
+      online(telemetry({ host: { clockSynced: null } })),
+      'DEGRADED',
+      ['clock synchronisation cannot be told'],
+    ],
     [
       'unsynced clock beside a worse cause',
       online(telemetry({ host: { clockSynced: false }, codec: { state: 'unreachable' } })),
@@ -153,16 +158,16 @@ describe('readiness: one reading at a time', () => {
     ],
     ['telemetry exactly at the stale limit', online(telemetry({}), 20), 'READY', []],
     [
-      'equipment switched off',
+      'equipment switched off, nothing wrong: READY',
       online(telemetry({ power: { state: 'off' } })),
-      'POWERED_OFF',
-      ['equipment switched off'],
+      'READY',
+      [],
     ],
     [
-      'switched off and mains lost',
+      'switched off and mains lost: a fault, off or not',
       online(telemetry({ power: { state: 'off', mains: false, upsChargePct: 80 } })),
-      'POWERED_OFF',
-      ['equipment switched off', 'mains lost, on UPS 80 %'],
+      'DEGRADED',
+      ['mains lost, on UPS 80 %'],
     ],
     [
       'online but no telemetry yet',
@@ -213,5 +218,111 @@ describe('readiness: several causes', () => {
       'DEGRADED',
     );
     expect(computeReadiness(online(telemetry({ link: { lossPct: 0.3 } })), now).level).toBe('READY');
+  });
+});
+
+describe('readiness: health is not power', () => {
+  const off = (patch: Parameters<typeof telemetry>[0] = {}) =>
+    telemetry({ ...patch, power: { state: 'off', decision: 'idle', ...patch.power } });
+
+  test.each<[string, RoomSnapshot, string, string, string[]]>([
+    ['on, booked', online(telemetry({ power: { decision: 'scheduled' } })), 'on', 'READY', []],
+    ['booting after power-on', online(telemetry({ power: { booting: true } })), 'warming-up', 'READY', []],
+    ['idle off, healthy', online(off()), 'off', 'READY', []],
+    [
+      'idle off at 40 °C: a fault',
+      online(off({ climate: { tempC: 40 } })),
+      'off',
+      'NOT_READY',
+      ['temperature 40 °C'],
+    ],
+    [
+      'off with the codec found down when last on, and the check’s age',
+      online(off({ codec: { state: 'down', checkedAt: '2026-11-30T00:00:00.000Z' } })),
+      'off',
+      'NOT_READY',
+      ['codec down (checked 3 h ago)'],
+    ],
+    [
+      'off with the codec up when last on: no cause',
+      online(off({ codec: { state: 'up', checkedAt: '2026-11-29T03:00:00.000Z' } })),
+      'off',
+      'READY',
+      [],
+    ],
+    [
+      'off with the codec last checked over a week ago',
+      online(off({ codec: { state: 'up', checkedAt: '2026-11-20T03:00:00.000Z' } })),
+      'off',
+      'DEGRADED',
+      ['codec last checked 10 days ago'],
+    ],
+    [
+      'off and never checked since the agent started: no cause',
+      online(off({ codec: { state: 'unchecked' } })),
+      'off',
+      'READY',
+      [],
+    ],
+    [
+      'on battery with the runtime: in words',
+      online(telemetry({ power: { mains: false, upsChargePct: 62, upsRuntimeSec: 840 } })),
+      'on',
+      'DEGRADED',
+      ['mains lost, on UPS 62 %, 14 min left'],
+    ],
+    [
+      'on battery, charge fine but 6 min left: not ready',
+      online(telemetry({ power: { mains: false, upsChargePct: 45, upsRuntimeSec: 360 } })),
+      'on',
+      'NOT_READY',
+      ['mains lost, on UPS 45 %, 6 min left'],
+    ],
+    [
+      'on battery, a UPS that reports runtime only',
+      online(telemetry({ power: { mains: false, upsChargePct: null, upsRuntimeSec: 1500 } })),
+      'on',
+      'DEGRADED',
+      ['mains lost, 25 min left'],
+    ],
+    [
+      'switched off by UPS protection',
+      online(off({ power: { mains: false, upsChargePct: 15, decision: 'ups-critical' } })),
+      'off-ups',
+      'NOT_READY',
+      ['mains lost, on UPS 15 %', 'switched off by UPS protection'],
+    ],
+    [
+      'scheduled switching held for the clock',
+      online(off({ power: { decision: 'clock-unsynced' } })),
+      'off',
+      'DEGRADED',
+      ['scheduled switching held: the clock is not synchronised'],
+    ],
+    [
+      'offline after its UPS shutdown: expected, and said',
+      {
+        online: false,
+        lastSeen: now,
+        telemetry: null,
+        telemetryAt: null,
+        shutdown: { at: new Date('2026-11-30T02:35:00Z'), reason: 'on battery with 2 min left' },
+      },
+      'off-ups',
+      'OFFLINE',
+      ['shut down by UPS protection at 2026-11-30T02:35:00.000Z: on battery with 2 min left'],
+    ],
+    [
+      'offline without warning',
+      { online: false, lastSeen: now, telemetry: null, telemetryAt: null },
+      'unknown',
+      'OFFLINE',
+      [`offline, last seen ${now.toISOString()}`],
+    ],
+  ])('%s', (_name, room, power, level, reasons) => {
+    const r = computeReadiness(room, now, defaultThresholds);
+    expect(r.power.state).toBe(power);
+    expect(r.level).toBe(level);
+    expect(r.reasons).toEqual(reasons);
   });
 });

@@ -29,8 +29,16 @@ export function hasKey(key: string): key is Key {
   return key in vi;
 }
 
+/** A number as the reader writes it: a decimal comma in Vietnamese (62,5 %); whole numbers as they are. */
+function numberText(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return value.toLocaleString(currentLang() === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 });
+}
+
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  return dictionaries[currentLang()][key].replace(/\{(\w+)\}/g, (all, name: string) =>
-    name in params ? String(params[name]) : all,
-  );
+  return dictionaries[currentLang()][key].replace(/\{(\w+)\}/g, (all, name: string) => {
+    if (!(name in params)) return all;
+    const value = params[name]!;
+    return typeof value === 'number' ? numberText(value) : value;
+  });
 }

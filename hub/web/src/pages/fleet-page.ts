@@ -1,16 +1,18 @@
 /**
- * Fleet: the MCU on top, then the 28 rooms as tiles grouped by kind, coloured by readiness with the
- * reasons in words, online or offline with "last seen", power state; live without reload. A tile
- * that changes is replaced alone, so keyboard focus stays where it was.
+ * Fleet: the MCU on top, then the 28 rooms as tiles grouped by kind, coloured by their health with
+ * the reasons in words, online or offline with "last seen", and their power state apart (a room
+ * switched off is normal, art. 6.5; an off room with a fault looks faulty); live without reload. A
+ * tile that changes is replaced alone, so keyboard focus stays where it was.
  */
 
 import { formatTime } from '../../../../shared/format-time.js';
 import type { RoomView } from '../../../fleet-state.js';
 import type { McuState } from '../../../mcu/mcu-monitor.js';
+import { hasProblem } from '../../../readiness.js';
 import type { Page } from '../app-context.js';
 import { add, h } from '../dom.js';
 import { t } from '../i18n/i18n.js';
-import { reasonsOf } from '../readiness-text.js';
+import { powerText, reasonsOf } from '../readiness-text.js';
 import { roomsByKind } from '../room-groups.js';
 
 const FILTER_KEY = 'hnth-fleet-not-ready';
@@ -18,7 +20,7 @@ const FILTER_KEY = 'hnth-fleet-not-ready';
 export function roomTile(room: RoomView): HTMLElement {
   const level = room.readiness.level;
   const reasons = reasonsOf(room);
-  const power = room.readings?.power.state;
+  const power = room.readiness.power.state;
   return h(
     'a',
     {
@@ -26,6 +28,7 @@ export function roomTile(room: RoomView): HTMLElement {
       href: `#/room/${encodeURIComponent(room.id)}`,
       'data-room': room.id,
       'data-level': level,
+      'data-power': power,
     },
     h('span', { class: 'tile-name' }, room.name),
     h('span', { class: 'level' }, t(`level.${level}`)),
@@ -44,14 +47,12 @@ export function roomTile(room: RoomView): HTMLElement {
       ' · ',
       room.lastSeen ? t('fleet.lastSeen', { time: formatTime(room.lastSeen) }) : t('fleet.neverSeen'),
     ),
-    power
-      ? h(
-          'span',
-          { class: 'power' },
-          power === 'on' ? t('fleet.powerOn') : t('fleet.powerOff'),
-          room.readings?.codec.inCall ? ` · ${t('fleet.inCall')}` : '',
-        )
-      : null,
+    h(
+      'span',
+      { class: `power power-${power}` },
+      powerText(room),
+      room.readings?.codec.inCall ? ` · ${t('fleet.inCall')}` : '',
+    ),
   );
 }
 
@@ -80,7 +81,7 @@ export function mcuBanner(mcu: McuState | null): HTMLElement {
   );
 }
 
-const notReady = (r: RoomView) => r.readiness.level !== 'READY';
+const notReady = (r: RoomView) => hasProblem(r.readiness);
 
 export const fleetPage: Page = (app, root) => {
   const tiles = new Map<string, HTMLElement>();
@@ -102,7 +103,9 @@ export const fleetPage: Page = (app, root) => {
   const drawSummary = () => {
     const all = [...app.rooms.values()];
     summary.textContent = t('fleet.summary', {
-      ready: all.filter((r) => !notReady(r)).length,
+      problems: all.filter(notReady).length,
+      on: all.filter((r) => r.readiness.power.state === 'on' || r.readiness.power.state === 'warming-up')
+        .length,
       total: all.length,
       online: all.filter((r) => r.online).length,
     });

@@ -13,7 +13,7 @@ import { lineChart } from '../charts.js';
 import { confirmAction } from '../confirm-dialog.js';
 import { add, h, pressOnly } from '../dom.js';
 import { hasKey, type Key, t } from '../i18n/i18n.js';
-import { reasonsOf } from '../readiness-text.js';
+import { powerText, reasonsOf } from '../readiness-text.js';
 import { contactCard, type Directory } from './contacts-page.js';
 import { type IncidentRow, incidentList } from './incidents-page.js';
 
@@ -56,6 +56,7 @@ function headline(room: RoomView): HTMLElement {
     'div',
     { class: `room-head lvl-${room.readiness.level}`, id: 'room-head' },
     h('span', { class: 'level' }, t(`level.${room.readiness.level}`)),
+    h('span', { class: `power power-${room.readiness.power.state}` }, powerText(room)),
     reasons.length > 0
       ? h(
           'ul',
