@@ -15,8 +15,11 @@ export type RoomAnswer =
   | { answered: false; error: string };
 
 export interface Failure {
-  /** The check that failed, or `answer` when the room did not answer. */
-  check: RehearsalCheck['check'] | 'answer';
+  /**
+   * The check that failed, `answer` when the room did not answer; after a rehearsal, `readiness`
+   * when the room turned bad and `ups-runtime` when its battery cannot carry the meeting.
+   */
+  check: RehearsalCheck['check'] | 'answer' | 'readiness' | 'ups-runtime';
   status: 'fail' | 'marginal';
   detail: string;
   responsible: Recipient[];
