@@ -3,14 +3,15 @@
  * department's CA: the hub's embedded broker, and Mosquitto from deploy/mosquitto/ with the files
  * `hnth-hub export mosquitto` writes. Tests that must pass on both loop over `departmentBrokers`.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { exportMosquitto } from '../../hub/security/mosquitto-export.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
 import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
 import { builtInFleet } from '../../shared/fleet.js';
-import { startTestHub } from './hub-harness.js';
+import { brokerPassword, startTestHub } from './hub-harness.js';
 import { startShippedMosquitto } from './mosquitto.js';
 import { tempDir } from './temp-dir.js';
 import { makeDepartmentCa } from './tls-certs.js';
@@ -22,6 +23,8 @@ export interface DepartmentBroker {
   caFile: string;
   /** The password of `room`'s account on this broker, issued once. */
   password: string;
+  /** A client logged in as the hub, which reads every room's topics. */
+  hubClient(): Promise<MqttClient>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +39,13 @@ export async function startDepartmentBroker(kind: BrokerKind, room: string): Pro
       url: hub.mqttUrl,
       caFile: ca.caFile,
       password: hub.security.credentials.issue(room, 'test'),
+      hubClient: () =>
+        connectAsync(hub.mqttUrl, {
+          username: HUB_ACCOUNT,
+          password: brokerPassword(hub.mqttUrl, HUB_ACCOUNT),
+          ca: readFileSync(ca.caFile),
+          reconnectPeriod: 0,
+        }),
       stop: async () => {
         await hub.stop();
         hub.removeData();
@@ -47,7 +57,7 @@ export async function startDepartmentBroker(kind: BrokerKind, room: string): Pro
   const db = openDatabase(':memory:');
   const { credentials } = openSecurity(db, builtInFleet);
   const password = credentials.issue(room, 'test');
-  credentials.issue(HUB_ACCOUNT, 'test');
+  const hubPassword = credentials.issue(HUB_ACCOUNT, 'test');
   exportMosquitto(dir.path, credentials, { simInject: false });
   db.close();
   mkdirSync(path.join(dir.path, 'tls'));
@@ -58,6 +68,8 @@ export async function startDepartmentBroker(kind: BrokerKind, room: string): Pro
     url: mosquitto.tlsUrl,
     caFile: ca.caFile,
     password,
+    hubClient: () =>
+      connectAsync(mosquitto.localUrl, { username: HUB_ACCOUNT, password: hubPassword, reconnectPeriod: 0 }),
     stop: async () => {
       await mosquitto.stop();
       dir.remove();
