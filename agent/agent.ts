@@ -164,8 +164,10 @@ export class Agent {
       const parsed = parseTopic(topic);
       if (parsed.kind === 'command') void this.commands.handle(parsed.name, payload);
     });
-    const { recovered } = this.outbox.open();
+    const { recovered, quarantined } = this.outbox.open();
     if (recovered > 0) this.deps.log.info({ recovered }, 'outbox: records from an earlier run to send');
+    for (const span of quarantined)
+      this.emit({ type: 'outbox.corrupt', severity: 'warning', data: { ...span } });
     // A GPIO edge between two ticks is sampled at once, so mains lost reaches the hub now.
     this.deps.source.onChange?.(() => void this.sample());
     this.connected = this.link.start();

@@ -19,6 +19,9 @@ const usage = `usage: hnth-agent [--config file.json] [--simulate] [--room ID]
        hnth-agent doctor [--config file.json] [--simulate] [--json]
 `;
 
+/** How long a stop may take before the process leaves anyway (the link alone gives up within 3 s). */
+const STOP_DEADLINE_MS = 4500;
+
 type Subcommand = (argv: string[]) => Promise<number>;
 
 /** Each field tool is one entry; the daemon runs when no subcommand is named. */
@@ -50,6 +53,13 @@ async function runDaemon(argv: string[]): Promise<number> {
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'stopping');
+      // Whatever the broker or an adapter does, the agent is gone in time (systemd and a technician
+      // expect it within 5 s). Nothing is lost by leaving: each outbox record is on disk (fsync)
+      // before it is sent, and is sent again by the next start.
+      setTimeout(() => {
+        log.error({ afterMs: STOP_DEADLINE_MS }, 'stop did not finish in time; leaving now');
+        resolve();
+      }, STOP_DEADLINE_MS).unref();
       void systemd.stopping().then(() => agent.stop().then(resolve));
     };
     process.once('SIGINT', stop);

@@ -626,12 +626,12 @@ export const agentSchema = {
       env: 'HNTH_MQTT_RTT_EVERY',
     },
     reconnectMinMs: {
-      doc: 'First wait before reconnecting; doubled after each failure.',
+      doc: 'Shortest wait before reconnecting. Each wait is drawn at random up to a ceiling of 4 times this, doubled after each failure (up to reconnectMaxMs), so a fleet does not return in the same second.',
       format: 'nat',
       default: 1000,
     },
     reconnectMaxMs: {
-      doc: 'Longest wait between two reconnect attempts.',
+      doc: 'Longest wait between two reconnect attempts (the ceiling of the random wait).',
       format: 'nat',
       default: 30000,
     },

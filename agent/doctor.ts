@@ -8,11 +8,12 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectAsync } from 'mqtt';
+import { connect } from 'mqtt';
 import { ConfigError } from '../shared/config-file.js';
 import type { Readings } from '../shared/schemas.js';
 import type { ClimateSensor, UpsSensor } from './adapters.js';
 import { type AgentConfig, loadAgentConfig } from './config.js';
+import { CONNECT_TIMEOUT_MS, roomConnectOptions } from './link/mqtt-options.js';
 import { upsProtectionConfig } from './power/compose-power.js';
 import { supportedTriggers, upsTriggers } from './power/ups-protection.js';
 import {
@@ -37,20 +38,33 @@ export interface DoctorDeps {
   tryBroker?: (config: AgentConfig) => Promise<void>;
 }
 
-const BROKER_TIMEOUT_MS = 5000;
-
+/**
+ * Connects exactly as the agent does (roomConnectOptions: the room id as client id, its account,
+ * its CA) and disconnects. The session is the room's own: what the broker kept for the agent
+ * (commands sent while it was away) is left unacknowledged, so the broker delivers it to the agent
+ * again. A running agent is pushed off for the moment and reconnects by itself.
+ */
 async function tryBroker(config: AgentConfig): Promise<void> {
-  const client = await connectAsync(config.mqtt.url, {
-    // Not the room id: a second client with the agent's id would push the running agent off.
-    clientId: `${config.roomId}-doctor`,
-    username: config.mqtt.username || undefined,
-    password: config.mqtt.password || undefined,
-    protocolVersion: config.mqtt.protocolVersion,
-    reconnectPeriod: 0,
-    connectTimeout: BROKER_TIMEOUT_MS,
-  });
-  await client.endAsync();
+  const client = connect(config.mqtt.url, roomConnectOptions(config.mqtt, config.roomId));
+  client.handleMessage = () => {};
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+      client.once('close', () => reject(new Error('connection closed by the broker')));
+    });
+  } finally {
+    await client.endAsync(!client.connected);
+  }
 }
+
+const TLS_TRUST = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
 
 /** What a failed connection means for the technician. */
 export function brokerAdvice(url: string, err: unknown): string {
@@ -65,11 +79,22 @@ export function brokerAdvice(url: string, err: unknown): string {
   ) {
     return `${url} refused the credentials (${text}); check mqtt.username and mqtt.password with the operator`;
   }
+  if (e.code === 2 || /identifier rejected/i.test(text)) {
+    return `${url} refused the client id (${text}); a room connects as its own id: check roomId and mqtt.username`;
+  }
+  if (typeof e.code === 'string' && TLS_TRUST.has(e.code)) {
+    return `${url}: the broker's certificate is not signed by a CA this controller trusts (${e.code}); set mqtt.caFile (HNTH_MQTT_CA_FILE) to the department's CA`;
+  }
+  if (e.code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return `${url}: the broker's certificate does not name this host (${text}); use the host name the certificate was issued for in mqtt.url`;
+  }
+  if (e.code === 'CERT_HAS_EXPIRED')
+    return `${url}: the broker's certificate has expired; ask the operator to renew it`;
   if (e.code === 'ECONNREFUSED') return `nothing listens at ${url}; is the hub running, is the port open?`;
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN')
     return `cannot resolve the host of ${url}; check mqtt.url and DNS`;
   if (/timeout/i.test(text))
-    return `no answer from ${url} within ${BROKER_TIMEOUT_MS / 1000} s; check the line and firewall`;
+    return `no answer from ${url} within ${CONNECT_TIMEOUT_MS / 1000} s; check the line and firewall`;
   return `${url}: ${text}`;
 }
 
@@ -145,7 +170,8 @@ async function brokerCheck(config: AgentConfig, connect: (c: AgentConfig) => Pro
   try {
     await connect(config);
     const who = config.mqtt.username ? ` as ${config.mqtt.username}` : ' (no credentials)';
-    return { name: 'broker', ok: true, detail: `${config.mqtt.url} accepted the connection${who}` };
+    const ca = config.mqtt.caFile ? `, trusting ${config.mqtt.caFile}` : '';
+    return { name: 'broker', ok: true, detail: `${config.mqtt.url} accepted the connection${who}${ca}` };
   } catch (err) {
     return { name: 'broker', ok: false, detail: brokerAdvice(config.mqtt.url, err) };
   }

@@ -219,6 +219,8 @@ export const eventTypes = [
   'power.step-failed',
   /** On battery and the UPS low: the room is switched off and the controller shuts down. */
   'ups.shutdown',
+  /** The outbox skipped a corrupt record on disk and moved its bytes to `data.quarantineFile`. */
+  'outbox.corrupt',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

@@ -7,13 +7,14 @@
  * that already exited. Outside systemd (no `$NOTIFY_SOCKET`) every call is a no-op. A failed send
  * is data, logged by the caller: it must never stop the program.
  */
-import unixDgram from 'unix-dgram';
-
 /** Sends one datagram to a unix socket path; rejects with the OS error. */
 export type DatagramSend = (socketPath: string, message: Buffer) => Promise<void>;
 
-export const unixDatagramSend: DatagramSend = (socketPath, message) =>
-  new Promise((resolve, reject) => {
+export const unixDatagramSend: DatagramSend = async (socketPath, message) => {
+  // Loaded on the first message, so only under systemd: a native module a program outside it (a
+  // room controller run by hand, a test, the demo) never loads.
+  const { default: unixDgram } = await import('unix-dgram');
+  return new Promise((resolve, reject) => {
     const socket = unixDgram.createSocket('unix_dgram');
     // Errors of the socket itself (not of this send) arrive as events; they fail this send too.
     socket.once('error', reject);
@@ -23,6 +24,7 @@ export const unixDatagramSend: DatagramSend = (socketPath, message) =>
       else resolve();
     });
   });
+};
 
 export type NotifyResult = { sent: true } | { sent: false; error: string };
 

@@ -24,6 +24,13 @@ export interface OutboxRecord {
 
 type LogEntry = { put: OutboxRecord } | { done: number };
 
+/** A corrupt span of the log found at open, and where its bytes now are. */
+export interface Quarantined {
+  offset: number;
+  bytes: number;
+  quarantineFile: string;
+}
+
 /** Sends one record; resolves when the broker acknowledged it, rejects when it could not be sent. */
 export type SendRecord = (record: OutboxRecord) => Promise<void>;
 
@@ -62,9 +69,12 @@ export class Outbox {
     this.log = new OutboxLog(file);
   }
 
-  /** Recovers what an earlier run left unsent; returns how many records and torn bytes it found. */
-  open(): { recovered: number; tornBytes: number } {
-    const { records, tornBytes } = readLog<LogEntry>(this.log.file);
+  /**
+   * Recovers what an earlier run left unsent: how many records, the torn bytes dropped, and the
+   * corrupt spans skipped, each moved to the quarantine file first (the caller reports them).
+   */
+  open(): { recovered: number; tornBytes: number; quarantined: Quarantined[] } {
+    const { records, tornBytes, corrupt } = readLog<LogEntry>(this.log.file);
     const byId = new Map<number, OutboxRecord>();
     for (const entry of records) {
       if ('put' in entry) byId.set(entry.put.id, entry.put);
@@ -73,8 +83,17 @@ export class Outbox {
     this.pending = [...byId.values()].sort((a, b) => a.id - b.id);
     this.nextId = Math.max(0, ...records.map((e) => ('put' in e ? e.put.id : e.done))) + 1;
     if (tornBytes > 0) this.logger.warn({ tornBytes }, 'outbox: torn record after a crash skipped');
+    const quarantined = corrupt.map(({ offset, bytes }) => {
+      this.guard(() => this.log.quarantine(bytes));
+      const span = { offset, bytes: bytes.length, quarantineFile: this.log.quarantineFile };
+      this.logger.error(
+        { ...span, kept: this.pending.length },
+        `outbox: corrupt record at byte ${offset} skipped (${bytes.length} bytes moved to ${span.quarantineFile}); the records around it are kept`,
+      );
+      return span;
+    });
     this.guard(() => this.log.open(this.pending.map((put) => ({ put }))));
-    return { recovered: this.pending.length, tornBytes };
+    return { recovered: this.pending.length, tornBytes, quarantined };
   }
 
   push(channel: OutboxChannel, body: string, ackKey?: string): void {

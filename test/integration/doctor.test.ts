@@ -7,6 +7,11 @@ import { type Check, runDoctor } from '../../agent/doctor.js';
 import { sysfsAt } from '../../agent/sensors/sysfs.js';
 import { FakeCommands, prints } from '../fakes/fake-commands.js';
 import { FakeGpioPort } from '../fakes/fake-gpio.js';
+import {
+  type DepartmentBroker,
+  departmentBrokers,
+  startDepartmentBroker,
+} from '../helpers/department-brokers.js';
 import { freePort, type RunningMosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -177,3 +182,37 @@ describe('doctor on real adapters (fixtures and fakes at the kernel boundary)', 
     expect(checks.map((c) => c.name)).toEqual(['ups', 'climate', 'data folder', 'broker']);
   });
 });
+
+describe.each(departmentBrokers)(
+  'the broker check on the %s broker, over TLS with the department’s CA',
+  (kind) => {
+    let broker: DepartmentBroker;
+    beforeAll(async () => {
+      broker = await startDepartmentBroker(kind, 'tinh-uy');
+    });
+    afterAll(() => broker?.stop());
+
+    const env = (extra: Record<string, string> = {}) => ({
+      HNTH_ROOM_ID: 'tinh-uy',
+      HNTH_MQTT_URL: broker.url,
+      HNTH_MQTT_USERNAME: 'tinh-uy',
+      HNTH_MQTT_PASSWORD: broker.password,
+      HNTH_DATA_DIR: path.join(dir.path, 'data'),
+      ...extra,
+    });
+
+    test('passes with the room’s own settings: its id, its account, the CA file', async () => {
+      const { code, stdout } = await doctor(['--simulate'], env({ HNTH_MQTT_CA_FILE: broker.caFile }));
+      expect(stdout).toMatch(
+        new RegExp(`✓ broker +${broker.url} accepted the connection as tinh-uy, trusting ${broker.caFile}`),
+      );
+      expect(code).toBe(0);
+    });
+
+    test('without the CA file: ✗ saying which setting to give', async () => {
+      const { code, stdout } = await doctor(['--simulate'], env());
+      expect(stdout).toMatch(/✗ broker .*not signed by a CA this controller trusts.*set mqtt\.caFile/);
+      expect(code).toBe(1);
+    });
+  },
+);

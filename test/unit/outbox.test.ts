@@ -1,6 +1,16 @@
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
+import { pino } from 'pino';
 import { HUB_ACK_WAIT_MS, Outbox, type OutboxRecord } from '../../agent/link/outbox.js';
 import { OutboxLog, readLog } from '../../agent/link/outbox-log.js';
 import { createLogger } from '../../shared/logger.js';
@@ -67,7 +77,7 @@ describe('outbox', () => {
 
     const b2 = broker();
     const second = new Outbox(f, 1 << 20, b2.send, log);
-    expect(second.open()).toEqual({ recovered: 2, tornBytes: 0 });
+    expect(second.open()).toEqual({ recovered: 2, tornBytes: 0, quarantined: [] });
     second.push('events', 'e3');
     second.setConnected(true);
     await flush();
@@ -89,14 +99,14 @@ describe('outbox', () => {
 
     const b2 = broker();
     const again = new Outbox(f, 1 << 20, b2.send, log);
-    expect(again.open()).toEqual({ recovered: 2, tornBytes: 18 });
+    expect(again.open()).toEqual({ recovered: 2, tornBytes: 18, quarantined: [] });
     expect(readLog(f).tornBytes).toBe(0);
     again.setConnected(true);
     await flush();
     expect(b2.sent.map((r) => r.body)).toEqual(['whole-1', 'whole-2']);
   });
 
-  test('a record whose checksum does not match ends the good part of the log', () => {
+  test('a whole last record whose checksum does not match is corrupt, not torn: set aside', () => {
     const f = file();
     mkdirSync(path.dirname(f), { recursive: true });
     const w = new OutboxLog(f);
@@ -111,7 +121,8 @@ describe('outbox', () => {
     writeFileSync(f, bytes);
     const r = readLog<{ put: OutboxRecord }>(f);
     expect(r.records.map((x) => x.put.body)).toEqual(['a']);
-    expect(r.tornBytes).toBeGreaterThan(0);
+    expect(r.tornBytes).toBe(0);
+    expect(r.corrupt.map((c) => [c.offset, c.bytes.length])).toEqual([[bytes.length / 2, bytes.length / 2]]);
   });
 
   test('past its bound it drops the oldest telemetry first and never an event', () => {
@@ -216,5 +227,90 @@ describe('outbox', () => {
     expect(b.sent).toHaveLength(3);
     expect(box.status().pendingCount).toBe(0);
     box.close();
+  });
+
+  describe('one corrupt byte in the middle of the log', () => {
+    const event = (seq: number) =>
+      JSON.stringify({ v: 1, type: 'mains.lost', severity: 'critical', data: {}, ts: 'T', bootId: 'b', seq });
+
+    /** Five events waiting in a log; returns the file and where each record starts. */
+    function fiveEvents(): { f: string; starts: number[] } {
+      const f = file();
+      const box = new Outbox(f, 1 << 20, broker().send, log);
+      box.open();
+      const starts: number[] = [];
+      for (let seq = 0; seq < 5; seq++) {
+        starts.push(existsSync(f) ? statSync(f).size : 0);
+        box.push('events', event(seq), `b:${seq}`);
+      }
+      box.close();
+      return { f, starts };
+    }
+
+    /** A logger whose lines the test reads. */
+    function recordingLog() {
+      const lines: { msg: string; [k: string]: unknown }[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+      return { logger, lines };
+    }
+
+    test.each([
+      ['in the body of the third record (its checksum fails)', 20],
+      ['in the length field of the third record (its frame is garbage)', 1],
+    ])('%s: that record is skipped, the four others kept and sent in order', async (_where, into) => {
+      const { f, starts } = fiveEvents();
+      const bytes = readFileSync(f);
+      const third = bytes.subarray(starts[2]!, starts[3]!);
+      const flipped = Buffer.from(bytes);
+      flipped.writeUInt8(flipped.readUInt8(starts[2]! + into) ^ 0x40, starts[2]! + into);
+      writeFileSync(f, flipped);
+
+      const { logger, lines } = recordingLog();
+      const b = broker();
+      const box = new Outbox(f, 1 << 20, b.send, logger);
+      const quarantineFile = `${f}.quarantine`;
+      expect(box.open()).toEqual({
+        recovered: 4,
+        tornBytes: 0,
+        quarantined: [{ offset: starts[2], bytes: third.length, quarantineFile }],
+      });
+      // The bad bytes are kept, as they were on disk, for whoever wants to look at them.
+      const kept = Buffer.from(third);
+      kept.writeUInt8(kept.readUInt8(into) ^ 0x40, into);
+      expect(readFileSync(quarantineFile)).toEqual(kept);
+      // The log line says which record and where its bytes went.
+      const line = lines.find((l) => l.msg.includes('corrupt record'));
+      expect(line).toMatchObject({ offset: starts[2], bytes: third.length, quarantineFile, kept: 4 });
+      expect(line?.msg).toContain(`at byte ${starts[2]}`);
+      expect(line?.msg).toContain(quarantineFile);
+
+      box.setConnected(true);
+      await flush();
+      expect(b.sent.map((r) => JSON.parse(r.body).seq)).toEqual([0, 1, 3, 4]);
+      // The log was rewritten without the bad span: the next start reads it clean.
+      expect(readLog(f).corrupt).toEqual([]);
+    });
+  });
+
+  test('an outbox written by version 0.1.0 (before corrupt records were skipped) is read as it is', async () => {
+    // Made with 0.1.0's outbox.ts: events seq 0..3 of boot `old-boot` and one replayed telemetry
+    // pushed, then seq 2 acknowledged by the hub (a `done` record).
+    const f = file();
+    mkdirSync(path.dirname(f), { recursive: true });
+    copyFileSync(path.join(import.meta.dirname, '../fixtures/outbox/written-by-0.1.0.log'), f);
+    const b = broker();
+    const box = new Outbox(f, 1 << 20, b.send, log);
+    expect(box.open()).toEqual({ recovered: 4, tornBytes: 0, quarantined: [] });
+    box.setConnected(true);
+    await flush();
+    expect(b.sent.map((r) => [r.id, r.channel, r.ackKey])).toEqual([
+      [1, 'events', 'old-boot:0'],
+      [2, 'events', 'old-boot:1'],
+      [4, 'events', 'old-boot:3'],
+      [5, 'telemetry', undefined],
+    ]);
+    box.push('events', 'after the upgrade');
+    await flush();
+    expect(b.sent.at(-1)).toMatchObject({ id: 6, body: 'after the upgrade' });
   });
 });

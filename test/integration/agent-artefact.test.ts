@@ -1,0 +1,203 @@
+/**
+ * The agent alone on a Raspberry Pi, tested the way it will run: the arm64 artefact
+ * (`npm run build:agent`) installed by deploy/install-agent.sh into a Debian 13 arm64 root with
+ * `nodejs` from Debian's archive, its programs run under qemu-user-static. No registry and no
+ * compiler are used by the install; no hub module is in it. The agent passes `doctor --simulate`,
+ * the install's last step (the doctor as the agent's user) passes against the embedded broker and
+ * against Mosquitto with the department's CA, and the agent publishes to the broker on the host.
+ *
+ * The root is made once by test/helpers/debian-root.sh and cached in /var/cache/hnth-test (about a
+ * minute the first time, from this machine's Debian mirror); this test fails, naming why, when it
+ * cannot be made.
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { buildAgent } from '../../scripts/build-agent.js';
+import { decodeMessage } from '../../shared/schemas.js';
+import { roomTopic } from '../../shared/topics.js';
+import {
+  type DepartmentBroker,
+  departmentBrokers,
+  startDepartmentBroker,
+} from '../helpers/department-brokers.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait.js';
+
+const CACHE = '/var/cache/hnth-test/debian-trixie-arm64';
+const QEMU = '/usr/bin/qemu-aarch64-static';
+const ROOM = 'tinh-uy';
+/** The hub's own dependencies (ws is not among them: MQTT.js carries it for mqtt over WebSocket). */
+const HUB_MODULES = ['fastify', 'aedes', 'pg', 'nodemailer', 'better-sqlite3', 'prom-client'];
+
+let work: ReturnType<typeof tempDir>;
+let root: string;
+let artefact: string;
+
+beforeAll(async () => {
+  const made = spawnSync('bash', ['test/helpers/debian-root.sh', 'arm64', 'trixie', CACHE], {
+    encoding: 'utf8',
+  });
+  if (made.status !== 0) {
+    throw new Error(
+      `cannot make the Debian 13 arm64 root in ${CACHE} (exit ${made.status}): ${made.stderr.trim().split('\n').slice(-5).join(' / ')}`,
+    );
+  }
+  work = tempDir('hnth-arm64-');
+  artefact = (await buildAgent(['arm64'], work.path))[0]!;
+  // A copy per run: the cached root stays as debootstrap left it.
+  root = path.join(work.path, 'root');
+  execFileSync('cp', ['-a', '--reflink=auto', CACHE, root]);
+}, 300_000);
+afterAll(() => work?.remove());
+
+/**
+ * Runs the install script into the root, as a technician would (exit status and output). Not
+ * spawnSync: the embedded broker answers from this test's own event loop.
+ */
+function install(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      'bash',
+      ['deploy/install-agent.sh', '--root', root, '--no-systemctl', '--emulator', QEMU, ...args],
+      { env: { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** node inside the root, under qemu, as root. */
+function nodeInRoot(args: string[], env: Record<string, string> = {}) {
+  return spawnSync('/usr/sbin/chroot', [root, QEMU, '/usr/bin/node', ...args], {
+    encoding: 'utf8',
+    env: { PATH: '/usr/bin:/bin', ...env },
+  });
+}
+
+const at = (p: string) => path.join(root, p);
+
+describe('the arm64 artefact in a Debian 13 arm64 root (under qemu-user-static)', () => {
+  test('installs without the registry or a compiler; nothing of the hub comes along', async () => {
+    expect(existsSync(at('usr/bin/npm'))).toBe(false);
+    expect(existsSync(at('usr/bin/gcc'))).toBe(false);
+    const first = await install(
+      '--artefact',
+      artefact,
+      '--room',
+      ROOM,
+      '--hub-url',
+      'mqtts://127.0.0.1:8883',
+    );
+    expect(first.stdout).toContain('installing hnth-agent-');
+    // No password yet: the doctor says so, as on a real first run.
+    expect(first.status).toBe(3);
+
+    const lib = at('usr/local/lib/hnth-agent');
+    const shipped = readdirSync(path.join(lib, 'node_modules'));
+    for (const hubModule of HUB_MODULES) expect(shipped).not.toContain(hubModule);
+    const code = [
+      path.join(lib, 'cli.js'),
+      ...readdirSync(path.join(lib, 'chunks')).map((f) => path.join(lib, 'chunks', f)),
+    ]
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    for (const hubModule of HUB_MODULES) expect(code).not.toMatch(new RegExp(`node_modules/${hubModule}/`));
+    expect(code).not.toMatch(/hub\/(broker|api|store)\//);
+    // The natives are built for this architecture (ELF machine 0xB7, AArch64) and load here.
+    const natives = execFileSync('find', [lib, '-name', '*.node'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .sort();
+    expect(natives.map((f) => path.basename(f))).toEqual(['epoll.node', 'unix_dgram.node']);
+    for (const f of natives) expect(readFileSync(f).readUInt16LE(18)).toBe(0xb7);
+    const loaded = nodeInRoot([
+      '--input-type=commonjs',
+      '-e',
+      "const m = (n) => require('/usr/local/lib/hnth-agent/node_modules/' + n); console.log(typeof m('epoll').Epoll, typeof m('unix-dgram').createSocket)",
+    ]);
+    expect(loaded.stdout.trim()).toBe('function function');
+  });
+
+  test('passes doctor --simulate', () => {
+    // (Debian's node warns on stderr that this minimal root has no ca-certificates bundle.)
+    const run = nodeInRoot(
+      ['/usr/local/lib/hnth-agent/cli.js', 'doctor', '--simulate', '--room', ROOM, '--json'],
+      {
+        HNTH_MQTT_URL: 'mqtt://127.0.0.1:9',
+        HNTH_DATA_DIR: '/var/lib/hnth-agent',
+      },
+    );
+    const { checks } = JSON.parse(run.stdout) as { checks: { name: string; ok: boolean }[] };
+    // Nothing listens on port 9: every check but the broker's passes.
+    expect(checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['broker']);
+  });
+
+  describe.each(departmentBrokers)('against the %s broker over TLS with the department’s CA', (kind) => {
+    let broker: DepartmentBroker;
+    let agent: ChildProcess | undefined;
+    beforeAll(async () => {
+      broker = await startDepartmentBroker(kind, ROOM);
+    });
+    afterAll(async () => {
+      agent?.kill('SIGKILL');
+      await broker?.stop();
+    });
+
+    test('the install script’s last step (doctor as the agent’s user) passes', async () => {
+      // What the technician does: the operator's password in the secrets file, the hub's address
+      // and CA given to the script (the configuration, once written, is the room's own: edited here).
+      writeFileSync(at('etc/hnth/agent.env'), `HNTH_MQTT_PASSWORD=${broker.password}\n`);
+      const config = JSON.parse(readFileSync(at('etc/hnth/agent.json'), 'utf8'));
+      config.mqtt.url = broker.url;
+      config.mqtt.caFile = '/etc/hnth/hub-ca.pem';
+      // A controller on the bench: no UPS, sensors or NTP in this root, so simulated hardware.
+      config.simulate = true;
+      writeFileSync(at('etc/hnth/agent.json'), JSON.stringify(config));
+      const run = await install('--artefact', artefact, '--ca', broker.caFile);
+      expect(run.stdout).toMatch(new RegExp(`✓ broker +${broker.url} accepted the connection as ${ROOM}`));
+      expect(run.stdout).toContain('all 6 checks passed');
+      expect(run.status).toBe(0);
+    });
+
+    test('the agent starts and publishes its telemetry to the broker on the host', async () => {
+      const hub = await broker.hubClient();
+      const telemetry: unknown[] = [];
+      hub.on('message', (_topic, payload) => {
+        const decoded = decodeMessage('telemetry', payload);
+        if (decoded.ok) telemetry.push(decoded.message);
+      });
+      await hub.subscribeAsync(roomTopic(ROOM, 'telemetry'));
+      agent = spawn(
+        '/usr/sbin/chroot',
+        [
+          root,
+          QEMU,
+          '/usr/bin/node',
+          '/usr/local/lib/hnth-agent/cli.js',
+          '--simulate',
+          '--config',
+          '/etc/hnth/agent.json',
+        ],
+        {
+          env: { PATH: '/usr/bin:/bin', HNTH_MQTT_PASSWORD: broker.password, HNTH_LOG_LEVEL: 'warn' },
+          stdio: 'ignore',
+        },
+      );
+      try {
+        await waitFor('telemetry from the arm64 agent', () => telemetry.length > 0, 60_000);
+      } finally {
+        await hub.endAsync();
+      }
+      agent.kill('SIGTERM');
+    }, 90_000);
+  });
+});
