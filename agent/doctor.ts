@@ -117,12 +117,19 @@ function upsDetail(r: Omit<Readings['power'], 'state'>): string {
 export function upsProtectionCheck(r: Omit<Readings['power'], 'state'>, config: AgentConfig): Check {
   const supported = supportedTriggers(r, upsProtectionConfig(config));
   const yes = upsTriggers.filter((t) => supported[t]);
-  const no = upsTriggers.filter((t) => !supported[t]);
-  const ok = yes.length > 0;
-  const detail = ok
-    ? `shuts down on ${yes.join(', ')}${no.length > 0 ? `; this UPS cannot drive ${no.join(', ')}` : ''}`
-    : 'no shutdown trigger: the UPS reports neither low battery, charge nor runtime; set power.upsMaxOnBatterySec';
-  return { name: 'ups protection', ok, detail };
+  // What the UPS does not report; the time on battery is the agent's own count, set or not.
+  const missing = upsTriggers.filter((t) => t !== 'time-on-battery' && !supported[t]);
+  const parts = [`shuts down on ${yes.join(', ')}`];
+  if (missing.length > 0) parts.push(`this UPS reports no ${missing.join(', ')}`);
+  if (!supported['time-on-battery']) parts.push('no limit on the time on battery (power.upsMaxOnBatterySec)');
+  return yes.length > 0
+    ? { name: 'ups protection', ok: true, detail: parts.join('; ') }
+    : {
+        name: 'ups protection',
+        ok: false,
+        detail:
+          'nothing would shut the controller down: the UPS reports neither low battery, charge nor runtime; set power.upsMaxOnBatterySec',
+      };
 }
 
 async function upsChecks(ups: UpsSensor | undefined, config: AgentConfig): Promise<Check[]> {

@@ -304,6 +304,11 @@ export const hubSchema = {
       format: 'nat',
       default: 30,
     },
+    warmUpMin: {
+      doc: 'Minutes before a meeting or rehearsal that its change freeze begins: the agents’ power.warmUpMin (set both alike).',
+      format: 'nat',
+      default: 30,
+    },
     recheckMin: {
       doc: 'Minutes between re-checks of a room that is not ready, until the deadline (art. 11.1).',
       format: positiveNumber,
@@ -486,6 +491,7 @@ export interface ScheduleSettings {
   rehearsalOffsetsH: number[];
   deadlineH: number;
   rehearsalMin: number;
+  warmUpMin: number;
   recheckMin: number;
   rehearseTimeoutSec: number;
   powerOnTimeoutSec: number;

@@ -47,6 +47,8 @@ import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
 import { reportsRoutes } from './report/reports-routes.js';
+import { freezeOf } from './schedule/change-freeze.js';
+import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { openSecurity, type Security } from './security/security.js';
@@ -226,9 +228,23 @@ export async function startHub(
         if (!client) throw new Error('hub not connected to the broker');
         await client.publishAsync(topic, payload, { qos: 1, retain: true });
       },
-      broadcast: (message) => live.broadcast(message),
+      broadcast: (message) => {
+        live.broadcast(message);
+        // A rehearsal's news changes the verdicts of its meeting.
+        if (message.type === 'rehearsal' || message.type === 'rehearsal-room') watch.changed();
+      },
       audit: security.audit,
       log,
+      clock,
+    });
+    // Art. 9.3, 11.1: each coming meeting's go/no-go, kept true from its first rehearsal to its end.
+    const watch = new MeetingWatch({
+      meetings: schedule.meetings,
+      rehearsals: schedule.rehearsals,
+      rooms: () => fleet.views(),
+      broadcast: (message) => live.broadcast(message),
+      firstRehearsalH: Math.max(0, ...config.schedule.rehearsalOffsetsH),
+      log: log.child({ part: 'meeting-watch' }),
       clock,
     });
 
@@ -239,6 +255,7 @@ export async function startHub(
         sessionRoutes(security),
         mcuRoutes(mcu),
         ...schedule.routes,
+        meetingVerdictRoutes(watch, schedule.meetings),
         roomsRoutes(fleet, store, () => ({
           broker: broker
             ? { mode: 'embedded', port: broker.port }
@@ -248,12 +265,24 @@ export async function startHub(
           wsClients: live.clientCount,
         })),
         telemetryRoutes(fleet, store, clock.now),
-        powerRoutes(
+        powerRoutes({
           fleet,
-          { send: (...args) => commands.send(...args) },
-          security.audit,
-          config.schedule.powerOnTimeoutSec * 1000,
-        ),
+          commands: { send: (...args) => commands.send(...args) },
+          audit: security.audit,
+          freezeOf: (roomId) =>
+            freezeOf(
+              roomId,
+              schedule.meetings.list({ from: clock.now().toISOString(), roomId }),
+              clock.now(),
+              {
+                warmUpMin: config.schedule.warmUpMin,
+                offsetsH: config.schedule.rehearsalOffsetsH,
+                rehearsalMin: config.schedule.rehearsalMin,
+              },
+            ),
+          now: clock.now,
+          timeoutMs: config.schedule.powerOnTimeoutSec * 1000,
+        }),
         scheduleRulesRoutes(config.schedule),
         incidentsRoutes(incidentsRepo, incidents, contacts, roster, sessionActor),
         contactsRoutes(contacts, roster, sessionActor, clock.now),
@@ -413,6 +442,9 @@ export async function startHub(
     // Pushed after the command client, so it stops first: no rehearsal acts on a closing hub.
     cleanups.push(() => schedule.stop());
     await schedule.start();
+    fleet.listen({ transition: () => watch.changed() });
+    watch.start();
+    cleanups.push(() => watch.stop());
 
     const httpPort = await listen(
       app.server,

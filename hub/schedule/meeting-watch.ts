@@ -8,6 +8,7 @@
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { FaultKind } from '../../shared/schemas.js';
+import type { RouteModule } from '../api/http-api.js';
 import type { RoomView } from '../fleet-state.js';
 import type { Cause } from '../readiness.js';
 import type { Meeting } from './meeting-rules.js';
@@ -190,4 +191,22 @@ export class MeetingWatch {
     }
     return failures;
   }
+}
+
+/** The watch's routes: `GET /api/meetings/:id/verdict` (viewer), the verdict now or null before the first rehearsal. */
+export function meetingVerdictRoutes(
+  watch: Pick<MeetingWatch, 'verdictOf'>,
+  meetings: Pick<MeetingsRepo, 'get'>,
+): RouteModule {
+  return (app) => {
+    app.get<{ Params: { id: string } }>(
+      '/api/meetings/:id/verdict',
+      { config: { access: 'viewer' } },
+      async (req, reply) => {
+        if (!meetings.get(req.params.id))
+          return reply.code(404).send({ error: `no meeting "${req.params.id}"`, field: 'id' });
+        return { verdict: watch.verdictOf(req.params.id) };
+      },
+    );
+  };
 }

@@ -13,6 +13,7 @@ import type { AuditLog } from '../security/audit-log.js';
 import type { Db } from '../store/database.js';
 import { InspectionSchedule } from './inspections.js';
 import { MeetingCalendar, type MeetingLiveMessage } from './meeting-calendar.js';
+import type { MeetingWatchMessage } from './meeting-watch.js';
 import { MeetingsRepo } from './meetings-repo.js';
 import { meetingsRoutes } from './meetings-routes.js';
 import { type RehearsalLiveMessage, RehearsalRunner } from './rehearsal-runner.js';
@@ -21,7 +22,7 @@ import { RehearsalsRepo } from './rehearsals-repo.js';
 import { rehearsalsRoutes } from './rehearsals-routes.js';
 import { type RetainedPublish, SchedulePublisher } from './schedule-publisher.js';
 
-export type ScheduleLiveMessage = MeetingLiveMessage | RehearsalLiveMessage;
+export type ScheduleLiveMessage = MeetingLiveMessage | RehearsalLiveMessage | MeetingWatchMessage;
 
 export interface ScheduleServiceDeps {
   db: Db;

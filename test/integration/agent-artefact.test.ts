@@ -164,7 +164,7 @@ describe('the arm64 artefact in a Debian 13 arm64 root (under qemu-user-static)'
       writeFileSync(at('etc/hnth/agent.json'), JSON.stringify(config));
       const run = await install('--artefact', artefact, '--ca', broker.caFile);
       expect(run.stdout).toMatch(new RegExp(`✓ broker +${broker.url} accepted the connection as ${ROOM}`));
-      expect(run.stdout).toContain('all 6 checks passed');
+      expect(run.stdout).toContain('all 7 checks passed');
       expect(run.status).toBe(0);
     });
 

@@ -141,6 +141,72 @@ describe('dashboard API', () => {
       await api('POST', `/api/rooms/${ROOM}/power`, { action: 'on' });
     });
 
+    test('on until a time holds the room on as the department’s order', async () => {
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      const res = await api('POST', `/api/rooms/${ROOM}/power`, { action: 'on', until });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ result: { override: { state: 'on', until } } });
+      await waitFor('the order seen at the hub', async () => {
+        const room = await getJson<RoomView>(`${hub.httpUrl}/api/rooms/${ROOM}`);
+        return room.readiness.power.decision === 'override';
+      });
+      expect(
+        (await api('POST', `/api/rooms/${ROOM}/power`, { action: 'on', until: '2020-01-01T00:00:00Z' })).body,
+      ).toMatchObject({
+        field: 'until',
+      });
+    });
+
+    test('inside a meeting’s change freeze, off is refused naming it; forced, it needs a written reason, which is audited', async () => {
+      const start = new Date(Date.now() + 10 * 60_000);
+      const booked = await api('POST', '/api/meetings', {
+        title: 'Họp ứng phó lũ',
+        kind: 'committee',
+        hostRoomId: ROOM,
+        roomIds: [ROOM],
+        start: start.toISOString(),
+        end: new Date(start.getTime() + 3_600_000).toISOString(),
+        emergency: { reason: 'flood' },
+      });
+      expect(booked.status).toBe(201);
+      const meeting = booked.body as { id: string };
+      try {
+        const refused = await api('POST', `/api/rooms/${ROOM}/power`, { action: 'off' });
+        expect(refused.status).toBe(409);
+        expect(refused.body).toMatchObject({
+          code: 'freeze',
+          error: expect.stringMatching(/^change freeze of "Họp ứng phó lũ" \(meeting\)/),
+          freeze: { meetingId: meeting.id, title: 'Họp ứng phó lũ', window: 'meeting' },
+        });
+        const standby = await api('POST', `/api/rooms/${ROOM}/power`, { action: 'standby' });
+        expect(standby.body).toMatchObject({ code: 'freeze' });
+        const noReason = await api('POST', `/api/rooms/${ROOM}/power`, {
+          action: 'off',
+          force: true,
+          reason: ' ',
+        });
+        expect(noReason.status).toBe(400);
+        expect(noReason.body).toMatchObject({ code: 'reason-required', field: 'reason' });
+        const forced = await api('POST', `/api/rooms/${ROOM}/power`, {
+          action: 'off',
+          force: true,
+          reason: 'màn hình bốc khói',
+        });
+        expect(forced.status).toBe(200);
+        const audit = await getJson<AuditEntry[]>(`${hub.httpUrl}/api/audit?limit=20`);
+        expect(
+          audit.find((e) => e.action === 'power.off' && e.details.force === true)?.details,
+        ).toMatchObject({
+          roomId: ROOM,
+          reason: 'màn hình bốc khói',
+          forcedThroughFreeze: meeting.id,
+        });
+      } finally {
+        await api('DELETE', `/api/meetings/${meeting.id}`);
+        await api('POST', `/api/rooms/${ROOM}/power`, { action: 'on' });
+      }
+    });
+
     test('a room that does not answer is a 504 with the reason', async () => {
       const res = await api('POST', '/api/rooms/so-y-te/power', { action: 'on' });
       expect(res.status).toBe(504);

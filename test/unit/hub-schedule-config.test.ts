@@ -12,6 +12,7 @@ describe('the hub’s schedule settings', () => {
       rehearsalMin: 30,
       recheckMin: 5,
       rehearseTimeoutSec: 300,
+      warmUpMin: 30,
       powerOnTimeoutSec: 60,
       inspectionCron: '0 7 * * 1',
     });

@@ -3,7 +3,7 @@
  * contacts, and for an operator the power buttons (confirmed first; a refusal shows the room's reason).
  */
 import type uPlot from 'uplot';
-import { formatTime } from '../../../../shared/format-time.js';
+import { formatTime, WALL_TIME_FORMAT, wallTimeToIso } from '../../../../shared/format-time.js';
 import type { TelemetrySeries } from '../../../api/telemetry-series.js';
 import type { RoomView } from '../../../fleet-state.js';
 import type { StoredEvent } from '../../../store/store.js';
@@ -190,11 +190,26 @@ function chartsSection(roomId: string): { node: HTMLElement; stop(): void } {
   };
 }
 
-function refusalText(body: { code?: string; error?: string }): string {
+interface PowerAnswer {
+  code?: string;
+  error?: string;
+  field?: string;
+  freeze?: { title: string; window: string; from: string; to: string };
+  result?: { power?: string };
+}
+
+function refusalText(body: PowerAnswer): string {
   const reason = body.error ?? '';
+  if (body.code === 'freeze' && body.freeze) {
+    const f = body.freeze;
+    const what =
+      f.window === 'meeting' ? t('room.freezeMeeting') : t('room.freezeRehearsal', { slot: f.window });
+    return t('room.freeze', { what, title: f.title, from: formatTime(f.from), to: formatTime(f.to) });
+  }
+  if (body.code === 'reason-required') return t('room.reasonRequired');
   if (body.code === 'refused') {
     if (/call is in progress/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedCall') });
-    if (/emergency/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedEmergency') });
+    if (/^change freeze/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedFreeze') });
     if (/on battery/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedUps') });
     return t('room.powerRefused', { reason });
   }
@@ -204,22 +219,33 @@ function refusalText(body: { code?: string; error?: string }): string {
 function powerSection(room: RoomView): HTMLElement {
   const status = h('p', { id: 'power-status', role: 'status', 'aria-live': 'polite' });
   const forceBox = h('div', { class: 'force' });
-  const send = async (action: 'on' | 'off', force = false) => {
+  const untilInput = h('input', {
+    id: 'power-until',
+    type: 'text',
+    inputmode: 'numeric',
+    placeholder: WALL_TIME_FORMAT,
+    'aria-describedby': 'power-until-hint',
+  });
+  const send = async (
+    action: 'on' | 'off',
+    options: { force?: boolean; reason?: string; until?: string } = {},
+  ) => {
     status.className = '';
     status.textContent = t('room.sending');
     forceBox.replaceChildren();
-    const res = await api<{ code?: string; error?: string; result?: { power?: string } }>(
-      'POST',
-      `/api/rooms/${encodeURIComponent(room.id)}/power`,
-      { action, ...(force ? { force } : {}) },
-    );
+    const res = await api<PowerAnswer>('POST', `/api/rooms/${encodeURIComponent(room.id)}/power`, {
+      action,
+      ...options,
+    });
     if (res.ok) {
       status.textContent = t('room.powerDone', { state: action === 'on' ? t('room.on') : t('room.off') });
       return;
     }
     status.className = 'error';
     status.textContent = refusalText(res.body);
-    if (action === 'off' && res.body.code === 'refused' && /call is in progress/.test(res.body.error ?? ''))
+    if (action !== 'off') return;
+    if (res.body.code === 'freeze' || res.body.code === 'reason-required') forceBox.append(forceForm(send));
+    else if (res.body.code === 'refused' && /call is in progress/.test(res.body.error ?? ''))
       forceBox.append(
         h(
           'button',
@@ -228,7 +254,8 @@ function powerSection(room: RoomView): HTMLElement {
             class: 'danger',
             id: 'power-force',
             onclick: async () => {
-              if (await confirmAction(t('room.confirmForce'), t('room.forceOff'))) void send('off', true);
+              if (await confirmAction(t('room.confirmForce'), t('room.forceOff')))
+                void send('off', { force: true });
             },
           },
           t('room.forceOff'),
@@ -268,8 +295,51 @@ function powerSection(room: RoomView): HTMLElement {
         t('room.powerOff'),
       ),
     ),
+    h(
+      'div',
+      { class: 'actions' },
+      h('label', { for: 'power-until' }, t('room.keepOnUntil')),
+      untilInput,
+      h('span', { id: 'power-until-hint', class: 'hint' }, t('room.untilHint', { format: WALL_TIME_FORMAT })),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'power-on-until',
+          onclick: () => {
+            const until = wallTimeToIso(untilInput.value);
+            if (!until) {
+              status.className = 'error';
+              status.textContent = t('room.untilInvalid', { format: WALL_TIME_FORMAT });
+              untilInput.focus();
+              return;
+            }
+            void send('on', { until });
+          },
+        },
+        t('room.keepOn'),
+      ),
+    ),
     status,
     forceBox,
+  );
+}
+
+/** Art. 9.3: a forced off inside a meeting's freeze needs the operator's written reason (audited). */
+function forceForm(send: (action: 'off', o: { force: true; reason: string }) => Promise<void>): HTMLElement {
+  const reason = h('textarea', { id: 'force-reason', rows: 2, maxlength: 200, required: true });
+  return h(
+    'form',
+    {
+      class: 'force-form',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void send('off', { force: true, reason: reason.value });
+      },
+    },
+    h('label', { for: 'force-reason' }, t('room.forceReason')),
+    reason,
+    h('button', { type: 'submit', class: 'danger', id: 'power-force' }, t('room.forceOffFrozen')),
   );
 }
 
