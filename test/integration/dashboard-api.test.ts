@@ -27,7 +27,7 @@ describe('dashboard API', () => {
     hub?.removeData();
   });
 
-  const api = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+  const api = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) =>
     apiRequest(hub.httpUrl, method, path, body);
 
   describe('GET /api/rooms/:id/telemetry', () => {
