@@ -1,9 +1,10 @@
 /**
  * Runs a rehearsal or an inspection: asks every room to `rehearse` (each holds itself on, boots,
- * checks afresh and goes back as it was found), stores each room's
- * checks with their evidence and verdict, re-checks the rooms that are not ready every interval until
- * the deadline (art. 11.1: checks complete at the latest 1 h before opening), and escalates the rooms
- * still failing at the deadline. Every outcome, a silent room included, is data.
+ * checks afresh and goes back as it was found), stores each room's checks with their evidence and
+ * verdict, re-checks the rooms that are not ready every interval until the deadline (art. 11.1:
+ * checks complete at the latest 1 h before opening), escalates the rooms still failing at the
+ * deadline, and goes on re-checking those until the meeting starts, so a room repaired late joins.
+ * Every outcome, a silent room included, is data.
  */
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../../shared/clock.js';
@@ -30,6 +31,11 @@ export type RehearsalLiveMessage =
 export interface RunnerConfig {
   /** Art. 11.1: how often a room that is not ready is checked again before the deadline. */
   recheckMs: number;
+  /**
+   * From the deadline to the meeting's start: the rooms escalated at the deadline are still checked
+   * again until then, so a room repaired late can still join (and its meeting turn `go`).
+   */
+  afterDeadlineMs: number;
   /** How long a room has to answer `rehearse`, its power-on and boot included. */
   rehearseTimeoutMs: number;
 }
@@ -212,36 +218,54 @@ export class RehearsalRunner {
     return r.roomIds.filter((id) => latest.get(id)?.verdict !== 'go');
   }
 
+  /** The last moment a room of the run is checked again: the meeting's start. */
+  private recheckUntil(r: Rehearsal): number | null {
+    return r.deadline === null ? null : Date.parse(r.deadline) + this.deps.config.afterDeadlineMs;
+  }
+
   private next(id: string): void {
     const active = this.active.get(id);
     const r = this.deps.repo.get(id);
     if (!active || !r) return;
     const pending = this.notReady(r);
-    if (pending.length === 0 || r.deadline === null) {
+    const until = this.recheckUntil(r);
+    const now = this.now().getTime();
+    if (pending.length === 0 || until === null || now >= until) {
       this.finish(id, 'done');
       return;
     }
-    const left = Date.parse(r.deadline) - this.now().getTime();
+    // The deadline is a moment of its own: the escalation goes out at it, not at the next re-check.
+    const deadline = Date.parse(r.deadline!);
+    const nextStop = now < deadline ? deadline : until;
     active.timer = this.clock.setTimeout(
       () => this.track(this.tick(id)),
-      Math.max(0, Math.min(this.deps.config.recheckMs, left)),
+      Math.max(0, Math.min(this.deps.config.recheckMs, nextStop - now)),
     );
   }
 
   private async tick(id: string): Promise<void> {
     const r = this.deps.repo.get(id);
     if (!r || !this.active.has(id)) return;
-    if (r.deadline !== null && this.now().getTime() >= Date.parse(r.deadline)) {
-      this.escalate(r);
-      this.finish(id, 'done');
-      return;
-    }
+    const now = this.now().getTime();
+    if (r.deadline !== null && now >= Date.parse(r.deadline) && !this.escalatedAtDeadline(r)) this.escalate(r);
     const pending = this.notReady(r);
-    if (pending.length === 0) {
+    const until = this.recheckUntil(r);
+    if (pending.length === 0 || (until !== null && now >= until)) {
       this.finish(id, 'done');
       return;
     }
     await this.pass(id, pending);
+  }
+
+  /**
+   * Whether the deadline's escalation was made (also by a hub before a restart). The meeting watch
+   * files its own escalations under the run too, for a room that turned bad or a battery that falls
+   * short; those name the `readiness` or `ups-runtime` check, never a rehearsal's.
+   */
+  private escalatedAtDeadline(r: Rehearsal): boolean {
+    return this.deps.repo
+      .escalations(r.id)
+      .some((e) => e.failures.every((f) => f.check !== 'readiness' && f.check !== 'ups-runtime'));
   }
 
   /** Art. 11.1: at the deadline, every room still failing goes to the operator with who must act. */

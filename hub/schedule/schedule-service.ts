@@ -64,6 +64,7 @@ export class ScheduleService {
       config: {
         recheckMs: s.recheckMin * 60_000,
         rehearseTimeoutMs: s.rehearseTimeoutSec * 1000,
+        afterDeadlineMs: s.deadlineH * 3_600_000,
       },
       log: schedLog,
       clock,

@@ -67,12 +67,12 @@ describe('rehearsal runner, in fake time', () => {
     jest.useRealTimers();
   });
 
-  function runner(rooms: FakeRooms) {
+  function runner(rooms: FakeRooms, afterDeadlineMs = 0) {
     return new RehearsalRunner({
       repo,
       commands: rooms,
       broadcast: (m) => live.push(m),
-      config: { recheckMs: MIN, rehearseTimeoutMs: 500 },
+      config: { recheckMs: MIN, rehearseTimeoutMs: 500, afterDeadlineMs },
       log: silentLog,
     });
   }
@@ -134,6 +134,43 @@ describe('rehearsal runner, in fake time', () => {
     const attempts = repo.attempts(r.id).filter((a) => a.roomId === 'ubnd-yen-son');
     expect(attempts.map((a) => a.verdict)).toEqual(['no-go', 'no-go', 'go']);
     expect(attempts[0]?.checks.find((c) => c.check === 'link')?.evidence).toEqual({ lossPct: 8 });
+  });
+
+  test('after the deadline, an escalated room is still re-checked until the meeting starts, and may join', async () => {
+    const rooms = new FakeRooms({ 'ubnd-tinh': healthy, 'ubnd-yen-son': failingUntil(14) });
+    const r = runner(rooms, 60 * MIN).start({
+      kind: 'rehearsal',
+      meetingId: 'm1',
+      slot: 'T-2h',
+      roomIds: ['ubnd-tinh', 'ubnd-yen-son'],
+      hostRoomId: 'ubnd-tinh',
+      deadline: new Date(t0.getTime() + 10 * MIN),
+    });
+    await jest.advanceTimersByTimeAsync(10 * MIN);
+    expect(repo.escalations(r.id).map((e) => e.roomId)).toEqual(['ubnd-yen-son']);
+    expect(repo.get(r.id)).toMatchObject({ status: 'running', verdict: 'at-risk' });
+    // Repaired: the 14th check, 13 min after the start, passes; nothing more is escalated.
+    await jest.advanceTimersByTimeAsync(5 * MIN);
+    expect(repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'go' });
+    expect(rooms.rehearsals('ubnd-yen-son')).toBe(14);
+    expect(repo.escalations(r.id)).toHaveLength(1);
+  });
+
+  test('after the deadline, a room never repaired is checked until the start, then the run ends', async () => {
+    const rooms = new FakeRooms({ 'ubnd-tinh': healthy, 'ubnd-yen-son': failingUntil(99) });
+    const r = runner(rooms, 30 * MIN).start({
+      kind: 'rehearsal',
+      meetingId: 'm1',
+      slot: 'T-2h',
+      roomIds: ['ubnd-tinh', 'ubnd-yen-son'],
+      hostRoomId: 'ubnd-tinh',
+      deadline: new Date(t0.getTime() + 10 * MIN),
+    });
+    await jest.advanceTimersByTimeAsync(60 * MIN);
+    expect(repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'at-risk' });
+    // Once a minute from 0 to 39 min; at the start (40 min) the run ends without another.
+    expect(rooms.rehearsals('ubnd-yen-son')).toBe(40);
+    expect(repo.escalations(r.id)).toHaveLength(1);
   });
 
   test('every room go after the first pass: done at once, nothing re-checked', async () => {
