@@ -16,6 +16,8 @@ export interface AgentContext {
   subscribe(topic: string, handler: (topic: string, payload: Buffer) => void): void;
   /** Whether the link to the hub's broker is up. */
   connected(): boolean;
+  /** Takes a fresh sample now, so the hub learns of a change the part made (a switch) at once. */
+  resample(): void;
 }
 
 export interface AgentPart {

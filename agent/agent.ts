@@ -203,6 +203,8 @@ export class Agent {
       emit: (event) => this.emit(event),
       subscribe: (topic, handler) => this.link.subscribe(topic, handler),
       connected: () => this.link.connected,
+      // After the current work (a command's decision) is done, so the sample says how it ended.
+      resample: () => void setImmediate(() => void this.sample()),
     };
     for (const part of this.parts) {
       await part.start(context).catch((err: Error) => {

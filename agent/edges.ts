@@ -145,7 +145,9 @@ export function detectEdges(
   } else if (wasLow === true && isLow === false) {
     events.push({ type: 'ups.ok', severity: 'info', data: { upsChargePct: charge } });
   }
-  const working = (state: Readings['codec']['state']) => state === 'up' || state === 'unknown';
+  // `unknown` (no probe) and `unchecked` (off since the agent started) say nothing of a fault.
+  const working = (state: Readings['codec']['state']) =>
+    state === 'up' || state === 'unknown' || state === 'unchecked';
   if (working(prev.codec.state) && !working(curr.codec.state)) {
     events.push({
       type: 'codec.down',

@@ -453,6 +453,12 @@ export class PowerController implements AgentPart {
 
   private async switchTo(direction: PowerState, reason: string, force: boolean): Promise<SequenceResult> {
     const steps = direction === 'on' ? this.deps.onSequence : this.deps.offSequence;
+    // The boot starts with the first output switched, not when the sequence ends: a sample taken
+    // while the sequence runs must not read a codec still coming up as a codec down.
+    if (direction === 'on' && this.state === 'off') {
+      this.onSince = this.deps.clock.now();
+      this.booted = false;
+    }
     const result = await runSequence(direction, steps, this.outputs, { force, sleep: this.deps.clock.sleep });
     const now = this.deps.clock.now();
     this.meter.update(now, this.states());
@@ -460,10 +466,6 @@ export class PowerController implements AgentPart {
     if (result.ok) {
       this.settled = direction;
       this.failure = null;
-      if (direction === 'on' && result.changed) {
-        this.onSince = now;
-        this.booted = false;
-      }
       this.deps.log.info({ direction, reason, steps: summary }, `power ${direction}`);
       if (result.changed) {
         this.context?.emit({
@@ -471,6 +473,7 @@ export class PowerController implements AgentPart {
           severity: 'info',
           data: { reason, steps: summary, decision: this.decision?.code ?? null },
         });
+        this.context?.resample();
       }
       return result;
     }

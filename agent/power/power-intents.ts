@@ -194,8 +194,14 @@ export function desiredPower(facts: PowerFacts, intents: Intents, config: Policy
   if (override) return decide(override.state, 'override', `override ${overrideText(override)}`);
   if (hold) return decide('on', 'rehearsal', `held on by ${hold.reason} until ${hold.until.toISOString()}`);
 
+  const lastEnd = facts.items
+    .filter(switchesOn)
+    .map((i) => Date.parse(i.end))
+    .filter((end) => end <= now)
+    .reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+  // Only right after the hold: a use, or a booked item that ended, since then lets the quiet time decide.
   const restoreOffAt = intents.restoreOffAt;
-  if (restoreOffAt && restoreOffAt >= intents.lastActivity) {
+  if (restoreOffAt && restoreOffAt >= intents.lastActivity && restoreOffAt.getTime() >= lastEnd) {
     return decide('off', 'restored', `back off as the rehearsal found it at ${restoreOffAt.toISOString()}`);
   }
 
@@ -204,11 +210,6 @@ export function desiredPower(facts: PowerFacts, intents: Intents, config: Policy
     return decide('on', 'schedule-stale', `schedule not confirmed by the hub for ${Math.floor(ageH)} h`);
   }
 
-  const lastEnd = facts.items
-    .filter(switchesOn)
-    .map((i) => Date.parse(i.end))
-    .filter((end) => end <= now)
-    .reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
   const quietSince = Math.max(intents.lastActivity.getTime(), lastEnd);
   const quietMin = Math.floor((now - quietSince) / MIN);
   if (now - quietSince >= config.quietMin * MIN) {

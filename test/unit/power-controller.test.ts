@@ -45,6 +45,7 @@ function setup(
       onSchedule = handler;
     },
     connected: () => true,
+    resample: () => {},
   };
   const controller = new PowerController({
     outputs,

@@ -236,6 +236,13 @@ describe('power decision, rule by rule', () => {
       'hold',
     ],
     [
+      'a booked meeting that ended after the hold: the quiet time decides, not the old hold',
+      { items: [item(-120, -10)] },
+      withoutHold(held(idle), 'r1', at(-180)),
+      'on',
+      'hold',
+    ],
+    [
       'use after the hold ended: the quiet time decides again',
       {},
       used(withoutHold(held(idle), 'r1', at(-5)), at(-2)),

@@ -181,6 +181,7 @@ describe('the UPS guard', () => {
       emit: (e) => events.push(e),
       subscribe: () => {},
       connected: () => true,
+      resample: () => {},
     };
     const sample = (power: Partial<Readings['power']>, inCall = false): Readings => ({
       ...nominal,
