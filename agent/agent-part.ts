@@ -12,6 +12,8 @@ export interface AgentContext {
   commands: CommandRouter;
   /** Publishes an event with this boot's id and the next sequence number. */
   emit(event: EdgeEvent): void;
+  /** The same, resolving true once the hub has stored it, false after `timeoutMs`. */
+  emitDelivered(event: EdgeEvent, timeoutMs: number): Promise<boolean>;
   /** Subscribes on the link now and after every reconnect. */
   subscribe(topic: string, handler: (topic: string, payload: Buffer) => void): void;
   /** Whether the link to the hub's broker is up. */

@@ -201,6 +201,7 @@ export class Agent {
       roomId: this.config.roomId,
       commands: this.commands,
       emit: (event) => this.emit(event),
+      emitDelivered: (event, timeoutMs) => this.emitDelivered(event, timeoutMs),
       subscribe: (topic, handler) => this.link.subscribe(topic, handler),
       connected: () => this.link.connected,
       // After the current work (a command's decision) is done, so the sample says how it ended.
@@ -298,6 +299,15 @@ export class Agent {
 
   /** Publishes an event with this boot's id and the next sequence number (also for probes' own edges). */
   emit(edge: EdgeEvent): void {
+    this.push(edge);
+  }
+
+  /** Emits, and resolves true once the hub has stored the event (false after `timeoutMs`). */
+  emitDelivered(edge: EdgeEvent, timeoutMs: number): Promise<boolean> {
+    return this.outbox.delivered(this.push(edge), timeoutMs);
+  }
+
+  private push(edge: EdgeEvent): string {
     const event: EventMessage = {
       v: SCHEMA_VERSION,
       ...edge,
@@ -306,6 +316,8 @@ export class Agent {
       seq: this.seq++,
     };
     this.deps.log.info({ event: event.type, seq: event.seq }, 'event');
-    this.outbox.push('events', JSON.stringify(event), `${event.bootId}:${event.seq}`);
+    const key = `${event.bootId}:${event.seq}`;
+    this.outbox.push('events', JSON.stringify(event), key);
+    return key;
   }
 }

@@ -49,7 +49,7 @@ export function createAgent(config: AgentConfig, log: Logger, ports: AgentPorts 
       power: power.control,
       clock,
       bootDeadlineSec: config.probes.codec.bootDeadlineSec,
-      pollSec: Math.min(5, config.probes.codec.intervalSec),
+      pollSec: 1,
     }),
   );
   return agent;

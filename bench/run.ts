@@ -12,6 +12,7 @@ import { startDemo } from '../demo/demo.js';
 import { benchAgentFootprint } from './agent-footprint.js';
 import { benchDetection } from './detection.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
+import { benchRehearsalFromOff } from './rehearsal-from-off.js';
 import { benchRehearsalReport } from './rehearsal-report.js';
 import { benchScale, defaultSizes, scaleSizes } from './scale.js';
 import { benchSoak } from './soak.js';
@@ -64,6 +65,8 @@ try {
 }
 // After the demo has stopped, so its 28 simulated rooms do not share the cores with the measure.
 if (soakMinutes === 0) {
+  process.stderr.write('rehearsal of 28 rooms all off (a demo of its own)...\n');
+  rows.push(...(await benchRehearsalFromOff()));
   rows.push(...(await benchAgentFootprint()));
   process.stderr.write('detection: agent killed or hung → offline, GPIO edge → /ws...\n');
   rows.push(...(await benchDetection()));

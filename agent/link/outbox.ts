@@ -57,6 +57,8 @@ export class Outbox {
   private connected = false;
   private fault: string | undefined;
   private doneSinceCompact = 0;
+  /** Who waits for the hub to acknowledge a record, by its ack key. */
+  private readonly waiters = new Map<string, (() => void)[]>();
   private warnedFull = false;
 
   constructor(
@@ -139,6 +141,23 @@ export class Outbox {
     }
   }
 
+  /**
+   * Resolves true once the hub has acknowledged storing the record with `ackKey`, false after
+   * `timeoutMs` (real time: it waits on the line, not on the day).
+   */
+  delivered(ackKey: string, timeoutMs: number): Promise<boolean> {
+    if (!this.pending.some((r) => r.ackKey === ackKey)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      const list = this.waiters.get(ackKey) ?? [];
+      list.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      this.waiters.set(ackKey, list);
+    });
+  }
+
   /** The hub has these records (by their ack keys) in its store: forget them. */
   acknowledge(keys: readonly string[]): void {
     const wanted = new Set(keys);
@@ -150,7 +169,11 @@ export class Outbox {
     this.awaitingHub.delete(id);
     const index = this.pending.findIndex((r) => r.id === id);
     if (index < 0) return;
-    this.pending.splice(index, 1);
+    const [record] = this.pending.splice(index, 1);
+    if (record?.ackKey) {
+      for (const wake of this.waiters.get(record.ackKey) ?? []) wake();
+      this.waiters.delete(record.ackKey);
+    }
     this.forget(id);
     this.pump();
   }

@@ -22,6 +22,9 @@ export interface UpsGuardDeps {
   log: Logger;
 }
 
+/** How long the halt waits for the hub to store the `ups.shutdown` announcement. */
+const ANNOUNCE_WAIT_MS = 10_000;
+
 export class UpsGuard implements AgentPart {
   readonly name = 'ups-guard';
   private context: AgentContext | null = null;
@@ -54,21 +57,28 @@ export class UpsGuard implements AgentPart {
   private async run(verdict: UpsVerdict, inCall: boolean): Promise<void> {
     const { log } = this.deps;
     log.warn({ trigger: verdict.trigger, reason: verdict.reason, inCall }, 'UPS critical: shutting down');
-    this.context?.emit({
-      type: 'ups.shutdown',
-      severity: 'critical',
-      data: {
-        trigger: verdict.trigger ?? null,
-        reason: verdict.reason,
-        upsChargePct: verdict.chargePct,
-        upsRuntimeSec: verdict.runtimeSec,
-        onBatterySec: verdict.onBatterySec,
-        inCall,
+    const announced = this.context?.emitDelivered(
+      {
+        type: 'ups.shutdown',
+        severity: 'critical',
+        data: {
+          trigger: verdict.trigger ?? null,
+          reason: verdict.reason,
+          upsChargePct: verdict.chargePct,
+          upsRuntimeSec: verdict.runtimeSec,
+          onBatterySec: verdict.onBatterySec,
+          inCall,
+        },
       },
-    });
+      ANNOUNCE_WAIT_MS,
+    );
     await this.deps
       .switchOff?.()
       .catch((err: Error) => log.error({ err: err.message }, 'switching off failed'));
+    // The equipment is safe; before the halt, the hub hears why the room goes (bounded: the battery
+    // does not wait for a line that is down, and the outbox keeps the event for the next boot).
+    if (announced && !(await announced))
+      log.warn('ups.shutdown not acknowledged by the hub before the halt; it stays in the outbox');
     const argv = this.deps.shutdownArgv;
     if (argv.length === 0) {
       log.warn('power.shutdownCommand is empty: the controller is left to the battery');

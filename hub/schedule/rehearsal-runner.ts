@@ -247,7 +247,8 @@ export class RehearsalRunner {
     const r = this.deps.repo.get(id);
     if (!r || !this.active.has(id)) return;
     const now = this.now().getTime();
-    if (r.deadline !== null && now >= Date.parse(r.deadline) && !this.escalatedAtDeadline(r)) this.escalate(r);
+    if (r.deadline !== null && now >= Date.parse(r.deadline) && !this.escalatedAtDeadline(r))
+      this.escalate(r);
     const pending = this.notReady(r);
     const until = this.recheckUntil(r);
     if (pending.length === 0 || (until !== null && now >= until)) {

@@ -21,7 +21,9 @@ const tracked = new Map<Socket, Tracked>();
 const byKey = new Map<string, Tracked>();
 
 function endpoints(s: Socket): string | null {
-  return s.localPort && s.remotePort ? `${s.localAddress}:${s.localPort}>${s.remoteAddress}:${s.remotePort}` : null;
+  return s.localPort && s.remotePort
+    ? `${s.localAddress}:${s.localPort}>${s.remoteAddress}:${s.remotePort}`
+    : null;
 }
 
 function track({ socket }: { socket: Socket }): void {

@@ -131,6 +131,10 @@ describe('UPS protection on real UPSes through upsd and dummy-ups', () => {
       emit: (e) => events.push(e),
       subscribe: () => {},
       connected: () => true,
+      emitDelivered: async (e) => {
+        events.push(e);
+        return true;
+      },
       resample: () => {},
     };
     /** One real reading of the UPS, handed to the guard as the agent would. */

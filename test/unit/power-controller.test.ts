@@ -45,6 +45,10 @@ function setup(
       onSchedule = handler;
     },
     connected: () => true,
+    emitDelivered: async (e) => {
+      events.push(e);
+      return true;
+    },
     resample: () => {},
   };
   const controller = new PowerController({

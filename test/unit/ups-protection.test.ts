@@ -181,6 +181,10 @@ describe('the UPS guard', () => {
       emit: (e) => events.push(e),
       subscribe: () => {},
       connected: () => true,
+      emitDelivered: async (e) => {
+        events.push(e);
+        return true;
+      },
       resample: () => {},
     };
     const sample = (power: Partial<Readings['power']>, inCall = false): Readings => ({
