@@ -66,7 +66,13 @@ export async function benchRehearsalFromOff(runs = 3): Promise<BenchRow[]> {
           () => reject(new Error(`no complete report within 120 s (run ${i})`)),
           120_000,
         );
-        waiting = { id: '', resolve: () => (clearTimeout(timer), resolve()) };
+        waiting = {
+          id: '',
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        };
       });
       const started = Date.now();
       const res = await fetch(`${demo.httpUrl}/api/rehearsals`, {
