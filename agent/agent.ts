@@ -68,6 +68,7 @@ export class Agent {
   /** Where the parts of the agent (power, rehearsals) register the hub's commands they execute. */
   readonly commands: CommandRouter;
   private timer: unknown = null;
+  private stopping: Promise<void> | null = null;
   private readonly clock: Clock;
   private last: Readings = nominal;
   private raised: ReadonlySet<string> = new Set();
@@ -177,7 +178,13 @@ export class Agent {
     this.timer = this.clock.setInterval(() => void this.sample(), this.config.telemetryIntervalSec * 1000);
   }
 
-  async stop(): Promise<void> {
+  /** Stops once; a second call (a halted simulated room stopped again with the demo) waits for the first. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
     if (this.timer) this.clock.clearInterval(this.timer);
     this.timer = null;
     await this.sampling;

@@ -21,6 +21,11 @@ export interface AgentPorts {
   gpio?: GpioPort;
   /** The clock of every decision and timer; the system clock unless a test runs a virtual day. */
   clock?: Clock;
+  /**
+   * Simulated controllers only: what their halt on a critical UPS does once the agent has stopped
+   * (the demo boots the room again a while later, as a real one would when the mains return).
+   */
+  afterHalt?: () => void;
 }
 
 function speakButton(config: AgentConfig, log: Logger, gpio: GpioPort | undefined): SpeakButton | undefined {
@@ -69,7 +74,7 @@ function simulatedAgent(config: AgentConfig, log: Logger, ports: AgentPorts, clo
     clockSynced: () => true,
     clock,
     // A simulated controller that halts goes offline as a real one would.
-    simulatedHalt: () => setImmediate(() => void ref.agent?.stop()),
+    simulatedHalt: () => setImmediate(() => void ref.agent?.stop().then(() => ports.afterHalt?.())),
   });
   const sim = new SimHardware(config.simSeed || seedFromString(config.roomId), {
     powerState: () => power.control?.state ?? 'on',

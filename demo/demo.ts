@@ -37,6 +37,8 @@ export interface DemoOptions {
    * or `HNTH_DEMO_QUIET_MIN`.
    */
   quietMin?: number;
+  /** How long after a simulated room's halt on a critical UPS it boots again; 60 s by default. */
+  rebootMs?: number;
 }
 
 function demoQuietMin(options: DemoOptions, env: NodeJS.ProcessEnv): number {
@@ -61,19 +63,32 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   };
   const injector = { username: HUB_ACCOUNT, password: credentials.issue(HUB_ACCOUNT, 'demo') };
   const agentLog = createLogger('hnth-agent', level);
-  const agents = rooms.map((room) => {
+  const agents: Agent[] = [];
+  const startRoom = (room: (typeof rooms)[number], index: number) => {
     const config: AgentConfig = loadAgentConfig({
       env: {
         ...env,
         HNTH_MQTT_URL: hub.mqttUrl,
         HNTH_MQTT_USERNAME: room.id,
-        HNTH_MQTT_PASSWORD: credentials.issue(room.id, 'demo'),
+        HNTH_MQTT_PASSWORD: passwords.get(room.id)!,
         HNTH_POWER_QUIET_MIN: String(quietMin),
       },
       args: ['--room', room.id, '--simulate'],
     });
-    return createAgent(config, agentLog.child({ room: room.id }));
-  });
+    // A simulated controller halted by its UPS comes back a minute later, as a real one does when
+    // the mains return and it boots: the demo's room is not lost for the rest of the run.
+    const agent = createAgent(config, agentLog.child({ room: room.id }), {
+      afterHalt: () => {
+        const timer = setTimeout(() => void startRoom(room, index).start(), options.rebootMs ?? 60_000);
+        reboots.add(timer);
+      },
+    });
+    agents[index] = agent;
+    return agent;
+  };
+  const reboots = new Set<NodeJS.Timeout>();
+  const passwords = new Map(rooms.map((room) => [room.id, credentials.issue(room.id, 'demo')]));
+  rooms.forEach((room, i) => startRoom(room, i));
   await Promise.all(agents.map((a) => a.start()));
   return {
     httpUrl: hub.httpUrl,
@@ -82,6 +97,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     operator,
     injector,
     stop: async () => {
+      for (const timer of reboots) clearTimeout(timer);
       await Promise.all(agents.map((a) => a.stop()));
       await hub.stop();
     },

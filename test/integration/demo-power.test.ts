@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { connectAsync } from 'mqtt';
 import { type Demo, startDemo } from '../../demo/demo.js';
 import type { RoomView } from '../../hub/fleet-state.js';
-import { scheduleTopic } from '../../shared/topics.js';
+import { injectTopic, scheduleTopic } from '../../shared/topics.js';
 import { type ApiSession, apiRequest, login } from '../helpers/hub-harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
@@ -35,12 +35,30 @@ describe('the demo with power control', () => {
       hubOverrides: ephemeral,
       logLevel: 'silent',
       quietMin: 0.02,
+      rebootMs: 500,
     });
     session = await login(demo.httpUrl, demo.operator.username, demo.operator.password);
   });
   afterAll(async () => {
     await demo?.stop();
     data.remove();
+  });
+
+  test('a room halted by its critical UPS goes offline as expected, then boots again as when the mains return', async () => {
+    const before = (await rooms()).find((r) => r.id === 'so-y-te')!;
+    const client = await connectAsync(demo.mqttUrl, { reconnectPeriod: 0, ...demo.injector });
+    await client.publishAsync(injectTopic('so-y-te'), JSON.stringify({ mains: false, ups: 5 }), { qos: 1 });
+    await client.endAsync();
+    const halted = await waitFor('so-y-te halted', async () => {
+      const r = (await rooms()).find((x) => x.id === 'so-y-te')!;
+      return !r.online && r;
+    });
+    expect(halted.readiness).toMatchObject({ level: 'OFFLINE', power: { state: 'off-ups' } });
+    const back = await waitFor('so-y-te back', async () => {
+      const r = (await rooms()).find((x) => x.id === 'so-y-te')!;
+      return r.online && r.bootId !== before.bootId && r;
+    });
+    expect(back.readings?.power.mains).toBe(true);
   });
 
   test('every idle room switches off and stays READY, and a booked room comes back on before its meeting', async () => {
