@@ -8,10 +8,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WebSocket } from 'ws';
 import { startDemo } from '../demo/demo.js';
 import type { RoomView } from '../hub/fleet-state.js';
 import { rooms } from '../shared/fleet.js';
+import { demoSession, openLive } from './demo-session.js';
 import { type BenchRow, percentile } from './stats.js';
 
 const BOOT_SEC = 10;
@@ -30,23 +30,13 @@ export async function benchRehearsalFromOff(runs = 3): Promise<BenchRow[]> {
     quietMin: 0.05,
   });
   try {
-    const login = await fetch(`${demo.httpUrl}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(demo.operator),
-    });
-    if (login.status !== 200) throw new Error(`demo login refused: HTTP ${login.status}`);
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const session = await demoSession(demo);
+    const { cookie, csrfToken } = session;
     const allOff = async () => {
       const res = await fetch(`${demo.httpUrl}/api/rooms`, { headers: { cookie } });
       return ((await res.json()) as RoomView[]).every((r) => r.readiness.power.state === 'off');
     };
-    const ws = new WebSocket(`${demo.httpUrl.replace(/^http/, 'ws')}/ws`, { headers: { cookie } });
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
+    const ws = await openLive(demo.httpUrl, session);
     let waiting: { id: string; resolve: () => void } | null = null;
     ws.on('message', (data) => {
       const msg = JSON.parse(data.toString());

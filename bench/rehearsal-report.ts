@@ -5,27 +5,17 @@
  * clock. Target: <= 2 s.
  */
 import { connectAsync } from 'mqtt';
-import { WebSocket } from 'ws';
 import type { Demo } from '../demo/demo.js';
 import { rooms } from '../shared/fleet.js';
 import { allRoomsFilter } from '../shared/topics.js';
+import { demoSession, openLive } from './demo-session.js';
 import { type BenchRow, percentile } from './stats.js';
 
 export async function benchRehearsalReport(demo: Demo, runs = 20): Promise<BenchRow[]> {
   // As the operator: the API and /ws need a session, and a POST its CSRF token.
-  const login = await fetch(`${demo.httpUrl}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(demo.operator),
-  });
-  if (login.status !== 200) throw new Error(`demo login refused: HTTP ${login.status}`);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const ws = new WebSocket(`${demo.httpUrl.replace(/^http/, 'ws')}/ws`, { headers: { cookie } });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
+  const session = await demoSession(demo);
+  const { cookie, csrfToken } = session;
+  const ws = await openLive(demo.httpUrl, session);
   const mqtt = await connectAsync(demo.mqttUrl, { reconnectPeriod: 0, ...demo.injector });
   await mqtt.subscribeAsync(allRoomsFilter('replies'), { qos: 1 });
   let slowestEnd = 0;

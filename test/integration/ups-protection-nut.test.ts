@@ -9,14 +9,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { AgentContext } from '../../agent/agent-part.js';
-import { CommandRouter } from '../../agent/commands/command-router.js';
-import type { EdgeEvent } from '../../agent/edges.js';
 import { nominal } from '../../agent/edges.js';
 import { UpsGuard } from '../../agent/power/ups-guard.js';
 import { UpsTracker } from '../../agent/power/ups-protection.js';
 import { UpsNutSensor } from '../../agent/sensors/ups-nut.js';
 import { createLogger } from '../../shared/logger.js';
+import { fakeAgentContext } from '../fakes/fake-agent-context.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { NUT_USER, type RunningNutDumps, startNutDumps } from '../helpers/nut.js';
 import { REAL_NUT_DIR, REAL_NUT_SEQ_DIR } from '../helpers/nut-dump.js';
@@ -112,7 +110,6 @@ describe('UPS protection on real UPSes through upsd and dummy-ups', () => {
     const clock = new FakeClock('2027-01-07T02:00:00Z');
     const tracker = new UpsTracker({ shutdownPct: 20, shutdownRuntimeSec: 180, maxOnBatterySec }, clock.now);
     const ran: string[] = [];
-    const events: EdgeEvent[] = [];
     const guard = new UpsGuard({
       tracker,
       switchOff: async () => {
@@ -125,18 +122,7 @@ describe('UPS protection on real UPSes through upsd and dummy-ups', () => {
       },
       log,
     });
-    const context: AgentContext = {
-      roomId: 'ubnd-ham-yen',
-      commands: new CommandRouter(() => {}, log),
-      emit: (e) => events.push(e),
-      subscribe: () => {},
-      connected: () => true,
-      emitDelivered: async (e) => {
-        events.push(e);
-        return true;
-      },
-      resample: () => {},
-    };
+    const { context, events } = fakeAgentContext(log, clock.now, 'ubnd-ham-yen');
     /** One real reading of the UPS, handed to the guard as the agent would. */
     const sample = async () => {
       const power = await sensor.read();

@@ -1,13 +1,11 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import type { AgentContext } from '../../agent/agent-part.js';
-import { CommandRouter } from '../../agent/commands/command-router.js';
-import type { EdgeEvent } from '../../agent/edges.js';
 import { nominal } from '../../agent/edges.js';
 import { PowerController } from '../../agent/power/power-controller.js';
 import { ScheduleCache } from '../../agent/power/schedule-cache.js';
 import { UpsTracker } from '../../agent/power/ups-protection.js';
 import { createLogger } from '../../shared/logger.js';
-import type { Readings, ReplyMessage, ScheduleMessage } from '../../shared/schemas.js';
+import type { Readings, ScheduleMessage } from '../../shared/schemas.js';
+import { fakeAgentContext } from '../fakes/fake-agent-context.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { FakePowerOutput } from '../fakes/fake-power-output.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -32,25 +30,9 @@ function setup(
     new FakePowerOutput('codec', 50, journal),
   ];
   const schedule = new ScheduleCache(`${dir.path}/schedule-${files++}.json`, log, clock.now);
-  const events: EdgeEvent[] = [];
-  const replies: ReplyMessage[] = [];
-  const commands = new CommandRouter((r) => replies.push(r), log, clock.now);
+  const { context, events, replies, subscribed } = fakeAgentContext(log, clock.now);
+  const commands = context.commands;
   const tracker = new UpsTracker({ shutdownPct: 20, shutdownRuntimeSec: 180, maxOnBatterySec: 0 }, clock.now);
-  let onSchedule: ((topic: string, payload: Buffer) => void) | null = null;
-  const context: AgentContext = {
-    roomId: 'tinh-uy',
-    commands,
-    emit: (e) => events.push(e),
-    subscribe: (_topic, handler) => {
-      onSchedule = handler;
-    },
-    connected: () => true,
-    emitDelivered: async (e) => {
-      events.push(e);
-      return true;
-    },
-    resample: () => {},
-  };
   const controller = new PowerController({
     outputs,
     onSequence: [{ output: 'mains' }, { output: 'display' }, { output: 'codec' }],
@@ -67,7 +49,7 @@ function setup(
     log,
   });
   const publishSchedule = (items: Item[]) =>
-    onSchedule!('', Buffer.from(JSON.stringify({ v: 1, ts: clock.now().toISOString(), items })));
+    subscribed()!('', Buffer.from(JSON.stringify({ v: 1, ts: clock.now().toISOString(), items })));
   const readings = (
     patch: {
       inCall?: boolean;

@@ -1,7 +1,4 @@
 import { describe, expect, test } from '@jest/globals';
-import type { AgentContext } from '../../agent/agent-part.js';
-import { CommandRouter } from '../../agent/commands/command-router.js';
-import type { EdgeEvent } from '../../agent/edges.js';
 import { nominal } from '../../agent/edges.js';
 import { UpsGuard } from '../../agent/power/ups-guard.js';
 import {
@@ -13,6 +10,7 @@ import {
 } from '../../agent/power/ups-protection.js';
 import { createLogger } from '../../shared/logger.js';
 import type { Readings } from '../../shared/schemas.js';
+import { fakeAgentContext } from '../fakes/fake-agent-context.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 
 const config: UpsProtectionConfig = { shutdownPct: 20, shutdownRuntimeSec: 180, maxOnBatterySec: 1800 };
@@ -160,7 +158,6 @@ describe('the UPS guard', () => {
     const clock = new FakeClock(now);
     const tracker = new UpsTracker(config, clock.now);
     const journal: string[] = [];
-    const events: EdgeEvent[] = [];
     const g = new UpsGuard({
       tracker,
       switchOff: withOutputs
@@ -175,18 +172,7 @@ describe('the UPS guard', () => {
       },
       log,
     });
-    const context: AgentContext = {
-      roomId: 'tinh-uy',
-      commands: new CommandRouter(() => {}, log),
-      emit: (e) => events.push(e),
-      subscribe: () => {},
-      connected: () => true,
-      emitDelivered: async (e) => {
-        events.push(e);
-        return true;
-      },
-      resample: () => {},
-    };
+    const { context, events } = fakeAgentContext(log);
     const sample = (power: Partial<Readings['power']>, inCall = false): Readings => ({
       ...nominal,
       power: { mains: false, upsChargePct: null, state: 'on', ...power },
