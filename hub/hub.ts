@@ -49,13 +49,14 @@ import { SmtpChannel } from './notify/smtp-channel.js';
 import { reportsRoutes } from './report/reports-routes.js';
 import { freezeOf } from './schedule/change-freeze.js';
 import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
+import { MeetingsRepo } from './schedule/meetings-repo.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { openSecurity, type Security } from './security/security.js';
 import { sessionRoutes } from './security/session-routes.js';
 import { SpeakRepo } from './speak/speak-repo.js';
 import { speakRoutes } from './speak/speak-routes.js';
-import { SpeakService } from './speak/speak-service.js';
+import { meetingResolver, SpeakService } from './speak/speak-service.js';
 import { watchBacklog } from './store/backlog-watch.js';
 import { openDatabase } from './store/database.js';
 import { PgStore } from './store/pg-store.js';
@@ -172,6 +173,18 @@ export async function startHub(
     },
     clock.now,
   );
+  // The rules look at every room, so a burst (a fleet coming online, thousands of rooms at scale, a
+  // room's replay after an outage) is judged once per turn of the event loop, all the messages read
+  // at once: O(rooms) per burst, not O(rooms²) (the scale benchmark found the per-transition
+  // evaluation saturating the hub), and a replay's raise and clear of one fault are judged together.
+  let judging: NodeJS.Immediate | null = null;
+  const judgeIncidents = () => {
+    judging ??= setImmediate(() => {
+      judging = null;
+      incidents.evaluate();
+    });
+  };
+  cleanups.push(() => judging && clearImmediate(judging));
   const notificationsRepo = new NotificationsRepo(db);
   const n = config.notify;
   const smtp = n.smtp.host ? new SmtpChannel(n.smtp) : null;
@@ -196,6 +209,7 @@ export async function startHub(
   cleanups.push(() => notifier.idle());
   notifier.start();
   cleanups.push(() => notifier.stop());
+  const speakMeetings = new MeetingsRepo(db);
   const speak = new SpeakService(
     roster,
     new SpeakRepo(db),
@@ -210,6 +224,12 @@ export async function startHub(
     },
     log,
     clock.now,
+    // Art. 10.1c: a room asks for the floor in its own meeting (from its warm-up to its end).
+    meetingResolver(() => {
+      const now = clock.now();
+      const warmUp = new Date(now.getTime() + config.schedule.warmUpMin * 60_000).toISOString();
+      return speakMeetings.list({ from: now.toISOString(), to: warmUp });
+    }),
   );
   speak.restore();
 
@@ -345,7 +365,10 @@ export async function startHub(
               if (stored?.type === 'ups.shutdown') {
                 fleet.noteShutdown(roomId, new Date(stored.ts), String(stored.data.reason ?? 'UPS critical'));
               }
-              if (stored) incidents.onEvent(roomId, stored.type, stored.data, stored);
+              if (stored) {
+                incidents.record(roomId, stored);
+                judgeIncidents();
+              }
               // Committed now or before (a replay): either way the room may forget it.
               const ack: EventAckMessage = {
                 v: SCHEMA_VERSION,
@@ -390,19 +413,7 @@ export async function startHub(
     mcu.start();
     cleanups.push(() => mcu.stop());
 
-    // The rules look at every room, so a burst of transitions (a fleet coming online, thousands of
-    // rooms at scale) is evaluated once per turn of the event loop (all the messages read at once) rather than once per room: O(rooms) per burst,
-    // not O(rooms²). The scale benchmark found the per-transition evaluation saturating the hub.
-    let evaluation: NodeJS.Immediate | null = null;
-    fleet.listen({
-      transition: () => {
-        evaluation ??= setImmediate(() => {
-          evaluation = null;
-          incidents.evaluate();
-        });
-      },
-    });
-    cleanups.push(() => evaluation && clearImmediate(evaluation));
+    fleet.listen({ transition: judgeIncidents });
     incidents.listen({
       opened(incident) {
         live.broadcast({ type: 'incident', change: 'opened', incident });

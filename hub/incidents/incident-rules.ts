@@ -7,7 +7,12 @@
  * Hysteresis: a signal must hold for `raiseAfterSec` before an incident opens, and be gone for
  * `clearAfterSec` before it closes, so a value flapping at a limit makes one incident, not twenty.
  * The incident's times are those of the signal's first edge, not of the end of the wait, so the
- * time to recover is what the room lived through.
+ * time to recover is what the room lived through; an edge a room reports by an event carries the
+ * event's own time, so a fault replayed from a room's outbox after the hub was down is dated when
+ * it happened, and one that began and ended meanwhile is recorded, recovered before the hub saw it.
+ * Severity follows what the room shows: a cause past its not-ready limit (40 °C) is critical.
+ * After a hub restart, a room not heard from yet says nothing (it is not counted as recovered), so
+ * what was open stays open rather than closing and opening again.
  *
  * Grouping by dependency: when the MCU is down, or when at least `networkOfflineFraction` of the
  * rooms are offline at once (the hub's own uplink, or the MCU seen from every room), one network
@@ -111,13 +116,23 @@ export function edgeOfEvent(type: string, data: Record<string, unknown>): EventE
   }
 }
 
+/** A cause as the room shows it: since when (an event's own time), and how bad. */
+export interface Shown {
+  /** ISO 8601; absent for what readiness shows now (it is dated by the evaluation). */
+  at?: string;
+  severity: Severity;
+}
+
 export interface RoomSignals {
   roomId: string;
-  offline: boolean;
-  /** Causes the room's readiness shows now; null when unknown (offline, switched off). */
-  fromReadiness: ReadonlySet<RoomCause> | null;
-  /** Causes raised by the room's events and not yet cleared. */
-  fromEvents: ReadonlySet<RoomCause>;
+  /** Offline; undefined when it cannot be told yet (a hub just restarted, the room not heard from). */
+  offline: boolean | undefined;
+  /** Causes the room's readiness shows now; null when unknown (offline, not heard from). */
+  fromReadiness: ReadonlyMap<RoomCause, Shown> | null;
+  /** Causes raised by the room's events and not yet cleared, from the first raising event's time. */
+  fromEvents: ReadonlyMap<RoomCause, Shown>;
+  /** The last episode the room's events cleared for a cause: when it began and ended. */
+  cleared?: ReadonlyMap<RoomCause, { began: string; ended: string }>;
 }
 
 export type McuState = 'up' | 'down' | 'unknown';
@@ -126,6 +141,11 @@ export interface RulesInput {
   now: Date;
   rooms: readonly RoomSignals[];
   mcu: McuState;
+  /**
+   * Whether the fleet's offline count can be judged (false during a restarted hub's start-up grace,
+   * when rooms not heard from yet are neither offline nor online).
+   */
+  settled?: boolean;
 }
 
 export interface RulesConfig {
@@ -147,6 +167,8 @@ export interface Track {
   /** When `active` last changed (ISO 8601). */
   since: string;
   open: boolean;
+  /** The end of the last episode the room's events cleared that was judged, so it is judged once. */
+  judgedEnd?: string;
 }
 
 /** Tracks by key (`{room}|{cause}`, `*|network.unreachable`). */
@@ -172,12 +194,32 @@ export function trackKey(roomId: string | null, cause: IncidentCause): string {
 
 const roomCauses = incidentCauses.filter((c): c is RoomCause => c !== 'network.unreachable');
 
-/** Whether the room shows the cause: true, false, or undefined when it cannot be known now. */
-function observe(room: RoomSignals, cause: RoomCause): boolean | undefined {
-  if (cause === 'room.offline') return room.offline;
-  if (room.fromEvents.has(cause)) return true;
+interface Observed {
+  active: boolean;
+  /** When the observation became true (or false); absent: now. */
+  at?: string;
+  /** For an episode the room's events cleared: when it began. */
+  began?: string;
+  severity?: Severity;
+}
+
+/** Whether the room shows the cause, since when and how badly; undefined when it cannot be known now. */
+function observe(room: RoomSignals, cause: RoomCause): Observed | undefined {
+  if (cause === 'room.offline') return room.offline === undefined ? undefined : { active: room.offline };
+  const event = room.fromEvents.get(cause);
+  const shown = room.fromReadiness?.get(cause);
+  if (event || shown) {
+    const severity = event && shown ? worse(event.severity, shown.severity) : (event ?? shown)!.severity;
+    return { active: true, ...(event?.at ? { at: event.at } : {}), severity };
+  }
   if (room.fromReadiness === null) return undefined;
-  return room.fromReadiness.has(cause);
+  const cleared = room.cleared?.get(cause);
+  return { active: false, ...(cleared ? { at: cleared.ended, began: cleared.began } : {}) };
+}
+
+const severityRank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+function worse(a: Severity, b: Severity): Severity {
+  return severityRank[a] >= severityRank[b] ? a : b;
 }
 
 export function decideIncidents(
@@ -190,15 +232,42 @@ export function decideIncidents(
   const state = new Map(previous);
   const decisions: Decision[] = [];
 
-  const step = (roomId: string | null, cause: IncidentCause, observed: boolean | undefined) => {
+  const step = (roomId: string | null, cause: IncidentCause, observed: Observed | undefined) => {
     const key = trackKey(roomId, cause);
     let track = state.get(key) ?? { active: false, since: now, open: false };
-    if (observed !== undefined && observed !== track.active)
-      track = { ...track, active: observed, since: now };
+    // A fault that began and ended while the hub was not looking (both edges replayed at once), not
+    // judged yet: long enough to count, it is an incident that recovered before the hub saw it.
+    if (
+      observed?.active === false &&
+      observed.at &&
+      observed.began &&
+      !track.open &&
+      track.judgedEnd !== observed.at
+    ) {
+      track = { ...track, judgedEnd: observed.at };
+      const heldSec = (Date.parse(observed.at) - Date.parse(observed.began)) / 1000;
+      if (heldSec >= config.raiseAfterSec) {
+        decisions.push({
+          kind: 'open',
+          roomId,
+          cause,
+          severity: causeSeverity[cause],
+          openedAt: observed.began,
+        });
+        track = { ...track, active: false, since: observed.at, open: true };
+      }
+    }
+    if (observed !== undefined && observed.active !== track.active)
+      track = { ...track, active: observed.active, since: observed.at ?? now };
+    // The room's own report of when it began (an event replayed after an outage) beats the moment
+    // the hub first saw it, until the incident is open.
+    else if (observed?.at && !track.open && observed.at < track.since)
+      track = { ...track, since: observed.at };
     const heldSec = (nowMs - Date.parse(track.since)) / 1000;
     if (track.active && !track.open && heldSec >= config.raiseAfterSec) {
       track = { ...track, open: true };
-      decisions.push({ kind: 'open', roomId, cause, severity: causeSeverity[cause], openedAt: track.since });
+      const severity = worse(causeSeverity[cause], observed?.severity ?? 'info');
+      decisions.push({ kind: 'open', roomId, cause, severity, openedAt: track.since });
     } else if (!track.active && track.open && heldSec >= config.clearAfterSec) {
       track = { ...track, open: false };
       decisions.push({ kind: 'close', roomId, cause, closedAt: track.since });
@@ -210,7 +279,13 @@ export function decideIncidents(
   const offline = input.rooms.filter((r) => r.offline).map((r) => r.roomId);
   const fleetDown =
     input.rooms.length > 0 && offline.length >= Math.ceil(input.rooms.length * config.networkOfflineFraction);
-  const network = step(null, 'network.unreachable', input.mcu === 'down' || fleetDown);
+  // A restarted hub cannot tell a fleet still reconnecting from a fleet cut off: it waits.
+  const networkDown = input.mcu === 'down' ? true : (input.settled ?? true) ? fleetDown : undefined;
+  const network = step(
+    null,
+    'network.unreachable',
+    networkDown === undefined ? undefined : { active: networkDown },
+  );
   const opened = decisions.find((d) => d.kind === 'open');
   if (opened?.kind === 'open') opened.rooms = offline;
 
@@ -222,7 +297,7 @@ export function decideIncidents(
       if (network.open && groupedUnderNetwork.has(cause) && !track?.open) {
         // Covered by the network incident: keep watching, but restart the wait so a room still down
         // when the network is back is counted from then, not from the start of the outage.
-        state.set(key, { active: observed ?? track?.active ?? false, since: now, open: false });
+        state.set(key, { ...track, active: observed?.active ?? track?.active ?? false, since: now, open: false });
         continue;
       }
       step(room.roomId, cause, observed);

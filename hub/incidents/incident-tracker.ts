@@ -5,9 +5,11 @@
  * on a timer.
  */
 import type { Logger } from '../../shared/logger.js';
+import type { Severity } from '../../shared/schemas.js';
 import type { RoomView } from '../fleet-state.js';
 import {
   causeOfReadinessCode,
+  causeSeverity,
   type Decision,
   decideIncidents,
   edgeOfEvent,
@@ -15,6 +17,7 @@ import {
   type RoomCause,
   type RoomSignals,
   type RulesConfig,
+  type Shown,
   type Track,
   trackKey,
 } from './incident-rules.js';
@@ -36,18 +39,25 @@ export interface FleetViews {
 }
 
 /**
- * What the readiness shows, as incident causes; null when the room's state is not known now. A room
- * switched off is judged like any other (its faults are faults); one that its UPS protection shut
- * down is still on a mains failure, whatever it can no longer say.
+ * What the readiness shows, as incident causes with how bad (a cause past its not-ready limit is
+ * critical); null when the room's state is not known now. A room switched off is judged like any
+ * other (its faults are faults); one that its UPS protection shut down is still on a mains failure,
+ * whatever it can no longer say.
  */
-export function readinessSignals(view: RoomView): ReadonlySet<RoomCause> | null {
+export function readinessSignals(view: RoomView): ReadonlyMap<RoomCause, Shown> | null {
   const { level, causes } = view.readiness;
-  if (level === 'OFFLINE') return expectedOffline(view) ? new Set<RoomCause>(['mains.lost']) : null;
+  if (level === 'OFFLINE')
+    return expectedOffline(view)
+      ? new Map<RoomCause, Shown>([['mains.lost', { severity: 'critical' }]])
+      : null;
   if (causes.some((c) => c.code === 'telemetry.none')) return null;
-  const found = new Set<RoomCause>();
+  const found = new Map<RoomCause, Shown>();
   for (const c of causes) {
     const cause = causeOfReadinessCode(c.code);
-    if (cause) found.add(cause);
+    if (!cause) continue;
+    const severity: Severity = c.level === 'NOT_READY' ? 'critical' : causeSeverity[cause];
+    const known = found.get(cause);
+    if (!known || severity === 'critical') found.set(cause, { severity });
   }
   return found;
 }
@@ -59,10 +69,30 @@ function expectedOffline(view: RoomView): boolean {
 
 const RETRY_AFTER_FAILED_WRITE_MS = 10_000;
 
+/** A raised event flag: the cause it belongs to, since when, how bad. */
+interface Flag {
+  cause: RoomCause;
+  at: string;
+  severity: Severity;
+}
+
+/** What `onEvent` needs of a stored event. */
+export interface EdgeOf {
+  type: string;
+  severity: Severity;
+  data: Record<string, unknown>;
+  /** The agent's time of the edge: when the fault began or ended, even if it reaches the hub later. */
+  ts: string;
+  bootId: string;
+  seq: number;
+}
+
 export class IncidentTracker {
   private state = new Map<string, Track>();
-  /** Per room, the event flags raised and not cleared, with the cause each belongs to. */
-  private readonly eventFlags = new Map<string, Map<string, RoomCause>>();
+  /** Per room, the event flags raised and not cleared. */
+  private readonly eventFlags = new Map<string, Map<string, Flag>>();
+  /** Per room and cause, the last episode its events cleared. */
+  private readonly cleared = new Map<string, Map<RoomCause, { began: string; ended: string }>>();
   /** Per room, the agent's boot and sequence number of the latest event applied. */
   private readonly lastEdge = new Map<string, { bootId: string; seq: number }>();
   private readonly listeners: IncidentListener[] = [];
@@ -94,28 +124,52 @@ export class IncidentTracker {
    * (by the agent's `seq` within a boot: a lost event sent again after a later one was stored) is
    * stored history but does not move the flags back.
    */
-  onEvent(
-    roomId: string,
-    type: string,
-    data: Record<string, unknown>,
-    at?: { bootId: string; seq: number },
-  ): void {
-    if (at) {
-      const last = this.lastEdge.get(roomId);
-      if (last && last.bootId === at.bootId && at.seq < last.seq) return;
-      this.lastEdge.set(roomId, at);
-    }
+  onEvent(roomId: string, event: EdgeOf): void {
+    this.record(roomId, event);
+    this.evaluate();
+  }
+
+  /**
+   * The same without judging at once: the hub judges once per turn of the event loop, so the edges
+   * of a replay that arrive together (a fault raised and cleared during an outage) are judged
+   * together, and a flap shorter than `raiseAfterSec` stays no incident.
+   */
+  record(roomId: string, event: EdgeOf): void {
+    const last = this.lastEdge.get(roomId);
+    if (last && last.bootId === event.bootId && event.seq < last.seq) return;
+    this.lastEdge.set(roomId, { bootId: event.bootId, seq: event.seq });
     let flags = this.eventFlags.get(roomId);
     if (!flags) {
       flags = new Map();
       this.eventFlags.set(roomId, flags);
     }
     // A restarted agent starts from nominal and sends again the edges of faults still present.
-    if (type === 'agent.started') flags.clear();
-    const edge = edgeOfEvent(type, data);
-    if (edge?.raised) flags.set(edge.flag, edge.cause);
-    else if (edge) flags.delete(edge.flag);
-    this.evaluate();
+    if (event.type === 'agent.started') flags.clear();
+    const edge = edgeOfEvent(event.type, event.data);
+    if (edge?.raised) {
+      flags.set(edge.flag, { cause: edge.cause, at: event.ts, severity: event.severity });
+    } else if (edge) {
+      const began = this.eventSignals(roomId).get(edge.cause)?.at;
+      flags.delete(edge.flag);
+      if (began && ![...flags.values()].some((f) => f.cause === edge.cause)) {
+        const cleared = this.cleared.get(roomId) ?? new Map<RoomCause, { began: string; ended: string }>();
+        cleared.set(edge.cause, { began, ended: event.ts });
+        this.cleared.set(roomId, cleared);
+      }
+    }
+  }
+
+  /** The causes the room's events raise, each from its first flag's time, at its worst severity. */
+  private eventSignals(roomId: string): Map<RoomCause, Shown> {
+    const shown = new Map<RoomCause, Shown>();
+    for (const f of this.eventFlags.get(roomId)?.values() ?? []) {
+      const known = shown.get(f.cause);
+      shown.set(f.cause, {
+        at: known?.at && known.at < f.at ? known.at : f.at,
+        severity: known?.severity === 'critical' || f.severity === 'critical' ? 'critical' : 'warning',
+      });
+    }
+    return shown;
   }
 
   evaluate(now: Date = this.clock()): void {
@@ -125,15 +179,21 @@ export class IncidentTracker {
     // A room not heard from since the hub started is only counted offline after the grace: after a
     // hub restart the agents take a while to reconnect, and that is no outage.
     const graceOver = now.getTime() - this.startedAt.getTime() >= this.config.startupGraceSec * 1000;
-    const rooms: RoomSignals[] = this.fleet.views().map((view) => ({
-      roomId: view.id,
-      offline: !view.online && !expectedOffline(view) && (view.lastSeen !== null || graceOver),
-      fromReadiness: readinessSignals(view),
-      fromEvents: new Set(this.eventFlags.get(view.id)?.values() ?? []),
-    }));
+    const rooms: RoomSignals[] = this.fleet.views().map((view) => {
+      // Heard from since this hub started; before that, a room's silence says nothing yet.
+      const heard = view.lastSeen !== null && Date.parse(view.lastSeen) >= this.startedAt.getTime();
+      const known = heard || graceOver;
+      return {
+        roomId: view.id,
+        offline: known ? !view.online && !expectedOffline(view) : undefined,
+        fromReadiness: known ? readinessSignals(view) : null,
+        fromEvents: this.eventSignals(view.id),
+        cleared: this.cleared.get(view.id) ?? new Map(),
+      };
+    });
     const { state, decisions } = decideIncidents(
       this.state,
-      { now, rooms, mcu: this.mcu.state() },
+      { now, rooms, mcu: this.mcu.state(), settled: graceOver },
       this.config,
     );
     this.state = state;

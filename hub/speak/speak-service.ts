@@ -52,6 +52,29 @@ export const latestSession: HostResolver = (roomId, sessions) => {
   return candidates.sort((a, b) => b.openedAt.localeCompare(a.openedAt))[0]?.hostRoomId ?? null;
 };
 
+/** A meeting under way: who chairs it and who takes part. */
+export interface CurrentMeeting {
+  hostRoomId: string;
+  roomIds: readonly string[];
+}
+
+/**
+ * Art. 10.1c: a room asks for the floor in its own meeting. A session whose host chairs a meeting
+ * under way takes requests from that meeting's rooms only; a session opened where no meeting is
+ * under way (an operator's ad hoc call) takes any room's, as before.
+ */
+export function meetingResolver(current: () => readonly CurrentMeeting[]): HostResolver {
+  return (roomId, sessions) => {
+    const meetings = current();
+    const open = sessions.filter((s) => {
+      if (s.hostRoomId === roomId) return false;
+      const chaired = meetings.filter((m) => m.hostRoomId === s.hostRoomId);
+      return chaired.length === 0 || chaired.some((m) => m.roomIds.includes(roomId));
+    });
+    return latestSession(roomId, open);
+  };
+}
+
 /** Where sessions are kept across restarts (`SpeakRepo`); each call is one transaction. */
 export interface SessionStore {
   load(): { sessions: SpeakSession[]; lastRequestId: number };

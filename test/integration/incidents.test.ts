@@ -177,11 +177,13 @@ describe('incident tracker over the fleet state, in fake time', () => {
     const tracker = new IncidentTracker(repo, fleet, { ...config, raiseAfterSec: 0 }, log, undefined, clock);
     fleet.applyTelemetry('so-y-te', telemetry('up'), clock());
     // mains.lost (seq 5) failed to store at first; mains.restored (seq 6) was stored, then 5 again.
-    tracker.onEvent('so-y-te', 'mains.restored', {}, { bootId: 'b1', seq: 6 });
-    tracker.onEvent('so-y-te', 'mains.lost', {}, { bootId: 'b1', seq: 5 });
+    const edge = (type: string, bootId: string, seq: number) =>
+      ({ type, severity: 'critical', data: {}, ts: clock().toISOString(), bootId, seq }) as const;
+    tracker.onEvent('so-y-te', edge('mains.restored', 'b1', 6));
+    tracker.onEvent('so-y-te', edge('mains.lost', 'b1', 5));
     expect(repo.list({ state: 'open' })).toEqual([]);
     // The same sequence number after a reboot is a new edge.
-    tracker.onEvent('so-y-te', 'mains.lost', {}, { bootId: 'b2', seq: 5 });
+    tracker.onEvent('so-y-te', edge('mains.lost', 'b2', 5));
     expect(repo.list({ state: 'open' }).map((i) => i.cause)).toEqual(['mains.lost']);
     db.close();
   });

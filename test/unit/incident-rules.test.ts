@@ -2,12 +2,14 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import {
   causeOfReadinessCode,
+  causeSeverity,
   type Decision,
   decideIncidents,
   edgeOfEvent,
   type McuState,
   type RoomCause,
   type RoomSignals,
+  type Shown,
   type Track,
 } from '../../hub/incidents/incident-rules.js';
 import { rooms } from '../../shared/fleet.js';
@@ -28,6 +30,9 @@ interface Step {
   mcu?: McuState;
 }
 
+const shown = (causes: readonly RoomCause[]) =>
+  new Map(causes.map((c): [RoomCause, Shown] => [c, { severity: causeSeverity[c] }]));
+
 function signals(step: Step): RoomSignals[] {
   const room = step.room ?? 'tinh-uy';
   const down = new Set(rooms.slice(rooms.length - (step.othersOffline ?? 0)).map((r) => r.id));
@@ -37,12 +42,12 @@ function signals(step: Step): RoomSignals[] {
       return {
         roomId: r.id,
         offline,
-        fromReadiness: offline ? null : step.readiness === null ? null : new Set(step.readiness ?? []),
-        fromEvents: new Set(step.events ?? []),
+        fromReadiness: offline ? null : step.readiness === null ? null : shown(step.readiness ?? []),
+        fromEvents: shown(step.events ?? []),
       };
     }
     const offline = down.has(r.id);
-    return { roomId: r.id, offline, fromReadiness: offline ? null : new Set(), fromEvents: new Set() };
+    return { roomId: r.id, offline, fromReadiness: offline ? null : new Map(), fromEvents: new Map() };
   });
 }
 
@@ -307,5 +312,127 @@ describe('incident rules: mapping', () => {
     ['threshold.raised', { metric: 'rpm' }, null],
   ])('event %s %j', (type, data, edge) => {
     expect(edgeOfEvent(type, data)).toEqual(edge);
+  });
+});
+
+describe('incidents tell the truth after an outage', () => {
+  const quiet = (id: string): RoomSignals => ({
+    roomId: id,
+    offline: false,
+    fromReadiness: new Map(),
+    fromEvents: new Map(),
+  });
+  const fleetWith = (room: RoomSignals) => rooms.map((r) => (r.id === room.roomId ? room : quiet(r.id)));
+
+  test('a fault replayed from the outbox opens at its own time, not at the replay', () => {
+    const lost = at(-600).toISOString();
+    const { decisions } = decideIncidents(
+      new Map(),
+      {
+        now: at(0),
+        rooms: fleetWith({
+          ...quiet('so-y-te'),
+          fromEvents: new Map([['mains.lost', { at: lost, severity: 'critical' }]]),
+        }),
+        mcu: 'up',
+      },
+      config,
+    );
+    expect(decisions).toEqual([
+      { kind: 'open', roomId: 'so-y-te', cause: 'mains.lost', severity: 'critical', openedAt: lost },
+    ]);
+  });
+
+  test('a fault that began and ended while the hub was down is an incident that recovered before the hub saw it', () => {
+    const lost = at(-900).toISOString();
+    const back = at(-300).toISOString();
+    const first = decideIncidents(
+      new Map(),
+      {
+        now: at(0),
+        rooms: fleetWith({
+          ...quiet('so-y-te'),
+          fromEvents: new Map([['mains.lost', { at: lost, severity: 'critical' }]]),
+        }),
+        mcu: 'up',
+      },
+      config,
+    );
+    const second = decideIncidents(
+      first.state,
+      {
+        now: at(0),
+        rooms: fleetWith({
+          ...quiet('so-y-te'),
+          cleared: new Map([['mains.lost', { began: lost, ended: back }]]),
+        }),
+        mcu: 'up',
+      },
+      config,
+    );
+    expect([...first.decisions, ...second.decisions].map(describeDecision)).toEqual([
+      'open so-y-te mains.lost @-900',
+      'close so-y-te mains.lost @-300',
+    ]);
+  });
+
+  test('judged together (raised and cleared in one replay): long enough, an incident; a flap, none', () => {
+    const judge = (beganSec: number, endedSec: number) => {
+      const room: RoomSignals = {
+        ...quiet('so-y-te'),
+        cleared: new Map([
+          ['mains.lost', { began: at(beganSec).toISOString(), ended: at(endedSec).toISOString() }],
+        ]),
+      };
+      const first = decideIncidents(new Map(), { now: at(0), rooms: fleetWith(room), mcu: 'up' }, config);
+      const again = decideIncidents(first.state, { now: at(120), rooms: fleetWith(room), mcu: 'up' }, config);
+      return [...first.decisions, ...again.decisions].map(describeDecision);
+    };
+    expect(judge(-900, -300)).toEqual(['open so-y-te mains.lost @-900', 'close so-y-te mains.lost @-300']);
+    expect(judge(-300, -297)).toEqual([]);
+  });
+
+  test('a cause past its not-ready limit opens as critical (40 °C), one past the degraded limit as a warning', () => {
+    const room = (severity: 'warning' | 'critical'): RoomSignals => ({
+      ...quiet('so-y-te'),
+      fromReadiness: new Map([['climate.out-of-range', { severity }]]),
+    });
+    const open = (severity: 'warning' | 'critical') => {
+      const first = decideIncidents(
+        new Map(),
+        { now: at(0), rooms: fleetWith(room(severity)), mcu: 'up' },
+        config,
+      );
+      return decideIncidents(
+        first.state,
+        { now: at(20), rooms: fleetWith(room(severity)), mcu: 'up' },
+        config,
+      ).decisions;
+    };
+    expect(open('critical')).toEqual([
+      expect.objectContaining({ cause: 'climate.out-of-range', severity: 'critical' }),
+    ]);
+    expect(open('warning')).toEqual([
+      expect.objectContaining({ cause: 'climate.out-of-range', severity: 'warning' }),
+    ]);
+  });
+
+  test('a restarted hub keeps open what it cannot judge yet: rooms not heard from, the fleet not settled', () => {
+    const open: Track = { active: true, since: at(-3600).toISOString(), open: true };
+    const state = new Map<string, Track>([
+      ['so-y-te|room.offline', open],
+      ['so-y-te|codec.down', open],
+      ['*|network.unreachable', open],
+    ]);
+    const unheard = rooms.map(
+      (r): RoomSignals => ({ roomId: r.id, offline: undefined, fromReadiness: null, fromEvents: new Map() }),
+    );
+    const later = decideIncidents(
+      state,
+      { now: at(300), rooms: unheard, mcu: 'unknown', settled: false },
+      config,
+    );
+    expect(later.decisions).toEqual([]);
+    for (const key of state.keys()) expect(later.state.get(key)).toEqual(open);
   });
 });
