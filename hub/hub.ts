@@ -47,6 +47,7 @@ import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
 import { reportsRoutes } from './report/reports-routes.js';
+import { CalendarSubscriptions, subscriptionRoutes } from './schedule/calendar-subscriptions.js';
 import { freezeOf } from './schedule/change-freeze.js';
 import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
 import { MeetingsRepo } from './schedule/meetings-repo.js';
@@ -276,6 +277,15 @@ export async function startHub(
         mcuRoutes(mcu),
         ...schedule.routes,
         meetingVerdictRoutes(watch, schedule.meetings),
+        subscriptionRoutes({
+          subscriptions: new CalendarSubscriptions(db, clock.now),
+          users: security.users,
+          meetings: schedule.meetings,
+          fleet: roster,
+          ics: { offsetsH: config.schedule.rehearsalOffsetsH, rehearsalMin: config.schedule.rehearsalMin },
+          audit: security.audit,
+          now: clock.now,
+        }),
         roomsRoutes(fleet, store, () => ({
           broker: broker
             ? { mode: 'embedded', port: broker.port }
@@ -343,7 +353,13 @@ export async function startHub(
       (req) => {
         const token = sessionToken(req.headers.cookie);
         if (!token || !security.sessions.find(token)) return null;
-        return { valid: () => security.sessions.find(token) !== null };
+        return {
+          valid: () => security.sessions.find(token) !== null,
+          reader: () => {
+            const user = security.sessions.find(token)?.user;
+            return user ? { role: user.role, roomId: user.roomId } : null;
+          },
+        };
       },
     );
     liveRef.socket = live;

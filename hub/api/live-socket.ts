@@ -12,6 +12,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { RoomView } from '../fleet-state.js';
 import type { Incident } from '../incidents/incidents-repo.js';
 import type { McuState } from '../mcu/mcu-monitor.js';
+import { asSeenBy, type Reader } from '../schedule/meeting-visibility.js';
 import type { ScheduleLiveMessage } from '../schedule/schedule-service.js';
 import type { RoomSpeakState } from '../speak/speak-queue.js';
 import type { SessionView } from '../speak/speak-service.js';
@@ -34,12 +35,20 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Close code telling the dashboard its session ended (it then goes to the login page). */
 export const SESSION_ENDED = 4401;
 
-/** The session behind an upgrade request: null when there is none; `valid()` asks again later. */
-export type LiveAuthorizer = (req: IncomingMessage) => { valid(): boolean } | null;
+/**
+ * The session behind an upgrade request: null when there is none; `valid()` asks again later;
+ * `reader()` is who reads, as they are now, for what depends on it (a meeting's title, art. 13.1c).
+ */
+export type LiveAuthorizer = (req: IncomingMessage) => LiveSession | null;
+
+export interface LiveSession {
+  valid(): boolean;
+  reader(): Reader | null;
+}
 
 export class LiveSocket {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  private readonly sessions = new Map<WebSocket, { valid(): boolean }>();
+  private readonly sessions = new Map<WebSocket, LiveSession>();
   private readonly recheck: NodeJS.Timeout;
 
   constructor(
@@ -99,8 +108,27 @@ export class LiveSocket {
 
   broadcast(message: LiveMessage): void {
     if (this.wss.clients.size === 0) return;
+    if (message.type === 'meeting') {
+      this.broadcastMeeting(message);
+      return;
+    }
     const text = JSON.stringify(message);
     for (const ws of this.wss.clients) this.send(ws, text);
+  }
+
+  /** A meeting as each reader may see it: its title only to operators and its rooms' users. */
+  private broadcastMeeting(message: Extract<LiveMessage, { type: 'meeting' }>): void {
+    const texts = new Map<string, string>();
+    for (const ws of this.wss.clients) {
+      const reader = this.sessions.get(ws)?.reader() ?? null;
+      const key = reader ? `${reader.role}|${reader.roomId}` : '-';
+      let text = texts.get(key);
+      if (text === undefined) {
+        text = JSON.stringify({ ...message, meeting: asSeenBy(message.meeting, reader) });
+        texts.set(key, text);
+      }
+      this.send(ws, text);
+    }
   }
 
   private send(ws: WebSocket, text: string): void {

@@ -297,7 +297,12 @@ export function decideIncidents(
       if (network.open && groupedUnderNetwork.has(cause) && !track?.open) {
         // Covered by the network incident: keep watching, but restart the wait so a room still down
         // when the network is back is counted from then, not from the start of the outage.
-        state.set(key, { ...track, active: observed?.active ?? track?.active ?? false, since: now, open: false });
+        state.set(key, {
+          ...track,
+          active: observed?.active ?? track?.active ?? false,
+          since: now,
+          open: false,
+        });
         continue;
       }
       step(room.roomId, cause, observed);

@@ -3,7 +3,7 @@
  * `/api/rooms/:id/calendar.ics`. Reads need `viewer`, changes `operator`. A broken rule is 400
  * `{error, field, rule, article}`; an overlap is 409 with the conflicting meeting(s).
  */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Fleet } from '../../shared/fleet.js';
 import { type MeetingRequest, meetingRequest } from '../../shared/schemas.js';
@@ -13,6 +13,7 @@ import type { AuditLog } from '../security/audit-log.js';
 import { calendarIcs, type IcsConfig } from './calendar-ics.js';
 import type { BookingResult, MeetingCalendar } from './meeting-calendar.js';
 import type { Meeting } from './meeting-rules.js';
+import { asSeenBy, type Reader } from './meeting-visibility.js';
 import type { MeetingsRepo } from './meetings-repo.js';
 import type { RehearsalsRepo } from './rehearsals-repo.js';
 import { badRequest } from './request-error.js';
@@ -37,6 +38,12 @@ const meetingPatch = meetingRequest.partial().refine((p) => Object.keys(p).lengt
   message: 'names nothing to change',
 });
 
+/** The session's user, as a reader of meetings (art. 13.1c). */
+export function readerOf(req: FastifyRequest): Reader | null {
+  const user = req.session?.user;
+  return user ? { role: user.role, roomId: user.roomId } : null;
+}
+
 function answer(reply: FastifyReply, result: BookingResult, created: boolean) {
   if (result.ok) return reply.code(created ? 201 : 200).send(result.meeting);
   const v = result.violation;
@@ -59,8 +66,8 @@ function auditDetails(m: Meeting): Record<string, unknown> {
 
 export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
   const now = deps.now ?? (() => new Date());
-  const details = (m: Meeting) => ({
-    ...m,
+  const details = (m: Meeting, reader: Reader | null) => ({
+    ...asSeenBy(m, reader),
     notifications: deps.meetings.notifications(m.id),
     powerOn: deps.meetings.powerOn(m.id),
     rehearsals: deps.rehearsals.forMeeting(m.id),
@@ -82,11 +89,14 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
         return reply
           .code(400)
           .send({ error: `no room "${room}"`, field: 'room', rule: 'rooms-exist', article: '2.2' });
-      return deps.meetings.list({
-        from: from ? new Date(from).toISOString() : undefined,
-        to: to ? new Date(to).toISOString() : undefined,
-        roomId: room,
-      });
+      const reader = readerOf(req);
+      return deps.meetings
+        .list({
+          from: from ? new Date(from).toISOString() : undefined,
+          to: to ? new Date(to).toISOString() : undefined,
+          roomId: room,
+        })
+        .map((m) => asSeenBy(m, reader));
     });
 
     app.get<{ Params: { id: string } }>(
@@ -95,7 +105,7 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
       async (req, reply) => {
         const m = deps.meetings.get(req.params.id);
         if (!m) return reply.code(404).send({ error: `no meeting "${req.params.id}"`, field: 'id' });
-        return details(m);
+        return details(m, readerOf(req));
       },
     );
 
@@ -125,11 +135,13 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
       },
     );
 
-    app.get('/api/calendar.ics', { config: { access: 'viewer' } }, async (_req, reply) => {
+    app.get('/api/calendar.ics', { config: { access: 'viewer' } }, async (req, reply) => {
       const meetings = deps.meetings.list();
       return reply
         .type('text/calendar; charset=utf-8')
-        .send(calendarIcs('Lịch họp HNTH tỉnh Tuyên Quang', meetings, deps.ics, deps.fleet, now()));
+        .send(
+          calendarIcs('Lịch họp HNTH tỉnh Tuyên Quang', meetings, deps.ics, deps.fleet, now(), readerOf(req)),
+        );
     });
 
     app.get<{ Params: { id: string } }>(
@@ -141,7 +153,9 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
         const meetings = deps.meetings.list({ roomId: room.id });
         return reply
           .type('text/calendar; charset=utf-8')
-          .send(calendarIcs(`Lịch họp HNTH: ${room.name}`, meetings, deps.ics, deps.fleet, now()));
+          .send(
+            calendarIcs(`Lịch họp HNTH: ${room.name}`, meetings, deps.ics, deps.fleet, now(), readerOf(req)),
+          );
       },
     );
   };

@@ -344,8 +344,10 @@ export function testMqttClient(
 /** A `/ws` client that keeps every message, for tests to wait on. */
 export async function liveClient(
   httpUrl: string,
+  as: TestActor = { role: 'operator' },
 ): Promise<{ messages: { type: string; [k: string]: unknown }[]; close(): void }> {
-  const session = await operatorSession(httpUrl);
+  const session =
+    as.role === 'operator' ? await operatorSession(httpUrl) : await technicianSession(httpUrl, as.roomId);
   const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws`, {
     headers: session ? { cookie: session.cookie } : {},
   });

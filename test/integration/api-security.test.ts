@@ -325,7 +325,7 @@ describe('the dashboard', () => {
       server,
       () => [],
       createLogger('t', 'silent'),
-      () => ({ valid: () => valid }),
+      () => ({ valid: () => valid, reader: () => null }),
       20,
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -190,6 +190,7 @@ export const en: Record<Key, string> = {
   'meetings.next': 'Next ›',
   'meetings.today': 'Today',
   'meetings.book': 'Book a meeting',
+  'meetings.untitled': 'Meeting',
   'meetings.title': 'Title',
   'meetings.kind': 'Kind of meeting (art. 7)',
   'meetings.host': 'Host room',

@@ -188,6 +188,7 @@ export const vi = {
   'meetings.next': 'Sau ›',
   'meetings.today': 'Hôm nay',
   'meetings.book': 'Đăng ký cuộc họp',
+  'meetings.untitled': 'Cuộc họp',
   'meetings.title': 'Tên cuộc họp',
   'meetings.kind': 'Loại cuộc họp (Điều 7)',
   'meetings.host': 'Điểm cầu chính',

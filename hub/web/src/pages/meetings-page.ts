@@ -172,7 +172,7 @@ function meetingItem(app: AppContext, m: Meeting, changed: () => void): HTMLElem
     { class: `meeting${m.emergency ? ' emergency' : ''}`, 'data-meeting': m.id },
     h('span', { class: 'time' }, `${formatClock(m.start)}–${formatClock(m.end)}`),
     ' ',
-    h('strong', {}, m.title),
+    h('strong', {}, m.title ?? t('meetings.untitled')),
     m.emergency
       ? h('span', { class: 'tag' }, ` ${t('meetings.emergencyTag')}: ${t(`emergency.${m.emergency.reason}`)}`)
       : null,

@@ -157,7 +157,7 @@ export const rehearsalsPage: Page = (app, root) => {
         return h(
           'section',
           { class: 'card wide', 'data-meeting': m.id },
-          h('h3', {}, `${formatTime(m.start)} · ${m.title}`),
+          h('h3', {}, `${formatTime(m.start)} · ${m.title ?? t('meetings.untitled')}`),
           countdown,
           mayOperate(app.session)
             ? h(
