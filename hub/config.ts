@@ -427,7 +427,7 @@ export const hubSchema = {
       },
     },
     webhooks: {
-      doc: 'Webhooks that receive incidents as JSON: [{"url": "https://…", "minSeverity": "warning"}].',
+      doc: 'Webhooks that receive incidents, rehearsal verdicts and escalations as JSON (without meeting titles): [{"url": "https://…", "minSeverity": "warning"}].',
       format: 'webhook-list',
       default: [] as WebhookTarget[],
     },

@@ -42,6 +42,7 @@ import { Ingest } from './ingest/ingest.js';
 import { listen, localUrl } from './listen.js';
 import { McuMonitor } from './mcu/mcu-monitor.js';
 import { mcuRoutes } from './mcu/mcu-routes.js';
+import { addressBook, MeetingNotices } from './notify/meeting-notices.js';
 import { NotificationsRepo } from './notify/notifications-repo.js';
 import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
@@ -253,17 +254,35 @@ export async function startHub(
         live.broadcast(message);
         // A rehearsal's news changes the verdicts of its meeting.
         if (message.type === 'rehearsal' || message.type === 'rehearsal-room') watch.changed();
+        if (message.type === 'rehearsal') notices.rehearsal(message.rehearsal);
+        if (message.type === 'escalation') notices.escalated(message.escalation);
       },
+      notify: (...args) => notices.booked(...args),
       audit: security.audit,
       log,
       clock,
+    });
+    const notices = new MeetingNotices({
+      notifier,
+      book: addressBook(contacts, n.operatorEmails, n.webhooks),
+      meetings: schedule.meetings,
+      rehearsals: schedule.rehearsals,
+      sent: notificationsRepo,
+      context: {
+        fleet: roster,
+        rehearsalOffsetsH: config.schedule.rehearsalOffsetsH,
+        deadlineH: config.schedule.deadlineH,
+      },
     });
     // Art. 9.3, 11.1: each coming meeting's go/no-go, kept true from its first rehearsal to its end.
     const watch = new MeetingWatch({
       meetings: schedule.meetings,
       rehearsals: schedule.rehearsals,
       rooms: () => fleet.views(),
-      broadcast: (message) => live.broadcast(message),
+      broadcast: (message) => {
+        live.broadcast(message);
+        if (message.type === 'escalation') notices.escalated(message.escalation);
+      },
       firstRehearsalH: Math.max(0, ...config.schedule.rehearsalOffsetsH),
       log: log.child({ part: 'meeting-watch' }),
       clock,

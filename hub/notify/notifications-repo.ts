@@ -1,6 +1,8 @@
 /**
- * Every notification with its delivery result, kept so the operator sees who was told, and when.
- * A delivery postponed by quiet hours waits here (`postponed`, with `due_at` and its notice) so a
+ * Every notification with its delivery result, kept so the operator sees who was told, and when:
+ * incidents' notices, and a meeting's (its booking, change or cancellation, its rehearsals'
+ * verdicts, its escalations), each row with its topic, its meeting and what it is about (`ref`: the
+ * rehearsal or escalation). A delivery postponed by quiet hours waits here (`postponed`, with `due_at` and its notice) so a
  * restart of the hub does not lose it; once its digest goes out, the row gets the digest's result.
  */
 import { applyMigrations, type Db, type Migration } from '../store/database.js';
@@ -58,7 +60,19 @@ const migrations: Migration[] = [
     CREATE INDEX notifications_incident ON notifications (incident_id);
     CREATE INDEX notifications_postponed ON notifications (due_at) WHERE status = 'postponed';`,
   },
+  {
+    // Until now every notification was an incident's; those rows keep that topic.
+    id: 'notify-3-meetings',
+    sql: `ALTER TABLE notifications ADD COLUMN topic TEXT NOT NULL DEFAULT 'incident';
+    ALTER TABLE notifications ADD COLUMN meeting_id TEXT;
+    ALTER TABLE notifications ADD COLUMN ref TEXT;
+    CREATE INDEX notifications_meeting ON notifications (meeting_id) WHERE meeting_id IS NOT NULL;
+    CREATE INDEX notifications_ref ON notifications (topic, ref) WHERE ref IS NOT NULL;`,
+  },
 ];
+
+/** What a notification is about. */
+export type NotificationTopic = 'incident' | 'meeting' | 'verdict' | 'escalation';
 
 export type NotificationStatus = 'sent' | 'failed' | 'skipped' | 'postponed';
 export type FinishedStatus = Exclude<NotificationStatus, 'postponed'>;
@@ -66,7 +80,12 @@ export type FinishedStatus = Exclude<NotificationStatus, 'postponed'>;
 export interface NotificationRecord {
   id: number;
   createdAt: string;
+  topic: NotificationTopic;
   incidentId: number | null;
+  meetingId: string | null;
+  /** The rehearsal a verdict is of, the escalation an escalation notice carries; null otherwise. */
+  ref: string | null;
+  /** `opened`/`closed` (incident), `registered`/`changed`/`cancelled` (meeting), the verdict, `escalated`. */
   event: string;
   severity: string;
   channel: 'email' | 'webhook';
@@ -99,6 +118,18 @@ export interface DeliveryOutcome {
   finishedAt: string;
 }
 
+const SELECT = `SELECT id, created_at AS createdAt, topic, incident_id AS incidentId, meeting_id AS meetingId, ref,
+    event, severity, channel, role, target, subject, status, attempts, error, finished_at AS finishedAt,
+    due_at AS dueAt
+  FROM notifications`;
+
+/** What an incident's notice leaves out of a row; a meeting's notices say it. */
+type Subject = Pick<NotificationRecord, 'topic' | 'meetingId' | 'ref'>;
+const incidentSubject: Subject = { topic: 'incident', meetingId: null, ref: null };
+
+type NewRow = Omit<NotificationRecord, 'id' | 'dueAt' | 'finishedAt' | 'status' | keyof Subject> &
+  Partial<Subject>;
+
 export class NotificationsRepo {
   private readonly stmts;
   private readonly finishMany;
@@ -107,15 +138,15 @@ export class NotificationsRepo {
     applyMigrations(db, migrations);
     this.stmts = {
       insert: db.prepare(
-        `INSERT INTO notifications (created_at, incident_id, event, severity, channel, role, target, subject,
-           status, attempts, error, finished_at, due_at, notice)
-         VALUES (@createdAt, @incidentId, @event, @severity, @channel, @role, @target, @subject, @status,
-           @attempts, @error, @finishedAt, @dueAt, @notice)`,
+        `INSERT INTO notifications (created_at, topic, incident_id, meeting_id, ref, event, severity, channel,
+           role, target, subject, status, attempts, error, finished_at, due_at, notice)
+         VALUES (@createdAt, @topic, @incidentId, @meetingId, @ref, @event, @severity, @channel, @role, @target,
+           @subject, @status, @attempts, @error, @finishedAt, @dueAt, @notice)`,
       ),
-      list: db.prepare(
-        `SELECT id, created_at AS createdAt, incident_id AS incidentId, event, severity, channel, role, target,
-           subject, status, attempts, error, finished_at AS finishedAt, due_at AS dueAt
-         FROM notifications ORDER BY id DESC LIMIT ?`,
+      list: db.prepare(`${SELECT} ORDER BY id DESC LIMIT ?`),
+      forMeeting: db.prepare(`${SELECT} WHERE meeting_id = ? ORDER BY id`),
+      lastEvent: db.prepare(
+        'SELECT event FROM notifications WHERE topic = ? AND ref = ? ORDER BY id DESC LIMIT 1',
       ),
       due: db.prepare(
         `SELECT id, channel, role, target, due_at AS dueAt, notice FROM notifications
@@ -132,17 +163,14 @@ export class NotificationsRepo {
     });
   }
 
-  insert(r: Omit<NotificationRecord, 'id' | 'dueAt' | 'finishedAt' | 'status'> & DeliveryOutcome): void {
-    this.stmts.insert.run({ ...r, dueAt: null, notice: null });
+  insert(r: NewRow & DeliveryOutcome): void {
+    this.stmts.insert.run({ ...incidentSubject, ...r, dueAt: null, notice: null });
   }
 
   /** Keeps a delivery for later: it goes out in the recipient's digest once `dueAt` has come. */
-  postpone(
-    r: Omit<NotificationRecord, 'id' | 'dueAt' | 'finishedAt' | 'status' | 'attempts' | 'error'>,
-    dueAt: string,
-    notice: Notice,
-  ): void {
+  postpone(r: Omit<NewRow, 'attempts' | 'error'>, dueAt: string, notice: Notice): void {
     this.stmts.insert.run({
+      ...incidentSubject,
       ...r,
       status: 'postponed',
       attempts: 0,
@@ -166,5 +194,16 @@ export class NotificationsRepo {
 
   latest(limit: number): NotificationRecord[] {
     return this.stmts.list.all(limit) as NotificationRecord[];
+  }
+
+  /** Every notice about a meeting (booking, verdicts, escalations), oldest first. */
+  forMeeting(meetingId: string): NotificationRecord[] {
+    return this.stmts.forMeeting.all(meetingId) as NotificationRecord[];
+  }
+
+  /** The event of the last notice sent on this topic about `ref` (a rehearsal's verdict), or null. */
+  lastEvent(topic: NotificationTopic, ref: string): string | null {
+    const row = this.stmts.lastEvent.get(topic, ref) as { event: string } | undefined;
+    return row?.event ?? null;
   }
 }

@@ -1,4 +1,7 @@
-/** `GET /api/notifications`: who was told what, and whether it reached them. */
+/**
+ * `GET /api/notifications`: who was told what, and whether it reached them;
+ * `GET /api/meetings/:id/notifications`: the same for one meeting (its booking, verdicts, escalations).
+ */
 import type { RouteModule } from '../api/http-api.js';
 import type { NotificationsRepo } from './notifications-repo.js';
 import type { Notifier } from './notifier.js';
@@ -18,6 +21,12 @@ export function notificationsRoutes(repo: NotificationsRepo, notifier: Notifier)
         }
         return { counters: notifier.counters, notifications: repo.latest(limit) };
       },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/api/meetings/:id/notifications',
+      { config: { access: 'operator' } },
+      async (req) => ({ notifications: repo.forMeeting(req.params.id) }),
     );
   };
 }

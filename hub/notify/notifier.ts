@@ -1,7 +1,8 @@
 /**
- * Sends each incident's notifications (on opening and on closing) to whoever the routing names,
- * over email and webhooks, records every delivery with its result, and counts them for metrics.
- * Sending never blocks the incident tracker and never throws: a failed delivery is a stored result.
+ * Sends each incident's notifications (on opening and on closing) to whoever the routing names, and
+ * a meeting's notices (addressed by meeting-notices.ts), over email and webhooks; records every
+ * delivery with its result, and counts them for metrics. Sending never blocks its caller and never
+ * throws: a failed delivery is a stored result.
  *
  * A delivery the routing postpones (quiet hours) is stored, and a timer sends what has come due:
  * each recipient gets one digest per channel with the night's notices, not a burst at 06:00. The
@@ -10,11 +11,18 @@
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
+import type { Severity } from '../../shared/schemas.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
 import { causeFaultKind } from '../incidents/incident-rules.js';
 import type { Incident } from '../incidents/incidents-repo.js';
 import { digestText, noticeText } from './notice-text.js';
-import type { DueDelivery, FinishedStatus, NotificationsRepo } from './notifications-repo.js';
+import type {
+  DueDelivery,
+  FinishedStatus,
+  NotificationRecord,
+  NotificationsRepo,
+  NotificationTopic,
+} from './notifications-repo.js';
 import { type Delivery, type Notice, type RoutingConfig, routeNotice } from './notify-routing.js';
 import type { EmailChannel, SendResult } from './smtp-channel.js';
 import { postWebhook, realSleep, type Sleep, type WebhookOptions } from './webhook-channel.js';
@@ -47,6 +55,19 @@ export interface NotifierDeps {
 }
 
 const NO_SMTP = 'no SMTP relay configured (notify.smtp.host)';
+
+/** A meeting's notice, addressed and written for each of its readers (title or not). */
+export interface Letter {
+  topic: Exclude<NotificationTopic, 'incident'>;
+  event: string;
+  meetingId: string;
+  ref: string | null;
+  severity: Severity;
+  deliveries: { delivery: Delivery; subject: string; text: string; webhookBody: object }[];
+}
+
+/** A row of the notification log before its delivery is tried. */
+type PendingRow = Omit<NotificationRecord, 'id' | 'dueAt' | 'finishedAt' | 'status' | 'attempts' | 'error'>;
 
 export function noticeOf(incident: Incident, event: Notice['event']): Notice {
   return {
@@ -95,7 +116,15 @@ export class Notifier {
 
   /** Starts sending; `idle()` resolves once everything started so far is done. */
   notify(notice: Notice): void {
-    this.track(this.send(notice), { notice });
+    this.track(this.sendNotice(notice), { notice });
+  }
+
+  /**
+   * Starts sending a meeting's notice. It goes out at once, in quiet hours too: it is about a time
+   * that is coming (a booking two days ahead, a rehearsal's verdict, an escalation an hour before).
+   */
+  send(letter: Letter): void {
+    this.track(this.sendLetter(letter), { topic: letter.topic, meeting: letter.meetingId });
   }
 
   /** Starts sending the digests of the postponed deliveries due now, unless a pass is under way. */
@@ -120,7 +149,7 @@ export class Notifier {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
-  private async send(notice: Notice): Promise<void> {
+  private async sendNotice(notice: Notice): Promise<void> {
     const createdAt = this.clock();
     const contacts = this.deps.contacts.contactsFor(notice.roomId, notice.faultKind);
     const deliveries = routeNotice(notice, contacts, this.deps.routing, createdAt);
@@ -128,9 +157,12 @@ export class Notifier {
     const { subject, text } = noticeText(notice, room);
     await Promise.all(
       deliveries.map(async (d) => {
-        const row = {
+        const row: PendingRow = {
           createdAt: createdAt.toISOString(),
+          topic: 'incident',
           incidentId: notice.incidentId,
+          meetingId: null,
+          ref: null,
           event: notice.event,
           severity: notice.severity,
           channel: d.channel,
@@ -144,25 +176,58 @@ export class Notifier {
           this.counters.postponed[d.channel]++;
           return;
         }
-        const result = await this.deliver(d, notice, subject, text);
-        const status =
-          d.skip || (d.channel === 'email' && !this.deps.email) ? 'skipped' : result.ok ? 'sent' : 'failed';
-        this.counters[status][d.channel]++;
-        if (result.permanent && d.channel === 'email' && d.role !== 'operator') this.bounced(d.to);
-        this.deps.repo.insert({
-          ...row,
-          status,
-          attempts: result.attempts,
-          error: result.error ?? null,
-          finishedAt: this.clock().toISOString(),
-        });
-        if (status === 'failed')
-          this.deps.log.warn(
-            { to: d.to, channel: d.channel, error: result.error },
-            'notification not delivered',
-          );
+        await this.deliverAndRecord(row, d, text, { ...notice, subject, text });
       }),
     );
+  }
+
+  private async sendLetter(letter: Letter): Promise<void> {
+    const createdAt = this.clock().toISOString();
+    await Promise.all(
+      letter.deliveries.map(({ delivery: d, subject, text, webhookBody }) =>
+        this.deliverAndRecord(
+          {
+            createdAt,
+            topic: letter.topic,
+            incidentId: null,
+            meetingId: letter.meetingId,
+            ref: letter.ref,
+            event: letter.event,
+            severity: letter.severity,
+            channel: d.channel,
+            role: d.channel === 'email' ? d.role : null,
+            target: d.to,
+            subject,
+          },
+          d,
+          text,
+          webhookBody,
+        ),
+      ),
+    );
+  }
+
+  /** Tries one delivery now and stores its result. */
+  private async deliverAndRecord(
+    row: PendingRow,
+    d: Delivery,
+    text: string,
+    webhookBody: object,
+  ): Promise<void> {
+    const result = await this.deliver(d, row.subject, text, webhookBody);
+    const status =
+      d.skip || (d.channel === 'email' && !this.deps.email) ? 'skipped' : result.ok ? 'sent' : 'failed';
+    this.counters[status][d.channel]++;
+    if (result.permanent && d.channel === 'email' && d.role !== 'operator') this.bounced(d.to);
+    this.deps.repo.insert({
+      ...row,
+      status,
+      attempts: result.attempts,
+      error: result.error ?? null,
+      finishedAt: this.clock().toISOString(),
+    });
+    if (status === 'failed')
+      this.deps.log.warn({ to: d.to, channel: d.channel, error: result.error }, 'notification not delivered');
   }
 
   /** One digest per recipient and channel for the postponed deliveries now due. */
@@ -216,10 +281,15 @@ export class Notifier {
     this.deps.contacts.repo.markBounced(email);
   }
 
-  private async deliver(d: Delivery, notice: Notice, subject: string, text: string): Promise<SendResult> {
+  private async deliver(
+    d: Delivery,
+    subject: string,
+    text: string,
+    webhookBody: object,
+  ): Promise<SendResult> {
     if (d.skip) return { ok: false, attempts: 0, error: d.skip };
     if (d.channel === 'webhook') {
-      return postWebhook(d.to, { ...notice, subject, text }, this.deps.webhook, this.deps.sleep ?? realSleep);
+      return postWebhook(d.to, webhookBody, this.deps.webhook, this.deps.sleep ?? realSleep);
     }
     if (!this.deps.email) return { ok: false, attempts: 0, error: NO_SMTP };
     return this.deps.email.send(d.to, subject, text);

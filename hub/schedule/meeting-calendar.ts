@@ -1,6 +1,6 @@
 /**
  * The meeting calendar the department keeps (art. 11.5): books, changes and cancels meetings under
- * the regulation's rules, and on each change stores who must be notified, republishes the rooms'
+ * the regulation's rules, and on each change stores who must be notified and tells them, republishes the rooms'
  * schedules and replans the rehearsals. An emergency meeting (art. 8.2) powers its rooms on at once.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,8 +15,8 @@ import {
   type RuleConfig,
   type Violation,
 } from './meeting-rules.js';
-import type { MeetingsRepo } from './meetings-repo.js';
-import { notifyList } from './notify-list.js';
+import type { MeetingsRepo, NotificationEvent } from './meetings-repo.js';
+import { notifyList, type Recipient } from './notify-list.js';
 import type { RehearsalRunner } from './rehearsal-runner.js';
 import type { RehearsalPlanner } from './rehearsals.js';
 import type { SchedulePublisher } from './schedule-publisher.js';
@@ -36,6 +36,8 @@ export interface CalendarDeps {
   publisher: Pick<SchedulePublisher, 'publishRooms'>;
   commands: Pick<CommandClient, 'send'>;
   broadcast: (message: MeetingLiveMessage) => void;
+  /** Sends the notices of a booking, change or cancellation to the list stored with it (art. 8.1). */
+  notify: (event: NotificationEvent, meeting: Meeting, recipients: readonly Recipient[]) => void;
   /** The rooms a meeting may name. */
   fleet: Fleet;
   rules: RuleConfig;
@@ -93,7 +95,9 @@ export class MeetingCalendar {
       updatedAt: at,
       status: 'scheduled',
     };
-    this.deps.meetings.insert(meeting, notifyList(meeting.roomIds));
+    const recipients = notifyList(meeting.roomIds);
+    this.deps.meetings.insert(meeting, recipients);
+    this.deps.notify('registered', meeting, recipients);
     this.deps.log.info({ meeting: meeting.id, emergency: meeting.emergency }, 'meeting booked');
     this.afterChange(meeting, meeting.roomIds, 'created');
     if (meeting.emergency) this.track(this.powerOn(meeting));
@@ -122,7 +126,9 @@ export class MeetingCalendar {
       updatedAt: this.now().toISOString(),
     };
     const affected = [...new Set([...previous.roomIds, ...meeting.roomIds])];
-    this.deps.meetings.update(meeting, notifyList(affected));
+    const recipients = notifyList(affected);
+    this.deps.meetings.update(meeting, recipients);
+    this.deps.notify('changed', meeting, recipients);
     const roomsChanged =
       meeting.roomIds.length !== previous.roomIds.length ||
       meeting.roomIds.some((r) => !previous.roomIds.includes(r));
@@ -137,7 +143,9 @@ export class MeetingCalendar {
     const previous = this.deps.meetings.get(id);
     if (previous?.status !== 'scheduled') return undefined;
     const meeting: Meeting = { ...previous, status: 'cancelled', updatedAt: this.now().toISOString() };
-    this.deps.meetings.update(meeting, notifyList(meeting.roomIds));
+    const recipients = notifyList(meeting.roomIds);
+    this.deps.meetings.update(meeting, recipients);
+    this.deps.notify('cancelled', meeting, recipients);
     this.deps.runner.stopForMeeting(id, 'cancelled');
     this.afterChange(meeting, meeting.roomIds, 'cancelled');
     return meeting;

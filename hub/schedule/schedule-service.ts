@@ -12,7 +12,7 @@ import type { ScheduleSettings } from '../config.js';
 import type { AuditLog } from '../security/audit-log.js';
 import type { Db } from '../store/database.js';
 import { InspectionSchedule } from './inspections.js';
-import { MeetingCalendar, type MeetingLiveMessage } from './meeting-calendar.js';
+import { type CalendarDeps, MeetingCalendar, type MeetingLiveMessage } from './meeting-calendar.js';
 import type { MeetingWatchMessage } from './meeting-watch.js';
 import { MeetingsRepo } from './meetings-repo.js';
 import { meetingsRoutes } from './meetings-routes.js';
@@ -32,6 +32,7 @@ export interface ScheduleServiceDeps {
   commands: Pick<CommandClient, 'send'>;
   publish: RetainedPublish;
   broadcast: (message: ScheduleLiveMessage) => void;
+  notify: CalendarDeps['notify'];
   /** The audit log: every booking, change and cancellation is recorded with who made it. */
   audit: Pick<AuditLog, 'record'>;
   log: Logger;
@@ -91,6 +92,7 @@ export class ScheduleService {
       publisher: this.publisher,
       commands: deps.commands,
       broadcast: deps.broadcast,
+      notify: deps.notify,
       fleet,
       rules: { noticeHours: s.noticeHours, prepMinutes: s.prepMinutes },
       powerOnTimeoutMs: s.powerOnTimeoutSec * 1000,

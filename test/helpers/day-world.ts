@@ -111,7 +111,7 @@ export class DayWorld {
    * The operator's call to the API at this instant. Sessions expire on the hub's clock, so a
    * session days old is replaced by a new login, as a person would log in again.
    */
-  async api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) {
+  async api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown) {
     for (let attempt = 0; attempt < 2; attempt++) {
       this.session ??= await this.login();
       const res = await apiRequest(this.hub.httpUrl, method, path, body, this.session);

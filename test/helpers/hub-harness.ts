@@ -11,7 +11,7 @@ import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
 import type { Agent } from '../../agent/agent.js';
 import { loadAgentConfig } from '../../agent/config.js';
-import { createAgent } from '../../agent/create-agent.js';
+import { type AgentPorts, createAgent } from '../../agent/create-agent.js';
 import { loadHubConfig } from '../../hub/config.js';
 import { type HubOptions, type RunningHub, startHub } from '../../hub/hub.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
@@ -123,6 +123,7 @@ export async function startTestAgent(
   roomId: string,
   intervalSec = 0.5,
   env: Record<string, string> = {},
+  ports: AgentPorts = {},
 ): Promise<Agent> {
   const data = env.HNTH_DATA_DIR ? null : tempDir('hnth-agent-');
   const config = loadAgentConfig({
@@ -137,7 +138,7 @@ export async function startTestAgent(
     },
     args: ['--room', roomId, '--simulate'],
   });
-  const agent = createAgent(config, createLogger(roomId, 'silent'));
+  const agent = createAgent(config, createLogger(roomId, 'silent'), ports);
   if (data) {
     const stop = agent.stop.bind(agent);
     agent.stop = async () => {

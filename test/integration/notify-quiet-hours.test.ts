@@ -334,8 +334,10 @@ describe('the hub in quiet hours, restarted before the morning', () => {
   });
 
   test('a room too hot at 23:00 and cooled again is in the 06:00 digest, marked over, after a restart', async () => {
-    hub = await startTestHub(...settings('2026-11-30T16:00:00.000Z')); // 23:00
-    agent = await startTestAgent(hub.mqttUrl, 'so-y-te');
+    const [overrides, options] = settings('2026-11-30T16:00:00.000Z'); // 23:00
+    hub = await startTestHub(overrides, options);
+    // The room's clock is the hub's: incidents are dated by the room's own events.
+    agent = await startTestAgent(hub.mqttUrl, 'so-y-te', 0.5, {}, { clock: options.clock });
     // Only the climate incident's rows: a restarted hub may find the room, now silent, offline.
     let incidentId: number | undefined;
     const climateRows = async () => {
@@ -361,7 +363,8 @@ describe('the hub in quiet hours, restarted before the morning', () => {
       rows.map((r) => `${r.event}:${r.channel}:${r.status}`).sort();
     const isDigest = (m: (typeof smtp.mails)[number]) => readMail(m).subject.startsWith('[HNTH] Tổng hợp');
 
-    await inject(hub.mqttUrl, 'so-y-te', { temperature: 40 });
+    // 35 °C: too hot (a warning), not past the not-ready limit, which is critical and never waits.
+    await inject(hub.mqttUrl, 'so-y-te', { temperature: 35 });
     await waitFor('the opening postponed', async () =>
       (await climateRows()).some((r) => r.event === 'opened' && r.status === 'postponed'),
     );

@@ -21,6 +21,8 @@ import { rooms as fleet } from '../../shared/fleet.js';
 import { scheduleTopic } from '../../shared/topics.js';
 import { DayWorld, type LocalTime } from '../helpers/day-world.js';
 import { testMqttClient } from '../helpers/hub-harness.js';
+import { type Mail, readMail, startReceiver, startSmtp } from '../helpers/notify-peers.js';
+import { waitFor } from '../helpers/wait.js';
 
 const HOST = 'ubnd-tinh';
 const CODEC_FAILS = 'ubnd-yen-son';
@@ -47,13 +49,30 @@ jest.setTimeout(180_000);
 
 let world: DayWorld;
 let m1: Meeting;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let webhook: Awaited<ReturnType<typeof startReceiver>>;
+const OPERATOR_EMAIL = 'noc@stttt.gov.vn';
+/** The people on file: two rooms' technicians and the two partners (the other rooms have nobody yet). */
+const EMAIL = {
+  [HOST]: 'ky.thuat@ubnd.tuyenquang.gov.vn',
+  [CODEC_FAILS]: 'ky.thuat@yenson.tuyenquang.gov.vn',
+  'vnpt-tuyen-quang': 'trucca@vnpt-tuyenquang.vn',
+  'dien-luc-tuyen-quang': 'trucca@pctuyenquang.evn.vn',
+} as const;
+const M1_TITLE = 'Họp Ủy ban nhân dân tỉnh tháng 1 (MẬT)';
 /** Every time a room's equipment went off while the hub had last seen it in a call, and why. */
 const offInCall: { roomId: string; at: string; decision: string | null }[] = [];
 
 beforeAll(async () => {
+  smtp = await startSmtp();
+  webhook = await startReceiver(0);
   world = await DayWorld.start({
     monday: '2027-01-04',
     hubOverrides: {
+      'notify.smtp.host': '127.0.0.1',
+      'notify.smtp.port': smtp.port,
+      'notify.operatorEmails': [OPERATOR_EMAIL],
+      'notify.webhooks': [{ url: webhook.url, minSeverity: 'warning' }],
       readinessCheckSec: 300,
       'incidents.checkSec': 60,
       'notify.postponedCheckSec': 300,
@@ -90,7 +109,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await world?.stop();
+  await smtp?.close();
+  await webhook?.close();
 });
+
+/** The mails to `to` whose subject has `subject` in it, read. */
+const mailsTo = (to: string, subject: string) =>
+  smtp.mails
+    .filter((m: Mail) => m.to.includes(to))
+    .map(readMail)
+    .filter((m) => m.subject.includes(subject));
+const mailArrives = (to: string, subject: string) =>
+  waitFor(`a mail to ${to}: ${subject}`, () => mailsTo(to, subject).length > 0).then(
+    () => mailsTo(to, subject)[0]!,
+  );
 
 const rooms = async () => (await world.api('GET', '/api/rooms')).body as RoomView[];
 const room = async (id: string) => (await world.api('GET', `/api/rooms/${id}`)).body as RoomView;
@@ -138,10 +170,29 @@ describe('a day in the life of the network', () => {
     );
   });
 
-  test('Mon 09:00: M1 is booked; its rooms get the schedule without the title', async () => {
+  test('Mon 08:30: the operator puts the host’s and Yên Sơn’s technicians and both partners on file', async () => {
+    await world.at('Mon 08:30');
+    for (const [kind, id] of [
+      ['rooms', HOST],
+      ['rooms', CODEC_FAILS],
+      ['partners', 'vnpt-tuyen-quang'],
+      ['partners', 'dien-luc-tuyen-quang'],
+    ] as const) {
+      const res = await world.api('PUT', `/api/contacts/${kind}/${id}`, {
+        name: 'Trực kỹ thuật',
+        unit: id,
+        position: 'Kỹ thuật viên',
+        phone: '0912345678',
+        email: EMAIL[id],
+      });
+      expect(res.status).toBe(200);
+    }
+  });
+
+  test('Mon 09:00: M1 is booked; its rooms get the schedule without the title; the notice reaches people, the title only those who may read it', async () => {
     await world.at('Mon 09:00');
     const res = await book({
-      title: 'Họp Ủy ban nhân dân tỉnh tháng 1 (MẬT)',
+      title: M1_TITLE,
       hostRoomId: HOST,
       roomIds: M1_ROOMS,
       start: '2027-01-07T08:00:00+07:00',
@@ -175,6 +226,28 @@ describe('a day in the life of the network', () => {
       emergency: false,
     });
     expect(schedule).not.toMatch(/title|Ủy ban|MẬT/);
+    // Art. 8.1 by email: the department and the host's technician read the title, the partners do not.
+    for (const to of [OPERATOR_EMAIL, EMAIL[HOST], EMAIL[CODEC_FAILS]]) {
+      const mail = await mailArrives(to, 'Cuộc họp mới');
+      expect(mail.subject).toBe(`[HNTH] Cuộc họp mới: ${M1_TITLE}, 07/01/2027 08:00`);
+      expect(mail.text).toContain('Chạy thử lúc 06/01/2027 08:00, 07/01/2027 06:00');
+    }
+    for (const to of [EMAIL['vnpt-tuyen-quang'], EMAIL['dien-luc-tuyen-quang']]) {
+      const mail = await mailArrives(to, 'Cuộc họp mới');
+      expect(mail.subject).toBe('[HNTH] Cuộc họp mới: Cuộc họp, 07/01/2027 08:00');
+      expect(`${mail.subject}${mail.text}`).not.toContain('MẬT');
+    }
+    // Every delivery is in the log, the rooms with nobody on file as skipped, so the gap shows.
+    await world.hub.notifier.idle();
+    const log = (await world.api('GET', `/api/meetings/${m1.id}/notifications`)).body as {
+      notifications: { topic: string; event: string; role: string; target: string; status: string }[];
+    };
+    const sent = log.notifications.filter((n) => n.status === 'sent').map((n) => n.target);
+    expect(sent.sort()).toEqual([OPERATOR_EMAIL, ...Object.values(EMAIL)].sort());
+    expect(log.notifications.filter((n) => n.status === 'skipped')).toHaveLength(M1_ROOMS.length - 2);
+    expect(new Set(log.notifications.map((n) => `${n.topic}:${n.event}`))).toEqual(
+      new Set(['meeting:registered']),
+    );
   });
 
   test('Mon 09:05: a meeting for Tuesday 09:00 is refused, art. 8.1, naming the hours left', async () => {
@@ -242,6 +315,11 @@ describe('a day in the life of the network', () => {
     const v = await verdict();
     expect(v?.verdict).toBe('go');
     expect(v?.notRun.map((n) => n.check)).toEqual(['peripherals', 'sip']);
+    // The verdict goes to the department and the host room.
+    for (const to of [OPERATOR_EMAIL, EMAIL[HOST]])
+      expect((await mailArrives(to, 'Chạy thử trước 24 giờ')).subject).toBe(
+        `[HNTH] Chạy thử trước 24 giờ: Đạt, ${M1_TITLE}, 07/01/2027 08:00`,
+      );
   });
 
   test('Wed 10:00: emergency E1 (flood) 10:15–11:00 is accepted without notice, and its rooms power on at once', async () => {
@@ -334,10 +412,15 @@ describe('a day in the life of the network', () => {
       level: 'NOT_READY',
       power: { state: 'off' },
     });
+    // The failing room's technician hears of it with the host and the department, once.
+    const mail = await mailArrives(EMAIL[CODEC_FAILS], 'Chạy thử trước 2 giờ');
+    expect(mail.subject).toBe(`[HNTH] Chạy thử trước 2 giờ: Có rủi ro, ${M1_TITLE}, 07/01/2027 08:00`);
+    expect(mail.text).toContain('UBND huyện Yên Sơn: Không đạt, Thiết bị');
     await world.at('Thu 06:30');
     expect(
       (await report(t2.id)).rooms.find((r) => r.roomId === CODEC_FAILS)!.attempts,
     ).toBeGreaterThanOrEqual(3);
+    expect(mailsTo(OPERATOR_EMAIL, 'Chạy thử trước 2 giờ')).toHaveLength(1);
   });
 
   test('Thu 07:00 (T−1h): the codec still down is escalated to its technician', async () => {
@@ -357,6 +440,17 @@ describe('a day in the life of the network', () => {
         ],
       }),
     ]);
+    for (const to of [OPERATOR_EMAIL, EMAIL[CODEC_FAILS]])
+      expect((await mailArrives(to, 'Cần xử lý ngay')).subject).toBe(
+        `[HNTH] Cần xử lý ngay: UBND huyện Yên Sơn, cuộc họp ${M1_TITLE}, 07/01/2027 08:00`,
+      );
+    // The webhook (a chat room, say) hears of it without the title.
+    await waitFor('the escalation on the webhook', () =>
+      webhook.received.some((r) => r.body.topic === 'escalation'),
+    );
+    const posted = webhook.received.find((r) => r.body.topic === 'escalation')!.body;
+    expect(posted).toMatchObject({ event: 'escalated', meetingId: m1.id, severity: 'critical' });
+    expect(JSON.stringify(posted)).not.toContain('MẬT');
   });
 
   test('Thu 07:20: the codec is repaired; the re-check passes and M1 turns go', async () => {
@@ -366,6 +460,10 @@ describe('a day in the life of the network', () => {
     const t2 = (await rehearsalsOf(m1.id)).find((r) => r.slot === 'T-2h')!;
     expect(t2).toMatchObject({ status: 'done', verdict: 'go' });
     expect((await verdict())?.verdict).toBe('go');
+    // Those told it was at risk are told it is go.
+    expect((await mailArrives(EMAIL[CODEC_FAILS], 'Chạy thử trước 2 giờ: Đạt')).text).toContain(
+      'Kết quả chạy thử trước 2 giờ sau khi kiểm tra lại: Đạt.',
+    );
   });
 
   test('Thu 07:30 (warm-up): M1’s rooms power on; an off inside the freeze is refused naming M1; forced, it is audited', async () => {
@@ -436,6 +534,12 @@ describe('a day in the life of the network', () => {
     );
     const incidents = (await world.api('GET', '/api/incidents?state=open')).body as Incident[];
     expect(incidents.filter((i) => i.roomId === MAINS_FAILS).map((i) => i.cause)).toEqual(['mains.lost']);
+    // The power partner is called, without the title; the host and the department are warned with it.
+    const partner = await mailArrives(EMAIL['dien-luc-tuyen-quang'], 'Cần xử lý ngay: UBND huyện Hàm Yên');
+    expect(partner.text).toContain('Hạng mục chưa đạt: Trạng thái sẵn sàng, Thời gian lưu điện (UPS)');
+    expect(`${partner.subject}${partner.text}`).not.toContain('MẬT');
+    for (const to of [OPERATOR_EMAIL, EMAIL[HOST]])
+      expect((await mailArrives(to, 'Cần xử lý ngay: UBND huyện Hàm Yên')).subject).toContain(M1_TITLE);
   });
 
   test('Thu 09:35: at the UPS’s critical point the equipment goes off in order and the controller halts; offline as expected', async () => {
@@ -460,6 +564,12 @@ describe('a day in the life of the network', () => {
     await world.at('Thu 09:40');
     const incidents = (await world.api('GET', '/api/incidents?state=open')).body as Incident[];
     expect(incidents.filter((i) => i.roomId === MAINS_FAILS).map((i) => i.cause)).toEqual(['mains.lost']);
+    // The power partner is called, without the title; the host and the department are warned with it.
+    const partner = await mailArrives(EMAIL['dien-luc-tuyen-quang'], 'Cần xử lý ngay: UBND huyện Hàm Yên');
+    expect(partner.text).toContain('Hạng mục chưa đạt: Trạng thái sẵn sàng, Thời gian lưu điện (UPS)');
+    expect(`${partner.subject}${partner.text}`).not.toContain('MẬT');
+    for (const to of [OPERATOR_EMAIL, EMAIL[HOST]])
+      expect((await mailArrives(to, 'Cần xử lý ngay: UBND huyện Hàm Yên')).subject).toContain(M1_TITLE);
   });
 
   test('Thu 11:00 + quiet time: M1 ends and its rooms go off', async () => {

@@ -30,15 +30,20 @@ export function hasKey(key: string): key is Key {
 }
 
 /** A number as the reader writes it: a decimal comma in Vietnamese (62,5 %); whole numbers as they are. */
-function numberText(value: number): string {
+function numberText(value: number, to: Lang): string {
   if (Number.isInteger(value)) return String(value);
-  return value.toLocaleString(currentLang() === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 });
+  return value.toLocaleString(to === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 });
+}
+
+/** The words of `key` in a given language; the hub's notices write both, the dashboard its reader's. */
+export function translate(to: Lang, key: Key, params: Record<string, string | number> = {}): string {
+  return dictionaries[to][key].replace(/\{(\w+)\}/g, (all, name: string) => {
+    if (!(name in params)) return all;
+    const value = params[name]!;
+    return typeof value === 'number' ? numberText(value, to) : value;
+  });
 }
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  return dictionaries[currentLang()][key].replace(/\{(\w+)\}/g, (all, name: string) => {
-    if (!(name in params)) return all;
-    const value = params[name]!;
-    return typeof value === 'number' ? numberText(value) : value;
-  });
+  return translate(currentLang(), key, params);
 }
