@@ -134,7 +134,10 @@ describe('power commands from the hub, on the embedded broker', () => {
   // Last: the simulated controller halts, as a real one would.
   test('a critical UPS on battery is announced, switches the room off in order, and halts the controller', async () => {
     await inject(hub.mqttUrl, roomId, { mains: false, ups: 15 });
-    await waitFor('the room offline after the halt', async () => (await room()).readiness.level === 'OFFLINE');
+    await waitFor(
+      'the room offline after the halt',
+      async () => (await room()).readiness.level === 'OFFLINE',
+    );
     const events = await getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${roomId}/events?limit=20`);
     const types = events.map((e) => e.type);
     // Newest first: the announcement, then the equipment off in order, before the halt.
