@@ -179,11 +179,15 @@ export interface HubProcess {
 
 /**
  * The hub as its own process (test/fakes/hub-process.ts), so a test can kill it with SIGKILL;
- * `args`: data folder, MQTT port, HTTP port and optionally a room to issue a broker password for.
+ * `args`: data folder, MQTT port, HTTP port and optionally a room to issue a broker password for;
+ * `overrides`: more of its configuration.
  */
-export function startHubProcess(args: string[]): Promise<HubProcess> {
+export function startHubProcess(
+  args: string[],
+  overrides: Record<string, unknown> = {},
+): Promise<HubProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/hub-process.ts', ...args], {
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', HNTH_TEST_HUB_OVERRIDES: JSON.stringify(overrides) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
