@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startDemo } from '../demo/demo.js';
 import { benchAgentFootprint } from './agent-footprint.js';
 import { benchDetection } from './detection.js';
+import { benchFloodHealth } from './flood-health.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
 import { benchRehearsalReport } from './rehearsal-report.js';
 import { benchScale, defaultSizes, scaleSizes } from './scale.js';
@@ -70,6 +71,8 @@ if (soakMinutes === 0) {
   // Own Mosquitto, hub and load generator processes; `--scale` tries 10,000 rooms (minutes).
   process.stderr.write('scale benchmarks (own Mosquitto, hub and load generator processes)...\n');
   rows.push(...(await benchScale(process.argv.includes('--scale') ? scaleSizes : defaultSizes, pgUrl)));
+  process.stderr.write('one room flooding: worst-case payloads, /api/health meanwhile...\n');
+  rows.push(...(await benchFloodHealth()));
   if (pgUrl) {
     process.stderr.write('store inserts, SQLite and PostgreSQL...\n');
     rows.push(...(await benchStoreInserts(pgUrl)));

@@ -21,7 +21,8 @@ const config = loadHubConfig({
     ...JSON.parse(process.env.HNTH_TEST_HUB_OVERRIDES ?? '{}'),
   },
 });
-const hub = await startHub(config, createLogger('hub', 'silent'));
+// Silent unless asked (`HNTH_TEST_HUB_LOG`): the first line on stdout is then the one below.
+const hub = await startHub(config, createLogger('hub', process.env.HNTH_TEST_HUB_LOG ?? 'silent'));
 const operatorPassword = await hub.security.users.set(
   { username: 'op', role: 'operator', roomId: null },
   'test',
