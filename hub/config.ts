@@ -2,6 +2,7 @@
  * The hub's configuration: one convict schema with defaults and documentation. Values come from
  * the defaults, then `--config file.json`, then `HNTH_*` environment variables.
  */
+import path from 'node:path';
 import convict from 'convict';
 import { ConfigError, loadConfigFile, validateStrict } from '../shared/config-file.js';
 import type { Fleet } from '../shared/fleet.js';
@@ -205,6 +206,19 @@ export const hubSchema = {
       default: '',
       sensitive: true,
       env: 'HNTH_METRICS_TOKEN',
+    },
+  },
+  audit: {
+    dir: {
+      doc: 'Folder outside the data folder for the audit log’s secret key (audit.key, created with mode 0600 at the first start) and its signed checkpoints (checkpoints.jsonl). Whoever can write the database must not be able to write here. Empty: hub-audit beside the configuration file (or, without one, <dataDir>-audit).',
+      format: String,
+      default: '',
+      env: 'HNTH_AUDIT_DIR',
+    },
+    checkpointEveryMin: {
+      doc: 'How often the hub verifies what the audit log gained and, when it grew, writes a signed checkpoint there and to its log.',
+      format: positiveNumber,
+      default: 5,
     },
   },
   readinessCheckSec: {
@@ -458,6 +472,7 @@ export interface HubConfig {
   };
   http: { port: number; host: string; trustProxy: boolean };
   metrics: { token: string };
+  audit: { dir: string; checkpointEveryMin: number };
   readinessCheckSec: number;
   telemetrySampleSec: number;
   store: { url: string; maxPendingSamples: number };
@@ -516,7 +531,27 @@ export function loadHubConfig(sources: HubConfigSources = {}): HubConfig {
     );
   }
   props.thresholds = { ...defaultThresholds, ...props.thresholds };
+  props.audit.dir = auditDir(props, sources.file);
   return props;
+}
+
+/**
+ * The audit folder: as configured, or beside the configuration file, or beside the data folder;
+ * never inside the data folder, whose copies and writers it must outlive.
+ */
+function auditDir(props: HubConfig, configFile: string | undefined): string {
+  const dataDir = path.resolve(props.dataDir);
+  const dir = props.audit.dir
+    ? path.resolve(props.audit.dir)
+    : configFile
+      ? path.join(path.dirname(path.resolve(configFile)), 'hub-audit')
+      : `${dataDir}-audit`;
+  const inside = path.relative(dataDir, dir);
+  if (inside === '' || !(inside.startsWith('..') || path.isAbsolute(inside)))
+    throw new ConfigError(
+      `invalid configuration: audit.dir (HNTH_AUDIT_DIR) ${dir} is inside the data folder ${dataDir}; it must be outside it`,
+    );
+  return dir;
 }
 
 /** The rooms the configured hub serves; a broken fleet file is a ConfigError naming what is wrong. */

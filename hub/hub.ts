@@ -49,6 +49,8 @@ import { SmtpChannel } from './notify/smtp-channel.js';
 import { reportsRoutes } from './report/reports-routes.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
+import { loadOrCreateAuditKey } from './security/audit-key.js';
+import { startHubGuards } from './security/hub-guards.js';
 import { openSecurity, type Security } from './security/security.js';
 import { sessionRoutes } from './security/session-routes.js';
 import { SpeakRepo } from './speak/speak-repo.js';
@@ -113,8 +115,9 @@ export async function startHub(
   const roster = hubFleet(config);
   const clock = options.clock ?? systemClock;
   const dbFile = path.join(config.dataDir, 'hnth.db');
+  const auditKey = loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(dbFile);
-  const security = openSecurity(db, roster, clock.now);
+  const security = openSecurity(db, roster, { clock, auditKey });
   let store: HubStore;
   try {
     store = config.store.url
@@ -170,6 +173,8 @@ export async function startHub(
     },
     clock.now,
   );
+  const guards = startHubGuards(config, security, auditKey, { clock, log });
+  cleanups.push(() => guards.stop());
   const notificationsRepo = new NotificationsRepo(db);
   const n = config.notify;
   const smtp = n.smtp.host ? new SmtpChannel(n.smtp) : null;
@@ -246,6 +251,7 @@ export async function startHub(
           mqttConnected: client?.connected ?? false,
           ingest: ingest.counters,
           wsClients: live.clientCount,
+          audit: guards.audit.last,
         })),
         telemetryRoutes(fleet, store, clock.now),
         powerRoutes(
@@ -280,11 +286,12 @@ export async function startHub(
             wsClients: () => live.clientCount,
             store,
             history: history.counters,
+            audit: () => guards.audit.last,
           }),
           config.metrics.token,
         ),
       ],
-      { trustProxy: config.http.trustProxy },
+      { trustProxy: config.http.trustProxy, audit: security.audit },
     );
     await app.ready();
     const live = new LiveSocket(

@@ -1,6 +1,7 @@
 /** `/api/health`, `/api/rooms`, `/api/rooms/:id`, `/api/rooms/:id/events`. */
 import type { FleetState } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
+import type { AuditVerification } from '../security/audit-anchor.js';
 import { type HubStore, oldestWaitMs, type StoreBacklog } from '../store/store.js';
 import type { RouteModule } from './http-api.js';
 
@@ -9,6 +10,8 @@ export interface HealthFacts {
   mqttConnected: boolean;
   ingest: IngestCounters;
   wsClients: number;
+  /** The audit log's last verification; null before the first. */
+  audit?: AuditVerification | null;
 }
 
 const startedAt = Date.now();

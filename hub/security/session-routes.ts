@@ -34,7 +34,8 @@ export function sessionRoutes(deps: SessionRouteDeps): RouteModule {
   return (app) => {
     app.post<{ Body: { username?: unknown; password?: unknown } }>(
       '/api/login',
-      { config: { access: 'public' } },
+      // Recorded by the handler: the actor is the username tried, there is no session yet.
+      { config: { access: 'public', audit: 'self' } },
       async (req, reply) => {
         const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };
         if (typeof username !== 'string' || username === '')
@@ -62,7 +63,7 @@ export function sessionRoutes(deps: SessionRouteDeps): RouteModule {
       },
     );
 
-    app.post('/api/logout', { config: { access: 'viewer' } }, async (req, reply) => {
+    app.post('/api/logout', { config: { access: 'viewer', audit: 'self' } }, async (req, reply) => {
       const token = sessionToken(req.headers.cookie);
       if (token) sessions.close(token);
       audit.record(actorOf(req), 'logout', {});
