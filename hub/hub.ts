@@ -218,7 +218,7 @@ export async function startHub(
 
   try {
     for (const { roomId, at } of await store.lastHeard()) fleet.restoreLastSeen(roomId, at, clock.now());
-    const mqtt = await startHubBroker(config, security.credentials, log);
+    const mqtt = await startHubBroker(config, security.credentials, log, { clock });
     const { embedded: broker, mqttUrl } = mqtt;
     if (broker) cleanups.push(() => broker.close());
 

@@ -20,7 +20,7 @@ export interface Security {
 }
 
 export interface SecurityOptions {
-  /** The hub's one clock: the times recorded. */
+  /** The hub's one clock: the times recorded, and the waits of slowed logins. */
   clock?: Clock;
   /**
    * The audit log's key, from the file outside the data folder (audit-key.ts). The hub and the
@@ -42,6 +42,6 @@ export function openSecurity(db: Db, fleet: Fleet, options: SecurityOptions = {}
     users,
     sessions: new SessionStore(db, users, now),
     credentials: new MqttCredentials(db, audit, fleet, now),
-    limiter: new LoginLimiter(undefined, now),
+    limiter: new LoginLimiter(undefined, clock),
   };
 }
