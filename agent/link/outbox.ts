@@ -8,6 +8,7 @@
 import type { Logger } from '../../shared/logger.js';
 import type { TelemetryMessage } from '../../shared/schemas.js';
 import { OutboxLog, readLog } from './outbox-log.js';
+import type { SendPacing } from './send-pacing.js';
 
 export type OutboxChannel = 'events' | 'telemetry';
 
@@ -51,6 +52,8 @@ export class Outbox {
   private fault: string | undefined;
   private doneSinceCompact = 0;
   private warnedFull = false;
+  /** The timer that resumes sending once the pacing allows it. */
+  private paceTimer: unknown = null;
 
   constructor(
     file: string,
@@ -58,6 +61,8 @@ export class Outbox {
     private readonly send: SendRecord,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    /** Keeps a replay under the broker's rate limit; none sends as fast as the broker acknowledges. */
+    private readonly pacing?: SendPacing,
   ) {
     this.log = new OutboxLog(file);
   }
@@ -99,6 +104,8 @@ export class Outbox {
   }
 
   close(): void {
+    if (this.paceTimer) this.pacing?.clock.clearTimeout(this.paceTimer);
+    this.paceTimer = null;
     this.log.close();
   }
 
@@ -107,6 +114,10 @@ export class Outbox {
     for (const record of this.pending) {
       if (this.inFlight.size >= WINDOW) return;
       if (this.inFlight.has(record.id)) continue;
+      if (this.pacing && !this.pacing.take()) {
+        this.resumeLater(this.pacing);
+        return;
+      }
       this.inFlight.add(record.id);
       // A record the hub acknowledges stays in flight after the PUBACK, until the hub's own
       // acknowledgement or the next (re)connection, which sends it again.
@@ -118,6 +129,15 @@ export class Outbox {
         () => this.inFlight.delete(record.id),
       );
     }
+  }
+
+  /** Sends on once the pacing has a token again (one timer at a time). */
+  private resumeLater(pacing: SendPacing): void {
+    if (this.paceTimer) return;
+    this.paceTimer = pacing.clock.setTimeout(() => {
+      this.paceTimer = null;
+      this.pump();
+    }, pacing.waitMs());
   }
 
   /** The hub has these records (by their ack keys) in its store: forget them. */

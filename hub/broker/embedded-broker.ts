@@ -6,10 +6,10 @@
  * Every client is treated as possibly hostile: it must log in with its issued credentials (a room
  * also under its own room id as client id, so it cannot take over another room's session), it
  * publishes and subscribes only as `hub/security/mqtt-policy.ts` allows, its payloads are bounded,
- * and a client that floods is disconnected and logged. Password guessing is throttled per (address,
- * account) and slowed per address (hub/security/login-limiter.ts); the hub's own account works from
- * the hub's machine only. Rooms connect over TLS; plain TCP is served only on loopback or when
- * explicitly allowed.
+ * and a client that floods is disconnected and logged. The flood limit is kept per account, not per
+ * connection, so logging in again does not refill it. Password guessing is throttled per (address,
+ * account) and slowed per address (hub/security/login-limiter.ts). Rooms connect over TLS; plain TCP
+ * is served only on loopback or when explicitly allowed.
  */
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
@@ -48,8 +48,10 @@ export interface BrokerGuard {
   authenticate(username: string, password: string): Promise<MqttIdentity | null>;
   policy: PolicyOptions;
   maxPayloadBytes: number;
-  /** Per-client publish rate of room accounts (the hub's own account is not limited). */
+  /** Publish rate of each room account, over all its connections (the hub's own account is not limited). */
   flood: RateRule;
+  /** Told each time a room's account goes over its rate and its connection is closed. */
+  onFlood?(roomId: string): void;
   /** How failed logins are throttled (per address and account) and slowed (per address). */
   logins?: LoginRules;
   /** The hub's clock: the flood buckets' refill and the waits of slowed logins. */
@@ -91,7 +93,9 @@ export async function startEmbeddedBroker(
   const clock = guard.clock ?? systemClock;
   const logins = new LoginLimiter(guard.logins ?? defaultLoginRules, clock);
   const identities = new WeakMap<Client, MqttIdentity>();
-  const buckets = new WeakMap<Client, Bucket>();
+  // Per account, across its connections: a room cut off for flooding that logs in again finds its
+  // bucket as empty as it left it. Bounded by the accounts that can log in (the fleet).
+  const buckets = new Map<string, Bucket>();
   const aedes = await Aedes.createBroker({ drainTimeout: 30_000 });
   aedes.on('clientError', (client, err) =>
     log.debug({ client: client.id, err: err.message }, 'mqtt client error'),
@@ -166,10 +170,11 @@ export async function startEmbeddedBroker(
     }
     // The will is the broker telling the hub the room is gone; it must get through even after a flood.
     if (identity.kind === 'room' && packet !== (client as Client & { will?: unknown }).will) {
-      const taken = takeToken(buckets.get(client), clock.now().getTime(), guard.flood);
-      buckets.set(client, taken.bucket);
+      const taken = takeToken(buckets.get(identity.roomId), clock.now().getTime(), guard.flood);
+      buckets.set(identity.roomId, taken.bucket);
       if (!taken.allowed) {
         log.warn(who, 'mqtt client flooding; disconnected');
+        guard.onFlood?.(identity.roomId);
         return done(new Error('publish rate over the limit'));
       }
     }

@@ -1,17 +1,21 @@
 /**
  * The embedded broker's guard: client id bound to the room, password guessing throttled per
- * (address, account) without locking out the other rooms behind the same address (issue 18.3), and
- * oversized usernames refused before anything looks at them.
+ * (address, account) without locking out the other rooms behind the same address (issue 18.3),
+ * oversized usernames refused before anything looks at them, and the flood limit kept per account
+ * across reconnects (issue 18.2).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { connectAsync } from 'mqtt';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../hub/broker/embedded-broker.js';
 import type { MqttIdentity } from '../../hub/security/mqtt-policy.js';
 import { createLogger } from '../../shared/logger.js';
+import { roomTopic } from '../../shared/topics.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('the embedded broker’s login guard', () => {
   let broker: EmbeddedBroker;
   const checked: string[] = [];
+  const flooded: string[] = [];
   const url = () => `mqtt://127.0.0.1:${broker.port}`;
   const attempt = (username: string, password: string, clientId = username) =>
     connectAsync(url(), { reconnectPeriod: 0, clientId, username, password }).then(
@@ -30,6 +34,7 @@ describe('the embedded broker’s login guard', () => {
         policy: { simInject: false },
         maxPayloadBytes: 1024,
         flood: { perSec: 1, burst: 10 },
+        onFlood: (roomId) => flooded.push(roomId),
         logins: {
           perPair: { maxFailures: 3, windowMs: 60_000 },
           perAddress: {
@@ -73,5 +78,31 @@ describe('the embedded broker’s login guard', () => {
     const before = checked.length;
     expect(await attempt('x'.repeat(65), 'right', 'x')).toBe('Connection refused: Bad username or password');
     expect(checked.length).toBe(before);
+  });
+
+  test('a room over its rate is disconnected, and logging in again does not refill its allowance', async () => {
+    const room = 'ubnd-ham-yen';
+    const first = await connectAsync(url(), {
+      reconnectPeriod: 0,
+      clientId: room,
+      username: room,
+      password: 'right',
+    });
+    for (let i = 0; i < 20 && first.connected; i++)
+      first.publish(roomTopic(room, 'telemetry'), `m${i}`, { qos: 0 });
+    await waitFor('the flooding room disconnected', () => !first.connected);
+    expect(flooded).toEqual([room]);
+    // Back at once: its bucket is as empty as it left it, so its first messages are over the rate.
+    const again = await connectAsync(url(), {
+      reconnectPeriod: 0,
+      clientId: room,
+      username: room,
+      password: 'right',
+    });
+    for (let i = 0; i < 3 && again.connected; i++)
+      again.publish(roomTopic(room, 'telemetry'), `n${i}`, { qos: 0 });
+    await waitFor('the room disconnected again', () => !again.connected);
+    expect(flooded).toEqual([room, room]);
+    await Promise.all([first.endAsync(true), again.endAsync(true)]);
   });
 });
