@@ -171,14 +171,28 @@ export const hubSchema = {
       default: 65536,
     },
     floodPerSec: {
-      doc: 'Messages per second a room may publish on the embedded broker, on average; beyond it the room is disconnected.',
+      doc: 'Messages per second a room may publish, on average, counted per account across its connections. The embedded broker disconnects a room past it; behind an external broker the hub cuts it off (mqtt.mosquitto) and raises an incident. Agents pace their replays under it (outbox.sendPerSec).',
       format: 'nat',
       default: 20,
     },
     floodBurst: {
-      doc: 'Messages a room may publish at once before the rate limit applies (a replay after an outage).',
+      doc: 'Messages a room may publish at once before the rate limit applies (a reconnection, the first records of a replay).',
       format: 'nat',
       default: 200,
+    },
+    mosquitto: {
+      dir: {
+        doc: 'Behind an external Mosquitto: the folder it reads its password and ACL files from (deploy/mosquitto/). To cut off a room over mqtt.floodPerSec the hub writes them there again without the room and runs reloadCommand. Empty: the hub only drops the room’s messages and raises the incident.',
+        format: String,
+        default: '',
+        env: 'HNTH_MQTT_MOSQUITTO_DIR',
+      },
+      reloadCommand: {
+        doc: 'Command that makes Mosquitto read its files again (and disconnect accounts no longer in them), program and arguments separated by spaces, no shell.',
+        format: String,
+        default: 'systemctl reload mosquitto.service',
+        env: 'HNTH_MQTT_MOSQUITTO_RELOAD',
+      },
     },
   },
   http: {
@@ -469,6 +483,7 @@ export interface HubConfig {
     maxPayloadBytes: number;
     floodPerSec: number;
     floodBurst: number;
+    mosquitto: { dir: string; reloadCommand: string };
   };
   http: { port: number; host: string; trustProxy: boolean };
   metrics: { token: string };

@@ -173,7 +173,12 @@ export async function startHub(
     },
     clock.now,
   );
-  const guards = startHubGuards(config, security, auditKey, { clock, log });
+  const guards = startHubGuards(config, security, auditKey, {
+    isRoom: (id) => roster.has(id),
+    incidents,
+    clock,
+    log,
+  });
   cleanups.push(() => guards.stop());
   const notificationsRepo = new NotificationsRepo(db);
   const n = config.notify;
@@ -218,7 +223,10 @@ export async function startHub(
 
   try {
     for (const { roomId, at } of await store.lastHeard()) fleet.restoreLastSeen(roomId, at, clock.now());
-    const mqtt = await startHubBroker(config, security.credentials, log, { clock });
+    const mqtt = await startHubBroker(config, security.credentials, log, {
+      clock,
+      onFlood: (roomId) => guards.flood.brokerFlooded(roomId),
+    });
     const { embedded: broker, mqttUrl } = mqtt;
     if (broker) cleanups.push(() => broker.close());
 
@@ -252,6 +260,7 @@ export async function startHub(
           ingest: ingest.counters,
           wsClients: live.clientCount,
           audit: guards.audit.last,
+          flood: guards.flood.status(),
         })),
         telemetryRoutes(fleet, store, clock.now),
         powerRoutes(
@@ -287,6 +296,7 @@ export async function startHub(
             store,
             history: history.counters,
             audit: () => guards.audit.last,
+            flood: () => guards.flood.status(),
           }),
           config.metrics.token,
         ),
@@ -399,7 +409,9 @@ export async function startHub(
         protocolVersion: config.mqtt.protocolVersion,
         filters: roomChannels.map((ch) => ingestFilter(ch, config.mqtt.sharedGroup)),
       },
-      (topic, payload) => ingest.handle(topic, payload),
+      (topic, payload) => {
+        if (guards.flood.admit(topic)) ingest.handle(topic, payload);
+      },
       log,
     );
     client = link;

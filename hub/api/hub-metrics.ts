@@ -5,6 +5,7 @@
  * ratios, joules), converted from the wire's `latencyMs`, `lossPct`, `usedWh`.
  */
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { FloodStatus } from '../broker/flood-guard.js';
 import type { RoomView } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
 import type { NotifyCounters } from '../notify/notifier.js';
@@ -25,6 +26,8 @@ export interface MetricsSources {
   history: HistoryCounters;
   /** The audit log's last verification (null before the first). */
   audit?(): AuditVerification | null;
+  /** Rooms cut off or disconnected for flooding. */
+  flood?(): FloodStatus;
 }
 
 const WH_TO_J = 3600;
@@ -240,6 +243,21 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
       'hnth_audit_rows',
       'Rows of the audit log at its last verification.',
       () => audit()?.rows ?? 0,
+    );
+  }
+  const flood = sources.flood;
+  if (flood) {
+    gaugeOf(
+      registry,
+      'hnth_mqtt_rooms_flooding',
+      'Rooms cut off at the broker, or disconnected by it for flooding in the last 10 minutes.',
+      () => flood().flooding.length,
+    );
+    counterOf(
+      registry,
+      'hnth_mqtt_cut_off_messages_dropped_total',
+      'Messages of cut-off rooms the hub dropped unread.',
+      () => flood().droppedMessages,
     );
   }
   return {

@@ -1,4 +1,5 @@
 /** `/api/health`, `/api/rooms`, `/api/rooms/:id`, `/api/rooms/:id/events`. */
+import type { FloodStatus } from '../broker/flood-guard.js';
 import type { FleetState } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
 import type { AuditVerification } from '../security/audit-anchor.js';
@@ -12,6 +13,8 @@ export interface HealthFacts {
   wsClients: number;
   /** The audit log's last verification; null before the first. */
   audit?: AuditVerification | null;
+  /** Rooms cut off or disconnected for flooding, and the messages dropped. */
+  flood?: FloodStatus;
 }
 
 const startedAt = Date.now();

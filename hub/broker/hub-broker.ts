@@ -37,6 +37,8 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export interface HubBrokerHooks {
   /** The hub's clock (flood buckets, slowed logins). */
   clock?: Clock;
+  /** The embedded broker disconnected a room for flooding. */
+  onFlood?(roomId: string): void;
 }
 
 export async function startHubBroker(

@@ -152,10 +152,10 @@ export async function runAdminCommand(
     }
     if (command === 'export' && verb === 'mosquitto' && arg) {
       const written = exportMosquitto(arg, security.credentials, { simInject: config.mqtt.simInject });
-      security.audit.record(ACTOR, 'mosquitto.export', { dir: arg, accounts: written.accounts });
+      security.audit.record(ACTOR, 'mosquitto.export', { dir: arg, rooms: written.rooms });
       io.out(
-        `Wrote ${written.passwordFile} (${written.accounts} accounts) and ${written.aclFile}.\n` +
-          'Point password_file and acl_file of deploy/mosquitto/mosquitto.conf at them and reload Mosquitto.\n',
+        `Wrote ${written.passwordFile} (${written.rooms} rooms), ${written.hubPasswordFile} (the hub's account) and ${written.aclFile}.\n` +
+          'deploy/mosquitto/mosquitto.conf reads them from /etc/mosquitto/hnth; reload Mosquitto (systemctl reload mosquitto).\n',
       );
       return 0;
     }

@@ -260,16 +260,19 @@ describe('hnth-hub administrative subcommands', () => {
     expect(passwordIn(ok.out)).toMatch(/^[A-Za-z0-9_-]{24}$/);
   });
 
-  test('export mosquitto writes the password file from the stored hashes and the ACL', async () => {
+  test('export mosquitto writes the rooms’ and the hub’s password files from the stored hashes, and the ACL', async () => {
     await run('credentials', 'issue', HUB_ACCOUNT);
     const out = path.join(dir.path, 'export');
     const res = await run('export', 'mosquitto', out);
     expect(res.code).toBe(0);
-    const passwords = readFileSync(path.join(out, 'passwords'), 'utf8').trim().split('\n');
-    expect(passwords.map((l) => l.split(':')[0]).sort()).toEqual([HUB_ACCOUNT, 'tinh-uy']);
-    for (const line of passwords)
+    const lines = (file: string) => readFileSync(path.join(out, file), 'utf8').trim().split('\n');
+    // The rooms' listener knows only rooms, the hub's loopback listener only the hub (issue 18.5).
+    expect(lines('passwords').map((l) => l.split(':')[0])).toEqual(['tinh-uy']);
+    expect(lines('hub-passwords').map((l) => l.split(':')[0])).toEqual([HUB_ACCOUNT]);
+    for (const line of [...lines('passwords'), ...lines('hub-passwords')])
       expect(line).toMatch(/^[a-z-]+:\$7\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]{88}$/);
     expect(statSync(path.join(out, 'passwords')).mode & 0o077).toBe(0o040);
+    expect(statSync(path.join(out, 'hub-passwords')).mode & 0o077).toBe(0o040);
     expect(readFileSync(path.join(out, 'acl'), 'utf8')).toContain(
       'user tinh-uy\ntopic write hnth/v1/rooms/tinh-uy/status',
     );

@@ -81,10 +81,10 @@ describe.each(units)('%s', (unit) => {
   });
 });
 
-test('the hub may also write its audit folder, and nothing else', () => {
+test('the hub may also write its audit folder and the Mosquitto account files, and nothing else', () => {
   const hub = keysOf(readFileSync('deploy/systemd/hnth-hub.service', 'utf8'));
   const agent = keysOf(readFileSync('deploy/systemd/hnth-agent.service', 'utf8'));
-  expect(hub.get('ReadWritePaths')).toBe('/var/lib/hnth-hub -/etc/hnth/hub-audit');
+  expect(hub.get('ReadWritePaths')).toBe('/var/lib/hnth-hub -/etc/hnth/hub-audit -/etc/mosquitto/hnth');
   expect(agent.get('ReadWritePaths')?.split(' ')).toHaveLength(1);
 });
 
