@@ -173,11 +173,14 @@ export async function startHub(
     },
     clock.now,
   );
-  const guards = startHubGuards(config, security, auditKey, {
+  const guards = await startHubGuards(config, security, auditKey, {
     isRoom: (id) => roster.has(id),
     incidents,
     clock,
     log,
+  }).catch(async (err: Error) => {
+    await stop();
+    throw err;
   });
   cleanups.push(() => guards.stop());
   const notificationsRepo = new NotificationsRepo(db);

@@ -52,6 +52,8 @@ export type AuditVerdict =
       head: string;
       /** Rows from before the key (plain SHA-256), all at the start. */
       unkeyedRows: number;
+      /** False when the walk stopped at `maxRows` with more rows after it. */
+      complete: boolean;
     }
   | { ok: false; rows: number; badId: number; reason: string };
 
@@ -215,11 +217,11 @@ export class AuditLog {
   }
 
   /**
-   * Walks the chain (from the start, or on from a row verified before): every row must carry the
-   * MAC of its content and of the row before it, and follow it without a gap. The first row that
-   * does not is named.
+   * Walks the chain (from the start, or on from a row verified before; at most `maxRows` rows, so
+   * the running hub can walk a long chain in slices): every row must carry the MAC of its content
+   * and of the row before it, and follow it without a gap. The first row that does not is named.
    */
-  verify(from?: VerifyFrom): AuditVerdict {
+  verify(from?: VerifyFrom, maxRows = Number.POSITIVE_INFINITY): AuditVerdict {
     let prev = from?.hash ?? GENESIS;
     let expectedId = (from?.id ?? 0) + 1;
     let rows = from?.id ?? 0;
@@ -227,7 +229,9 @@ export class AuditLog {
     let keyedSeen = from !== undefined && from.id > 0 && this.isKeyed(from.id);
     const bad = (r: Row, reason: string) => ({ ok: false as const, rows, badId: r.id, reason });
     const statement = this.db.prepare('SELECT * FROM audit_log WHERE id >= ? ORDER BY id');
+    let walked = 0;
     for (const r of statement.iterate(expectedId) as Iterable<Row>) {
+      if (walked++ === maxRows) return { ok: true, rows, head: prev, unkeyedRows, complete: false };
       if (r.id !== expectedId) return bad(r, `row ${expectedId} is missing`);
       if (r.prev_hash !== prev) return bad(r, 'does not follow the row before it');
       if (r.keyed) {
@@ -245,7 +249,7 @@ export class AuditLog {
       expectedId++;
       rows++;
     }
-    return { ok: true, rows, head: prev, unkeyedRows };
+    return { ok: true, rows, head: prev, unkeyedRows, complete: true };
   }
 
   private isKeyed(id: number): boolean {

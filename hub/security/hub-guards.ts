@@ -15,10 +15,12 @@ import type { Security } from './security.js';
 export interface HubGuards {
   flood: FloodGuard;
   audit: AuditAnchor;
-  stop(): void;
+  /** Stops both, once the audit log's last checkpoint is written. */
+  stop(): Promise<void>;
 }
 
-export function startHubGuards(
+/** Starts both; resolves once the audit log's first verification (the whole chain) is done. */
+export async function startHubGuards(
   config: HubConfig,
   security: Security,
   auditKey: Buffer,
@@ -28,7 +30,7 @@ export function startHubGuards(
     clock: Clock;
     log: Logger;
   },
-): HubGuards {
+): Promise<HubGuards> {
   const { mqtt } = config;
   const flood = new FloodGuard({
     rule: { perSec: mqtt.floodPerSec, burst: mqtt.floodBurst },
@@ -55,13 +57,13 @@ export function startHubGuards(
     config.audit.checkpointEveryMin * 60_000,
   );
   flood.start();
-  audit.start();
+  await audit.start();
   return {
     flood,
     audit,
-    stop() {
+    async stop() {
       flood.stop();
-      audit.stop();
+      await audit.stop();
     },
   };
 }

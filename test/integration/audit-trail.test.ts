@@ -34,7 +34,7 @@ describe('the audit anchor', () => {
     const audit = new AuditLog(db, key, clock.now);
     audit.record('op', 'login');
     const anchor = new AuditAnchor(audit, key, auditDir, clock, log, 60_000);
-    anchor.start();
+    await anchor.start();
     expect(anchor.last).toMatchObject({ ok: true, rows: 1, checkpoint: null });
     audit.record('op', 'contact.set', { kind: 'rooms', id: 'tinh-uy' });
     audit.record('op', 'logout');
@@ -60,7 +60,7 @@ describe('the audit anchor', () => {
       reason: expect.stringMatching(/the log has 2 rows, the checkpoint .* counted 3/),
     });
     expect(lines.some((l) => JSON.parse(l).msg === 'audit log TAMPERED: it no longer verifies')).toBe(true);
-    anchor.stop();
+    await anchor.stop();
     // No checkpoint is written over a log that does not verify.
     expect(latestCheckpoint(auditDir, key).checkpoint?.rows).toBe(3);
     db.close();
