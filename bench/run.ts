@@ -14,6 +14,7 @@ import { benchDetection } from './detection.js';
 import { benchFloodHealth } from './flood-health.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
 import { benchRehearsalReport } from './rehearsal-report.js';
+import { benchRoomGuard } from './room-guard.js';
 import { benchScale, defaultSizes, scaleSizes } from './scale.js';
 import { benchSoak } from './soak.js';
 import { type BenchRow, markdownTable } from './stats.js';
@@ -73,6 +74,8 @@ if (soakMinutes === 0) {
   rows.push(...(await benchScale(process.argv.includes('--scale') ? scaleSizes : defaultSizes, pgUrl)));
   process.stderr.write('one room flooding: worst-case payloads, /api/health meanwhile...\n');
   rows.push(...(await benchFloodHealth()));
+  process.stderr.write('one room flooding the shipped Mosquitto; the audit chain verified...\n');
+  rows.push(...(await benchRoomGuard()));
   if (pgUrl) {
     process.stderr.write('store inserts, SQLite and PostgreSQL...\n');
     rows.push(...(await benchStoreInserts(pgUrl)));
