@@ -138,6 +138,7 @@ export async function benchFloodHealth(): Promise<BenchRow[]> {
     hub.child.kill('SIGKILL');
     await mosquitto.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}-audit`, { recursive: true, force: true });
   }
   return rows;
 }

@@ -63,6 +63,7 @@ try {
 } finally {
   await demo.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}-audit`, { recursive: true, force: true });
 }
 // After the demo has stopped, so its 28 simulated rooms do not share the cores with the measure.
 if (soakMinutes === 0) {
