@@ -56,6 +56,8 @@ describe('hnth-agent doctor (the command)', () => {
     expect(checks.map((c) => [c.name, c.ok])).toEqual([
       ['config', true],
       ['ups', true],
+      // Since the UPS protection landed (6241c6e), doctor says which triggers the UPS can drive.
+      ['ups protection', true],
       ['climate', true],
       ['data folder', true],
       ['clock', true],
@@ -90,7 +92,7 @@ describe('hnth-agent doctor (the command)', () => {
       /✗ broker +mqtt:\/\/127\.0\.0\.1:\d+ refused the credentials .*check mqtt\.username and mqtt\.password/,
     );
     expect(stdout).toMatch(/✓ ups +simulated: mains present/);
-    expect(stdout).toContain('1 of 6 checks failed');
+    expect(stdout).toContain('1 of 7 checks failed');
   });
 });
 
@@ -174,6 +176,6 @@ describe('doctor on real adapters (fixtures and fakes at the kernel boundary)', 
       tryBroker: async () => {},
     });
     expect(checks.find((c) => c.name === 'ups')).toEqual({ name: 'ups', ok: true, detail: 'mains present' });
-    expect(checks.map((c) => c.name)).toEqual(['ups', 'climate', 'data folder', 'broker']);
+    expect(checks.map((c) => c.name)).toEqual(['ups', 'ups protection', 'climate', 'data folder', 'broker']);
   });
 });
