@@ -38,6 +38,7 @@ import {
 } from './edges.js';
 import { MqttLink } from './link/mqtt-link.js';
 import { Outbox } from './link/outbox.js';
+import { SendPacing } from './link/send-pacing.js';
 import type { ReadingSource } from './reading-source.js';
 import type { SimHardware } from './sim/sim-hardware.js';
 import type { SpeakButton } from './speak/speak-button.js';
@@ -96,6 +97,8 @@ export class Agent {
       config.outbox.maxBytes,
       (record) => this.link.publishAcked(record.channel, record.body),
       deps.log,
+      undefined,
+      new SendPacing({ perSec: config.outbox.sendPerSec, burst: config.outbox.sendBurst }, this.clock),
     );
     // The outbox replays only while the hub says it is online: its subscriptions are then in place.
     this.link.onConnectionChange((connected) => {

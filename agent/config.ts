@@ -488,6 +488,16 @@ export const agentSchema = {
       format: 'positive',
       default: 60,
     },
+    sendPerSec: {
+      doc: 'Records the outbox sends per second at most, after sendBurst at once: a replay after an outage stays under the broker’s per-room limit (the hub’s mqtt.floodPerSec, 20/s), with room left for live telemetry and replies.',
+      format: 'positive',
+      default: 10,
+    },
+    sendBurst: {
+      doc: 'Records the outbox may send at once before sendPerSec paces it (under the hub’s mqtt.floodBurst, 200).',
+      format: 'nat',
+      default: 50,
+    },
   },
   speakButton: {
     line: {
@@ -648,7 +658,7 @@ export interface AgentConfig {
   simCodecBootSec: number;
   telemetryIntervalSec: number;
   dataDir: string;
-  outbox: { maxBytes: number; offlineTelemetrySec: number };
+  outbox: { maxBytes: number; offlineTelemetrySec: number; sendPerSec: number; sendBurst: number };
   speakButton: { line: string; activeLow: boolean; debounceMs: number };
   power: {
     outputs: PowerOutputConfig[];

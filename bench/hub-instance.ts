@@ -110,6 +110,7 @@ process.once('SIGTERM', () => {
   process.stdout.write(`${JSON.stringify(report)}\n`);
   void hub.stop().finally(() => {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}-audit`, { recursive: true, force: true });
     process.exit(0);
   });
 });

@@ -11,9 +11,11 @@ import path from 'node:path';
 import { startDemo } from '../demo/demo.js';
 import { benchAgentFootprint } from './agent-footprint.js';
 import { benchDetection } from './detection.js';
+import { benchFloodHealth } from './flood-health.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
 import { benchRehearsalFromOff } from './rehearsal-from-off.js';
 import { benchRehearsalReport } from './rehearsal-report.js';
+import { benchRoomGuard } from './room-guard.js';
 import { benchScale, defaultSizes, scaleSizes } from './scale.js';
 import { benchSoak } from './soak.js';
 import { type BenchRow, markdownTable } from './stats.js';
@@ -62,6 +64,7 @@ try {
 } finally {
   await demo.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}-audit`, { recursive: true, force: true });
 }
 // After the demo has stopped, so its 28 simulated rooms do not share the cores with the measure.
 if (soakMinutes === 0) {
@@ -73,6 +76,10 @@ if (soakMinutes === 0) {
   // Own Mosquitto, hub and load generator processes; `--scale` tries 10,000 rooms (minutes).
   process.stderr.write('scale benchmarks (own Mosquitto, hub and load generator processes)...\n');
   rows.push(...(await benchScale(process.argv.includes('--scale') ? scaleSizes : defaultSizes, pgUrl)));
+  process.stderr.write('one room flooding: worst-case payloads, /api/health meanwhile...\n');
+  rows.push(...(await benchFloodHealth()));
+  process.stderr.write('one room flooding the shipped Mosquitto; the audit chain verified...\n');
+  rows.push(...(await benchRoomGuard()));
   if (pgUrl) {
     process.stderr.write('store inserts, SQLite and PostgreSQL...\n');
     rows.push(...(await benchStoreInserts(pgUrl)));

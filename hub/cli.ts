@@ -12,6 +12,7 @@ import { systemdLifecycle } from '../shared/sd-notify.js';
 import { hubFleet, loadHubConfig } from './config.js';
 import { startHub } from './hub.js';
 import { adminCommands, adminUsage, runAdminCommand } from './security/admin-cli.js';
+import { AUDIT_KEY_FILE, loadOrCreateAuditKey, readAuditKey } from './security/audit-key.js';
 import { openSecurity } from './security/security.js';
 import { openDatabase } from './store/database.js';
 
@@ -19,9 +20,15 @@ import { openDatabase } from './store/database.js';
 async function admin(argv: string[], file: string | undefined): Promise<number> {
   const config = loadHubConfig({ file });
   const fleet = hubFleet(config);
+  // Verifying never makes a key (a new key would verify nothing); the other commands record rows
+  // with it, and create it at the first use, as the hub does. Run them as the hub's user.
+  const auditKey =
+    argv.find((a) => !a.startsWith('-')) === 'audit'
+      ? readAuditKey(path.join(config.audit.dir, AUDIT_KEY_FILE))
+      : loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   try {
-    return await runAdminCommand(argv, openSecurity(db, fleet), config, {
+    return await runAdminCommand(argv, openSecurity(db, fleet, { auditKey }), config, {
       out: (t) => process.stdout.write(t),
       err: (t) => process.stderr.write(t),
     });

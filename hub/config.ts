@@ -2,6 +2,7 @@
  * The hub's configuration: one convict schema with defaults and documentation. Values come from
  * the defaults, then `--config file.json`, then `HNTH_*` environment variables.
  */
+import path from 'node:path';
 import convict from 'convict';
 import { ConfigError, loadConfigFile, validateStrict } from '../shared/config-file.js';
 import type { Fleet } from '../shared/fleet.js';
@@ -170,14 +171,28 @@ export const hubSchema = {
       default: 65536,
     },
     floodPerSec: {
-      doc: 'Messages per second a room may publish on the embedded broker, on average; beyond it the room is disconnected.',
+      doc: 'Messages per second a room may publish, on average, counted per account across its connections. The embedded broker disconnects a room past it; behind an external broker the hub cuts it off (mqtt.mosquitto) and raises an incident. Agents pace their replays under it (outbox.sendPerSec).',
       format: 'nat',
       default: 20,
     },
     floodBurst: {
-      doc: 'Messages a room may publish at once before the rate limit applies (a replay after an outage).',
+      doc: 'Messages a room may publish at once before the rate limit applies (a reconnection, the first records of a replay).',
       format: 'nat',
       default: 200,
+    },
+    mosquitto: {
+      dir: {
+        doc: 'Behind an external Mosquitto: the folder it reads its password and ACL files from (deploy/mosquitto/). To cut off a room over mqtt.floodPerSec the hub writes them there again without the room and runs reloadCommand. Empty: the hub only drops the room’s messages and raises the incident.',
+        format: String,
+        default: '',
+        env: 'HNTH_MQTT_MOSQUITTO_DIR',
+      },
+      reloadCommand: {
+        doc: 'Command that makes Mosquitto read its files again (and disconnect accounts no longer in them), program and arguments separated by spaces, no shell.',
+        format: String,
+        default: 'systemctl reload mosquitto.service',
+        env: 'HNTH_MQTT_MOSQUITTO_RELOAD',
+      },
     },
   },
   http: {
@@ -205,6 +220,19 @@ export const hubSchema = {
       default: '',
       sensitive: true,
       env: 'HNTH_METRICS_TOKEN',
+    },
+  },
+  audit: {
+    dir: {
+      doc: 'Folder outside the data folder for the audit log’s secret key (audit.key, created with mode 0600 at the first start) and its signed checkpoints (checkpoints.jsonl). Whoever can write the database must not be able to write here. Empty: hub-audit beside the configuration file (or, without one, <dataDir>-audit).',
+      format: String,
+      default: '',
+      env: 'HNTH_AUDIT_DIR',
+    },
+    checkpointEveryMin: {
+      doc: 'How often the hub verifies what the audit log gained and, when it grew, writes a signed checkpoint there and to its log.',
+      format: positiveNumber,
+      default: 5,
     },
   },
   readinessCheckSec: {
@@ -460,9 +488,11 @@ export interface HubConfig {
     maxPayloadBytes: number;
     floodPerSec: number;
     floodBurst: number;
+    mosquitto: { dir: string; reloadCommand: string };
   };
   http: { port: number; host: string; trustProxy: boolean };
   metrics: { token: string };
+  audit: { dir: string; checkpointEveryMin: number };
   readinessCheckSec: number;
   telemetrySampleSec: number;
   store: { url: string; maxPendingSamples: number };
@@ -522,7 +552,27 @@ export function loadHubConfig(sources: HubConfigSources = {}): HubConfig {
     );
   }
   props.thresholds = { ...defaultThresholds, ...props.thresholds };
+  props.audit.dir = auditDir(props, sources.file);
   return props;
+}
+
+/**
+ * The audit folder: as configured, or beside the configuration file, or beside the data folder;
+ * never inside the data folder, whose copies and writers it must outlive.
+ */
+function auditDir(props: HubConfig, configFile: string | undefined): string {
+  const dataDir = path.resolve(props.dataDir);
+  const dir = props.audit.dir
+    ? path.resolve(props.audit.dir)
+    : configFile
+      ? path.join(path.dirname(path.resolve(configFile)), 'hub-audit')
+      : `${dataDir}-audit`;
+  const inside = path.relative(dataDir, dir);
+  if (inside === '' || !(inside.startsWith('..') || path.isAbsolute(inside)))
+    throw new ConfigError(
+      `invalid configuration: audit.dir (HNTH_AUDIT_DIR) ${dir} is inside the data folder ${dataDir}; it must be outside it`,
+    );
+  return dir;
 }
 
 /** The rooms the configured hub serves; a broken fleet file is a ConfigError naming what is wrong. */

@@ -54,6 +54,8 @@ import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js'
 import { MeetingsRepo } from './schedule/meetings-repo.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
+import { loadOrCreateAuditKey } from './security/audit-key.js';
+import { startHubGuards } from './security/hub-guards.js';
 import { openSecurity, type Security } from './security/security.js';
 import { sessionRoutes } from './security/session-routes.js';
 import { SpeakRepo } from './speak/speak-repo.js';
@@ -118,8 +120,9 @@ export async function startHub(
   const roster = hubFleet(config);
   const clock = options.clock ?? systemClock;
   const dbFile = path.join(config.dataDir, 'hnth.db');
+  const auditKey = loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(dbFile);
-  const security = openSecurity(db, roster, clock.now);
+  const security = openSecurity(db, roster, { clock, auditKey });
   let store: HubStore;
   try {
     store = config.store.url
@@ -187,6 +190,16 @@ export async function startHub(
     });
   };
   cleanups.push(() => judging && clearImmediate(judging));
+  const guards = await startHubGuards(config, security, auditKey, {
+    isRoom: (id) => roster.has(id),
+    incidents,
+    clock,
+    log,
+  }).catch(async (err: Error) => {
+    await stop();
+    throw err;
+  });
+  cleanups.push(() => guards.stop());
   const notificationsRepo = new NotificationsRepo(db);
   const n = config.notify;
   const smtp = n.smtp.host ? new SmtpChannel(n.smtp) : null;
@@ -237,7 +250,10 @@ export async function startHub(
 
   try {
     for (const { roomId, at } of await store.lastHeard()) fleet.restoreLastSeen(roomId, at, clock.now());
-    const mqtt = await startHubBroker(config, security.credentials, log);
+    const mqtt = await startHubBroker(config, security.credentials, log, {
+      clock,
+      onFlood: (roomId) => guards.flood.brokerFlooded(roomId),
+    });
     const { embedded: broker, mqttUrl } = mqtt;
     if (broker) cleanups.push(() => broker.close());
 
@@ -302,7 +318,6 @@ export async function startHub(
           meetings: schedule.meetings,
           fleet: roster,
           ics: { offsetsH: config.schedule.rehearsalOffsetsH, rehearsalMin: config.schedule.rehearsalMin },
-          audit: security.audit,
           now: clock.now,
         }),
         roomsRoutes(fleet, store, () => ({
@@ -312,6 +327,8 @@ export async function startHub(
           mqttConnected: client?.connected ?? false,
           ingest: ingest.counters,
           wsClients: live.clientCount,
+          audit: guards.audit.last,
+          flood: guards.flood.status(),
         })),
         telemetryRoutes(fleet, store, clock.now),
         powerRoutes({
@@ -358,11 +375,13 @@ export async function startHub(
             wsClients: () => live.clientCount,
             store,
             history: history.counters,
+            audit: () => guards.audit.last,
+            flood: () => guards.flood.status(),
           }),
           config.metrics.token,
         ),
       ],
-      { trustProxy: config.http.trustProxy },
+      { trustProxy: config.http.trustProxy, audit: security.audit },
     );
     await app.ready();
     const live = new LiveSocket(
@@ -471,7 +490,9 @@ export async function startHub(
         protocolVersion: config.mqtt.protocolVersion,
         filters: roomChannels.map((ch) => ingestFilter(ch, config.mqtt.sharedGroup)),
       },
-      (topic, payload) => ingest.handle(topic, payload),
+      (topic, payload) => {
+        if (guards.flood.admit(topic)) ingest.handle(topic, payload);
+      },
       log,
     );
     client = link;

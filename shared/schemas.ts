@@ -4,6 +4,7 @@
  * field names; every message carries the schema version `v` and its time `ts` (ISO 8601, UTC).
  */
 import { z } from 'zod';
+import { scanJsonDepth } from './json-depth.js';
 
 /** Version of the message schemas; a breaking change to any message bumps it. */
 export const SCHEMA_VERSION = 1;
@@ -459,36 +460,86 @@ const channelSchemas = {
 export type Channel = keyof typeof channelSchemas;
 export type MessageOf<C extends Channel> = z.infer<(typeof channelSchemas)[C]>;
 
-export type RejectCode = 'oversize' | 'malformed-json' | 'schema';
+export type RejectCode = 'oversize' | 'too-deep' | 'malformed-json' | 'schema';
 
 export type Decoded<T> = { ok: true; message: T } | { ok: false; code: RejectCode; reason: string };
+
+/**
+ * Deepest nesting of arrays and objects a message may have. The deepest real message, a reply to
+ * `rehearse`, nests 5 levels (reply, result, checks, check, evidence); 16 leaves room for the
+ * contract to grow and bounds every recursive walk of a message (the schema check, the unstorable
+ * text scan below, a store's JSON.stringify) to 16 frames.
+ */
+export const MAX_JSON_DEPTH = 16;
 
 /** A NUL, or half of a surrogate pair: JSON escapes can carry them, PostgreSQL cannot store them. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const unstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 
-/** Where in a parsed message a string (or key) holds text no store can keep, as `a.b.0`; null if nowhere. */
+/**
+ * Where in a parsed message a string (or key) holds text no store can keep, as `a.b.0`; null if
+ * nowhere. `path` is one array pushed and popped on the way down, and joined only at a find, so the
+ * walk costs one step per value (a copy of the path per value would cost the depth again).
+ */
 function unstorableTextAt(value: unknown, path: string[]): string | null {
   if (typeof value === 'string') return unstorable(value) ? path.join('.') || '(message)' : null;
   if (typeof value !== 'object' || value === null) return null;
   for (const [key, inner] of Object.entries(value)) {
     if (unstorable(key)) return [...path, '(key)'].join('.');
-    const found = unstorableTextAt(inner, [...path, key]);
+    path.push(key);
+    const found = unstorableTextAt(inner, path);
+    path.pop();
     if (found) return found;
   }
   return null;
 }
 
-/** Decodes a payload of the given channel; a bad one comes back as a reason, never an exception. */
+/**
+ * Decodes a payload of the given channel; a bad one comes back as a reason, never an exception.
+ * Bounded for any payload a room can send: the size is checked first, then the nesting depth in
+ * one pass over the raw text, and only then is it parsed and walked, each walk at most
+ * MAX_JSON_DEPTH deep over at most MAX_PAYLOAD_BYTES.
+ */
 export function decodeMessage<C extends Channel>(
   channel: C,
   payload: Buffer | string,
 ): Decoded<MessageOf<C>> {
+  try {
+    return decodeBounded(channel, payload);
+  } catch (err) {
+    // Nothing in decodeBounded throws for any input known; should something (a bug, an engine
+    // limit), the message is still refused as data and the caller carries on.
+    return { ok: false, code: 'schema', reason: `message could not be checked: ${String(err)}` };
+  }
+}
+
+/** A reason is logged with every rejected message: a strict object's error lists every unknown key. */
+const MAX_REASON_CHARS = 300;
+const clip = (reason: string) =>
+  reason.length > MAX_REASON_CHARS
+    ? `${reason.slice(0, MAX_REASON_CHARS)}… (${reason.length} characters)`
+    : reason;
+
+function decodeBounded<C extends Channel>(channel: C, payload: Buffer | string): Decoded<MessageOf<C>> {
   const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   if (size > MAX_PAYLOAD_BYTES) {
     return { ok: false, code: 'oversize', reason: `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
   }
   const text = payload.toString();
+  const depth = scanJsonDepth(text, MAX_JSON_DEPTH);
+  if (!depth.ok) {
+    return depth.code === 'too-deep'
+      ? {
+          ok: false,
+          code: 'too-deep',
+          reason: `nested deeper than ${MAX_JSON_DEPTH} levels (at character ${depth.at})`,
+        }
+      : {
+          ok: false,
+          code: 'malformed-json',
+          reason: `malformed JSON: unmatched bracket at character ${depth.at}`,
+        };
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -511,7 +562,7 @@ export function decodeMessage<C extends Channel>(
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const where = issue.path.length > 0 ? issue.path.join('.') : '(message)';
-    return { ok: false, code: 'schema', reason: `${where}: ${issue.message}` };
+    return { ok: false, code: 'schema', reason: clip(`${where}: ${issue.message}`) };
   }
   return { ok: true, message: result.data as MessageOf<C> };
 }

@@ -8,6 +8,7 @@
 import type { Logger } from '../../shared/logger.js';
 import type { TelemetryMessage } from '../../shared/schemas.js';
 import { OutboxLog, readLog } from './outbox-log.js';
+import type { SendPacing } from './send-pacing.js';
 
 export type OutboxChannel = 'events' | 'telemetry';
 
@@ -60,6 +61,8 @@ export class Outbox {
   /** Who waits for the hub to acknowledge a record, by its ack key. */
   private readonly waiters = new Map<string, (() => void)[]>();
   private warnedFull = false;
+  /** The timer that resumes sending once the pacing allows it. */
+  private paceTimer: unknown = null;
 
   constructor(
     file: string,
@@ -67,6 +70,8 @@ export class Outbox {
     private readonly send: SendRecord,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    /** Keeps a replay under the broker's rate limit; none sends as fast as the broker acknowledges. */
+    private readonly pacing?: SendPacing,
   ) {
     this.log = new OutboxLog(file);
   }
@@ -120,6 +125,8 @@ export class Outbox {
   }
 
   close(): void {
+    if (this.paceTimer) this.pacing?.clock.clearTimeout(this.paceTimer);
+    this.paceTimer = null;
     this.log.close();
   }
 
@@ -128,6 +135,10 @@ export class Outbox {
     for (const record of this.pending) {
       if (this.inFlight.size >= WINDOW) return;
       if (this.inFlight.has(record.id)) continue;
+      if (this.pacing && !this.pacing.take()) {
+        this.resumeLater(this.pacing);
+        return;
+      }
       this.inFlight.add(record.id);
       // A record the hub acknowledges stays in flight after the PUBACK, until the hub's own
       // acknowledgement or the next (re)connection, which sends it again.
@@ -156,6 +167,15 @@ export class Outbox {
       });
       this.waiters.set(ackKey, list);
     });
+  }
+
+  /** Sends on once the pacing has a token again (one timer at a time). */
+  private resumeLater(pacing: SendPacing): void {
+    if (this.paceTimer) return;
+    this.paceTimer = pacing.clock.setTimeout(() => {
+      this.paceTimer = null;
+      this.pump();
+    }, pacing.waitMs());
   }
 
   /** The hub has these records (by their ack keys) in its store: forget them. */

@@ -8,11 +8,13 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../shared/logger.js';
 import { installAccessGuard, type RouteInfo } from '../security/access-guard.js';
+import type { AuditLog } from '../security/audit-log.js';
+import { installAuditTrail } from '../security/audit-trail.js';
 import { installSecurityHeaders } from '../security/security-headers.js';
 import type { SessionStore } from '../security/session-store.js';
 import './access.js';
 
-/** A part of the API: registers its routes, each declaring its `access`. */
+/** A part of the API: registers its routes, each declaring its `access` (and, changing state, its `audit`). */
 export type RouteModule = (app: FastifyInstance) => void;
 
 declare module 'fastify' {
@@ -26,7 +28,7 @@ export function buildApi(
   log: Logger,
   sessions: SessionStore,
   routes: RouteModule[],
-  options: { trustProxy?: boolean } = {},
+  options: { trustProxy?: boolean; audit?: Pick<AuditLog, 'record'> } = {},
 ): FastifyInstance {
   const app: FastifyInstance = Fastify({
     trustProxy: options.trustProxy ?? false,
@@ -38,6 +40,7 @@ export function buildApi(
   });
   installSecurityHeaders(app);
   app.decorate('declaredRoutes', installAccessGuard(app, sessions));
+  if (options.audit) installAuditTrail(app, options.audit);
   for (const register of routes) register(app);
 
   // The dashboard's files (page, script, style, login page) are public; the data is behind the API.

@@ -5,10 +5,12 @@
  * ratios, joules), converted from the wire's `latencyMs`, `lossPct`, `usedWh`.
  */
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { FloodStatus } from '../broker/flood-guard.js';
 import type { RoomView } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
 import type { NotifyCounters } from '../notify/notifier.js';
 import { levels, powerStates } from '../readiness.js';
+import type { AuditVerification } from '../security/audit-anchor.js';
 import { type HubStore, oldestWaitMs } from '../store/store.js';
 import type { HistoryCounters } from '../telemetry-history.js';
 
@@ -22,6 +24,10 @@ export interface MetricsSources {
   wsClients(): number;
   store: Pick<HubStore, 'backlog'>;
   history: HistoryCounters;
+  /** The audit log's last verification (null before the first). */
+  audit?(): AuditVerification | null;
+  /** Rooms cut off or disconnected for flooding. */
+  flood?(): FloodStatus;
 }
 
 const WH_TO_J = 3600;
@@ -230,6 +236,51 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
   gaugeOf(registry, 'hnth_live_clients', 'Dashboards connected to the live socket.', () =>
     sources.wsClients(),
   );
+  const audit = sources.audit;
+  if (audit) {
+    // Absent until the first verification: no 1 or 0 before anything was checked.
+    new Gauge({
+      name: 'hnth_audit_chain_intact',
+      help: 'Whether the audit log verified at its last check (1), chain and checkpoint, or not (0).',
+      registers: [registry],
+      collect() {
+        this.reset();
+        const last = audit();
+        if (last) this.set(last.ok ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'hnth_audit_last_verification_timestamp_seconds',
+      help: 'When the audit log was last verified (Unix time).',
+      registers: [registry],
+      collect() {
+        this.reset();
+        const last = audit();
+        if (last) this.set(Date.parse(last.at) / 1000);
+      },
+    });
+    gaugeOf(
+      registry,
+      'hnth_audit_rows',
+      'Rows of the audit log at its last verification.',
+      () => audit()?.rows ?? 0,
+    );
+  }
+  const flood = sources.flood;
+  if (flood) {
+    gaugeOf(
+      registry,
+      'hnth_mqtt_rooms_flooding',
+      'Rooms cut off at the broker, or disconnected by it for flooding in the last 10 minutes.',
+      () => flood().flooding.length,
+    );
+    counterOf(
+      registry,
+      'hnth_mqtt_cut_off_messages_dropped_total',
+      'Messages of cut-off rooms the hub dropped unread.',
+      () => flood().droppedMessages,
+    );
+  }
   return {
     contentType: registry.contentType,
     render() {

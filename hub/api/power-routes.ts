@@ -15,6 +15,7 @@ import type { Freeze } from '../schedule/change-freeze.js';
 import { badRequest } from '../schedule/request-error.js';
 import { actorOf } from '../security/access-guard.js';
 import type { AuditLog } from '../security/audit-log.js';
+import { outcomeOf } from '../security/audit-trail.js';
 import type { RouteModule } from './http-api.js';
 
 export interface PowerCommands {
@@ -64,40 +65,49 @@ export function powerRoutes(deps: PowerRoutesDeps): RouteModule {
   return (app) => {
     app.post<{ Params: { id: string }; Body: unknown }>(
       '/api/rooms/:id/power',
-      { config: { access: 'operator' } },
+      { config: { access: 'operator', audit: 'self' } },
       async (req, reply) => {
         const roomId = req.params.id;
-        if (!deps.fleet.has(roomId))
-          return reply.code(404).send({ error: `no room "${roomId}"`, field: 'id' });
-        const parsed = powerOrder.safeParse(req.body ?? {});
-        if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
-        const { action, until, force = false } = parsed.data;
-        const written = parsed.data.reason ?? '';
         const actor = actorOf(req);
+        // One audit row per order, written once its outcome is known: refused, failed or done.
+        let action = 'power';
+        const details: Record<string, unknown> = { roomId };
+        const answer = (status: number, body: object) => {
+          deps.audit.record(actor, action, details, outcomeOf(status, body));
+          return reply.code(status).send(body);
+        };
+        if (!deps.fleet.has(roomId)) return answer(404, { error: `no room "${roomId}"`, field: 'id' });
+        const parsed = powerOrder.safeParse(req.body ?? {});
+        if (!parsed.success) return answer(400, badRequest(parsed.error));
+        const { action: order, until, force = false } = parsed.data;
+        const written = parsed.data.reason ?? '';
+        action = until !== undefined ? 'power.override' : `power.${order}`;
+        Object.assign(details, {
+          ...(until !== undefined ? { state: order, until } : {}),
+          force,
+          ...(written ? { reason: written } : {}),
+        });
         if (until !== undefined && Date.parse(until) <= deps.now().getTime())
-          return reply
-            .code(400)
-            .send({ error: `until: ${until} is not in the future`, field: 'until', rule: 'future' });
-        const frozen = action === 'on' ? null : deps.freezeOf(roomId);
-        if (frozen && !force) {
-          deps.audit.record(actor, `power.${action}`, {
-            roomId,
-            refused: 'freeze',
-            meetingId: frozen.meetingId,
+          return answer(400, {
+            error: `until: ${until} is not in the future`,
+            field: 'until',
+            rule: 'future',
           });
-          return reply.code(409).send({
+        const frozen = order === 'on' ? null : deps.freezeOf(roomId);
+        if (frozen) details.freeze = frozen.meetingId;
+        if (frozen && !force)
+          return answer(409, {
             ok: false,
             roomId,
-            action,
+            action: order,
             code: 'freeze',
-            error: `change freeze of "${frozen.title}" (${frozen.window}) from ${frozen.from} to ${frozen.to}: send force with a written reason to ${action} anyway`,
+            error: `change freeze of "${frozen.title}" (${frozen.window}) from ${frozen.from} to ${frozen.to}: send force with a written reason to ${order} anyway`,
             freeze: frozen,
           });
-        }
         if (frozen && written.length < MIN_REASON)
-          return reply.code(400).send({
+          return answer(400, {
             code: 'reason-required',
-            error: `reason: forcing ${action} inside the change freeze of "${frozen.title}" needs a written reason`,
+            error: `reason: forcing ${order} inside the change freeze of "${frozen.title}" needs a written reason`,
             field: 'reason',
             rule: 'reason-required',
           });
@@ -106,23 +116,16 @@ export function powerRoutes(deps: PowerRoutesDeps): RouteModule {
           until !== undefined
             ? [
                 'override',
-                { state: action, until: new Date(until).toISOString(), reason, ...(force ? { force } : {}) },
+                { state: order, until: new Date(until).toISOString(), reason, ...(force ? { force } : {}) },
               ]
-            : [`power.${action}`, { reason, ...(force ? { force } : {}) }];
-        deps.audit.record(actor, until !== undefined ? 'power.override' : name, {
-          roomId,
-          ...(until !== undefined ? { state: action, until } : {}),
-          force,
-          ...(written ? { reason: written } : {}),
-          ...(frozen ? { forcedThroughFreeze: frozen.meetingId } : {}),
-        });
+            : [`power.${order}`, { reason, ...(force ? { force } : {}) }];
         const outcome = await deps.commands.send(roomId, name, args, { timeoutMs: deps.timeoutMs });
-        if (outcome.ok) return { ok: true, roomId, action, result: outcome.result ?? {} };
+        if (outcome.ok) return answer(200, { ok: true, roomId, action: order, result: outcome.result ?? {} });
         const error = outcome.error ?? { code: 'failed', message: 'the room did not say why' };
-        return reply.code(failureStatus[error.code] ?? 502).send({
+        return answer(failureStatus[error.code] ?? 502, {
           ok: false,
           roomId,
-          action,
+          action: order,
           code: error.code,
           error: error.message,
         });

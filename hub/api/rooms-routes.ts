@@ -1,6 +1,8 @@
 /** `/api/health`, `/api/rooms`, `/api/rooms/:id`, `/api/rooms/:id/events`. */
+import type { FloodStatus } from '../broker/flood-guard.js';
 import type { FleetState } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
+import type { AuditVerification } from '../security/audit-anchor.js';
 import { type HubStore, oldestWaitMs, type StoreBacklog } from '../store/store.js';
 import type { RouteModule } from './http-api.js';
 
@@ -9,6 +11,10 @@ export interface HealthFacts {
   mqttConnected: boolean;
   ingest: IngestCounters;
   wsClients: number;
+  /** The audit log's last verification; null before the first. */
+  audit?: AuditVerification | null;
+  /** Rooms cut off or disconnected for flooding, and the messages dropped. */
+  flood?: FloodStatus;
 }
 
 const startedAt = Date.now();

@@ -6,16 +6,25 @@
  * Every client is treated as possibly hostile: it must log in with its issued credentials (a room
  * also under its own room id as client id, so it cannot take over another room's session), it
  * publishes and subscribes only as `hub/security/mqtt-policy.ts` allows, its payloads are bounded,
- * and a client that floods is disconnected and logged. Rooms connect over TLS; plain TCP is served
- * only on loopback or when explicitly allowed.
+ * and a client that floods is disconnected and logged. The flood limit is kept per account, not per
+ * connection, so logging in again does not refill it. Password guessing is throttled per (address,
+ * account) and slowed per address (hub/security/login-limiter.ts). Rooms connect over TLS; plain TCP
+ * is served only on loopback or when explicitly allowed.
  */
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { type Clock, systemClock } from '../../shared/clock.js';
 import { ConfigError } from '../../shared/config-file.js';
 import type { Logger } from '../../shared/logger.js';
+import { type Bucket, type RateRule, takeToken } from '../../shared/token-bucket.js';
 import { listen } from '../listen.js';
-import { type LimitRule, limitVerdict } from '../security/login-limiter.js';
+import {
+  defaultLoginRules,
+  LoginLimiter,
+  type LoginRules,
+  MAX_USERNAME_CHARS,
+} from '../security/login-limiter.js';
 import {
   accountName,
   type MqttIdentity,
@@ -23,7 +32,6 @@ import {
   maySubscribe,
   type PolicyOptions,
 } from '../security/mqtt-policy.js';
-import { type Bucket, type FloodRule, takeToken } from './flood-limit.js';
 
 export interface EmbeddedBrokerOptions {
   port: number;
@@ -40,14 +48,14 @@ export interface BrokerGuard {
   authenticate(username: string, password: string): Promise<MqttIdentity | null>;
   policy: PolicyOptions;
   maxPayloadBytes: number;
-  /** Per-client publish rate of room accounts (the hub's own account is not limited). */
-  flood: FloodRule;
-  /**
-   * Failed logins allowed per remote address in a window; beyond, the address is refused without
-   * checking the password, so guessing (and the hashing it costs the hub) stops there.
-   */
-  loginFailures?: LimitRule;
-  nowMs?: () => number;
+  /** Publish rate of each room account, over all its connections (the hub's own account is not limited). */
+  flood: RateRule;
+  /** Told each time a room's account goes over its rate and its connection is closed. */
+  onFlood?(roomId: string): void;
+  /** How failed logins are throttled (per address and account) and slowed (per address). */
+  logins?: LoginRules;
+  /** The hub's clock: the flood buckets' refill and the waits of slowed logins. */
+  clock?: Clock;
 }
 
 export interface EmbeddedBroker {
@@ -62,11 +70,12 @@ export interface EmbeddedBroker {
 /** A broker configuration that would expose plain MQTT; the hub stops at start naming the keys. */
 export class BrokerConfigError extends ConfigError {}
 
+/** A loopback host or address (an IPv4 one as Node gives it on a dual-stack socket, too). */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return host === 'localhost' || host === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-function authError(returnCode: 2 | 4 | 5, message: string): AuthenticateError {
+function authError(returnCode: 2 | 3 | 4 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode });
 }
 
@@ -81,54 +90,71 @@ export async function startEmbeddedBroker(
         '(HNTH_MQTT_TLS_CERT, HNTH_MQTT_TLS_KEY), or mqtt.host to 127.0.0.1, or mqtt.allowPlain (HNTH_MQTT_ALLOW_PLAIN) on a closed network',
     );
   }
-  const nowMs = guard.nowMs ?? Date.now;
-  const failureRule = guard.loginFailures ?? { maxFailures: 20, windowMs: 15 * 60_000 };
-  const failures = new Map<string, number[]>();
+  const clock = guard.clock ?? systemClock;
+  const logins = new LoginLimiter(guard.logins ?? defaultLoginRules, clock);
   const identities = new WeakMap<Client, MqttIdentity>();
-  const buckets = new WeakMap<Client, Bucket>();
+  // Per account, across its connections: a room cut off for flooding that logs in again finds its
+  // bucket as empty as it left it. Bounded by the accounts that can log in (the fleet).
+  const buckets = new Map<string, Bucket>();
   const aedes = await Aedes.createBroker({ drainTimeout: 30_000 });
   aedes.on('clientError', (client, err) =>
     log.debug({ client: client.id, err: err.message }, 'mqtt client error'),
   );
   aedes.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'mqtt connection error'));
 
+  const login = async (client: Client, username: string, password: string): Promise<MqttIdentity> => {
+    const address = (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
+    const verdict = await logins.admit(address, username);
+    if (!verdict.allowed) {
+      log.warn(
+        { username, address, retryAfterSec: Math.ceil(verdict.retryAfterMs / 1000) },
+        verdict.reason === 'account-throttled'
+          ? 'mqtt login refused: too many failures for this account from this address'
+          : 'mqtt login refused: too many logins waiting from this address',
+      );
+      // 3 (server unavailable) asks the client to come back; 5 says this account may not, for now.
+      throw verdict.reason === 'address-busy'
+        ? authError(3, 'too many logins waiting from this address')
+        : authError(5, 'too many failed logins for this account from this address');
+    }
+    const identity = await guard.authenticate(username, password);
+    if (!identity) {
+      logins.fail(address, username);
+      log.warn({ username, address }, 'mqtt login refused: wrong username or password');
+      throw authError(4, 'wrong username or password');
+    }
+    logins.succeed(address, username);
+    // As on the shipped Mosquitto: the hub's account works from the hub's own machine only.
+    if (identity.kind === 'hub' && !isLoopback(address)) {
+      log.warn({ address }, 'mqtt login refused: the hub’s account from another machine');
+      throw authError(5, 'the hub’s account logs in from the hub’s machine only');
+    }
+    if (identity.kind === 'room' && client.id !== identity.roomId) {
+      log.warn({ username, address }, 'mqtt login refused: a room connects as its own client id');
+      throw authError(2, 'a room connects with its room id as client id');
+    }
+    return identity;
+  };
+
   aedes.authenticate = (client, username, password, done) => {
     if (!username || !password) {
-      log.warn({ client: client.id }, 'mqtt connection without credentials refused');
+      log.warn('mqtt connection without credentials refused');
       return done(authError(5, 'credentials required'), false);
     }
-    const address = (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
-    const now = nowMs();
-    const recent = (failures.get(address) ?? []).filter((t) => t > now - failureRule.windowMs);
-    if (!limitVerdict(recent, now, failureRule).allowed) {
+    // Refused before it is hashed, used as a key or written to the log: no account has such a name.
+    if (username.length > MAX_USERNAME_CHARS) {
       log.warn(
-        { client: client.id, username, address },
-        'mqtt login refused: too many failures from this address',
+        { usernameChars: username.length },
+        `mqtt login refused: username over ${MAX_USERNAME_CHARS} characters`,
       );
-      return done(authError(5, 'too many failed logins from this address'), false);
+      return done(authError(4, 'wrong username or password'), false);
     }
-    guard.authenticate(username, password.toString()).then(
+    login(client, username, password.toString()).then(
       (identity) => {
-        if (!identity) {
-          failures.set(address, [...recent, now]);
-          if (failures.size > 10_000) failures.clear(); // many addresses at once: start over rather than grow
-          log.warn(
-            { client: client.id, username, address },
-            'mqtt login refused: wrong username or password',
-          );
-          return done(authError(4, 'wrong username or password'), false);
-        }
-        if (identity.kind === 'room' && client.id !== identity.roomId) {
-          log.warn(
-            { client: client.id, username },
-            'mqtt login refused: a room connects as its own client id',
-          );
-          return done(authError(2, 'a room connects with its room id as client id'), false);
-        }
         identities.set(client, identity);
         done(null, true);
       },
-      (err: Error) => done(authError(5, err.message), false),
+      (err: AuthenticateError) => done(err.returnCode ? err : authError(5, err.message), false),
     );
   };
 
@@ -144,10 +170,11 @@ export async function startEmbeddedBroker(
     }
     // The will is the broker telling the hub the room is gone; it must get through even after a flood.
     if (identity.kind === 'room' && packet !== (client as Client & { will?: unknown }).will) {
-      const taken = takeToken(buckets.get(client), nowMs(), guard.flood);
-      buckets.set(client, taken.bucket);
+      const taken = takeToken(buckets.get(identity.roomId), clock.now().getTime(), guard.flood);
+      buckets.set(identity.roomId, taken.bucket);
       if (!taken.allowed) {
         log.warn(who, 'mqtt client flooding; disconnected');
+        guard.onFlood?.(identity.roomId);
         return done(new Error('publish rate over the limit'));
       }
     }

@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
+import type { Clock } from '../../shared/clock.js';
 import { ConfigError } from '../../shared/config-file.js';
 import type { Logger } from '../../shared/logger.js';
 import type { HubConfig } from '../config.js';
@@ -33,10 +34,18 @@ function readConfigFile(file: string, key: string): Buffer {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+export interface HubBrokerHooks {
+  /** The hub's clock (flood buckets, slowed logins). */
+  clock?: Clock;
+  /** The embedded broker disconnected a room for flooding. */
+  onFlood?(roomId: string): void;
+}
+
 export async function startHubBroker(
   config: HubConfig,
   credentials: MqttCredentials,
   log: Logger,
+  hooks: HubBrokerHooks = {},
 ): Promise<HubBroker> {
   const { mqtt } = config;
   if (mqtt.url) {
@@ -75,6 +84,7 @@ export async function startHubBroker(
       policy: { simInject: mqtt.simInject },
       maxPayloadBytes: mqtt.maxPayloadBytes,
       flood: { perSec: mqtt.floodPerSec, burst: mqtt.floodBurst },
+      ...hooks,
     },
     log,
   );

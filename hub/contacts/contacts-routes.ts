@@ -5,6 +5,7 @@
 import { type Fleet, partners } from '../../shared/fleet.js';
 import type { ActorOf } from '../api/actor.js';
 import type { RouteModule } from '../api/http-api.js';
+import { bodyFields } from '../security/audit-trail.js';
 import type { ContactDirectory } from './contact-directory.js';
 import { checkContactInput, type OwnerKind } from './contact-rules.js';
 import { contactsToCsv, parseContactsCsv } from './contacts-csv.js';
@@ -46,27 +47,48 @@ export function contactsRoutes(
         .send(contactsToCsv(contacts.repo.all())),
     );
 
-    app.post('/api/contacts/import', { config: { access: 'operator' } }, async (req, reply) => {
-      if (typeof req.body !== 'string') {
-        return reply.code(400).send({ error: 'send the CSV as text/csv', field: '(body)' });
-      }
-      const result = parseContactsCsv(req.body, clock(), fleet);
-      if (!result.ok) {
-        const first = result.errors[0]!;
-        return reply.code(400).send({
-          error: `line ${first.line}, ${first.field}: ${first.error}`,
-          field: first.field,
-          line: first.line,
-          errors: result.errors,
-        });
-      }
-      contacts.repo.putAll(result.contacts);
-      return { imported: result.contacts.length };
-    });
+    app.post(
+      '/api/contacts/import',
+      {
+        config: {
+          access: 'operator',
+          audit: {
+            action: 'contact.import',
+            details: (req) => ({ bytes: typeof req.body === 'string' ? req.body.length : 0 }),
+          },
+        },
+      },
+      async (req, reply) => {
+        if (typeof req.body !== 'string') {
+          return reply.code(400).send({ error: 'send the CSV as text/csv', field: '(body)' });
+        }
+        const result = parseContactsCsv(req.body, clock(), fleet);
+        if (!result.ok) {
+          const first = result.errors[0]!;
+          return reply.code(400).send({
+            error: `line ${first.line}, ${first.field}: ${first.error}`,
+            field: first.field,
+            line: first.line,
+            errors: result.errors,
+          });
+        }
+        contacts.repo.putAll(result.contacts);
+        return { imported: result.contacts.length };
+      },
+    );
 
     app.put<{ Params: Params }>(
       '/api/contacts/:kind/:id',
-      { config: { access: 'operator' } },
+      {
+        config: {
+          access: 'operator',
+          // The new details, so a changed number (where incidents are sent) is traceable to who set it.
+          audit: {
+            action: 'contact.set',
+            details: (req) => bodyFields(req, ['name', 'unit', 'position', 'phone', 'email', 'bounced']),
+          },
+        },
+      },
       async (req, reply) => {
         const o = owner(req.params, fleet);
         if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);
@@ -95,7 +117,7 @@ export function contactsRoutes(
 
     app.delete<{ Params: Params }>(
       '/api/contacts/:kind/:id',
-      { config: { access: 'operator' } },
+      { config: { access: 'operator', audit: { action: 'contact.delete' } } },
       async (req, reply) => {
         const o = owner(req.params, fleet);
         if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);
@@ -108,7 +130,7 @@ export function contactsRoutes(
     // Art. 4.3: the contact says the details still hold; a room's technician confirms their own.
     app.post<{ Params: Params }>(
       '/api/contacts/:kind/:id/confirm',
-      { config: { access: 'technician' } },
+      { config: { access: 'technician', audit: { action: 'contact.confirm' } } },
       async (req, reply) => {
         const o = owner(req.params, fleet);
         if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);

@@ -28,6 +28,8 @@ export const incidentCauses = [
   'link.degraded',
   'climate.out-of-range',
   'config.drift',
+  /** The room sent far past its message rate: cut off at the broker, or disconnected by it (issue 18.2). */
+  'room.flooding',
   'network.unreachable',
 ] as const;
 export type IncidentCause = (typeof incidentCauses)[number];
@@ -41,6 +43,8 @@ export const causeSeverity: Record<IncidentCause, Severity> = {
   'link.degraded': 'warning',
   'climate.out-of-range': 'warning',
   'config.drift': 'warning',
+  // A controller that floods is treated as compromised (art. 6.1), and is cut off.
+  'room.flooding': 'critical',
   'network.unreachable': 'critical',
 };
 
@@ -51,6 +55,7 @@ export const causeFaultKind: Record<IncidentCause, FaultKind> = {
   'link.degraded': 'line',
   'climate.out-of-range': 'climate',
   'config.drift': 'config',
+  'room.flooding': 'equipment',
   'network.unreachable': 'network',
 };
 
@@ -100,6 +105,10 @@ export function edgeOfEvent(type: string, data: Record<string, unknown>): EventE
     case 'config.drift':
     case 'config.restored':
       return { flag: 'config', cause: 'config.drift', raised: type === 'config.drift' };
+    // Raised by the hub itself (hub/broker/flood-guard.ts), not sent by the room.
+    case 'mqtt.flood':
+    case 'mqtt.flood-over':
+      return { flag: 'flood', cause: 'room.flooding', raised: type === 'mqtt.flood' };
     case 'threshold.raised':
     case 'threshold.cleared': {
       const metric = String(data.metric);

@@ -138,6 +138,19 @@ export class IncidentTracker {
     const last = this.lastEdge.get(roomId);
     if (last && last.bootId === event.bootId && event.seq < last.seq) return;
     this.lastEdge.set(roomId, { bootId: event.bootId, seq: event.seq });
+    this.flag(roomId, event);
+  }
+
+  /**
+   * An edge the hub sees of a room itself (the room's message rate), at the hub's time: outside the
+   * room's own sequence of events, so it neither orders nor is ordered by them.
+   */
+  onHubEdge(roomId: string, type: string, data: Record<string, unknown>): void {
+    this.flag(roomId, { type, severity: 'critical', data, ts: this.clock().toISOString() });
+    this.evaluate();
+  }
+
+  private flag(roomId: string, event: Omit<EdgeOf, 'bootId' | 'seq'>): void {
     let flags = this.eventFlags.get(roomId);
     if (!flags) {
       flags = new Map();

@@ -7,6 +7,7 @@ import type { Fleet } from '../../shared/fleet.js';
 import { type ActorOf, actorLabel } from '../api/actor.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
+import { bodyFields } from '../security/audit-trail.js';
 import { causeFaultKind } from './incident-rules.js';
 import type { IncidentTracker } from './incident-tracker.js';
 import type { Incident, IncidentsRepo } from './incidents-repo.js';
@@ -60,7 +61,12 @@ export function incidentsRoutes(
 
     app.post<{ Params: { id: string }; Body: unknown }>(
       '/api/incidents/:id/ack',
-      { config: { access: 'operator' } },
+      {
+        config: {
+          access: 'operator',
+          audit: { action: 'incident.ack', details: (req) => bodyFields(req, ['note']) },
+        },
+      },
       async (req, reply) => {
         const id = Number(req.params.id);
         if (!/^\d+$/.test(req.params.id))

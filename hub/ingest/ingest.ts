@@ -36,7 +36,15 @@ export interface IngestSinks {
 export class Ingest {
   readonly counters: IngestCounters = {
     accepted: 0,
-    rejected: { topic: 0, 'unknown-room': 0, oversize: 0, 'malformed-json': 0, schema: 0, internal: 0 },
+    rejected: {
+      topic: 0,
+      'unknown-room': 0,
+      oversize: 0,
+      'too-deep': 0,
+      'malformed-json': 0,
+      schema: 0,
+      internal: 0,
+    },
   };
 
   constructor(

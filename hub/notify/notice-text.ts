@@ -13,6 +13,7 @@ const causeWords: Record<string, [string, string]> = {
   'link.degraded': ['Đường truyền kém', 'Link degraded'],
   'climate.out-of-range': ['Nhiệt độ / độ ẩm ngoài ngưỡng', 'Climate out of range'],
   'config.drift': ['Cấu hình bị thay đổi', 'Configuration drift'],
+  'room.flooding': ['Điểm cầu gửi tin bất thường, đã bị ngắt', 'Room flooding the broker, cut off'],
   'network.unreachable': [
     'Mất kết nối toàn mạng (MCU / đường truyền trung tâm)',
     'Network unreachable (MCU or uplink)',

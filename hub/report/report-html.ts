@@ -13,6 +13,7 @@ const causeNames: Record<IncidentCause, string> = {
   'link.degraded': 'Đường truyền suy giảm',
   'climate.out-of-range': 'Nhiệt độ, độ ẩm vượt ngưỡng',
   'config.drift': 'Cấu hình sai lệch',
+  'room.flooding': 'Gửi tin bất thường, bị ngắt',
   'network.unreachable': 'Mất kết nối toàn mạng',
 };
 

@@ -7,8 +7,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Fleet } from '../../shared/fleet.js';
 import type { RouteModule } from '../api/http-api.js';
-import { actorOf } from '../security/access-guard.js';
-import type { AuditLog } from '../security/audit-log.js';
 import type { UserStore } from '../security/user-store.js';
 import { applyMigrations, type Db, type Migration } from '../store/database.js';
 import { calendarIcs, type IcsConfig } from './calendar-ics.js';
@@ -73,7 +71,6 @@ export interface SubscriptionRoutesDeps {
   meetings: Pick<MeetingsRepo, 'list'>;
   fleet: Fleet;
   ics: IcsConfig;
-  audit: Pick<AuditLog, 'record'>;
   now: () => Date;
 }
 
@@ -87,19 +84,24 @@ export function subscriptionRoutes(deps: SubscriptionRoutesDeps): RouteModule {
       return { active: status !== null, createdAt: status?.createdAt ?? null };
     });
 
-    app.post('/api/calendar/subscription', { config: { access: 'viewer' } }, async (req, reply) => {
-      const username = req.session!.user.username;
-      const { token, createdAt } = deps.subscriptions.issue(username);
-      deps.audit.record(actorOf(req), 'calendar.subscribe', { username });
-      return reply.code(201).send({ url: `${FEED_PATH}/${token}.ics`, createdAt });
-    });
+    app.post(
+      '/api/calendar/subscription',
+      { config: { access: 'viewer', audit: { action: 'calendar.subscribe' } } },
+      async (req, reply) => {
+        const username = req.session!.user.username;
+        const { token, createdAt } = deps.subscriptions.issue(username);
+        return reply.code(201).send({ url: `${FEED_PATH}/${token}.ics`, createdAt });
+      },
+    );
 
-    app.delete('/api/calendar/subscription', { config: { access: 'viewer' } }, async (req, reply) => {
-      const username = req.session!.user.username;
-      const revoked = deps.subscriptions.revoke(username);
-      deps.audit.record(actorOf(req), 'calendar.unsubscribe', { username, revoked });
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/api/calendar/subscription',
+      { config: { access: 'viewer', audit: { action: 'calendar.unsubscribe' } } },
+      async (req, reply) => {
+        deps.subscriptions.revoke(req.session!.user.username);
+        return reply.code(204).send();
+      },
+    );
 
     // Public: the secret in the address is the credential. An unknown or revoked one is 404.
     app.get<{ Params: { file: string } }>(

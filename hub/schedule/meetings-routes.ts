@@ -10,6 +10,7 @@ import { type MeetingRequest, meetingRequest } from '../../shared/schemas.js';
 import type { RouteModule } from '../api/http-api.js';
 import { actorOf } from '../security/access-guard.js';
 import type { AuditLog } from '../security/audit-log.js';
+import { outcomeOf } from '../security/audit-trail.js';
 import { calendarIcs, type IcsConfig } from './calendar-ics.js';
 import type { BookingResult, MeetingCalendar } from './meeting-calendar.js';
 import type { Meeting } from './meeting-rules.js';
@@ -44,24 +45,34 @@ export function readerOf(req: FastifyRequest): Reader | null {
   return user ? { role: user.role, roomId: user.roomId } : null;
 }
 
-function answer(reply: FastifyReply, result: BookingResult, created: boolean) {
-  if (result.ok) return reply.code(created ? 201 : 200).send(result.meeting);
+/** The answer to a booking or a change: the meeting, or the rule it breaks (400) or the overlap (409). */
+function answerOf(result: BookingResult, created: boolean): { status: number; body: object } {
+  if (result.ok) return { status: created ? 201 : 200, body: result.meeting };
   const v = result.violation;
   if (v.rule === 'no-overlap')
-    return reply.code(409).send({
-      error: v.error,
-      field: v.field,
-      rule: v.rule,
-      article: v.article,
-      meeting: v.conflicts[0]!.meeting,
-      conflicts: v.conflicts,
-    });
-  return reply.code(400).send({ error: v.error, field: v.field, rule: v.rule, article: v.article });
+    return {
+      status: 409,
+      body: {
+        error: v.error,
+        field: v.field,
+        rule: v.rule,
+        article: v.article,
+        meeting: v.conflicts[0]!.meeting,
+        conflicts: v.conflicts,
+      },
+    };
+  return { status: 400, body: { error: v.error, field: v.field, rule: v.rule, article: v.article } };
 }
 
 /** What the audit log keeps of a booking: enough to trace it, not its content (art. 13.1c). */
-function auditDetails(m: Meeting): Record<string, unknown> {
-  return { meetingId: m.id, start: m.start, end: m.end, roomIds: m.roomIds, emergency: m.emergency !== null };
+function auditDetails(m: Pick<Meeting, 'start' | 'end' | 'roomIds'> & { id?: string; emergency: unknown }) {
+  return {
+    ...(m.id ? { meetingId: m.id } : {}),
+    start: m.start,
+    end: m.end,
+    roomIds: m.roomIds,
+    emergency: m.emergency !== null,
+  };
 }
 
 export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
@@ -73,12 +84,25 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
     rehearsals: deps.rehearsals.forMeeting(m.id),
   });
   return (app) => {
-    app.post('/api/meetings', { config: { access: 'operator' } }, async (req, reply) => {
+    // Each change is audited once its outcome is known, a refusal with the rule it broke.
+    const audited =
+      (req: FastifyRequest, reply: FastifyReply, action: string, details: object) =>
+      (status: number, body: object) => {
+        deps.audit.record(actorOf(req), action, { ...details }, outcomeOf(status, body));
+        return reply.code(status).send(body);
+      };
+
+    app.post('/api/meetings', { config: { access: 'operator', audit: 'self' } }, async (req, reply) => {
       const parsed = meetingRequest.safeParse(req.body);
-      if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
+      if (!parsed.success) return audited(req, reply, 'meeting.book', {})(400, badRequest(parsed.error));
       const result = deps.calendar.create(parsed.data, actorOf(req));
-      if (result.ok) deps.audit.record(actorOf(req), 'meeting.book', auditDetails(result.meeting));
-      return answer(reply, result, true);
+      const { status, body } = answerOf(result, true);
+      return audited(
+        req,
+        reply,
+        'meeting.book',
+        auditDetails(result.ok ? result.meeting : parsed.data),
+      )(status, body);
     });
 
     app.get('/api/meetings', { config: { access: 'viewer' } }, async (req, reply) => {
@@ -111,27 +135,30 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
 
     app.patch<{ Params: { id: string } }>(
       '/api/meetings/:id',
-      { config: { access: 'operator' } },
+      { config: { access: 'operator', audit: 'self' } },
       async (req, reply) => {
+        const answer = audited(req, reply, 'meeting.change', { meetingId: req.params.id });
         const parsed = meetingPatch.safeParse(req.body);
-        if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
+        if (!parsed.success) return answer(400, badRequest(parsed.error));
         const result = deps.calendar.update(req.params.id, parsed.data as Partial<MeetingRequest>);
-        if (!result)
-          return reply.code(404).send({ error: `no scheduled meeting "${req.params.id}"`, field: 'id' });
-        if (result.ok) deps.audit.record(actorOf(req), 'meeting.change', auditDetails(result.meeting));
-        return answer(reply, result, false);
+        if (!result) return answer(404, { error: `no scheduled meeting "${req.params.id}"`, field: 'id' });
+        const { status, body } = answerOf(result, false);
+        if (!result.ok) return answer(status, body);
+        return audited(req, reply, 'meeting.change', auditDetails(result.meeting))(status, body);
       },
     );
 
     app.delete<{ Params: { id: string } }>(
       '/api/meetings/:id',
-      { config: { access: 'operator' } },
+      { config: { access: 'operator', audit: 'self' } },
       async (req, reply) => {
         const cancelled = deps.calendar.cancel(req.params.id);
         if (!cancelled)
-          return reply.code(404).send({ error: `no scheduled meeting "${req.params.id}"`, field: 'id' });
-        deps.audit.record(actorOf(req), 'meeting.cancel', auditDetails(cancelled));
-        return cancelled;
+          return audited(req, reply, 'meeting.cancel', { meetingId: req.params.id })(404, {
+            error: `no scheduled meeting "${req.params.id}"`,
+            field: 'id',
+          });
+        return audited(req, reply, 'meeting.cancel', auditDetails(cancelled))(200, cancelled);
       },
     );
 

@@ -2,9 +2,11 @@
  * `POST /api/rehearsals` ("rehearse now", operator): a meeting's rooms, checked until its deadline,
  * or any set of rooms, checked once. `GET /api/rehearsals/:id` (viewer): the full matrix.
  */
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Fleet } from '../../shared/fleet.js';
 import type { RouteModule } from '../api/http-api.js';
+import { bodyFields } from '../security/audit-trail.js';
 import type { MeetingsRepo } from './meetings-repo.js';
 import { rehearsalReport } from './rehearsal-report.js';
 import type { RehearsalRunner } from './rehearsal-runner.js';
@@ -30,7 +32,11 @@ const rehearseNow = z.union([
 export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
   const now = deps.now ?? (() => new Date());
   return (app) => {
-    app.post('/api/rehearsals', { config: { access: 'operator' } }, async (req, reply) => {
+    const audit = {
+      action: 'rehearsal.start',
+      details: (req: FastifyRequest) => bodyFields(req, ['meetingId']),
+    };
+    app.post('/api/rehearsals', { config: { access: 'operator', audit } }, async (req, reply) => {
       const parsed = rehearseNow.safeParse(req.body);
       if (!parsed.success)
         return reply.code(400).send({

@@ -5,7 +5,12 @@
 import type { Access } from '../api/access.js';
 import type { Role, User } from './user-store.js';
 
-export type AccessDecision = { ok: true } | { ok: false; status: 401 | 403; error: string };
+/** Why a request was refused at the door; the dashboard translates it, the audit log records it. */
+export type AccessRefusal = 'no-access-declared' | 'not-logged-in' | 'csrf' | 'role' | 'other-room';
+
+export type AccessDecision =
+  | { ok: true }
+  | { ok: false; status: 401 | 403; code: AccessRefusal; error: string };
 
 const rank: Record<Role, number> = { viewer: 1, technician: 2, operator: 3 };
 const needed: Record<Exclude<Access, 'public'>, number> = { viewer: 1, technician: 2, operator: 3 };
@@ -28,20 +33,41 @@ export interface AccessQuestion {
 
 export function decideAccess(q: AccessQuestion): AccessDecision {
   if (q.access === undefined)
-    return { ok: false, status: 403, error: 'this route declares no access level, so nobody may call it' };
+    return {
+      ok: false,
+      status: 403,
+      code: 'no-access-declared',
+      error: 'this route declares no access level, so nobody may call it',
+    };
   if (q.access === 'public') return { ok: true };
-  if (!q.user) return { ok: false, status: 401, error: 'log in first (POST /api/login)' };
+  if (!q.user)
+    return { ok: false, status: 401, code: 'not-logged-in', error: 'log in first (POST /api/login)' };
   if (changesState(q.method) && !q.csrfOk)
-    return { ok: false, status: 403, error: 'missing or wrong x-csrf-token (from GET /api/session)' };
+    return {
+      ok: false,
+      status: 403,
+      code: 'csrf',
+      error: 'missing or wrong x-csrf-token (from GET /api/session)',
+    };
   if (rank[q.user.role] < needed[q.access])
-    return { ok: false, status: 403, error: `a ${q.user.role} may not do this (needs ${q.access})` };
+    return {
+      ok: false,
+      status: 403,
+      code: 'role',
+      error: `a ${q.user.role} may not do this (needs ${q.access})`,
+    };
   if (
     q.access === 'technician' &&
     q.user.role === 'technician' &&
     q.roomId !== undefined &&
     q.roomId !== q.user.roomId
   )
-    return { ok: false, status: 403, error: `a technician acts on their own room (${q.user.roomId}) only` };
+    return {
+      ok: false,
+      status: 403,
+      code: 'other-room',
+      error: `a technician acts on their own room (${q.user.roomId}) only`,
+    };
   return { ok: true };
 }
 

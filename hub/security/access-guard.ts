@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Access } from '../api/access.js';
 import { decideAccess } from './access-decision.js';
+import type { AuditDeclaration } from './audit-trail.js';
 import type { Session, SessionStore } from './session-store.js';
 import type { User } from './user-store.js';
 
@@ -24,6 +25,8 @@ export interface RouteInfo {
   method: string;
   url: string;
   access: Access | undefined;
+  /** How its requests reach the audit log (hub/security/audit-trail.ts); undefined when undeclared. */
+  audit: AuditDeclaration | undefined;
 }
 
 /** The session token from a Cookie header. */
@@ -76,6 +79,9 @@ export function installAccessGuard(app: FastifyInstance, sessions: SessionStore)
         get access() {
           return (route.config as { access?: Access } | undefined)?.access;
         },
+        get audit() {
+          return (route.config as { audit?: AuditDeclaration } | undefined)?.audit;
+        },
       });
   });
   app.addHook('onReady', async () => {
@@ -95,7 +101,7 @@ export function installAccessGuard(app: FastifyInstance, sessions: SessionStore)
       csrfOk: req.session !== null && sameToken(req.headers['x-csrf-token'], req.session.csrfToken),
       roomId: roomOf(req),
     });
-    if (!decision.ok) return reply.code(decision.status).send({ error: decision.error });
+    if (!decision.ok) return reply.code(decision.status).send({ error: decision.error, code: decision.code });
   });
   return table;
 }

@@ -4,12 +4,13 @@
  *   hnth-hub credentials issue --all [--out FILE] [--rotate]
  *   hnth-hub users set <username> --role operator|technician|viewer [--room <room id>]
  *   hnth-hub export mosquitto <dir>
- *   hnth-hub audit verify
+ *   hnth-hub audit verify [--checkpoint JSON]
  * Each prints what the operator needs (a new password is shown once, never stored) and returns
  * the exit code.
  */
 import { parseArgs } from 'node:util';
 import type { HubConfig } from '../config.js';
+import { compareWithCheckpoint, latestCheckpoint, parseCheckpoint } from './audit-checkpoints.js';
 import { CredentialsFileError } from './credentials-csv.js';
 import { runIssueAll } from './issue-all-command.js';
 import { exportMosquitto } from './mosquitto-export.js';
@@ -28,7 +29,9 @@ export const adminUsage = `usage:
   hnth-hub users set <username> --role <role> [--room <room-id>]
                                                          create a dashboard user or reset their password
   hnth-hub export mosquitto <dir>                        Mosquitto password and ACL files
-  hnth-hub audit verify                                  check the audit log's hash chain
+  hnth-hub audit verify [--checkpoint JSON]              check the audit log's HMAC chain, and that it still
+                                                         holds its latest signed checkpoint (or the one given,
+                                                         a line copied from the journal)
 `;
 
 export interface CliOutput {
@@ -37,6 +40,53 @@ export interface CliOutput {
 }
 
 const ACTOR = 'cli';
+
+/** `audit verify`: the chain on its own, then against a signed checkpoint; 1 when tampered. */
+function verifyAudit(
+  security: Security,
+  config: HubConfig,
+  given: string | undefined,
+  io: CliOutput,
+): number {
+  const verdict = security.audit.verify();
+  if (!verdict.ok) {
+    io.err(
+      `audit log TAMPERED at row ${verdict.badId}: ${verdict.reason} (${verdict.rows} rows before it are intact)\n`,
+    );
+    return 1;
+  }
+  let checkpoint = null;
+  if (given !== undefined) {
+    checkpoint = parseCheckpoint(security.auditKey, given);
+    if (!checkpoint) {
+      io.err("audit verify: the checkpoint given is not one signed with this hub's audit key\n");
+      return 1;
+    }
+  } else {
+    const latest = latestCheckpoint(config.audit.dir, security.auditKey);
+    if (latest.badLines > 0)
+      io.err(
+        `audit verify: ${latest.badLines} line(s) at the end of the checkpoints file are not signed with the audit key (written without it, or torn)\n`,
+      );
+    checkpoint = latest.checkpoint;
+  }
+  const chain = `${verdict.rows} rows, HMAC chain verified${verdict.unkeyedRows ? ` (the first ${verdict.unkeyedRows} from before the key, by their SHA-256)` : ''}`;
+  if (!checkpoint) {
+    io.out(
+      `audit log intact: ${chain}\nno checkpoint yet to hold it against (the hub writes one every audit.checkpointEveryMin)\nhead: ${verdict.head}\n`,
+    );
+    return 0;
+  }
+  const held = compareWithCheckpoint(verdict, checkpoint, security.audit);
+  if (!held.ok) {
+    io.err(`audit log TAMPERED: ${held.reason}\n`);
+    return 1;
+  }
+  io.out(
+    `audit log intact: ${chain}, and it holds the checkpoint of ${checkpoint.at} (${checkpoint.rows} rows)\nhead: ${verdict.head}\n`,
+  );
+  return 0;
+}
 
 export async function runAdminCommand(
   argv: string[],
@@ -52,6 +102,7 @@ export async function runAdminCommand(
       all: { type: 'boolean' },
       out: { type: 'string' },
       rotate: { type: 'boolean' },
+      checkpoint: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -101,28 +152,24 @@ export async function runAdminCommand(
     }
     if (command === 'export' && verb === 'mosquitto' && arg) {
       const written = exportMosquitto(arg, security.credentials, { simInject: config.mqtt.simInject });
+      security.audit.record(ACTOR, 'mosquitto.export', { dir: arg, rooms: written.rooms });
       io.out(
-        `Wrote ${written.passwordFile} (${written.accounts} accounts) and ${written.aclFile}.\n` +
-          'Point password_file and acl_file of deploy/mosquitto/mosquitto.conf at them and reload Mosquitto.\n',
+        `Wrote ${written.passwordFile} (${written.rooms} rooms), ${written.hubPasswordFile} (the hub's account) and ${written.aclFile}.\n` +
+          'deploy/mosquitto/mosquitto.conf reads them from /etc/mosquitto/hnth; reload Mosquitto (systemctl reload mosquitto).\n',
       );
       return 0;
     }
-    if (command === 'audit' && verb === 'verify') {
-      const verdict = security.audit.verify();
-      if (verdict.ok) {
-        io.out(
-          `audit log intact: ${verdict.rows} rows, hash chain verified\nhead: ${verdict.head} ` +
-            '(keep it outside this machine: a later head must extend the chain from it)\n',
-        );
-        return 0;
-      }
-      io.err(
-        `audit log TAMPERED at row ${verdict.badId}: ${verdict.reason} (${verdict.rows} rows before it are intact)\n`,
-      );
-      return 1;
-    }
+    if (command === 'audit' && verb === 'verify') return verifyAudit(security, config, values.checkpoint, io);
   } catch (err) {
     if (err instanceof CredentialError || err instanceof UserError || err instanceof CredentialsFileError) {
+      // A refused change is audited too: who tried what, and why it was not done.
+      const what =
+        command === 'users' ? 'user.set' : values.all ? 'credentials.issue-all' : 'credentials.issue';
+      const target = arg && arg.length > 64 ? `${arg.slice(0, 64)}…` : arg;
+      security.audit.record(ACTOR, what, target ? { account: target } : {}, {
+        result: 'refused',
+        code: err.code,
+      });
       io.err(`hnth-hub ${command}: ${err.message}\n`);
       return 2;
     }

@@ -1,12 +1,21 @@
 /**
  * `hnth-hub export mosquitto <dir>`: the files an external Mosquitto needs to enforce what the
- * embedded broker enforces: `passwords` (mosquitto_passwd format, from the hashes the hub stored
- * when each password was issued) and `acl`, written from the same policy (mqtt-policy.ts).
+ * embedded broker enforces, from the hashes the hub stored when each password was issued and the
+ * one policy (mqtt-policy.ts):
+ *
+ * - `passwords`: the rooms' accounts, for the rooms' TLS listener; a disabled account is left out;
+ * - `hub-passwords`: the hub's account alone, for the loopback listener, so the hub's account
+ *   works only from the broker's own machine and no room's password works there;
+ * - `acl`: one block per account.
+ *
+ * The hub writes them again when it cuts off a flooding room (hub/broker/mosquitto-control.ts).
+ * Each file is written beside its final name and renamed over it, so a Mosquitto reloading at that
+ * moment reads the old file or the new one, never half of one.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MqttCredentials } from './mqtt-credentials.js';
-import { accountName, type MqttIdentity, mqttRules, type PolicyOptions } from './mqtt-policy.js';
+import type { MqttCredentials, StoredCredential } from './mqtt-credentials.js';
+import { accountName, HUB_ACCOUNT, type MqttIdentity, mqttRules, type PolicyOptions } from './mqtt-policy.js';
 
 /** The ACL file: nothing for anonymous clients, then one block per account. */
 export function mosquittoAcl(accounts: readonly MqttIdentity[], options: PolicyOptions): string {
@@ -25,24 +34,48 @@ export function mosquittoAcl(accounts: readonly MqttIdentity[], options: PolicyO
   ].join('\n');
 }
 
-export function mosquittoPasswords(credentials: MqttCredentials): string {
-  return credentials
-    .list()
-    .map((c) => `${c.username}:${c.mosquittoHash}\n`)
-    .join('');
+const passwordLines = (credentials: readonly StoredCredential[]) =>
+  credentials.map((c) => `${c.username}:${c.mosquittoHash}\n`).join('');
+
+/** The rooms' password file: every room account that has a password and is not disabled. */
+export function mosquittoRoomPasswords(credentials: MqttCredentials): string {
+  return passwordLines(credentials.list().filter((c) => c.username !== HUB_ACCOUNT && !c.disabled));
+}
+
+/** The loopback listener's password file: the hub's account only. */
+export function mosquittoHubPasswords(credentials: MqttCredentials): string {
+  return passwordLines(credentials.list().filter((c) => c.username === HUB_ACCOUNT));
+}
+
+/** Writes `text` to `file` through a temporary file renamed over it. */
+function replaceFile(file: string, text: string, mode: number): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text, { mode });
+  chmodSync(temporary, mode); // the umask may have taken bits from `mode`
+  renameSync(temporary, file);
+}
+
+export interface ExportedFiles {
+  passwordFile: string;
+  hubPasswordFile: string;
+  aclFile: string;
+  /** Room accounts in the password file (disabled ones left out). */
+  rooms: number;
 }
 
 export function exportMosquitto(
   dir: string,
   credentials: MqttCredentials,
   options: PolicyOptions,
-): { passwordFile: string; aclFile: string; accounts: number } {
+): ExportedFiles {
   mkdirSync(dir, { recursive: true });
   const passwordFile = path.join(dir, 'passwords');
+  const hubPasswordFile = path.join(dir, 'hub-passwords');
   const aclFile = path.join(dir, 'acl');
-  const passwords = mosquittoPasswords(credentials);
-  // Hashes only, but still nobody's business but the broker's.
-  writeFileSync(passwordFile, passwords, { mode: 0o640 });
-  writeFileSync(aclFile, mosquittoAcl(credentials.accounts(), options), { mode: 0o644 });
-  return { passwordFile, aclFile, accounts: passwords.split('\n').filter(Boolean).length };
+  const rooms = mosquittoRoomPasswords(credentials);
+  // Hashes only, but still nobody's business but the broker's (group mosquitto reads them).
+  replaceFile(passwordFile, rooms, 0o640);
+  replaceFile(hubPasswordFile, mosquittoHubPasswords(credentials), 0o640);
+  replaceFile(aclFile, mosquittoAcl(credentials.accounts(), options), 0o644);
+  return { passwordFile, hubPasswordFile, aclFile, rooms: rooms.split('\n').filter(Boolean).length };
 }

@@ -3,6 +3,11 @@
  * scrypt for its embedded broker, and Mosquitto's PBKDF2 form for `hnth-hub export mosquitto`,
  * both computed once from the password when it is issued. Issuing a new password revokes the old
  * one at once (art. 6.1: the access account is kept secret; a leaked one is replaced).
+ *
+ * A room's account can be disabled (a room that flooded the broker, hub/broker/flood-guard.ts): it
+ * then proves nothing and is left out of the exported Mosquitto password file. Issuing it a new
+ * password enables it again: a controller that flooded is treated as compromised until someone has
+ * looked at it and given it a fresh secret.
  */
 import type { Fleet } from '../../shared/fleet.js';
 import { applyMigrations, type Db } from '../store/database.js';
@@ -33,6 +38,8 @@ export interface StoredCredential {
   username: string;
   mosquittoHash: string;
   issuedAt: string;
+  /** When and why the account was disabled; null while it works. */
+  disabled: { at: string; reason: string } | null;
 }
 
 const migrations = [
@@ -44,6 +51,11 @@ const migrations = [
       mosquitto_hash TEXT NOT NULL,
       issued_at TEXT NOT NULL
     )`,
+  },
+  {
+    id: 'mqtt-credentials-2',
+    sql: `ALTER TABLE mqtt_credentials ADD COLUMN disabled_at TEXT;
+      ALTER TABLE mqtt_credentials ADD COLUMN disabled_reason TEXT;`,
   },
 ];
 
@@ -121,27 +133,71 @@ export class MqttCredentials {
       .prepare(
         `INSERT INTO mqtt_credentials (username, scrypt_hash, mosquitto_hash, issued_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (username) DO UPDATE SET scrypt_hash = excluded.scrypt_hash,
-           mosquitto_hash = excluded.mosquitto_hash, issued_at = excluded.issued_at`,
+           mosquitto_hash = excluded.mosquitto_hash, issued_at = excluded.issued_at,
+           disabled_at = NULL, disabled_reason = NULL`,
       )
       .run(credential.username, credential.scryptHash, credential.mosquittoHash, this.now().toISOString());
     this.audit.record(actor, 'credentials.issue', { account: credential.username });
   }
 
-  /** The identity these credentials prove, or null (unknown account, no password issued, wrong password). */
+  /**
+   * Disables a room's account until a new password is issued; false when it has none or is
+   * disabled already. The hub's own account is never disabled: the hub would cut itself off.
+   */
+  disable(roomId: string, reason: string, actor: string): boolean {
+    if (identityOf(roomId, this.fleet)?.kind !== 'room') return false;
+    const changed =
+      this.db
+        .prepare(
+          `UPDATE mqtt_credentials SET disabled_at = ?, disabled_reason = ?
+           WHERE username = ? AND disabled_at IS NULL`,
+        )
+        .run(this.now().toISOString(), reason, roomId).changes > 0;
+    if (changed) this.audit.record(actor, 'credentials.disable', { account: roomId, reason });
+    return changed;
+  }
+
+  /** The accounts disabled now. */
+  disabledAccounts(): string[] {
+    return (
+      this.db
+        .prepare('SELECT username FROM mqtt_credentials WHERE disabled_at IS NOT NULL ORDER BY username')
+        .all() as { username: string }[]
+    ).map((r) => r.username);
+  }
+
+  /**
+   * The identity these credentials prove, or null (unknown account, no password issued, account
+   * disabled, wrong password).
+   */
   async verify(username: string, password: string): Promise<MqttIdentity | null> {
     const identity = identityOf(username, this.fleet);
     const row = this.db
-      .prepare('SELECT scrypt_hash FROM mqtt_credentials WHERE username = ?')
-      .get(username) as { scrypt_hash: string } | undefined;
-    if (!identity || !row) return null;
+      .prepare('SELECT scrypt_hash, disabled_at FROM mqtt_credentials WHERE username = ?')
+      .get(username) as { scrypt_hash: string; disabled_at: string | null } | undefined;
+    if (!identity || !row || row.disabled_at !== null) return null;
     return (await verifyPassword(password, row.scrypt_hash)) ? identity : null;
   }
 
   list(): StoredCredential[] {
     return (
       this.db
-        .prepare('SELECT username, mosquitto_hash, issued_at FROM mqtt_credentials ORDER BY username')
-        .all() as { username: string; mosquitto_hash: string; issued_at: string }[]
-    ).map((r) => ({ username: r.username, mosquittoHash: r.mosquitto_hash, issuedAt: r.issued_at }));
+        .prepare(
+          `SELECT username, mosquitto_hash, issued_at, disabled_at, disabled_reason
+           FROM mqtt_credentials ORDER BY username`,
+        )
+        .all() as {
+        username: string;
+        mosquitto_hash: string;
+        issued_at: string;
+        disabled_at: string | null;
+        disabled_reason: string | null;
+      }[]
+    ).map((r) => ({
+      username: r.username,
+      mosquittoHash: r.mosquitto_hash,
+      issuedAt: r.issued_at,
+      disabled: r.disabled_at ? { at: r.disabled_at, reason: r.disabled_reason ?? '' } : null,
+    }));
   }
 }

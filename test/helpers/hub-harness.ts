@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
@@ -14,7 +15,11 @@ import { loadAgentConfig } from '../../agent/config.js';
 import { type AgentPorts, createAgent } from '../../agent/create-agent.js';
 import { loadHubConfig } from '../../hub/config.js';
 import { type HubOptions, type RunningHub, startHub } from '../../hub/hub.js';
+import { loadOrCreateAuditKey } from '../../hub/security/audit-key.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
+import { openSecurity, type Security } from '../../hub/security/security.js';
+import { openDatabase } from '../../hub/store/database.js';
+import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
 import { injectTopic } from '../../shared/topics.js';
 import { tempDir } from './temp-dir.js';
@@ -46,7 +51,8 @@ export async function startTestHub(
   const config = loadHubConfig({
     env: {},
     overrides: {
-      dataDir: data.path,
+      // The audit folder goes beside the data folder (`data-audit`), in the same temporary folder.
+      dataDir: path.join(data.path, 'data'),
       'mqtt.port': 0,
       'mqtt.host': '127.0.0.1',
       'mqtt.simInject': true,
@@ -82,6 +88,19 @@ export async function startTestHub(
       await hub.stop();
     },
     removeData: data.remove,
+  };
+}
+
+/**
+ * The security parts of a hub's data folder before the hub starts, opened as `hnth-hub`'s
+ * subcommands open them (with the hub's audit key), for a test that issues accounts first.
+ */
+export function openHubSecurity(dataDir: string): Security & { close(): void } {
+  const config = loadHubConfig({ env: {}, overrides: { dataDir } });
+  const db = openDatabase(path.join(dataDir, 'hnth.db'));
+  return {
+    ...openSecurity(db, builtInFleet, { auditKey: loadOrCreateAuditKey(config.audit.dir) }),
+    close: () => db.close(),
   };
 }
 
@@ -180,11 +199,15 @@ export interface HubProcess {
 
 /**
  * The hub as its own process (test/fakes/hub-process.ts), so a test can kill it with SIGKILL;
- * `args`: data folder, MQTT port, HTTP port and optionally a room to issue a broker password for.
+ * `args`: data folder, MQTT port, HTTP port and optionally a room to issue a broker password for;
+ * `overrides`: more of its configuration.
  */
-export function startHubProcess(args: string[]): Promise<HubProcess> {
+export function startHubProcess(
+  args: string[],
+  overrides: Record<string, unknown> = {},
+): Promise<HubProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/hub-process.ts', ...args], {
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', HNTH_TEST_HUB_OVERRIDES: JSON.stringify(overrides) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

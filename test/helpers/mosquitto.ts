@@ -76,7 +76,7 @@ export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto
  */
 export async function startShippedMosquitto(
   filesDir: string,
-): Promise<{ tlsUrl: string; localUrl: string; stop(): Promise<void> }> {
+): Promise<{ tlsUrl: string; localUrl: string; pid: number; stop(): Promise<void> }> {
   const shipped = readFileSync(new URL('../../deploy/mosquitto/mosquitto.conf', import.meta.url), 'utf8');
   const [tlsPort, localPort] = [await freePort(), await freePort()];
   const conf = shipped
@@ -92,7 +92,7 @@ export async function startShippedMosquitto(
   const file = path.join(filesDir, 'mosquitto.conf');
   writeFileSync(file, `${conf}\n${process.getuid?.() === 0 ? 'user root\n' : ''}`);
   const localUrl = `mqtt://127.0.0.1:${localPort}`;
-  const { stop } = await startPeer(
+  const { pid, stop } = await startPeer(
     `shipped mosquitto at ${localUrl}`,
     'mosquitto',
     ['-c', file],
@@ -108,6 +108,7 @@ export async function startShippedMosquitto(
   return {
     tlsUrl: `mqtts://127.0.0.1:${tlsPort}`,
     localUrl,
+    pid,
     stop,
   };
 }

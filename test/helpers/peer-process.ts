@@ -6,6 +6,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { waitFor } from './wait.js';
 
 export interface PeerProcess {
+  /** Its process id (a test signals it, as `systemctl reload` would). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -41,5 +43,5 @@ export async function startPeer(
     child.kill('SIGKILL');
     throw err;
   }
-  return { stop };
+  return { pid: child.pid!, stop };
 }

@@ -245,12 +245,41 @@ describe('logins', () => {
     expect(failed.map((e) => e.actor)).toEqual(expect.arrayContaining(['tech', 'nobody']));
   });
 
-  test('after five failures for a username, even the right password is refused for a while (429)', async () => {
-    const password = await hub.security.users.set({ username: 'dan', role: 'viewer', roomId: null }, 'test');
-    for (let i = 0; i < 5; i++) expect((await tryLogin('dan', 'guess')).status).toBe(401);
-    const limited = await tryLogin('dan', password);
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  test('failures lock out a username from that address only: the owner elsewhere, and others behind it, log in (issue 18.3)', async () => {
+    // Behind a trusted proxy, so that X-Forwarded-For gives each request the address of a client.
+    const proxied = await startTestHub({ 'http.trustProxy': true });
+    try {
+      const { users } = proxied.security;
+      const [dan, eve] = [
+        await users.set({ username: 'dan', role: 'viewer', roomId: null }, 'test'),
+        await users.set({ username: 'eve', role: 'viewer', roomId: null }, 'test'),
+      ];
+      const from = (address: string, username: string, password: string) =>
+        fetch(`${proxied.httpUrl}/api/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+          body: JSON.stringify({ username, password }),
+        });
+      for (let i = 0; i < 5; i++) expect((await from('10.0.0.1', 'dan', 'guess')).status).toBe(401);
+      const limited = await from('10.0.0.1', 'dan', dan);
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toMatchObject({ code: 'account-throttled' });
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The same address for another user (a shared NAT), and the same user from elsewhere.
+      expect((await from('10.0.0.1', 'eve', eve)).status).toBe(200);
+      expect((await from('10.0.0.2', 'dan', dan)).status).toBe(200);
+    } finally {
+      await proxied.stop();
+      proxied.removeData();
+    }
+  });
+
+  test('a username over 64 characters is refused before it is checked, counted or written anywhere', async () => {
+    const long = `u${'x'.repeat(64)}`;
+    const res = await tryLogin(long, 'whatever');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'username-too-long', field: 'username' });
+    expect(hub.security.audit.list(1000).filter((e) => e.actor === long)).toEqual([]);
   });
 
   test('changing a user ends their sessions', async () => {

@@ -3,12 +3,20 @@
  * subcommands (credentials, users, Mosquitto export, audit verify) as an operator runs them.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { loadHubConfig } from '../../hub/config.js';
 import { runAdminCommand } from '../../hub/security/admin-cli.js';
-import { AuditLog, rowHash } from '../../hub/security/audit-log.js';
+import {
+  appendCheckpoint,
+  compareWithCheckpoint,
+  latestCheckpoint,
+  signCheckpoint,
+} from '../../hub/security/audit-checkpoints.js';
+import { AUDIT_KEY_FILE, loadOrCreateAuditKey } from '../../hub/security/audit-key.js';
+import { AuditLog, rowMac, unkeyedRowHash } from '../../hub/security/audit-log.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
 import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
@@ -20,19 +28,55 @@ afterAll(() => dir.remove());
 
 describe('the audit log', () => {
   const file = path.join(dir.path, 'audit', 'hnth.db');
+  const key = randomBytes(32);
   const times = ['2026-11-30T01:00:00.000Z', '2026-11-30T01:05:00.000Z', '2026-11-30T01:10:00.000Z'];
 
-  test('entries are chained, each to the one before, and the chain verifies', () => {
+  /** A copy of the log's database with its triggers dropped: what someone with the file can do. */
+  function tamperedCopy(name: string) {
+    const copy = path.join(dir.path, `tamper-${name}.db`);
+    const db = openDatabase(file);
+    db.prepare('VACUUM INTO ?').run(copy);
+    db.close();
+    const tampered = openDatabase(copy);
+    tampered.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+    return tampered;
+  }
+
+  test('entries are chained by an HMAC, each to the one before, with their outcome, and the chain verifies', () => {
     const db = openDatabase(file);
     let i = 0;
-    const audit = new AuditLog(db, () => new Date(times[i++ % times.length]!));
+    const audit = new AuditLog(db, key, () => new Date(times[i++ % times.length]!));
     const first = audit.record('op', 'power.off', { roomId: 'tinh-uy' });
-    const second = audit.record('op', 'booking.create', { meetingId: 7 });
+    const second = audit.record(
+      'op',
+      'power.off',
+      { roomId: 'tinh-uy' },
+      { result: 'refused', code: 'in-call' },
+    );
     audit.record('tech', 'override', { roomId: 'tinh-uy', minutes: 30 });
-    expect(first).toMatchObject({ id: 1, at: times[0], prevHash: '0'.repeat(64) });
-    expect(second.prevHash).toBe(first.hash);
-    expect(audit.verify()).toEqual({ ok: true, rows: 3, head: audit.list(1)[0]!.hash });
-    expect(audit.list(2).map((e) => e.action)).toEqual(['override', 'booking.create']);
+    expect(first).toMatchObject({ id: 1, at: times[0], result: 'ok', code: null, prevHash: '0'.repeat(64) });
+    expect(second).toMatchObject({ result: 'refused', code: 'in-call', prevHash: first.hash });
+    expect(audit.verify()).toEqual({
+      ok: true,
+      rows: 3,
+      head: audit.list(1)[0]!.hash,
+      unkeyedRows: 0,
+      complete: true,
+    });
+    expect(audit.list(2).map((e) => e.action)).toEqual(['override', 'power.off']);
+    db.close();
+  });
+
+  test('the chain is walked in slices that add up to the whole', () => {
+    const db = openDatabase(file);
+    const audit = new AuditLog(db, key);
+    const first = audit.verify(undefined, 2);
+    expect(first).toMatchObject({ ok: true, rows: 2, complete: false });
+    if (!first.ok) throw new Error('the first slice should verify');
+    expect(audit.verify({ id: first.rows, hash: first.head }, 2)).toEqual({
+      ...audit.verify(),
+      unkeyedRows: 0,
+    });
     db.close();
   });
 
@@ -44,24 +88,14 @@ describe('the audit log', () => {
   });
 
   test.each([
-    [
-      'a changed detail',
-      'UPDATE audit_log SET details = \'{"roomId":"hdnd-tinh"}\' WHERE id = 1',
-      1,
-      /content/,
-    ],
-    ['a changed actor', "UPDATE audit_log SET actor = 'someone-else' WHERE id = 2", 2, /content/],
+    ['a changed detail', 'UPDATE audit_log SET details = \'{"roomId":"hdnd-tinh"}\' WHERE id = 1', 1, /HMAC/],
+    ['a changed actor', "UPDATE audit_log SET actor = 'someone-else' WHERE id = 2", 2, /HMAC/],
+    ['a changed outcome', "UPDATE audit_log SET result = 'ok', code = NULL WHERE id = 2", 2, /HMAC/],
     ['a removed row', 'DELETE FROM audit_log WHERE id = 2', 3, /row 2 is missing/],
-  ])('tampering behind the hub’s back (%s) is detected at the row', (_what, sql, badId, reason) => {
-    const copy = path.join(dir.path, `tamper-${badId}.db`);
-    const db = openDatabase(file);
-    db.prepare('VACUUM INTO ?').run(copy);
-    db.close();
-    const tampered = openDatabase(copy);
-    // Someone with the file can drop the triggers; the chain still tells.
-    tampered.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+  ])('tampering behind the hub’s back (%s) is detected at the row', (name, sql, badId, reason) => {
+    const tampered = tamperedCopy(name.replaceAll(' ', '-'));
     tampered.prepare(sql).run();
-    expect(new AuditLog(tampered).verify()).toMatchObject({
+    expect(new AuditLog(tampered, key).verify()).toMatchObject({
       ok: false,
       badId,
       reason: expect.stringMatching(reason),
@@ -69,23 +103,128 @@ describe('the audit log', () => {
     tampered.close();
   });
 
-  test('a row rewritten with a recomputed hash still breaks the link to the next row', () => {
-    const copy = path.join(dir.path, 'tamper-rehash.db');
-    const db = openDatabase(file);
-    db.prepare('VACUUM INTO ?').run(copy);
-    db.close();
-    const tampered = openDatabase(copy);
-    tampered.exec('DROP TRIGGER audit_log_no_update;');
-    const row = tampered.prepare('SELECT * FROM audit_log WHERE id = 1').get() as Record<string, string>;
-    const details = JSON.stringify({ roomId: 'hdnd-tinh' });
-    const hash = rowHash(1, row.at!, row.actor!, row.action!, details, row.prev_hash!);
-    tampered.prepare('UPDATE audit_log SET details = ?, hash = ? WHERE id = 1').run(details, hash);
-    expect(new AuditLog(tampered).verify()).toMatchObject({
+  test('rows rewritten and the whole chain computed again without the key do not verify', () => {
+    const tampered = tamperedCopy('rehash');
+    const rows = tampered.prepare('SELECT * FROM audit_log ORDER BY id').all() as Record<string, never>[];
+    let prev = '0'.repeat(64);
+    const forger = randomBytes(32);
+    for (const row of rows) {
+      const details = row.id === 1 ? JSON.stringify({ roomId: 'hdnd-tinh' }) : row.details;
+      const mac = rowMac(forger, { ...(row as object), details } as never, prev);
+      tampered
+        .prepare('UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE id = ?')
+        .run(details, prev, mac, row.id);
+      prev = mac;
+    }
+    expect(new AuditLog(tampered, key).verify()).toMatchObject({
       ok: false,
-      badId: 2,
-      reason: expect.stringMatching(/does not follow/),
+      badId: 1,
+      reason: expect.stringMatching(/HMAC/),
     });
     tampered.close();
+  });
+
+  test('the newest rows deleted leave a whole chain, which the latest signed checkpoint exposes', () => {
+    const checkpoints = tempDir('hnth-checkpoints-');
+    try {
+      const db = openDatabase(file);
+      const audit = new AuditLog(db, key);
+      const verdict = audit.verify();
+      if (!verdict.ok) throw new Error('the chain should verify');
+      appendCheckpoint(checkpoints.path, signCheckpoint(key, times[2]!, verdict.rows, verdict.head));
+      db.close();
+      const cut = tamperedCopy('cut');
+      cut.prepare('DELETE FROM audit_log WHERE id = 3').run();
+      const shorter = new AuditLog(cut, key).verify();
+      expect(shorter).toMatchObject({ ok: true, rows: 2 });
+      const { checkpoint } = latestCheckpoint(checkpoints.path, key);
+      expect(compareWithCheckpoint(shorter as never, checkpoint!, new AuditLog(cut, key))).toEqual({
+        ok: false,
+        reason: expect.stringMatching(
+          /the log has 2 rows, the checkpoint of .* counted 3: its newest rows were removed/,
+        ),
+      });
+      cut.close();
+    } finally {
+      checkpoints.remove();
+    }
+  });
+
+  test('a checkpoint not signed with the key is not taken for one', () => {
+    const checkpoints = tempDir('hnth-checkpoints-');
+    try {
+      appendCheckpoint(checkpoints.path, signCheckpoint(key, times[0]!, 1, 'a'.repeat(64)));
+      appendCheckpoint(checkpoints.path, signCheckpoint(randomBytes(32), times[1]!, 0, '0'.repeat(64)));
+      expect(latestCheckpoint(checkpoints.path, key)).toMatchObject({ checkpoint: { rows: 1 }, badLines: 1 });
+    } finally {
+      checkpoints.remove();
+    }
+  });
+
+  test('rows from before the key keep verifying as the start of the chain, never after a keyed row', () => {
+    const legacy = path.join(dir.path, 'legacy.db');
+    const db = openDatabase(legacy);
+    // The first release's table (its triggers left out here) and its plain SHA-256 rows.
+    db.exec(`CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+      action TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`);
+    db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES ('audit-1', ?)").run(times[0]);
+    let prev = '0'.repeat(64);
+    for (const id of [1, 2]) {
+      const hash = unkeyedRowHash(id, times[0]!, 'cli', 'credentials.issue', '{}', prev);
+      db.prepare('INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        id,
+        times[0],
+        'cli',
+        'credentials.issue',
+        '{}',
+        prev,
+        hash,
+      );
+      prev = hash;
+    }
+    const audit = new AuditLog(db, key);
+    audit.record('op', 'login');
+    expect(audit.verify()).toMatchObject({ ok: true, rows: 3, unkeyedRows: 2 });
+    // An unkeyed row appended after the keyed ones is a forgery, whatever its hash.
+    const last = audit.list(1)[0]!;
+    db.prepare(
+      'INSERT INTO audit_log (id, at, actor, action, details, prev_hash, hash) VALUES (4, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      times[1],
+      'op',
+      'logout',
+      '{}',
+      last.hash,
+      unkeyedRowHash(4, times[1]!, 'op', 'logout', '{}', last.hash),
+    );
+    expect(audit.verify()).toMatchObject({ ok: false, badId: 4, reason: 'an unkeyed row after keyed ones' });
+    db.close();
+  });
+});
+
+describe('the audit key', () => {
+  test('is made at the first start with mode 0600, outside the data folder, and read back the same', () => {
+    const folder = path.join(dir.path, 'key-home', 'hub-audit');
+    const made = loadOrCreateAuditKey(folder);
+    expect(made).toHaveLength(32);
+    expect(statSync(path.join(folder, AUDIT_KEY_FILE)).mode & 0o777).toBe(0o600);
+    expect(loadOrCreateAuditKey(folder).equals(made)).toBe(true);
+  });
+
+  test('a key file others may read is refused, naming the file and what to do', () => {
+    const folder = path.join(dir.path, 'key-loose');
+    loadOrCreateAuditKey(folder);
+    chmodSync(path.join(folder, AUDIT_KEY_FILE), 0o644);
+    expect(() => loadOrCreateAuditKey(folder)).toThrow(/may be read by others.*chmod 600/);
+  });
+
+  test('the audit folder may not be inside the data folder', () => {
+    expect(() =>
+      loadHubConfig({ env: {}, overrides: { dataDir: '/var/lib/x', 'audit.dir': '/var/lib/x/audit' } }),
+    ).toThrow(/audit.dir .* is inside the data folder/);
+    expect(loadHubConfig({ env: {}, overrides: { dataDir: '/var/lib/x' } }).audit.dir).toBe(
+      '/var/lib/x-audit',
+    );
   });
 });
 
@@ -98,7 +237,8 @@ describe('hnth-hub administrative subcommands', () => {
     const out: string[] = [];
     const err: string[] = [];
     try {
-      const code = await runAdminCommand(argv, openSecurity(db, builtInFleet), config, {
+      const auditKey = loadOrCreateAuditKey(config.audit.dir);
+      const code = await runAdminCommand(argv, openSecurity(db, builtInFleet, { auditKey }), config, {
         out: (t) => out.push(t),
         err: (t) => err.push(t),
       });
@@ -139,24 +279,68 @@ describe('hnth-hub administrative subcommands', () => {
     expect(passwordIn(ok.out)).toMatch(/^[A-Za-z0-9_-]{24}$/);
   });
 
-  test('export mosquitto writes the password file from the stored hashes and the ACL', async () => {
+  test('export mosquitto writes the rooms’ and the hub’s password files from the stored hashes, and the ACL', async () => {
     await run('credentials', 'issue', HUB_ACCOUNT);
     const out = path.join(dir.path, 'export');
     const res = await run('export', 'mosquitto', out);
     expect(res.code).toBe(0);
-    const passwords = readFileSync(path.join(out, 'passwords'), 'utf8').trim().split('\n');
-    expect(passwords.map((l) => l.split(':')[0]).sort()).toEqual([HUB_ACCOUNT, 'tinh-uy']);
-    for (const line of passwords)
+    const lines = (file: string) => readFileSync(path.join(out, file), 'utf8').trim().split('\n');
+    // The rooms' listener knows only rooms, the hub's loopback listener only the hub (issue 18.5).
+    expect(lines('passwords').map((l) => l.split(':')[0])).toEqual(['tinh-uy']);
+    expect(lines('hub-passwords').map((l) => l.split(':')[0])).toEqual([HUB_ACCOUNT]);
+    for (const line of [...lines('passwords'), ...lines('hub-passwords')])
       expect(line).toMatch(/^[a-z-]+:\$7\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]{88}$/);
     expect(statSync(path.join(out, 'passwords')).mode & 0o077).toBe(0o040);
+    expect(statSync(path.join(out, 'hub-passwords')).mode & 0o077).toBe(0o040);
     expect(readFileSync(path.join(out, 'acl'), 'utf8')).toContain(
       'user tinh-uy\ntopic write hnth/v1/rooms/tinh-uy/status',
     );
   });
 
-  test('audit verify: intact, then a tampered row named with exit code 1', async () => {
+  test('refused changes are audited with their reason', async () => {
+    await run('credentials', 'issue', 'not-a-room');
+    await run('users', 'set', 'tech', '--role', 'admin');
+    const db = openDatabase(path.join(dataDir, 'hnth.db'));
+    const { audit } = openSecurity(db, builtInFleet, { auditKey: loadOrCreateAuditKey(config.audit.dir) });
+    expect(audit.list(2).map((e) => [e.action, e.result, e.code])).toEqual([
+      ['user.set', 'refused', 'bad-role'],
+      ['credentials.issue', 'refused', 'unknown-account'],
+    ]);
+    db.close();
+  });
+
+  test('audit verify: intact against the latest checkpoint; the newest rows deleted, exit code 1', async () => {
+    const key = loadOrCreateAuditKey(config.audit.dir);
+    const db = openDatabase(path.join(dataDir, 'hnth.db'));
+    const verdict = new AuditLog(db, key).verify();
+    if (!verdict.ok) throw new Error('the chain should verify');
+    const checkpoint = signCheckpoint(key, '2026-11-30T02:00:00.000Z', verdict.rows, verdict.head);
+    appendCheckpoint(config.audit.dir, checkpoint);
     const intact = await run('audit', 'verify');
-    expect(intact).toMatchObject({ code: 0, out: expect.stringMatching(/audit log intact: \d+ rows/) });
+    expect(intact).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(
+        /audit log intact: \d+ rows, HMAC chain verified, and it holds the checkpoint of 2026-11-30T02:00:00.000Z/,
+      ),
+    });
+    db.exec(`DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = ${verdict.rows};`);
+    db.close();
+    expect(await run('audit', 'verify')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(
+        /TAMPERED: the log has \d+ rows, the checkpoint .* its newest rows were removed/,
+      ),
+    });
+    // A checkpoint copied from the journal (the hub's whole log line) is checked the same way.
+    const journalLine = JSON.stringify({ level: 30, msg: 'audit checkpoint', checkpoint });
+    expect(await run('audit', 'verify', '--checkpoint', journalLine)).toMatchObject({ code: 1 });
+    expect(await run('audit', 'verify', '--checkpoint', '{"rows":1}')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/not one signed with this hub's audit key/),
+    });
+  });
+
+  test('audit verify: a changed row is named, exit code 1', async () => {
     const db = openDatabase(path.join(dataDir, 'hnth.db'));
     db.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET action = 'nothing' WHERE id = 2;");
     db.close();

@@ -28,11 +28,14 @@ const B = 'ubnd-son-duong';
 
 /**
  * `limitsRate`: whether the broker also limits each client's message rate. The embedded broker
- * does; Mosquitto 2.0 has no such setting and bounds the packet size only.
+ * does; Mosquitto 2.0 has no such setting and bounds the packet size only (the hub cuts a flooding
+ * room off there: mosquitto-flood.test.ts). `separateHubListener`: whether the hub's account is
+ * known only on a listener of its own (the shipped Mosquitto's loopback one); the embedded broker
+ * refuses it from other machines instead, which a test on one machine cannot show.
  */
 export function brokerSecuritySuite(
   name: string,
-  options: { limitsRate: boolean },
+  options: { limitsRate: boolean; separateHubListener: boolean },
   start: () => Promise<SecuredBroker>,
 ): void {
   describe(`broker security (${name})`, () => {
@@ -48,15 +51,9 @@ export function brokerSecuritySuite(
     };
     const asRoom = (room: string) =>
       connect({ clientId: room, username: room, password: broker.password(room) });
-    const asHub = () =>
-      connect(
-        {
-          clientId: `hnth-hub-test-${randomBytes(3).toString('hex')}`,
-          username: HUB_ACCOUNT,
-          password: broker.password(HUB_ACCOUNT),
-        },
-        broker.hubUrl,
-      );
+    // One session of the hub's account at a time: on Mosquitto its client id is its username, so a
+    // second one would take over the first. The tests publish the hub's commands through it.
+    const asHub = () => watcher;
     /** Publishes and waits for the broker's answer: the PUBACK, or the connection closed on us. */
     const attempt = (c: MqttClient, topic: string, payload: string | Buffer) =>
       Promise.race([
@@ -67,7 +64,14 @@ export function brokerSecuritySuite(
 
     beforeAll(async () => {
       broker = await start();
-      watcher = await asHub();
+      watcher = await connect(
+        {
+          clientId: `hnth-hub-test-${randomBytes(3).toString('hex')}`,
+          username: HUB_ACCOUNT,
+          password: broker.password(HUB_ACCOUNT),
+        },
+        broker.hubUrl,
+      );
       watcher.on('message', (topic, payload) => seen.push({ topic, payload: payload.toString() }));
       await watcher.subscribeAsync(['hnth/v1/rooms/+/events', 'hnth/v1/rooms/+/cmd/+'], { qos: 1 });
     });
@@ -168,6 +172,45 @@ export function brokerSecuritySuite(
       await waitFor('B still gets its commands', () => toB.includes('still B'));
       expect(b.connected).toBe(true);
     });
+
+    test('a room’s password cannot take the hub’s session where the hub connects (issue 18.5)', async () => {
+      // aedes refuses a room under another client id; the shipped Mosquitto knows no room's account
+      // on the hub's loopback listener.
+      const taken = await connectAsync(broker.hubUrl, {
+        ca: broker.ca,
+        reconnectPeriod: 0,
+        clientId: HUB_ACCOUNT,
+        username: A,
+        password: broker.password(A),
+      }).then(
+        (c) => {
+          open.push(c);
+          return 'connected';
+        },
+        (err: Error) => err.message,
+      );
+      expect(taken).toMatch(/Not authorized|Identifier rejected|Bad username or password/);
+      const b = await asRoom(B);
+      await b.publishAsync(roomTopic(B, 'events'), 'after the attempt', { qos: 1 });
+      await waitFor('the hub still gets the rooms’ messages', () =>
+        seen.some((m) => m.payload === 'after the attempt'),
+      );
+      expect(watcher.connected).toBe(true);
+    });
+
+    if (options.separateHubListener)
+      test('the hub’s account is refused on the rooms’ listener: it works from the hub’s machine only', async () => {
+        await expect(
+          connectAsync(broker.url, {
+            ca: broker.ca,
+            reconnectPeriod: 0,
+            clientId: HUB_ACCOUNT,
+            username: HUB_ACCOUNT,
+            password: broker.password(HUB_ACCOUNT),
+          }),
+        ).rejects.toThrow(/Not authorized|Bad username or password/);
+        expect(watcher.connected).toBe(true);
+      });
 
     test('a client that floods with an oversize payload is disconnected', async () => {
       const a = await asRoom(A);

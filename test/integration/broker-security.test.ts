@@ -20,29 +20,33 @@ function issuer(issue: (account: string) => string): (account: string) => string
   };
 }
 
-brokerSecuritySuite('embedded aedes broker over TLS', { limitsRate: true }, async () => {
-  const cert = makeTestCertificate();
-  const hub = await startTestHub({
-    'mqtt.tls.certFile': cert.certFile,
-    'mqtt.tls.keyFile': cert.keyFile,
-    'mqtt.simInject': false,
-  });
-  return {
-    url: hub.mqttUrl,
-    hubUrl: hub.mqttUrl,
-    ca: readFileSync(cert.caFile),
-    password: issuer((account) => hub.security.credentials.issue(account, 'test')),
-    stop: async () => {
-      await hub.stop();
-      hub.removeData();
-      cert.remove();
-    },
-  };
-});
+brokerSecuritySuite(
+  'embedded aedes broker over TLS',
+  { limitsRate: true, separateHubListener: false },
+  async () => {
+    const cert = makeTestCertificate();
+    const hub = await startTestHub({
+      'mqtt.tls.certFile': cert.certFile,
+      'mqtt.tls.keyFile': cert.keyFile,
+      'mqtt.simInject': false,
+    });
+    return {
+      url: hub.mqttUrl,
+      hubUrl: hub.mqttUrl,
+      ca: readFileSync(cert.caFile),
+      password: issuer((account) => hub.security.credentials.issue(account, 'test')),
+      stop: async () => {
+        await hub.stop();
+        hub.removeData();
+        cert.remove();
+      },
+    };
+  },
+);
 
 brokerSecuritySuite(
   'Mosquitto with the shipped configuration and exported files',
-  { limitsRate: false },
+  { limitsRate: false, separateHubListener: true },
   async () => {
     const cert = makeTestCertificate();
     const dir = tempDir('hnth-mosquitto-files-');

@@ -194,12 +194,16 @@ describe('dashboard API', () => {
         });
         expect(forced.status).toBe(200);
         const audit = await getJson<AuditEntry[]>(`${hub.httpUrl}/api/audit?limit=20`);
-        expect(
-          audit.find((e) => e.action === 'power.off' && e.details.force === true)?.details,
-        ).toMatchObject({
+        const forcedRow = audit.find((e) => e.action === 'power.off' && e.details.force === true);
+        expect(forcedRow).toMatchObject({ result: 'ok' });
+        expect(forcedRow?.details).toMatchObject({
           roomId: ROOM,
           reason: 'màn hình bốc khói',
-          forcedThroughFreeze: meeting.id,
+          freeze: meeting.id,
+        });
+        expect(audit.find((e) => e.action === 'power.standby')).toMatchObject({
+          result: 'refused',
+          code: 'freeze',
         });
       } finally {
         await api('DELETE', `/api/meetings/${meeting.id}`);

@@ -1,8 +1,8 @@
 /**
  * The deployment of deploy/mosquitto/ end to end: the hub issues its own and a room's passwords,
- * exports the files, Mosquitto starts from the shipped configuration, and the hub (over TLS with
- * its CA file) and a real agent (over TLS with its CA) work through the ACL: the room is seen
- * READY and answers a command.
+ * exports the files, Mosquitto starts from the shipped configuration, and the hub (on the loopback
+ * listener) and a real agent (over TLS with its CA) work through the ACL: the room is seen READY
+ * and answers a command.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,11 +14,8 @@ import type { RoomView } from '../../hub/fleet-state.js';
 import type { RunningHub } from '../../hub/hub.js';
 import { exportMosquitto } from '../../hub/security/mosquitto-export.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
-import { openSecurity } from '../../hub/security/security.js';
-import { openDatabase } from '../../hub/store/database.js';
-import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
-import { getJson, startTestHub } from '../helpers/hub-harness.js';
+import { getJson, openHubSecurity, startTestHub } from '../helpers/hub-harness.js';
 import { startShippedMosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { makeTestCertificate, type TestCertificate } from '../helpers/tls-certs.js';
@@ -36,22 +33,21 @@ describe('the hub and a room on Mosquitto with the exported files', () => {
   beforeAll(async () => {
     cert = makeTestCertificate();
     const dataDir = path.join(dir.path, 'data');
-    const db = openDatabase(path.join(dataDir, 'hnth.db'));
-    const { credentials } = openSecurity(db, builtInFleet);
-    const hubPassword = credentials.issue(HUB_ACCOUNT, 'test');
-    const roomPassword = credentials.issue(ROOM, 'test');
+    const security = openHubSecurity(dataDir);
+    const hubPassword = security.credentials.issue(HUB_ACCOUNT, 'test');
+    const roomPassword = security.credentials.issue(ROOM, 'test');
     const files = path.join(dir.path, 'etc');
-    exportMosquitto(files, credentials, { simInject: false });
-    db.close();
+    exportMosquitto(files, security.credentials, { simInject: false });
+    security.close();
     mkdirSync(path.join(files, 'tls'));
     copyFileSync(cert.certFile, path.join(files, 'tls', 'server.crt'));
     copyFileSync(cert.keyFile, path.join(files, 'tls', 'server.key'));
     mosquitto = await startShippedMosquitto(files);
 
+    // The hub on the broker's own machine, on the loopback listener: its account works nowhere else.
     hub = await startTestHub({
       dataDir,
-      'mqtt.url': mosquitto.tlsUrl,
-      'mqtt.tls.caFile': cert.caFile,
+      'mqtt.url': mosquitto.localUrl,
       'mqtt.username': HUB_ACCOUNT,
       'mqtt.password': hubPassword,
     });

@@ -71,14 +71,21 @@ describe.each(units)('%s', (unit) => {
     expect(Number(keys.get('WatchdogSec'))).toBeGreaterThan(0);
   });
 
-  test('runs as its own user, hardened, with its data folder the only writable path', () => {
+  test('runs as its own user, hardened, with its data folder the first writable path', () => {
     expect(keys.get('User')).toBe(name);
     expect(keys.get('NoNewPrivileges')).toBe('yes');
     expect(keys.get('ProtectSystem')).toBe('strict');
-    expect(keys.get('ReadWritePaths')).toBe(`/var/lib/${name}`);
+    expect(keys.get('ReadWritePaths')?.split(' ')[0]).toBe(`/var/lib/${name}`);
     expect(keys.get('CapabilityBoundingSet')).toBe('');
     expect(keys.get('StandardOutput')).toBe('journal');
   });
+});
+
+test('the hub may also write its audit folder and the Mosquitto account files, and nothing else', () => {
+  const hub = keysOf(readFileSync('deploy/systemd/hnth-hub.service', 'utf8'));
+  const agent = keysOf(readFileSync('deploy/systemd/hnth-agent.service', 'utf8'));
+  expect(hub.get('ReadWritePaths')).toBe('/var/lib/hnth-hub -/etc/hnth/hub-audit -/etc/mosquitto/hnth');
+  expect(agent.get('ReadWritePaths')?.split(' ')).toHaveLength(1);
 });
 
 test('only the agent gets a supplementary group, and only gpio', () => {

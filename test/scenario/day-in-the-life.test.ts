@@ -483,14 +483,19 @@ describe('a day in the life of the network', () => {
       force: true,
       reason: 'thay bộ nguồn màn hình',
     });
-    expect(forced.status).toBe(200);
+    // The answer with its status, so a failure shows what the hub said.
+    expect([forced.status, forced.body]).toEqual([200, expect.objectContaining({ ok: true })]);
     expect((await room(FORCED_OFF)).readiness.power).toEqual({ state: 'off', decision: 'forced' });
     const audit = (await world.api('GET', '/api/audit?limit=50')).body as AuditEntry[];
-    expect(audit.find((e) => e.action === 'power.off' && e.details.force === true)?.details).toMatchObject({
-      roomId: FORCED_OFF,
-      reason: 'thay bộ nguồn màn hình',
-      forcedThroughFreeze: m1.id,
-    });
+    // Both orders are audited with their outcome: the refusal naming the freeze, the forced one done.
+    expect(
+      audit
+        .filter((e) => e.action === 'power.off' && e.details.roomId === FORCED_OFF)
+        .map((e) => [e.result, e.code, e.details.freeze, e.details.force, e.details.reason ?? null]),
+    ).toEqual([
+      ['ok', null, m1.id, true, 'thay bộ nguồn màn hình'],
+      ['refused', 'freeze', m1.id, false, null],
+    ]);
     // The repair done, the operator switches it back on.
     expect((await world.api('POST', `/api/rooms/${FORCED_OFF}/power`, { action: 'on' })).status).toBe(200);
     await world.at('Thu 08:00');

@@ -308,6 +308,9 @@ describe('incident rules: mapping', () => {
       { flag: 'tempC:max', cause: 'climate.out-of-range', raised: false },
     ],
     ['config.drift', { key: 'sip.proxy' }, { flag: 'config', cause: 'config.drift', raised: true }],
+    // Raised and cleared by the hub's flood guard, not sent by a room.
+    ['mqtt.flood', { broker: 'external' }, { flag: 'flood', cause: 'room.flooding', raised: true }],
+    ['mqtt.flood-over', {}, { flag: 'flood', cause: 'room.flooding', raised: false }],
     ['call.started', {}, null],
     ['threshold.raised', { metric: 'rpm' }, null],
   ])('event %s %j', (type, data, edge) => {

@@ -174,10 +174,12 @@ describe('ingest', () => {
     expect(send('hnth/v1/rooms/tinh-uy/telemetry', { ...telemetry, power: { mains: false } })).toBe('schema');
     expect(send('hnth/v1/rooms/tinh-uy/telemetry', Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 32))).toBe('oversize');
     expect(send('hnth/v1/rooms/tinh-uy/events', Buffer.from([0xff, 0xfe, 0x00]))).toBe('malformed-json');
+    expect(send('hnth/v1/rooms/tinh-uy/replies', `${'['.repeat(5000)}${']'.repeat(5000)}`)).toBe('too-deep');
     expect(ingest.counters.rejected).toEqual({
       topic: 1,
       'unknown-room': 1,
       oversize: 1,
+      'too-deep': 1,
       'malformed-json': 2,
       schema: 1,
       internal: 0,

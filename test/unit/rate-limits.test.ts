@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { takeToken } from '../../hub/broker/flood-limit.js';
-import { LoginLimiter, limitVerdict } from '../../hub/security/login-limiter.js';
+import { LoginLimiter, limitVerdict, slowdownMs } from '../../hub/security/login-limiter.js';
+import { takeToken } from '../../shared/token-bucket.js';
+import { FakeClock } from '../fakes/fake-clock.js';
 
 describe('the broker’s per-client flood limit (token bucket)', () => {
   const rule = { perSec: 10, burst: 3 };
@@ -34,8 +35,12 @@ describe('the broker’s per-client flood limit (token bucket)', () => {
   });
 });
 
-describe('login rate limiting', () => {
+describe('login throttling: slows attackers, not owners (issue 18.3)', () => {
   const rule = { maxFailures: 3, windowMs: 60_000 };
+  const rules = {
+    perPair: rule,
+    perAddress: { freeFailures: 5, windowMs: 60_000, firstDelayMs: 500, maxDelayMs: 4000, maxWaiting: 2 },
+  };
 
   test.each([
     [[], 0, true],
@@ -50,26 +55,80 @@ describe('login rate limiting', () => {
     expect(limitVerdict([1000, 2000, 3000], 4000, rule)).toEqual({ allowed: false, retryAfterMs: 57_000 });
   });
 
-  test('per username and per address; a success clears the username', () => {
-    let now = 0;
-    const limiter = new LoginLimiter(
-      { perUsername: rule, perAddress: { maxFailures: 5, windowMs: 60_000 } },
-      () => new Date(now),
-    );
+  test.each([
+    [5, 0],
+    [6, 500],
+    [7, 1000],
+    [8, 2000],
+    [9, 4000],
+    [40, 4000],
+  ])('an address with %i failures in the window waits %i ms', (failures, delay) => {
+    expect(slowdownMs(Array(failures).fill(1000), 2000, rules.perAddress)).toBe(delay);
+  });
+
+  test('failures of one account from one address refuse that pair only', async () => {
+    const clock = new FakeClock('2026-11-30T00:00:00Z');
+    const limiter = new LoginLimiter(rules, clock);
     for (let i = 0; i < 3; i++) limiter.fail('10.0.0.1', 'alice');
-    expect(limiter.check('10.0.0.1', 'alice').allowed).toBe(false);
-    expect(limiter.check('10.0.0.9', 'alice').allowed).toBe(false);
-    expect(limiter.check('10.0.0.1', 'bob').allowed).toBe(true);
-    limiter.fail('10.0.0.1', 'bob');
-    limiter.fail('10.0.0.1', 'carol');
-    expect(limiter.check('10.0.0.1', 'dave').allowed).toBe(false);
-    expect(limiter.check('10.0.0.2', 'dave').allowed).toBe(true);
-    now = 61_000;
-    expect(limiter.check('10.0.0.1', 'alice').allowed).toBe(true);
+    expect(await limiter.admit('10.0.0.1', 'alice')).toMatchObject({
+      allowed: false,
+      reason: 'account-throttled',
+    });
+    // Alice from elsewhere, and Bob from the same address (a shared NAT), are not locked out.
+    expect(await limiter.admit('10.0.0.9', 'alice')).toEqual({ allowed: true, delayMs: 0 });
+    expect(await limiter.admit('10.0.0.1', 'bob')).toEqual({ allowed: true, delayMs: 0 });
+    clock.advance(60_001);
+    expect((await limiter.admit('10.0.0.1', 'alice')).allowed).toBe(true);
+  });
+
+  test('many failures from one address slow every attempt from it, the owner’s right password included', async () => {
+    const clock = new FakeClock('2026-11-30T00:00:00Z');
+    const limiter = new LoginLimiter(rules, clock);
+    for (const user of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) limiter.fail('10.0.0.1', user); // 2 past 5
+    expect(await limiter.admit('10.0.0.1', 'owner')).toEqual({ allowed: true, delayMs: 1000 });
+    expect(clock.sleeps).toEqual([1000]);
+    expect(await limiter.admit('10.0.0.2', 'owner')).toEqual({ allowed: true, delayMs: 0 });
+  });
+
+  test('only a few attempts from a slowed address wait at once; the next is told to come back', async () => {
+    const clock = new FakeClock('2026-11-30T00:00:00Z');
+    const limiter = new LoginLimiter(rules, clock);
+    for (let i = 0; i < 6; i++) limiter.fail('10.0.0.1', `guess-${i}`);
+    const waiting = [limiter.admit('10.0.0.1', 'x'), limiter.admit('10.0.0.1', 'y')];
+    expect(await limiter.admit('10.0.0.1', 'z')).toEqual({
+      allowed: false,
+      reason: 'address-busy',
+      retryAfterMs: 500,
+    });
+    expect(await Promise.all(waiting)).toEqual([
+      { allowed: true, delayMs: 500 },
+      { allowed: true, delayMs: 500 },
+    ]);
+    expect((await limiter.admit('10.0.0.1', 'z')).allowed).toBe(true);
+  });
+
+  test('a success clears its own pair only', async () => {
+    const clock = new FakeClock('2026-11-30T00:00:00Z');
+    const limiter = new LoginLimiter(rules, clock);
     limiter.fail('10.0.0.3', 'erin');
     limiter.fail('10.0.0.3', 'erin');
-    limiter.succeed('erin');
+    limiter.fail('10.0.0.4', 'erin');
+    limiter.fail('10.0.0.4', 'erin');
+    limiter.succeed('10.0.0.3', 'erin');
     limiter.fail('10.0.0.3', 'erin');
-    expect(limiter.check('10.0.0.3', 'erin').allowed).toBe(true);
+    limiter.fail('10.0.0.4', 'erin');
+    expect((await limiter.admit('10.0.0.3', 'erin')).allowed).toBe(true);
+    expect((await limiter.admit('10.0.0.4', 'erin')).allowed).toBe(false);
+  });
+
+  test('spraying from 20,000 addresses cannot free a pair it keeps failing on', async () => {
+    const clock = new FakeClock('2026-11-30T00:00:00Z');
+    const limiter = new LoginLimiter(rules, clock);
+    for (let i = 0; i < 20_000; i++) {
+      clock.advance(1);
+      limiter.fail(`10.1.${i >> 8}.${i & 255}`, 'bob');
+      if (i % 5000 === 0) limiter.fail('10.0.0.1', 'alice');
+    }
+    expect(await limiter.admit('10.0.0.1', 'alice')).toMatchObject({ allowed: false });
   });
 });

@@ -280,6 +280,7 @@ export const en: Record<Key, string> = {
   'incidentCause.link.degraded': 'Line degraded',
   'incidentCause.climate.out-of-range': 'Climate out of range',
   'incidentCause.config.drift': 'Configuration changed',
+  'incidentCause.room.flooding': 'Flooding the broker, cut off',
   'incidentCause.network.unreachable': 'Network unreachable',
   'contacts.technicians': "Rooms' technicians",
   'contacts.partners': 'Partners on call',
@@ -345,6 +346,7 @@ export const en: Record<Key, string> = {
   'reports.cause.link.degraded': 'Link degraded',
   'reports.cause.climate.out-of-range': 'Temperature or humidity out of range',
   'reports.cause.config.drift': 'Configuration drift',
+  'reports.cause.room.flooding': 'Flooding the broker, cut off',
   'reports.cause.network.unreachable': 'Whole network unreachable',
   'reports.note.meetings':
     'Meetings: scheduled meetings (cancelled ones excluded) that started in the period, up to the time of the report.',

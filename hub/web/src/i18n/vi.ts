@@ -278,6 +278,7 @@ export const vi = {
   'incidentCause.link.degraded': 'Đường truyền kém',
   'incidentCause.climate.out-of-range': 'Nhiệt độ, độ ẩm ngoài ngưỡng',
   'incidentCause.config.drift': 'Cấu hình bị thay đổi',
+  'incidentCause.room.flooding': 'Gửi tin bất thường, đã bị ngắt',
   'incidentCause.network.unreachable': 'Mất kết nối toàn mạng',
   'contacts.technicians': 'Cán bộ kỹ thuật các điểm cầu',
   'contacts.partners': 'Đơn vị phối hợp trực',
@@ -342,6 +343,7 @@ export const vi = {
   'reports.cause.link.degraded': 'Đường truyền suy giảm',
   'reports.cause.climate.out-of-range': 'Nhiệt độ, độ ẩm vượt ngưỡng',
   'reports.cause.config.drift': 'Cấu hình sai lệch',
+  'reports.cause.room.flooding': 'Gửi tin bất thường, bị ngắt',
   'reports.cause.network.unreachable': 'Mất kết nối toàn mạng',
   'reports.note.meetings':
     'Cuộc họp: các cuộc họp theo lịch (không tính cuộc họp đã hủy) bắt đầu trong kỳ, tính đến thời điểm lập báo cáo.',
