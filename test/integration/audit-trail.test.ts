@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import Fastify from 'fastify';
 import { pino } from 'pino';
 import type { RunningHub } from '../../hub/hub.js';
 import { changesState } from '../../hub/security/access-decision.js';
@@ -15,6 +16,8 @@ import { AuditAnchor } from '../../hub/security/audit-anchor.js';
 import { CHECKPOINT_FILE, latestCheckpoint } from '../../hub/security/audit-checkpoints.js';
 import { loadOrCreateAuditKey } from '../../hub/security/audit-key.js';
 import { AuditLog } from '../../hub/security/audit-log.js';
+import { installAuditTrail } from '../../hub/security/audit-trail.js';
+import type { Session } from '../../hub/security/session-store.js';
 import { openDatabase } from '../../hub/store/database.js';
 import { VirtualClock } from '../fakes/virtual-clock.js';
 import { apiRequest, startTestHub } from '../helpers/hub-harness.js';
@@ -212,25 +215,56 @@ describe('the hub’s audit trail', () => {
     expect(latest().id).toBe(before);
   });
 
-  test('a route that declares nothing is still recorded, with its outcome (a refused power command)', async () => {
+  test('a power order is recorded once, under its own name, with its outcome (a refused one)', async () => {
+    const before = latest().id;
     const res = await apiRequest(hub.httpUrl, 'POST', '/api/rooms/tinh-uy/power', { action: 'sideways' });
     expect(res.status).toBe(400);
     expect(latest()).toMatchObject({
-      action: 'http.post',
-      details: { route: '/api/rooms/:id/power', id: 'tinh-uy' },
+      id: before + 1,
+      action: 'power',
+      details: { roomId: 'tinh-uy' },
       result: 'refused',
-      code: 'http-400',
+      code: 'schema',
     });
   });
 
-  test('every state-changing route declares how it is audited, but those of power and the calendar, recorded as http.<method> until they do', () => {
-    // The power commands and the calendar (meetings, rehearsals) are being reworked by their own
-    // engineer, who records them with `audit.record(actor, action, details, outcome)` and declares
-    // `config.audit: 'self'`; until then the trail records them as `http.post` etc. with the outcome.
-    const pending = ['/api/rooms/:id/power', '/api/meetings', '/api/meetings/:id', '/api/rehearsals'];
-    const undeclared = hub.routes.filter(
-      (r) => changesState(r.method) && r.audit === undefined && !pending.includes(r.url),
-    );
+  test('every state-changing route of the hub declares how it is audited', () => {
+    const undeclared = hub.routes.filter((r) => changesState(r.method) && r.audit === undefined);
     expect(undeclared).toEqual([]);
+  });
+
+  test('a route that declares nothing is still recorded as http.<method>, with its outcome (fail safe)', async () => {
+    const rows: { actor: string; action: string; details: object; outcome: unknown }[] = [];
+    const app = Fastify();
+    app.decorateRequest('session', null);
+    app.addHook('onRequest', async (req) => {
+      req.session = {
+        user: { username: 'op', role: 'operator', roomId: null },
+        csrfToken: '',
+        expiresAt: '',
+      } as unknown as Session;
+    });
+    installAuditTrail(app, {
+      record: (actor, action, details = {}, outcome) => {
+        rows.push({ actor, action, details, outcome });
+        return {} as never;
+      },
+    });
+    app.post('/api/things/:id', async (_req, reply) => reply.code(409).send({ code: 'busy' }));
+    try {
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const res = await fetch(`${url}/api/things/7`, { method: 'POST' });
+      expect(res.status).toBe(409);
+      expect(rows).toEqual([
+        {
+          actor: 'op',
+          action: 'http.post',
+          details: { route: '/api/things/:id', id: '7' },
+          outcome: { result: 'refused', code: 'busy' },
+        },
+      ]);
+    } finally {
+      await app.close();
+    }
   });
 });
