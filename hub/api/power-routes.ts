@@ -15,7 +15,7 @@ import type { Freeze } from '../schedule/change-freeze.js';
 import { badRequest } from '../schedule/request-error.js';
 import { actorOf } from '../security/access-guard.js';
 import type { AuditLog } from '../security/audit-log.js';
-import { outcomeOf } from '../security/audit-trail.js';
+import { recordAnswer } from '../security/audit-trail.js';
 import type { RouteModule } from './http-api.js';
 
 export interface PowerCommands {
@@ -73,7 +73,7 @@ export function powerRoutes(deps: PowerRoutesDeps): RouteModule {
         let action = 'power';
         const details: Record<string, unknown> = { roomId };
         const answer = (status: number, body: object) => {
-          deps.audit.record(actor, action, details, outcomeOf(status, body));
+          recordAnswer(deps.audit, req, action, details, status, body);
           return reply.code(status).send(body);
         };
         if (!deps.fleet.has(roomId)) return answer(404, { error: `no room "${roomId}"`, field: 'id' });

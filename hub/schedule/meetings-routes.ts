@@ -10,7 +10,7 @@ import { type MeetingRequest, meetingRequest } from '../../shared/schemas.js';
 import type { RouteModule } from '../api/http-api.js';
 import { actorOf } from '../security/access-guard.js';
 import type { AuditLog } from '../security/audit-log.js';
-import { outcomeOf } from '../security/audit-trail.js';
+import { recordAnswer } from '../security/audit-trail.js';
 import { calendarIcs, type IcsConfig } from './calendar-ics.js';
 import type { BookingResult, MeetingCalendar } from './meeting-calendar.js';
 import type { Meeting } from './meeting-rules.js';
@@ -88,7 +88,7 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
     const audited =
       (req: FastifyRequest, reply: FastifyReply, action: string, details: object) =>
       (status: number, body: object) => {
-        deps.audit.record(actorOf(req), action, { ...details }, outcomeOf(status, body));
+        recordAnswer(deps.audit, req, action, { ...details }, status, body);
         return reply.code(status).send(body);
       };
 

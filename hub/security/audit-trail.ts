@@ -48,6 +48,26 @@ export function outcomeOf(status: number, body: unknown): AuditOutcome {
   return { result: status >= 500 ? 'failed' : 'refused', code };
 }
 
+/**
+ * For a route that records itself (`'self'`): the row for its answer, with the outcome read from it.
+ * A database that refuses the row (busy past its timeout) is logged, never turned into a 500 for
+ * an order that was carried out.
+ */
+export function recordAnswer(
+  audit: Pick<AuditLog, 'record'>,
+  req: FastifyRequest,
+  action: string,
+  details: Record<string, unknown>,
+  status: number,
+  body: unknown,
+): void {
+  try {
+    audit.record(actorOf(req), action, details, outcomeOf(status, body));
+  } catch (err) {
+    req.log.error({ err: (err as Error).message, action, details }, 'audit row not written');
+  }
+}
+
 function parsed(payload: unknown): unknown {
   if (typeof payload !== 'string') return null;
   try {
