@@ -80,7 +80,7 @@ describe('an agent with real probes', () => {
     );
     expect(drift).toMatchObject({
       severity: 'warning',
-      data: { changed: 1, keys: 'Audio/DefaultVolume', first: 'Audio/DefaultVolume: 50 → 80' },
+      data: { changed: 1, key: 'Audio/DefaultVolume', approved: '50', found: '80' },
     });
   });
 
