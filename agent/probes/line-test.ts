@@ -213,7 +213,14 @@ export async function runLineTest(target: LineTarget, options: LineTestOptions):
     // The final answer to the INVITE, or why there is none.
     const answer = await new Promise<Response | { error: string } | null>((resolve) => {
       let provisional = false;
-      sip.on('error', (err) => resolve({ error: err.message }));
+      sip.on('error', (err: NodeJS.ErrnoException) =>
+        resolve({
+          error:
+            err.code === 'ECONNREFUSED'
+              ? `nothing answers SIP at ${hostPart(target.host)}:${target.port} (port unreachable)`
+              : err.message,
+        }),
+      );
       sip.on('message', (msg) => {
         const r = parseResponse(msg.toString('utf8'), dialog.callId);
         if (!r?.cseq.endsWith('INVITE')) return;
