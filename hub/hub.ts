@@ -47,7 +47,8 @@ import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
 import { reportsRoutes } from './report/reports-routes.js';
-import { freezeOf } from './schedule/change-freeze.js';
+import { callPlan } from './schedule/call-plan.js';
+import { type Freeze, freezeOf } from './schedule/change-freeze.js';
 import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
@@ -219,10 +220,18 @@ export async function startHub(
     const { embedded: broker, mqttUrl } = mqtt;
     if (broker) cleanups.push(() => broker.close());
 
+    // The change freeze of a room now (art. 9.3, 11.1), as the power buttons and the test calls see it.
+    const freezeNow = (roomId: string): Freeze | null =>
+      freezeOf(roomId, schedule.meetings.list({ from: clock.now().toISOString(), roomId }), clock.now(), {
+        warmUpMin: config.schedule.warmUpMin,
+        offsetsH: config.schedule.rehearsalOffsetsH,
+        rehearsalMin: config.schedule.rehearsalMin,
+      });
     const schedule = new ScheduleService({
       db,
       fleet: roster,
       settings: config.schedule,
+      calls: callPlan(config, freezeNow),
       commands: { send: (...args) => commands.send(...args) },
       publish: async (topic, payload) => {
         if (!client) throw new Error('hub not connected to the broker');
@@ -232,6 +241,9 @@ export async function startHub(
         live.broadcast(message);
         // A rehearsal's news changes the verdicts of its meeting.
         if (message.type === 'rehearsal' || message.type === 'rehearsal-room') watch.changed();
+        // A line or a codec that failed its calls is an incident, routed to whoever must fix it.
+        if (message.type === 'rehearsal-room' && message.attempt.answered)
+          incidents.onRehearsal(message.attempt.roomId, message.attempt.checks);
       },
       audit: security.audit,
       log,
@@ -269,17 +281,7 @@ export async function startHub(
           fleet,
           commands: { send: (...args) => commands.send(...args) },
           audit: security.audit,
-          freezeOf: (roomId) =>
-            freezeOf(
-              roomId,
-              schedule.meetings.list({ from: clock.now().toISOString(), roomId }),
-              clock.now(),
-              {
-                warmUpMin: config.schedule.warmUpMin,
-                offsetsH: config.schedule.rehearsalOffsetsH,
-                rehearsalMin: config.schedule.rehearsalMin,
-              },
-            ),
+          freezeOf: freezeNow,
           now: clock.now,
           timeoutMs: config.schedule.powerOnTimeoutSec * 1000,
         }),

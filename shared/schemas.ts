@@ -378,8 +378,24 @@ export const meetingRequest = z.strictObject({
 });
 export type MeetingRequest = z.infer<typeof meetingRequest>;
 
-/** What a rehearsal checks in a room (art. 9.3: terminals, line, sound and picture). */
-export const rehearsalCheckNames = ['power', 'climate', 'codec', 'peripherals', 'sip', 'link'] as const;
+/**
+ * What a rehearsal checks (art. 9.3: terminals, line, sound and picture). `sip`: the codec's test
+ * call to the MCU connects; `line`: loss, jitter and round trip measured in calls (the controller's
+ * own line test and the test call's media), the telecom partner's; `sound` and `picture`: what the
+ * test call negotiated and the room's microphones and speaker, the technician's; `link`: the
+ * controller's continuous probe of the MCU.
+ */
+export const rehearsalCheckNames = [
+  'power',
+  'climate',
+  'codec',
+  'peripherals',
+  'sip',
+  'link',
+  'line',
+  'sound',
+  'picture',
+] as const;
 export type RehearsalCheckName = (typeof rehearsalCheckNames)[number];
 
 /**

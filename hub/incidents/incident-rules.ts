@@ -13,7 +13,7 @@
  * rooms are offline at once (the hub's own uplink, or the MCU seen from every room), one network
  * incident covers the whole fleet; while it is open no room opens its own offline or link incident.
  */
-import type { Severity } from '../../shared/schemas.js';
+import type { RehearsalCheck, Severity } from '../../shared/schemas.js';
 import type { FaultKind } from '../contacts/fault-kinds.js';
 
 export const incidentCauses = [
@@ -118,6 +118,25 @@ export interface RoomSignals {
   fromReadiness: ReadonlySet<RoomCause> | null;
   /** Causes raised by the room's events and not yet cleared. */
   fromEvents: ReadonlySet<RoomCause>;
+  /** Causes its latest rehearsal attempt found (a line or a codec that failed its calls). */
+  fromRehearsal: ReadonlySet<RoomCause>;
+}
+
+/**
+ * What a rehearsal's failing checks say about incidents, telling a broken line from a broken codec
+ * (issue 19): the calls' line failing is the line's (telecom partner); the test call, sound, picture
+ * or peripherals failing as the room's equipment is its codec's (technician). The other checks have
+ * live signals of their own (readiness, events), and a fault on the operator's MCU is no room's.
+ */
+export function causesOfChecks(checks: readonly RehearsalCheck[]): Set<RoomCause> {
+  const causes = new Set<RoomCause>();
+  for (const c of checks) {
+    if (c.status !== 'fail') continue;
+    if (c.check === 'line' && c.fault === 'line') causes.add('link.degraded');
+    if (['sip', 'sound', 'picture', 'peripherals'].includes(c.check) && c.fault === 'equipment')
+      causes.add('codec.down');
+  }
+  return causes;
 }
 
 export type McuState = 'up' | 'down' | 'unknown';
@@ -175,7 +194,7 @@ const roomCauses = incidentCauses.filter((c): c is RoomCause => c !== 'network.u
 /** Whether the room shows the cause: true, false, or undefined when it cannot be known now. */
 function observe(room: RoomSignals, cause: RoomCause): boolean | undefined {
   if (cause === 'room.offline') return room.offline;
-  if (room.fromEvents.has(cause)) return true;
+  if (room.fromEvents.has(cause) || room.fromRehearsal.has(cause)) return true;
   if (room.fromReadiness === null) return undefined;
   return room.fromReadiness.has(cause);
 }

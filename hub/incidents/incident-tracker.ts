@@ -5,9 +5,11 @@
  * on a timer.
  */
 import type { Logger } from '../../shared/logger.js';
+import type { RehearsalCheck } from '../../shared/schemas.js';
 import type { RoomView } from '../fleet-state.js';
 import {
   causeOfReadinessCode,
+  causesOfChecks,
   type Decision,
   decideIncidents,
   edgeOfEvent,
@@ -63,6 +65,8 @@ export class IncidentTracker {
   private state = new Map<string, Track>();
   /** Per room, the event flags raised and not cleared, with the cause each belongs to. */
   private readonly eventFlags = new Map<string, Map<string, RoomCause>>();
+  /** Per room, the causes its latest rehearsal attempt found; replaced by the next attempt. */
+  private readonly rehearsalCauses = new Map<string, ReadonlySet<RoomCause>>();
   /** Per room, the agent's boot and sequence number of the latest event applied. */
   private readonly lastEdge = new Map<string, { bootId: string; seq: number }>();
   private readonly listeners: IncidentListener[] = [];
@@ -118,6 +122,12 @@ export class IncidentTracker {
     this.evaluate();
   }
 
+  /** A room's rehearsal attempt was judged: its failing calls stand until the next attempt. */
+  onRehearsal(roomId: string, checks: readonly RehearsalCheck[]): void {
+    this.rehearsalCauses.set(roomId, causesOfChecks(checks));
+    this.evaluate();
+  }
+
   evaluate(now: Date = this.clock()): void {
     // The database refused a write a moment ago (locked by someone else, failing disk): each try
     // holds the event loop for as long as SQLite waits on the lock, so tries are spaced out.
@@ -130,6 +140,7 @@ export class IncidentTracker {
       offline: !view.online && !expectedOffline(view) && (view.lastSeen !== null || graceOver),
       fromReadiness: readinessSignals(view),
       fromEvents: new Set(this.eventFlags.get(view.id)?.values() ?? []),
+      fromRehearsal: this.rehearsalCauses.get(view.id) ?? new Set(),
     }));
     const { state, decisions } = decideIncidents(
       this.state,

@@ -1,0 +1,69 @@
+/**
+ * What a rehearsal asks each room to place and how it judges it, from the hub's settings
+ * (`testCall`, `peripherals`): the room's test conference (its own, else the fleet's), the line test's
+ * number, the limits and the room's expected peripherals. A test call is never asked inside a change
+ * freeze (change-freeze.ts) other than the run's own meeting's rehearsal window: not in a meeting's
+ * warm-up or the meeting itself, not in another meeting's rehearsal, not in any freeze for a run
+ * with no meeting (an inspection). The line test is the controller's alone and touches no
+ * equipment, so it is asked whenever a number is set. Pure once given the freeze.
+ */
+import type { TestCallSettings } from '../config.js';
+import type { CallLimits, ExpectedPeripherals } from './call-checks.js';
+import type { Freeze } from './change-freeze.js';
+
+export interface CallAsk {
+  /** Added to the `rehearse` command's arguments. */
+  args: Record<string, unknown>;
+  /** Why no test call is asked, when none is. */
+  notAsked: string | null;
+}
+
+export interface CallPlan {
+  ask(roomId: string, meetingId: string | null): CallAsk;
+  limits: CallLimits;
+  expected(roomId: string): ExpectedPeripherals;
+}
+
+export interface CallPlanSettings {
+  testCall: TestCallSettings;
+  peripherals: { expected: ExpectedPeripherals; rooms: Record<string, Partial<ExpectedPeripherals>> };
+}
+
+/** Why the freeze forbids the run's test call, or null when it does not. */
+export function freezeRefusal(freeze: Freeze | null, meetingId: string | null): string | null {
+  if (!freeze) return null;
+  if (freeze.window !== 'meeting' && freeze.meetingId === meetingId) return null;
+  const what = freeze.window === 'meeting' ? 'meeting' : `${freeze.window} rehearsal of the meeting`;
+  return `change freeze of "${freeze.title}" (${what}) from ${freeze.from} to ${freeze.to}: no test call`;
+}
+
+export function callPlan(settings: CallPlanSettings, freezeOf: (roomId: string) => Freeze | null): CallPlan {
+  const { testCall, peripherals } = settings;
+  return {
+    limits: testCall.limits,
+    expected: (roomId) => ({ ...peripherals.expected, ...peripherals.rooms[roomId] }),
+    ask(roomId, meetingId) {
+      const number = testCall.roomDialStrings[roomId] ?? testCall.dialString;
+      const refusal = number
+        ? freezeRefusal(freezeOf(roomId), meetingId)
+        : 'no test conference is set (testCall.dialString)';
+      return {
+        args: {
+          ...(refusal === null
+            ? {
+                testCall: {
+                  number,
+                  connectTimeoutSec: testCall.connectTimeoutSec,
+                  measureSec: testCall.measureSec,
+                },
+              }
+            : {}),
+          ...(testCall.lineTestUri
+            ? { lineTest: { target: testCall.lineTestUri, durationSec: testCall.lineTestSec } }
+            : {}),
+        },
+        notAsked: refusal,
+      };
+    },
+  };
+}
