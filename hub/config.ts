@@ -412,6 +412,13 @@ export const hubSchema = {
       default: defaultCallLimits as unknown as object,
     },
   },
+  remoteActions: {
+    timeoutSec: {
+      doc: 'Seconds a room has to answer a remote action (codec standby, wake, restart, controller reboot) or a configuration read or delivery; the order lapses then, so a room that hears it later does not act on it.',
+      format: positiveNumber,
+      default: 15,
+    },
+  },
   peripherals: {
     expected: {
       doc: 'Art. 5.1: the peripherals every room must have connected, {cameras, microphones, touchPanels, displays}; integrated cameras count.',
@@ -580,6 +587,7 @@ export interface HubConfig {
   };
   schedule: ScheduleSettings;
   testCall: TestCallSettings;
+  remoteActions: { timeoutSec: number };
   peripherals: { expected: ExpectedPeripherals; rooms: Record<string, Partial<ExpectedPeripherals>> };
 }
 

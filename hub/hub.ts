@@ -28,6 +28,9 @@ import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
 import { telemetryRoutes } from './api/telemetry-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
+import { ApprovedConfigsRepo } from './codec-config/approved-configs-repo.js';
+import { ConfigApproval } from './codec-config/config-approval.js';
+import { configRoutes } from './codec-config/config-routes.js';
 import { CommandClient } from './commands/command-client.js';
 import { type HubConfig, hubFleet } from './config.js';
 import { ContactDirectory } from './contacts/contact-directory.js';
@@ -220,6 +223,18 @@ export async function startHub(
     const { embedded: broker, mqttUrl } = mqtt;
     if (broker) cleanups.push(() => broker.close());
 
+    // Art. 5.3: the codec configurations the operator approved, delivered to the rooms.
+    const configs = new ApprovedConfigsRepo(db);
+    const approval = new ConfigApproval({
+      repo: configs,
+      commands: { send: (...args) => commands.send(...args) },
+      audit: security.audit,
+      noteDrift: (roomId, drift) => fleet.noteDrift(roomId, drift, clock.now()),
+      clock,
+      log: log.child({ part: 'codec-config' }),
+      timeoutMs: config.remoteActions.timeoutSec * 1000,
+    });
+    approval.restore();
     // The change freeze of a room now (art. 9.3, 11.1), as the power buttons and the test calls see it.
     const freezeNow = (roomId: string): Freeze | null =>
       freezeOf(roomId, schedule.meetings.list({ from: clock.now().toISOString(), roomId }), clock.now(), {
@@ -277,6 +292,7 @@ export async function startHub(
           wsClients: live.clientCount,
         })),
         telemetryRoutes(fleet, store, clock.now),
+        configRoutes({ approval, repo: configs, fleet, audit: security.audit, now: clock.now }),
         powerRoutes({
           fleet,
           commands: { send: (...args) => commands.send(...args) },
@@ -348,6 +364,8 @@ export async function startHub(
                 fleet.noteShutdown(roomId, new Date(stored.ts), String(stored.data.reason ?? 'UPS critical'));
               }
               if (stored) incidents.onEvent(roomId, stored.type, stored.data, stored);
+              if (stored?.type === 'config.drift' || stored?.type === 'config.restored')
+                approval.onEvent(roomId, stored.type, stored.data);
               // Committed now or before (a replay): either way the room may forget it.
               const ack: EventAckMessage = {
                 v: SCHEMA_VERSION,
@@ -445,6 +463,8 @@ export async function startHub(
     cleanups.push(() => schedule.stop());
     await schedule.start();
     fleet.listen({ transition: () => watch.changed() });
+    // A room's agent that starts again gets its approved configuration again.
+    fleet.listen({ change: (view) => approval.onRoom(view.id, view.online, view.bootId) });
     watch.start();
     cleanups.push(() => watch.stop());
 

@@ -6,7 +6,7 @@
  * the key, the approved and the found value, once per new set of differences; the codec back on its
  * baseline raises `config.restored`. No baseline: nothing is watched.
  */
-import { createHash } from 'node:crypto';
+import { configHash } from '../../shared/config-hash.js';
 import type { EdgeEvent } from '../edges.js';
 
 /** Where the codec's configuration is read from (xAPI, Poly REST, the simulated codec). */
@@ -23,14 +23,6 @@ export interface Drift {
   key: string;
   expected: string;
   actual: string | null;
-}
-
-/** A stable hash of key → value pairs, independent of key order. */
-export function configHash(values: Record<string, string | null>): string {
-  const lines = Object.keys(values)
-    .sort()
-    .map((k) => `${k}=${values[k] ?? '\u0000'}`);
-  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
 }
 
 /** Which baseline values the codec no longer has; pure. */

@@ -4,9 +4,9 @@ import {
   ConfigDriftWatch,
   type ConfigSource,
   compareWithBaseline,
-  configHash,
   driftEvent,
 } from '../../agent/probes/config-drift.js';
+import { configHash } from '../../shared/config-hash.js';
 
 const baseline = { 'Audio/DefaultVolume': '50', 'SIP/DisplayName': 'UBND huyen Yen Son' };
 
