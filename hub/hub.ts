@@ -23,6 +23,7 @@ import { hubMetrics } from './api/hub-metrics.js';
 import { LiveSocket } from './api/live-socket.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import { powerRoutes } from './api/power-routes.js';
+import { remoteActionsRoutes } from './api/remote-actions-routes.js';
 import { roomsRoutes, withoutCredentials } from './api/rooms-routes.js';
 import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
 import { telemetryRoutes } from './api/telemetry-routes.js';
@@ -300,6 +301,13 @@ export async function startHub(
           freezeOf: freezeNow,
           now: clock.now,
           timeoutMs: config.schedule.powerOnTimeoutSec * 1000,
+        }),
+        remoteActionsRoutes({
+          fleet,
+          commands: { send: (...args) => commands.send(...args) },
+          audit: security.audit,
+          freezeOf: freezeNow,
+          timeoutMs: config.remoteActions.timeoutSec * 1000,
         }),
         scheduleRulesRoutes(config.schedule),
         incidentsRoutes(incidentsRepo, incidents, contacts, roster, sessionActor),
