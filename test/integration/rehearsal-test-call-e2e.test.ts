@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import type { RunningHub } from '../../hub/hub.js';
 import type { Incident } from '../../hub/incidents/incidents-repo.js';
+import type { YearlyReport } from '../../hub/report/yearly-report.js';
 import type { RehearsalReport } from '../../hub/schedule/rehearsal-report.js';
 import type { CallResult, Rehearsal } from '../../hub/schedule/rehearsals-repo.js';
 import { apiRequest, getJson, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
@@ -145,5 +146,22 @@ describe('a rehearsal with its test call, from a switched-off room', () => {
     );
     expect(incident.cause).toBe('codec.down');
     await inject(hub.mqttUrl, ROOM, { camera: true });
+  });
+
+  test('the yearly report counts the test calls and line tests (art. 12.5)', async () => {
+    // The year in Vietnam (UTC+7), as the report counts it.
+    const year = new Date(Date.now() + 7 * 3_600_000).getUTCFullYear();
+    const report = await getJson<YearlyReport>(`${hub.httpUrl}/api/reports/${year}`);
+    expect(report.rooms.find((r) => r.roomId === ROOM)!.testCalls).toEqual({
+      placed: 3,
+      connected: 2,
+      failed: 1,
+      lineTests: 3,
+      lineFailed: 0,
+    });
+    const csv = await apiRequest(hub.httpUrl, 'GET', `/api/reports/${year}?format=csv`);
+    expect(String(csv.body).split('\n')[0]).toContain(
+      'test_calls_placed,test_calls_connected,test_calls_failed',
+    );
   });
 });
