@@ -188,7 +188,7 @@ export const reportNotes = [
   'Meetings: scheduled meetings (cancelled ones excluded) that started in the period, up to the time of the report.',
   'Availability: share of the measured time a room was online (any level but OFFLINE) and READY, from stored readiness transitions; time before a room was first seen is unknown and reported apart, never as available.',
   'Incidents: those opened in the period; time to recover over the closed ones. Network incidents count for the network only.',
-  'Test calls and line tests: every one placed by a rehearsal or an inspection in the period, re-checks included.',
+  'Calls: the test calls and line tests placed by rehearsals and inspections in the period, re-checks included.',
   "Energy: agents' counters restart at each boot, so the figure is the sum over boot periods of the last reading in the period (less the reading before the period when the boot period began earlier).",
 ];
 
