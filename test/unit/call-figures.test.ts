@@ -89,14 +89,13 @@ describe('a rehearsal cell’s test-call figures', () => {
       ],
     ],
     ['sip', ['Kết nối sau 3 giây']],
-    ['sound', ['Mã hóa G722', '2 micro', 'micro đang tắt tiếng', 'âm lượng 70 %', '→ Báo kỹ thuật viên của phòng']],
+    [
+      'sound',
+      ['Mã hóa G722', '2 micro', 'micro đang tắt tiếng', 'âm lượng 70 %', '→ Báo kỹ thuật viên của phòng'],
+    ],
     [
       'picture',
-      [
-        '640x360 (tối thiểu 720 dòng)',
-        '15 hình/giây (tối thiểu 25)',
-        '→ Báo kỹ thuật viên của phòng',
-      ],
+      ['640x360 (tối thiểu 720 dòng)', '15 hình/giây (tối thiểu 25)', '→ Báo kỹ thuật viên của phòng'],
     ],
     [
       'peripherals',
@@ -148,7 +147,13 @@ describe('a rehearsal cell’s test-call figures', () => {
 
   test('checks without call figures show none', () => {
     expect(
-      callFigures({ check: 'climate', status: 'fail', detail: '35 °C', evidence: { tempC: 35 }, fault: 'equipment' }),
+      callFigures({
+        check: 'climate',
+        status: 'fail',
+        detail: '35 °C',
+        evidence: { tempC: 35 },
+        fault: 'equipment',
+      }),
     ).toEqual([]);
   });
 });
