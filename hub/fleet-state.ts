@@ -103,7 +103,9 @@ export class FleetState {
     s.lastSeen = at;
     // Telemetry proves the room is up even if its `online` status was lost (broker restart).
     s.online = true;
-    s.shutdown = null;
+    // Except the sample that reports UPS protection switching it off: sent after the announcement
+    // and before the halt, it may arrive after it; the shutdown stands until the room runs again.
+    if (telemetry.power.decision !== 'ups-critical') s.shutdown = null;
     this.update(s, at);
   }
 
