@@ -157,7 +157,7 @@ function worst(channels: CallChannel[], pick: (c: CallChannel) => number | null)
   return values.length > 0 ? Math.max(...values) : null;
 }
 
-function lineCheck(facts: Facts, limits: CallLimits): RehearsalCheck {
+function lineCheck(facts: Facts, limits: CallLimits, lineNotAsked: string | null): RehearsalCheck {
   const l = facts.lineTest;
   const call = facts.testCall;
   const channels = call && (call.outcome === 'connected' || call.outcome === 'dropped') ? call.channels : [];
@@ -205,7 +205,9 @@ function lineCheck(facts: Facts, limits: CallLimits): RehearsalCheck {
     return check(
       'line',
       'not-run',
-      l ? `line test not run: ${l.detail}` : 'no line test and no test call media',
+      l
+        ? `line test not run: ${l.detail}`
+        : `no line test (${lineNotAsked ?? 'none asked'}) and no test call media`,
       {},
     );
   }
@@ -301,19 +303,21 @@ function pictureCheck(facts: Facts, limits: CallLimits, notAsked: string | null)
 }
 
 /**
- * The checks of the room's calls and equipment; `notAsked` says why the hub asked for no test call
- * (no test conference set, a meeting's change freeze), so the gap is visible, never a pass.
+ * The checks of the room's calls and equipment; `notAsked` and `lineNotAsked` say why the hub asked
+ * for no test call or no line test (none set, a meeting's change freeze), so the gap is visible,
+ * never a pass.
  */
 export function callChecks(
   facts: Facts,
   limits: CallLimits,
   expected: ExpectedPeripherals,
   notAsked: string | null = null,
+  lineNotAsked: string | null = null,
 ): RehearsalCheck[] {
   return [
     peripheralsCheck(facts, expected),
     sipCheck(facts, limits, notAsked),
-    lineCheck(facts, limits),
+    lineCheck(facts, limits, lineNotAsked),
     soundCheck(facts, notAsked),
     pictureCheck(facts, limits, notAsked),
   ];

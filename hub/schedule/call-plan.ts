@@ -4,8 +4,9 @@
  * number, the limits and the room's expected peripherals. A test call is never asked inside a change
  * freeze (change-freeze.ts) other than the run's own meeting's rehearsal window: not in a meeting's
  * warm-up or the meeting itself, not in another meeting's rehearsal, not in any freeze for a run
- * with no meeting (an inspection). The line test is the controller's alone and touches no
- * equipment, so it is asked whenever a number is set. Pure once given the freeze.
+ * with no meeting (an inspection). The line test is the controller's own short call and touches no
+ * equipment, so a room with a broken codec still learns about its line; but it is a call on the
+ * meeting's line all the same, so the same freeze keeps it out. Pure once given the freeze.
  */
 import type { TestCallSettings } from '../config.js';
 import type { CallLimits, ExpectedPeripherals } from './call-checks.js';
@@ -16,6 +17,8 @@ export interface CallAsk {
   args: Record<string, unknown>;
   /** Why no test call is asked, when none is. */
   notAsked: string | null;
+  /** Why no line test is asked, when none is. */
+  lineNotAsked: string | null;
 }
 
 export interface CallPlan {
@@ -44,9 +47,11 @@ export function callPlan(settings: CallPlanSettings, freezeOf: (roomId: string) 
     expected: (roomId) => ({ ...peripherals.expected, ...peripherals.rooms[roomId] }),
     ask(roomId, meetingId) {
       const number = testCall.roomDialStrings[roomId] ?? testCall.dialString;
-      const refusal = number
-        ? freezeRefusal(freezeOf(roomId), meetingId)
-        : 'no test conference is set (testCall.dialString)';
+      const frozen = freezeRefusal(freezeOf(roomId), meetingId);
+      const refusal = number ? frozen : 'no test conference is set (testCall.dialString)';
+      const lineRefusal = testCall.lineTestUri
+        ? (frozen?.replace(/no test call$/, 'no line test') ?? null)
+        : 'no line test number is set (testCall.lineTestUri)';
       return {
         args: {
           ...(refusal === null
@@ -58,11 +63,12 @@ export function callPlan(settings: CallPlanSettings, freezeOf: (roomId: string) 
                 },
               }
             : {}),
-          ...(testCall.lineTestUri
+          ...(lineRefusal === null
             ? { lineTest: { target: testCall.lineTestUri, durationSec: testCall.lineTestSec } }
             : {}),
         },
         notAsked: refusal,
+        lineNotAsked: lineRefusal,
       };
     },
   };

@@ -56,7 +56,11 @@ export interface RunnerDeps {
 
 /** A hub with no test call settings asks for none, and expects nothing of the peripherals. */
 const noCalls: CallPlan = {
-  ask: () => ({ args: {}, notAsked: 'no test conference is set (testCall.dialString)' }),
+  ask: () => ({
+    args: {},
+    notAsked: 'no test conference is set (testCall.dialString)',
+    lineNotAsked: 'no line test number is set (testCall.lineTestUri)',
+  }),
   limits: defaultCallLimits,
   expected: () => ({ cameras: 0, microphones: 0, touchPanels: 0, displays: 0 }),
 };
@@ -204,7 +208,7 @@ export class RehearsalRunner {
           answered: true,
           checks: [
             ...parsed.data.checks,
-            ...callChecks(parsed.data, calls.limits, calls.expected(roomId), ask.notAsked),
+            ...callChecks(parsed.data, calls.limits, calls.expected(roomId), ask.notAsked, ask.lineNotAsked),
           ],
         }
       : {

@@ -284,7 +284,14 @@ describe('the rehearsal’s call checks, as a table', () => {
       'operator',
       /refused the line test: 404/,
     ],
-    ['neither measured', {}, 'line', 'not-run', undefined, /no line test and no test call media/],
+    [
+      'neither measured',
+      {},
+      'line',
+      'not-run',
+      undefined,
+      /^no line test \(none asked\) and no test call media$/,
+    ],
     [
       'no sound sent',
       {
@@ -453,16 +460,30 @@ describe('what a rehearsal asks of a room', () => {
         lineTest: { target: 'sip:9999@10.0.0.5:5060', durationSec: 10 },
       },
       notAsked: null,
+      lineNotAsked: null,
     });
     expect(plan.ask('ubnd-lam-binh', 'm-1').args.testCall).toMatchObject({ number: '8888@mcu.hnth.example' });
     expect(plan.expected('ubnd-lam-binh')).toEqual({ ...expected, touchPanels: 0 });
   });
 
-  test('inside a meeting’s freeze: the line test only, and why no test call', () => {
+  test('inside a meeting’s freeze: neither the test call nor the line test (a call on the meeting’s line), and why', () => {
     const plan = callPlan(settings, () => freeze('meeting'));
     const ask = plan.ask('ubnd-yen-son', 'm-1');
-    expect(ask.args).toEqual({ lineTest: { target: 'sip:9999@10.0.0.5:5060', durationSec: 10 } });
-    expect(ask.notAsked).toMatch(/change freeze/);
+    expect(ask.args).toEqual({});
+    expect(ask.notAsked).toMatch(/^change freeze of "Họp UBND tỉnh" \(meeting\).*: no test call$/);
+    expect(ask.lineNotAsked).toMatch(/^change freeze of "Họp UBND tỉnh" \(meeting\).*: no line test$/);
+    const line = callChecks({}, defaultCallLimits, expected, ask.notAsked, ask.lineNotAsked).find(
+      (c) => c.check === 'line',
+    )!;
+    expect(line.status).toBe('not-run');
+    expect(line.detail).toMatch(
+      /^no line test \(change freeze of .*: no line test\) and no test call media$/,
+    );
+  });
+
+  test('its own rehearsal window: both', () => {
+    const ask = callPlan(settings, () => freeze('T-2h')).ask('ubnd-yen-son', 'm-1');
+    expect(Object.keys(ask.args)).toEqual(['testCall', 'lineTest']);
   });
 
   test('no test conference set: nothing dialled', () => {
@@ -476,6 +497,7 @@ describe('what a rehearsal asks of a room', () => {
     expect(plan.ask('ubnd-yen-son', null)).toEqual({
       args: {},
       notAsked: 'no test conference is set (testCall.dialString)',
+      lineNotAsked: 'no line test number is set (testCall.lineTestUri)',
     });
   });
 });
