@@ -32,12 +32,16 @@ export interface CallPlanSettings {
   peripherals: { expected: ExpectedPeripherals; rooms: Record<string, Partial<ExpectedPeripherals>> };
 }
 
-/** Why the freeze forbids the run's test call, or null when it does not. */
+/**
+ * Why the freeze forbids the run's test call, or null when it does not. The meeting is named by its
+ * id, never its title: the reason is kept with the rehearsal, which any viewer may read, and a
+ * meeting's title stays with those it concerns (art. 13.1c).
+ */
 export function freezeRefusal(freeze: Freeze | null, meetingId: string | null): string | null {
   if (!freeze) return null;
   if (freeze.window !== 'meeting' && freeze.meetingId === meetingId) return null;
-  const what = freeze.window === 'meeting' ? 'meeting' : `${freeze.window} rehearsal of the meeting`;
-  return `change freeze of "${freeze.title}" (${what}) from ${freeze.from} to ${freeze.to}: no test call`;
+  const what = freeze.window === 'meeting' ? 'the meeting' : `the ${freeze.window} rehearsal of meeting`;
+  return `change freeze of ${what} ${freeze.meetingId} from ${freeze.from} to ${freeze.to}: no test call`;
 }
 
 export function callPlan(settings: CallPlanSettings, freezeOf: (roomId: string) => Freeze | null): CallPlan {

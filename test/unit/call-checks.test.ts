@@ -429,9 +429,14 @@ describe('what a rehearsal asks of a room', () => {
       'its meeting’s warm-up or the meeting',
       freeze('meeting'),
       'm-1',
-      /^change freeze of "Họp UBND tỉnh" \(meeting\)/,
+      /^change freeze of the meeting m-1 from 2027-01-07T00:30:00.000Z to 2027-01-07T04:00:00.000Z: no test call$/,
     ],
-    ['another meeting’s rehearsal', freeze('T-24h', 'm-2'), 'm-1', /\(T-24h rehearsal of the meeting\)/],
+    [
+      'another meeting’s rehearsal',
+      freeze('T-24h', 'm-2'),
+      'm-1',
+      /^change freeze of the T-24h rehearsal of meeting m-2 from /,
+    ],
     ['an inspection inside a rehearsal window', freeze('T-24h'), null, /no test call$/],
   ] as const)('%s', (_name, f, meetingId, refusal) => {
     const r = freezeRefusal(f, meetingId);
@@ -470,8 +475,10 @@ describe('what a rehearsal asks of a room', () => {
     const plan = callPlan(settings, () => freeze('meeting'));
     const ask = plan.ask('ubnd-yen-son', 'm-1');
     expect(ask.args).toEqual({});
-    expect(ask.notAsked).toMatch(/^change freeze of "Họp UBND tỉnh" \(meeting\).*: no test call$/);
-    expect(ask.lineNotAsked).toMatch(/^change freeze of "Họp UBND tỉnh" \(meeting\).*: no line test$/);
+    expect(ask.notAsked).toMatch(/^change freeze of the meeting m-1 from .*: no test call$/);
+    expect(ask.lineNotAsked).toMatch(/^change freeze of the meeting m-1 from .*: no line test$/);
+    // The title stays out: any viewer reads the rehearsal (art. 13.1c).
+    expect(ask.notAsked).not.toContain('Họp UBND tỉnh');
     const line = callChecks({}, defaultCallLimits, expected, ask.notAsked, ask.lineNotAsked).find(
       (c) => c.check === 'line',
     )!;
