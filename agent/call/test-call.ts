@@ -16,11 +16,18 @@ export interface TestCallOptions {
   connectTimeoutMs: number;
   /** How long the media statistics are read once connected. */
   measureMs: number;
-  /** Between two readings (of the call's progress, then of its media). */
+  /** Between two readings of the media (and at most between two of the call's progress). */
   sampleMs: number;
 }
 
 const sec = (ms: number) => Math.round(ms / 100) / 10;
+
+/**
+ * Between two readings of the call's progress while it connects: the time to connect is reported to
+ * the second, and one status read a second is nothing to a codec (Cisco `Status/Call`, Poly
+ * `conferences`).
+ */
+const CONNECT_POLL_MS = 1000;
 
 function result(
   options: TestCallOptions,
@@ -68,7 +75,7 @@ export async function runTestCall(
           outcome: 'timeout',
           detail: `not connected within ${sec(options.connectTimeoutMs)} s (still ${lastState})`,
         });
-      await clock.sleep(Math.min(options.sampleMs, options.connectTimeoutMs - elapsed()));
+      await clock.sleep(Math.min(CONNECT_POLL_MS, options.sampleMs, options.connectTimeoutMs - elapsed()));
     }
     const connectSec = sec(elapsed());
     const connectedAt = clock.now().getTime();
