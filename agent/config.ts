@@ -139,8 +139,8 @@ const probesSchema = {
     baseline: {
       doc:
         'Art. 5.3: approved codec configuration values, key to value (xapi: "Audio/DefaultVolume"; poly: ' +
-        '"comm.nics.sipnic.sipusername"). A difference raises config.drift. It is set here until the hub ' +
-        'approves baselines and sends them to the room.',
+        '"comm.nics.sipnic.sipusername"). A difference raises config.drift. A baseline the hub’s operator ' +
+        'approves replaces it (kept in the data folder).',
       format: 'string-map',
       default: {} as Record<string, string>,
     },
@@ -574,6 +574,12 @@ export const agentSchema = {
       default: 'systemctl poweroff',
       env: 'HNTH_POWER_SHUTDOWN_COMMAND',
     },
+    rebootCommand: {
+      doc: 'Command that reboots the controller when the operator asks (controller.reboot; the agent’s user needs the right to run it); empty: refused.',
+      format: String,
+      default: 'systemctl reboot',
+      env: 'HNTH_POWER_REBOOT_COMMAND',
+    },
     tickSec: {
       doc: 'Seconds between two evaluations of the idle policy when nothing happens.',
       format: 'positive',
@@ -671,6 +677,7 @@ export interface AgentConfig {
     upsShutdownRuntimeSec: number;
     upsMaxOnBatterySec: number;
     shutdownCommand: string;
+    rebootCommand: string;
     tickSec: number;
     retryAfterSec: number;
   };

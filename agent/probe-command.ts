@@ -10,7 +10,7 @@ import { ProbeTargetError, probeTarget } from './probes/probe-target.js';
 export const probeUsage =
   'usage: hnth-agent probe <target> [--json] [--timeout ms]\n' +
   '  targets: sip:host:port;transport=udp|tcp  xapi+http://user:pass@host:port  poly+http://user:pass@host:port\n' +
-  '           icmp:host  tcp:host:port  http://host:port\n';
+  '           icmp:host  tcp:host:port  http://host:port  line:sip:number@host:port (the line test)\n';
 
 export async function probeCommand(
   argv: string[],

@@ -15,6 +15,7 @@ import { benchFloodHealth } from './flood-health.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
 import { benchRehearsalFromOff } from './rehearsal-from-off.js';
 import { benchRehearsalReport } from './rehearsal-report.js';
+import { benchRehearsalTestCalls } from './rehearsal-test-calls.js';
 import { benchRoomGuard } from './room-guard.js';
 import { benchScale, defaultSizes, scaleSizes } from './scale.js';
 import { benchSoak } from './soak.js';
@@ -70,6 +71,8 @@ try {
 if (soakMinutes === 0) {
   process.stderr.write('rehearsal of 28 rooms all off (a demo of its own)...\n');
   rows.push(...(await benchRehearsalFromOff()));
+  process.stderr.write('rehearsal of 28 rooms with test calls (a demo of its own)...\n');
+  rows.push(...(await benchRehearsalTestCalls()));
   rows.push(...(await benchAgentFootprint()));
   process.stderr.write('detection: agent killed or hung → offline, GPIO edge → /ws...\n');
   rows.push(...(await benchDetection()));

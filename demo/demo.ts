@@ -15,6 +15,9 @@ import { createLogger } from '../shared/logger.js';
 
 export const DEMO_OPERATOR = 'demo';
 
+/** How long a simulated controller takes to boot after the operator reboots it (a Pi: about 20 s). */
+const CONTROLLER_BOOT_MS = 20_000;
+
 export interface Demo {
   httpUrl: string;
   mqttUrl: string;
@@ -76,12 +79,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       args: ['--room', room.id, '--simulate'],
     });
     // A simulated controller halted by its UPS comes back a minute later, as a real one does when
-    // the mains return and it boots: the demo's room is not lost for the rest of the run.
+    // the mains return and it boots: the demo's room is not lost for the rest of the run. One the
+    // operator reboots comes back after a controller's boot time.
+    const bootAgain = (afterMs: number) => () => {
+      const timer = setTimeout(() => void startRoom(room, index).start(), afterMs);
+      reboots.add(timer);
+    };
     const agent = createAgent(config, agentLog.child({ room: room.id }), {
-      afterHalt: () => {
-        const timer = setTimeout(() => void startRoom(room, index).start(), options.rebootMs ?? 60_000);
-        reboots.add(timer);
-      },
+      afterHalt: bootAgain(options.rebootMs ?? 60_000),
+      afterReboot: bootAgain(CONTROLLER_BOOT_MS),
     });
     agents[index] = agent;
     return agent;

@@ -13,6 +13,7 @@ import { defaultRulesConfig, type RulesConfig } from './incidents/incident-rules
 import type { McuConfig } from './mcu/mcu-monitor.js';
 import type { WebhookTarget } from './notify/notify-routing.js';
 import { defaultThresholds, type Thresholds } from './readiness.js';
+import { type CallLimits, defaultCallLimits, type ExpectedPeripherals } from './schedule/call-checks.js';
 import { HUB_ACCOUNT } from './security/mqtt-policy.js';
 
 function positiveNumber(value: unknown): void {
@@ -26,6 +27,46 @@ function hoursList(value: unknown): void {
 }
 
 const severityNames = ['info', 'warning', 'critical'];
+
+/** What a room or the MCU is dialled with: a SIP URI or number, as a codec's Dial takes it. */
+const DIAL_STRING = /^[A-Za-z0-9@.:+_*#-]{1,255}$/;
+
+convict.addFormat({
+  name: 'dial-string',
+  validate(value: unknown) {
+    if (value !== '' && (typeof value !== 'string' || !DIAL_STRING.test(value)))
+      throw new Error('must be empty or a SIP URI or number to dial (letters, digits and @ . : + _ * # -)');
+  },
+});
+convict.addFormat({
+  name: 'room-dial-strings',
+  validate(value: unknown) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error('must be an object of room ids to dial strings');
+    for (const [room, dial] of Object.entries(value)) {
+      if (typeof dial !== 'string' || !DIAL_STRING.test(dial))
+        throw new Error(`"${room}": "${String(dial)}" is not a SIP URI or number to dial`);
+    }
+  },
+});
+convict.addFormat({
+  name: 'line-test-uri',
+  validate(value: unknown) {
+    if (value !== '' && (typeof value !== 'string' || !/^sip:[^@\s]+@[^\s:;]+(:\d{1,5})?$/.test(value)))
+      throw new Error('must be empty or the MCU’s test number as sip:number@host[:port]');
+  },
+});
+
+function peripheralCounts(value: unknown, where: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${where}must be {cameras, microphones, touchPanels, displays}`);
+  for (const [kind, n] of Object.entries(value)) {
+    if (!['cameras', 'microphones', 'touchPanels', 'displays'].includes(kind))
+      throw new Error(`${where}"${kind}" is not one of cameras, microphones, touchPanels, displays`);
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > 16)
+      throw new Error(`${where}${kind} must be a whole number from 0 to 16`);
+  }
+}
 convict.addFormat({
   name: 'hh-mm-or-empty',
   validate(value: unknown) {
@@ -360,6 +401,68 @@ export const hubSchema = {
       env: 'HNTH_INSPECTION_CRON',
     },
   },
+  testCall: {
+    dialString: {
+      doc: 'Art. 9.3: the MCU’s test conference each room’s codec dials in a rehearsal (SIP URI or number); empty: no test call unless the room has its own below.',
+      format: 'dial-string',
+      default: '',
+      env: 'HNTH_TEST_CALL_DIAL',
+    },
+    roomDialStrings: {
+      doc: 'A room’s own test conference, room id to dial string, where it differs from dialString.',
+      format: 'room-dial-strings',
+      default: {} as Record<string, string>,
+    },
+    connectTimeoutSec: {
+      doc: 'Seconds the test call has to connect before it counts as not connecting.',
+      format: positiveNumber,
+      default: 30,
+    },
+    measureSec: {
+      doc: 'Seconds the test call’s media statistics are read once connected.',
+      format: positiveNumber,
+      default: 20,
+    },
+    lineTestUri: {
+      doc: 'The MCU’s test number the room controllers call themselves, sip:number@host[:port], and which echoes RTP; empty: no line test.',
+      format: 'line-test-uri',
+      default: '',
+      env: 'HNTH_LINE_TEST_URI',
+    },
+    lineTestSec: {
+      doc: 'Seconds of RTP the line test sends.',
+      format: positiveNumber,
+      default: 10,
+    },
+    limits: {
+      doc: 'Limits the test call and the line test are judged by: lossPct, jitterMs, rttMs {marginal, fail} (over them), heightPx, frameRate {marginal, fail} (under them); see hub/schedule/call-checks.ts for the sources.',
+      format: Object,
+      default: defaultCallLimits as unknown as object,
+    },
+  },
+  remoteActions: {
+    timeoutSec: {
+      doc: 'Seconds a room has to answer a remote action (codec standby, wake, restart, controller reboot) or a configuration read or delivery; the order lapses then, so a room that hears it later does not act on it.',
+      format: positiveNumber,
+      default: 15,
+    },
+  },
+  peripherals: {
+    expected: {
+      doc: 'Art. 5.1: the peripherals every room must have connected, {cameras, microphones, touchPanels, displays}; integrated cameras count.',
+      format: (value: unknown) => peripheralCounts(value, ''),
+      default: { cameras: 1, microphones: 1, touchPanels: 0, displays: 1 } as ExpectedPeripherals,
+    },
+    rooms: {
+      doc: 'A room’s own expected peripherals where they differ, room id to {cameras, microphones, touchPanels, displays} (missing kinds as peripherals.expected).',
+      format: (value: unknown) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value))
+          throw new Error('must be an object of room ids to expected peripherals');
+        for (const [room, counts] of Object.entries(value)) peripheralCounts(counts, `"${room}": `);
+      },
+      default: {} as Record<string, Partial<ExpectedPeripherals>>,
+    },
+  },
   incidents: {
     raiseAfterSec: {
       doc: 'A fault must last this long before an incident opens (a flapping signal opens one, not twenty).',
@@ -513,6 +616,19 @@ export interface HubConfig {
     webhookTimeoutMs: number;
   };
   schedule: ScheduleSettings;
+  testCall: TestCallSettings;
+  remoteActions: { timeoutSec: number };
+  peripherals: { expected: ExpectedPeripherals; rooms: Record<string, Partial<ExpectedPeripherals>> };
+}
+
+export interface TestCallSettings {
+  dialString: string;
+  roomDialStrings: Record<string, string>;
+  connectTimeoutSec: number;
+  measureSec: number;
+  lineTestUri: string;
+  lineTestSec: number;
+  limits: CallLimits;
 }
 
 export interface ScheduleSettings {
@@ -553,6 +669,19 @@ export function loadHubConfig(sources: HubConfigSources = {}): HubConfig {
   }
   props.thresholds = { ...defaultThresholds, ...props.thresholds };
   props.audit.dir = auditDir(props, sources.file);
+  props.testCall.limits = { ...defaultCallLimits, ...props.testCall.limits };
+  const perRoom: [string, string[]][] = [
+    ['testCall.roomDialStrings', Object.keys(props.testCall.roomDialStrings)],
+    ['peripherals.rooms', Object.keys(props.peripherals.rooms)],
+  ];
+  if (perRoom.some(([, ids]) => ids.length > 0)) {
+    const fleet = hubFleet(props);
+    for (const [key, ids] of perRoom) {
+      const unknown = ids.find((id) => !fleet.has(id));
+      if (unknown !== undefined)
+        throw new ConfigError(`invalid configuration: ${key}: no room "${unknown}" in the fleet`);
+    }
+  }
   return props;
 }
 

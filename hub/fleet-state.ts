@@ -34,6 +34,8 @@ interface RoomState {
   telemetryAt: Date | null;
   /** The room announced a shutdown by its UPS protection; cleared when it is heard from again. */
   shutdown: { at: Date; reason: string } | null;
+  /** Art. 5.3: its codec configuration values that differ from the approved ones. */
+  drift: readonly { key: string; approved: string; found?: string | null }[];
   readiness: Readiness;
 }
 
@@ -66,6 +68,7 @@ export class FleetState {
         telemetry: null,
         telemetryAt: null,
         shutdown: null,
+        drift: [],
         readiness: { level: 'OFFLINE', power: { state: 'unknown', decision: null }, reasons: [], causes: [] },
       };
       state.readiness = computeReadiness(state, now, thresholds);
@@ -100,7 +103,9 @@ export class FleetState {
     s.lastSeen = at;
     // Telemetry proves the room is up even if its `online` status was lost (broker restart).
     s.online = true;
-    s.shutdown = null;
+    // Except the sample that reports UPS protection switching it off: sent after the announcement
+    // and before the halt, it may arrive after it; the shutdown stands until the room runs again.
+    if (telemetry.power.decision !== 'ups-critical') s.shutdown = null;
     this.update(s, at);
   }
 
@@ -111,6 +116,14 @@ export class FleetState {
   noteShutdown(roomId: string, at: Date, reason: string): void {
     const s = this.get(roomId);
     s.shutdown = { at, reason };
+    this.update(s, at);
+  }
+
+  /** The room's codec configuration as it compares with the approved one (none: on it). */
+  noteDrift(roomId: string, drift: RoomState['drift'], at: Date): void {
+    const s = this.states.get(roomId);
+    if (!s) return;
+    s.drift = drift;
     this.update(s, at);
   }
 

@@ -23,11 +23,15 @@ import { hubMetrics } from './api/hub-metrics.js';
 import { LiveSocket } from './api/live-socket.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import { powerRoutes } from './api/power-routes.js';
+import { remoteActionsRoutes } from './api/remote-actions-routes.js';
 import { roomsRoutes, withoutCredentials } from './api/rooms-routes.js';
 import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
 import { telemetryRoutes } from './api/telemetry-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
+import { ApprovedConfigsRepo } from './codec-config/approved-configs-repo.js';
+import { ConfigApproval } from './codec-config/config-approval.js';
+import { configRoutes } from './codec-config/config-routes.js';
 import { CommandClient } from './commands/command-client.js';
 import { type HubConfig, hubFleet } from './config.js';
 import { ContactDirectory } from './contacts/contact-directory.js';
@@ -49,7 +53,8 @@ import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
 import { reportsRoutes } from './report/reports-routes.js';
 import { CalendarSubscriptions, subscriptionRoutes } from './schedule/calendar-subscriptions.js';
-import { freezeOf } from './schedule/change-freeze.js';
+import { callPlan } from './schedule/call-plan.js';
+import { type Freeze, freezeOf } from './schedule/change-freeze.js';
 import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
 import { MeetingsRepo } from './schedule/meetings-repo.js';
 import { ScheduleService } from './schedule/schedule-service.js';
@@ -257,10 +262,30 @@ export async function startHub(
     const { embedded: broker, mqttUrl } = mqtt;
     if (broker) cleanups.push(() => broker.close());
 
+    // Art. 5.3: the codec configurations the operator approved, delivered to the rooms.
+    const configs = new ApprovedConfigsRepo(db);
+    const approval = new ConfigApproval({
+      repo: configs,
+      commands: { send: (...args) => commands.send(...args) },
+      audit: security.audit,
+      noteDrift: (roomId, drift) => fleet.noteDrift(roomId, drift, clock.now()),
+      clock,
+      log: log.child({ part: 'codec-config' }),
+      timeoutMs: config.remoteActions.timeoutSec * 1000,
+    });
+    approval.restore();
+    // The change freeze of a room now (art. 9.3, 11.1), as the power buttons and the test calls see it.
+    const freezeNow = (roomId: string): Freeze | null =>
+      freezeOf(roomId, schedule.meetings.list({ from: clock.now().toISOString(), roomId }), clock.now(), {
+        warmUpMin: config.schedule.warmUpMin,
+        offsetsH: config.schedule.rehearsalOffsetsH,
+        rehearsalMin: config.schedule.rehearsalMin,
+      });
     const schedule = new ScheduleService({
       db,
       fleet: roster,
       settings: config.schedule,
+      calls: callPlan(config, freezeNow),
       commands: { send: (...args) => commands.send(...args) },
       publish: async (topic, payload) => {
         if (!client) throw new Error('hub not connected to the broker');
@@ -272,6 +297,9 @@ export async function startHub(
         if (message.type === 'rehearsal' || message.type === 'rehearsal-room') watch.changed();
         if (message.type === 'rehearsal') notices.rehearsal(message.rehearsal);
         if (message.type === 'escalation') notices.escalated(message.escalation);
+        // A line or a codec that failed its calls is an incident, routed to whoever must fix it.
+        if (message.type === 'rehearsal-room' && message.attempt.answered)
+          incidents.onRehearsal(message.attempt.roomId, message.attempt.checks);
       },
       notify: (...args) => notices.booked(...args),
       audit: security.audit,
@@ -331,23 +359,21 @@ export async function startHub(
           flood: guards.flood.status(),
         })),
         telemetryRoutes(fleet, store, clock.now),
+        configRoutes({ approval, repo: configs, fleet, now: clock.now }),
         powerRoutes({
           fleet,
           commands: { send: (...args) => commands.send(...args) },
           audit: security.audit,
-          freezeOf: (roomId) =>
-            freezeOf(
-              roomId,
-              schedule.meetings.list({ from: clock.now().toISOString(), roomId }),
-              clock.now(),
-              {
-                warmUpMin: config.schedule.warmUpMin,
-                offsetsH: config.schedule.rehearsalOffsetsH,
-                rehearsalMin: config.schedule.rehearsalMin,
-              },
-            ),
+          freezeOf: freezeNow,
           now: clock.now,
           timeoutMs: config.schedule.powerOnTimeoutSec * 1000,
+        }),
+        remoteActionsRoutes({
+          fleet,
+          commands: { send: (...args) => commands.send(...args) },
+          audit: security.audit,
+          freezeOf: freezeNow,
+          timeoutMs: config.remoteActions.timeoutSec * 1000,
         }),
         scheduleRulesRoutes(config.schedule),
         incidentsRoutes(incidentsRepo, incidents, contacts, roster, sessionActor),
@@ -423,6 +449,8 @@ export async function startHub(
                 incidents.record(roomId, stored);
                 judgeIncidents();
               }
+              if (stored?.type === 'config.drift' || stored?.type === 'config.restored')
+                approval.onEvent(roomId, stored.type, stored.data);
               // Committed now or before (a replay): either way the room may forget it.
               const ack: EventAckMessage = {
                 v: SCHEMA_VERSION,
@@ -510,6 +538,8 @@ export async function startHub(
     cleanups.push(() => schedule.stop());
     await schedule.start();
     fleet.listen({ transition: () => watch.changed() });
+    // A room's agent that starts again gets its approved configuration again.
+    fleet.listen({ change: (view) => approval.onRoom(view.id, view.online, view.bootId) });
     watch.start();
     cleanups.push(() => watch.stop());
 

@@ -91,6 +91,11 @@ export interface RoomSnapshot {
   telemetryAt: Date | null;
   /** The room announced a shutdown by its UPS protection (`ups.shutdown`): its going offline is expected. */
   shutdown?: { at: Date; reason: string } | null;
+  /**
+   * Art. 5.3: the codec configuration values that differ from the approved ones, as the room last
+   * said (a delivery's answer, a `config.drift` event); empty or absent when none do.
+   */
+  drift?: readonly { key: string; approved: string; found?: string | null }[];
 }
 
 const rank: Record<Level, number> = { READY: 0, DEGRADED: 1, NOT_READY: 2, OFFLINE: 3 };
@@ -237,6 +242,28 @@ function clockCauses(t: TelemetryMessage): Cause[] {
   return [];
 }
 
+/** Art. 5.3: someone changed the codec's configuration away from what the operator approved. */
+function driftCauses(room: RoomSnapshot): Cause[] {
+  const [first, ...others] = room.drift ?? [];
+  if (!first) return [];
+  const found =
+    first.found === undefined ? 'changed' : first.found === null ? 'missing' : `is ${first.found}`;
+  const more = others.length > 0 ? ` (and ${others.length} more)` : '';
+  return [
+    cause(
+      'config.drift',
+      'DEGRADED',
+      `configuration changed: ${first.key} ${found}, approved ${first.approved}${more}`,
+      {
+        key: first.key,
+        approved: first.approved,
+        found: first.found ?? '',
+        more: others.length,
+      },
+    ),
+  ];
+}
+
 /** What the UPS says of itself: a low battery (NUT `LB`, a HAT's line), or that it cannot be read. */
 function upsCauses(t: TelemetryMessage): Cause[] {
   const causes: Cause[] = [];
@@ -292,6 +319,7 @@ export function computeReadiness(
     ...linkCauses(t, th),
     ...climateCauses(t, th),
     ...clockCauses(t),
+    ...driftCauses(room),
   ];
   if (t.outbox?.fault) causes.push(cause('agent.outbox', 'DEGRADED', t.outbox.fault));
   const ageSec = Math.round((now.getTime() - room.telemetryAt.getTime()) / 1000);

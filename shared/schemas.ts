@@ -222,6 +222,8 @@ export const eventTypes = [
   'ups.shutdown',
   /** The outbox skipped a corrupt record on disk and moved its bytes to `data.quarantineFile`. */
   'outbox.corrupt',
+  /** Art. 5.3: the codec's watched configuration is back on the approved baseline. */
+  'config.restored',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -262,6 +264,12 @@ export const injectMessage = z
     loss: pct,
     /** Presses the room's speak button once (art. 10.1c). */
     speak: z.literal(true),
+    /** How the MCU's test conference answers the room's test call, held until changed. */
+    mcuAnswer: z.enum(['answer', 'busy', 'reject', 'silent']),
+    /** The room's camera is connected (false: unplugged), held until changed. */
+    camera: z.boolean(),
+    /** Someone changed these codec configuration values on the device (art. 5.3). */
+    codecConfig: z.record(z.string().min(1).max(128), z.string().max(200)),
   })
   .partial()
   .refine((m) => Object.keys(m).length > 0, { message: 'inject names no fault' });
@@ -371,8 +379,24 @@ export const meetingRequest = z.strictObject({
 });
 export type MeetingRequest = z.infer<typeof meetingRequest>;
 
-/** What a rehearsal checks in a room (art. 9.3: terminals, line, sound and picture). */
-export const rehearsalCheckNames = ['power', 'climate', 'codec', 'peripherals', 'sip', 'link'] as const;
+/**
+ * What a rehearsal checks (art. 9.3: terminals, line, sound and picture). `sip`: the codec's test
+ * call to the MCU connects; `line`: loss, jitter and round trip measured in calls (the controller's
+ * own line test and the test call's media), the telecom partner's; `sound` and `picture`: what the
+ * test call negotiated and the room's microphones and speaker, the technician's; `link`: the
+ * controller's continuous probe of the MCU.
+ */
+export const rehearsalCheckNames = [
+  'power',
+  'climate',
+  'codec',
+  'peripherals',
+  'sip',
+  'link',
+  'line',
+  'sound',
+  'picture',
+] as const;
 export type RehearsalCheckName = (typeof rehearsalCheckNames)[number];
 
 /**
@@ -407,11 +431,113 @@ export const rehearsalPower = z.strictObject({
 });
 export type RehearsalPower = z.infer<typeof rehearsalPower>;
 
+/** One media channel of a test call, summarised over the time it was measured. */
+export const callChannel = z.strictObject({
+  media: z.enum(['audio', 'video']),
+  direction: z.enum(['incoming', 'outgoing']),
+  /** Share of the channel's packets lost while measured; null when the codec reports none. */
+  lossPct: pct.nullable(),
+  /** The worst interarrival jitter (RFC 3550) reported while measured. */
+  jitterMs: z.number().min(0).max(60_000).nullable(),
+  /** The negotiated codec: `AACLD`, `G722`, `Opus` (sound), `H264`, `H265` (picture). */
+  codec: z.string().max(32).nullable(),
+  /** Picture only: the negotiated resolution and the frame rate measured. */
+  widthPx: z.number().int().min(0).max(16_384).nullable().optional(),
+  heightPx: z.number().int().min(0).max(16_384).nullable().optional(),
+  frameRate: z.number().min(0).max(240).nullable().optional(),
+  rateKbps: z.number().min(0).max(1_000_000).nullable(),
+});
+export type CallChannel = z.infer<typeof callChannel>;
+
+/**
+ * How a test call ended: `connected` and measured; `dropped` after connecting, before the end of the
+ * measurement; `busy`, `rejected` by the far end or the network; `timeout`: never connected within
+ * the deadline; `codec-error`: the codec refused or failed to dial; `not-placed`: the agent did not
+ * dial (a meeting, a change freeze, the codec down: `detail` says which).
+ */
+export const testCallOutcomes = [
+  'connected',
+  'dropped',
+  'busy',
+  'rejected',
+  'timeout',
+  'codec-error',
+  'not-placed',
+] as const;
+export type TestCallOutcome = (typeof testCallOutcomes)[number];
+
+/** The codec's test call to the MCU's test conference during a rehearsal (art. 9.3: sound and picture). */
+export const testCallResult = z.strictObject({
+  dialled: z.string().max(255),
+  outcome: z.enum(testCallOutcomes),
+  detail: z.string().max(300),
+  /** Seconds from dialling to connected; null when it never connected. */
+  connectSec: z.number().min(0).nullable(),
+  /** Seconds of media statistics read before hanging up. */
+  measuredSec: z.number().min(0),
+  channels: z.array(callChannel).max(16),
+  microphones: z
+    .array(
+      z.strictObject({
+        name: z.string().max(100),
+        /** Null where the codec does not say (a built-in microphone). */
+        connected: z.boolean().nullable(),
+        muted: z.boolean().nullable(),
+      }),
+    )
+    .max(16),
+  /** The room's sound output; null when the codec does not say. */
+  speaker: z.strictObject({ muted: z.boolean().nullable(), volumePct: pct.nullable() }).nullable(),
+});
+export type TestCallResult = z.infer<typeof testCallResult>;
+
+/**
+ * The controller's own short SIP call to the MCU's test number, sending RTP that the far end echoes:
+ * the line measured without the codec, so a broken codec cannot hide a good line (or a bad one).
+ */
+export const lineTestResult = z.strictObject({
+  target: z.string().max(255),
+  /** `answered` and measured; `timeout`: no final answer; `rejected`: a SIP error answer; `error`: a local failure. */
+  outcome: z.enum(['answered', 'timeout', 'rejected', 'error', 'not-placed']),
+  detail: z.string().max(300),
+  sent: z.number().int().min(0),
+  received: z.number().int().min(0),
+  lossPct: pct.nullable(),
+  jitterMs: z.number().min(0).max(60_000).nullable(),
+  rttMs: z.number().min(0).max(60_000).nullable(),
+});
+export type LineTestResult = z.infer<typeof lineTestResult>;
+
+export const peripheralKinds = ['camera', 'microphone', 'touch-panel', 'display'] as const;
+export type PeripheralKind = (typeof peripheralKinds)[number];
+
+/** One peripheral the codec reports (art. 5.1, 5.3: cameras, microphones, touch panel, displays). */
+export const peripheral = z.strictObject({
+  kind: z.enum(peripheralKinds),
+  name: z.string().max(100),
+  connected: z.boolean(),
+  /** Built into the codec (a Room Kit's camera, a Studio X's microphones). */
+  integrated: z.boolean().optional(),
+});
+export type Peripheral = z.infer<typeof peripheral>;
+
+/** What the codec reports of its peripherals; `reported`: the kinds its API can list at all. */
+export const peripheralInventory = z.strictObject({
+  reported: z.array(z.enum(peripheralKinds)).max(peripheralKinds.length),
+  devices: z.array(peripheral).max(32),
+});
+
 /** The `result` of a room's reply to the `rehearse` command. */
 export const rehearseResult = z.strictObject({
   checks: z.array(rehearsalCheck).min(1).max(20),
   /** Absent from a room without power control. */
   power: rehearsalPower.optional(),
+  /** Present when the hub asked for a test call (placed or not, and why). */
+  testCall: testCallResult.optional(),
+  /** Present when the hub asked for a line test. */
+  lineTest: lineTestResult.optional(),
+  /** The peripherals the codec reports; absent when its API lists none or could not be read. */
+  peripherals: peripheralInventory.optional(),
 });
 export type RehearseResult = z.infer<typeof rehearseResult>;
 

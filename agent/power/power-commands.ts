@@ -1,5 +1,5 @@
 /**
- * The hub's power commands on this room: `power.on`, `power.off`, `override`, `standby`. Arguments
+ * The hub's power commands on this room: `power.on`, `power.off`, `override`, `standby`, `wake`. Arguments
  * are checked here and a bad one is named in the reply; the controller makes every command
  * idempotent and says in its reply what happened (`{power: 'on', changed: false}`). `force` passes
  * a call in progress and the change freeze of a booked item; the hub asks the operator for a written
@@ -19,6 +19,7 @@ const overrideArgs = z.strictObject({
   force: z.boolean().optional(),
 });
 const standbyArgs = z.strictObject({ reason: reason.optional(), force: z.boolean().optional() });
+const wakeArgs = z.strictObject({ reason: reason.optional() });
 
 function parse<T>(schema: z.ZodType<T>, args: unknown): T {
   const result = schema.safeParse(args);
@@ -33,4 +34,5 @@ export function registerPowerCommands(commands: CommandRouter, power: PowerContr
   commands.register('power.off', (args) => power.powerOff(parse(powerArgs, args)));
   commands.register('override', (args) => power.setOverride(parse(overrideArgs, args)));
   commands.register('standby', (args) => power.standby(parse(standbyArgs, args)));
+  commands.register('wake', (args) => power.wake(parse(wakeArgs, args)));
 }

@@ -141,6 +141,11 @@ export class PowerController implements AgentPart {
     return this.state === 'on' && !this.booted && since < this.deps.bootDeadlineSec * 1000;
   }
 
+  /** The codec was in a call at the last sample. */
+  get inCall(): boolean {
+    return this.callActive;
+  }
+
   get override(): Override | null {
     return this.intents.override;
   }
@@ -326,6 +331,38 @@ export class PowerController implements AgentPart {
       }
       this.meter.update(this.deps.clock.now(), this.states());
       return { standby: true, changed, outputs: [...names], power: this.state };
+    });
+  }
+
+  /**
+   * Wakes the codec from standby (the operator's remote action). Never refused by a change freeze
+   * (waking harms no meeting), only by a critical UPS; it counts as a use, so the quiet time starts
+   * again and the idle policy switches the room off in order later.
+   */
+  async wake(args: { reason?: string }): Promise<Record<string, unknown>> {
+    return this.exclusive(async () => {
+      const names = this.deps.standbyOutputs;
+      if (names.length === 0) throw new CommandError('refused', 'this room has no codec standby output');
+      const ups = this.deps.ups();
+      if (ups.level === 'critical')
+        throw new CommandError('refused', `${ups.reason}: waking waits for the mains`);
+      this.deps.log.info({ reason: args.reason ?? 'wake command' }, 'codec wake ordered');
+      let changed = false;
+      for (const name of names) {
+        const output = this.outputs.get(name)!;
+        if (output.state === 'on') continue;
+        try {
+          await output.set(true);
+        } catch (err) {
+          throw new CommandError('failed', (err as Error).message);
+        }
+        changed = true;
+      }
+      this.intents = used(this.intents, this.deps.clock.now());
+      if (changed) this.settled = this.state;
+      this.meter.update(this.deps.clock.now(), this.states());
+      await this.evaluateNow();
+      return { standby: false, changed, outputs: [...names], power: this.state };
     });
   }
 

@@ -45,6 +45,9 @@ export interface PolyStatus {
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; detail: string };
 
+/** Studio X / G7500 (VideoOS 3.x/4.x) or RealPresence Group Series (6.x). */
+export type PolyDialect = 'videoos' | 'groupseries';
+
 /** States of `/rest/system/status` that mean a part is not working (`all_up`, `up`, `off` are fine). */
 const FAULT = /down|fail|error|lost|disconnect|missing/i;
 
@@ -108,7 +111,7 @@ export class PolyCodec implements CodecProbe, ConfigSource {
     this.base = options.url.replace(/\/+$/, '');
   }
 
-  private send(method: 'GET' | 'POST', path: string, body?: unknown) {
+  private send(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) {
     return httpRequest({
       url: `${this.base}${path}`,
       method,
@@ -124,7 +127,12 @@ export class PolyCodec implements CodecProbe, ConfigSource {
   }
 
   /** The login body that worked: Studio X / G7500 first, else the Group Series'. */
-  private dialect: 'videoos' | 'groupseries' = 'videoos';
+  private dialect: PolyDialect = 'videoos';
+
+  /** The API dialect the codec spoke at the last login. */
+  get apiDialect(): PolyDialect {
+    return this.dialect;
+  }
 
   private async login(): Promise<Outcome<null>> {
     const first = await this.loginAs(this.dialect);
@@ -135,9 +143,7 @@ export class PolyCodec implements CodecProbe, ConfigSource {
     return second.ok || second.unreachable ? second : first;
   }
 
-  private async loginAs(
-    dialect: 'videoos' | 'groupseries',
-  ): Promise<Outcome<null> & { unreachable?: boolean }> {
+  private async loginAs(dialect: PolyDialect): Promise<Outcome<null> & { unreachable?: boolean }> {
     this.cookie = null;
     const credentials = { user: this.options.username, password: this.options.password };
     const res = await this.send(
@@ -159,7 +165,7 @@ export class PolyCodec implements CodecProbe, ConfigSource {
   }
 
   /** A JSON resource, logging in first (and again once if the session expired). */
-  private async json(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome<unknown>> {
+  async json(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Outcome<unknown>> {
     for (let attempt = 0; attempt < 2; attempt++) {
       if (!this.cookie) {
         const login = await this.login();
@@ -171,7 +177,9 @@ export class PolyCodec implements CodecProbe, ConfigSource {
         this.cookie = null;
         continue;
       }
-      if (res.status !== 200) return { ok: false, detail: `HTTP ${res.status} on ${path}` };
+      if (res.status < 200 || res.status > 204) return { ok: false, detail: `HTTP ${res.status} on ${path}` };
+      // A hang-up or a command may answer with no body at all.
+      if (res.body.trim() === '') return { ok: true, value: null };
       try {
         return { ok: true, value: JSON.parse(res.body) };
       } catch {
@@ -203,6 +211,12 @@ export class PolyCodec implements CodecProbe, ConfigSource {
     }
     const what = [s.value.model, s.value.softwareVersion].filter(Boolean).join(' ');
     return { state: 'up', inCall, detail: what || 'Poly VideoOS' };
+  }
+
+  /** `POST /rest/system/reboot {action: "reboot"}`: the operator's remote restart. */
+  async restart(): Promise<Outcome<null>> {
+    const r = await this.json('POST', '/rest/system/reboot', { action: 'reboot' });
+    return r.ok ? { ok: true, value: null } : r;
   }
 
   /** Configuration values by their Poly names (`comm.nics.sipnic.sipusername`). */

@@ -48,6 +48,11 @@ export interface XapiStatus {
   displays: { id: string; connected: boolean }[];
   /** `Off`, `Standby`, `Halfwake`, `EnteringStandby`; null when not reported. */
   standby: string | null;
+  /**
+   * Registered to the SIP registrar (`SIP Registration [1] Status` Registered), not (`Failed`), or
+   * null when the codec does not register (`Inactive`: it dials the MCU by address, or uses Webex).
+   */
+  registered: boolean | null;
 }
 
 export type XapiFailure = {
@@ -57,7 +62,7 @@ export type XapiFailure = {
 };
 export type XapiOutcome<T> = { ok: true; value: T } | XapiFailure;
 
-type Node = Record<string, unknown>;
+export type Node = Record<string, unknown>;
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -65,21 +70,31 @@ const parser = new XMLParser({
   removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
-  isArray: (name) => ['Call', 'ConnectedDevice', 'Connector', 'Camera'].includes(name),
+  isArray: (name) =>
+    [
+      'Call',
+      'ConnectedDevice',
+      'Connector',
+      'Camera',
+      'Channel',
+      'Microphone',
+      'Entry',
+      'Registration',
+    ].includes(name),
 });
 
-function text(v: unknown): string | null {
+export function text(v: unknown): string | null {
   if (typeof v === 'string') return v.trim();
   if (typeof v === 'number') return String(v);
   if (v && typeof v === 'object' && '#text' in v) return text((v as Node)['#text']);
   return null;
 }
 
-function child(node: unknown, key: string): unknown {
+export function child(node: unknown, key: string): unknown {
   return node && typeof node === 'object' ? (node as Node)[key] : undefined;
 }
 
-function list(v: unknown): Node[] {
+export function list(v: unknown): Node[] {
   return Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as Node[]) : [];
 }
 
@@ -91,6 +106,7 @@ export function readXapiStatus(docs: {
   video: Node;
   standby: Node;
   cameras: Node;
+  sip: Node;
 }): XapiStatus {
   const unit = child(child(docs.systemUnit, 'Status'), 'SystemUnit');
   const uptime = Number(text(child(unit, 'Uptime')));
@@ -120,7 +136,16 @@ export function readXapiStatus(docs: {
       connected: text(c.Connected) === 'True',
     })),
     standby: text(child(child(child(docs.standby, 'Status'), 'Standby'), 'State')),
+    registered: registrationOf(docs.sip),
   };
+}
+
+function registrationOf(sip: Node): boolean | null {
+  const registrations = list(child(child(child(sip, 'Status'), 'SIP'), 'Registration'));
+  const states = registrations.map((r) => text(r.Status));
+  if (states.includes('Registered')) return true;
+  if (states.some((s) => s === 'Failed' || s === 'Registering')) return false;
+  return null;
 }
 
 /** What is wrong with the room's picture and sound, in words; empty when nothing is. */
@@ -179,20 +204,22 @@ export class XapiCodec implements CodecProbe, ConfigSource {
     return { ok: true, value: doc };
   }
 
-  private getxml(location: string): Promise<XapiOutcome<Node>> {
+  /** One status or configuration subtree (`/Status/Call`), parsed. */
+  getxml(location: string): Promise<XapiOutcome<Node>> {
     return this.request('GET', `/getxml?location=${encodeURIComponent(location)}`);
   }
 
   async status(): Promise<XapiOutcome<XapiStatus>> {
-    const [systemUnit, call, peripherals, video, standby, cameras] = await Promise.all([
+    const [systemUnit, call, peripherals, video, standby, cameras, sip] = await Promise.all([
       this.getxml('/Status/SystemUnit'),
       this.getxml('/Status/Call'),
       this.getxml('/Status/Peripherals/ConnectedDevice'),
       this.getxml('/Status/Video/Output/Connector'),
       this.getxml('/Status/Standby'),
       this.getxml('/Status/Cameras'),
+      this.getxml('/Status/SIP/Registration'),
     ]);
-    for (const r of [systemUnit, call, peripherals, video, standby, cameras]) if (!r.ok) return r;
+    for (const r of [systemUnit, call, peripherals, video, standby, cameras, sip]) if (!r.ok) return r;
     const value = (r: XapiOutcome<Node>) => (r.ok ? r.value : {});
     return {
       ok: true,
@@ -203,6 +230,7 @@ export class XapiCodec implements CodecProbe, ConfigSource {
         video: value(video),
         standby: value(standby),
         cameras: value(cameras),
+        sip: value(sip),
       }),
     };
   }
@@ -217,12 +245,13 @@ export class XapiCodec implements CodecProbe, ConfigSource {
     return {
       state: 'up',
       inCall: s.value.inCall,
+      ...(s.value.registered === null ? {} : { registered: s.value.registered }),
       detail: `${version}, standby ${s.value.standby ?? 'unknown'}`,
     };
   }
 
   /** Runs an xCommand and reads its `…Result status="OK"|"Error"`; `command` is the inner XML. */
-  private async command(command: string): Promise<XapiOutcome<Node>> {
+  async command(command: string): Promise<XapiOutcome<Node>> {
     const r = await this.request('POST', '/putxml', `<Command>${command}</Command>`);
     if (!r.ok) return r;
     const results = Object.entries((r.value.Command ?? {}) as Node).filter(([k]) => k.endsWith('Result'));
@@ -239,6 +268,12 @@ export class XapiCodec implements CodecProbe, ConfigSource {
   /** `xCommand Standby Activate` (on = true) or `Deactivate`; for power control. */
   async standby(on: boolean): Promise<XapiOutcome<null>> {
     const r = await this.command(`<Standby><${on ? 'Activate' : 'Deactivate'}/></Standby>`);
+    return r.ok ? { ok: true, value: null } : r;
+  }
+
+  /** `xCommand SystemUnit Boot Action: Restart`: the operator's remote restart. */
+  async restart(): Promise<XapiOutcome<null>> {
+    const r = await this.command('<SystemUnit><Boot><Action>Restart</Action></Boot></SystemUnit>');
     return r.ok ? { ok: true, value: null } : r;
   }
 

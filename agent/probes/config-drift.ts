@@ -1,15 +1,15 @@
 /**
  * Configuration drift (art. 5.3: no one changes the equipment's configuration parameters). The agent
- * reads a configured list of codec configuration values and compares them with the approved
- * baseline; a difference raises `config.drift` naming each changed value, once per new difference,
- * and an `info` one when the codec is back on its baseline. The baseline is the `probes.codec.baseline`
- * of the agent configuration: the hub's approval of baselines is a later part of the product, which
- * will deliver the same key → value map.
+ * reads the codec's watched configuration values and compares them with the approved baseline: the
+ * one the hub's operator approved (sent with `config.baseline` and kept on disk, baseline-store.ts),
+ * else `probes.codec.baseline` of the agent configuration. A difference raises `config.drift` with
+ * the key, the approved and the found value, once per new set of differences; the codec back on its
+ * baseline raises `config.restored`. No baseline: nothing is watched.
  */
-import { createHash } from 'node:crypto';
+import { configHash } from '../../shared/config-hash.js';
 import type { EdgeEvent } from '../edges.js';
 
-/** Where the codec's configuration is read from (xAPI, Poly REST). */
+/** Where the codec's configuration is read from (xAPI, Poly REST, the simulated codec). */
 export interface ConfigSource {
   readConfig(keys: readonly string[]): Promise<ConfigValues>;
 }
@@ -25,14 +25,6 @@ export interface Drift {
   actual: string | null;
 }
 
-/** A stable hash of key → value pairs, independent of key order. */
-export function configHash(values: Record<string, string | null>): string {
-  const lines = Object.keys(values)
-    .sort()
-    .map((k) => `${k}=${values[k] ?? '\u0000'}`);
-  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
-}
-
 /** Which baseline values the codec no longer has; pure. */
 export function compareWithBaseline(
   baseline: Record<string, string>,
@@ -44,15 +36,12 @@ export function compareWithBaseline(
     .map((key) => ({ key, expected: baseline[key]!, actual: current[key] ?? null }));
 }
 
-function describe(d: Drift): string {
-  return `${d.key}: ${d.expected} → ${d.actual ?? '(missing)'}`;
-}
-
-/** The event for a new set of differences (none: back on the baseline); pure. */
+/** The event for a new set of differences, or for the return to the baseline (none); pure. */
 export function driftEvent(drifts: Drift[], hash: string, baselineHash: string): EdgeEvent {
   if (drifts.length === 0) {
-    return { type: 'config.drift', severity: 'info', data: { changed: 0, hash, baselineHash } };
+    return { type: 'config.restored', severity: 'info', data: { changed: 0, hash, baselineHash } };
   }
+  const first = drifts[0]!;
   return {
     type: 'config.drift',
     severity: 'warning',
@@ -62,38 +51,60 @@ export function driftEvent(drifts: Drift[], hash: string, baselineHash: string):
         .map((d) => d.key)
         .join(', ')
         .slice(0, 200),
-      first: describe(drifts[0]!).slice(0, 200),
+      key: first.key.slice(0, 200),
+      approved: first.expected.slice(0, 200),
+      found: first.actual === null ? null : first.actual.slice(0, 200),
       hash,
       baselineHash,
     },
   };
 }
 
+export type DriftCheck = { ok: true; drifts: Drift[]; hash: string } | { ok: false; detail: string };
+
 export class ConfigDriftWatch {
-  private readonly baselineHash: string;
-  /** Hash of the last values seen; the first check against an unchanged codec raises nothing. */
-  private lastHash: string;
+  private baseline: Record<string, string>;
+  private baselineHash: string;
+  /** The hash of the differences last reported; null while the codec is on its baseline. */
+  private reported: string | null = null;
 
   constructor(
     private readonly source: ConfigSource,
-    private readonly baseline: Record<string, string>,
+    baseline: Record<string, string>,
     private readonly emit: (event: EdgeEvent) => void,
   ) {
-    this.baselineHash = configHash(baseline);
-    this.lastHash = this.baselineHash;
+    this.baseline = { ...baseline };
+    this.baselineHash = configHash(this.baseline);
   }
 
-  /** Reads the values once; emits when they differ from the previous check. Answers the differences. */
-  async check(): Promise<{ ok: true; drifts: Drift[] } | { ok: false; detail: string }> {
+  /** The baseline now watched. */
+  get approved(): Readonly<Record<string, string>> {
+    return this.baseline;
+  }
+
+  /** A newly approved baseline; the next check compares with it. */
+  setBaseline(baseline: Record<string, string>): void {
+    this.baseline = { ...baseline };
+    this.baselineHash = configHash(this.baseline);
+  }
+
+  /** Reads the watched values once; emits on a new set of differences, or on the return to the baseline. */
+  async check(): Promise<DriftCheck> {
     const keys = Object.keys(this.baseline);
+    if (keys.length === 0) return { ok: true, drifts: [], hash: this.baselineHash };
     const read = await this.source.readConfig(keys);
     if (!read.ok) return read;
     const current: Record<string, string | null> = {};
     for (const key of keys) current[key] = read.values[key] ?? null;
     const hash = configHash(current);
     const drifts = compareWithBaseline(this.baseline, current);
-    if (hash !== this.lastHash) this.emit(driftEvent(drifts, hash, this.baselineHash));
-    this.lastHash = hash;
-    return { ok: true, drifts };
+    // What is reported is the set of differences: the same drift under a new baseline is not news.
+    const differences =
+      drifts.length === 0
+        ? null
+        : configHash(Object.fromEntries(drifts.map((d) => [d.key, `${d.expected}\u0000${d.actual}`])));
+    if (differences !== this.reported) this.emit(driftEvent(drifts, hash, this.baselineHash));
+    this.reported = differences;
+    return { ok: true, drifts, hash };
   }
 }

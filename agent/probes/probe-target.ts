@@ -7,6 +7,7 @@
  *   icmp:host                            a short ping series
  *   tcp:host:port                        a TCP connect
  *   http://host:port/path                HTTP reachability (https too)
+ *   line:sip:9999@host:port              the line test: a short call to the MCU's test number, RTP echoed
  */
 import { httpReach } from '../../shared/probes/http-reach.js';
 import { pingSeries } from '../../shared/probes/ping.js';
@@ -17,6 +18,7 @@ import { tcpConnect } from '../../shared/probes/tcp-connect.js';
 import type { Readings } from '../../shared/schemas.js';
 import { PolyCodec } from './codec-poly.js';
 import { XapiCodec } from './codec-xapi.js';
+import { LineTargetError, parseLineTarget, runLineTest } from './line-test.js';
 
 /** A target that cannot be probed as written; the message shows the accepted forms. */
 export class ProbeTargetError extends Error {
@@ -24,7 +26,33 @@ export class ProbeTargetError extends Error {
 }
 
 const FORMS =
-  'sip:host:port;transport=udp|tcp, xapi+http://user:pass@host:port, poly+http://host:port, icmp:host, tcp:host:port or http://host:port';
+  'sip:host:port;transport=udp|tcp, xapi+http://user:pass@host:port, poly+http://host:port, icmp:host, tcp:host:port, http://host:port or line:sip:number@host:port';
+
+/** How long the probe's line test sends RTP. */
+const LINE_PROBE_MS = 5000;
+
+function lineProbe(target: string, timeoutMs: number): () => Promise<ProbeResult> {
+  let line: ReturnType<typeof parseLineTarget>;
+  try {
+    line = parseLineTarget(target.slice('line:'.length));
+  } catch (err) {
+    if (err instanceof LineTargetError) throw new ProbeTargetError(err.message);
+    throw err;
+  }
+  return async () => {
+    const r = await runLineTest(line, { durationMs: LINE_PROBE_MS, answerTimeoutMs: timeoutMs });
+    const figures =
+      r.outcome === 'answered'
+        ? `: loss ${r.lossPct} %, jitter ${r.jitterMs ?? '-'} ms, round trip ${r.rttMs ?? '-'} ms`
+        : '';
+    return {
+      ok: r.outcome === 'answered' && r.received > 0,
+      reachable: r.outcome === 'answered' || r.outcome === 'rejected',
+      rttMs: r.rttMs,
+      detail: `${r.outcome}${figures}; ${r.detail}`,
+    };
+  };
+}
 
 export function parseHostPort(text: string, what: string): { host: string; port: number } {
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/.exec(text);
@@ -61,6 +89,7 @@ export function probeTarget(
   options: { timeoutMs: number; run: ProcessRunner },
 ): () => Promise<ProbeResult> {
   const { timeoutMs } = options;
+  if (target.startsWith('line:')) return lineProbe(target, timeoutMs);
   if (target.startsWith('sip:')) {
     try {
       const sip = parseSipTarget(target);

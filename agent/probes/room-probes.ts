@@ -12,15 +12,23 @@ import { parseSipTarget, SipTargetError, sipOptions } from '../../shared/probes/
 import { tcpConnect } from '../../shared/probes/tcp-connect.js';
 import type { Readings } from '../../shared/schemas.js';
 import type { CodecProbe, LinkProbe } from '../adapters.js';
+import type { TestCallCodec } from '../call/test-call-codec.js';
 import type { ProbesConfig } from '../config.js';
 import type { EdgeEvent } from '../edges.js';
 import type { CodecStandby } from '../power/codec-standby-output.js';
+import type { CodecRestart } from '../remote/remote-commands.js';
 import { GenericCodec } from './codec-generic.js';
 import { PolyCodec } from './codec-poly.js';
 import { XapiCodec } from './codec-xapi.js';
-import { ConfigDriftWatch } from './config-drift.js';
+import { ConfigDriftWatch, type ConfigSource } from './config-drift.js';
 import { defaultLinkRules, LinkQualityMonitor, type LinkTarget } from './link-quality.js';
+import type { PeripheralSource } from './peripheral-source.js';
+import { PolyCall } from './poly-call.js';
+import { PolyPeripherals } from './poly-peripherals.js';
 import { ProbeTargetError, parseHostPort } from './probe-target.js';
+import { watchedConfigKeys } from './watched-config.js';
+import { XapiCall } from './xapi-call.js';
+import { XapiPeripherals } from './xapi-peripherals.js';
 
 type CodecConfig = ProbesConfig['codec'];
 type CodecKind = Exclude<CodecConfig['kind'], 'none'>;
@@ -38,7 +46,8 @@ function httpUrl(c: CodecConfig & { kind: CodecKind }): string {
 
 function codecAdapter(c: CodecConfig & { kind: CodecKind }): {
   probe: CodecProbe;
-  drift?: XapiCodec | PolyCodec;
+  /** The vendor API, for xapi and poly. */
+  vendor?: XapiCodec | PolyCodec;
 } {
   const auth = {
     username: c.username,
@@ -49,11 +58,11 @@ function codecAdapter(c: CodecConfig & { kind: CodecKind }): {
   switch (c.kind) {
     case 'xapi': {
       const codec = new XapiCodec({ url: httpUrl(c), ...auth, expectPeripherals: c.expectPeripherals });
-      return { probe: codec, drift: codec };
+      return { probe: codec, vendor: codec };
     }
     case 'poly': {
       const codec = new PolyCodec({ url: httpUrl(c), ...auth });
-      return { probe: codec, drift: codec };
+      return { probe: codec, vendor: codec };
     }
     case 'http': {
       const url = httpUrl(c);
@@ -97,10 +106,9 @@ class ScheduledCodec implements CodecProbe {
 
 function scheduledCodec(
   c: CodecConfig & { kind: CodecKind },
-  emit: (event: EdgeEvent) => void,
-  adapter: ReturnType<typeof codecAdapter>,
+  probe: CodecProbe,
+  watch: ConfigDriftWatch | null,
 ): CodecProbe {
-  const { probe, drift } = adapter;
   // The vendor adapters make a few requests, each with timeoutMs: allow them a little more in all.
   const timeoutMs = c.timeoutMs + 500;
   const codec = new ScheduledProbe(
@@ -108,20 +116,14 @@ function scheduledCodec(
     (why) => ({ state: 'unreachable' as const, inCall: false, detail: why }),
     { intervalMs: c.intervalSec * 1000, timeoutMs },
   );
-  let driftProbe: ScheduledProbe<unknown> | null = null;
-  if (Object.keys(c.baseline).length > 0) {
-    if (!drift) throw bad('codec.baseline', `configuration drift needs kind xapi or poly, not ${c.kind}`);
-    const watch = new ConfigDriftWatch(drift, c.baseline, emit);
-    driftProbe = new ScheduledProbe(
-      () => watch.check(),
-      () => null,
-      {
-        intervalMs: c.driftIntervalSec * 1000,
-        timeoutMs,
-      },
-    );
-  }
-  return new ScheduledCodec(codec, driftProbe);
+  const drift = watch
+    ? new ScheduledProbe(
+        () => watch.check(),
+        () => null,
+        { intervalMs: c.driftIntervalSec * 1000, timeoutMs },
+      )
+    : null;
+  return new ScheduledCodec(codec, drift);
 }
 
 const HOST = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/;
@@ -161,18 +163,77 @@ function linkMonitor(
   );
 }
 
+/**
+ * What a codec API (xAPI, Poly REST) offers beyond its health: the rehearsal's test call and
+ * peripherals, the configuration it is watched for (art. 5.3), its restart.
+ */
+export interface CodecApi {
+  kind: 'xapi' | 'poly';
+  testCall: TestCallCodec;
+  peripherals: PeripheralSource;
+  config: ConfigSource;
+  restart: CodecRestart;
+  /** The configuration drift watch, checked on its own schedule. */
+  drift: ConfigDriftWatch;
+  /** The keys read when the operator approves the room's current configuration. */
+  watchedKeys: readonly string[];
+}
+
 /** The codec and link adapters the configuration asks for; a bad setting is a ConfigError naming it. */
 export interface RoomProbes {
   codec?: CodecProbe;
   link?: LinkProbe;
   /** The codec's standby, when its API has one. */
   standby?: CodecStandby;
+  /** The codec's API, for xapi and poly. */
+  api?: CodecApi;
 }
 
+function restartOf(vendor: XapiCodec | PolyCodec): CodecRestart {
+  return {
+    restart: async () => {
+      const r = await vendor.restart();
+      return r.ok ? r : { ok: false, detail: r.detail };
+    },
+  };
+}
+
+function codecApi(
+  vendor: XapiCodec | PolyCodec,
+  baseline: Record<string, string>,
+  emit: (event: EdgeEvent) => void,
+): CodecApi {
+  const drift = new ConfigDriftWatch(vendor, baseline, emit);
+  if (vendor instanceof XapiCodec)
+    return {
+      kind: 'xapi',
+      testCall: new XapiCall(vendor),
+      peripherals: new XapiPeripherals(vendor),
+      config: vendor,
+      restart: restartOf(vendor),
+      drift,
+      watchedKeys: watchedConfigKeys.xapi,
+    };
+  return {
+    kind: 'poly',
+    testCall: new PolyCall(vendor),
+    peripherals: new PolyPeripherals(vendor),
+    config: vendor,
+    restart: restartOf(vendor),
+    drift,
+    watchedKeys: watchedConfigKeys.poly,
+  };
+}
+
+/**
+ * `baseline`: the approved configuration to watch (the hub's, kept on disk, else the configuration
+ * file's `probes.codec.baseline`).
+ */
 export function roomProbes(
   probes: ProbesConfig,
   emit: (event: EdgeEvent) => void,
   run: ProcessRunner,
+  baseline: Record<string, string> = probes.codec.baseline,
 ): RoomProbes {
   const result: RoomProbes = {};
   const codec = probes.codec;
@@ -180,9 +241,12 @@ export function roomProbes(
     if (!codec.url) throw bad('codec.url', `required when probes.codec.kind is ${codec.kind}`);
     const c = { ...codec, kind: codec.kind };
     const adapter = codecAdapter(c);
-    result.codec = scheduledCodec(c, emit, adapter);
+    const vendor = adapter.vendor;
+    if (!vendor && Object.keys(codec.baseline).length > 0)
+      throw bad('codec.baseline', `configuration drift needs kind xapi or poly, not ${c.kind}`);
+    if (vendor) result.api = codecApi(vendor, baseline, emit);
+    result.codec = scheduledCodec(c, adapter.probe, result.api?.drift ?? null);
     // Cisco codecs take Standby Activate/Deactivate: power control's codec output (art. 6.3).
-    const vendor = adapter.drift;
     if (vendor instanceof XapiCodec) {
       result.standby = {
         standby: async (on) => {

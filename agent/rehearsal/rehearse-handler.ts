@@ -8,13 +8,30 @@
  * figures it was decided on, and whose fault a failure is: a power-on refused on battery is the power
  * partner's, a boot that never finishes the technician's, a room the operator holds off the
  * operator's. A check the room cannot run is `not-run` with the reason, never reported as passed.
+ *
+ * When the hub asks, the room also places a test call from its codec to the MCU's test conference
+ * (never in a call or inside a meeting's change freeze: test-call-policy.ts), runs the controller's
+ * own line test to the MCU's test number (whatever state the codec is in: a broken codec must not
+ * hide the line), and lists its peripherals. It reports the figures; the hub judges them against its
+ * thresholds and each room's expected peripherals.
  */
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
-import type { Readings, RehearsalCheck, RehearsalPower, RehearseResult } from '../../shared/schemas.js';
+import type {
+  LineTestResult,
+  Readings,
+  RehearsalCheck,
+  RehearsalPower,
+  RehearseResult,
+  TestCallResult,
+} from '../../shared/schemas.js';
+import { runTestCall } from '../call/test-call.js';
+import type { TestCallCodec } from '../call/test-call-codec.js';
+import { testCallRefusal } from '../call/test-call-policy.js';
 import { CommandError, type CommandHandler } from '../commands/command-router.js';
 import type { HoldOutcome } from '../power/power-controller.js';
-import type { Hold } from '../power/power-intents.js';
+import type { Hold, ScheduleItem } from '../power/power-intents.js';
+import type { PeripheralSource } from '../probes/peripheral-source.js';
 
 /** Above `marginal` the room works but is at risk; above `fail` a meeting cannot be held. */
 interface UpperLimit {
@@ -192,7 +209,10 @@ function linkCheck(r: Readings['link'], limits: RehearsalLimits): RehearsalCheck
   return { check: 'link', status: 'pass', detail: 'loss, latency and jitter to the MCU in range', evidence };
 }
 
-/** Judges one sample taken after power-on; pure, so the checks are tested as a table. */
+/**
+ * Judges one sample taken after power-on; pure, so the checks are tested as a table. The test call,
+ * the line test and the peripherals are judged at the hub, against its thresholds.
+ */
 export function rehearsalChecks(
   readings: Readings,
   limits: RehearsalLimits = defaultRehearsalLimits,
@@ -203,18 +223,6 @@ export function rehearsalChecks(
     powerCheck(readings.power, limits, context),
     climateCheck(readings.climate, limits),
     codecCheck(readings.codec, readings.power, bootDeadlineSec),
-    {
-      check: 'peripherals',
-      status: 'not-run',
-      detail: 'camera, microphones and display are not reported by this agent’s codec probe',
-      evidence: {},
-    },
-    {
-      check: 'sip',
-      status: 'not-run',
-      detail: 'no test call is placed: the SIP test call to the MCU is not built into this agent yet',
-      evidence: {},
-    },
     linkCheck(readings.link, limits),
   ];
 }
@@ -233,16 +241,49 @@ export interface RehearseDeps {
   /** Seconds between two samples while waiting for the equipment. */
   pollSec: number;
   limits?: RehearsalLimits;
+  /** The codec's calls, when its API can place one. */
+  testCall?: TestCallCodec;
+  /** The codec's peripherals, when its API lists them. */
+  peripherals?: PeripheralSource;
+  /** The controller's own SIP call to the MCU's test number. */
+  lineTest?: (target: string, durationMs: number) => Promise<LineTestResult>;
+  /** The item whose change freeze holds now (power control's schedule), or null. */
+  frozenBy: () => ScheduleItem | null;
+  /** Seconds between two readings of a test call. */
+  testCallSampleSec?: number;
 }
 
 const rehearseArgs = z.strictObject({
   /** The rehearsal's id at the hub: the hold's name in logs. */
   holdId: z.string().min(1).max(64).optional(),
   reason: z.string().min(1).max(200).optional(),
+  /** Place a test call to the MCU's test conference (art. 9.3: sound and picture). */
+  testCall: z
+    .strictObject({
+      number: z.string().min(1).max(255),
+      connectTimeoutSec: z.number().min(1).max(120),
+      measureSec: z.number().min(1).max(300),
+    })
+    .optional(),
+  /** Run the controller's line test to the MCU's test number. */
+  lineTest: z
+    .strictObject({ target: z.string().min(1).max(255), durationSec: z.number().min(1).max(60) })
+    .optional(),
 });
+type RehearseArgs = z.infer<typeof rehearseArgs>;
+
+/** What the room adds to its checks when the hub asks: the test call, the line test, the peripherals. */
+type Extras = Pick<RehearseResult, 'testCall' | 'lineTest' | 'peripherals'>;
 
 /** How long past the boot deadline a hold outlives a hub that stopped answering. */
 const HOLD_MARGIN_MS = 120_000;
+
+/** The longest the test call and the line test asked for may take, run side by side. */
+function callMs(args: RehearseArgs): number {
+  const call = args.testCall ? (args.testCall.connectTimeoutSec + args.testCall.measureSec) * 1000 : 0;
+  const line = args.lineTest ? args.lineTest.durationSec * 1000 + 30_000 : 0;
+  return Math.max(call, line);
+}
 
 /** The handler to register as `rehearse`. */
 export function rehearseHandler(deps: RehearseDeps): CommandHandler {
@@ -264,6 +305,67 @@ export function rehearseHandler(deps: RehearseDeps): CommandHandler {
     }
   }
 
+  function notPlaced(number: string, why: string): TestCallResult {
+    return {
+      dialled: number,
+      outcome: 'not-placed',
+      detail: why.slice(0, 300),
+      connectSec: null,
+      measuredSec: 0,
+      channels: [],
+      microphones: [],
+      speaker: null,
+    };
+  }
+
+  /** The test call (when allowed), the line test and the peripherals, on equipment judged up (or not). */
+  async function extras(readings: Readings, args: RehearseArgs, poweredOn: boolean): Promise<Extras> {
+    const ask = args.testCall;
+    const refusal = ask
+      ? poweredOn
+        ? testCallRefusal(readings.codec, deps.frozenBy(), deps.testCall !== undefined)
+        : 'the room’s equipment is not switched on'
+      : null;
+    const codecUp = poweredOn && readings.codec.state === 'up' && !readings.codec.checkedAt;
+    const [testCall, lineTest, inventory] = await Promise.all([
+      ask && deps.testCall && refusal === null
+        ? runTestCall(
+            deps.testCall,
+            {
+              number: ask.number,
+              connectTimeoutMs: ask.connectTimeoutSec * 1000,
+              measureMs: ask.measureSec * 1000,
+              sampleMs: (deps.testCallSampleSec ?? 5) * 1000,
+            },
+            clock,
+          )
+        : ask
+          ? notPlaced(ask.number, refusal ?? 'no test call codec')
+          : undefined,
+      args.lineTest
+        ? (deps.lineTest?.(args.lineTest.target, args.lineTest.durationSec * 1000) ??
+          Promise.resolve<LineTestResult>({
+            target: args.lineTest.target,
+            outcome: 'not-placed',
+            detail: 'this controller has no line test',
+            sent: 0,
+            received: 0,
+            lossPct: null,
+            jitterMs: null,
+            rttMs: null,
+          }))
+        : undefined,
+      codecUp && deps.peripherals ? deps.peripherals.peripherals() : undefined,
+    ]);
+    // The test call shows as a call on the codec: the hub learns at once that it has ended.
+    if (testCall && testCall.outcome !== 'not-placed') await deps.sample();
+    return {
+      ...(testCall ? { testCall } : {}),
+      ...(lineTest ? { lineTest } : {}),
+      ...(inventory?.ok ? { peripherals: inventory.value } : {}),
+    };
+  }
+
   return async (args) => {
     const parsed = rehearseArgs.safeParse(args);
     if (!parsed.success) {
@@ -277,12 +379,14 @@ export function rehearseHandler(deps: RehearseDeps): CommandHandler {
       return {
         checks: rehearsalChecks(readings, limits, {}, bootDeadlineSec),
         power: { found: readings.power.state, on: readings.power.state === 'on', bootSec },
+        ...(await extras(readings, parsed.data, readings.power.state === 'on')),
       } satisfies RehearseResult;
     }
     const id = parsed.data.holdId ?? `rehearse-${start.toISOString()}`;
     const outcome = await power.hold({
       id,
-      until: new Date(start.getTime() + deadlineMs + HOLD_MARGIN_MS),
+      // Long enough for the boot, the test call and the line test, however slow each is.
+      until: new Date(start.getTime() + deadlineMs + HOLD_MARGIN_MS + callMs(parsed.data)),
       reason: parsed.data.reason ?? `rehearsal ${id}`,
     });
     try {
@@ -296,6 +400,7 @@ export function rehearseHandler(deps: RehearseDeps): CommandHandler {
             bootSec: null,
             refused: outcome.refusal.reason.slice(0, 300),
           },
+          ...(await extras(readings, parsed.data, false)),
         } satisfies RehearseResult;
       }
       const failed = outcome.sequence && !outcome.sequence.ok ? outcome.sequence.failed : undefined;
@@ -307,6 +412,7 @@ export function rehearseHandler(deps: RehearseDeps): CommandHandler {
       return {
         checks: rehearsalChecks(readings, limits, context, bootDeadlineSec),
         power: report,
+        ...(await extras(readings, parsed.data, readings.power.state === 'on' && !failed)),
       } satisfies RehearseResult;
     } finally {
       await power.release(id);

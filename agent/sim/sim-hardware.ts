@@ -40,6 +40,14 @@ const RECHARGE_SEC = 7200;
 /** Where a UPS's firmware raises its own low-battery flag (NUT `LB`): about 2 min left. */
 const LOW_BATTERY_SEC = 120;
 
+/** A simulated room codec's watched configuration, in the xAPI's key form. */
+export const SIM_CODEC_CONFIG: Readonly<Record<string, string>> = {
+  'Audio/DefaultVolume': '50',
+  'Conference/AutoAnswer/Mode': 'Off',
+  'SIP/DefaultTransport': 'TCP',
+  'Video/Output/Connector[1]/Resolution': 'Auto',
+};
+
 export class SimHardware implements ReadingSource {
   private readonly random: Random;
   private readonly drifts: Record<Metric, Drift>;
@@ -52,6 +60,14 @@ export class SimHardware implements ReadingSource {
   private forcedShutdown = false;
   private codec: Readings['codec']['state'] = 'up';
   private inCall = false;
+  /** How the MCU's test conference answers this room's test calls (simulation of the far end). */
+  mcuAnswer: NonNullable<InjectMessage['mcuAnswer']> = 'answer';
+  /** Whether the room's camera is connected. */
+  cameraConnected = true;
+  /** A test call is connected: the codec reports a call, as a real one does. */
+  testCallActive = false;
+  /** The codec's configuration as a technician left it (art. 5.3), changed by injection. */
+  readonly codecConfig = new Map<string, string>(Object.entries(SIM_CODEC_CONFIG));
   private lastPower: Readings['power']['state'] = 'on';
   private onSince = Number.NEGATIVE_INFINITY;
   private readonly powerState: () => Readings['power']['state'];
@@ -91,6 +107,9 @@ export class SimHardware implements ReadingSource {
     if (fault.upsForcedShutdown !== undefined) this.forcedShutdown = fault.upsForcedShutdown;
     if (fault.codec !== undefined) this.codec = fault.codec;
     if (fault.inCall !== undefined) this.inCall = fault.inCall;
+    if (fault.mcuAnswer !== undefined) this.mcuAnswer = fault.mcuAnswer;
+    if (fault.camera !== undefined) this.cameraConnected = fault.camera;
+    for (const [key, value] of Object.entries(fault.codecConfig ?? {})) this.codecConfig.set(key, value);
     const pins: [Metric, number | undefined][] = [
       ['tempC', fault.temperature],
       ['humidityPct', fault.humidity],
@@ -101,19 +120,35 @@ export class SimHardware implements ReadingSource {
     for (const [metric, value] of pins) if (value !== undefined) this.pinned.set(metric, value);
   }
 
-  async read(): Promise<Readings> {
+  /** The line to the MCU now, as the link probe would read it. */
+  linkNow(): Readings['link'] {
     const v = (m: Metric) => round(this.pinned.get(m) ?? this.drifts[m].value);
+    return { latencyMs: v('latencyMs'), jitterMs: v('jitterMs'), lossPct: v('lossPct') };
+  }
+
+  /** The codec restarts: it does not answer for its boot time, as after a power-on. */
+  restartCodec(): void {
+    this.onSince = this.now().getTime();
+  }
+
+  /** The codec as the probe would read it now (switched off, booting, or its injected state). */
+  codecNow(): Readings['codec'] {
     const state = this.powerState();
     const now = this.now().getTime();
     if (state === 'on' && this.lastPower === 'off') this.onSince = now;
     this.lastPower = state;
     const booting = state === 'on' && now - this.onSince < this.codecBootMs;
-    const codec: Readings['codec'] =
-      state === 'off'
-        ? { state: 'unreachable', inCall: false, detail: 'switched off' }
-        : booting
-          ? { state: 'unreachable', inCall: false, detail: 'booting' }
-          : { state: this.codec, inCall: this.codec === 'up' && this.inCall };
+    return state === 'off'
+      ? { state: 'unreachable', inCall: false, detail: 'switched off' }
+      : booting
+        ? { state: 'unreachable', inCall: false, detail: 'booting' }
+        : { state: this.codec, inCall: this.codec === 'up' && (this.inCall || this.testCallActive) };
+  }
+
+  async read(): Promise<Readings> {
+    const v = (m: Metric) => round(this.pinned.get(m) ?? this.drifts[m].value);
+    const state = this.powerState();
+    const codec = this.codecNow();
     const lowBattery = this.lowBatteryFlag ?? (!this.mains && this.runtimeSec <= LOW_BATTERY_SEC);
     return {
       power: {
@@ -126,7 +161,7 @@ export class SimHardware implements ReadingSource {
       },
       climate: { tempC: v('tempC'), humidityPct: v('humidityPct') },
       codec,
-      link: { latencyMs: v('latencyMs'), jitterMs: v('jitterMs'), lossPct: v('lossPct') },
+      link: this.linkNow(),
     };
   }
 }

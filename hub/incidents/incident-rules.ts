@@ -18,7 +18,7 @@
  * rooms are offline at once (the hub's own uplink, or the MCU seen from every room), one network
  * incident covers the whole fleet; while it is open no room opens its own offline or link incident.
  */
-import type { Severity } from '../../shared/schemas.js';
+import type { RehearsalCheck, Severity } from '../../shared/schemas.js';
 import type { FaultKind } from '../contacts/fault-kinds.js';
 
 export const incidentCauses = [
@@ -142,6 +142,25 @@ export interface RoomSignals {
   fromEvents: ReadonlyMap<RoomCause, Shown>;
   /** The last episode the room's events cleared for a cause: when it began and ended. */
   cleared?: ReadonlyMap<RoomCause, { began: string; ended: string }>;
+  /** Causes its latest rehearsal attempt found (a line or a codec that failed its calls). */
+  fromRehearsal?: ReadonlySet<RoomCause>;
+}
+
+/**
+ * What a rehearsal's failing checks say about incidents, telling a broken line from a broken codec
+ * (issue 19): the calls' line failing is the line's (telecom partner); the test call, sound, picture
+ * or peripherals failing as the room's equipment is its codec's (technician). The other checks have
+ * live signals of their own (readiness, events), and a fault on the operator's MCU is no room's.
+ */
+export function causesOfChecks(checks: readonly RehearsalCheck[]): Set<RoomCause> {
+  const causes = new Set<RoomCause>();
+  for (const c of checks) {
+    if (c.status !== 'fail') continue;
+    if (c.check === 'line' && c.fault === 'line') causes.add('link.degraded');
+    if (['sip', 'sound', 'picture', 'peripherals'].includes(c.check) && c.fault === 'equipment')
+      causes.add('codec.down');
+  }
+  return causes;
 }
 
 export type McuState = 'up' | 'down' | 'unknown';
@@ -221,6 +240,8 @@ function observe(room: RoomSignals, cause: RoomCause): Observed | undefined {
     const severity = event && shown ? worse(event.severity, shown.severity) : (event ?? shown)!.severity;
     return { active: true, ...(event?.at ? { at: event.at } : {}), severity };
   }
+  // A rehearsal's finding holds until the room's next attempt, at the cause's own severity.
+  if (room.fromRehearsal?.has(cause)) return { active: true };
   if (room.fromReadiness === null) return undefined;
   const cleared = room.cleared?.get(cause);
   return { active: false, ...(cleared ? { at: cleared.ended, began: cleared.began } : {}) };

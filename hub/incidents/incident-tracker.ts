@@ -5,11 +5,12 @@
  * on a timer.
  */
 import type { Logger } from '../../shared/logger.js';
-import type { Severity } from '../../shared/schemas.js';
+import type { RehearsalCheck, Severity } from '../../shared/schemas.js';
 import type { RoomView } from '../fleet-state.js';
 import {
   causeOfReadinessCode,
   causeSeverity,
+  causesOfChecks,
   type Decision,
   decideIncidents,
   edgeOfEvent,
@@ -93,6 +94,8 @@ export class IncidentTracker {
   private readonly eventFlags = new Map<string, Map<string, Flag>>();
   /** Per room and cause, the last episode its events cleared. */
   private readonly cleared = new Map<string, Map<RoomCause, { began: string; ended: string }>>();
+  /** Per room, the causes its latest rehearsal attempt found; replaced by the next attempt. */
+  private readonly rehearsalCauses = new Map<string, ReadonlySet<RoomCause>>();
   /** Per room, the agent's boot and sequence number of the latest event applied. */
   private readonly lastEdge = new Map<string, { bootId: string; seq: number }>();
   private readonly listeners: IncidentListener[] = [];
@@ -185,6 +188,12 @@ export class IncidentTracker {
     return shown;
   }
 
+  /** A room's rehearsal attempt was judged: its failing calls stand until the next attempt. */
+  onRehearsal(roomId: string, checks: readonly RehearsalCheck[]): void {
+    this.rehearsalCauses.set(roomId, causesOfChecks(checks));
+    this.evaluate();
+  }
+
   evaluate(now: Date = this.clock()): void {
     // The database refused a write a moment ago (locked by someone else, failing disk): each try
     // holds the event loop for as long as SQLite waits on the lock, so tries are spaced out.
@@ -202,6 +211,7 @@ export class IncidentTracker {
         fromReadiness: known ? readinessSignals(view) : null,
         fromEvents: this.eventSignals(view.id),
         cleared: this.cleared.get(view.id) ?? new Map(),
+        fromRehearsal: this.rehearsalCauses.get(view.id) ?? new Set(),
       };
     });
     const { state, decisions } = decideIncidents(

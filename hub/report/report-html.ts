@@ -21,6 +21,7 @@ const notesVi = [
   'Cuộc họp: các cuộc họp theo lịch (không tính cuộc họp đã hủy) bắt đầu trong kỳ, tính đến thời điểm lập báo cáo.',
   'Mức sẵn sàng: tỷ lệ thời gian điểm cầu trực tuyến (mọi trạng thái trừ mất kết nối) và sẵn sàng (READY), tính từ lịch sử chuyển trạng thái đã lưu; thời gian trước khi hệ thống ghi nhận điểm cầu lần đầu được tính là "không rõ", không tính là sẵn sàng.',
   'Sự cố: các sự cố phát sinh trong kỳ; thời gian khắc phục tính trên các sự cố đã đóng. Sự cố toàn mạng chỉ tính cho toàn mạng.',
+  'Cuộc gọi: các cuộc gọi thử và kiểm tra đường truyền mà các đợt chạy thử, kiểm tra trong kỳ đã thực hiện, kể cả các lần kiểm tra lại.',
   'Năng lượng: bộ đếm của thiết bị điều khiển khởi động lại mỗi lần khởi động, nên số liệu là tổng của giá trị cuối cùng trong kỳ của từng lần khởi động (trừ giá trị trước kỳ nếu lần khởi động bắt đầu trước kỳ).',
 ];
 
@@ -125,6 +126,17 @@ ${table(
     f.rehearsals.failed,
     f.inspections.run,
     f.inspections.passed,
+  ]),
+)}
+${table(
+  'Cuộc gọi thử tới MCU và kiểm tra đường truyền trong diễn tập (Điều 9.3)',
+  ['Điểm cầu', 'Cuộc gọi thử', 'Kết nối', 'Không kết nối', 'Kiểm tra đường truyền', 'Không đạt'],
+  perRoom(report, (f) => [
+    f.testCalls.placed,
+    f.testCalls.connected,
+    f.testCalls.failed,
+    f.testCalls.lineTests,
+    f.testCalls.lineFailed,
   ]),
 )}
 </section>

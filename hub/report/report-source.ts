@@ -12,7 +12,7 @@ import { buildYearlyReport, type YearlyReport } from './yearly-report.js';
 export interface ReportSources {
   store: Pick<HubStore, 'listTransitions' | 'listEnergy'>;
   meetings: Pick<MeetingsRepo, 'list'>;
-  rehearsals: Pick<RehearsalsRepo, 'roomResults'>;
+  rehearsals: Pick<RehearsalsRepo, 'roomResults' | 'callResults'>;
   incidents: Pick<IncidentsRepo, 'list'>;
   rooms: readonly { id: string; name: string }[];
   now: () => Date;
@@ -31,6 +31,13 @@ export async function reportFor(sources: ReportSources, period: ReportPeriod): P
     transitions,
     meetings: sources.meetings.list({ from, to }),
     rehearsalResults: sources.rehearsals.roomResults(from, to),
+    callResults: sources.rehearsals.callResults({ from, to }).map((c) => ({
+      roomId: c.roomId,
+      at: c.at,
+      testCall: c.calls.testCall?.outcome ?? null,
+      lineTested: c.calls.lineTest !== undefined && c.calls.lineTest.outcome !== 'not-placed',
+      line: c.checks.find((x) => x.check === 'line')?.status ?? null,
+    })),
     incidents: sources.incidents.list({ from, to }),
     energy,
   });

@@ -9,10 +9,13 @@
  *   but OFFLINE) and READY, and the same within its booked meeting times; unknown time apart.
  * - Incidents: those opened in the period, by cause, with the median and worst time to recover of
  *   the closed ones. A network incident (no room) counts for the network only.
+ * - Test calls and line tests (issue 19): every one a rehearsal or inspection placed in the
+ *   period, re-checks included, and how many connected or failed.
  * - Energy: the agent's counters restart at each boot (`sinceIso`), so the used and always-on
  *   energy is the sum, over boot periods, of the last reading in the period, minus the last reading
  *   of the same boot period before the period when it began earlier.
  */
+import type { RehearsalCheck, TestCallOutcome } from '../../shared/schemas.js';
 import type { IncidentCause } from '../incidents/incident-rules.js';
 import type { Level } from '../readiness.js';
 import type { Verdict } from '../schedule/rehearsal-verdict.js';
@@ -51,6 +54,18 @@ export interface ReportRehearsalResult {
   verdict: Verdict;
 }
 
+/** One room's test call and line test in one rehearsal attempt. */
+export interface ReportCallResult {
+  roomId: string;
+  at: string;
+  /** Null when no test call was asked of the room. */
+  testCall: TestCallOutcome | null;
+  /** Whether the line test ran (it was asked and placed). */
+  lineTested: boolean;
+  /** The hub's `line` check of the attempt; null when there was none. */
+  line: RehearsalCheck['status'] | null;
+}
+
 export interface ReportIncident {
   roomId: string | null;
   cause: IncidentCause;
@@ -76,6 +91,7 @@ export interface ReportInput {
   transitions: readonly ReportTransition[];
   meetings: readonly ReportMeeting[];
   rehearsalResults: readonly ReportRehearsalResult[];
+  callResults: readonly ReportCallResult[];
   incidents: readonly ReportIncident[];
   /** Energy readings in the period, and any before it (for boot periods that began earlier). */
   energy: readonly ReportEnergySample[];
@@ -99,6 +115,17 @@ export interface VerdictCounts {
   passed: number;
   atRisk: number;
   failed: number;
+}
+
+export interface CallCounts {
+  /** Test calls dialled (not the ones the room could not place). */
+  placed: number;
+  connected: number;
+  /** Busy, rejected, not connected in time, dropped, or the codec's error. */
+  failed: number;
+  lineTests: number;
+  /** Line checks that failed (loss, jitter, round trip over their limits, or no answer). */
+  lineFailed: number;
 }
 
 export interface CauseFigures {
@@ -131,6 +158,7 @@ export interface Figures {
   meetings: { count: number; bookedSec: number };
   rehearsals: VerdictCounts;
   inspections: VerdictCounts;
+  testCalls: CallCounts;
   availability: Availability;
   /** Availability within booked meeting times. */
   meetingAvailability: Availability;
@@ -160,6 +188,7 @@ export const reportNotes = [
   'Meetings: scheduled meetings (cancelled ones excluded) that started in the period, up to the time of the report.',
   'Availability: share of the measured time a room was online (any level but OFFLINE) and READY, from stored readiness transitions; time before a room was first seen is unknown and reported apart, never as available.',
   'Incidents: those opened in the period; time to recover over the closed ones. Network incidents count for the network only.',
+  'Calls: the test calls and line tests placed by rehearsals and inspections in the period, re-checks included.',
   "Energy: agents' counters restart at each boot, so the figure is the sum over boot periods of the last reading in the period (less the reading before the period when the boot period began earlier).",
 ];
 
@@ -177,6 +206,7 @@ export function buildYearlyReport(input: ReportInput): YearlyReport {
     (m) => m.status === 'scheduled' && ms(m.start) >= fromMs && ms(m.start) < measuredToMs,
   );
   const results = input.rehearsalResults.filter((r) => inPeriod(r.startedAt));
+  const calls = input.callResults.filter((c) => inPeriod(c.at));
   const incidents = input.incidents.filter((i) => inPeriod(i.openedAt));
 
   let networkTime = emptyLevelTime();
@@ -204,6 +234,7 @@ export function buildYearlyReport(input: ReportInput): YearlyReport {
       meetings: { count: own.length, bookedSec: sec(bookedMs) },
       rehearsals: verdictCounts(ownResults.filter((r) => r.kind === 'rehearsal')),
       inspections: verdictCounts(ownResults.filter((r) => r.kind === 'inspection')),
+      testCalls: callCounts(calls.filter((c) => c.roomId === room.id)),
       availability: availabilityOf(time),
       meetingAvailability: availabilityOf(meetingTime),
       incidents: incidentFigures(incidents.filter((i) => i.roomId === room.id)),
@@ -224,6 +255,7 @@ export function buildYearlyReport(input: ReportInput): YearlyReport {
     },
     rehearsals: verdictCounts(fleetResults.filter((r) => r.kind === 'rehearsal')),
     inspections: verdictCounts(fleetResults.filter((r) => r.kind === 'inspection')),
+    testCalls: callCounts(calls.filter((c) => roomIds.has(c.roomId))),
     availability: availabilityOf(networkTime),
     meetingAvailability: availabilityOf(networkMeetingTime),
     incidents: incidentFigures(incidents.filter((i) => i.roomId === null || roomIds.has(i.roomId))),
@@ -272,6 +304,18 @@ function availabilityOf(t: LevelTime): Availability {
 function verdictCounts(results: readonly ReportRehearsalResult[]): VerdictCounts {
   const count = (v: Verdict) => results.filter((r) => r.verdict === v).length;
   return { run: results.length, passed: count('go'), atRisk: count('at-risk'), failed: count('no-go') };
+}
+
+function callCounts(calls: readonly ReportCallResult[]): CallCounts {
+  const placed = calls.filter((c) => c.testCall !== null && c.testCall !== 'not-placed');
+  const connected = placed.filter((c) => c.testCall === 'connected').length;
+  return {
+    placed: placed.length,
+    connected,
+    failed: placed.length - connected,
+    lineTests: calls.filter((c) => c.lineTested).length,
+    lineFailed: calls.filter((c) => c.line === 'fail').length,
+  };
 }
 
 /** The median: the middle value, or the mean of the two middle ones for an even count. */

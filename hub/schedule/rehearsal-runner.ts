@@ -9,12 +9,15 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import { rehearseResult } from '../../shared/schemas.js';
+import { type RehearseResult, rehearseResult } from '../../shared/schemas.js';
 import type { CommandClient, CommandOutcome } from '../commands/command-client.js';
+import { callChecks, defaultCallLimits } from './call-checks.js';
+import type { CallPlan } from './call-plan.js';
 import { latestAttempts } from './rehearsal-report.js';
 import { failures, meetingVerdict, type RoomAnswer, roomVerdict, type Verdict } from './rehearsal-verdict.js';
 import type {
   Attempt,
+  CallFigures,
   Escalation,
   PowerOnResult,
   Rehearsal,
@@ -45,9 +48,22 @@ export interface RunnerDeps {
   commands: Pick<CommandClient, 'send'>;
   broadcast: (message: RehearsalLiveMessage) => void;
   config: RunnerConfig;
+  /** The test calls, line tests and peripherals asked of rooms and how they are judged; none without. */
+  calls?: CallPlan;
   log: Logger;
   clock?: Clock;
 }
+
+/** A hub with no test call settings asks for none, and expects nothing of the peripherals. */
+const noCalls: CallPlan = {
+  ask: () => ({
+    args: {},
+    notAsked: 'no test conference is set (testCall.dialString)',
+    lineNotAsked: 'no line test number is set (testCall.lineTestUri)',
+  }),
+  limits: defaultCallLimits,
+  expected: () => ({ cameras: 0, microphones: 0, touchPanels: 0, displays: 0 }),
+};
 
 export interface RehearsalSpec {
   kind: RehearsalKind;
@@ -56,6 +72,15 @@ export interface RehearsalSpec {
   roomIds: string[];
   hostRoomId: string | null;
   deadline: Date | null;
+}
+
+/** The figures the room measured, kept with its attempt (art. 12.5: counted in the yearly report). */
+function callFigures(result: RehearseResult): CallFigures {
+  return {
+    ...(result.testCall ? { testCall: result.testCall } : {}),
+    ...(result.lineTest ? { lineTest: result.lineTest } : {}),
+    ...(result.peripherals ? { peripherals: result.peripherals } : {}),
+  };
 }
 
 function outcomeText(o: CommandOutcome): string {
@@ -160,22 +185,32 @@ export class RehearsalRunner {
 
   /**
    * One room, one `rehearse`: the room holds itself on (from off if it idled off), waits for its
-   * equipment to boot, judges a sample taken after power-on, and goes back to the state it was found
-   * in. The reply says what happened to its power; a silent room is a no-go like any failure.
+   * equipment to boot, judges a sample taken after power-on, places its test call and line test when
+   * asked, lists its peripherals, and goes back to the state it was found in. The hub judges the
+   * calls and peripherals against its settings. The reply says what happened to its power; a silent
+   * room is a no-go like any failure.
    */
   private async checkRoom(id: string, roomId: string, attempt: number): Promise<Attempt> {
     const { config, commands } = this.deps;
+    const calls = this.deps.calls ?? noCalls;
     const startedAt = this.now().toISOString();
     const r = this.deps.repo.get(id);
+    const ask = calls.ask(roomId, r?.meetingId ?? null);
     const reply = await commands.send(
       roomId,
       'rehearse',
-      { holdId: id, reason: `${r?.kind ?? 'rehearsal'} ${r?.slot ?? ''}`.trim() },
+      { holdId: id, reason: `${r?.kind ?? 'rehearsal'} ${r?.slot ?? ''}`.trim(), ...ask.args },
       { timeoutMs: config.rehearseTimeoutMs, ttlMs: config.rehearseTimeoutMs },
     );
     const parsed = reply.ok ? rehearseResult.safeParse(reply.result) : null;
     const answer: RoomAnswer = parsed?.success
-      ? { answered: true, checks: parsed.data.checks }
+      ? {
+          answered: true,
+          checks: [
+            ...parsed.data.checks,
+            ...callChecks(parsed.data, calls.limits, calls.expected(roomId), ask.notAsked, ask.lineNotAsked),
+          ],
+        }
       : {
           answered: false,
           error: parsed
@@ -197,6 +232,7 @@ export class RehearsalRunner {
       checks: answer.answered ? answer.checks : [],
       verdict: roomVerdict(answer),
       failures: failures(roomId, answer),
+      ...(parsed?.success ? { calls: callFigures(parsed.data) } : {}),
     };
   }
 

@@ -2,7 +2,7 @@
  * Rehearsals and inspections in SQLite: each run, every attempt on every room with its checks and
  * evidence, and the escalations at the deadline (art. 9.3, 11.1). Kept for the year's report.
  */
-import type { RehearsalCheck } from '../../shared/schemas.js';
+import type { RehearsalCheck, RehearseResult } from '../../shared/schemas.js';
 import { applyMigrations, type Db, type Migration } from '../store/database.js';
 import type { Failure, Verdict } from './rehearsal-verdict.js';
 
@@ -59,6 +59,16 @@ const migrations: Migration[] = [
    );
    CREATE INDEX escalations_rehearsal ON escalations (rehearsal_id);`,
   },
+  {
+    // Issue 19: what the room measured in its test call and line test, and its peripherals.
+    id: 'rehearsals-2',
+    sql: `CREATE TABLE rehearsal_calls (
+     attempt_id INTEGER PRIMARY KEY REFERENCES rehearsal_attempts (id),
+     test_call TEXT,
+     line_test TEXT,
+     peripherals TEXT
+   );`,
+  },
 ];
 
 export type RehearsalKind = 'rehearsal' | 'inspection';
@@ -89,6 +99,9 @@ export interface PowerOnResult {
   detail: string;
 }
 
+/** What a room measured in its calls and listed of its peripherals, as it answered. */
+export type CallFigures = Pick<RehearseResult, 'testCall' | 'lineTest' | 'peripherals'>;
+
 export interface Attempt {
   roomId: string;
   attempt: number;
@@ -100,6 +113,22 @@ export interface Attempt {
   checks: RehearsalCheck[];
   verdict: Verdict;
   failures: Failure[];
+  /** Absent for a room that did not answer (or answered before issue 19). */
+  calls?: CallFigures;
+}
+
+/** One room's test call and line test in a run, for the room's history and the yearly report. */
+export interface CallResult {
+  rehearsalId: string;
+  kind: RehearsalKind;
+  slot: string;
+  roomId: string;
+  attempt: number;
+  at: string;
+  verdict: Verdict;
+  calls: CallFigures;
+  /** The hub's judgement of them: `sip`, `line`, `sound`, `picture`, `peripherals`. */
+  checks: RehearsalCheck[];
 }
 
 /** A room's final verdict in one run: its last attempt's (art. 12.5 counts runs and passes). */
@@ -134,6 +163,46 @@ interface RehearsalRow {
   deadline: string | null;
   status: string;
   verdict: string | null;
+}
+
+interface CallRow {
+  attempt_id: number;
+  test_call: string | null;
+  line_test: string | null;
+  peripherals: string | null;
+}
+
+interface CheckRow {
+  check_name: string;
+  status: string;
+  detail: string;
+  evidence: string;
+  fault: string | null;
+}
+
+function json(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+function callsOf(row: CallRow | undefined): { calls?: CallFigures } {
+  if (!row) return {};
+  return {
+    calls: {
+      ...(row.test_call ? { testCall: JSON.parse(row.test_call) } : {}),
+      ...(row.line_test ? { lineTest: JSON.parse(row.line_test) } : {}),
+      ...(row.peripherals ? { peripherals: JSON.parse(row.peripherals) } : {}),
+    },
+  };
+}
+
+function toCheck(c: CheckRow): RehearsalCheck {
+  return {
+    check: c.check_name as RehearsalCheck['check'],
+    status: c.status as RehearsalCheck['status'],
+    detail: c.detail,
+    evidence: JSON.parse(c.evidence) as RehearsalCheck['evidence'],
+    ...(c.fault ? { fault: c.fault as NonNullable<RehearsalCheck['fault']> } : {}),
+  };
 }
 
 function toRehearsal(r: RehearsalRow): Rehearsal {
@@ -226,6 +295,12 @@ export class RehearsalsRepo {
       );
       for (const c of a.checks)
         insert.run(id, c.check, c.status, c.detail, JSON.stringify(c.evidence), c.fault ?? null);
+      if (a.calls)
+        this.db
+          .prepare(
+            'INSERT INTO rehearsal_calls (attempt_id, test_call, line_test, peripherals) VALUES (?, ?, ?, ?)',
+          )
+          .run(id, json(a.calls.testCall), json(a.calls.lineTest), json(a.calls.peripherals));
     })();
   }
 
@@ -248,6 +323,7 @@ export class RehearsalsRepo {
     const checks = this.db.prepare(
       'SELECT check_name, status, detail, evidence, fault FROM rehearsal_checks WHERE attempt_id = ? ORDER BY rowid',
     );
+    const calls = this.db.prepare('SELECT * FROM rehearsal_calls WHERE attempt_id = ?');
     return rows.map((r) => ({
       roomId: r.room_id,
       attempt: r.attempt,
@@ -256,25 +332,56 @@ export class RehearsalsRepo {
       answered: r.answered === 1,
       error: r.error,
       powerOn: JSON.parse(r.power_on) as PowerOnResult,
-      checks: (
-        checks.all(r.id) as {
-          check_name: string;
-          status: string;
-          detail: string;
-          evidence: string;
-          fault: string | null;
-        }[]
-      ).map(
-        (c): RehearsalCheck => ({
-          check: c.check_name as RehearsalCheck['check'],
-          status: c.status as RehearsalCheck['status'],
-          detail: c.detail,
-          evidence: JSON.parse(c.evidence) as RehearsalCheck['evidence'],
-          ...(c.fault ? { fault: c.fault as NonNullable<RehearsalCheck['fault']> } : {}),
-        }),
-      ),
+      checks: (checks.all(r.id) as CheckRow[]).map(toCheck),
       verdict: r.verdict as Verdict,
       failures: JSON.parse(r.failures) as Failure[],
+      ...callsOf(calls.get(r.id) as CallRow | undefined),
+    }));
+  }
+
+  /**
+   * Each room's test calls and line tests in runs started with `from <= startedAt < to`, newest
+   * first; one room's when `roomId` is given, at most `limit`.
+   */
+  callResults(options: { from?: string; to?: string; roomId?: string; limit?: number }): CallResult[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.id AS rehearsal_id, r.kind, r.slot, a.id AS attempt_id, a.room_id, a.attempt, a.finished_at,
+           a.verdict, c.test_call, c.line_test, c.peripherals
+         FROM rehearsal_calls c JOIN rehearsal_attempts a ON a.id = c.attempt_id
+           JOIN rehearsals r ON r.id = a.rehearsal_id
+         WHERE r.started_at >= ? AND r.started_at < ? AND (? IS NULL OR a.room_id = ?)
+         ORDER BY a.finished_at DESC, a.id DESC LIMIT ?`,
+      )
+      .all(
+        options.from ?? '',
+        options.to ?? '9999',
+        options.roomId ?? null,
+        options.roomId ?? null,
+        options.limit ?? -1,
+      ) as (CallRow & {
+      rehearsal_id: string;
+      kind: string;
+      slot: string;
+      room_id: string;
+      attempt: number;
+      finished_at: string;
+      verdict: string;
+    })[];
+    const judged = this.db.prepare(
+      `SELECT check_name, status, detail, evidence, fault FROM rehearsal_checks
+       WHERE attempt_id = ? AND check_name IN ('sip', 'line', 'sound', 'picture', 'peripherals') ORDER BY rowid`,
+    );
+    return rows.map((row) => ({
+      rehearsalId: row.rehearsal_id,
+      kind: row.kind as RehearsalKind,
+      slot: row.slot,
+      roomId: row.room_id,
+      attempt: row.attempt,
+      at: row.finished_at,
+      verdict: row.verdict as Verdict,
+      calls: callsOf(row).calls ?? {},
+      checks: (judged.all(row.attempt_id) as CheckRow[]).map(toCheck),
     }));
   }
 

@@ -80,6 +80,22 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
       return reply.code(202).send(r);
     });
 
+    // A room's test calls and line tests, newest first (art. 9.3; the room page and its history).
+    app.get<{ Params: { id: string }; Querystring: { limit?: string } }>(
+      '/api/rooms/:id/test-calls',
+      { config: { access: 'viewer' } },
+      async (req, reply) => {
+        if (!deps.fleet.has(req.params.id))
+          return reply.code(404).send({ error: `no room "${req.params.id}"`, field: 'id' });
+        const limit = req.query.limit === undefined ? 20 : Number(req.query.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+          return reply
+            .code(400)
+            .send({ error: 'limit must be a whole number from 1 to 200', field: 'limit' });
+        return deps.rehearsals.callResults({ roomId: req.params.id, limit });
+      },
+    );
+
     // The rehearsals waiting to run (art. 9.3), so an operator sees they survived a restart.
     app.get('/api/rehearsals/planned', { config: { access: 'viewer' } }, async () => deps.planner.planned());
 

@@ -11,6 +11,7 @@ import type { CommandClient } from '../commands/command-client.js';
 import type { ScheduleSettings } from '../config.js';
 import type { AuditLog } from '../security/audit-log.js';
 import type { Db } from '../store/database.js';
+import type { CallPlan } from './call-plan.js';
 import { InspectionSchedule } from './inspections.js';
 import { type CalendarDeps, MeetingCalendar, type MeetingLiveMessage } from './meeting-calendar.js';
 import type { MeetingWatchMessage } from './meeting-watch.js';
@@ -35,6 +36,8 @@ export interface ScheduleServiceDeps {
   notify: CalendarDeps['notify'];
   /** The audit log: every booking, change and cancellation is recorded with who made it. */
   audit: Pick<AuditLog, 'record'>;
+  /** The rehearsals' test calls, line tests and peripherals (hub settings `testCall`, `peripherals`). */
+  calls?: CallPlan;
   log: Logger;
   clock?: Clock;
 }
@@ -67,6 +70,7 @@ export class ScheduleService {
         rehearseTimeoutMs: s.rehearseTimeoutSec * 1000,
         afterDeadlineMs: s.deadlineH * 3_600_000,
       },
+      ...(deps.calls ? { calls: deps.calls } : {}),
       log: schedLog,
       clock,
     });

@@ -293,7 +293,7 @@ describe('dashboard: the yearly report of a seeded year in Chromium', () => {
       '0 giờ 10 phút',
       '0 giờ 20 phút',
     ]);
-    expect(await page.locator('#report-notes li').count()).toBe(4);
+    expect(await page.locator('#report-notes li').count()).toBe(5);
     expect(await page.locator('#report-notes li').first().textContent()).toMatch(
       /^Cuộc họp: các cuộc họp theo lịch/,
     );

@@ -70,8 +70,13 @@ describe('an agent with real probes', () => {
       link: { lossPct: 0, latencyMs: expect.any(Number) },
     });
     // No codec or link cause, and no climate sensor configured is no fault. What this machine says
-    // of its own clock (the agent reads the real host) is not the test's to choose: set it apart.
-    expect(view.readiness.causes.filter((c) => !/clock/.test(c.code)).map((c) => c.code)).toEqual([]);
+    // of its own clock (the agent reads the real host) is not the test's to choose: set it apart;
+    // the drifted configuration is a cause of its own (art. 5.3, the next test), whenever it arrives.
+    expect(
+      view.readiness.causes
+        .filter((c) => !/clock/.test(c.code) && c.code !== 'config.drift')
+        .map((c) => c.code),
+    ).toEqual([]);
   });
 
   test('the drifted configuration value is stored at the hub as config.drift, naming it', async () => {
@@ -80,7 +85,15 @@ describe('an agent with real probes', () => {
     );
     expect(drift).toMatchObject({
       severity: 'warning',
-      data: { changed: 1, keys: 'Audio/DefaultVolume', first: 'Audio/DefaultVolume: 50 → 80' },
+      data: { changed: 1, key: 'Audio/DefaultVolume', approved: '50', found: '80' },
+    });
+    // And shown in readiness with the key, the approved and the found value.
+    const cause = await waitFor('config.drift in readiness', async () =>
+      (await room()).readiness.causes.find((c) => c.code === 'config.drift'),
+    );
+    expect(cause).toMatchObject({
+      level: 'DEGRADED',
+      params: { key: 'Audio/DefaultVolume', approved: '50', found: '80' },
     });
   });
 

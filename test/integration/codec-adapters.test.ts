@@ -22,10 +22,11 @@ describe('Cisco xAPI adapter', () => {
   afterEach(() => Object.assign(fake.state, JSON.parse(initial)));
   afterAll(() => fake?.close());
 
-  test('healthy: up, not in a call, with the software version and standby state', async () => {
+  test('healthy: up, not in a call, registered, with the software version and standby state', async () => {
     expect(await codec().read()).toEqual({
       state: 'up',
       inCall: false,
+      registered: true,
       detail: 'ce11.14.1.5.47f3d6, standby Off',
     });
     const status = await codec().status();
@@ -162,7 +163,9 @@ describe('Cisco xAPI adapter', () => {
         data: expect.objectContaining({
           changed: 1,
           keys: 'Audio/DefaultVolume',
-          first: 'Audio/DefaultVolume: 50 → 70',
+          key: 'Audio/DefaultVolume',
+          approved: '50',
+          found: '70',
         }),
       },
     ]);

@@ -178,10 +178,18 @@ describe('a rehearsal end to end: simulated agents, embedded broker, the hub’s
       'power',
       'climate',
       'codec',
+      'link',
       'peripherals',
       'sip',
-      'link',
+      'line',
+      'sound',
+      'picture',
     ]);
+    // This hub names no test conference: the gap is said, never passed.
+    expect(r.rooms[0]?.latest?.checks.find((c) => c.check === 'sip')).toMatchObject({
+      status: 'not-run',
+      detail: 'no test conference is set (testCall.dialString)',
+    });
     expect(r.deadline).toBeNull();
   });
 

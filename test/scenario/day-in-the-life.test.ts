@@ -2,7 +2,9 @@
  * A day in the life (shared/SCENARIO.md): the hub and the 28 simulated rooms on one virtual clock,
  * Monday to Thursday in seconds, asserting the whole timeline row by row. The values it uses: quiet
  * time and warm-up 30 min, codec boot 60 s (deadline 180 s), telemetry every 5 min, power decided
- * every minute, re-checks every 10 min, UPS shutdown at 5 min of runtime or 10 %.
+ * every minute, re-checks every 10 min, UPS shutdown at 5 min of runtime or 10 %; every rehearsal
+ * and inspection places a test call to the MCU's test conference (the simulated MCU answers in 2 s;
+ * its figures are read for 20 s) and a 10 s line test from the controller (issue 19).
  * Rooms: M1 is chaired by UBND tỉnh with seven district rooms; Yên Sơn's codec fails before the
  * T−2h rehearsal; Hàm Yên loses its mains during M1. E1 (an emergency) shares Na Hang and Lâm Bình
  * with M1. M2 puts Sở GTVT, held on by the operator, in a rehearsal.
@@ -14,7 +16,7 @@ import type { YearlyReport } from '../../hub/report/yearly-report.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import type { MeetingGoNoGo } from '../../hub/schedule/meeting-verdict.js';
 import type { RehearsalReport } from '../../hub/schedule/rehearsal-report.js';
-import type { Rehearsal } from '../../hub/schedule/rehearsals-repo.js';
+import type { CallResult, Rehearsal } from '../../hub/schedule/rehearsals-repo.js';
 import type { AuditEntry } from '../../hub/security/audit-log.js';
 import type { StoredEvent } from '../../hub/store/store.js';
 import { rooms as fleet } from '../../shared/fleet.js';
@@ -43,6 +45,11 @@ const E1_ROOMS = ['so-nnptnt', 'so-tnmt', 'ban-dan-toc', 'ubnd-na-hang', 'ubnd-l
 const E1_OVERRUN = ['so-nnptnt', 'ubnd-lam-binh'];
 const HELD_ON = 'so-gtvt';
 const M2_ROOMS = ['so-y-te', HELD_ON];
+const TEST_CONFERENCE = 'kiemtra@mcu.tuyenquang.gov.vn';
+/** An M1 room the operator checks during the meeting. */
+const CHECKED_IN_MEETING = 'ubnd-chiem-hoa';
+/** The checks of the room's calls and equipment (issue 19), in the order the hub judges them. */
+const CALL_CHECKS = ['peripherals', 'sip', 'line', 'sound', 'picture'];
 
 // Each row moves the world up to two days; a row must never still run when the next starts.
 jest.setTimeout(180_000);
@@ -80,6 +87,10 @@ beforeAll(async () => {
       'schedule.recheckMin': 10,
       'mqtt.floodPerSec': 10_000,
       'mqtt.floodBurst': 10_000,
+      'testCall.dialString': TEST_CONFERENCE,
+      'testCall.lineTestUri': 'sip:9999@mcu.tuyenquang.gov.vn',
+      'testCall.measureSec': 20,
+      'testCall.lineTestSec': 10,
     },
     agentEnv: {
       HNTH_TELEMETRY_INTERVAL: '300',
@@ -144,6 +155,11 @@ async function book(body: Record<string, unknown>) {
 }
 const inject = (ids: readonly string[], fault: object) =>
   Promise.all(ids.map((id) => world.inject(id, fault)));
+const callChecksOf = (attempt: { checks: { check: string; status: string }[] }) =>
+  Object.fromEntries(
+    attempt.checks.filter((c) => CALL_CHECKS.includes(c.check)).map((c) => [c.check, c.status]),
+  );
+const allPass = Object.fromEntries(CALL_CHECKS.map((c) => [c, 'pass']));
 
 describe('a day in the life of the network', () => {
   test('Mon 00:00: the 28 rooms online idle off after the quiet time; the fleet counts no problem', async () => {
@@ -162,6 +178,22 @@ describe('a day in the life of the network', () => {
     const runs = world.hub.schedule.rehearsals.roomResults(local('Mon 06:00'), local('Mon 08:00'));
     expect(runs).toHaveLength(28);
     expect(runs.every((r) => r.kind === 'inspection' && r.verdict === 'go')).toBe(true);
+    // Every room called the MCU's test conference and tested its line, all within the same minutes.
+    const calls = world.hub.schedule.rehearsals.callResults({
+      from: local('Mon 06:00'),
+      to: local('Mon 08:00'),
+    });
+    expect(calls).toHaveLength(28);
+    for (const c of calls) {
+      expect(c.calls.testCall).toMatchObject({
+        dialled: TEST_CONFERENCE,
+        outcome: 'connected',
+        connectSec: 2,
+        measuredSec: 20,
+      });
+      expect(c.calls.lineTest).toMatchObject({ outcome: 'answered' });
+      expect(c.at < local('Mon 07:02')).toBe(true);
+    }
     expect(await powerOf(fleet.map((r) => r.id))).toEqual(
       all(
         fleet.map((r) => r.id),
@@ -305,7 +337,23 @@ describe('a day in the life of the network', () => {
       expect(row.verdict).toBe('go');
       // Judged on a sample after the boot: found off, switched on, the codec up a minute later.
       expect(JSON.parse(row.latest!.powerOn.detail)).toEqual({ found: 'off', on: true, bootSec: 60 });
+      // Then the test call (2 s to connect, 20 s of figures) and the line test: all four pass.
+      expect(callChecksOf(row.latest!)).toEqual(allPass);
     }
+    const hostCalls = (await world.api('GET', `/api/rooms/${HOST}/test-calls?limit=1`)).body as CallResult[];
+    expect(hostCalls[0]).toMatchObject({ rehearsalId: t24!.id, kind: 'rehearsal', slot: 'T-24h' });
+    expect(hostCalls[0]!.calls.testCall).toMatchObject({
+      outcome: 'connected',
+      connectSec: 2,
+      measuredSec: 20,
+    });
+    expect(hostCalls[0]!.checks.find((c) => c.check === 'picture')!.evidence).toMatchObject({
+      resolution: '1920x1080',
+      frameRate: 30,
+      limitHeightPx: 720,
+      limitFrameRate: 25,
+    });
+    // Boot, call and figures done well before 08:05: every room back off since.
     const now = await rooms();
     for (const id of M1_ROOMS)
       expect(now.find((r) => r.id === id)!.readiness).toMatchObject({
@@ -314,7 +362,8 @@ describe('a day in the life of the network', () => {
       });
     const v = await verdict();
     expect(v?.verdict).toBe('go');
-    expect(v?.notRun.map((n) => n.check)).toEqual(['peripherals', 'sip']);
+    // Nothing left unchecked: the test call tested sound and picture, the line test the line.
+    expect(v?.notRun).toEqual([]);
     // The verdict goes to the department and the host room.
     for (const to of [OPERATOR_EMAIL, EMAIL[HOST]])
       expect((await mailArrives(to, 'Chạy thử trước 24 giờ')).subject).toBe(
@@ -405,6 +454,18 @@ describe('a day in the life of the network', () => {
         responsible: [{ kind: 'room-technician', roomId: CODEC_FAILS }],
       },
     ]);
+    // No test call on a codec that does not answer; the controller's line test says the line is
+    // good: the codec's fault (its technician's), not the line's (the telecom partner's).
+    expect(callChecksOf(failing.latest!)).toEqual({
+      peripherals: 'not-run',
+      sip: 'not-run',
+      line: 'pass',
+      sound: 'not-run',
+      picture: 'not-run',
+    });
+    expect(failing.latest!.checks.find((c) => c.check === 'sip')!.detail).toMatch(
+      /^no test call: the codec is not answering/,
+    );
     expect(matrix.rooms.filter((r) => r.roomId !== CODEC_FAILS).every((r) => r.verdict === 'go')).toBe(true);
     expect((await verdict())?.verdict).toBe('at-risk');
     // The off room now shows its fault: the check made while it was on stands.
@@ -501,6 +562,28 @@ describe('a day in the life of the network', () => {
     await world.at('Thu 08:00');
     expect(await powerOf(M1_ROOMS)).toEqual(all(M1_ROOMS, 'on'));
     await inject(M1_ROOMS, { inCall: true });
+  });
+
+  test('Thu 08:10: the operator checks a room during M1: checked, but no test call and no line test in the meeting', async () => {
+    await world.at('Thu 08:10');
+    const res = await world.api('POST', '/api/rehearsals', { roomIds: [CHECKED_IN_MEETING] });
+    expect(res.status).toBe(202);
+    await world.at('Thu 08:12');
+    const row = (await report((res.body as Rehearsal).id)).rooms[0]!;
+    expect(row.verdict).toBe('go');
+    expect(callChecksOf(row.latest!)).toEqual({
+      peripherals: 'pass',
+      sip: 'not-run',
+      line: 'not-run',
+      sound: 'not-run',
+      picture: 'not-run',
+    });
+    expect(row.latest!.checks.find((c) => c.check === 'sip')!.detail).toBe(
+      `change freeze of the meeting ${m1.id} from ${local('Thu 07:30')} to ${local('Thu 11:00')}: no test call`,
+    );
+    // The meeting goes on, undisturbed: still on and in its call.
+    expect((await room(CHECKED_IN_MEETING)).readings?.codec.inCall).toBe(true);
+    expect((await room(CHECKED_IN_MEETING)).readiness.power.state).toBe('on');
   });
 
   test('Thu 09:00: mains lost in Hàm Yên, 40 min of UPS for 120 min of meeting: said in words, M1 at risk, host and operator warned, the power partner called', async () => {
@@ -615,6 +698,31 @@ describe('a day in the life of the network', () => {
       byCause: [expect.objectContaining({ cause: 'mains.lost', count: 1 })],
     });
     expect(r.network.inspections.run).toBe(28);
+    // Art. 12.5 with issue 19: the host's three test calls (the inspection, T−24h, T−2h) connected;
+    // Yên Sơn's T−2h call waited for its repaired codec (07:20), its line tested at every attempt.
+    expect(host.testCalls).toEqual({ placed: 3, connected: 3, failed: 0, lineTests: 3, lineFailed: 0 });
+    expect(failing.testCalls).toMatchObject({ placed: 3, connected: 3, failed: 0, lineFailed: 0 });
+    expect(failing.testCalls.lineTests).toBeGreaterThan(3);
+    expect(r.network.testCalls.failed).toBe(0);
+  });
+
+  test('throughout: no test call or line test was placed during a meeting or another’s change freeze', async () => {
+    const freezes = [
+      // From each meeting's warm-up (30 min, or at once for E1) to its end.
+      { rooms: M1_ROOMS, from: local('Thu 07:30'), to: local('Thu 11:00') },
+      { rooms: E1_ROOMS, from: local('Wed 10:00'), to: local('Wed 11:00') },
+    ];
+    const calls = world.hub.schedule.rehearsals.callResults({});
+    const placed = calls.filter(
+      (c) =>
+        (c.calls.testCall && c.calls.testCall.outcome !== 'not-placed') ||
+        (c.calls.lineTest && c.calls.lineTest.outcome !== 'not-placed'),
+    );
+    expect(placed.length).toBeGreaterThan(28 + 8 + 8);
+    const inFreeze = placed.filter((c) =>
+      freezes.some((f) => f.rooms.includes(c.roomId) && c.at > f.from && c.at < f.to),
+    );
+    expect(inFreeze).toEqual([]);
   });
 
   test('throughout: no room went off during a call but at its UPS’s critical point; every event stored once', async () => {

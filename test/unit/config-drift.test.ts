@@ -4,9 +4,9 @@ import {
   ConfigDriftWatch,
   type ConfigSource,
   compareWithBaseline,
-  configHash,
   driftEvent,
 } from '../../agent/probes/config-drift.js';
+import { configHash } from '../../shared/config-hash.js';
 
 const baseline = { 'Audio/DefaultVolume': '50', 'SIP/DisplayName': 'UBND huyen Yen Son' };
 
@@ -34,7 +34,7 @@ describe('comparison with the approved baseline', () => {
     expect(configHash({ a: '' })).not.toBe(configHash({ a: null }));
   });
 
-  test('the event names what changed', () => {
+  test('the event names the key, the approved and the found value', () => {
     const e = driftEvent([{ key: 'Audio/DefaultVolume', expected: '50', actual: '70' }], 'h1', 'h0');
     expect(e).toEqual({
       type: 'config.drift',
@@ -42,10 +42,21 @@ describe('comparison with the approved baseline', () => {
       data: {
         changed: 1,
         keys: 'Audio/DefaultVolume',
-        first: 'Audio/DefaultVolume: 50 → 70',
+        key: 'Audio/DefaultVolume',
+        approved: '50',
+        found: '70',
         hash: 'h1',
         baselineHash: 'h0',
       },
+    });
+  });
+
+  test('a value gone from the codec is found as null; none left is the return to the baseline', () => {
+    expect(driftEvent([{ key: 'SIP/URI', expected: 'a@b', actual: null }], 'h1', 'h0').data.found).toBeNull();
+    expect(driftEvent([], 'h0', 'h0')).toEqual({
+      type: 'config.restored',
+      severity: 'info',
+      data: { changed: 0, hash: 'h0', baselineHash: 'h0' },
     });
   });
 });
@@ -67,7 +78,7 @@ describe('drift watch', () => {
 
   test('an unchanged codec raises nothing, however often it is checked', async () => {
     const { watch, events } = setup();
-    for (let i = 0; i < 3; i++) expect(await watch.check()).toEqual({ ok: true, drifts: [] });
+    for (let i = 0; i < 3; i++) expect(await watch.check()).toMatchObject({ ok: true, drifts: [] });
     expect(events).toEqual([]);
   });
 
@@ -83,8 +94,38 @@ describe('drift watch', () => {
     values['Audio/DefaultVolume'] = '50';
     values['SIP/DisplayName'] = 'UBND huyen Yen Son';
     await watch.check();
-    expect(events[2]).toMatchObject({ type: 'config.drift', severity: 'info', data: { changed: 0 } });
+    expect(events[2]).toMatchObject({ type: 'config.restored', severity: 'info', data: { changed: 0 } });
     expect(events).toHaveLength(3);
+  });
+
+  test.each([
+    [
+      'approving what the codec has now ends the drift',
+      { 'Audio/DefaultVolume': '70' },
+      ['config.drift', 'config.restored'],
+    ],
+    [
+      'approving another value keeps it, raised once',
+      { 'Audio/DefaultVolume': '60' },
+      ['config.drift', 'config.drift'],
+    ],
+  ])('a new baseline from the hub: %s', async (_name, approved, types) => {
+    const { watch, events, values } = setup();
+    values['Audio/DefaultVolume'] = '70';
+    await watch.check();
+    watch.setBaseline({ ...baseline, ...approved });
+    await watch.check();
+    await watch.check();
+    expect(events.map((e) => e.type)).toEqual(types);
+    expect(watch.approved).toEqual({ ...baseline, ...approved });
+  });
+
+  test('no baseline: nothing is read or raised', async () => {
+    const events: EdgeEvent[] = [];
+    const source: ConfigSource = { readConfig: async () => ({ ok: false, detail: 'must not be read' }) };
+    const watch = new ConfigDriftWatch(source, {}, (e) => events.push(e));
+    expect(await watch.check()).toMatchObject({ ok: true, drifts: [] });
+    expect(events).toEqual([]);
   });
 
   test('a codec that cannot be read raises no drift and says why', async () => {

@@ -101,6 +101,22 @@ describe('readiness in words', () => {
     [{ code: 'humidity.high', params: { value: 81 }, text: '' }, 'Độ ẩm cao 81 %'],
     [{ code: 'telemetry.stale', params: { ageSec: 45 }, text: '' }, 'Không nhận số liệu 45 giây'],
     [{ code: 'peripheral.camera', params: {}, text: 'camera missing' }, 'camera missing'],
+    [
+      {
+        code: 'config.drift',
+        params: { key: 'Audio/DefaultVolume', approved: '50', found: '80', more: 0 },
+        text: '',
+      },
+      'Cấu hình codec sai lệch: Audio/DefaultVolume đang là «80», được duyệt «50»',
+    ],
+    [
+      {
+        code: 'config.drift',
+        params: { key: 'SIP/DefaultTransport', approved: 'TCP', found: '', more: 2 },
+        text: '',
+      },
+      'Cấu hình codec sai lệch: SIP/DefaultTransport đã bị đổi hoặc xóa, được duyệt «TCP» (và 2 mục khác)',
+    ],
   ])('%j reads %j', (c, words) => {
     expect(causeText({ level: 'DEGRADED', ...c })).toBe(words);
   });

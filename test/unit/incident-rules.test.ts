@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   causeOfReadinessCode,
   causeSeverity,
+  causesOfChecks,
   type Decision,
   decideIncidents,
   edgeOfEvent,
@@ -13,6 +14,7 @@ import {
   type Track,
 } from '../../hub/incidents/incident-rules.js';
 import { rooms } from '../../shared/fleet.js';
+import type { RehearsalCheck } from '../../shared/schemas.js';
 
 const t0 = Date.parse('2026-11-30T03:00:00.000Z');
 const at = (sec: number) => new Date(t0 + sec * 1000);
@@ -25,6 +27,8 @@ interface Step {
   offline?: boolean;
   readiness?: RoomCause[] | null;
   events?: RoomCause[];
+  /** Causes the room's latest rehearsal attempt found. */
+  rehearsal?: RoomCause[];
   /** Rooms offline besides `room`, by count (from the end of the fleet). */
   othersOffline?: number;
   mcu?: McuState;
@@ -44,6 +48,7 @@ function signals(step: Step): RoomSignals[] {
         offline,
         fromReadiness: offline ? null : step.readiness === null ? null : shown(step.readiness ?? []),
         fromEvents: shown(step.events ?? []),
+        fromRehearsal: new Set(step.rehearsal ?? []),
       };
     }
     const offline = down.has(r.id);
@@ -162,6 +167,17 @@ describe('incident rules: lifecycle and hysteresis', () => {
       ['open tinh-uy config.drift @0', 'close tinh-uy config.drift @20'],
     ],
     [
+      'a line that failed the rehearsal’s calls stands until a later attempt passes',
+      [
+        { t: 0, rehearsal: ['link.degraded'] },
+        { t: 10, rehearsal: ['link.degraded'] },
+        { t: 300, rehearsal: ['link.degraded'] },
+        { t: 600 },
+        { t: 660 },
+      ],
+      ['open tinh-uy link.degraded @0', 'close tinh-uy link.degraded @600'],
+    ],
+    [
       'no telemetry yet (readiness unknown) neither raises nor clears',
       [
         { t: 0, readiness: ['codec.down'] },
@@ -277,6 +293,42 @@ describe('incident rules: grouping by dependency', () => {
   });
 });
 
+describe('incident rules: a rehearsal’s calls tell the line from the codec', () => {
+  const check = (
+    name: RehearsalCheck['check'],
+    status: RehearsalCheck['status'],
+    fault?: RehearsalCheck['fault'],
+  ): RehearsalCheck => ({ check: name, status, detail: '', evidence: {}, ...(fault ? { fault } : {}) });
+  test.each([
+    ['the line failed', [check('line', 'fail', 'line')], ['link.degraded']],
+    ['the test call failed as the codec’s', [check('sip', 'fail', 'equipment')], ['codec.down']],
+    ['a camera missing', [check('peripherals', 'fail', 'equipment')], ['codec.down']],
+    [
+      'no picture, the line bad too',
+      [check('picture', 'fail', 'equipment'), check('line', 'fail', 'line')],
+      ['codec.down', 'link.degraded'],
+    ],
+    [
+      'the MCU’s test conference busy: the operator’s, no room incident',
+      [check('sip', 'fail', 'operator')],
+      [],
+    ],
+    [
+      'a test call failed with the line: only the line',
+      [check('sip', 'fail', 'line'), check('line', 'fail', 'line')],
+      ['link.degraded'],
+    ],
+    ['marginal sound is no incident', [check('sound', 'marginal', 'equipment')], []],
+    [
+      'the agent’s own checks have live signals of their own',
+      [check('codec', 'fail', 'equipment'), check('link', 'fail', 'line')],
+      [],
+    ],
+  ] as const)('%s', (_name, checks, causes) => {
+    expect([...causesOfChecks(checks)].sort()).toEqual([...causes].sort());
+  });
+});
+
 describe('incident rules: mapping', () => {
   test.each([
     ['mains.lost', 'mains.lost'],
@@ -311,6 +363,7 @@ describe('incident rules: mapping', () => {
     // Raised and cleared by the hub's flood guard, not sent by a room.
     ['mqtt.flood', { broker: 'external' }, { flag: 'flood', cause: 'room.flooding', raised: true }],
     ['mqtt.flood-over', {}, { flag: 'flood', cause: 'room.flooding', raised: false }],
+    ['config.restored', {}, { flag: 'config', cause: 'config.drift', raised: false }],
     ['call.started', {}, null],
     ['threshold.raised', { metric: 'rpm' }, null],
   ])('event %s %j', (type, data, edge) => {

@@ -5,7 +5,9 @@ import { type AddressBook, addressMeetingNotice, MeetingNotices } from '../../hu
 import type { Letter } from '../../hub/notify/notifier.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import type { Attempt, Escalation, Rehearsal } from '../../hub/schedule/rehearsals-repo.js';
+import { hasKey } from '../../hub/web/src/i18n/i18n.js';
 import { builtInFleet } from '../../shared/fleet.js';
+import { rehearsalCheckNames } from '../../shared/schemas.js';
 
 const TITLE = 'Họp Ban Thường vụ (MẬT)';
 const meeting: Meeting = {
@@ -201,6 +203,11 @@ describe('the words of a meeting notice', () => {
     expect(text).toContain('UBND huyện Yên Sơn: Không đạt, Thiết bị');
     expect(text).toContain('Cần xử lý: cán bộ kỹ thuật UBND huyện Yên Sơn');
     expect(text).toContain('Rehearsal 2 h before of the meeting at 07/01/2027 08:00: At risk.');
+  });
+
+  test('every check a failure can name has its words in the catalogue', () => {
+    for (const check of [...rehearsalCheckNames, 'answer', 'readiness', 'ups-runtime'])
+      expect([check, hasKey(`check.${check}`)]).toEqual([check, true]);
   });
 
   test('an escalation names the room, what fails and who must act: the power partner for the mains', () => {

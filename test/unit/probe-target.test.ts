@@ -63,16 +63,19 @@ describe('probes configuration', () => {
     expect(roomProbes(config({}).probes, () => {}, noRun)).toEqual({});
   });
 
-  test('a codec and the MCU configured give both probes, and a Cisco codec its standby for power control', () => {
+  test('a codec and the MCU configured give both probes, a codec API its calls, and a Cisco codec its standby for power control', () => {
     const c = config({
       HNTH_CODEC_KIND: 'xapi',
       HNTH_CODEC_URL: 'https://10.10.1.20',
       HNTH_LINK_MCU_HOST: '10.0.0.5',
     });
     const probes = roomProbes(c.probes, () => {}, noRun);
-    expect(Object.keys(probes).sort()).toEqual(['codec', 'link', 'standby']);
+    expect(Object.keys(probes).sort()).toEqual(['api', 'codec', 'link', 'standby']);
+    expect(probes.api?.kind).toBe('xapi');
     const poly = config({ HNTH_CODEC_KIND: 'poly', HNTH_CODEC_URL: 'https://10.10.1.21' });
-    expect(Object.keys(roomProbes(poly.probes, () => {}, noRun)).sort()).toEqual(['codec']);
+    expect(Object.keys(roomProbes(poly.probes, () => {}, noRun)).sort()).toEqual(['api', 'codec']);
+    const sip = config({ HNTH_CODEC_KIND: 'sip', HNTH_CODEC_URL: 'sip:10.10.1.22:5060' });
+    expect(Object.keys(roomProbes(sip.probes, () => {}, noRun))).toEqual(['codec']);
   });
 
   test.each([

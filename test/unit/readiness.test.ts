@@ -182,6 +182,25 @@ describe('readiness: one reading at a time', () => {
       ['never seen online'],
     ],
     [
+      'art. 5.3: a codec value changed from the approved one',
+      { ...online(telemetry({})), drift: [{ key: 'Audio/DefaultVolume', approved: '50', found: '70' }] },
+      'DEGRADED',
+      ['configuration changed: Audio/DefaultVolume is 70, approved 50'],
+    ],
+    [
+      'several changed, one named by its key only, one gone from the codec',
+      {
+        ...online(telemetry({})),
+        drift: [
+          { key: 'SIP/URI', approved: 'a@hnth', found: null },
+          { key: 'Audio/DefaultVolume', approved: '50' },
+        ],
+      },
+      'DEGRADED',
+      ['configuration changed: SIP/URI missing, approved a@hnth (and 1 more)'],
+    ],
+    ['on its approved configuration', { ...online(telemetry({})), drift: [] }, 'READY', []],
+    [
       'offline beats every reading',
       { ...online(telemetry({ codec: { state: 'down' } })), online: false },
       'OFFLINE',

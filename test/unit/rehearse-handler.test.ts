@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
+import type { TestCallCodec } from '../../agent/call/test-call-codec.js';
+import type { ScheduleItem } from '../../agent/power/power-intents.js';
 import { rehearsalChecks, rehearseHandler } from '../../agent/rehearsal/rehearse-handler.js';
-import { type Readings, rehearseResult } from '../../shared/schemas.js';
+import { type Readings, type RehearseResult, rehearseResult } from '../../shared/schemas.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 
 const healthy: Readings = {
@@ -71,18 +73,18 @@ describe('rehearsal checks on the agent, as a table', () => {
     expect(link?.detail).toBe('loss 8 % to MCU over 5 %');
   });
 
-  test('the SIP test call is reported as not run, with why, never as passed', () => {
-    const sip = rehearsalChecks(healthy).find((c) => c.check === 'sip');
-    expect(sip?.status).toBe('not-run');
-    expect(sip?.detail).toMatch(/no test call is placed/);
+  test('the agent judges its own four checks; the calls and peripherals are judged at the hub', () => {
+    expect(rehearsalChecks(healthy).map((c) => c.check)).toEqual(['power', 'climate', 'codec', 'link']);
   });
 });
 
 describe('the rehearse command, for a room in any state', () => {
   function run(options: {
     found: 'on' | 'off';
-    samples: Readings[];
+    samples: readonly Readings[];
     refusal?: { by: 'mains' | 'operator'; reason: string };
+    frozenBy?: ScheduleItem;
+    calls?: TestCallCodec;
   }) {
     const clock = new FakeClock('2026-12-02T01:00:00Z');
     const journal: string[] = [];
@@ -107,8 +109,23 @@ describe('the rehearse command, for a room in any state', () => {
       clock,
       bootDeadlineSec: 180,
       pollSec: 5,
+      frozenBy: () => options.frozenBy ?? null,
+      ...(options.calls ? { testCall: options.calls } : {}),
+      lineTest: async (target, durationMs) => {
+        journal.push(`line test to ${target} for ${durationMs} ms`);
+        return {
+          target,
+          outcome: 'answered',
+          detail: 'answered 200 OK',
+          sent: 500,
+          received: 499,
+          lossPct: 0.2,
+          jitterMs: 1.5,
+          rttMs: 42,
+        };
+      },
     });
-    return { handler, journal };
+    return { handler, journal, clock };
   }
   const booting = with_({
     power: { booting: true },
@@ -191,6 +208,120 @@ describe('the rehearse command, for a room in any state', () => {
       expect(t.journal.filter((l) => l.startsWith('sample'))).toHaveLength(1);
     },
   );
+
+  /** A codec whose test call connects at once and reads one healthy channel. */
+  function answeringCodec(journal: string[]): TestCallCodec {
+    return {
+      dial: async (number) => {
+        journal.push(`dial ${number}`);
+        return { ok: true, value: { callId: '7' } };
+      },
+      progress: async () => ({ ok: true, value: { state: 'connected' } }),
+      media: async () => ({
+        ok: true,
+        value: [
+          {
+            id: 'a',
+            media: 'audio',
+            direction: 'incoming',
+            codec: 'G722',
+            jitterMs: 2,
+            lost: 0,
+            received: 250,
+            rateKbps: 64,
+          },
+        ],
+      }),
+      audio: async () => ({ ok: true, value: { microphones: [], speaker: null } }),
+      hangUp: async (id) => {
+        journal.push(`hang up ${id}`);
+        return { ok: true, value: null };
+      },
+    };
+  }
+  const asked = {
+    holdId: 'r-2',
+    testCall: { number: 'test@mcu.hnth.example', connectTimeoutSec: 30, measureSec: 20 },
+    lineTest: { target: 'sip:9999@10.0.0.5:5060', durationSec: 10 },
+  };
+
+  test('asked for them, the room places its test call after the boot and runs the line test, then releases the hold', async () => {
+    const journal: string[] = [];
+    const t = run({ found: 'off', samples: [booting, up], calls: answeringCodec(journal) });
+    const result = (await t.handler(asked)) as RehearseResult;
+    expect(rehearseResult.safeParse(result).success).toBe(true);
+    expect(result.testCall).toMatchObject({
+      outcome: 'connected',
+      dialled: 'test@mcu.hnth.example',
+      measuredSec: 20,
+      channels: [{ media: 'audio', codec: 'G722', lossPct: 0 }],
+    });
+    expect(result.lineTest).toMatchObject({ outcome: 'answered', lossPct: 0.2 });
+    expect(journal).toEqual(['dial test@mcu.hnth.example', 'hang up 7']);
+    expect(t.journal.at(-1)).toBe('release r-2');
+    // Judged after the boot; sampled again once the call ended, so the hub sees it over.
+    expect(t.journal.filter((l) => l.startsWith('sample'))).toHaveLength(3);
+  });
+
+  test.each([
+    [
+      'inside a meeting’s change freeze',
+      {
+        frozenBy: {
+          id: 'm-1',
+          kind: 'meeting',
+          start: '2026-12-02T01:20:00Z',
+          end: '2026-12-02T04:00:00Z',
+          emergency: false,
+        },
+      },
+      /^change freeze of meeting m-1/,
+    ],
+    ['during a call', { samples: [with_({ codec: { inCall: true } })] }, /^a call is in progress/],
+    [
+      'with the codec down',
+      { samples: [with_({ codec: { state: 'down' } })] },
+      /^the codec is not answering \(down/,
+    ],
+  ] as const)('no test call %s, and why; the line test still runs', async (_name, patch, why) => {
+    const journal: string[] = [];
+    const t = run({ found: 'on', samples: [up], calls: answeringCodec(journal), ...patch });
+    const result = (await t.handler(asked)) as RehearseResult;
+    expect(result.testCall).toMatchObject({ outcome: 'not-placed', detail: expect.stringMatching(why) });
+    expect(result.lineTest?.outcome).toBe('answered');
+    expect(journal).toEqual([]);
+  });
+
+  test('a rehearsal’s own window is no obstacle to its test call', async () => {
+    const journal: string[] = [];
+    const frozenBy: ScheduleItem = {
+      id: 'm-1:T-2h',
+      kind: 'rehearsal',
+      start: '2026-12-02T01:00:00Z',
+      end: '2026-12-02T01:30:00Z',
+      emergency: false,
+    };
+    const t = run({ found: 'on', samples: [up], calls: answeringCodec(journal), frozenBy });
+    expect(((await t.handler(asked)) as RehearseResult).testCall?.outcome).toBe('connected');
+  });
+
+  test('a hold refused on battery still runs the line test: the line is told apart from the room', async () => {
+    const off = with_({ power: { state: 'off', booting: false }, codec: { state: 'unchecked' } });
+    const journal: string[] = [];
+    const t = run({
+      found: 'off',
+      samples: [off],
+      refusal: { by: 'mains', reason: 'on battery, 62 %' },
+      calls: answeringCodec(journal),
+    });
+    const result = (await t.handler(asked)) as RehearseResult;
+    expect(result.testCall).toMatchObject({
+      outcome: 'not-placed',
+      detail: 'the room’s equipment is not switched on',
+    });
+    expect(result.lineTest?.outcome).toBe('answered');
+    expect(t.journal).toContain('line test to sip:9999@10.0.0.5:5060 for 10000 ms');
+  });
 
   test('bad arguments are named', async () => {
     const t = run({ found: 'on', samples: [up] });

@@ -150,6 +150,7 @@ const empty = (over: Partial<ReportInput>): ReportInput => ({
   transitions: [],
   meetings: [],
   rehearsalResults: [],
+  callResults: [],
   incidents: [],
   energy: [],
   ...over,
@@ -178,6 +179,13 @@ describe('the year boundary is midnight in Vietnam (17:00 UTC the day before)', 
       rehearsalResults: [
         { rehearsalId: 'old', kind: 'rehearsal', roomId: 'r', startedAt: justBefore, verdict: 'no-go' },
         { rehearsalId: 'new', kind: 'rehearsal', roomId: 'r', startedAt: midnight, verdict: 'go' },
+      ],
+      callResults: [
+        { roomId: 'r', at: justBefore, testCall: 'timeout', lineTested: true, line: 'fail' },
+        { roomId: 'r', at: midnight, testCall: 'connected', lineTested: true, line: 'pass' },
+        { roomId: 'r', at: '2026-03-01T00:00:00Z', testCall: 'busy', lineTested: true, line: 'fail' },
+        { roomId: 'r', at: '2026-03-01T01:00:00Z', testCall: 'not-placed', lineTested: false, line: null },
+        { roomId: 'r', at: '2026-03-02T00:00:00Z', testCall: null, lineTested: true, line: 'pass' },
       ],
       incidents: [
         { roomId: 'r', cause: 'codec.down', openedAt: justBefore, closedAt: midnight, recoverSec: 1 },
@@ -218,6 +226,11 @@ describe('the year boundary is midnight in Vietnam (17:00 UTC the day before)', 
     expect(r!.meetings.count).toBe(1);
     expect(r!.rehearsals).toEqual({ run: 1, passed: 1, atRisk: 0, failed: 0 });
     expect(r!.incidents.byCause.map((c) => c.cause)).toEqual(['mains.lost']);
+  });
+
+  test('test calls and line tests: every one placed in the year, a call the room could not place not counted', () => {
+    expect(r!.testCalls).toEqual({ placed: 2, connected: 1, failed: 1, lineTests: 3, lineFailed: 1 });
+    expect(report.network.testCalls).toEqual(r!.testCalls);
   });
 
   test('energy counted before midnight is last year’s, the reading at midnight next year is not this year’s', () => {

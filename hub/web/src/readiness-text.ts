@@ -15,9 +15,16 @@ function mainsLostText(p: Cause['params']): string {
   return t('cause.mains.lost.noUps');
 }
 
+/** Art. 5.3: the first setting that differs, with its values (none found: changed or removed), and how many more. */
+function driftText(p: Cause['params']): string {
+  const first = p.found === '' ? t('cause.config.drift.changed', p) : t('cause.config.drift', p);
+  return typeof p.more === 'number' && p.more > 0 ? `${first} ${t('cause.config.drift.more', p)}` : first;
+}
+
 export function causeText(cause: Cause): string {
   const p = cause.params;
   if (cause.code === 'mains.lost') return mainsLostText(p);
+  if (cause.code === 'config.drift') return driftText(p);
   if (cause.code === 'ups.shutdown') return t('cause.ups.shutdown', { time: formatTime(String(p.at)) });
   const checkedAt = typeof p.checkedAt === 'string' ? formatTime(p.checkedAt) : null;
   if (cause.code === 'codec.stale') return t('cause.codec.stale', { time: checkedAt ?? '—' });

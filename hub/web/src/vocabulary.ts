@@ -18,7 +18,18 @@ export const meetingKinds = [
 /** In the order the dashboard groups rooms (shared/fleet-file.ts). */
 export const roomKinds = ['party', 'council', 'committee', 'district', 'commune', 'department'] as const;
 export const emergencyReasons = ['flood', 'storm', 'disaster', 'fire', 'other'] as const;
-export const rehearsalCheckNames = ['power', 'climate', 'codec', 'peripherals', 'sip', 'link'] as const;
+/** In the rehearsal matrix's order: the room, its equipment, the test call (sound, picture), the line. */
+export const rehearsalCheckNames = [
+  'power',
+  'climate',
+  'codec',
+  'peripherals',
+  'sip',
+  'sound',
+  'picture',
+  'line',
+  'link',
+] as const;
 
 export const listsMatchSchemas: [
   Same<(typeof meetingKinds)[number], MeetingKind>,

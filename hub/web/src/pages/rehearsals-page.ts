@@ -10,6 +10,7 @@ import type { RehearsalReport, RoomRow } from '../../../schedule/rehearsal-repor
 import type { Attempt, Rehearsal } from '../../../schedule/rehearsals-repo.js';
 import { api, get } from '../api.js';
 import { type AppContext, mayOperate, type Page } from '../app-context.js';
+import { callFigures } from '../call-figures.js';
 import { add, fill, h } from '../dom.js';
 import { t } from '../i18n/i18n.js';
 import { rehearsalCheckNames } from '../vocabulary.js';
@@ -22,7 +23,19 @@ function cell(attempt: Attempt | null, check: (typeof rehearsalCheckNames)[numbe
   if (!attempt) return h('td', { class: 'pending' }, '…');
   if (!c) return h('td', { class: 'st-not-run' }, attempt.answered ? '—' : '✗');
   const mark = { pass: '✓', marginal: '!', fail: '✗', 'not-run': '—' }[c.status];
-  return h('td', { class: `st-${c.status}`, title: c.detail }, `${mark} ${t(`check.${c.status}`)}`);
+  const figures = callFigures(c);
+  return h(
+    'td',
+    { class: `st-${c.status}`, title: c.detail },
+    `${mark} ${t(`check.${c.status}`)}`,
+    figures.length > 0
+      ? h(
+          'ul',
+          { class: 'figures' },
+          figures.map((f) => h('li', {}, f)),
+        )
+      : null,
+  );
 }
 
 function matrix(app: AppContext, report: RehearsalReport): HTMLElement {

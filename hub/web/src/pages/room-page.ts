@@ -4,10 +4,16 @@
  */
 import type uPlot from 'uplot';
 import { formatTime, WALL_TIME_FORMAT, wallTimeToIso } from '../../../../shared/format-time.js';
+import type { RemoteAction } from '../../../api/remote-actions-routes.js';
 import type { TelemetrySeries } from '../../../api/telemetry-series.js';
+import type {
+  ApprovedConfig,
+  ConfigDelivery,
+  ConfigTemplate,
+} from '../../../codec-config/approved-configs-repo.js';
 import type { RoomView } from '../../../fleet-state.js';
 import type { StoredEvent } from '../../../store/store.js';
-import { api, get } from '../api.js';
+import { type ApiAnswer, api, get } from '../api.js';
 import { mayActForRoom, mayOperate, type Page } from '../app-context.js';
 import { lineChart } from '../charts.js';
 import { confirmAction } from '../confirm-dialog.js';
@@ -190,25 +196,40 @@ function chartsSection(roomId: string): { node: HTMLElement; stop(): void } {
   };
 }
 
-interface PowerAnswer {
+interface OrderAnswer {
   code?: string;
   error?: string;
   field?: string;
   freeze?: { title: string; window: string; from: string; to: string };
-  result?: { power?: string };
 }
 
-function refusalText(body: PowerAnswer): string {
+/** One operator's order from this card: where it goes, what it says when done, how a refusal reads. */
+interface Order {
+  path: string;
+  body: Record<string, unknown>;
+  done: string;
+  /** `power` (on, off, keep until) or `action` (the remote actions): the refusal's words differ. */
+  kind: 'power' | 'action';
+  /** Whether a refusal may be overridden (an off, a standby, a restart; never an on or a wake). */
+  forceable: boolean;
+}
+
+function refusalText(body: OrderAnswer, kind: Order['kind']): string {
   const reason = body.error ?? '';
   if (body.code === 'freeze' && body.freeze) {
     const f = body.freeze;
     const what =
       f.window === 'meeting' ? t('room.freezeMeeting') : t('room.freezeRehearsal', { slot: f.window });
-    return t('room.freeze', { what, title: f.title, from: formatTime(f.from), to: formatTime(f.to) });
+    const words = { what, title: f.title, from: formatTime(f.from), to: formatTime(f.to) };
+    return kind === 'power' ? t('room.freeze', words) : t('room.actionFreeze', words);
   }
-  if (body.code === 'reason-required') return t('room.reasonRequired');
+  if (body.code === 'reason-required')
+    return kind === 'power' ? t('room.reasonRequired') : t('room.actionReasonRequired');
   if (body.code === 'refused') {
-    if (/call is in progress/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedCall') });
+    if (/call is in progress/.test(reason))
+      return t('room.powerRefused', {
+        reason: kind === 'power' ? t('room.refusedCall') : t('room.refusedCallAction'),
+      });
     if (/^change freeze/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedFreeze') });
     if (/on battery/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedUps') });
     return t('room.powerRefused', { reason });
@@ -216,6 +237,12 @@ function refusalText(body: PowerAnswer): string {
   return t('room.powerFailed', { code: body.code ?? '?', reason });
 }
 
+/**
+ * The operator's controls of one room: power on and off, keep on or off until a time (an override),
+ * the remote actions (codec standby, wake, restart, the controller's reboot) and the approved codec
+ * configuration (art. 5.3). Each order is confirmed first; a change freeze's refusal names the
+ * meeting and offers to force it with a written reason (art. 9.3), a call's refusal to cut it.
+ */
 function powerSection(room: RoomView): HTMLElement {
   const status = h('p', { id: 'power-status', role: 'status', 'aria-live': 'polite' });
   const forceBox = h('div', { class: 'force' });
@@ -226,42 +253,72 @@ function powerSection(room: RoomView): HTMLElement {
     placeholder: WALL_TIME_FORMAT,
     'aria-describedby': 'power-until-hint',
   });
-  const send = async (
-    action: 'on' | 'off',
-    options: { force?: boolean; reason?: string; until?: string } = {},
-  ) => {
+  const roomPath = `/api/rooms/${encodeURIComponent(room.id)}`;
+  const send = async (order: Order, force: { force: true; reason?: string } | null = null) => {
     status.className = '';
     status.textContent = t('room.sending');
     forceBox.replaceChildren();
-    const res = await api<PowerAnswer>('POST', `/api/rooms/${encodeURIComponent(room.id)}/power`, {
-      action,
-      ...options,
-    });
+    const res = await api<OrderAnswer>('POST', order.path, { ...order.body, ...force });
     if (res.ok) {
-      status.textContent = t('room.powerDone', { state: action === 'on' ? t('room.on') : t('room.off') });
+      status.textContent = order.done;
       return;
     }
     status.className = 'error';
-    status.textContent = refusalText(res.body);
-    if (action !== 'off') return;
-    if (res.body.code === 'freeze' || res.body.code === 'reason-required') forceBox.append(forceForm(send));
+    status.textContent = refusalText(res.body, order.kind);
+    if (!order.forceable) return;
+    if (res.body.code === 'freeze' || res.body.code === 'reason-required')
+      forceBox.append(forceForm(order.kind, (reason) => send(order, { force: true, reason })));
     else if (res.body.code === 'refused' && /call is in progress/.test(res.body.error ?? ''))
-      forceBox.append(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'danger',
-            id: 'power-force',
-            onclick: async () => {
-              if (await confirmAction(t('room.confirmForce'), t('room.forceOff')))
-                void send('off', { force: true });
-            },
-          },
-          t('room.forceOff'),
-        ),
-      );
+      forceBox.append(forceButton(order.kind, () => send(order, { force: true })));
   };
+  const stateText = (action: 'on' | 'off') => (action === 'on' ? t('room.on') : t('room.off'));
+  const power = (action: 'on' | 'off'): Order => ({
+    path: `${roomPath}/power`,
+    body: { action },
+    done: t('room.powerDone', { state: stateText(action) }),
+    kind: 'power',
+    forceable: action === 'off',
+  });
+  const confirmed = (message: () => string, label: string, order: () => Order | null) => async () => {
+    const o = order();
+    if (o && (await confirmAction(message(), label))) void send(o);
+  };
+  const hold = (action: 'on' | 'off'): Order | null => {
+    const until = wallTimeToIso(untilInput.value);
+    if (!until) {
+      status.className = 'error';
+      status.textContent = t('room.untilInvalid', { format: WALL_TIME_FORMAT });
+      untilInput.focus();
+      return null;
+    }
+    const shown = formatTime(until);
+    return {
+      path: `${roomPath}/power`,
+      body: { action, until },
+      done: t(`room.holdDone.${action}`, { until: shown }),
+      kind: 'power',
+      forceable: action === 'off',
+    };
+  };
+  const button = (id: string, label: string, onclick: () => void, danger = false) =>
+    h('button', { type: 'button', id, ...(danger ? { class: 'danger' } : {}), onclick }, label);
+  const remote = (action: RemoteAction, danger: boolean) =>
+    button(
+      `action-${action.replace('.', '-')}`,
+      t(`room.action.${action}`),
+      confirmed(
+        () => t(`room.confirmAction.${action}`, { room: room.name }),
+        t(`room.action.${action}`),
+        () => ({
+          path: `${roomPath}/actions`,
+          body: { action },
+          done: t(`room.actionDone.${action}`),
+          kind: 'action',
+          forceable: action !== 'codec.wake',
+        }),
+      ),
+      danger,
+    );
   return h(
     'section',
     { class: 'card', id: 'power-control' },
@@ -269,64 +326,64 @@ function powerSection(room: RoomView): HTMLElement {
     h(
       'div',
       { class: 'actions' },
-      h(
-        'button',
-        {
-          type: 'button',
-          id: 'power-on',
-          onclick: async () => {
-            if (await confirmAction(t('room.confirmOn', { room: room.name }), t('room.powerOn')))
-              void send('on');
-          },
-        },
+      button(
+        'power-on',
         t('room.powerOn'),
+        confirmed(
+          () => t('room.confirmOn', { room: room.name }),
+          t('room.powerOn'),
+          () => power('on'),
+        ),
       ),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'danger',
-          id: 'power-off',
-          onclick: async () => {
-            if (await confirmAction(t('room.confirmOff', { room: room.name }), t('room.powerOff')))
-              void send('off');
-          },
-        },
+      button(
+        'power-off',
         t('room.powerOff'),
+        confirmed(
+          () => t('room.confirmOff', { room: room.name }),
+          t('room.powerOff'),
+          () => power('off'),
+        ),
+        true,
       ),
     ),
     h(
       'div',
       { class: 'actions' },
-      h('label', { for: 'power-until' }, t('room.keepOnUntil')),
+      h('label', { for: 'power-until' }, t('room.holdUntil')),
       untilInput,
       h('span', { id: 'power-until-hint', class: 'hint' }, t('room.untilHint', { format: WALL_TIME_FORMAT })),
-      h(
-        'button',
-        {
-          type: 'button',
-          id: 'power-on-until',
-          onclick: () => {
-            const until = wallTimeToIso(untilInput.value);
-            if (!until) {
-              status.className = 'error';
-              status.textContent = t('room.untilInvalid', { format: WALL_TIME_FORMAT });
-              untilInput.focus();
-              return;
-            }
-            void send('on', { until });
-          },
-        },
-        t('room.keepOn'),
+      button('power-on-until', t('room.keepOn'), () => {
+        const o = hold('on');
+        if (o) void send(o);
+      }),
+      button(
+        'power-off-until',
+        t('room.keepOff'),
+        confirmed(
+          () => t('room.confirmOffUntil', { room: room.name, until: untilInput.value.trim() }),
+          t('room.keepOff'),
+          () => hold('off'),
+        ),
+        true,
       ),
+    ),
+    h('h3', {}, t('room.remoteActions')),
+    h(
+      'div',
+      { class: 'actions' },
+      remote('codec.wake', false),
+      remote('codec.standby', true),
+      remote('codec.restart', true),
+      remote('controller.reboot', true),
     ),
     status,
     forceBox,
+    configBlock(room),
   );
 }
 
-/** Art. 9.3: a forced off inside a meeting's freeze needs the operator's written reason (audited). */
-function forceForm(send: (action: 'off', o: { force: true; reason: string }) => Promise<void>): HTMLElement {
+/** Art. 9.3: an order inside a meeting's change freeze needs the operator's written reason (audited). */
+function forceForm(kind: Order['kind'], force: (reason: string) => Promise<void>): HTMLElement {
   const reason = h('textarea', { id: 'force-reason', rows: 2, maxlength: 200, required: true });
   return h(
     'form',
@@ -334,12 +391,198 @@ function forceForm(send: (action: 'off', o: { force: true; reason: string }) => 
       class: 'force-form',
       onsubmit: (e: Event) => {
         e.preventDefault();
-        void send('off', { force: true, reason: reason.value });
+        void force(reason.value);
       },
     },
-    h('label', { for: 'force-reason' }, t('room.forceReason')),
+    h(
+      'label',
+      { for: 'force-reason' },
+      kind === 'power' ? t('room.forceReason') : t('room.actionForceReason'),
+    ),
     reason,
-    h('button', { type: 'submit', class: 'danger', id: 'power-force' }, t('room.forceOffFrozen')),
+    h(
+      'button',
+      { type: 'submit', class: 'danger', id: 'power-force' },
+      kind === 'power' ? t('room.forceOffFrozen') : t('room.actionForce'),
+    ),
+  );
+}
+
+/** The room refused because a meeting is in its call: cutting it takes a second confirmation. */
+function forceButton(kind: Order['kind'], force: () => Promise<void>): HTMLElement {
+  const label = kind === 'power' ? t('room.forceOff') : t('room.actionForceCall');
+  const question = kind === 'power' ? t('room.confirmForce') : t('room.confirmForceAction');
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'danger',
+      id: 'power-force',
+      onclick: async () => {
+        if (await confirmAction(question, label)) void force();
+      },
+    },
+    label,
+  );
+}
+
+interface ConfigState {
+  approved: ApprovedConfig | null;
+  delivery: ConfigDelivery | null;
+}
+
+/** Where the room stands against its approved configuration, in words. */
+function configStateText(state: ConfigState, templates: ConfigTemplate[]): HTMLElement[] {
+  const { approved, delivery } = state;
+  if (!approved) return [h('p', {}, t('room.configNone'))];
+  const template = approved.source.startsWith('template:')
+    ? templates.find((x) => `template:${x.id}` === approved.source)
+    : undefined;
+  const lines = [
+    h(
+      'p',
+      {},
+      t('room.configApproved', {
+        count: Object.keys(approved.values).length,
+        by: approved.approvedBy,
+        at: formatTime(approved.approvedAt),
+      }),
+      template ? ` ${t('room.configFromTemplate', { name: template.name })}` : '',
+    ),
+  ];
+  if (!delivery || delivery.hash !== approved.hash)
+    return [...lines, h('p', { class: 'error' }, t('room.configNotDelivered'))];
+  if (delivery.drifts.length === 0) return [...lines, h('p', {}, t('room.configMatches'))];
+  return [
+    ...lines,
+    h('p', { class: 'error' }, t('room.configDrifts', { count: delivery.drifts.length })),
+    h(
+      'ul',
+      { class: 'drifts' },
+      delivery.drifts.map((d) =>
+        h(
+          'li',
+          {},
+          t('room.configDrift', {
+            key: d.key,
+            approved: d.approved,
+            found: d.found === undefined ? '?' : (d.found ?? t('room.configAbsent')),
+          }),
+        ),
+      ),
+    ),
+  ];
+}
+
+/**
+ * Art. 5.3: the operator approves the codec's current configuration or a fleet template for this
+ * room; the hub keeps it and sends it to the room, which reports any difference as `config.drift`.
+ */
+function configBlock(room: RoomView): HTMLElement {
+  const roomPath = `/api/rooms/${encodeURIComponent(room.id)}`;
+  const state = h('div', { id: 'config-state' }, t('common.loading'));
+  const status = h('p', { id: 'config-status', role: 'status', 'aria-live': 'polite' });
+  const picker = h('select', { id: 'config-template' });
+  const name = h('input', { id: 'template-name', type: 'text', maxlength: 100 });
+  let templates: ConfigTemplate[] = [];
+  const load = async () => {
+    const [mine, all] = await Promise.all([
+      get<ConfigState>(`${roomPath}/config`),
+      get<ConfigTemplate[]>('/api/config/templates'),
+    ]);
+    templates = all.ok ? all.body : [];
+    picker.replaceChildren(
+      ...templates.map((x) => h('option', { value: String(x.id) }, `${x.name} (${x.kind})`)),
+    );
+    state.replaceChildren(
+      ...(mine.ok ? configStateText(mine.body, templates) : [h('p', {}, String(mine.status))]),
+    );
+  };
+  const answer = async (res: Promise<ApiAnswer<{ error?: string; code?: string }>>, done: string) => {
+    status.className = '';
+    status.textContent = t('room.sending');
+    const r = await res;
+    // What the hub now holds first, so the answer shows beside it.
+    await load();
+    if (r.ok) status.textContent = done;
+    else {
+      status.className = 'error';
+      status.textContent = t('room.configFailed', {
+        code: r.body?.code ?? String(r.status),
+        reason: r.body?.error ?? '',
+      });
+    }
+  };
+  void load();
+  return h(
+    'div',
+    { id: 'config-approval' },
+    h('h3', {}, t('room.config')),
+    state,
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'config-approve',
+          onclick: async () => {
+            if (await confirmAction(t('room.confirmApprove', { room: room.name }), t('room.configApprove')))
+              void answer(api('POST', `${roomPath}/config/approve`, {}), t('room.configDone'));
+          },
+        },
+        t('room.configApprove'),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h('label', { for: 'config-template' }, t('room.configTemplate')),
+      picker,
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'config-apply',
+          onclick: async () => {
+            const chosen = templates.find((x) => String(x.id) === picker.value);
+            if (!chosen) return;
+            if (
+              await confirmAction(
+                t('room.confirmApplyTemplate', { name: chosen.name, room: room.name }),
+                t('room.configApply'),
+              )
+            )
+              void answer(
+                api('POST', `${roomPath}/config/approve`, { templateId: chosen.id }),
+                t('room.configDone'),
+              );
+          },
+        },
+        t('room.configApply'),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h('label', { for: 'template-name' }, t('room.templateName')),
+      name,
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'config-save-template',
+          onclick: () =>
+            void answer(
+              api('POST', '/api/config/templates', { name: name.value, fromRoomId: room.id }),
+              t('room.templateSaved', { name: name.value.trim() }),
+            ),
+        },
+        t('room.templateSave'),
+      ),
+    ),
+    status,
   );
 }
 

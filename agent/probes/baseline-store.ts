@@ -1,0 +1,50 @@
+/**
+ * The codec configuration the hub's operator approved for this room (art. 5.3), kept on the
+ * controller's disk so a restarted agent watches it at once, even with the hub unreachable. Written
+ * atomically (a power cut leaves the old baseline or the new one). A file that cannot be read is
+ * treated as absent and said in the log: the configuration file's baseline then stands until the
+ * hub sends its own again.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '../../shared/logger.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+
+export const approvedBaseline = z.strictObject({
+  values: z.record(z.string().min(1).max(128), z.string().max(200)),
+  /** When the operator approved it (ISO 8601). */
+  approvedAt: z.string().max(40),
+  hash: z.string().max(64),
+});
+export type ApprovedBaseline = z.infer<typeof approvedBaseline>;
+
+export class BaselineStore {
+  constructor(
+    private readonly file: string,
+    private readonly log: Logger,
+  ) {}
+
+  static fileFor(dataDir: string, roomId: string): string {
+    return path.join(dataDir, `codec-baseline-${roomId}.json`);
+  }
+
+  load(): ApprovedBaseline | null {
+    if (!existsSync(this.file)) return null;
+    try {
+      const parsed = approvedBaseline.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
+      if (parsed.success) return parsed.data;
+      this.log.warn(
+        { file: this.file, reason: parsed.error.issues[0]?.message },
+        'approved baseline unreadable',
+      );
+    } catch (err) {
+      this.log.warn({ file: this.file, err: (err as Error).message }, 'approved baseline unreadable');
+    }
+    return null;
+  }
+
+  save(baseline: ApprovedBaseline): void {
+    writeFileAtomic(this.file, `${JSON.stringify(baseline)}\n`);
+  }
+}

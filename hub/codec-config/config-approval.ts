@@ -1,0 +1,204 @@
+/**
+ * Configuration approved by the hub (art. 5.3: no one changes the equipment's configuration
+ * parameters; the configuration is managed centrally). The operator approves a room's current codec
+ * configuration (the room reads its watched values, `config.read`) or a fleet template; the hub
+ * stores it and delivers it (`config.baseline`), which the room keeps on its disk and watches from
+ * then on. The room's answer and its later `config.drift` / `config.restored` events say what
+ * differs, key by key with the approved and the found value; readiness shows it and the incident
+ * rules open a configuration incident. An agent that starts again (a new boot) gets the approved
+ * configuration again; a hub that starts again knows the approvals and the drift from its database.
+ * Every approval is audited with its outcome.
+ */
+import type { Clock } from '../../shared/clock.js';
+import { configHash } from '../../shared/config-hash.js';
+import type { Logger } from '../../shared/logger.js';
+import type { CommandClient, CommandOutcome } from '../commands/command-client.js';
+import type { AuditLog } from '../security/audit-log.js';
+import type {
+  ApprovedConfig,
+  ApprovedConfigsRepo,
+  ConfigDelivery,
+  ConfigDrift,
+  ConfigTemplate,
+} from './approved-configs-repo.js';
+
+export interface ConfigApprovalDeps {
+  repo: ApprovedConfigsRepo;
+  commands: Pick<CommandClient, 'send'>;
+  audit: Pick<AuditLog, 'record'>;
+  /** Readiness learns the room's drift (empty: on its approved configuration). */
+  noteDrift: (roomId: string, drifts: readonly ConfigDrift[]) => void;
+  clock: Clock;
+  log: Logger;
+  /** How long a room has to answer a read or a delivery (and after which the order lapses). */
+  timeoutMs: number;
+}
+
+export type Delivered = { ok: true; delivery: ConfigDelivery } | { ok: false; code: string; error: string };
+
+export type Approval =
+  | { ok: true; approved: ApprovedConfig; delivered: Delivered }
+  | { ok: false; code: string; error: string };
+
+function failure(o: CommandOutcome): { ok: false; code: string; error: string } {
+  return {
+    ok: false,
+    code: o.error?.code ?? 'failed',
+    error: o.error?.message ?? 'the room did not say why',
+  };
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/** The differences a room answered to a delivery. */
+function driftsOf(result: Record<string, unknown> | undefined): ConfigDrift[] {
+  const list = Array.isArray(result?.drifts) ? result.drifts : [];
+  return list.flatMap((d: Record<string, unknown>) =>
+    str(d?.key) && str(d?.approved) !== null
+      ? [{ key: d.key as string, approved: d.approved as string, found: str(d.found) }]
+      : [],
+  );
+}
+
+export class ConfigApproval {
+  /** The agent run each room last received its approved configuration on. */
+  private readonly deliveredTo = new Map<string, string>();
+
+  constructor(private readonly deps: ConfigApprovalDeps) {}
+
+  /** After a start: readiness knows each room's drift as last heard. */
+  restore(): void {
+    for (const d of this.deps.repo.deliveries()) {
+      if (d.bootId) this.deliveredTo.set(d.roomId, d.bootId);
+      this.deps.noteDrift(d.roomId, d.drifts);
+    }
+  }
+
+  /** The room's values now, read by the room from its codec, approved as they are. */
+  async approveCurrent(roomId: string, actor: string, keys?: string[]): Promise<Approval> {
+    const read = await this.deps.commands.send(roomId, 'config.read', keys ? { keys } : {}, {
+      timeoutMs: this.deps.timeoutMs,
+      ttlMs: this.deps.timeoutMs,
+    });
+    if (!read.ok) {
+      this.deps.audit.record(actor, 'config.approve', {
+        roomId,
+        source: 'current',
+        outcome: read.error?.code ?? 'failed',
+      });
+      return failure(read);
+    }
+    const raw = (read.result?.values ?? {}) as Record<string, unknown>;
+    // A key the codec does not have cannot be approved: it is left out, and said.
+    const values = Object.fromEntries(
+      Object.entries(raw).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+    ) as Record<string, string>;
+    const missing = Object.keys(raw).filter((k) => typeof raw[k] !== 'string');
+    return this.approve(
+      roomId,
+      { kind: String(read.result?.kind ?? 'unknown'), values, source: 'current' },
+      actor,
+      missing.length > 0 ? { missingKeys: missing.join(', ').slice(0, 200) } : {},
+    );
+  }
+
+  /** A template's values approved for each room (the rooms must speak the template's API). */
+  async approveTemplate(
+    template: ConfigTemplate,
+    roomIds: readonly string[],
+    actor: string,
+  ): Promise<Record<string, Approval>> {
+    const outcomes: Record<string, Approval> = {};
+    for (const roomId of roomIds)
+      outcomes[roomId] = await this.approve(
+        roomId,
+        { kind: template.kind, values: template.values, source: `template:${template.id}` },
+        actor,
+        { template: template.name },
+      );
+    return outcomes;
+  }
+
+  private async approve(
+    roomId: string,
+    config: Pick<ApprovedConfig, 'kind' | 'values' | 'source'>,
+    actor: string,
+    details: Record<string, unknown>,
+  ): Promise<Approval> {
+    const approved: ApprovedConfig = {
+      roomId,
+      ...config,
+      hash: configHash(config.values),
+      approvedAt: this.deps.clock.now().toISOString(),
+      approvedBy: actor,
+    };
+    const before = this.deps.repo.approved(roomId);
+    this.deps.repo.approve(approved);
+    const delivered = await this.deliver(roomId, null);
+    this.deps.audit.record(actor, 'config.approve', {
+      roomId,
+      source: config.source,
+      hash: approved.hash,
+      keys: Object.keys(config.values).length,
+      ...(before ? { replaces: before.hash } : {}),
+      delivered: delivered.ok ? 'ok' : delivered.code,
+      ...(delivered.ok ? { drifts: delivered.delivery.drifts.length } : {}),
+      ...details,
+    });
+    return { ok: true, approved, delivered };
+  }
+
+  /** Sends the room its approved configuration; its answer is the drift it finds against it. */
+  async deliver(roomId: string, bootId: string | null): Promise<Delivered> {
+    const approved = this.deps.repo.approved(roomId);
+    if (!approved) return { ok: false, code: 'none', error: `no approved configuration for ${roomId}` };
+    const sent = await this.deps.commands.send(
+      roomId,
+      'config.baseline',
+      { values: approved.values, approvedAt: approved.approvedAt, hash: approved.hash },
+      { timeoutMs: this.deps.timeoutMs, ttlMs: this.deps.timeoutMs },
+    );
+    if (!sent.ok) {
+      this.deps.log.warn({ room: roomId, err: sent.error?.message }, 'approved configuration not delivered');
+      return failure(sent);
+    }
+    const delivery: ConfigDelivery = {
+      roomId,
+      hash: approved.hash,
+      bootId,
+      deliveredAt: this.deps.clock.now().toISOString(),
+      drifts: driftsOf(sent.result),
+    };
+    this.deps.repo.delivered(delivery);
+    if (bootId) this.deliveredTo.set(roomId, bootId);
+    this.deps.noteDrift(roomId, delivery.drifts);
+    return { ok: true, delivery };
+  }
+
+  /** A room heard from: a new run of its agent gets the approved configuration again. */
+  onRoom(roomId: string, online: boolean, bootId: string | null): void {
+    if (!online || !bootId || this.deliveredTo.get(roomId) === bootId) return;
+    if (!this.deps.repo.approved(roomId)) return;
+    this.deliveredTo.set(roomId, bootId);
+    void this.deliver(roomId, bootId).then((d) => {
+      if (!d.ok) this.deliveredTo.delete(roomId);
+    });
+  }
+
+  /** A room's `config.drift` or `config.restored` event, stored. */
+  onEvent(roomId: string, type: string, data: Record<string, unknown>): void {
+    const approved = this.deps.repo.approved(roomId);
+    let drifts: ConfigDrift[] = [];
+    if (type === 'config.drift') {
+      const first = str(data.key);
+      const keys = (str(data.keys) ?? '').split(', ').filter(Boolean);
+      drifts = keys.map((key) =>
+        key === first
+          ? { key, approved: str(data.approved) ?? '', found: str(data.found) }
+          : { key, approved: approved?.values[key] ?? '' },
+      );
+    } else if (type !== 'config.restored') return;
+    this.deps.repo.setDrifts(roomId, drifts);
+    this.deps.noteDrift(roomId, drifts);
+  }
+}

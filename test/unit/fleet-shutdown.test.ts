@@ -1,0 +1,58 @@
+/**
+ * A room halted by its UPS protection (art. 6.4) reads as expected, `off-ups`, whatever order its last
+ * messages reach the hub in: the sample that reports the equipment switched off by the protection is
+ * sent after the `ups.shutdown` announcement and may be read after it; only a room running again
+ * (a sample with another decision, or a new boot's `online`) clears it.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { FleetState } from '../../hub/fleet-state.js';
+import { defaultThresholds } from '../../hub/readiness.js';
+import { rooms } from '../../shared/fleet.js';
+import type { TelemetryMessage } from '../../shared/schemas.js';
+
+const ROOM = 'ubnd-ham-yen';
+const at = new Date('2027-01-07T02:35:00Z');
+const status = (state: 'online' | 'offline', bootId = 'b1') => ({
+  v: 1 as const,
+  state,
+  version: '0.1.0',
+  bootId,
+  ts: at.toISOString(),
+});
+const sample = (power: TelemetryMessage['power']): TelemetryMessage => ({
+  v: 1,
+  ts: at.toISOString(),
+  power,
+  climate: { tempC: 24, humidityPct: 55 },
+  codec: { state: 'down', inCall: false },
+  link: { latencyMs: 30, jitterMs: 4, lossPct: 0 },
+});
+const switchedOff = sample({ mains: false, upsChargePct: 12, state: 'off', decision: 'ups-critical' });
+const running = sample({ mains: true, upsChargePct: 40, state: 'on', decision: 'scheduled' });
+
+function halted(order: 'sample-first' | 'announcement-first', after?: TelemetryMessage) {
+  const fleet = new FleetState(rooms, defaultThresholds, at);
+  fleet.applyStatus(ROOM, status('online'), at);
+  if (order === 'sample-first') fleet.applyTelemetry(ROOM, switchedOff, at);
+  fleet.noteShutdown(ROOM, at, 'on battery with 5 min left');
+  if (order === 'announcement-first') fleet.applyTelemetry(ROOM, switchedOff, at);
+  if (after) fleet.applyTelemetry(ROOM, after, at);
+  fleet.applyStatus(ROOM, status('offline'), at);
+  return fleet.view(ROOM)!.readiness;
+}
+
+describe('a room halted by its UPS protection', () => {
+  test.each(['sample-first', 'announcement-first'] as const)(
+    'is off-ups when its switched-off sample is read %s',
+    (order) => {
+      expect(halted(order)).toMatchObject({
+        level: 'OFFLINE',
+        power: { state: 'off-ups', decision: 'ups-critical' },
+      });
+    },
+  );
+
+  test('a sample of the room running again (the halt did not happen) clears it', () => {
+    expect(halted('announcement-first', running).power).toEqual({ state: 'unknown', decision: null });
+  });
+});
