@@ -88,7 +88,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   };
   const reboots = new Set<NodeJS.Timeout>();
   const passwords = new Map(rooms.map((room) => [room.id, credentials.issue(room.id, 'demo')]));
-  rooms.forEach((room, i) => startRoom(room, i));
+  for (const [i, room] of rooms.entries()) startRoom(room, i);
   await Promise.all(agents.map((a) => a.start()));
   return {
     httpUrl: hub.httpUrl,

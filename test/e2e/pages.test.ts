@@ -231,8 +231,8 @@ describe('dashboard: the yearly report of a seeded year in Chromium', () => {
     );
     // m1, m2 and m5 (m3 cancelled, m4 last year's); r1 and r2 give A, B, A, C: two passed.
     expect(await stat('Cuộc họp đã tham dự').textContent()).toBe('3');
-    expect(await stat('Diễn tập đã chạy').textContent()).toBe('4');
-    expect(await stat('Diễn tập đạt').textContent()).toBe('2');
+    expect(await stat('Số lần chạy thử').textContent()).toBe('4');
+    expect(await stat('Chạy thử đạt').textContent()).toBe('2');
     // Eight incidents; closed ones recover in 100 s … 12 h, median 600 s.
     expect(await stat('Sự cố').textContent()).toBe('8');
     expect(await stat('Khắc phục (trung vị)').textContent()).toBe('0 giờ 10 phút');
@@ -249,8 +249,8 @@ describe('dashboard: the yearly report of a seeded year in Chromium', () => {
     expect(headers.slice(0, 4)).toEqual([
       'Điểm cầu',
       'Cuộc họp đã tham dự',
-      'Diễn tập đã chạy',
-      'Diễn tập đạt',
+      'Số lần chạy thử',
+      'Chạy thử đạt',
     ]);
     // A: offline 12 h of the year and 6 h unknown (an old POWERED_OFF row), ready 31 469 400 s of
     // 31 536 000 (99.79 %); of its 5 booked hours, 1 h offline and 30 min not ready: 80 % online and

@@ -2,6 +2,7 @@
  * The dashboard's words: Vietnamese first, English on request (remembered in this browser).
  * `t(key, params)` fills `{name}` placeholders.
  */
+import { formatNumber } from '../../../../shared/format-number.js';
 import { en } from './en.js';
 import { type Key, vi } from './vi.js';
 
@@ -29,11 +30,8 @@ export function hasKey(key: string): key is Key {
   return key in vi;
 }
 
-/** A number as the reader writes it: a decimal comma in Vietnamese (62,5 %); whole numbers as they are. */
-function numberText(value: number): string {
-  if (Number.isInteger(value)) return String(value);
-  return value.toLocaleString(currentLang() === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 });
-}
+/** A number as the reader writes it: a decimal comma in Vietnamese (62,5 %), to two places at most. */
+export const numberText = (value: number, digits = 2) => formatNumber(value, currentLang(), digits);
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {
   return dictionaries[currentLang()][key].replace(/\{(\w+)\}/g, (all, name: string) => {

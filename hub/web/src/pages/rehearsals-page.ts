@@ -12,6 +12,8 @@ import { api, get } from '../api.js';
 import { type AppContext, mayOperate, type Page } from '../app-context.js';
 import { add, fill, h } from '../dom.js';
 import { t } from '../i18n/i18n.js';
+import { slotText } from '../rehearsal-text.js';
+import { failureText } from '../responsible-text.js';
 import { rehearsalCheckNames } from '../vocabulary.js';
 
 const H = 3_600_000;
@@ -107,7 +109,7 @@ export const rehearsalsPage: Page = (app, root) => {
       h(
         'p',
         {},
-        t('rehearsals.slot', { slot: report.slot, time: formatTime(report.startedAt) }),
+        t('rehearsals.slot', { slot: slotText(report.slot), time: formatTime(report.startedAt) }),
         ' · ',
         t('rehearsals.verdict'),
         ': ',
@@ -120,9 +122,16 @@ export const rehearsalsPage: Page = (app, root) => {
       matrix(app, report),
       report.escalations.length > 0
         ? h(
-            'p',
-            { class: 'warn' },
-            `${t('rehearsals.escalations')}: ${report.escalations.map((e) => app.roomName(e.roomId)).join(', ')}`,
+            'div',
+            { class: 'warn escalations' },
+            h('h4', {}, t('rehearsals.escalations')),
+            h(
+              'ul',
+              {},
+              report.escalations.flatMap((e) =>
+                e.failures.map((f) => h('li', {}, failureText(e.roomId, f, app.roomName))),
+              ),
+            ),
           )
         : null,
     );

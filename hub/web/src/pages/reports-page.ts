@@ -5,6 +5,7 @@
  * reports (404), the page says so plainly.
  */
 
+import { formatNumber } from '../../../../shared/format-number.js';
 import { civil, formatTime } from '../../../../shared/format-time.js';
 import type { Availability, CauseFigures, Figures, YearlyReport } from '../../../report/yearly-report.js';
 import { get } from '../api.js';
@@ -14,11 +15,8 @@ import { currentLang, hasKey, t } from '../i18n/i18n.js';
 
 const UNKNOWN = '—';
 
-/** A number with the reader's decimal mark: a comma in Vietnamese. */
-function decimal(value: number, digits: number): string {
-  const text = value.toFixed(digits);
-  return currentLang() === 'vi' ? text.replace('.', ',') : text;
-}
+/** A figure with the reader's decimal mark, its digits kept so a column lines up (`6,0 kWh`). */
+const decimal = (value: number, digits: number) => formatNumber(value, currentLang(), digits, true);
 
 /** A share (0–1) as a percentage with one decimal; unknown when nothing was measured. */
 export const percent = (share: number | null) => (share === null ? UNKNOWN : `${decimal(share * 100, 1)} %`);
@@ -33,7 +31,7 @@ export function hoursMinutes(sec: number | null): string {
 export const kwh = (wh: number) => `${decimal(wh / 1000, 1)} kWh`;
 
 const causeName = (cause: string) => {
-  const key = `reports.cause.${cause}`;
+  const key = `incidentCause.${cause}`;
   return hasKey(key) ? t(key) : cause;
 };
 
