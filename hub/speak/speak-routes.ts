@@ -25,7 +25,9 @@ export function speakRoutes(speak: SpeakService, fleet: Fleet, actorOf: ActorOf)
   };
 
   const answer = (outcome: ServiceOutcome, reply: { code(n: number): { send(b: unknown): unknown } }) =>
-    outcome.ok ? outcome.request : reply.code(statusOf[outcome.code] ?? 400).send({ error: outcome.error });
+    outcome.ok
+      ? outcome.request
+      : reply.code(statusOf[outcome.code] ?? 400).send({ error: outcome.error, code: outcome.code });
 
   return (app) => {
     app.get('/api/speak', { config: { access: 'viewer' } }, async () => speak.sessions());

@@ -100,7 +100,8 @@ describe('dashboard: the operator’s pages in Chromium', () => {
     await inject(hub.mqttUrl, HOST, { mains: false });
     const item = page.locator('.incident', { hasText: 'Mất điện lưới' });
     await waitFor('the incident on the page', async () => (await item.count()) === 1, 15_000);
-    expect(await item.textContent()).toContain('Gọi: Trần Thị Bình 0912 345 678');
+    expect(await item.textContent()).toContain('Gọi: Cán bộ kỹ thuật: Trần Thị Bình 0912 345 678');
+    expect(await item.locator('a[href="tel:0912345678"]').count()).toBe(1);
     await item.locator('input').fill('Đã gọi Điện lực, đang khắc phục');
     await item.locator('button[type=submit]').click();
     await waitFor('the acknowledgement', async () => (await item.textContent())?.includes('Đã tiếp nhận'));

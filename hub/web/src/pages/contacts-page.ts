@@ -3,6 +3,7 @@
 import { formatDate } from '../../../../shared/format-time.js';
 import type { ContactView, PartnerContacts } from '../../../contacts/contact-directory.js';
 import { api, get } from '../api.js';
+import { errorText } from '../api-error-text.js';
 import { mayActForRoom, mayOperate, type Page } from '../app-context.js';
 import { add, h } from '../dom.js';
 import { t } from '../i18n/i18n.js';
@@ -39,7 +40,7 @@ export const contactsPage: Page = (app, root) => {
   );
   const load = async () => {
     const res = await get<Directory>('/api/contacts');
-    if (!res.ok) return body.replaceChildren(h('p', {}, String(res.status)));
+    if (!res.ok) return body.replaceChildren(h('p', {}, errorText(res)));
     const confirm = (roomId: string) =>
       h(
         'button',

@@ -9,10 +9,11 @@ import type { Meeting } from '../../../schedule/meeting-rules.js';
 import type { RehearsalReport, RoomRow } from '../../../schedule/rehearsal-report.js';
 import type { Attempt, Rehearsal } from '../../../schedule/rehearsals-repo.js';
 import { api, get } from '../api.js';
+import { errorText } from '../api-error-text.js';
 import { type AppContext, mayOperate, type Page } from '../app-context.js';
 import { add, fill, h } from '../dom.js';
 import { t } from '../i18n/i18n.js';
-import { slotText } from '../rehearsal-text.js';
+import { attemptErrorText, slotText } from '../rehearsal-text.js';
 import { failureText } from '../responsible-text.js';
 import { rehearsalCheckNames } from '../vocabulary.js';
 
@@ -55,7 +56,7 @@ function matrix(app: AppContext, report: RehearsalReport): HTMLElement {
                 'td',
                 { class: 'st-fail', colspan: rehearsalCheckNames.length },
                 `✗ ${t('rehearsals.noAnswer')}`,
-                h('span', { class: 'muted' }, ` (${row.latest.error ?? ''})`),
+                h('span', { class: 'muted' }, ` (${attemptErrorText(row.latest.error)})`),
               )
             : rehearsalCheckNames.map((c) => cell(row.latest, c)),
           h(
@@ -180,9 +181,7 @@ export const rehearsalsPage: Page = (app, root) => {
                       const r = await api<Rehearsal & { error?: string }>('POST', '/api/rehearsals', {
                         meetingId: m.id,
                       });
-                      status.textContent = r.ok
-                        ? t('rehearsals.started')
-                        : t('common.error', { error: r.body.error ?? r.status });
+                      status.textContent = r.ok ? t('rehearsals.started') : errorText(r);
                       if (r.ok) void loadReport(r.body.id);
                     },
                   },

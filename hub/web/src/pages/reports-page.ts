@@ -9,9 +9,11 @@ import { formatNumber } from '../../../../shared/format-number.js';
 import { civil, formatTime } from '../../../../shared/format-time.js';
 import type { Availability, CauseFigures, Figures, YearlyReport } from '../../../report/yearly-report.js';
 import { get } from '../api.js';
+import { errorText } from '../api-error-text.js';
 import type { AppContext, Page } from '../app-context.js';
 import { add, fill, h } from '../dom.js';
 import { currentLang, hasKey, t } from '../i18n/i18n.js';
+import { causeText } from './incidents-page.js';
 
 const UNKNOWN = '—';
 
@@ -29,11 +31,6 @@ export function hoursMinutes(sec: number | null): string {
 }
 
 export const kwh = (wh: number) => `${decimal(wh / 1000, 1)} kWh`;
-
-const causeName = (cause: string) => {
-  const key = `incidentCause.${cause}`;
-  return hasKey(key) ? t(key) : cause;
-};
 
 /** The report's notes in the reader's language, by their subject; a note the dashboard does not know, as sent. */
 function noteText(note: string): string {
@@ -135,7 +132,7 @@ function causeTable(causes: CauseFigures[]): HTMLElement {
         h(
           'tr',
           { 'data-cause': c.cause },
-          h('th', { scope: 'row' }, causeName(c.cause)),
+          h('th', { scope: 'row' }, causeText(c.cause)),
           h('td', {}, c.count),
           h('td', {}, c.open),
           h('td', {}, hoursMinutes(c.medianRecoverSec)),
@@ -199,8 +196,7 @@ export const reportsPage: Page = (app, root) => {
       return body.replaceChildren(
         h('p', { class: 'notice', id: 'report-unavailable' }, t('reports.unavailable', { year: year.value })),
       );
-    if (!res.ok)
-      return body.replaceChildren(h('p', { role: 'alert' }, t('common.error', { error: res.status })));
+    if (!res.ok) return body.replaceChildren(h('p', { role: 'alert' }, errorText(res)));
     fill(body, ...reportView(app, res.body));
   };
   add(

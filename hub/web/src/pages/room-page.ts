@@ -8,17 +8,19 @@ import type { TelemetrySeries } from '../../../api/telemetry-series.js';
 import type { RoomView } from '../../../fleet-state.js';
 import type { StoredEvent } from '../../../store/store.js';
 import { api, get } from '../api.js';
+import { errorText } from '../api-error-text.js';
 import { mayActForRoom, mayOperate, type Page } from '../app-context.js';
 import { lineChart } from '../charts.js';
 import { confirmAction } from '../confirm-dialog.js';
 import { add, h, pressOnly } from '../dom.js';
-import { hasKey, type Key, t } from '../i18n/i18n.js';
+import { eventDetailText, eventTypeText } from '../event-text.js';
+import { hasKey, type Key, numberText, t } from '../i18n/i18n.js';
 import { powerText, reasonsOf } from '../readiness-text.js';
 import { contactCard, type Directory } from './contacts-page.js';
 import { type IncidentRow, incidentList } from './incidents-page.js';
 
 const num = (v: number | null | undefined, unit: string) =>
-  v === null || v === undefined ? '—' : `${v} ${unit}`;
+  v === null || v === undefined ? '—' : `${numberText(v, 1)} ${unit}`;
 
 function readingsTable(room: RoomView): HTMLElement {
   const r = room.readings;
@@ -35,7 +37,10 @@ function readingsTable(room: RoomView): HTMLElement {
     ['room.loss', num(r.link.lossPct, '%')],
   ];
   if (r.energy)
-    rows.push(['room.energy', `${Math.round(r.energy.usedWh)} Wh / ${Math.round(r.energy.alwaysOnWh)} Wh`]);
+    rows.push([
+      'room.energy',
+      `${num(r.energy.usedWh / 1000, 'kWh')} / ${num(r.energy.alwaysOnWh / 1000, 'kWh')}`,
+    ]);
   return h(
     'div',
     {},
@@ -74,11 +79,6 @@ function headline(room: RoomView): HTMLElement {
   );
 }
 
-function eventTypeText(type: string): string {
-  const key = `eventType.${type}`;
-  return hasKey(key) ? t(key) : type;
-}
-
 function eventsTable(events: StoredEvent[]): HTMLElement {
   if (events.length === 0) return h('p', {}, t('common.none'));
   return h(
@@ -107,9 +107,7 @@ function eventsTable(events: StoredEvent[]): HTMLElement {
             'td',
             {},
             eventTypeText(e.type),
-            Object.keys(e.data).length > 0
-              ? h('span', { class: 'muted' }, ` ${JSON.stringify(e.data)}`)
-              : null,
+            eventDetailText(e) ? h('span', { class: 'muted' }, ` · ${eventDetailText(e)}`) : null,
           ),
           h('td', {}, t(`severity.${e.severity}`)),
         ),
@@ -138,16 +136,7 @@ function chartsSection(roomId: string): { node: HTMLElement; stop(): void } {
       `/api/rooms/${encodeURIComponent(roomId)}/telemetry?from=${from.toISOString()}&to=${to.toISOString()}`,
     );
     area.replaceChildren();
-    if (!res.ok)
-      return area.append(
-        h(
-          'p',
-          { role: 'alert' },
-          t('common.error', {
-            error: String((res.body as unknown as { error?: string })?.error ?? res.status),
-          }),
-        ),
-      );
+    if (!res.ok) return area.append(h('p', { role: 'alert' }, errorText(res)));
     if (res.body.ts.length === 0) return area.append(h('p', {}, t('room.noSamples')));
     const times = res.body.ts.map((x) => Date.parse(x) / 1000);
     for (const [name, colour] of Object.entries(seriesColours) as [keyof typeof seriesColours, string][]) {
@@ -352,9 +341,7 @@ function speakButtons(roomId: string): HTMLElement {
   const status = h('p', { role: 'status' });
   const act = async (action: 'request' | 'cancel') => {
     const res = await api<{ error?: string; state?: string }>('POST', `/api/speak/${action}`, { roomId });
-    status.textContent = res.ok
-      ? `✓ ${speakStateText(res.body.state ?? '')}`
-      : t('common.error', { error: res.body.error ?? res.status });
+    status.textContent = res.ok ? `✓ ${speakStateText(res.body.state ?? '')}` : errorText(res);
   };
   return h(
     'div',
@@ -372,7 +359,7 @@ function speakButtons(roomId: string): HTMLElement {
 export const roomPage: Page = (app, root, [roomId = '']) => {
   const room = app.rooms.get(roomId);
   if (!room) {
-    add(root, h('p', { role: 'alert' }, t('common.error', { error: roomId })));
+    add(root, h('p', { role: 'alert' }, t('error.404')));
     return undefined;
   }
   let head = headline(room);
@@ -410,12 +397,12 @@ export const roomPage: Page = (app, root, [roomId = '']) => {
   const loadIncidents = () =>
     get<IncidentRow[]>(`/api/incidents?room=${encodeURIComponent(room.id)}&limit=20`).then((res) => {
       incidents.replaceChildren(
-        res.ok ? incidentList(app, res.body, () => void loadIncidents()) : h('p', {}, String(res.status)),
+        res.ok ? incidentList(app, res.body, () => void loadIncidents()) : h('p', {}, errorText(res)),
       );
     });
   void loadIncidents();
   void get<Directory>('/api/contacts').then((res) => {
-    if (!res.ok) return contacts.replaceChildren(h('p', {}, String(res.status)));
+    if (!res.ok) return contacts.replaceChildren(h('p', {}, errorText(res)));
     const mine = res.body.rooms.find((r) => r.roomId === room.id);
     contacts.replaceChildren(
       h('h3', {}, t('role.technician')),
