@@ -16,6 +16,7 @@ import { rehearsalsPage } from './pages/rehearsals-page.js';
 import { reportsPage } from './pages/reports-page.js';
 import { roomPage } from './pages/room-page.js';
 import { speakPage } from './pages/speak-page.js';
+import { wallPage } from './pages/wall-page.js';
 
 const pages: Record<string, { page: Page; nav?: Key }> = {
   fleet: { page: fleetPage, nav: 'nav.fleet' },
@@ -26,6 +27,7 @@ const pages: Record<string, { page: Page; nav?: Key }> = {
   contacts: { page: contactsPage, nav: 'nav.contacts' },
   speak: { page: speakPage, nav: 'nav.speak' },
   reports: { page: reportsPage, nav: 'nav.reports' },
+  wall: { page: wallPage },
 };
 
 /** The page the address names; with none, a room's technician starts on their room, everyone else on the fleet. */
