@@ -22,6 +22,7 @@ import { buildApi } from './api/http-api.js';
 import { hubMetrics } from './api/hub-metrics.js';
 import { LiveSocket } from './api/live-socket.js';
 import { metricsRoutes } from './api/metrics-routes.js';
+import { noticeProblemsRoutes } from './api/notice-problems-routes.js';
 import { powerRoutes } from './api/power-routes.js';
 import { roomsRoutes, withoutCredentials } from './api/rooms-routes.js';
 import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
@@ -287,6 +288,12 @@ export async function startHub(
         incidentsRoutes(incidentsRepo, incidents, contacts, roster, sessionActor),
         contactsRoutes(contacts, roster, sessionActor, clock.now),
         notificationsRoutes(notificationsRepo, notifier),
+        noticeProblemsRoutes({
+          notifications: notificationsRepo,
+          incidents: incidentsRepo,
+          setup: { operatorEmails: n.operatorEmails.length, smtp: smtp !== null },
+          now: clock.now,
+        }),
         speakRoutes(speak, roster, sessionActor),
         // Art. 12.5: the yearly report, from the history the other parts stored.
         reportsRoutes({

@@ -64,7 +64,7 @@ describe('dashboard: booking a meeting in Chromium', () => {
     await page.waitForSelector('#booking');
     await fillForm('Họp bàn kế hoạch', hourFromNow(5), 2);
     await waitFor('the notice rule', async () => (await check()).includes('48 giờ'));
-    expect(await check()).toMatch(/^Phải đăng ký trước ít nhất 48 giờ \(Điều 8\.1\); còn \d+(\.\d)? giờ\./);
+    expect(await check()).toMatch(/^Phải đăng ký trước ít nhất 48 giờ \(Điều 8\.1\); còn \d+(,\d)? giờ\./);
     await page.click('#m-submit');
     await screenshot(page, 'booking-notice-48h', true);
     const meetings = await getJson<Meeting[]>(`${hub.httpUrl}/api/meetings`);
