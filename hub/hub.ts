@@ -52,8 +52,11 @@ import { freezeOf } from './schedule/change-freeze.js';
 import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
+import { AuditQuery } from './security/audit-query.js';
+import { auditRoutes } from './security/audit-routes.js';
 import { openSecurity, type Security } from './security/security.js';
 import { sessionRoutes } from './security/session-routes.js';
+import { usersRoutes } from './security/users-routes.js';
 import { SpeakRepo } from './speak/speak-repo.js';
 import { speakRoutes } from './speak/speak-routes.js';
 import { SpeakService } from './speak/speak-service.js';
@@ -254,6 +257,8 @@ export async function startHub(
       security.sessions,
       [
         sessionRoutes(security),
+        usersRoutes(security.users),
+        auditRoutes({ audit: security.audit, query: new AuditQuery(db), fleet: roster, now: clock.now }),
         mcuRoutes(mcu),
         ...schedule.routes,
         meetingVerdictRoutes(watch, schedule.meetings),

@@ -11,14 +11,17 @@ import { alertToggle, announceIncidents, followOpenIncidents, noticeBanner } fro
 import { h } from './dom.js';
 import { currentLang, type Key, setLang, t } from './i18n/i18n.js';
 import { LiveFeed } from './live.js';
+import { auditPage } from './pages/audit-page.js';
 import { contactsPage } from './pages/contacts-page.js';
 import { fleetPage } from './pages/fleet-page.js';
 import { incidentsPage } from './pages/incidents-page.js';
 import { meetingsPage } from './pages/meetings-page.js';
+import { notificationsPage } from './pages/notifications-page.js';
 import { rehearsalsPage } from './pages/rehearsals-page.js';
 import { reportsPage } from './pages/reports-page.js';
 import { roomPage } from './pages/room-page.js';
 import { speakPage } from './pages/speak-page.js';
+import { usersPage } from './pages/users-page.js';
 import { wallPage } from './pages/wall-page.js';
 
 interface PageEntry {
@@ -41,6 +44,9 @@ const pages: Record<string, PageEntry> = {
   contacts: { page: contactsPage, nav: 'nav.contacts' },
   speak: { page: speakPage, nav: 'nav.speak' },
   reports: { page: reportsPage, nav: 'nav.reports' },
+  users: { page: usersPage, nav: 'nav.users', operatorOnly: true },
+  audit: { page: auditPage, nav: 'nav.audit', operatorOnly: true },
+  notifications: { page: notificationsPage, nav: 'nav.notifications', operatorOnly: true },
 };
 
 /** The page the address names; with none, a room's technician starts on their room, everyone else on the fleet. */
