@@ -24,6 +24,7 @@ import { LiveSocket } from './api/live-socket.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import { noticeProblemsRoutes } from './api/notice-problems-routes.js';
 import { powerRoutes } from './api/power-routes.js';
+import { rehearsalHistoryRoutes } from './api/rehearsal-history-routes.js';
 import { roomsRoutes, withoutCredentials } from './api/rooms-routes.js';
 import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
 import { telemetryRoutes } from './api/telemetry-routes.js';
@@ -262,6 +263,12 @@ export async function startHub(
         mcuRoutes(mcu),
         ...schedule.routes,
         meetingVerdictRoutes(watch, schedule.meetings),
+        rehearsalHistoryRoutes({
+          rehearsals: schedule.rehearsals,
+          meetings: schedule.meetings,
+          fleet: roster,
+          now: clock.now,
+        }),
         roomsRoutes(fleet, store, () => ({
           broker: broker
             ? { mode: 'embedded', port: broker.port }

@@ -1,86 +1,25 @@
 /**
  * Rehearsals (art. 9.3, 11.1): for each meeting in the next 48 hours, the latest rehearsal as a
  * rooms × checks matrix that fills in live, the meeting's verdict, and the countdown to the check
- * deadline (T−1 h by default).
+ * deadline (T−1 h by default); below, the runs of the last 7 days, kept after their meetings.
  */
 
 import { formatDuration, formatTime } from '../../../../shared/format-time.js';
 import type { Meeting } from '../../../schedule/meeting-rules.js';
-import type { RehearsalReport, RoomRow } from '../../../schedule/rehearsal-report.js';
-import type { Attempt, Rehearsal } from '../../../schedule/rehearsals-repo.js';
+import type { RehearsalReport } from '../../../schedule/rehearsal-report.js';
+import type { Rehearsal } from '../../../schedule/rehearsals-repo.js';
 import { api, get } from '../api.js';
 import { errorText } from '../api-error-text.js';
-import { type AppContext, mayOperate, type Page } from '../app-context.js';
+import { mayOperate, type Page } from '../app-context.js';
 import { add, fill, h } from '../dom.js';
 import { t } from '../i18n/i18n.js';
-import { attemptErrorText, slotText } from '../rehearsal-text.js';
+import { recentRuns } from '../recent-runs.js';
+import { matrix, withAttempt } from '../rehearsal-matrix.js';
+import { slotText } from '../rehearsal-text.js';
 import { failureText } from '../responsible-text.js';
-import { rehearsalCheckNames } from '../vocabulary.js';
 
 const H = 3_600_000;
 type MeetingDetails = Meeting & { rehearsals: Rehearsal[] };
-
-function cell(attempt: Attempt | null, check: (typeof rehearsalCheckNames)[number]): HTMLElement {
-  const c = attempt?.checks.find((x) => x.check === check);
-  if (!attempt) return h('td', { class: 'pending' }, '…');
-  if (!c) return h('td', { class: 'st-not-run' }, attempt.answered ? '—' : '✗');
-  const mark = { pass: '✓', marginal: '!', fail: '✗', 'not-run': '—' }[c.status];
-  return h('td', { class: `st-${c.status}`, title: c.detail }, `${mark} ${t(`check.${c.status}`)}`);
-}
-
-function matrix(app: AppContext, report: RehearsalReport): HTMLElement {
-  return h(
-    'table',
-    { class: 'matrix', 'data-rehearsal': report.id },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'col' }, t('rehearsals.room')),
-        rehearsalCheckNames.map((c) => h('th', { scope: 'col' }, t(`check.${c}`))),
-        h('th', { scope: 'col' }, t('rehearsals.verdict')),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      report.rooms.map((row: RoomRow) =>
-        h(
-          'tr',
-          { 'data-room': row.roomId },
-          h('th', { scope: 'row' }, app.roomName(row.roomId)),
-          row.latest && !row.latest.answered
-            ? h(
-                'td',
-                { class: 'st-fail', colspan: rehearsalCheckNames.length },
-                `✗ ${t('rehearsals.noAnswer')}`,
-                h('span', { class: 'muted' }, ` (${attemptErrorText(row.latest.error)})`),
-              )
-            : rehearsalCheckNames.map((c) => cell(row.latest, c)),
-          h(
-            'td',
-            { class: `verdict v-${row.verdict ?? 'pending'}` },
-            t(row.verdict ? `verdict.${row.verdict}` : 'verdict.pending'),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-/** Applies a live attempt to a report: the room's row takes its latest attempt. */
-function withAttempt(report: RehearsalReport, attempt: Attempt): RehearsalReport {
-  return {
-    ...report,
-    rooms: report.rooms.map((r) =>
-      r.roomId === attempt.roomId && (!r.latest || attempt.attempt >= r.latest.attempt)
-        ? { ...r, latest: attempt, verdict: attempt.verdict, attempts: Math.max(r.attempts, attempt.attempt) }
-        : r,
-    ),
-  };
-}
 
 export const rehearsalsPage: Page = (app, root) => {
   const list = h('div', { id: 'rehearsal-list' }, t('common.loading'));
@@ -167,7 +106,12 @@ export const rehearsalsPage: Page = (app, root) => {
         return h(
           'section',
           { class: 'card wide', 'data-meeting': m.id },
-          h('h3', {}, `${formatTime(m.start)} · ${m.title}`),
+          h(
+            'h3',
+            {},
+            `${formatTime(m.start)} · `,
+            h('a', { href: `#/meeting/${encodeURIComponent(m.id)}` }, m.title),
+          ),
           countdown,
           mayOperate(app.session)
             ? h(
@@ -206,7 +150,15 @@ export const rehearsalsPage: Page = (app, root) => {
     }
   };
 
-  add(root, h('h2', { class: 'page-title' }, t('nav.rehearsals')), h('p', {}, t('rehearsals.intro')), list);
+  const recent = recentRuns(app);
+  add(
+    root,
+    h('h2', { class: 'page-title' }, t('nav.rehearsals')),
+    h('p', {}, t('rehearsals.intro')),
+    list,
+    recent.node,
+  );
+  void recent.load();
   void get<typeof rules>('/api/schedule/rules').then((r) => {
     if (r.ok) rules = r.body;
     void load();
@@ -226,6 +178,8 @@ export const rehearsalsPage: Page = (app, root) => {
       drawReport(known.meetingId);
     } else if (m.type === 'escalation') void loadReport(m.escalation.rehearsalId);
     else if (m.type === 'meeting') void load();
+    // A run that ends (or a new one) belongs in the recent list.
+    if (m.type === 'rehearsal') void recent.load();
   });
   return () => {
     clearInterval(timer);

@@ -16,6 +16,7 @@ import { add, h, pressOnly } from '../dom.js';
 import { eventDetailText, eventTypeText } from '../event-text.js';
 import { hasKey, type Key, numberText, t } from '../i18n/i18n.js';
 import { powerText, reasonsOf } from '../readiness-text.js';
+import { roomHistory } from '../room-history.js';
 import { contactCard, type Directory } from './contacts-page.js';
 import { type IncidentRow, incidentList } from './incidents-page.js';
 
@@ -369,6 +370,8 @@ export const roomPage: Page = (app, root, [roomId = '']) => {
   const incidents = h('div', {}, t('common.loading'));
   const contacts = h('div', {}, t('common.loading'));
   const charts = chartsSection(room.id);
+  const history = roomHistory(room.id);
+  void history.load();
   const canAct = mayActForRoom(app.session, room.id);
   add(
     root,
@@ -386,6 +389,7 @@ export const roomPage: Page = (app, root, [roomId = '']) => {
       h('section', { class: 'card' }, h('h2', {}, t('room.contacts')), contacts),
       charts.node,
       h('section', { class: 'card wide' }, h('h2', {}, t('room.incidents')), incidents),
+      history.node,
       h('section', { class: 'card wide' }, h('h2', {}, t('room.events')), events),
     ),
   );
@@ -422,6 +426,7 @@ export const roomPage: Page = (app, root, [roomId = '']) => {
       eventList = [m.event, ...eventList].slice(0, 30);
       events.replaceChildren(eventsTable(eventList));
     } else if (m.type === 'incident' && m.incident.roomId === room.id) void loadIncidents();
+    else if (m.type === 'rehearsal-room' && m.attempt.roomId === room.id) void history.load();
   });
   return () => {
     off();
