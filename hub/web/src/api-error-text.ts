@@ -13,9 +13,9 @@ interface ErrorBody {
   field?: unknown;
 }
 
-/** A field of a form or a query, named as the form names it; an unknown field is "a field". */
+/** A field of a form or a query (`emergency.reason` is its form's `emergency`), named as the form names it; an unknown field is "a field". */
 export function fieldName(field: string): string {
-  const key = `field.${field}`;
+  const key = `field.${field.split('.')[0]}`;
   return hasKey(key) ? t(key) : t('field.unknown');
 }
 

@@ -1,8 +1,9 @@
 /**
  * A form's refusals where they belong: a refusal that names a field (the hub's answer carries
- * `field`, the booking check knows its rule's field) is written right after that field, which is
- * marked invalid, described by the words and focused; one about no field of the form goes under
- * it. `clear()` before each check or submit puts every field back as it was.
+ * `field`, the booking check knows its rule's field) is written under that field (at the end of its
+ * nearest `data-error-slot` box, else right after it), which is marked invalid, described by the
+ * words and focused; one about no field of the form goes under the form. `clear()` before each
+ * check or submit puts every field back as it was.
  */
 import { errorText } from './api-error-text.js';
 import { h } from './dom.js';
@@ -22,7 +23,8 @@ export function fieldErrors(form: HTMLElement, fields: Record<string, HTMLElemen
     general.textContent = '';
     for (const el of Array.from(form.querySelectorAll('.field-error'))) el.remove();
     for (const el of Object.values(fields)) {
-      if (!el.hasAttribute('aria-invalid')) continue;
+      if (!el.classList.contains('has-error')) continue;
+      el.classList.remove('has-error');
       el.removeAttribute('aria-invalid');
       const described = el.dataset.describedBy;
       if (described) el.setAttribute('aria-describedby', described);
@@ -36,7 +38,9 @@ export function fieldErrors(form: HTMLElement, fields: Record<string, HTMLElemen
       return;
     }
     const note = h('span', { class: 'field-error error', id: `${target.id}-error`, role: 'alert' }, text);
-    target.after(note);
+    const slot = target.closest('[data-error-slot]');
+    if (slot) slot.append(note);
+    else target.after(note);
     // What described the field before (its hint) is kept, and restored by `clear()`.
     if (!target.hasAttribute('aria-invalid'))
       target.dataset.describedBy = target.getAttribute('aria-describedby') ?? '';

@@ -15,6 +15,7 @@ import { auditPage } from './pages/audit-page.js';
 import { contactsPage } from './pages/contacts-page.js';
 import { fleetPage } from './pages/fleet-page.js';
 import { incidentsPage } from './pages/incidents-page.js';
+import { meetingPage } from './pages/meeting-page.js';
 import { meetingsPage } from './pages/meetings-page.js';
 import { notificationsPage } from './pages/notifications-page.js';
 import { rehearsalsPage } from './pages/rehearsals-page.js';
@@ -39,6 +40,7 @@ const pages: Record<string, PageEntry> = {
   room: { page: roomPage, under: 'fleet' },
   wall: { page: wallPage, under: 'fleet' },
   meetings: { page: meetingsPage, nav: 'nav.meetings' },
+  meeting: { page: meetingPage, under: 'meetings' },
   rehearsals: { page: rehearsalsPage, nav: 'nav.rehearsals' },
   incidents: { page: incidentsPage, nav: 'nav.incidents' },
   contacts: { page: contactsPage, nav: 'nav.contacts' },

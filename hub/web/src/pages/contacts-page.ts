@@ -88,7 +88,7 @@ function contactForm(
         h('label', { for: inputs[f].id }, t(labels[f])),
         h(
           'span',
-          {},
+          { class: 'slot', 'data-error-slot': '' },
           inputs[f],
           f === 'phone' || f === 'email'
             ? h(
