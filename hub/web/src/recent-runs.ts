@@ -84,7 +84,11 @@ function runItem(app: AppContext, run: RunSummary): HTMLElement {
         t(run.verdict ? `verdict.${run.verdict}` : 'verdict.pending'),
       ),
     ),
-    notPassed(app, run.results),
+    // In the run's own order (the host room first), as the matrix lists them.
+    notPassed(
+      app,
+      [...run.results].sort((a, b) => run.roomIds.indexOf(a.roomId) - run.roomIds.indexOf(b.roomId)),
+    ),
     details,
   );
 }

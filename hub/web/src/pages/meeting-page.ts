@@ -9,6 +9,7 @@ import { formatClock, formatDate, formatTime, weekday } from '../../../../shared
 import type { Meeting, RuleConfig } from '../../../schedule/meeting-rules.js';
 import type { MeetingGoNoGo, VerdictReason } from '../../../schedule/meeting-verdict.js';
 import type { RehearsalReport } from '../../../schedule/rehearsal-report.js';
+import type { Verdict } from '../../../schedule/rehearsal-verdict.js';
 import type { Rehearsal } from '../../../schedule/rehearsals-repo.js';
 import { api, get } from '../api.js';
 import { errorText } from '../api-error-text.js';
@@ -61,8 +62,10 @@ function whenText(m: Meeting): string {
   })}`;
 }
 
-function goNoGoTable(app: AppContext, m: Meeting, verdict: MeetingGoNoGo | null): HTMLElement {
-  const byRoom = new Map(verdict?.rooms.map((r) => [r.roomId, r]));
+/** Each room's verdict and reasons: the live go/no-go's, or after the meeting its last rehearsal's. */
+type RoomVerdicts = Map<string, { verdict: Verdict; reasons: VerdictReason[] }>;
+
+function goNoGoTable(app: AppContext, m: Meeting, byRoom: RoomVerdicts): HTMLElement {
   return h(
     'div',
     { class: 'table-wrap' },
@@ -159,17 +162,26 @@ export const meetingPage: Page = (app, root, [meetingId = '']) => {
   const status = h('p', { role: 'status', id: 'meeting-status' });
   let meeting: MeetingDetails | null = null;
   let verdict: MeetingGoNoGo | null = null;
+  /** The newest rehearsal, whose verdicts stand for the rooms once the meeting is over. */
+  let lastReport: RehearsalReport | null = null;
   let rules: RuleConfig = { noticeHours: 48, prepMinutes: 60 };
   const path = `/api/meetings/${encodeURIComponent(meetingId)}`;
 
   const drawGoNoGo = () => {
     if (!meeting) return;
-    const over = phase(meeting, Date.now());
-    const notRun = verdict?.notRun ?? [];
+    const over = ['past', 'cancelled'].includes(phase(meeting, Date.now()));
+    const notRun = over ? [] : (verdict?.notRun ?? []);
+    const byRoom: RoomVerdicts = over
+      ? new Map(
+          (lastReport?.rooms ?? []).flatMap((r) =>
+            r.verdict ? [[r.roomId, { verdict: r.verdict, reasons: [] }]] : [],
+          ),
+        )
+      : new Map(verdict?.rooms.map((r) => [r.roomId, r]));
     fill(
       goNoGo,
-      h('h3', {}, t('meeting.goNoGo')),
-      over === 'past' || over === 'cancelled'
+      h('h3', {}, over ? t('meeting.rooms') : t('meeting.goNoGo')),
+      over
         ? h('p', {}, t('meeting.goNoGoOver'))
         : verdict
           ? h(
@@ -179,7 +191,7 @@ export const meetingPage: Page = (app, root, [meetingId = '']) => {
               h('strong', { class: `v-${verdict.verdict}` }, t(`verdict.${verdict.verdict}`)),
             )
           : h('p', { id: 'meeting-verdict' }, t('meeting.goNoGoNone')),
-      goNoGoTable(app, meeting, over === 'past' || over === 'cancelled' ? null : verdict),
+      goNoGoTable(app, meeting, byRoom),
       ...notRun.map((n) =>
         h(
           'p',
@@ -200,6 +212,9 @@ export const meetingPage: Page = (app, root, [meetingId = '']) => {
         .reverse()
         .map((r) => get<RehearsalReport>(`/api/rehearsals/${encodeURIComponent(r.id)}`)),
     );
+    const newest = reports[0];
+    lastReport = newest?.ok ? newest.body : null;
+    drawGoNoGo();
     fill(
       runs,
       h('h3', {}, t('meeting.rehearsals')),
