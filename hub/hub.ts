@@ -12,6 +12,7 @@ import { type EventAckMessage, isoNow, SCHEMA_VERSION, type SpeakStateMessage } 
 import {
   ackTopic,
   allRoomsFilter,
+  injectTopic,
   type RoomChannel,
   roomChannels,
   sharedFilter,
@@ -27,6 +28,7 @@ import { powerRoutes } from './api/power-routes.js';
 import { rehearsalHistoryRoutes } from './api/rehearsal-history-routes.js';
 import { roomsRoutes, withoutCredentials } from './api/rooms-routes.js';
 import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
+import { simulateRoutes } from './api/simulate-routes.js';
 import { telemetryRoutes } from './api/telemetry-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
@@ -297,6 +299,15 @@ export async function startHub(
           timeoutMs: config.schedule.powerOnTimeoutSec * 1000,
         }),
         scheduleRulesRoutes(config.schedule),
+        simulateRoutes({
+          enabled: config.mqtt.simInject,
+          fleet: roster,
+          audit: security.audit,
+          inject: async (roomId, message) => {
+            if (!client) throw new Error('hub not connected to the broker');
+            await client.publishAsync(injectTopic(roomId), JSON.stringify(message), { qos: 1 });
+          },
+        }),
         incidentsRoutes(incidentsRepo, incidents, contacts, roster, sessionActor),
         contactsRoutes(contacts, roster, sessionActor, clock.now),
         notificationsRoutes(notificationsRepo, notifier),

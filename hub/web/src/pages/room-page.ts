@@ -17,6 +17,7 @@ import { eventDetailText, eventTypeText } from '../event-text.js';
 import { hasKey, type Key, numberText, t } from '../i18n/i18n.js';
 import { powerText, reasonsOf } from '../readiness-text.js';
 import { roomHistory } from '../room-history.js';
+import { simPanel } from '../sim-panel.js';
 import { contactCard, type Directory } from './contacts-page.js';
 import { type IncidentRow, incidentList } from './incidents-page.js';
 
@@ -387,6 +388,7 @@ export const roomPage: Page = (app, root, [roomId = '']) => {
         ? h('section', { class: 'card' }, h('h2', {}, t('nav.speak')), speakButtons(room.id))
         : null,
       h('section', { class: 'card' }, h('h2', {}, t('room.contacts')), contacts),
+      simPanel(app, room.id),
       charts.node,
       h('section', { class: 'card wide' }, h('h2', {}, t('room.incidents')), incidents),
       history.node,
