@@ -109,7 +109,7 @@ async function start(): Promise<void> {
   const titles = () => {
     const entry = pages[current]!;
     const page = t(entry.nav ?? pages[entry.under ?? 'fleet']!.nav!);
-    document.title = `${openIncidents > 0 ? `(${openIncidents}) ` : ''}${page} — HNTH`;
+    document.title = `${openIncidents > 0 ? `(${openIncidents}) ` : ''}${page} — ${t('app.short')}`;
   };
   let stopPage: (() => void) | undefined;
   const show = () => {

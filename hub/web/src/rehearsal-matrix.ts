@@ -8,7 +8,7 @@ import type { RehearsalReport, RoomRow } from '../../schedule/rehearsal-report.j
 import type { Attempt } from '../../schedule/rehearsals-repo.js';
 import type { AppContext } from './app-context.js';
 import { checkText } from './check-text.js';
-import { h } from './dom.js';
+import { h, scrollBox } from './dom.js';
 import { t } from './i18n/i18n.js';
 import { attemptErrorText } from './rehearsal-text.js';
 import { rehearsalCheckNames } from './vocabulary.js';
@@ -55,9 +55,8 @@ export function checkHeads(): HTMLElement[] {
 }
 
 export function matrix(app: AppContext, report: RehearsalReport): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  return scrollBox(
+    t('rehearsals.matrixLabel'),
     h(
       'table',
       { class: 'matrix', 'data-rehearsal': report.id },

@@ -7,7 +7,7 @@ import { formatTime } from '../../../shared/format-time.js';
 import type { RoomRun } from '../../api/rehearsal-history-routes.js';
 import { get } from './api.js';
 import { errorText } from './api-error-text.js';
-import { h } from './dom.js';
+import { h, scrollBox } from './dom.js';
 import { t } from './i18n/i18n.js';
 import { attemptCells, checkHeads, verdictCell } from './rehearsal-matrix.js';
 import { slotText } from './rehearsal-text.js';
@@ -30,9 +30,8 @@ export function roomHistory(roomId: string): { node: HTMLElement; load(): Promis
     if (!res.ok) return body.replaceChildren(h('p', { role: 'alert' }, errorText(res)));
     if (res.body.length === 0) return body.replaceChildren(h('p', {}, t('room.historyNone')));
     body.replaceChildren(
-      h(
-        'div',
-        { class: 'table-wrap' },
+      scrollBox(
+        t('room.historyCaption'),
         h(
           'table',
           { class: 'matrix history' },

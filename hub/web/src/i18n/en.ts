@@ -14,6 +14,7 @@ import type { Key } from './vi.js';
 export const en: Record<Key, string> = {
   'app.title': 'Online video-conference network',
   'app.skip': 'Skip to the main content',
+  'app.short': 'HNTH',
   'nav.fleet': 'Rooms',
   'nav.meetings': 'Meetings',
   'nav.rehearsals': 'Rehearsals',
@@ -419,6 +420,8 @@ export const en: Record<Key, string> = {
   'rehearsals.allGo': 'Every room passed.',
   'rehearsals.roomsWith': '{verdict}: ',
   'rehearsals.details': "See each room's results",
+  'rehearsals.matrixLabel': "Each room's rehearsal results",
+  'auditDetail.hubAccount': "the hub's own account",
   'rehearsals.ofMeeting': 'of the meeting',
   'rehearsals.runVerdict': 'Verdict: ',
   'rehearsals.escalationOf': '{room}: {check}, for {who} to fix',

@@ -15,6 +15,7 @@ import {
 export const vi = {
   'app.title': 'Hệ thống Hội nghị truyền hình trực tuyến',
   'app.skip': 'Bỏ qua, tới nội dung chính',
+  'app.short': 'HNTH',
   'nav.fleet': 'Điểm cầu',
   'nav.meetings': 'Lịch họp',
   'nav.rehearsals': 'Chạy thử',
@@ -422,6 +423,8 @@ export const vi = {
   'rehearsals.allGo': 'Tất cả điểm cầu đạt.',
   'rehearsals.roomsWith': '{verdict}: ',
   'rehearsals.details': 'Xem kết quả từng điểm cầu',
+  'rehearsals.matrixLabel': 'Kết quả chạy thử từng điểm cầu',
+  'auditDetail.hubAccount': 'tài khoản của máy chủ trung tâm',
   'rehearsals.ofMeeting': 'của cuộc họp',
   'rehearsals.runVerdict': 'Kết luận: ',
   'rehearsals.escalationOf': '{room}: {check}, cần {who} xử lý',

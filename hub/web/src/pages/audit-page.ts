@@ -6,10 +6,11 @@
 
 import { formatTime } from '../../../../shared/format-time.js';
 import type { AuditEntry, AuditVerdict } from '../../../security/audit-log.js';
+import { HUB_ACCOUNT } from '../../../security/mqtt-policy.js';
 import { get } from '../api.js';
 import { errorText } from '../api-error-text.js';
 import type { AppContext, Page } from '../app-context.js';
-import { add, fill, h } from '../dom.js';
+import { add, fill, h, scrollBox } from '../dom.js';
 import { hasKey, t } from '../i18n/i18n.js';
 
 const families = ['login', 'power', 'meeting', 'user', 'credentials', 'contact', 'incident', 'sim'] as const;
@@ -27,14 +28,20 @@ function chainReason(reason: string): string {
   return t('audit.chain.other');
 }
 
-export function auditDetailText(e: Pick<AuditEntry, 'details'>): string[] {
+export function auditDetailText(e: Pick<AuditEntry, 'details'>, app: AppContext): string[] {
   const d = e.details;
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   const words: string[] = [];
   if (text(d.username)) words.push(t('auditDetail.user', { username: text(d.username)! }));
   const role = `role.${String(d.role)}`;
   if (hasKey(role)) words.push(t('auditDetail.role', { role: t(role) }));
-  if (text(d.account)) words.push(t('auditDetail.account', { account: text(d.account)! }));
+  // A broker account is a room's (its id) or the hub's own.
+  const account = text(d.account);
+  if (account === HUB_ACCOUNT) words.push(t('auditDetail.hubAccount'));
+  else if (account)
+    words.push(
+      t('auditDetail.account', { account: app.rooms.has(account) ? app.roomName(account) : account }),
+    );
   if (text(d.start)) words.push(t('auditDetail.meeting', { start: formatTime(text(d.start)!) }));
   if (d.emergency === true) words.push(t('auditDetail.emergency'));
   if (text(d.until) && (d.state === 'on' || d.state === 'off'))
@@ -86,9 +93,8 @@ function select(id: string, options: [string, string][]): HTMLSelectElement {
 
 function entriesTable(app: AppContext, list: AuditEntry[]): HTMLElement {
   if (list.length === 0) return h('p', {}, t('audit.none'));
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  return scrollBox(
+    t('audit.caption'),
     h(
       'table',
       { id: 'audit-table' },
@@ -124,7 +130,7 @@ function entriesTable(app: AppContext, list: AuditEntry[]): HTMLElement {
             h(
               'td',
               {},
-              auditDetailText(e).join(' · '),
+              auditDetailText(e, app).join(' · '),
               meetingId
                 ? [' ', h('a', { href: `#/meeting/${encodeURIComponent(meetingId)}` }, t('meeting.open'))]
                 : null,

@@ -12,7 +12,7 @@ import { api, get, sendText } from '../api.js';
 import { errorText } from '../api-error-text.js';
 import { mayActForRoom, mayOperate, type Page } from '../app-context.js';
 import { confirmAction } from '../confirm-dialog.js';
-import { add, fill, h } from '../dom.js';
+import { add, fill, h, scrollBox } from '../dom.js';
 import { fieldErrors } from '../field-errors.js';
 import { hasKey, t } from '../i18n/i18n.js';
 import { phoneLink } from './incidents-page.js';
@@ -129,9 +129,8 @@ function importErrors(errors: CsvRowError[]): HTMLElement {
     const key = `contactError.${code}`;
     return hasKey(key) ? t(key) : t('contactError.type');
   };
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  return scrollBox(
+    t('contacts.errorsCaption'),
     h(
       'table',
       { id: 'import-errors' },

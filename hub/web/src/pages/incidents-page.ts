@@ -39,7 +39,7 @@ export function severityBadge(severity: Severity): HTMLElement {
 
 /** A telephone number that dials from a phone or a softphone. */
 export function phoneLink(phone: string): HTMLElement {
-  return h('a', { href: `tel:${phone.replace(/[\s.-]/g, '')}` }, phone);
+  return h('a', { href: `tel:${phone.replace(/[\s.-]/g, '')}`, class: 'nowrap' }, phone);
 }
 
 export function roomLink(app: AppContext, roomId: string): HTMLElement {

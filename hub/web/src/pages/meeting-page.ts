@@ -16,7 +16,7 @@ import { errorText } from '../api-error-text.js';
 import { type AppContext, mayOperate, type Page } from '../app-context.js';
 import { bookingForm } from '../booking-form.js';
 import { confirmAction } from '../confirm-dialog.js';
-import { add, fill, h } from '../dom.js';
+import { add, fill, h, scrollBox } from '../dom.js';
 import { hasKey, t } from '../i18n/i18n.js';
 import { powerText } from '../readiness-text.js';
 import { matrix } from '../rehearsal-matrix.js';
@@ -66,9 +66,8 @@ function whenText(m: Meeting): string {
 type RoomVerdicts = Map<string, { verdict: Verdict; reasons: VerdictReason[] }>;
 
 function goNoGoTable(app: AppContext, m: Meeting, byRoom: RoomVerdicts): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  return scrollBox(
+    t('meeting.roomsCaption'),
     h(
       'table',
       { id: 'meeting-rooms' },

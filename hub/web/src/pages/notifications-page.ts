@@ -11,7 +11,7 @@ import type { NotifyCounters } from '../../../notify/notifier.js';
 import { get } from '../api.js';
 import { errorText } from '../api-error-text.js';
 import type { Page } from '../app-context.js';
-import { add, h } from '../dom.js';
+import { add, h, scrollBox } from '../dom.js';
 import { t } from '../i18n/i18n.js';
 
 const sum = (c: { email: number; webhook: number }) => c.email + c.webhook;
@@ -79,9 +79,8 @@ export const notificationsPage: Page = (_app, root) => {
       'notifications.reason',
     ] as const;
     list.replaceChildren(
-      h(
-        'div',
-        { class: 'table-wrap' },
+      scrollBox(
+        t('notifications.caption'),
         h(
           'table',
           { id: 'notification-table' },

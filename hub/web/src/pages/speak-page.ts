@@ -67,7 +67,7 @@ function sessionCard(app: AppContext, s: SessionView, changed: () => void, statu
 }
 
 export const speakPage: Page = (app, root) => {
-  const list = h('div', {}, t('common.loading'));
+  const list = h('div', { id: 'speak-list' }, t('common.loading'));
   const status = h('p', { role: 'alert', class: 'error' });
   const load = async () => {
     const res = await get<SessionView[]>('/api/speak');

@@ -10,7 +10,7 @@ import { api, get } from '../api.js';
 import { errorText } from '../api-error-text.js';
 import type { AppContext, Page } from '../app-context.js';
 import { confirmAction } from '../confirm-dialog.js';
-import { add, h } from '../dom.js';
+import { add, h, scrollBox } from '../dom.js';
 import { fieldErrors } from '../field-errors.js';
 import { t } from '../i18n/i18n.js';
 
@@ -174,9 +174,8 @@ export const usersPage: Page = (app, root) => {
     const res = await get<UserListing[]>('/api/users');
     if (!res.ok) return list.replaceChildren(h('p', { role: 'alert' }, errorText(res)));
     list.replaceChildren(
-      h(
-        'div',
-        { class: 'table-wrap' },
+      scrollBox(
+        t('users.list'),
         h(
           'table',
           { id: 'user-table' },
