@@ -188,6 +188,7 @@ export const en: Record<Key, string> = {
   'cause.telemetry.stale': 'No readings for {ageSec} s',
   'cause.telemetry.none': 'No readings yet',
   'cause.offline': 'Offline',
+  'cause.other': 'Another abnormal sign',
   'room.back': '← All rooms',
   'room.readings': 'Current readings',
   'room.noReadings': 'No readings yet.',

@@ -191,6 +191,7 @@ export const vi = {
   'cause.telemetry.stale': 'Không nhận số liệu {ageSec} giây',
   'cause.telemetry.none': 'Chưa nhận số liệu nào',
   'cause.offline': 'Mất kết nối',
+  'cause.other': 'Dấu hiệu bất thường khác',
   'room.back': '← Tất cả điểm cầu',
   'room.readings': 'Số liệu hiện tại',
   'room.noReadings': 'Chưa có số liệu.',
