@@ -1,6 +1,6 @@
 /**
  * `npm start`: the hub with its embedded broker and SQLite file, plus the 28 rooms as simulated
- * agents in this one process, so a new user sees the whole network on one machine. Security is on
+ * agents and a simulated MCU in this one process, so a new user sees the whole network on one machine. Security is on
  * as in production: each simulated room gets its own issued broker password, and a demo operator
  * gets a password generated at this start (printed once; none is ever fixed in the repository).
  */
@@ -12,6 +12,7 @@ import { startHub } from '../hub/hub.js';
 import { HUB_ACCOUNT } from '../hub/security/mqtt-policy.js';
 import { rooms } from '../shared/fleet.js';
 import { createLogger } from '../shared/logger.js';
+import { startSimMcu } from './sim-mcu.js';
 
 export const DEMO_OPERATOR = 'demo';
 
@@ -54,11 +55,23 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const env = options.env ?? process.env;
   const quietMin = demoQuietMin(options, env);
   const level = options.logLevel ?? env.HNTH_LOG_LEVEL ?? 'warn';
+  // A simulated MCU unless a real one is named: the fleet page then shows it reachable, with its round trip.
+  const mcu = env.HNTH_MCU_SIP_URI || env.HNTH_MCU_HOST ? null : await startSimMcu();
   const hubConfig = loadHubConfig({
     env,
-    overrides: { portFallback: true, 'mqtt.simInject': true, ...options.hubOverrides },
+    overrides: {
+      portFallback: true,
+      'mqtt.simInject': true,
+      ...(mcu ? { 'mcu.sipUri': mcu.sipUri } : {}),
+      ...options.hubOverrides,
+    },
   });
-  const hub = await startHub(hubConfig, createLogger('hnth-hub', level === 'warn' ? 'info' : level));
+  const hub = await startHub(hubConfig, createLogger('hnth-hub', level === 'warn' ? 'info' : level)).catch(
+    async (err: Error) => {
+      await mcu?.stop();
+      throw err;
+    },
+  );
   const { users, credentials } = hub.security;
   const operator = {
     username: DEMO_OPERATOR,
@@ -106,6 +119,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       for (const timer of reboots) clearTimeout(timer);
       await Promise.all(agents.map((a) => a.stop()));
       await hub.stop();
+      await mcu?.stop();
     },
   };
 }

@@ -12,6 +12,7 @@ import { type EventAckMessage, isoNow, SCHEMA_VERSION, type SpeakStateMessage } 
 import {
   ackTopic,
   allRoomsFilter,
+  injectTopic,
   type RoomChannel,
   roomChannels,
   sharedFilter,
@@ -22,10 +23,13 @@ import { buildApi } from './api/http-api.js';
 import { hubMetrics } from './api/hub-metrics.js';
 import { LiveSocket } from './api/live-socket.js';
 import { metricsRoutes } from './api/metrics-routes.js';
+import { noticeProblemsRoutes } from './api/notice-problems-routes.js';
 import { powerRoutes } from './api/power-routes.js';
+import { rehearsalHistoryRoutes } from './api/rehearsal-history-routes.js';
 import { remoteActionsRoutes } from './api/remote-actions-routes.js';
 import { roomsRoutes, withoutCredentials } from './api/rooms-routes.js';
 import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
+import { simulateRoutes } from './api/simulate-routes.js';
 import { telemetryRoutes } from './api/telemetry-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
@@ -60,9 +64,12 @@ import { MeetingsRepo } from './schedule/meetings-repo.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { loadOrCreateAuditKey } from './security/audit-key.js';
+import { AuditQuery } from './security/audit-query.js';
+import { auditRoutes } from './security/audit-routes.js';
 import { startHubGuards } from './security/hub-guards.js';
 import { openSecurity, type Security } from './security/security.js';
 import { sessionRoutes } from './security/session-routes.js';
+import { usersRoutes } from './security/users-routes.js';
 import { SpeakRepo } from './speak/speak-repo.js';
 import { speakRoutes } from './speak/speak-routes.js';
 import { meetingResolver, SpeakService } from './speak/speak-service.js';
@@ -337,6 +344,8 @@ export async function startHub(
       security.sessions,
       [
         sessionRoutes(security),
+        usersRoutes(security.users, security.audit),
+        auditRoutes({ audit: security.audit, query: new AuditQuery(db), fleet: roster, now: clock.now }),
         mcuRoutes(mcu),
         ...schedule.routes,
         meetingVerdictRoutes(watch, schedule.meetings),
@@ -346,6 +355,12 @@ export async function startHub(
           meetings: schedule.meetings,
           fleet: roster,
           ics: { offsetsH: config.schedule.rehearsalOffsetsH, rehearsalMin: config.schedule.rehearsalMin },
+          now: clock.now,
+        }),
+        rehearsalHistoryRoutes({
+          rehearsals: schedule.rehearsals,
+          meetings: schedule.meetings,
+          fleet: roster,
           now: clock.now,
         }),
         roomsRoutes(fleet, store, () => ({
@@ -376,9 +391,24 @@ export async function startHub(
           timeoutMs: config.remoteActions.timeoutSec * 1000,
         }),
         scheduleRulesRoutes(config.schedule),
+        simulateRoutes({
+          enabled: config.mqtt.simInject,
+          fleet: roster,
+          audit: security.audit,
+          inject: async (roomId, message) => {
+            if (!client) throw new Error('hub not connected to the broker');
+            await client.publishAsync(injectTopic(roomId), JSON.stringify(message), { qos: 1 });
+          },
+        }),
         incidentsRoutes(incidentsRepo, incidents, contacts, roster, sessionActor),
         contactsRoutes(contacts, roster, sessionActor, clock.now),
         notificationsRoutes(notificationsRepo, notifier),
+        noticeProblemsRoutes({
+          notifications: notificationsRepo,
+          incidents: incidentsRepo,
+          setup: { operatorEmails: n.operatorEmails.length, smtp: smtp !== null },
+          now: clock.now,
+        }),
         speakRoutes(speak, roster, sessionActor),
         // Art. 12.5: the yearly report, from the history the other parts stored.
         reportsRoutes({

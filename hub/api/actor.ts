@@ -22,3 +22,12 @@ export const sessionActor: ActorOf = (req) => {
 export function actorLabel(actor: Actor): string {
   return actor.role === 'operator' ? `operator ${actor.name}` : `${actor.name} (${actor.roomId})`;
 }
+
+/** The actor a stored label names, so a page can say it in words; null for a label of another shape. */
+export function parseActorLabel(label: string): Actor | null {
+  const operator = /^operator (\S+)$/.exec(label);
+  if (operator) return { role: 'operator', name: operator[1]! };
+  const technician = /^(\S+) \(([^()\s]+)\)$/.exec(label);
+  if (technician) return { role: 'technician', name: technician[1]!, roomId: technician[2]! };
+  return null;
+}

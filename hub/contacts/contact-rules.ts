@@ -44,17 +44,45 @@ export const contactInput = z.strictObject({
 });
 export type ContactInput = z.input<typeof contactInput>;
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; field: string; error: string };
+/** Why a field is refused, for the dashboard to say in words. */
+export type ContactErrorCode =
+  | 'required'
+  | 'too-long'
+  | 'phone'
+  | 'email'
+  | 'time'
+  | 'unknown-field'
+  | 'type';
 
-/** Checks an operator's input; the error names the field, as the API's 400 does. */
+export type Checked<T> =
+  | { ok: true; value: T }
+  | { ok: false; field: string; error: string; code: ContactErrorCode };
+
+function issueCode(issue: z.core.$ZodIssue, field: string): ContactErrorCode {
+  if (issue.code === 'unrecognized_keys') return 'unknown-field';
+  if (issue.code === 'too_big') return 'too-long';
+  if (issue.code === 'too_small') return 'required';
+  if (field === 'phone') return 'phone';
+  if (field === 'email') return 'email';
+  if (field === 'confirmedAt' || field === 'updatedAt') return 'time';
+  if (issue.code === 'invalid_type') return issue.input === undefined ? 'required' : 'type';
+  return 'type';
+}
+
+/** Checks an operator's input; the error names the field and why, as the API's 400 does. */
 export function checkContactInput(body: unknown): Checked<z.output<typeof contactInput>> {
   const result = contactInput.safeParse(body);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.join('.') : '(body)';
+  const field =
+    issue.code === 'unrecognized_keys'
+      ? issue.keys[0]!
+      : issue.path.length > 0
+        ? issue.path.join('.')
+        : '(body)';
   const message =
     issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message;
-  return { ok: false, field: issue.code === 'unrecognized_keys' ? issue.keys[0]! : field, error: message };
+  return { ok: false, field, error: message, code: issueCode(issue, field) };
 }
 
 export interface Staleness {

@@ -7,7 +7,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { type Fleet, partners } from '../../shared/fleet.js';
-import { type Contact, checkContactInput, type OwnerKind } from './contact-rules.js';
+import { type Contact, type ContactErrorCode, checkContactInput, type OwnerKind } from './contact-rules.js';
 
 export const csvColumns = [
   'kind',
@@ -22,11 +22,24 @@ export const csvColumns = [
   'bounced',
 ] as const;
 
+/** Why a row is refused: a field's own reason, or one of the file's. */
+export type CsvErrorCode =
+  | ContactErrorCode
+  | 'csv-syntax'
+  | 'missing-column'
+  | 'unknown-column'
+  | 'kind'
+  | 'unknown-owner'
+  | 'duplicate'
+  | 'bounced'
+  | 'no-rows';
+
 export interface CsvRowError {
   /** Line in the file, 1 for the header. */
   line: number;
   field: string;
   error: string;
+  code: CsvErrorCode;
 }
 
 export type CsvImport = { ok: true; contacts: Contact[] } | { ok: false; errors: CsvRowError[] };
@@ -61,13 +74,24 @@ export function parseContactsCsv(text: string, now: Date, fleet: Fleet): CsvImpo
     records = parse(text, { columns: true, bom: true, trim: true, skip_empty_lines: true, info: true });
   } catch (err) {
     const line = err instanceof CsvError ? Number((err as CsvError & { lines?: number }).lines ?? 1) : 1;
-    return { ok: false, errors: [{ line, field: '(file)', error: (err as Error).message }] };
+    return {
+      ok: false,
+      errors: [{ line, field: '(file)', error: (err as Error).message, code: 'csv-syntax' }],
+    };
   }
   const header = Object.keys(records[0]?.record ?? {});
   const missing = csvColumns.filter((c) => !['updatedAt', 'confirmedAt', 'bounced', 'position'].includes(c));
   const absent = records.length > 0 ? missing.filter((c) => !header.includes(c)) : [];
   if (absent.length > 0) {
-    return { ok: false, errors: absent.map((c) => ({ line: 1, field: c, error: `column ${c} is missing` })) };
+    return {
+      ok: false,
+      errors: absent.map((c) => ({
+        line: 1,
+        field: c,
+        error: `column ${c} is missing`,
+        code: 'missing-column',
+      })),
+    };
   }
   const errors: CsvRowError[] = [];
   const contacts: Contact[] = [];
@@ -75,31 +99,32 @@ export function parseContactsCsv(text: string, now: Date, fleet: Fleet): CsvImpo
   const stamp = now.toISOString();
   for (const { record, info } of records) {
     const line = info.lines;
-    const fail = (field: string, error: string) => errors.push({ line, field, error });
+    const fail = (field: string, error: string, code: CsvErrorCode) =>
+      errors.push({ line, field, error, code });
     const unknown = Object.keys(record).filter((k) => !(csvColumns as readonly string[]).includes(k));
     if (unknown.length > 0) {
-      fail(unknown[0]!, `unknown column ${unknown.join(', ')}`);
+      fail(unknown[0]!, `unknown column ${unknown.join(', ')}`, 'unknown-column');
       continue;
     }
     const kind = record.kind;
     if (kind !== 'room' && kind !== 'partner') {
-      fail('kind', `must be room or partner, not "${kind ?? ''}"`);
+      fail('kind', `must be room or partner, not "${kind ?? ''}"`, 'kind');
       continue;
     }
     const id = record.id ?? '';
     if (!ownerKnown(kind, id)) {
-      fail('id', `"${id}" is not a ${kind} of the fleet`);
+      fail('id', `"${id}" is not a ${kind} of the fleet`, 'unknown-owner');
       continue;
     }
     const earlier = seen.get(`${kind}:${id}`);
     if (earlier !== undefined) {
-      fail('id', `${kind} "${id}" is already on line ${earlier}`);
+      fail('id', `${kind} "${id}" is already on line ${earlier}`, 'duplicate');
       continue;
     }
     seen.set(`${kind}:${id}`, line);
     const bounced = record.bounced ?? '';
     if (!['', 'true', 'false'].includes(bounced)) {
-      fail('bounced', `must be true or false, not "${bounced}"`);
+      fail('bounced', `must be true or false, not "${bounced}"`, 'bounced');
       continue;
     }
     const checked = checkContactInput({
@@ -112,7 +137,7 @@ export function parseContactsCsv(text: string, now: Date, fleet: Fleet): CsvImpo
       ...(record.confirmedAt ? { confirmedAt: record.confirmedAt } : {}),
     });
     if (!checked.ok) {
-      fail(checked.field, checked.error);
+      fail(checked.field, checked.error, checked.code);
       continue;
     }
     const v = checked.value;
@@ -129,6 +154,7 @@ export function parseContactsCsv(text: string, now: Date, fleet: Fleet): CsvImpo
       bounced: bounced === 'true',
     });
   }
-  if (records.length === 0) errors.push({ line: 1, field: '(file)', error: 'no contact rows' });
+  if (records.length === 0)
+    errors.push({ line: 1, field: '(file)', error: 'no contact rows', code: 'no-rows' });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, contacts };
 }

@@ -67,6 +67,7 @@ export function contactsRoutes(
           const first = result.errors[0]!;
           return reply.code(400).send({
             error: `line ${first.line}, ${first.field}: ${first.error}`,
+            code: 'csv-rows',
             field: first.field,
             line: first.line,
             errors: result.errors,
@@ -94,7 +95,11 @@ export function contactsRoutes(
         if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);
         const checked = checkContactInput(req.body ?? {});
         if (!checked.ok)
-          return reply.code(400).send({ error: `${checked.field} ${checked.error}`, field: checked.field });
+          return reply.code(400).send({
+            error: `${checked.field} ${checked.error}`,
+            field: checked.field,
+            code: `contact-${checked.code}`,
+          });
         const now = clock().toISOString();
         const earlier = contacts.repo.get(o.kind, o.id);
         const v = checked.value;

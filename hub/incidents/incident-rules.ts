@@ -267,16 +267,12 @@ export function decideIncidents(
     let track = state.get(key) ?? { active: false, since: now, open: false };
     // A fault that began and ended while the hub was not looking (both edges replayed at once), not
     // judged yet: long enough to count, it is an incident that recovered before the hub saw it.
-    if (
-      observed?.active === false &&
-      observed.at &&
-      observed.began &&
-      !track.open &&
-      track.judgedEnd !== observed.at
-    ) {
+    // An episode that ended while its incident was open is that incident's: judged, never again.
+    if (observed?.active === false && observed.at && observed.began && track.judgedEnd !== observed.at) {
+      const seen = track.open;
       track = { ...track, judgedEnd: observed.at };
       const heldSec = (Date.parse(observed.at) - Date.parse(observed.began)) / 1000;
-      if (heldSec >= config.raiseAfterSec) {
+      if (!seen && heldSec >= config.raiseAfterSec) {
         decisions.push({
           kind: 'open',
           roomId,

@@ -1,7 +1,7 @@
 /**
  * `GET /api/incidents`: incidents by state, room and date range, newest first, each with the
- * contacts to call beside it (art. 4.3); `POST /api/incidents/:id/ack`: an operator takes it on,
- * with a note.
+ * contacts to call beside it (art. 4.3); `POST /api/incidents/:id/ack`: an operator, or the technician
+ * of the incident's room, takes it on with a note.
  */
 import type { Fleet } from '../../shared/fleet.js';
 import { type ActorOf, actorLabel } from '../api/actor.js';
@@ -59,11 +59,13 @@ export function incidentsRoutes(
       },
     );
 
+    // Art. 10.2: the room's own technician takes on its incident as the department does; a network
+    // incident is the department's. A closed incident is history, read only.
     app.post<{ Params: { id: string }; Body: unknown }>(
       '/api/incidents/:id/ack',
       {
         config: {
-          access: 'operator',
+          access: 'technician',
           audit: { action: 'incident.ack', details: (req) => bodyFields(req, ['note']) },
         },
       },
@@ -71,20 +73,34 @@ export function incidentsRoutes(
         const id = Number(req.params.id);
         if (!/^\d+$/.test(req.params.id))
           return reply.code(400).send({ error: 'id must be a number', field: 'id' });
+        const incident = repo.get(id);
+        if (!incident) return reply.code(404).send({ error: `no incident ${id}`, field: 'id' });
         const actor = actorOf(req);
-        if (actor?.role !== 'operator')
-          return reply.code(403).send({ error: 'only an operator acknowledges incidents' });
+        const mayAck =
+          actor?.role === 'operator' || (actor?.role === 'technician' && actor.roomId === incident.roomId);
+        if (!actor || !mayAck)
+          return reply.code(403).send({
+            error: 'only an operator or the technician of the incident’s room acknowledges it',
+            code: 'not-own-room',
+          });
+        if (incident.closedAt !== null)
+          return reply.code(409).send({ error: `incident ${id} is closed`, code: 'incident-closed' });
         const body = req.body as { note?: unknown } | null;
         const note = body?.note;
         if (typeof note !== 'string' || note.trim() === '' || note.length > 1000) {
-          return reply
-            .code(400)
-            .send({ error: 'note must be a text of 1 to 1000 characters', field: 'note' });
+          return reply.code(400).send({
+            error: 'note must be a text of 1 to 1000 characters',
+            field: 'note',
+            code: 'note-required',
+          });
         }
         const result = tracker.acknowledge(id, actorLabel(actor), note.trim());
         if (!result.ok && result.code === 'not-found')
           return reply.code(404).send({ error: `no incident ${id}`, field: 'id' });
-        if (!result.ok) return reply.code(409).send({ error: `incident ${id} is already acknowledged` });
+        if (!result.ok)
+          return reply
+            .code(409)
+            .send({ error: `incident ${id} is already acknowledged`, code: 'already-acknowledged' });
         return withContacts(result.incident);
       },
     );

@@ -4,25 +4,19 @@
  */
 import type { Room } from '../../shared/fleet.js';
 import { formatTime } from '../../shared/format-time.js';
+import { causeNames } from '../glossary.js';
+import type { IncidentCause } from '../incidents/incident-rules.js';
 import type { Notice } from './notify-routing.js';
 
-const causeWords: Record<string, [string, string]> = {
-  'mains.lost': ['Mất điện lưới', 'Mains lost'],
-  'room.offline': ['Mất kết nối điểm cầu', 'Room offline'],
-  'codec.down': ['Thiết bị đầu cuối lỗi', 'Codec or peripheral down'],
-  'link.degraded': ['Đường truyền kém', 'Link degraded'],
-  'climate.out-of-range': ['Nhiệt độ / độ ẩm ngoài ngưỡng', 'Climate out of range'],
-  'config.drift': ['Cấu hình bị thay đổi', 'Configuration drift'],
-  'room.flooding': ['Điểm cầu gửi tin bất thường, đã bị ngắt', 'Room flooding the broker, cut off'],
-  'network.unreachable': [
-    'Mất kết nối toàn mạng (MCU / đường truyền trung tâm)',
-    'Network unreachable (MCU or uplink)',
-  ],
-};
+/** The glossary's name of a cause in both languages; a cause it does not know is named by its code. */
+function causeWords(cause: string): [string, string] {
+  const term = causeNames[cause as IncidentCause];
+  return term ? [term.vi, term.en] : [cause, cause];
+}
 
 /** `room`: the notice's room in the fleet; a room no longer in it is named by its id. */
 export function noticeText(n: Notice, room: Room | undefined): { subject: string; text: string } {
-  const [vi, en] = causeWords[n.cause] ?? [n.cause, n.cause];
+  const [vi, en] = causeWords(n.cause);
   const where = room?.name ?? n.roomId ?? 'Toàn mạng';
   const whereEn = room?.nameEn ?? n.roomId ?? 'whole network';
   const opened = n.event === 'opened';
@@ -67,7 +61,7 @@ export function digestText(items: readonly DigestItem[]): {
     over: notice.event === 'closed' || closedAt.has(notice.incidentId),
   }));
   const lines = ordered.map(({ notice: n, room }, i) => {
-    const [vi, en] = causeWords[n.cause] ?? [n.cause, n.cause];
+    const [vi, en] = causeWords(n.cause);
     const where = room?.name ?? n.roomId ?? 'Toàn mạng';
     const whereEn = room?.nameEn ?? n.roomId ?? 'whole network';
     const place = where === whereEn ? where : `${where} / ${whereEn}`;

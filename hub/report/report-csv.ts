@@ -1,56 +1,69 @@
 /**
- * The report as CSV: one row per room, then one for the network, with the same figures as the
- * JSON (shares as fractions, times in seconds, energy in Wh). Quoting by csv-stringify.
+ * The report as CSV for the department's spreadsheet, in its words: Vietnamese headers (the
+ * glossary's terms), times on the Vietnamese clock (`dd/MM/yyyy HH:mm`), and figures rounded and
+ * written as vi-VN numbers (shares as percentages, durations in hours or minutes, energy in kWh).
+ * One row per room, then one for the network. Quoting by csv-stringify, with Excel's BOM so the
+ * diacritics survive the opening; the exact figures stay in the JSON.
  */
 import { stringify } from 'csv-stringify/sync';
+import { formatNumber } from '../../shared/format-number.js';
+import { formatTime } from '../../shared/format-time.js';
+import { capital, causeNames, glossary } from '../glossary.js';
 import { incidentCauses } from '../incidents/incident-rules.js';
 import type { Figures, YearlyReport } from './yearly-report.js';
 
-const columns = [
-  'room_id',
-  'room_name',
-  'period_from',
-  'period_to',
-  'meetings',
-  'meeting_booked_sec',
-  'rehearsals_run',
-  'rehearsals_passed',
-  'rehearsals_at_risk',
-  'rehearsals_failed',
-  'inspections_run',
-  'inspections_passed',
-  'test_calls_placed',
-  'test_calls_connected',
-  'test_calls_failed',
-  'line_tests',
-  'line_tests_failed',
-  'measured_sec',
-  'unknown_sec',
-  'online_share',
-  'ready_share',
-  'meeting_online_share',
-  'meeting_ready_share',
-  'meeting_unknown_sec',
-  'incidents',
-  'incidents_open',
-  'median_recover_sec',
-  'worst_recover_sec',
-  ...incidentCauses.map((c) => `incidents_${c.replace(/[.-]/g, '_')}`),
-  'energy_used_wh',
-  'energy_always_on_wh',
-  'energy_saved_wh',
+const rehearsal = capital(glossary.rehearsal.vi);
+const inspection = capital(glossary.inspection.vi);
+
+export const csvHeaders = [
+  'Mã điểm cầu',
+  'Điểm cầu',
+  'Từ (giờ Việt Nam)',
+  'Đến trước (giờ Việt Nam)',
+  'Số cuộc họp',
+  'Thời gian họp (giờ)',
+  `${rehearsal}: số lần`,
+  `${rehearsal}: đạt`,
+  `${rehearsal}: có rủi ro`,
+  `${rehearsal}: không đạt`,
+  `${inspection}: số lần`,
+  `${inspection}: đạt`,
+  'Cuộc gọi thử: số lần',
+  'Cuộc gọi thử: kết nối',
+  'Cuộc gọi thử: không thành công',
+  'Kiểm tra đường truyền: số lần',
+  'Kiểm tra đường truyền: không đạt',
+  'Thời gian đo (giờ)',
+  'Thời gian không rõ (giờ)',
+  'Trực tuyến (%)',
+  'Sẵn sàng (%)',
+  'Trực tuyến trong giờ họp (%)',
+  'Sẵn sàng trong giờ họp (%)',
+  'Không rõ trong giờ họp (giờ)',
+  'Số sự cố',
+  'Sự cố chưa khắc phục',
+  'Khắc phục, trung vị (phút)',
+  'Khắc phục, lâu nhất (phút)',
+  ...incidentCauses.map((c) => `Sự cố: ${causeNames[c].vi}`),
+  'Điện tiêu thụ (kWh)',
+  'Nếu luôn bật (kWh)',
+  'Điện tiết kiệm (kWh)',
 ];
 
-const blank = (v: number | null) => (v === null ? '' : v);
+const vi = (value: number, digits: number) => formatNumber(value, 'vi', digits, true);
+const hours = (sec: number) => vi(sec / 3600, 1);
+const minutes = (sec: number | null) => (sec === null ? '' : formatNumber(Math.round(sec / 60), 'vi', 0));
+const percent = (share: number | null) => (share === null ? '' : vi(share * 100, 1));
+const kwh = (wh: number) => vi(wh / 1000, 2);
 
 function row(id: string, name: string, report: YearlyReport, f: Figures): (string | number)[] {
   return [
     id,
     name,
-    report.period.from,
-    report.period.to,
+    formatTime(report.period.from),
+    formatTime(report.period.to),
     f.meetings.count,
-    f.meetings.bookedSec,
+    hours(f.meetings.bookedSec),
     f.rehearsals.run,
     f.rehearsals.passed,
     f.rehearsals.atRisk,
@@ -62,21 +75,21 @@ function row(id: string, name: string, report: YearlyReport, f: Figures): (strin
     f.testCalls.failed,
     f.testCalls.lineTests,
     f.testCalls.lineFailed,
-    f.availability.measuredSec,
-    f.availability.unknownSec,
-    blank(f.availability.onlineShare),
-    blank(f.availability.readyShare),
-    blank(f.meetingAvailability.onlineShare),
-    blank(f.meetingAvailability.readyShare),
-    f.meetingAvailability.unknownSec,
+    hours(f.availability.measuredSec),
+    hours(f.availability.unknownSec),
+    percent(f.availability.onlineShare),
+    percent(f.availability.readyShare),
+    percent(f.meetingAvailability.onlineShare),
+    percent(f.meetingAvailability.readyShare),
+    hours(f.meetingAvailability.unknownSec),
     f.incidents.total,
     f.incidents.open,
-    blank(f.incidents.medianRecoverSec),
-    blank(f.incidents.worstRecoverSec),
+    minutes(f.incidents.medianRecoverSec),
+    minutes(f.incidents.worstRecoverSec),
     ...incidentCauses.map((c) => f.incidents.byCause.find((b) => b.cause === c)?.count ?? 0),
-    f.energy.usedWh,
-    f.energy.alwaysOnWh,
-    f.energy.savedWh,
+    kwh(f.energy.usedWh),
+    kwh(f.energy.alwaysOnWh),
+    kwh(f.energy.savedWh),
   ];
 }
 
@@ -86,6 +99,6 @@ export function reportCsv(report: YearlyReport): string {
       ...report.rooms.map((r) => row(r.roomId, r.name, report, r)),
       row('network', 'Toàn mạng', report, report.network),
     ],
-    { header: true, columns },
+    { header: true, columns: csvHeaders, bom: true },
   );
 }

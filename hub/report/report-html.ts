@@ -3,19 +3,9 @@
  * section, built from the same report object as the JSON and CSV. The page carries no script and
  * no inline style (the hub's CSP allows neither); its look is `/report.css`.
  */
-import type { IncidentCause } from '../incidents/incident-rules.js';
+import { formatNumber } from '../../shared/format-number.js';
+import { capital, causeNames, glossary, verdictNames } from '../glossary.js';
 import type { Availability, CauseFigures, Figures, YearlyReport } from './yearly-report.js';
-
-const causeNames: Record<IncidentCause, string> = {
-  'mains.lost': 'Mất điện lưới',
-  'room.offline': 'Điểm cầu mất kết nối',
-  'codec.down': 'Thiết bị codec hỏng',
-  'link.degraded': 'Đường truyền suy giảm',
-  'climate.out-of-range': 'Nhiệt độ, độ ẩm vượt ngưỡng',
-  'config.drift': 'Cấu hình sai lệch',
-  'room.flooding': 'Gửi tin bất thường, bị ngắt',
-  'network.unreachable': 'Mất kết nối toàn mạng',
-};
 
 const notesVi = [
   'Cuộc họp: các cuộc họp theo lịch (không tính cuộc họp đã hủy) bắt đầu trong kỳ, tính đến thời điểm lập báo cáo.',
@@ -35,12 +25,12 @@ export function vietnamTime(iso: string): string {
 
 /** A share as a Vietnamese percentage with two decimals (`99,73 %`); `—` when nothing was measured. */
 export function percent(share: number | null): string {
-  return share === null ? '—' : `${(share * 100).toFixed(2).replace('.', ',')} %`;
+  return share === null ? '—' : `${decimal(share * 100, 2)} %`;
 }
 
-/** A number with a decimal comma. */
+/** A figure in vi-VN notation (`19.749,75`), its digits kept so a column lines up. */
 export function decimal(value: number, digits: number): string {
-  return value.toFixed(digits).replace('.', ',');
+  return formatNumber(value, 'vi', digits, true);
 }
 
 /** A time to recover: `1 giờ 05 phút` or `12 phút 30 giây`. */
@@ -80,7 +70,7 @@ function perRoom(report: YearlyReport, cells: (f: Figures) => Cell[]): Cell[][] 
 const shares = (a: Availability) => [percent(a.onlineShare), percent(a.readyShare), percent(a.unknownShare)];
 
 const causeRow = (c: CauseFigures): Cell[] => [
-  causeNames[c.cause],
+  causeNames[c.cause].vi,
   c.count,
   c.open,
   duration(c.medianRecoverSec),
@@ -115,10 +105,18 @@ ${table(
 )}
 </section>
 <section>
-<h2>2. Diễn tập và kiểm tra</h2>
+<h2>2. ${capital(glossary.rehearsal.vi)} và ${glossary.inspection.vi}</h2>
 ${table(
-  'Kết quả diễn tập trước cuộc họp và kiểm tra định kỳ',
-  ['Điểm cầu', 'Diễn tập', 'Đạt', 'Có rủi ro', 'Không đạt', 'Kiểm tra định kỳ', 'Đạt'],
+  `Kết quả ${glossary.rehearsal.vi} trước cuộc họp và ${glossary.inspection.vi}`,
+  [
+    'Điểm cầu',
+    capital(glossary.rehearsal.vi),
+    verdictNames.go.vi,
+    verdictNames['at-risk'].vi,
+    verdictNames['no-go'].vi,
+    capital(glossary.inspection.vi),
+    verdictNames.go.vi,
+  ],
   perRoom(report, (f) => [
     f.rehearsals.run,
     f.rehearsals.passed,
@@ -129,7 +127,7 @@ ${table(
   ]),
 )}
 ${table(
-  'Cuộc gọi thử tới MCU và kiểm tra đường truyền trong diễn tập (Điều 9.3)',
+  'Cuộc gọi thử tới MCU và kiểm tra đường truyền khi chạy thử (Điều 9.3)',
   ['Điểm cầu', 'Cuộc gọi thử', 'Kết nối', 'Không kết nối', 'Kiểm tra đường truyền', 'Không đạt'],
   perRoom(report, (f) => [
     f.testCalls.placed,

@@ -6,6 +6,10 @@
  * export and the notices all ask here.
  */
 import type { Role } from '../security/user-store.js';
+import type { Meeting } from './meeting-rules.js';
+
+/** A meeting as the API gives it to a reader: its title null where they may not read it. */
+export type SeenMeeting = Omit<Meeting, 'title'> & { title: string | null };
 
 /** The person reading: their role and, for a room's technician or viewer, their room. */
 export interface Reader {

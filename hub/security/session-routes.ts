@@ -1,4 +1,4 @@
-/** `POST /api/login`, `POST /api/logout`, `GET /api/session`, and the audit log for operators. */
+/** `POST /api/login`, `POST /api/logout`, `GET /api/session`. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteModule } from '../api/http-api.js';
 import { actorOf, SESSION_COOKIE, sessionToken } from './access-guard.js';
@@ -85,19 +85,5 @@ export function sessionRoutes(deps: SessionRouteDeps): RouteModule {
     });
 
     app.get('/api/session', { config: { access: 'viewer' } }, async (req) => describe(req.session!));
-
-    app.get<{ Querystring: { limit?: string } }>(
-      '/api/audit',
-      { config: { access: 'operator' } },
-      async (req, reply) => {
-        const raw = req.query.limit ?? '100';
-        const limit = Number(raw);
-        if (!/^\d+$/.test(raw) || limit < 1 || limit > 1000)
-          return reply
-            .code(400)
-            .send({ error: 'limit must be a whole number from 1 to 1000', field: 'limit' });
-        return audit.list(limit);
-      },
-    );
   };
 }

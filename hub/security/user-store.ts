@@ -18,9 +18,14 @@ export interface User {
   roomId: string | null;
 }
 
+/** A user as the operators' user list shows them. */
+export interface UserListing extends User {
+  createdAt: string;
+}
+
 export class UserError extends Error {
   constructor(
-    readonly code: 'bad-username' | 'bad-role' | 'bad-room',
+    readonly code: 'bad-username' | 'bad-role' | 'bad-room' | 'no-user' | 'last-operator',
     message: string,
   ) {
     super(message);
@@ -68,14 +73,7 @@ export class UserStore {
    * end). Returns the new generated password, to be shown once.
    */
   async set(user: User, actor: string): Promise<string> {
-    if (!USERNAME.test(user.username))
-      throw new UserError('bad-username', 'a username is lower-case letters, digits, dots, dashes (1 to 64)');
-    if (!(roles as readonly string[]).includes(user.role))
-      throw new UserError('bad-role', `role must be one of ${roles.join(', ')}`);
-    if (user.roomId !== null && !this.fleet.has(user.roomId))
-      throw new UserError('bad-room', `"${user.roomId}" is not a room of the fleet`);
-    if (user.role === 'technician' && user.roomId === null)
-      throw new UserError('bad-room', 'a technician needs the room they look after (--room)');
+    this.validate(user);
     const password = generatePassword();
     const hash = await hashPassword(password);
     this.db.transaction(() => {
@@ -90,6 +88,68 @@ export class UserStore {
     })();
     this.audit.record(actor, 'user.set', { username: user.username, role: user.role, roomId: user.roomId });
     return password;
+  }
+
+  /**
+   * Gives an existing user another role (and room); their password stays, their sessions end so the
+   * new rights apply at once. The last operator cannot be demoted: nobody could manage users then.
+   */
+  setRole(user: User, actor: string): User {
+    this.validate(user);
+    const current = this.find(user.username);
+    if (!current) throw new UserError('no-user', `no user "${user.username}"`);
+    if (current.role === 'operator' && user.role !== 'operator' && this.operators() === 1)
+      throw new UserError('last-operator', 'the last operator keeps the operator role');
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE users SET role = ?, room_id = ? WHERE username = ?')
+        .run(user.role, user.roomId, user.username);
+      this.db.prepare('DELETE FROM sessions WHERE username = ?').run(user.username);
+    })();
+    this.audit.record(actor, 'user.role', { username: user.username, role: user.role, roomId: user.roomId });
+    return user;
+  }
+
+  /** A new generated password for an existing user, shown once; their sessions end. */
+  async resetPassword(username: string, actor: string): Promise<string> {
+    const user = this.find(username);
+    if (!user) throw new UserError('no-user', `no user "${username}"`);
+    const password = generatePassword();
+    const hash = await hashPassword(password);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(hash, username);
+      this.db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
+    })();
+    this.audit.record(actor, 'user.password-reset', { username });
+    return password;
+  }
+
+  list(): UserListing[] {
+    const rows = this.db
+      .prepare('SELECT username, role, room_id, created_at FROM users ORDER BY username')
+      .all() as { username: string; role: Role; room_id: string | null; created_at: string }[];
+    return rows.map((r) => ({
+      username: r.username,
+      role: r.role,
+      roomId: r.room_id,
+      createdAt: r.created_at,
+    }));
+  }
+
+  private operators(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'operator'").get() as { n: number })
+      .n;
+  }
+
+  private validate(user: User): void {
+    if (!USERNAME.test(user.username))
+      throw new UserError('bad-username', 'a username is lower-case letters, digits, dots, dashes (1 to 64)');
+    if (!(roles as readonly string[]).includes(user.role))
+      throw new UserError('bad-role', `role must be one of ${roles.join(', ')}`);
+    if (user.roomId !== null && !this.fleet.has(user.roomId))
+      throw new UserError('bad-room', `"${user.roomId}" is not a room of the fleet`);
+    if (user.role === 'technician' && user.roomId === null)
+      throw new UserError('bad-room', 'a technician needs the room they look after (--room)');
   }
 
   find(username: string): User | null {

@@ -100,7 +100,8 @@ describe('dashboard: the operator’s pages in Chromium', () => {
     await inject(hub.mqttUrl, HOST, { mains: false });
     const item = page.locator('.incident', { hasText: 'Mất điện lưới' });
     await waitFor('the incident on the page', async () => (await item.count()) === 1, 15_000);
-    expect(await item.textContent()).toContain('Gọi: Trần Thị Bình 0912 345 678');
+    expect(await item.textContent()).toContain('Gọi: Cán bộ kỹ thuật: Trần Thị Bình 0912 345 678');
+    expect(await item.locator('a[href="tel:0912345678"]').count()).toBe(1);
     await item.locator('input').fill('Đã gọi Điện lực, đang khắc phục');
     await item.locator('button[type=submit]').click();
     await waitFor('the acknowledgement', async () => (await item.textContent())?.includes('Đã tiếp nhận'));
@@ -231,8 +232,8 @@ describe('dashboard: the yearly report of a seeded year in Chromium', () => {
     );
     // m1, m2 and m5 (m3 cancelled, m4 last year's); r1 and r2 give A, B, A, C: two passed.
     expect(await stat('Cuộc họp đã tham dự').textContent()).toBe('3');
-    expect(await stat('Diễn tập đã chạy').textContent()).toBe('4');
-    expect(await stat('Diễn tập đạt').textContent()).toBe('2');
+    expect(await stat('Số lần chạy thử').textContent()).toBe('4');
+    expect(await stat('Chạy thử đạt').textContent()).toBe('2');
     // Eight incidents; closed ones recover in 100 s … 12 h, median 600 s.
     expect(await stat('Sự cố').textContent()).toBe('8');
     expect(await stat('Khắc phục (trung vị)').textContent()).toBe('0 giờ 10 phút');
@@ -249,8 +250,8 @@ describe('dashboard: the yearly report of a seeded year in Chromium', () => {
     expect(headers.slice(0, 4)).toEqual([
       'Điểm cầu',
       'Cuộc họp đã tham dự',
-      'Diễn tập đã chạy',
-      'Diễn tập đạt',
+      'Số lần chạy thử',
+      'Chạy thử đạt',
     ]);
     // A: offline 12 h of the year and 6 h unknown (an old POWERED_OFF row), ready 31 469 400 s of
     // 31 536 000 (99.79 %); of its 5 booked hours, 1 h offline and 30 min not ready: 80 % online and

@@ -136,7 +136,7 @@ describe('dashboard: a room’s remote actions and approved configuration in Chr
       return (c.delivery?.drifts.length ?? 0) > 0;
     });
     await openRoom();
-    await statusSays('#config-state', 'Cấu hình sai lệch ở 1 mục:');
+    await statusSays('#config-state', 'Cấu hình bị thay đổi ở 1 mục:');
     expect(await text('#config-state li')).toBe('Audio/DefaultVolume: duyệt «50», đang là «80»');
     await page.fill('#template-name', 'Điểm cầu huyện');
     await page.click('#config-save-template');

@@ -179,7 +179,7 @@ describe('the hub’s audit trail', () => {
       '/api/contacts/partners/vnpt-tuyen-quang',
       { name: 'B' },
       'contact.set',
-      'http-400',
+      'contact-required',
     ],
     [
       'a speak request with no session open',

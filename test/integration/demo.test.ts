@@ -56,4 +56,13 @@ describe('the demo with security on', () => {
       await mqtt.endAsync();
     }
   });
+
+  test('the demo simulates the MCU: the hub finds it reachable, not "not configured"', async () => {
+    const mcu = await waitFor('the MCU checked', async () => {
+      const res = await apiRequest(demo.httpUrl, 'GET', '/api/mcu', undefined, session);
+      const body = res.body as { configured: boolean; reachable: boolean | null; level: string };
+      return body.reachable !== null && body;
+    });
+    expect(mcu).toMatchObject({ configured: true, reachable: true, level: 'READY' });
+  });
 });

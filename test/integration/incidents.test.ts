@@ -242,28 +242,27 @@ describe('incidents end to end: an agent, the API, /ws', () => {
       live.messages.some((m) => m.type === 'incident' && m.change === 'opened'),
     );
 
-    const notOperator = await apiRequest(
+    // Art. 10.2: another room's technician may not take it on; the room's own technician may.
+    const otherRoom = await apiRequest(
       hub.httpUrl,
       'POST',
       `/api/incidents/${incident!.id}/ack`,
       { note: 'x' },
-      {
-        as: { role: 'technician', roomId: 'ubnd-na-hang' },
-      },
+      { as: { role: 'technician', roomId: 'ubnd-ham-yen' } },
     );
-    expect(notOperator.status).toBe(403);
+    expect(otherRoom).toMatchObject({ status: 403, body: { code: 'not-own-room' } });
     const noNote = await apiRequest(hub.httpUrl, 'POST', `/api/incidents/${incident!.id}/ack`, {}, operator);
     expect(noNote).toMatchObject({ status: 400, body: { field: 'note' } });
     const ack = await apiRequest(
       hub.httpUrl,
       'POST',
       `/api/incidents/${incident!.id}/ack`,
-      { note: 'technician called' },
-      operator,
+      { note: 'đang thay cáp' },
+      { as: { role: 'technician', roomId: 'ubnd-na-hang' } },
     );
     expect(ack).toMatchObject({
       status: 200,
-      body: { ack: { note: 'technician called', by: 'operator test-operator' } },
+      body: { ack: { note: 'đang thay cáp', by: 'tech-ubnd-na-hang (ubnd-na-hang)' } },
     });
     const twice = await apiRequest(
       hub.httpUrl,
@@ -272,7 +271,7 @@ describe('incidents end to end: an agent, the API, /ws', () => {
       { note: 'again' },
       operator,
     );
-    expect(twice.status).toBe(409);
+    expect(twice).toMatchObject({ status: 409, body: { code: 'already-acknowledged' } });
     expect(
       (await apiRequest(hub.httpUrl, 'POST', '/api/incidents/424242/ack', { note: 'x' }, operator)).status,
     ).toBe(404);
@@ -284,6 +283,15 @@ describe('incidents end to end: an agent, the API, /ws', () => {
     });
     expect(closed.id).toBe(incident!.id);
     expect(closed.recoverSec).toEqual(expect.any(Number));
+    // A closed incident is history: nothing more is recorded on it.
+    const late = await apiRequest(
+      hub.httpUrl,
+      'POST',
+      `/api/incidents/${incident!.id}/ack`,
+      { note: 'x' },
+      operator,
+    );
+    expect(late).toMatchObject({ status: 409, body: { code: 'incident-closed' } });
     live.close();
   });
 

@@ -208,10 +208,10 @@ describe('the notifier in quiet hours', () => {
       const lines = noc.text.split('\n').filter((l) => /^\d+\. /.test(l));
       expect(lines).toEqual([
         expect.stringMatching(
-          /^1\. 30\/11\/2026 23:00 — Sự cố \/ Incident: Đường truyền kém \/ Link degraded — UBND huyện Na Hang .*#21$/,
+          /^1\. 30\/11\/2026 23:00 — Sự cố \/ Incident: Đường truyền suy giảm \/ Line degraded — UBND huyện Na Hang .*#21$/,
         ),
         expect.stringMatching(
-          /^2\. 30\/11\/2026 23:10 — Sự cố \/ Incident: .*Climate out of range .*#22 — ĐÃ KHẮC PHỤC lúc 01\/12\/2026 00:30 \/ ALREADY OVER/,
+          /^2\. 30\/11\/2026 23:10 — Sự cố \/ Incident: .*Temperature or humidity out of range .*#22 — ĐÃ KHẮC PHỤC lúc 01\/12\/2026 00:30 \/ ALREADY OVER/,
         ),
         expect.stringMatching(/^3\. 01\/12\/2026 00:30 — Đã khắc phục \/ Recovered: .*#22 — sau 80 phút/),
       ]);

@@ -71,32 +71,35 @@ describe('GET /api/reports/:year', () => {
     expect(a.availability.byLevelSec.OFFLINE).toBe(43_200);
   });
 
-  test('CSV: one row per room and a network row, read back to the same figures', async () => {
+  test('CSV: one row per room and a network row, in Vietnamese with rounded vi-VN figures', async () => {
     const res = await apiRequest(hub.httpUrl, 'GET', '/api/reports/2026?format=csv');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    const rows = parse(res.body as string, { columns: true }) as Record<string, string>[];
+    const rows = parse(res.body as string, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows).toHaveLength(rooms.length + 1);
-    const a = rows.find((r) => r.room_id === A)!;
+    const a = rows.find((r) => r['Mã điểm cầu'] === A)!;
     expect(a).toMatchObject({
-      room_name: 'Văn phòng Tỉnh ủy',
-      meetings: '3',
-      rehearsals_run: '2',
-      rehearsals_passed: '1',
-      incidents: '4',
-      incidents_mains_lost: '3',
-      median_recover_sec: '900',
-      energy_used_wh: '6000',
-      energy_saved_wh: '19000',
+      'Điểm cầu': 'Văn phòng Tỉnh ủy',
+      'Từ (giờ Việt Nam)': '01/01/2026 00:00',
+      'Đến trước (giờ Việt Nam)': '01/01/2027 00:00',
+      'Số cuộc họp': '3',
+      'Chạy thử: số lần': '2',
+      'Chạy thử: đạt': '1',
+      'Số sự cố': '4',
+      'Sự cố: Mất điện lưới': '3',
+      'Khắc phục, trung vị (phút)': '15',
+      'Điện tiêu thụ (kWh)': '6,00',
+      'Điện tiết kiệm (kWh)': '19,00',
+      // 31 469 400 s ready of the year's 31 536 000; 70 % ready in its meetings.
+      'Sẵn sàng (%)': '99,8',
+      'Sẵn sàng trong giờ họp (%)': '70,0',
     });
-    expect(Number(a.ready_share)).toBe(31_469_400 / YEAR);
-    expect(Number(a.meeting_ready_share)).toBe(0.7);
-    expect(rows.find((r) => r.room_id === B)!.median_recover_sec).toBe('200');
+    expect(rows.find((r) => r['Mã điểm cầu'] === B)!['Khắc phục, trung vị (phút)']).toBe('3');
     expect(rows.at(-1)).toMatchObject({
-      room_id: 'network',
-      meetings: '3',
-      incidents: '8',
-      energy_saved_wh: '19749.75',
+      'Mã điểm cầu': 'network',
+      'Số cuộc họp': '3',
+      'Số sự cố': '8',
+      'Điện tiết kiệm (kWh)': '19,75',
     });
   });
 

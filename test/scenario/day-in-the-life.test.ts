@@ -624,7 +624,7 @@ describe('a day in the life of the network', () => {
     expect(incidents.filter((i) => i.roomId === MAINS_FAILS).map((i) => i.cause)).toEqual(['mains.lost']);
     // The power partner is called, without the title; the host and the department are warned with it.
     const partner = await mailArrives(EMAIL['dien-luc-tuyen-quang'], 'Cần xử lý ngay: UBND huyện Hàm Yên');
-    expect(partner.text).toContain('Hạng mục chưa đạt: Trạng thái sẵn sàng, Thời gian lưu điện (UPS)');
+    expect(partner.text).toContain('Hạng mục chưa đạt: Tình trạng hiện tại, Thời gian lưu điện UPS');
     expect(`${partner.subject}${partner.text}`).not.toContain('MẬT');
     for (const to of [OPERATOR_EMAIL, EMAIL[HOST]])
       expect((await mailArrives(to, 'Cần xử lý ngay: UBND huyện Hàm Yên')).subject).toContain(M1_TITLE);
@@ -654,7 +654,7 @@ describe('a day in the life of the network', () => {
     expect(incidents.filter((i) => i.roomId === MAINS_FAILS).map((i) => i.cause)).toEqual(['mains.lost']);
     // The power partner is called, without the title; the host and the department are warned with it.
     const partner = await mailArrives(EMAIL['dien-luc-tuyen-quang'], 'Cần xử lý ngay: UBND huyện Hàm Yên');
-    expect(partner.text).toContain('Hạng mục chưa đạt: Trạng thái sẵn sàng, Thời gian lưu điện (UPS)');
+    expect(partner.text).toContain('Hạng mục chưa đạt: Tình trạng hiện tại, Thời gian lưu điện UPS');
     expect(`${partner.subject}${partner.text}`).not.toContain('MẬT');
     for (const to of [OPERATOR_EMAIL, EMAIL[HOST]])
       expect((await mailArrives(to, 'Cần xử lý ngay: UBND huyện Hàm Yên')).subject).toContain(M1_TITLE);

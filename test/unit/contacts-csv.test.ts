@@ -75,15 +75,16 @@ describe('contacts CSV', () => {
     const parsed = parseContactsCsv(csv, now, builtInFleet);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.errors.map((e) => [e.line, e.field])).toEqual([
-      [2, 'phone'],
-      [3, 'id'],
-      [4, 'phone'],
-      [5, 'email'],
-      [6, 'kind'],
-      [7, 'bounced'],
-      [9, 'id'],
-      [10, 'updatedAt'],
+    // Each with a code the dashboard says in words.
+    expect(parsed.errors.map((e) => [e.line, e.field, e.code])).toEqual([
+      [2, 'phone', 'phone'],
+      [3, 'id', 'unknown-owner'],
+      [4, 'phone', 'phone'],
+      [5, 'email', 'email'],
+      [6, 'kind', 'kind'],
+      [7, 'bounced', 'bounced'],
+      [9, 'id', 'duplicate'],
+      [10, 'updatedAt', 'time'],
     ]);
     expect(parsed.errors[6]!.error).toContain('already on line 8');
   });

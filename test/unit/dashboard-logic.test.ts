@@ -100,7 +100,8 @@ describe('readiness in words', () => {
     [{ code: 'link.loss', params: { value: 4, limit: 1 }, text: '' }, 'Mất gói 4 % tới MCU'],
     [{ code: 'humidity.high', params: { value: 81 }, text: '' }, 'Độ ẩm cao 81 %'],
     [{ code: 'telemetry.stale', params: { ageSec: 45 }, text: '' }, 'Không nhận số liệu 45 giây'],
-    [{ code: 'peripheral.camera', params: {}, text: 'camera missing' }, 'camera missing'],
+    // A code without words yet is said as such, never in the hub's English.
+    [{ code: 'peripheral.camera', params: {}, text: 'camera missing' }, 'Dấu hiệu bất thường khác'],
     [
       {
         code: 'config.drift',
@@ -253,16 +254,27 @@ describe('the booking form’s check', () => {
   });
 
   test.each([
-    [{}, null],
-    [{ title: '  ' }, 'Nhập tên cuộc họp.'],
-    [{ roomIds: [] }, 'Chọn ít nhất một điểm cầu.'],
+    [{}, null, null],
+    [{ title: '  ' }, 'title', 'Nhập tên cuộc họp.'],
+    [{ roomIds: [] }, 'roomIds', 'Chọn ít nhất một điểm cầu.'],
     [
       { start: '' },
+      'start',
       'Nhập thời điểm bắt đầu và kết thúc theo dạng ngày/tháng/năm giờ:phút (dd/MM/yyyy HH:mm).',
     ],
-    [{ end: '2026-12-10T08:00:00+07:00' }, 'Thời điểm kết thúc phải sau thời điểm bắt đầu (Điều 9.1).'],
+    [
+      { end: '' },
+      'end',
+      'Nhập thời điểm bắt đầu và kết thúc theo dạng ngày/tháng/năm giờ:phút (dd/MM/yyyy HH:mm).',
+    ],
+    [
+      { end: '2026-12-10T08:00:00+07:00' },
+      'end',
+      'Thời điểm kết thúc phải sau thời điểm bắt đầu (Điều 9.1).',
+    ],
     [
       { start: '2026-12-01T10:00:00+07:00', end: '2026-12-01T11:00:00+07:00' },
+      'start',
       'Phải đăng ký trước ít nhất 48 giờ (Điều 8.1); còn 24 giờ. Họp khẩn cấp (Điều 8.2) thì không cần.',
     ],
     [
@@ -272,8 +284,9 @@ describe('the booking form’s check', () => {
         emergency: { reason: 'flood' },
       },
       null,
+      null,
     ],
-    [{ start: '2026-11-29T10:00:00+07:00' }, 'Thời điểm bắt đầu đã qua (Điều 8.1).'],
+    [{ start: '2026-11-29T10:00:00+07:00' }, 'start', 'Thời điểm bắt đầu đã qua (Điều 8.1).'],
     [
       {
         start: '2026-12-05T11:30:00+07:00',
@@ -281,29 +294,48 @@ describe('the booking form’s check', () => {
         hostRoomId: 'so-y-te',
         roomIds: ['so-y-te'],
       },
+      'roomIds',
       'Trùng lịch (Điều 8.3): Sở Y tế đã có cuộc họp “Giao ban tuần” từ 05/12/2026 09:00 đến 05/12/2026 11:00 (tính cả 60 phút chuẩn bị).',
     ],
-    [{ roomIds: ['so-y-te'] }, 'Điểm cầu chính phải nằm trong các điểm cầu tham dự (Điều 10.1).'],
-  ])('%j → %s', (patch, words) => {
-    expect(checkDraft(draft(patch), [other], rooms, rules, now)).toBe(words);
+    [{ roomIds: ['so-y-te'] }, 'roomIds', 'Điểm cầu chính phải nằm trong các điểm cầu tham dự (Điều 10.1).'],
+  ])('%j → at %s: %s', (patch, field, words) => {
+    expect(checkDraft(draft(patch), [other], rooms, rules, now)).toEqual(
+      words === null ? null : { field, text: words },
+    );
   });
 
-  test('the hub’s refusals in words: an overlap names the meeting, an unknown rule keeps the hub’s text', () => {
+  test('the hub’s refusals in words at their field: an overlap names the meeting; never the hub’s English', () => {
     const start = '2026-12-05T11:30:00+07:00';
+    const overlap = violationText(
+      {
+        error: 'x',
+        rule: 'no-overlap',
+        field: 'roomIds',
+        conflicts: [{ meeting: other, roomIds: ['ubnd-tinh'] }],
+      },
+      409,
+      rooms,
+      rules,
+      start,
+      now,
+    );
+    expect(overlap.field).toBe('roomIds');
+    expect(overlap.text).toContain('Văn phòng UBND tỉnh đã có cuộc họp “Giao ban tuần”');
     expect(
       violationText(
-        { error: 'x', rule: 'no-overlap', conflicts: [{ meeting: other, roomIds: ['ubnd-tinh'] }] },
+        { error: 'emergency.reason: bad', rule: 'schema', field: 'emergency.reason' },
+        400,
         rooms,
         rules,
         start,
         now,
       ),
-    ).toContain('Văn phòng UBND tỉnh đã có cuộc họp “Giao ban tuần”');
-    expect(violationText({ error: 'start: must be ISO', rule: 'schema' }, rooms, rules, start, now)).toBe(
-      'Thông tin chưa hợp lệ: start: must be ISO',
-    );
-    expect(violationText({ error: 'something new', rule: 'new-rule' }, rooms, rules, start, now)).toBe(
-      'something new',
-    );
+    ).toEqual({ field: 'emergency', text: 'Thông tin chưa hợp lệ: lý do khẩn cấp.' });
+    expect(
+      violationText({ error: 'something new', rule: 'new-rule' }, 400, rooms, rules, start, now),
+    ).toEqual({
+      field: null,
+      text: 'Thông tin gửi đi chưa hợp lệ.',
+    });
   });
 });

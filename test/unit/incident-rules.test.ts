@@ -399,6 +399,36 @@ describe('incidents tell the truth after an outage', () => {
     ]);
   });
 
+  test('a fault seen live and closed is one incident: its cleared episode is not recorded again afterwards', () => {
+    const lost = at(-900).toISOString();
+    const back = at(-300).toISOString();
+    const raised: RoomSignals = {
+      ...quiet('so-y-te'),
+      fromEvents: new Map([['mains.lost', { at: lost, severity: 'critical' }]]),
+    };
+    const ended: RoomSignals = {
+      ...quiet('so-y-te'),
+      cleared: new Map([['mains.lost', { began: lost, ended: back }]]),
+    };
+    let state: ReturnType<typeof decideIncidents>['state'] = new Map();
+    const seen: string[] = [];
+    // Open while it lasts; readiness still shows it a while after the events cleared; then each
+    // later evaluation sees the same cleared episode.
+    for (const [now, room] of [
+      [-600, raised],
+      [-280, { ...ended, fromReadiness: new Map([['mains.lost', { severity: 'critical' }]]) } as RoomSignals],
+      [-200, ended],
+      [0, ended],
+      [600, ended],
+    ] as [number, RoomSignals][]) {
+      const result = decideIncidents(state, { now: at(now), rooms: fleetWith(room), mcu: 'up' }, config);
+      state = result.state;
+      seen.push(...result.decisions.map(describeDecision));
+    }
+    // Closed at the room's own time of recovery.
+    expect(seen).toEqual(['open so-y-te mains.lost @-900', 'close so-y-te mains.lost @-300']);
+  });
+
   test('a fault that began and ended while the hub was down is an incident that recovered before the hub saw it', () => {
     const lost = at(-900).toISOString();
     const back = at(-300).toISOString();

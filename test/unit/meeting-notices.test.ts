@@ -229,7 +229,7 @@ describe('the words of a meeting notice', () => {
     };
     const { subject, text } = escalationText(e, meeting, context, outsider);
     expect(subject).toBe('[HNTH] Cần xử lý ngay: UBND huyện Hàm Yên, cuộc họp Cuộc họp, 07/01/2027 08:00');
-    expect(text).toContain('Hạng mục chưa đạt: Thời gian lưu điện (UPS)');
+    expect(text).toContain('Hạng mục chưa đạt: Thời gian lưu điện UPS');
     expect(text).toContain('Cần xử lý: Công ty Điện lực Tuyên Quang');
   });
 });

@@ -278,14 +278,27 @@ describe('CSV and printable page from the same report', () => {
     }),
   );
 
-  test('CSV: one row per room and a network row, quoted so a name with a comma and quotes reads back', () => {
-    const rows = parse(reportCsv(report), { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => [r.room_id, r.room_name])).toEqual([
+  test('CSV: Vietnamese headers, local times, rounded vi-VN figures, quoted so a name with a comma and quotes reads back', () => {
+    const text = reportCsv(report);
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const rows = parse(text, { columns: true, bom: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r['Mã điểm cầu'], r['Điểm cầu']])).toEqual([
       ['r', 'Phòng "A", tầng 2 <b>'],
       ['network', 'Toàn mạng'],
     ]);
-    expect(rows[0]).toMatchObject({ incidents: '1', incidents_mains_lost: '1', median_recover_sec: '3900' });
-    expect(Number(rows[0]!.ready_share)).toBe(report.rooms[0]!.availability.readyShare);
+    expect(rows[0]).toMatchObject({
+      'Từ (giờ Việt Nam)': '01/01/2026 00:00',
+      'Số sự cố': '1',
+      'Sự cố: Mất điện lưới': '1',
+      'Khắc phục, trung vị (phút)': '65',
+    });
+    expect(rows[0]!['Sẵn sàng (%)']).toBe(
+      (report.rooms[0]!.availability.readyShare! * 100).toFixed(1).replace('.', ','),
+    );
+    // No English header, no ISO time, and no figure with a decimal point (a vi-VN dot groups thousands).
+    expect(text).not.toMatch(/_sec|_share|T\d\d:\d\d/);
+    const cells = rows.flatMap((r) => Object.values(r));
+    expect(cells.filter((c) => /^\d+\.(\d{1,2}|\d{4,})$/.test(c))).toEqual([]);
   });
 
   test('page: Vietnamese formats, names escaped, no script and no inline style (CSP)', () => {

@@ -1,6 +1,7 @@
 /**
- * The hub's API from the browser: JSON in and out, the session's CSRF token on every change, and
- * every answer as data (`{ok, status, body}`), so a page shows a refusal instead of throwing.
+ * The hub's API from the browser: JSON in and out (or a text body, a CSV file), the session's CSRF
+ * token on every change, and every answer as data (`{ok, status, body}`), so a page shows a refusal
+ * instead of throwing.
  */
 export interface ApiAnswer<T = unknown> {
   ok: boolean;
@@ -8,14 +9,17 @@ export interface ApiAnswer<T = unknown> {
   body: T;
 }
 
-/** The hub's error body: `{error, field?, rule?, article?}`, with more on some routes. */
+/** The hub's error body: `{error, code?, field?, rule?, article?}`, with more on some routes. */
 export interface ApiError {
   error: string;
+  code?: string;
   field?: string;
   rule?: string;
   article?: string;
   [key: string]: unknown;
 }
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 let csrfToken = '';
 
@@ -23,17 +27,17 @@ export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
 
-export async function api<T = unknown>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+async function request<T>(
+  method: Method,
   path: string,
-  body?: unknown,
+  body?: { text: string; contentType: string },
 ): Promise<ApiAnswer<T>> {
   const headers: Record<string, string> = {};
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body) headers['content-type'] = body.contentType;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, { method, headers, body: body?.text });
   } catch (err) {
     return { ok: false, status: 0, body: { error: (err as Error).message } as T };
   }
@@ -47,6 +51,23 @@ export async function api<T = unknown>(
     // not JSON: keep the text
   }
   return { ok: res.ok, status: res.status, body: parsed as T };
+}
+
+export function api<T = unknown>(method: Method, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+  return request<T>(
+    method,
+    path,
+    body === undefined ? undefined : { text: JSON.stringify(body), contentType: 'application/json' },
+  );
+}
+
+/** Posts a text body (a CSV file) instead of JSON. */
+export function sendText<T = unknown>(
+  path: string,
+  text: string,
+  contentType: string,
+): Promise<ApiAnswer<T>> {
+  return request<T>('POST', path, { text, contentType });
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);

@@ -1,9 +1,10 @@
 /**
  * Line charts of a room's history with uPlot (bundled, no CDN). Times on the axis are Vietnam's
- * whatever the browser's zone.
+ * whatever the browser's zone, and figures are written as the reader writes them.
  */
 import uPlot from 'uplot';
 import { formatClock, formatDate, ZONE } from '../../../shared/format-time.js';
+import { numberText } from './i18n/i18n.js';
 
 export function lineChart(
   target: HTMLElement,
@@ -36,7 +37,8 @@ export function lineChart(
                 : formatDate(new Date(s * 1000)).slice(0, 5),
             ),
         },
-        { stroke: '#33373d', size: 50 },
+        // Figures in the reader's notation: 0,5 % in Vietnamese, not 0.5.
+        { stroke: '#33373d', size: 50, values: (_u, splits) => splits.map((v) => numberText(v, 2)) },
       ],
     },
     [times, values],

@@ -41,3 +41,11 @@ export function pressOnly(button: Element): void {
   for (const b of Array.from(button.parentElement?.children ?? []))
     b.setAttribute('aria-pressed', String(b === button));
 }
+
+/**
+ * A wide table in a box that scrolls sideways on a phone; the box takes keyboard focus and is named,
+ * so a keyboard user can scroll it too (WCAG 2.1.1).
+ */
+export function scrollBox(label: string, table: HTMLElement): HTMLElement {
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label }, table);
+}

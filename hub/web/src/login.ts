@@ -7,7 +7,7 @@ const username = document.getElementById('username') as HTMLInputElement;
 const password = document.getElementById('password') as HTMLInputElement;
 
 function words(): void {
-  document.title = `HNTH — ${t('login.title')}`;
+  document.title = `${t('app.short')} — ${t('login.title')}`;
   document.getElementById('app-title')!.textContent = t('app.title');
   document.getElementById('login-title')!.textContent = t('login.title');
   document.getElementById('username-label')!.textContent = t('login.username');

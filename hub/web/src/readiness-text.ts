@@ -1,7 +1,7 @@
 /**
  * A room's readiness in the reader's words: its health's causes translated from their `code` and
- * `params` (times in the province's time), falling back to the hub's English text for a code this
- * dashboard does not know yet; and its power state with why, apart from its health.
+ * `params` (times in the province's time), "another abnormal sign" for a code this dashboard does
+ * not know yet; and its power state with why, apart from its health.
  */
 import { formatTime } from '../../../shared/format-time.js';
 import type { RoomView } from '../../fleet-state.js';
@@ -29,7 +29,8 @@ export function causeText(cause: Cause): string {
   const checkedAt = typeof p.checkedAt === 'string' ? formatTime(p.checkedAt) : null;
   if (cause.code === 'codec.stale') return t('cause.codec.stale', { time: checkedAt ?? '—' });
   const key = `cause.${cause.code}`;
-  const text = hasKey(key) ? t(key, p) : cause.text;
+  // A cause this dashboard has no words for yet is said as such, never in the hub's English.
+  const text = hasKey(key) ? t(key, p) : t('cause.other');
   // A check held while the room is off: said with its time.
   return checkedAt ? `${text} ${t('cause.checkedAt', { time: checkedAt })}` : text;
 }

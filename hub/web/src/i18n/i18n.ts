@@ -2,6 +2,7 @@
  * The dashboard's words: Vietnamese first, English on request (remembered in this browser).
  * `t(key, params)` fills `{name}` placeholders.
  */
+import { formatNumber } from '../../../../shared/format-number.js';
 import { en } from './en.js';
 import { type Key, vi } from './vi.js';
 
@@ -29,18 +30,15 @@ export function hasKey(key: string): key is Key {
   return key in vi;
 }
 
-/** A number as the reader writes it: a decimal comma in Vietnamese (62,5 %); whole numbers as they are. */
-function numberText(value: number, to: Lang): string {
-  if (Number.isInteger(value)) return String(value);
-  return value.toLocaleString(to === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 });
-}
+/** A number as the reader writes it: a decimal comma in Vietnamese (62,5 %), to two places at most. */
+export const numberText = (value: number, digits = 2) => formatNumber(value, currentLang(), digits);
 
 /** The words of `key` in a given language; the hub's notices write both, the dashboard its reader's. */
 export function translate(to: Lang, key: Key, params: Record<string, string | number> = {}): string {
   return dictionaries[to][key].replace(/\{(\w+)\}/g, (all, name: string) => {
     if (!(name in params)) return all;
     const value = params[name]!;
-    return typeof value === 'number' ? numberText(value, to) : value;
+    return typeof value === 'number' ? formatNumber(value, to, 2) : value;
   });
 }
 

@@ -1,178 +1,37 @@
 /**
- * Meetings: a week or month calendar in Vietnam time, and (for an operator) the booking form. The
- * form checks the regulation as it is filled in (48 h notice, overlaps naming the conflicting
- * meeting, ...) with the hub's own rule function, and shows the hub's refusal after submit too.
- * An emergency booking (art. 8.2) needs no notice.
+ * Meetings: a week (weekday names, today marked) or a month calendar in Vietnam time, each meeting a
+ * link to its page; the address to subscribe to the calendar in a calendar app; and for an operator
+ * the booking form (booking-form.ts).
  */
 
-import { formatClock, formatDate, WALL_TIME_FORMAT, wallTimeToIso } from '../../../../shared/format-time.js';
-import type { MeetingRequest } from '../../../../shared/schemas.js';
-import type { Meeting, RuleConfig } from '../../../schedule/meeting-rules.js';
-import { api, get } from '../api.js';
+import { civil, formatClock, formatDate, formatTime, weekday } from '../../../../shared/format-time.js';
+import type { RuleConfig } from '../../../schedule/meeting-rules.js';
+import type { SeenMeeting as Meeting } from '../../../schedule/meeting-visibility.js';
+import { type ApiError, api, get } from '../api.js';
+import { errorText } from '../api-error-text.js';
 import { type AppContext, mayOperate, type Page } from '../app-context.js';
-import { checkDraft, type RoomNames, type ServerViolation, violationText } from '../booking-check.js';
-import { type CalendarView, calendarDays, shiftAnchor } from '../calendar-grid.js';
-import { confirmAction } from '../confirm-dialog.js';
+import { bookingForm } from '../booking-form.js';
+import { type CalendarDay, type CalendarView, calendarDays, shiftAnchor } from '../calendar-grid.js';
 import { add, h, pressOnly } from '../dom.js';
 import { t } from '../i18n/i18n.js';
-import { roomsByKind } from '../room-groups.js';
-import { emergencyReasons, meetingKinds } from '../vocabulary.js';
+import { weekdayName } from '../weekday-names.js';
 
 const DAY_MS = 86_400_000;
 
-function roomNames(app: AppContext): RoomNames {
-  return { name: (id) => app.roomName(id), exists: (id) => app.rooms.has(id) };
-}
+/** The calendar as a file, for the reader's session (`GET /api/calendar.ics`). */
+export const calendarPath = '/api/calendar.ics';
 
-function bookingForm(
-  app: AppContext,
-  rules: RuleConfig,
-  others: () => Meeting[],
-  booked: () => void,
-): HTMLElement {
-  const rooms = [...app.rooms.values()].sort((a, b) => a.no - b.no);
-  const title = h('input', { id: 'm-title', name: 'title', required: true, maxlength: 200 });
-  const kind = h(
-    'select',
-    { id: 'm-kind', name: 'kind' },
-    meetingKinds.map((k) => h('option', { value: k }, t(`meetingKind.${k}`))),
-  );
-  const host = h(
-    'select',
-    { id: 'm-host', name: 'host' },
-    rooms.map((r) => h('option', { value: r.id }, r.name)),
-  );
-  const start = h('input', {
-    id: 'm-start',
-    name: 'start',
-    required: true,
-    placeholder: WALL_TIME_FORMAT,
-    inputmode: 'numeric',
-    autocomplete: 'off',
-  });
-  const end = h('input', {
-    id: 'm-end',
-    name: 'end',
-    required: true,
-    placeholder: WALL_TIME_FORMAT,
-    inputmode: 'numeric',
-    autocomplete: 'off',
-  });
-  const emergency = h('input', { id: 'm-emergency', name: 'emergency', type: 'checkbox' });
-  const reason = h(
-    'select',
-    { id: 'm-reason', name: 'reason', disabled: true },
-    emergencyReasons.map((r) => h('option', { value: r }, t(`emergency.${r}`))),
-  );
-  const boxes = new Map<string, HTMLInputElement>();
-  const roomGroups = roomsByKind(rooms).map(({ kind: k, rooms: members }) =>
-    h(
-      'fieldset',
-      { class: 'room-group' },
-      h('legend', {}, t(`kind.${k}`)),
-      members.map((r) => {
-        const box = h('input', { type: 'checkbox', value: r.id, id: `m-room-${r.id}` });
-        boxes.set(r.id, box);
-        return h('label', { class: 'check', for: `m-room-${r.id}` }, box, r.name);
-      }),
-    ),
-  );
-  const all = h(
-    'button',
-    {
-      type: 'button',
-      onclick: () => {
-        for (const b of boxes.values()) b.checked = true;
-        check();
-      },
-    },
-    t('meetings.allRooms'),
-  );
-  const verdict = h('p', { id: 'booking-check', 'aria-live': 'polite' });
-  const result = h('p', { id: 'booking-result', role: 'alert' });
-
-  const draft = (): MeetingRequest => {
-    const roomIds = [...boxes].filter(([, b]) => b.checked).map(([id]) => id);
-    // The host room takes part by definition (art. 10.1): ticking it is not left to the user.
-    if (!roomIds.includes(host.value)) roomIds.unshift(host.value);
-    return {
-      title: title.value.trim(),
-      kind: kind.value as MeetingRequest['kind'],
-      hostRoomId: host.value,
-      roomIds,
-      start: wallTimeToIso(start.value) ?? '',
-      end: wallTimeToIso(end.value) ?? '',
-      emergency: emergency.checked ? { reason: reason.value as (typeof emergencyReasons)[number] } : null,
-    };
-  };
-  const check = (): boolean => {
-    reason.disabled = !emergency.checked;
-    const d = draft();
-    if (!title.value && !start.value) {
-      verdict.textContent = '';
-      return false;
-    }
-    const problem = checkDraft(d, others(), roomNames(app), rules, new Date());
-    verdict.className = problem ? 'error' : 'ok';
-    verdict.textContent = problem ?? t('meetings.ok');
-    return problem === null;
-  };
-  const form = h(
-    'form',
-    {
-      id: 'booking',
-      class: 'card wide booking',
-      novalidate: true,
-      oninput: () => check(),
-      onchange: () => check(),
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        result.textContent = '';
-        if (!check()) return;
-        const d = draft();
-        const res = await api<Meeting & ServerViolation>('POST', '/api/meetings', d);
-        if (res.ok) {
-          result.className = 'ok';
-          result.textContent = t('meetings.booked', { title: res.body.title });
-          booked();
-          return;
-        }
-        result.className = 'error';
-        result.textContent = violationText(res.body, roomNames(app), rules, d.start, new Date());
-      },
-    },
-    h('h2', {}, t('meetings.book')),
-    h(
-      'div',
-      { class: 'fields' },
-      h('label', { for: 'm-title' }, t('meetings.title')),
-      title,
-      h('label', { for: 'm-kind' }, t('meetings.kind')),
-      kind,
-      h('label', { for: 'm-host' }, t('meetings.host')),
-      host,
-      h('label', { for: 'm-start' }, t('meetings.start')),
-      start,
-      h('label', { for: 'm-end' }, t('meetings.end')),
-      end,
-    ),
-    h('label', { class: 'check', for: 'm-emergency' }, emergency, t('meetings.emergency')),
-    h('div', { class: 'fields' }, h('label', { for: 'm-reason' }, t('meetings.reason')), reason),
-    h('fieldset', { class: 'rooms' }, h('legend', {}, t('meetings.rooms'), ' ', all), roomGroups),
-    verdict,
-    h('button', { type: 'submit', id: 'm-submit' }, t('meetings.submit')),
-    result,
-  );
-  return form;
-}
-
-function meetingItem(app: AppContext, m: Meeting, changed: () => void): HTMLElement {
+function meetingItem(app: AppContext, m: Meeting): HTMLElement {
   return h(
     'li',
     { class: `meeting${m.emergency ? ' emergency' : ''}`, 'data-meeting': m.id },
-    h('span', { class: 'time' }, `${formatClock(m.start)}–${formatClock(m.end)}`),
-    ' ',
-    h('strong', {}, m.title ?? t('meetings.untitled')),
+    h(
+      'a',
+      { href: `#/meeting/${encodeURIComponent(m.id)}` },
+      h('span', { class: 'time' }, `${formatClock(m.start)}–${formatClock(m.end)}`),
+      ' ',
+      h('strong', {}, m.title ?? t('meetings.untitled')),
+    ),
     m.emergency
       ? h('span', { class: 'tag' }, ` ${t('meetings.emergencyTag')}: ${t(`emergency.${m.emergency.reason}`)}`)
       : null,
@@ -181,27 +40,103 @@ function meetingItem(app: AppContext, m: Meeting, changed: () => void): HTMLElem
       { class: 'muted' },
       ` · ${t(`meetingKind.${m.kind}`)} · ${app.roomName(m.hostRoomId)} · ${t('meetings.roomCount', { n: m.roomIds.length })}`,
     ),
-    mayOperate(app.session)
-      ? h(
-          'button',
-          {
-            type: 'button',
-            class: 'small',
-            onclick: async () => {
-              if (
-                await confirmAction(
-                  t('meetings.confirmCancel', { title: m.title }),
-                  t('meetings.cancelMeeting'),
-                )
-              ) {
-                await api('DELETE', `/api/meetings/${encodeURIComponent(m.id)}`);
-                changed();
-              }
-            },
-          },
-          t('meetings.cancelMeeting'),
-        )
-      : null,
+  );
+}
+
+function dayHead(view: CalendarView, d: CalendarDay, today: boolean): HTMLElement {
+  const name = weekdayName(weekday(d.start));
+  const date = formatDate(d.start);
+  return h(
+    'div',
+    { class: 'day-head' },
+    view === 'week'
+      ? `${name} ${date.slice(0, 5)}`
+      : [
+          h('span', { 'aria-hidden': 'true' }, String(d.day)),
+          h('span', { class: 'sr-only' }, `${name} ${date}`),
+        ],
+    today ? h('span', { class: 'today-mark' }, ` · ${t('meetings.todayMark')}`) : null,
+  );
+}
+
+/**
+ * The reader's own address for a calendar app (art. 13.1c: each reader's feed carries only the
+ * titles they may read). It is a secret, shown once when made; a new one ends the old, and it can be
+ * revoked. The file can be downloaded with the session meanwhile.
+ */
+function subscribe(): HTMLElement {
+  const url = h('input', {
+    id: 'subscribe-url',
+    readonly: true,
+    size: 40,
+    'aria-describedby': 'subscribe-hint',
+    onfocus: (e: Event) => (e.target as HTMLInputElement).select(),
+  }) as HTMLInputElement;
+  const shown = h('div', { class: 'actions', id: 'subscribe-shown', hidden: true }, [
+    h('label', { for: 'subscribe-url' }, t('meetings.subscribeUrl')),
+    url,
+  ]);
+  const state = h('p', { id: 'subscribe-state', role: 'status' });
+  const make = h('button', { type: 'button', id: 'subscribe-make' }, t('meetings.subscribeCreate'));
+  const revoke = h(
+    'button',
+    { type: 'button', id: 'subscribe-revoke', class: 'danger', hidden: true },
+    t('meetings.subscribeRevoke'),
+  ) as HTMLButtonElement;
+  const showStatus = (active: boolean, createdAt: string | null) => {
+    state.textContent = active
+      ? t('meetings.subscribeActive', { time: formatTime(createdAt ?? new Date()) })
+      : t('meetings.subscribeNone');
+    make.textContent = t(active ? 'meetings.subscribeRenew' : 'meetings.subscribeCreate');
+    revoke.hidden = !active;
+  };
+  make.addEventListener('click', async () => {
+    const res = await api<{ url: string; createdAt: string } & ApiError>(
+      'POST',
+      '/api/calendar/subscription',
+    );
+    if (!res.ok) {
+      state.textContent = errorText(res);
+      return;
+    }
+    url.value = `${location.origin}${res.body.url}`;
+    shown.hidden = false;
+    showStatus(true, res.body.createdAt);
+    state.textContent = t('meetings.subscribeShown');
+    url.focus();
+  });
+  revoke.addEventListener('click', async () => {
+    const res = await api<ApiError>('DELETE', '/api/calendar/subscription');
+    if (!res.ok) {
+      state.textContent = errorText(res);
+      return;
+    }
+    url.value = '';
+    shown.hidden = true;
+    showStatus(false, null);
+    state.textContent = t('meetings.subscribeRevoked');
+  });
+  void get<{ active: boolean; createdAt: string | null }>('/api/calendar/subscription').then((res) => {
+    if (res.ok) showStatus(res.body.active, res.body.createdAt);
+  });
+  return h(
+    'section',
+    { class: 'card', id: 'calendar-subscribe' },
+    h('h3', {}, t('meetings.subscribe')),
+    h('p', { class: 'hint', id: 'subscribe-hint' }, t('meetings.subscribeHint')),
+    state,
+    shown,
+    h(
+      'div',
+      { class: 'actions' },
+      make,
+      revoke,
+      h(
+        'a',
+        { href: calendarPath, download: 'lich-hop-hnth.ics', class: 'button', id: 'subscribe-download' },
+        t('meetings.subscribeDownload'),
+      ),
+    ),
   );
 }
 
@@ -233,33 +168,60 @@ export const meetingsPage: Page = (app, root) => {
     const to = new Date(days[days.length - 1]!.start.getTime() + DAY_MS);
     const res = await get<Meeting[]>(`/api/meetings?from=${from.toISOString()}&to=${to.toISOString()}`);
     const shown = res.ok ? res.body : [];
-    title.textContent = `${formatDate(from)} – ${formatDate(new Date(to.getTime() - 1))}`;
+    const { year, month } = civil(anchor);
+    title.textContent =
+      view === 'month'
+        ? t('meetings.monthTitle', { month: String(month), year: String(year) })
+        : `${formatDate(from)} – ${formatDate(new Date(to.getTime() - 1))}`;
+    const today = formatDate(new Date());
     grid.className = `calendar ${view}`;
     grid.replaceChildren(
+      ...(view === 'month'
+        ? Array.from({ length: 7 }, (_, i) =>
+            h('div', { class: 'weekday-head', 'aria-hidden': 'true' }, weekdayName(i)),
+          )
+        : []),
       ...days.map((d) => {
         const end = d.start.getTime() + DAY_MS;
         const mine = shown.filter((m) => Date.parse(m.start) < end && Date.parse(m.end) > d.start.getTime());
+        const isToday = formatDate(d.start) === today;
         return h(
           'div',
-          { class: `day${d.inMonth ? '' : ' other'}` },
-          h('div', { class: 'day-head' }, formatDate(d.start)),
+          {
+            class: `day${d.inMonth ? '' : ' other'}${isToday ? ' today' : ''}`,
+            'aria-current': isToday ? 'date' : null,
+            'data-date': formatDate(d.start),
+          },
+          dayHead(view, d, isToday),
           mine.length > 0
             ? h(
                 'ul',
                 { class: 'day-list' },
-                mine.map((m) => meetingItem(app, m, () => void refresh())),
+                mine.map((m) => meetingItem(app, m)),
               )
             : null,
         );
       }),
     );
   };
-  // Every scheduled meeting from today on, for the form's overlap check.
+  // Every scheduled meeting from yesterday on, for the form's overlap check.
   const refresh = async () => {
     const res = await get<Meeting[]>(`/api/meetings?from=${new Date(Date.now() - DAY_MS).toISOString()}`);
     if (res.ok) meetings = res.body;
     await load();
   };
+  const step = (by: -1 | 1) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        onclick: () => {
+          anchor = shiftAnchor(view, anchor, by);
+          void load();
+        },
+      },
+      t(by < 0 ? 'meetings.prev' : 'meetings.next'),
+    );
 
   add(
     root,
@@ -267,18 +229,13 @@ export const meetingsPage: Page = (app, root) => {
     h(
       'div',
       { class: 'toolbar' },
-      h('div', { class: 'range views', role: 'group' }, viewButton('week'), viewButton('month')),
       h(
-        'button',
-        {
-          type: 'button',
-          onclick: () => {
-            anchor = shiftAnchor(view, anchor, -1);
-            void load();
-          },
-        },
-        t('meetings.prev'),
+        'div',
+        { class: 'range views', role: 'group', 'aria-label': t('nav.meetings') },
+        viewButton('week'),
+        viewButton('month'),
       ),
+      step(-1),
       h(
         'button',
         {
@@ -290,33 +247,16 @@ export const meetingsPage: Page = (app, root) => {
         },
         t('meetings.today'),
       ),
-      h(
-        'button',
-        {
-          type: 'button',
-          onclick: () => {
-            anchor = shiftAnchor(view, anchor, 1);
-            void load();
-          },
-        },
-        t('meetings.next'),
-      ),
+      step(1),
       title,
     ),
     grid,
+    subscribe(),
   );
   void get<RuleConfig>('/api/schedule/rules').then((res) => {
     if (res.ok) rules = res.body;
     if (mayOperate(app.session))
-      add(
-        root,
-        bookingForm(
-          app,
-          rules,
-          () => meetings,
-          () => void refresh(),
-        ),
-      );
+      add(root, bookingForm(app, { rules, others: () => meetings, done: () => void refresh() }));
   });
   void refresh();
   return app.live.on((m) => {

@@ -1,96 +1,25 @@
 /**
  * Rehearsals (art. 9.3, 11.1): for each meeting in the next 48 hours, the latest rehearsal as a
  * rooms × checks matrix that fills in live, the meeting's verdict, and the countdown to the check
- * deadline (T−1 h by default).
+ * deadline (T−1 h by default); below, the runs of the last 7 days, kept after their meetings.
  */
 
 import { formatDuration, formatTime } from '../../../../shared/format-time.js';
-import type { Meeting } from '../../../schedule/meeting-rules.js';
-import type { RehearsalReport, RoomRow } from '../../../schedule/rehearsal-report.js';
-import type { Attempt, Rehearsal } from '../../../schedule/rehearsals-repo.js';
+import type { SeenMeeting as Meeting } from '../../../schedule/meeting-visibility.js';
+import type { RehearsalReport } from '../../../schedule/rehearsal-report.js';
+import type { Rehearsal } from '../../../schedule/rehearsals-repo.js';
 import { api, get } from '../api.js';
-import { type AppContext, mayOperate, type Page } from '../app-context.js';
-import { callFigures } from '../call-figures.js';
+import { errorText } from '../api-error-text.js';
+import { mayOperate, type Page } from '../app-context.js';
 import { add, fill, h } from '../dom.js';
 import { t } from '../i18n/i18n.js';
-import { rehearsalCheckNames } from '../vocabulary.js';
+import { recentRuns } from '../recent-runs.js';
+import { matrix, withAttempt } from '../rehearsal-matrix.js';
+import { slotText } from '../rehearsal-text.js';
+import { failureText } from '../responsible-text.js';
 
 const H = 3_600_000;
 type MeetingDetails = Meeting & { rehearsals: Rehearsal[] };
-
-function cell(attempt: Attempt | null, check: (typeof rehearsalCheckNames)[number]): HTMLElement {
-  const c = attempt?.checks.find((x) => x.check === check);
-  if (!attempt) return h('td', { class: 'pending' }, '…');
-  if (!c) return h('td', { class: 'st-not-run' }, attempt.answered ? '—' : '✗');
-  const mark = { pass: '✓', marginal: '!', fail: '✗', 'not-run': '—' }[c.status];
-  const figures = callFigures(c);
-  return h(
-    'td',
-    { class: `st-${c.status}`, title: c.detail },
-    `${mark} ${t(`check.${c.status}`)}`,
-    figures.length > 0
-      ? h(
-          'ul',
-          { class: 'figures' },
-          figures.map((f) => h('li', {}, f)),
-        )
-      : null,
-  );
-}
-
-function matrix(app: AppContext, report: RehearsalReport): HTMLElement {
-  return h(
-    'table',
-    { class: 'matrix', 'data-rehearsal': report.id },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'col' }, t('rehearsals.room')),
-        rehearsalCheckNames.map((c) => h('th', { scope: 'col' }, t(`check.${c}`))),
-        h('th', { scope: 'col' }, t('rehearsals.verdict')),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      report.rooms.map((row: RoomRow) =>
-        h(
-          'tr',
-          { 'data-room': row.roomId },
-          h('th', { scope: 'row' }, app.roomName(row.roomId)),
-          row.latest && !row.latest.answered
-            ? h(
-                'td',
-                { class: 'st-fail', colspan: rehearsalCheckNames.length },
-                `✗ ${t('rehearsals.noAnswer')}`,
-                h('span', { class: 'muted' }, ` (${row.latest.error ?? ''})`),
-              )
-            : rehearsalCheckNames.map((c) => cell(row.latest, c)),
-          h(
-            'td',
-            { class: `verdict v-${row.verdict ?? 'pending'}` },
-            t(row.verdict ? `verdict.${row.verdict}` : 'verdict.pending'),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-/** Applies a live attempt to a report: the room's row takes its latest attempt. */
-function withAttempt(report: RehearsalReport, attempt: Attempt): RehearsalReport {
-  return {
-    ...report,
-    rooms: report.rooms.map((r) =>
-      r.roomId === attempt.roomId && (!r.latest || attempt.attempt >= r.latest.attempt)
-        ? { ...r, latest: attempt, verdict: attempt.verdict, attempts: Math.max(r.attempts, attempt.attempt) }
-        : r,
-    ),
-  };
-}
 
 export const rehearsalsPage: Page = (app, root) => {
   const list = h('div', { id: 'rehearsal-list' }, t('common.loading'));
@@ -120,7 +49,7 @@ export const rehearsalsPage: Page = (app, root) => {
       h(
         'p',
         {},
-        t('rehearsals.slot', { slot: report.slot, time: formatTime(report.startedAt) }),
+        t('rehearsals.slot', { slot: slotText(report.slot), time: formatTime(report.startedAt) }),
         ' · ',
         t('rehearsals.verdict'),
         ': ',
@@ -133,9 +62,16 @@ export const rehearsalsPage: Page = (app, root) => {
       matrix(app, report),
       report.escalations.length > 0
         ? h(
-            'p',
-            { class: 'warn' },
-            `${t('rehearsals.escalations')}: ${report.escalations.map((e) => app.roomName(e.roomId)).join(', ')}`,
+            'div',
+            { class: 'warn escalations' },
+            h('h4', {}, t('rehearsals.escalations')),
+            h(
+              'ul',
+              {},
+              report.escalations.flatMap((e) =>
+                e.failures.map((f) => h('li', {}, failureText(e.roomId, f, app.roomName))),
+              ),
+            ),
           )
         : null,
     );
@@ -170,7 +106,12 @@ export const rehearsalsPage: Page = (app, root) => {
         return h(
           'section',
           { class: 'card wide', 'data-meeting': m.id },
-          h('h3', {}, `${formatTime(m.start)} · ${m.title ?? t('meetings.untitled')}`),
+          h(
+            'h3',
+            {},
+            `${formatTime(m.start)} · `,
+            h('a', { href: `#/meeting/${encodeURIComponent(m.id)}` }, m.title ?? t('meetings.untitled')),
+          ),
           countdown,
           mayOperate(app.session)
             ? h(
@@ -184,9 +125,7 @@ export const rehearsalsPage: Page = (app, root) => {
                       const r = await api<Rehearsal & { error?: string }>('POST', '/api/rehearsals', {
                         meetingId: m.id,
                       });
-                      status.textContent = r.ok
-                        ? t('rehearsals.started')
-                        : t('common.error', { error: r.body.error ?? r.status });
+                      status.textContent = r.ok ? t('rehearsals.started') : errorText(r);
                       if (r.ok) void loadReport(r.body.id);
                     },
                   },
@@ -211,7 +150,15 @@ export const rehearsalsPage: Page = (app, root) => {
     }
   };
 
-  add(root, h('h2', { class: 'page-title' }, t('nav.rehearsals')), h('p', {}, t('rehearsals.intro')), list);
+  const recent = recentRuns(app);
+  add(
+    root,
+    h('h2', { class: 'page-title' }, t('nav.rehearsals')),
+    h('p', {}, t('rehearsals.intro')),
+    list,
+    recent.node,
+  );
+  void recent.load();
   void get<typeof rules>('/api/schedule/rules').then((r) => {
     if (r.ok) rules = r.body;
     void load();
@@ -231,6 +178,8 @@ export const rehearsalsPage: Page = (app, root) => {
       drawReport(known.meetingId);
     } else if (m.type === 'escalation') void loadReport(m.escalation.rehearsalId);
     else if (m.type === 'meeting') void load();
+    // A run that ends (or a new one) belongs in the recent list.
+    if (m.type === 'rehearsal') void recent.load();
   });
   return () => {
     clearInterval(timer);

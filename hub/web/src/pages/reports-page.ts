@@ -5,20 +5,20 @@
  * reports (404), the page says so plainly.
  */
 
+import { formatNumber } from '../../../../shared/format-number.js';
 import { civil, formatTime } from '../../../../shared/format-time.js';
 import type { Availability, CauseFigures, Figures, YearlyReport } from '../../../report/yearly-report.js';
 import { get } from '../api.js';
+import { errorText } from '../api-error-text.js';
 import type { AppContext, Page } from '../app-context.js';
 import { add, fill, h } from '../dom.js';
 import { currentLang, hasKey, t } from '../i18n/i18n.js';
+import { causeText } from './incidents-page.js';
 
 const UNKNOWN = '—';
 
-/** A number with the reader's decimal mark: a comma in Vietnamese. */
-function decimal(value: number, digits: number): string {
-  const text = value.toFixed(digits);
-  return currentLang() === 'vi' ? text.replace('.', ',') : text;
-}
+/** A figure with the reader's decimal mark, its digits kept so a column lines up (`6,0 kWh`). */
+const decimal = (value: number, digits: number) => formatNumber(value, currentLang(), digits, true);
 
 /** A share (0–1) as a percentage with one decimal; unknown when nothing was measured. */
 export const percent = (share: number | null) => (share === null ? UNKNOWN : `${decimal(share * 100, 1)} %`);
@@ -31,11 +31,6 @@ export function hoursMinutes(sec: number | null): string {
 }
 
 export const kwh = (wh: number) => `${decimal(wh / 1000, 1)} kWh`;
-
-const causeName = (cause: string) => {
-  const key = `reports.cause.${cause}`;
-  return hasKey(key) ? t(key) : cause;
-};
 
 /** The report's notes in the reader's language, by their subject; a note the dashboard does not know, as sent. */
 function noteText(note: string): string {
@@ -137,7 +132,7 @@ function causeTable(causes: CauseFigures[]): HTMLElement {
         h(
           'tr',
           { 'data-cause': c.cause },
-          h('th', { scope: 'row' }, causeName(c.cause)),
+          h('th', { scope: 'row' }, causeText(c.cause)),
           h('td', {}, c.count),
           h('td', {}, c.open),
           h('td', {}, hoursMinutes(c.medianRecoverSec)),
@@ -201,8 +196,7 @@ export const reportsPage: Page = (app, root) => {
       return body.replaceChildren(
         h('p', { class: 'notice', id: 'report-unavailable' }, t('reports.unavailable', { year: year.value })),
       );
-    if (!res.ok)
-      return body.replaceChildren(h('p', { role: 'alert' }, t('common.error', { error: res.status })));
+    if (!res.ok) return body.replaceChildren(h('p', { role: 'alert' }, errorText(res)));
     fill(body, ...reportView(app, res.body));
   };
   add(

@@ -14,17 +14,21 @@ import type {
 import type { RoomView } from '../../../fleet-state.js';
 import type { StoredEvent } from '../../../store/store.js';
 import { type ApiAnswer, api, get } from '../api.js';
+import { errorText } from '../api-error-text.js';
 import { mayActForRoom, mayOperate, type Page } from '../app-context.js';
 import { lineChart } from '../charts.js';
 import { confirmAction } from '../confirm-dialog.js';
 import { add, h, pressOnly } from '../dom.js';
-import { hasKey, type Key, t } from '../i18n/i18n.js';
+import { eventDetailText, eventTypeText } from '../event-text.js';
+import { hasKey, type Key, numberText, t } from '../i18n/i18n.js';
 import { powerText, reasonsOf } from '../readiness-text.js';
+import { roomHistory } from '../room-history.js';
+import { simPanel } from '../sim-panel.js';
 import { contactCard, type Directory } from './contacts-page.js';
 import { type IncidentRow, incidentList } from './incidents-page.js';
 
 const num = (v: number | null | undefined, unit: string) =>
-  v === null || v === undefined ? '—' : `${v} ${unit}`;
+  v === null || v === undefined ? '—' : `${numberText(v, 1)} ${unit}`;
 
 function readingsTable(room: RoomView): HTMLElement {
   const r = room.readings;
@@ -41,7 +45,10 @@ function readingsTable(room: RoomView): HTMLElement {
     ['room.loss', num(r.link.lossPct, '%')],
   ];
   if (r.energy)
-    rows.push(['room.energy', `${Math.round(r.energy.usedWh)} Wh / ${Math.round(r.energy.alwaysOnWh)} Wh`]);
+    rows.push([
+      'room.energy',
+      `${num(r.energy.usedWh / 1000, 'kWh')} / ${num(r.energy.alwaysOnWh / 1000, 'kWh')}`,
+    ]);
   return h(
     'div',
     {},
@@ -80,11 +87,6 @@ function headline(room: RoomView): HTMLElement {
   );
 }
 
-function eventTypeText(type: string): string {
-  const key = `eventType.${type}`;
-  return hasKey(key) ? t(key) : type;
-}
-
 function eventsTable(events: StoredEvent[]): HTMLElement {
   if (events.length === 0) return h('p', {}, t('common.none'));
   return h(
@@ -113,9 +115,7 @@ function eventsTable(events: StoredEvent[]): HTMLElement {
             'td',
             {},
             eventTypeText(e.type),
-            Object.keys(e.data).length > 0
-              ? h('span', { class: 'muted' }, ` ${JSON.stringify(e.data)}`)
-              : null,
+            eventDetailText(e) ? h('span', { class: 'muted' }, ` · ${eventDetailText(e)}`) : null,
           ),
           h('td', {}, t(`severity.${e.severity}`)),
         ),
@@ -144,16 +144,7 @@ function chartsSection(roomId: string): { node: HTMLElement; stop(): void } {
       `/api/rooms/${encodeURIComponent(roomId)}/telemetry?from=${from.toISOString()}&to=${to.toISOString()}`,
     );
     area.replaceChildren();
-    if (!res.ok)
-      return area.append(
-        h(
-          'p',
-          { role: 'alert' },
-          t('common.error', {
-            error: String((res.body as unknown as { error?: string })?.error ?? res.status),
-          }),
-        ),
-      );
+    if (!res.ok) return area.append(h('p', { role: 'alert' }, errorText(res)));
     if (res.body.ts.length === 0) return area.append(h('p', {}, t('room.noSamples')));
     const times = res.body.ts.map((x) => Date.parse(x) / 1000);
     for (const [name, colour] of Object.entries(seriesColours) as [keyof typeof seriesColours, string][]) {
@@ -595,9 +586,7 @@ function speakButtons(roomId: string): HTMLElement {
   const status = h('p', { role: 'status' });
   const act = async (action: 'request' | 'cancel') => {
     const res = await api<{ error?: string; state?: string }>('POST', `/api/speak/${action}`, { roomId });
-    status.textContent = res.ok
-      ? `✓ ${speakStateText(res.body.state ?? '')}`
-      : t('common.error', { error: res.body.error ?? res.status });
+    status.textContent = res.ok ? `✓ ${speakStateText(res.body.state ?? '')}` : errorText(res);
   };
   return h(
     'div',
@@ -615,7 +604,7 @@ function speakButtons(roomId: string): HTMLElement {
 export const roomPage: Page = (app, root, [roomId = '']) => {
   const room = app.rooms.get(roomId);
   if (!room) {
-    add(root, h('p', { role: 'alert' }, t('common.error', { error: roomId })));
+    add(root, h('p', { role: 'alert' }, t('error.404')));
     return undefined;
   }
   let head = headline(room);
@@ -625,6 +614,8 @@ export const roomPage: Page = (app, root, [roomId = '']) => {
   const incidents = h('div', {}, t('common.loading'));
   const contacts = h('div', {}, t('common.loading'));
   const charts = chartsSection(room.id);
+  const history = roomHistory(room.id);
+  void history.load();
   const canAct = mayActForRoom(app.session, room.id);
   add(
     root,
@@ -640,8 +631,10 @@ export const roomPage: Page = (app, root, [roomId = '']) => {
         ? h('section', { class: 'card' }, h('h2', {}, t('nav.speak')), speakButtons(room.id))
         : null,
       h('section', { class: 'card' }, h('h2', {}, t('room.contacts')), contacts),
+      simPanel(app, room.id),
       charts.node,
       h('section', { class: 'card wide' }, h('h2', {}, t('room.incidents')), incidents),
+      history.node,
       h('section', { class: 'card wide' }, h('h2', {}, t('room.events')), events),
     ),
   );
@@ -653,12 +646,12 @@ export const roomPage: Page = (app, root, [roomId = '']) => {
   const loadIncidents = () =>
     get<IncidentRow[]>(`/api/incidents?room=${encodeURIComponent(room.id)}&limit=20`).then((res) => {
       incidents.replaceChildren(
-        res.ok ? incidentList(app, res.body, () => void loadIncidents()) : h('p', {}, String(res.status)),
+        res.ok ? incidentList(app, res.body, () => void loadIncidents()) : h('p', {}, errorText(res)),
       );
     });
   void loadIncidents();
   void get<Directory>('/api/contacts').then((res) => {
-    if (!res.ok) return contacts.replaceChildren(h('p', {}, String(res.status)));
+    if (!res.ok) return contacts.replaceChildren(h('p', {}, errorText(res)));
     const mine = res.body.rooms.find((r) => r.roomId === room.id);
     contacts.replaceChildren(
       h('h3', {}, t('role.technician')),
@@ -678,6 +671,7 @@ export const roomPage: Page = (app, root, [roomId = '']) => {
       eventList = [m.event, ...eventList].slice(0, 30);
       events.replaceChildren(eventsTable(eventList));
     } else if (m.type === 'incident' && m.incident.roomId === room.id) void loadIncidents();
+    else if (m.type === 'rehearsal-room' && m.attempt.roomId === room.id) void history.load();
   });
   return () => {
     off();

@@ -7,6 +7,7 @@
 import { formatClock } from '../../../../shared/format-time.js';
 import type { SessionView } from '../../../speak/speak-service.js';
 import { api, get } from '../api.js';
+import { errorText } from '../api-error-text.js';
 import { type AppContext, mayActForRoom, mayOperate, type Page } from '../app-context.js';
 import { add, h } from '../dom.js';
 import { t } from '../i18n/i18n.js';
@@ -20,8 +21,8 @@ function sessionCard(app: AppContext, s: SessionView, changed: () => void, statu
         type: 'button',
         class: action === 'dismiss' ? 'small' : '',
         onclick: async () => {
-          const res = await api<{ error?: string }>('POST', `/api/speak/${encodeURIComponent(id)}/${action}`);
-          status.textContent = res.ok ? '' : t('common.error', { error: res.body.error ?? res.status });
+          const res = await api('POST', `/api/speak/${encodeURIComponent(id)}/${action}`);
+          status.textContent = res.ok ? '' : errorText(res);
           changed();
         },
       },
@@ -66,11 +67,11 @@ function sessionCard(app: AppContext, s: SessionView, changed: () => void, statu
 }
 
 export const speakPage: Page = (app, root) => {
-  const list = h('div', {}, t('common.loading'));
+  const list = h('div', { id: 'speak-list' }, t('common.loading'));
   const status = h('p', { role: 'alert', class: 'error' });
   const load = async () => {
     const res = await get<SessionView[]>('/api/speak');
-    if (!res.ok) return list.replaceChildren(h('p', {}, String(res.status)));
+    if (!res.ok) return list.replaceChildren(h('p', {}, errorText(res)));
     list.replaceChildren(
       ...(res.body.length === 0
         ? [h('p', {}, t('speak.none'))]
@@ -90,8 +91,8 @@ export const speakPage: Page = (app, root) => {
         class: 'inline',
         onsubmit: async (e: Event) => {
           e.preventDefault();
-          const res = await api<{ error?: string }>('POST', '/api/speak/host', { hostRoomId: select.value });
-          status.textContent = res.ok ? '' : t('common.error', { error: res.body.error ?? res.status });
+          const res = await api('POST', '/api/speak/host', { hostRoomId: select.value });
+          status.textContent = res.ok ? '' : errorText(res);
           void load();
         },
       },
@@ -111,8 +112,8 @@ export const speakPage: Page = (app, root) => {
         {
           type: 'button',
           onclick: async () => {
-            const res = await api<{ error?: string }>('POST', '/api/speak/request', { roomId });
-            status.textContent = res.ok ? '' : t('common.error', { error: res.body.error ?? res.status });
+            const res = await api('POST', '/api/speak/request', { roomId });
+            status.textContent = res.ok ? '' : errorText(res);
             void load();
           },
         },
