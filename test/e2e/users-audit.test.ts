@@ -101,10 +101,16 @@ describe('dashboard: users, the audit log and the notification log', () => {
     );
     await page.selectOption('#audit-action', 'user');
     await page.click('#audit-filter button[type=submit]');
-    const created = page.locator('#audit-table tr', { hasText: 'ky-thuat.ham-yen' }).first();
-    await waitFor('the user created', async () => (await created.count()) === 1);
+    // Two rows name the user: the creation, and the second try refused because the name was taken.
+    const rows = page.locator('#audit-table tr', { hasText: 'ky-thuat.ham-yen' });
+    await waitFor('the user created and the name refused', async () => (await rows.count()) === 2);
+    const created = rows.filter({ hasText: 'Đã thực hiện' });
+    expect(await created.count()).toBe(1);
     expect(await created.textContent()).toContain('Tạo người dùng');
     expect(await created.textContent()).toContain('vai trò Cán bộ kỹ thuật');
+    const refused = rows.filter({ hasText: 'Bị từ chối' });
+    expect(await refused.count()).toBe(1);
+    expect(await refused.locator('td.error').getAttribute('title')).toBe('user-exists');
 
     await page.selectOption('#audit-action', '');
     await page.selectOption('#audit-room', ROOM);
