@@ -28,7 +28,7 @@ function chainReason(reason: string): string {
   return t('audit.chain.other');
 }
 
-export function auditDetailText(e: Pick<AuditEntry, 'details'>, app: AppContext): string[] {
+export function auditDetailText(e: Pick<AuditEntry, 'details' | 'code'>, app: AppContext): string[] {
   const d = e.details;
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   const words: string[] = [];
@@ -51,7 +51,8 @@ export function auditDetailText(e: Pick<AuditEntry, 'details'>, app: AppContext)
         time: formatTime(text(d.until)!),
       }),
     );
-  if (d.refused === 'freeze') words.push(t('auditDetail.refusedFreeze'));
+  if (e.code === 'freeze') words.push(t('auditDetail.refusedFreeze'));
+  else if (text(d.freeze)) words.push(t('auditDetail.inFreeze'));
   if (d.force === true) words.push(t('auditDetail.forced'));
   if (text(d.reason)) words.push(t('auditDetail.reason', { reason: text(d.reason)! }));
   if (text(d.fault)) words.push(t('auditDetail.fault', { fault: text(d.fault)! }));
@@ -105,9 +106,14 @@ function entriesTable(app: AppContext, list: AuditEntry[]): HTMLElement {
         h(
           'tr',
           {},
-          [t('audit.time'), t('audit.actor'), t('audit.action'), t('audit.room'), t('audit.details')].map(
-            (l) => h('th', { scope: 'col' }, l),
-          ),
+          [
+            t('audit.time'),
+            t('audit.actor'),
+            t('audit.action'),
+            t('audit.result'),
+            t('audit.room'),
+            t('audit.details'),
+          ].map((l) => h('th', { scope: 'col' }, l)),
         ),
       ),
       h(
@@ -122,6 +128,12 @@ function entriesTable(app: AppContext, list: AuditEntry[]): HTMLElement {
             h('td', {}, formatTime(e.at)),
             h('td', {}, e.actor),
             h('td', {}, auditActionText(e.action)),
+            // The code stays in the tooltip: the words of the refusal are in the details.
+            h(
+              'td',
+              { class: e.result === 'ok' ? '' : 'error', title: e.code ?? '' },
+              t(`audit.result.${e.result}`),
+            ),
             h(
               'td',
               {},
