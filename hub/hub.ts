@@ -76,6 +76,7 @@ import { meetingResolver, SpeakService } from './speak/speak-service.js';
 import { watchBacklog } from './store/backlog-watch.js';
 import { openDatabase } from './store/database.js';
 import { PgStore } from './store/pg-store.js';
+import { type OpenedSql, openPgSql, sqliteStore } from './store/sql.js';
 import type { HubStore } from './store/store.js';
 import { WorkerStore } from './store/worker-store.js';
 import { TelemetryHistory } from './telemetry-history.js';
@@ -144,6 +145,18 @@ export async function startHub(
     db.close();
     throw err;
   }
+  // Every repository's rows (meetings, users, incidents, ...): in the PostgreSQL the hub group
+  // shares when there is one, so any hub of the group reads what another wrote; else in the hub's
+  // SQLite file. Each part's migrations are listed here, in the order their tables refer to each other.
+  let relational: OpenedSql;
+  try {
+    relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
+    await relational.migrate([]);
+  } catch (err) {
+    await store.close();
+    db.close();
+    throw err;
+  }
   const stopWatch = watchBacklog(store, log);
   const history = new TelemetryHistory(
     store,
@@ -153,7 +166,12 @@ export async function startHub(
   const fleet = new FleetState(roster.rooms, config.thresholds, clock.now());
   let client: MqttClient | null = null;
   // The store closes after everything that writes to it has stopped, and before the database.
-  const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close(), () => store.close(), stopWatch];
+  const cleanups: (() => Promise<unknown> | unknown)[] = [
+    () => db.close(),
+    () => store.close(),
+    () => relational.close(),
+    stopWatch,
+  ];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
