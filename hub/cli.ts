@@ -15,6 +15,9 @@ import { adminCommands, adminUsage, runAdminCommand } from './security/admin-cli
 import { AUDIT_KEY_FILE, loadOrCreateAuditKey, readAuditKey } from './security/audit-key.js';
 import { openSecurity } from './security/security.js';
 import { openDatabase } from './store/database.js';
+import { moveUsage, runMoveCommand } from './store/move-command.js';
+import { MoveError } from './store/move-to-postgres.js';
+import { PgStoreError } from './store/pg-database.js';
 
 /** Runs a subcommand on the data folder of the configured hub, without starting it. */
 async function admin(argv: string[], file: string | undefined): Promise<number> {
@@ -39,13 +42,26 @@ async function admin(argv: string[], file: string | undefined): Promise<number> 
 
 async function main(argv: string[]): Promise<number> {
   const command = argv.find((a, i) => !a.startsWith('-') && argv[i - 1] !== '--config');
+  if (command === 'move-to-postgres') {
+    const at = argv.indexOf('--config');
+    const config = loadHubConfig({ file: at >= 0 ? argv[at + 1] : undefined });
+    const rest = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv;
+    return runMoveCommand(
+      rest.filter((a) => a !== command),
+      config,
+      {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+      },
+    );
+  }
   if (command && (adminCommands as readonly string[]).includes(command)) {
     const at = argv.indexOf('--config');
     const file = at >= 0 ? argv[at + 1] : undefined;
     return admin(at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv, file);
   }
   if (command) {
-    process.stderr.write(`hnth-hub: unknown command "${command}"\n${adminUsage}`);
+    process.stderr.write(`hnth-hub: unknown command "${command}"\n${adminUsage}${moveUsage}`);
     return 2;
   }
   const { values } = parseArgs({
@@ -54,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write(adminUsage);
+    process.stdout.write(adminUsage + moveUsage);
     return 0;
   }
   const config = loadHubConfig({ file: values.config });
@@ -77,7 +93,9 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: Error) => {
     const known = err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`hnth-hub: ${known ? err.message : (err.stack ?? err.message)}\n`);
+    // A move refused, or a store that cannot be reached, is said in its words: no stack to read.
+    const said = known || err instanceof MoveError || err instanceof PgStoreError;
+    process.stderr.write(`hnth-hub: ${said ? err.message : (err.stack ?? err.message)}\n`);
     process.exit(known ? 2 : 1);
   },
 );

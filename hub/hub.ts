@@ -75,6 +75,7 @@ import { speakRoutes } from './speak/speak-routes.js';
 import { meetingResolver, SpeakService } from './speak/speak-service.js';
 import { watchBacklog } from './store/backlog-watch.js';
 import { openDatabase } from './store/database.js';
+import { hubMigrations } from './store/hub-migrations.js';
 import { PgStore } from './store/pg-store.js';
 import { type OpenedSql, openPgSql, sqliteStore } from './store/sql.js';
 import type { HubStore } from './store/store.js';
@@ -147,11 +148,11 @@ export async function startHub(
   }
   // Every repository's rows (meetings, users, incidents, ...): in the PostgreSQL the hub group
   // shares when there is one, so any hub of the group reads what another wrote; else in the hub's
-  // SQLite file. Each part's migrations are listed here, in the order their tables refer to each other.
+  // SQLite file.
   let relational: OpenedSql;
   try {
     relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate([]);
+    await relational.migrate(hubMigrations);
   } catch (err) {
     await store.close();
     db.close();
