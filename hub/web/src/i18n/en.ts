@@ -273,6 +273,11 @@ export const en: Record<Key, string> = {
   'room.actionReasonRequired':
     'A written reason (a few words at least) is needed to force it inside the freeze.',
   'room.refusedCallAction': 'a meeting is in progress; the room does not do it during a call',
+  'room.refusedNoStandbyPoly':
+    'a Poly codec takes no standby or wake from afar (Poly’s REST API has no such command); it goes to standby on its own timer and wakes when used',
+  'room.refusedNoStandby':
+    'this room is not set up to put its codec in standby or wake it (its controller needs a codec standby output)',
+  'room.refusedUnknownCommand': 'the controller does not support this action yet (update its software)',
   'room.actionForceReason': 'Why it must be done (kept in the audit log)',
   'room.actionForce': 'Force it',
   'room.actionForceCall': 'Do it anyway (cuts the meeting)',

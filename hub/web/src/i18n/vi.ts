@@ -275,6 +275,11 @@ export const vi = {
     'Không thực hiện: đang trong thời gian khóa thay đổi của {what} «{title}» ({from} – {to}). Nếu buộc phải làm, hãy ghi rõ lý do.',
   'room.actionReasonRequired': 'Cần ghi lý do (ít nhất vài chữ) để thực hiện bắt buộc trong thời gian khóa.',
   'room.refusedCallAction': 'phòng đang họp, không thực hiện giữa cuộc họp',
+  'room.refusedNoStandbyPoly':
+    'codec Poly không nhận lệnh chờ hay đánh thức từ xa (giao diện REST của Poly không có lệnh này); codec tự chuyển sang chờ theo thời gian chờ cài trên thiết bị và thức dậy khi được dùng',
+  'room.refusedNoStandby':
+    'phòng này chưa được cấu hình để cho codec chờ hay đánh thức từ xa (cần khai báo đầu ra chờ của codec trên bộ điều khiển)',
+  'room.refusedUnknownCommand': 'bộ điều khiển chưa hỗ trợ thao tác này (cần cập nhật phần mềm)',
   'room.actionForceReason': 'Lý do buộc phải thực hiện (được ghi vào nhật ký)',
   'room.actionForce': 'Thực hiện bắt buộc',
   'room.actionForceCall': 'Vẫn thực hiện (cắt cuộc họp)',
