@@ -1,9 +1,8 @@
 /**
  * The operator's remote actions on the room that power control does not own (standby and wake are
  * power control's, power-commands.ts; a room without power control refuses them here, saying why):
- * `codec.restart` (Cisco `xCommand SystemUnit Boot Action:
- * Restart`, Poly `POST /rest/system/reboot`, the simulated codec) and `controller.reboot` (the
- * controller itself, `power.rebootCommand`). Both cut what the room is doing, so both are refused
+ * `codec.restart` (Cisco `xCommand SystemUnit Boot Action: Restart`, Poly `POST /rest/system/reboot`,
+ * the simulated codec) and `controller.reboot` (the controller itself, `power.rebootCommand`). Both cut what the room is doing, so both are refused
  * during a call and inside the change freeze of a booked item (art. 9.3, 11.1: rooms proven ready are
  * left alone) unless forced, which the hub allows only with a written reason and audits. A reboot is
  * answered first and done a moment later, so the hub hears that it was accepted.
