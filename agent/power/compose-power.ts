@@ -9,7 +9,7 @@ import type { AgentPart } from '../agent-part.js';
 import type { AgentConfig, PowerOutputConfig } from '../config.js';
 import type { GpioPort } from '../gpio/gpio-port.js';
 import { SimOutput } from '../sim/sim-output.js';
-import { type CodecStandby, CodecStandbyOutput } from './codec-standby-output.js';
+import { type CodecStandby, CodecStandbyOutput, NO_STANDBY_OUTPUT } from './codec-standby-output.js';
 import { PowerController } from './power-controller.js';
 import type { PowerOutput } from './power-output.js';
 import { RelayOutput } from './relay-output.js';
@@ -33,6 +33,8 @@ export interface PowerPorts {
   log: Logger;
   gpio?: GpioPort;
   codecStandby?: CodecStandby;
+  /** Why the codec adapter has no standby, when it has none (room-probes.ts). */
+  noStandby?: string;
   runner?: ProcessRunner;
   clockSynced: () => boolean;
   clock: Clock;
@@ -51,7 +53,7 @@ function realOutput(o: PowerOutputConfig, index: number, ports: PowerPorts): Pow
   }
   if (!ports.codecStandby) {
     throw new ConfigError(
-      `invalid configuration: power.outputs[${index}]: "${o.name}" needs a codec adapter with standby; configure the codec probe`,
+      `invalid configuration: power.outputs[${index}]: "${o.name}" needs a codec adapter with standby (${ports.noStandby ?? 'configure the codec probe'})`,
     );
   }
   return new CodecStandbyOutput(o.name, o.ratedW, ports.codecStandby);
@@ -116,6 +118,7 @@ function powerControl(
     onSequence: power.onSequence.length > 0 ? power.onSequence : defaultSequence(names, 'on'),
     offSequence: power.offSequence.length > 0 ? power.offSequence : defaultSequence(names, 'off'),
     standbyOutputs: configured.filter((o) => o.kind === 'codec-standby').map((o) => o.name),
+    noStandby: ports.codecStandby || config.simulate ? NO_STANDBY_OUTPUT : ports.noStandby,
     policy: { warmUpMin: power.warmUpMin, quietMin: power.quietMin, scheduleMaxAgeH: power.scheduleMaxAgeH },
     schedule: new ScheduleCache(ScheduleCache.fileFor(config.dataDir, config.roomId), log, ports.clock.now),
     tickSec: power.tickSec,

@@ -13,6 +13,7 @@ import type { Readings } from '../../shared/schemas.js';
 import { scheduleTopic } from '../../shared/topics.js';
 import type { AgentContext, AgentPart } from '../agent-part.js';
 import { CommandError } from '../commands/command-router.js';
+import { NO_STANDBY_OUTPUT, noStandby } from './codec-standby-output.js';
 import { EnergyMeter } from './energy.js';
 import { registerPowerCommands } from './power-commands.js';
 import {
@@ -43,6 +44,8 @@ export interface PowerControllerDeps {
   offSequence: readonly SequenceStep[];
   /** Outputs the `standby` command puts to sleep (codec standby). */
   standbyOutputs: readonly string[];
+  /** Why there are none, when there are none (a Poly codec has no standby); said in the refusal. */
+  noStandby?: string;
   policy: PolicyConfig;
   schedule: ScheduleCache;
   /** How often the decision is made again when nothing happens. */
@@ -310,7 +313,7 @@ export class PowerController implements AgentPart {
     return this.exclusive(async () => {
       const names = this.deps.standbyOutputs;
       const force = args.force ?? false;
-      if (names.length === 0) throw new CommandError('refused', 'this room has no codec standby output');
+      if (names.length === 0) throw noStandby(this.deps.noStandby ?? NO_STANDBY_OUTPUT);
       if (this.callActive && !force) {
         throw new CommandError(
           'refused',
@@ -342,7 +345,7 @@ export class PowerController implements AgentPart {
   async wake(args: { reason?: string }): Promise<Record<string, unknown>> {
     return this.exclusive(async () => {
       const names = this.deps.standbyOutputs;
-      if (names.length === 0) throw new CommandError('refused', 'this room has no codec standby output');
+      if (names.length === 0) throw noStandby(this.deps.noStandby ?? NO_STANDBY_OUTPUT);
       const ups = this.deps.ups();
       if (ups.level === 'critical')
         throw new CommandError('refused', `${ups.reason}: waking waits for the mains`);
