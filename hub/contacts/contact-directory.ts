@@ -3,6 +3,7 @@
  * it, each with whether the contact is stale. The incident API, the notifier and (later) the
  * rehearsal failure view all ask here.
  */
+import { systemClock } from '../../shared/clock.js';
 import { type Fleet, partners } from '../../shared/fleet.js';
 import { type Contact, staleness } from './contact-rules.js';
 import type { ContactsRepo } from './contacts-repo.js';
@@ -30,7 +31,7 @@ export class ContactDirectory {
     readonly repo: ContactsRepo,
     private readonly fleet: Fleet,
     private readonly staleAfterDays: number,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date = systemClock.now,
   ) {}
 
   view(contact: Contact): ContactView {

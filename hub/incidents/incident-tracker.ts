@@ -4,6 +4,7 @@
  * notifier). The rules' waits need time to pass without news, so the hub also calls `evaluate()`
  * on a timer.
  */
+import { systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RehearsalCheck, Severity } from '../../shared/schemas.js';
 import type { RoomView } from '../fleet-state.js';
@@ -109,7 +110,7 @@ export class IncidentTracker {
     private readonly config: RulesConfig & { startupGraceSec: number },
     private readonly log: Logger,
     private readonly mcu: McuStatus = { state: () => 'unknown' },
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date = systemClock.now,
   ) {
     this.startedAt = clock();
     // Incidents left open by a previous run stay open and are closed by the same rules.

@@ -9,6 +9,7 @@
  * `publishAll()`) gives every room back its place. Rooms told `no-session` are not kept: after a
  * restart they see `idle`.
  */
+import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SpeakMessage } from '../../shared/schemas.js';
@@ -96,7 +97,7 @@ export class SpeakService {
     private readonly store: SessionStore,
     private readonly out: SpeakOutput,
     private readonly log: Logger,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date = systemClock.now,
     private readonly resolveHost: HostResolver = latestSession,
   ) {}
 
