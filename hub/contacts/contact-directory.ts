@@ -7,7 +7,7 @@ import { systemClock } from '../../shared/clock.js';
 import { type Fleet, partners } from '../../shared/fleet.js';
 import { type Contact, staleness } from './contact-rules.js';
 import type { ContactsRepo } from './contacts-repo.js';
-import { type FaultKind, partnersFor } from './fault-kinds.js';
+import { type IncidentFault, partnersFor } from './incident-faults.js';
 
 export interface ContactView extends Contact {
   stale: boolean;
@@ -40,7 +40,7 @@ export class ContactDirectory {
   }
 
   /** The technician of a room (null for the network) and the partners on call for the fault. */
-  contactsFor(roomId: string | null, faultKind: FaultKind): IncidentContacts {
+  contactsFor(roomId: string | null, faultKind: IncidentFault): IncidentContacts {
     const technician = roomId ? this.repo.get('room', roomId) : null;
     return {
       technician: technician ? this.view(technician) : null,

@@ -19,7 +19,7 @@
  * incident covers the whole fleet; while it is open no room opens its own offline or link incident.
  */
 import type { RehearsalCheck, Severity } from '../../shared/schemas.js';
-import type { FaultKind } from '../contacts/fault-kinds.js';
+import type { IncidentFault } from '../contacts/incident-faults.js';
 
 export const incidentCauses = [
   'mains.lost',
@@ -48,7 +48,7 @@ export const causeSeverity: Record<IncidentCause, Severity> = {
   'network.unreachable': 'critical',
 };
 
-export const causeFaultKind: Record<IncidentCause, FaultKind> = {
+export const causeFault: Record<IncidentCause, IncidentFault> = {
   'mains.lost': 'mains',
   'room.offline': 'offline',
   'codec.down': 'equipment',

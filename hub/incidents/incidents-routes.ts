@@ -8,7 +8,7 @@ import { type ActorOf, actorLabel } from '../api/actor.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
 import { bodyFields } from '../security/audit-trail.js';
-import { causeFaultKind } from './incident-rules.js';
+import { causeFault } from './incident-rules.js';
 import type { IncidentTracker } from './incident-tracker.js';
 import type { Incident, IncidentsRepo } from './incidents-repo.js';
 
@@ -31,8 +31,8 @@ export function incidentsRoutes(
 ): RouteModule {
   const withContacts = (i: Incident) => ({
     ...i,
-    faultKind: causeFaultKind[i.cause],
-    contacts: contacts.contactsFor(i.roomId, causeFaultKind[i.cause]),
+    faultKind: causeFault[i.cause],
+    contacts: contacts.contactsFor(i.roomId, causeFault[i.cause]),
   });
 
   return (app) => {

@@ -13,7 +13,7 @@ import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Severity } from '../../shared/schemas.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
-import { causeFaultKind } from '../incidents/incident-rules.js';
+import { causeFault } from '../incidents/incident-rules.js';
 import type { Incident } from '../incidents/incidents-repo.js';
 import { digestText, noticeText } from './notice-text.js';
 import type {
@@ -75,7 +75,7 @@ export function noticeOf(incident: Incident, event: Notice['event']): Notice {
     event,
     roomId: incident.roomId,
     cause: incident.cause,
-    faultKind: causeFaultKind[incident.cause],
+    faultKind: causeFault[incident.cause],
     severity: incident.severity,
     at: event === 'opened' ? incident.openedAt : (incident.closedAt ?? incident.openedAt),
     recoverSec: incident.recoverSec,

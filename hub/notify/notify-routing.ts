@@ -14,14 +14,14 @@
  */
 import type { Severity } from '../../shared/schemas.js';
 import type { IncidentContacts } from '../contacts/contact-directory.js';
-import type { FaultKind } from '../contacts/fault-kinds.js';
+import type { IncidentFault } from '../contacts/incident-faults.js';
 
 export interface Notice {
   incidentId: number;
   event: 'opened' | 'closed';
   roomId: string | null;
   cause: string;
-  faultKind: FaultKind;
+  faultKind: IncidentFault;
   severity: Severity;
   /** When the incident opened, or closed. */
   at: string;
