@@ -12,6 +12,7 @@
  * night still wakes someone, a humidity warning is postponed to the end of the quiet hours, when
  * the notifier sends each recipient the night's notices in one digest.
  */
+import { toProvinceWall } from '../../shared/province-time.js';
 import type { Severity } from '../../shared/schemas.js';
 import type { IncidentContacts } from '../contacts/contact-directory.js';
 import type { IncidentFault } from '../contacts/incident-faults.js';
@@ -56,14 +57,8 @@ const DAY_MIN = 24 * 60;
 const MINUTE_MS = 60_000;
 
 function minutesInVietnam(now: Date): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return get('hour') * 60 + get('minute');
+  const wall = toProvinceWall(now);
+  return wall.getUTCHours() * 60 + wall.getUTCMinutes();
 }
 
 function minutes(hhmm: string): number {
