@@ -16,7 +16,6 @@ import { CommandError } from '../commands/command-router.js';
 import { EnergyMeter } from './energy.js';
 import { registerPowerCommands } from './power-commands.js';
 import {
-  type Decision,
   desiredPower,
   freezingItem,
   type Hold,
@@ -25,6 +24,7 @@ import {
   nextScheduledUse,
   type Override,
   type PolicyConfig,
+  type PowerDecision,
   type ScheduleItem,
   used,
   withHold,
@@ -109,7 +109,7 @@ export class PowerController implements AgentPart {
   private queue: Promise<unknown> = Promise.resolve();
   private evaluationQueued = false;
   private ticker: unknown = null;
-  private decision: Decision | null = null;
+  private decision: PowerDecision | null = null;
   /** When the equipment was last switched on, and whether its codec has answered since. */
   private onSince: Date;
   private booted = false;
@@ -126,7 +126,7 @@ export class PowerController implements AgentPart {
   }
 
   /** The decision's latest answer and its reason. */
-  get lastDecision(): Decision | null {
+  get lastDecision(): PowerDecision | null {
     return this.decision;
   }
 

@@ -12,10 +12,10 @@ import {
   causeOfReadinessCode,
   causeSeverity,
   causesOfChecks,
-  type Decision,
   decideIncidents,
   edgeOfEvent,
-  type McuState,
+  type IncidentDecision,
+  type McuReach,
   type RoomCause,
   type RoomSignals,
   type RulesConfig,
@@ -27,7 +27,7 @@ import type { Incident, IncidentsRepo } from './incidents-repo.js';
 
 /** The MCU's reachability, from whatever watches it (the MCU monitor); `unknown` without one. */
 export interface McuStatus {
-  state(): McuState;
+  state(): McuReach;
 }
 
 export interface IncidentListener {
@@ -255,7 +255,7 @@ export class IncidentTracker {
     return result;
   }
 
-  private apply(d: Decision): void {
+  private apply(d: IncidentDecision): void {
     const incident =
       d.kind === 'open'
         ? this.repo.open(d.roomId, d.cause, d.severity, d.openedAt, d.rooms)

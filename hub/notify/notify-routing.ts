@@ -42,14 +42,14 @@ export interface RoutingConfig {
   webhooks: readonly WebhookTarget[];
 }
 
-export type Role = 'operator' | 'technician' | 'partner';
+export type RecipientRole = 'operator' | 'technician' | 'partner';
 
 /**
  * `skip`: why nothing is sent (nobody on file, a bounced address); `postponeUntil`: the end of the
  * quiet hours (ISO, UTC), when it goes out in that recipient's digest.
  */
 export type Delivery =
-  | { channel: 'email'; role: Role; to: string; name: string; skip?: string; postponeUntil?: string }
+  | { channel: 'email'; role: RecipientRole; to: string; name: string; skip?: string; postponeUntil?: string }
   | { channel: 'webhook'; to: string; skip?: string; postponeUntil?: string };
 
 const rank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };

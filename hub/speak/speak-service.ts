@@ -77,7 +77,7 @@ export function meetingResolver(current: () => readonly CurrentMeeting[]): HostR
 }
 
 /** Where sessions are kept across restarts (`SpeakRepo`); each call is one transaction. */
-export interface SessionStore {
+export interface SpeakSessionStore {
   load(): { sessions: SpeakSession[]; lastRequestId: number };
   save(session: SpeakSession, lastRequestId: number): void;
   remove(hostRoomId: string): boolean;
@@ -94,7 +94,7 @@ export class SpeakService {
 
   constructor(
     private readonly fleet: Fleet,
-    private readonly store: SessionStore,
+    private readonly store: SpeakSessionStore,
     private readonly out: SpeakOutput,
     private readonly log: Logger,
     private readonly clock: () => Date = systemClock.now,
