@@ -2,6 +2,8 @@
  * Who must be told about a meeting (art. 8.1: the department, the telecom and the power partners,
  * two days ahead; art. 13: their technicians on call) and who must fix a failing room. Recipients
  * are references, not addresses: the contacts directory resolves them when notifications are sent.
+ *
+ * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
 import { partners } from '../../shared/fleet.js';
 import type { ResponsibleParty } from '../../shared/schemas.js';
