@@ -12,7 +12,7 @@ import type { GpioPort } from './gpio/gpio-port.js';
 import { timesyncdSynced } from './power/clock-synced.js';
 import { NO_STANDBY_OUTPUT } from './power/codec-standby-output.js';
 import { composePower, type RoomPower } from './power/compose-power.js';
-import { commandArgv, execFileRunner } from './power/shutdown-command.js';
+import { commandArgv, runCommand } from './power/shutdown-command.js';
 import { BaselineStore } from './probes/baseline-store.js';
 import { registerConfigCommands } from './probes/config-commands.js';
 import { ConfigDriftWatch, type ConfigSource } from './probes/config-drift.js';
@@ -263,8 +263,8 @@ function realAgent(
           log.error('power.rebootCommand is empty: the controller cannot reboot itself');
           return;
         }
-        const r = await execFileRunner(rebootArgv);
-        if (r.exitCode !== 0) log.error({ exitCode: r.exitCode, output: r.output }, 'reboot command failed');
+        const r = await runCommand(spawnRunner, rebootArgv);
+        if (r.code !== 0) log.error({ command: rebootArgv.join(' '), ...r }, 'reboot command failed');
       },
     },
   };

@@ -566,6 +566,7 @@ export async function startHub(
         clientId: config.mqtt.clientId,
         protocolVersion: config.mqtt.protocolVersion,
         filters: roomChannels.map((ch) => ingestFilter(ch, config.mqtt.sharedGroup)),
+        now: clock.now,
       },
       (topic, payload) => {
         if (guards.flood.admit(topic)) ingest.handle(topic, payload);

@@ -19,14 +19,19 @@ export interface LinkIdentity {
   version: string;
 }
 
-/** What the link needs from outside: the connection itself, a timer and a random source. */
+/**
+ * What the link needs from outside: the connection itself, a timer and a random source, and the
+ * agent's clock for the time its status messages carry (the reconnect timers measure the wire, so
+ * they stay real).
+ */
 export interface LinkPorts {
   connect: (url: string, options: IClientOptions) => MqttClient;
   timers: Timers;
   random: Random;
+  now: () => Date;
 }
 
-const realLinkPorts: LinkPorts = { connect, timers: systemClock, random: Math.random };
+const realLinkPorts: LinkPorts = { connect, timers: systemClock, random: Math.random, now: systemClock.now };
 
 /**
  * On stop, how long the `offline` status may wait for the broker's PUBACK, and then the DISCONNECT
@@ -62,7 +67,7 @@ export class MqttLink {
       state,
       version: this.id.version,
       bootId: this.id.bootId,
-      ts: isoNow(),
+      ts: isoNow(this.ports.now()),
     };
     return JSON.stringify(message);
   }

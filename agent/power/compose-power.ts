@@ -5,6 +5,7 @@
 import type { Clock } from '../../shared/clock.js';
 import { ConfigError } from '../../shared/config-file.js';
 import type { Logger } from '../../shared/logger.js';
+import { type ProcessRunner, spawnRunner } from '../../shared/probes/process-runner.js';
 import type { AgentPart } from '../agent-part.js';
 import type { AgentConfig, PowerOutputConfig } from '../config.js';
 import type { GpioPort } from '../gpio/gpio-port.js';
@@ -15,7 +16,7 @@ import type { PowerOutput } from './power-output.js';
 import { RelayOutput } from './relay-output.js';
 import { ScheduleCache } from './schedule-cache.js';
 import { defaultSequence } from './sequences.js';
-import { commandArgv, execFileRunner, type ProcessRunner } from './shutdown-command.js';
+import { commandArgv } from './shutdown-command.js';
 import { UpsGuard } from './ups-guard.js';
 import { type UpsProtectionConfig, UpsTracker } from './ups-protection.js';
 
@@ -84,12 +85,15 @@ export function composePower(config: AgentConfig, ports: PowerPorts): RoomPower 
   const control = powerControl(config, ports, tracker, log);
   const simulatedHalt = ports.simulatedHalt;
   const runner: ProcessRunner = config.simulate
-    ? async (argv) => {
-        log.warn({ command: argv.join(' ') }, 'simulated controller: halting instead of running the command');
+    ? async (program, args) => {
+        log.warn(
+          { command: [program, ...args].join(' ') },
+          'simulated controller: halting instead of running the command',
+        );
         simulatedHalt?.();
-        return { exitCode: 0, output: '' };
+        return { code: 0, stdout: '', stderr: '' };
       }
-    : (ports.runner ?? execFileRunner);
+    : (ports.runner ?? spawnRunner);
   const guard = new UpsGuard({
     tracker,
     switchOff: control ? () => control.evaluate() : null,

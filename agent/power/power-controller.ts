@@ -17,7 +17,6 @@ import { NO_STANDBY_OUTPUT, noStandby } from './codec-standby-output.js';
 import { EnergyMeter } from './energy.js';
 import { registerPowerCommands } from './power-commands.js';
 import {
-  type Decision,
   desiredPower,
   freezingItem,
   type Hold,
@@ -26,6 +25,7 @@ import {
   nextScheduledUse,
   type Override,
   type PolicyConfig,
+  type PowerDecision,
   type ScheduleItem,
   used,
   withHold,
@@ -112,7 +112,7 @@ export class PowerController implements AgentPart {
   private queue: Promise<unknown> = Promise.resolve();
   private evaluationQueued = false;
   private ticker: unknown = null;
-  private decision: Decision | null = null;
+  private decision: PowerDecision | null = null;
   /** When the equipment was last switched on, and whether its codec has answered since. */
   private onSince: Date;
   private booted = false;
@@ -129,7 +129,7 @@ export class PowerController implements AgentPart {
   }
 
   /** The decision's latest answer and its reason. */
-  get lastDecision(): Decision | null {
+  get lastDecision(): PowerDecision | null {
     return this.decision;
   }
 

@@ -17,6 +17,7 @@
  * Other parts call `audit.record(actor, action, details, outcome)`; see `record`.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { systemClock } from '../../shared/clock.js';
 import { applyMigrations, type Db } from '../store/database.js';
 
 export type AuditResult = 'ok' | 'refused' | 'failed';
@@ -151,7 +152,7 @@ export class AuditLog {
   constructor(
     private readonly db: Db,
     private readonly key: Buffer,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date = systemClock.now,
   ) {
     applyMigrations(db, migrations);
   }

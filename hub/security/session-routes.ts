@@ -5,7 +5,7 @@ import { actorOf, SESSION_COOKIE, sessionToken } from './access-guard.js';
 import type { AuditLog } from './audit-log.js';
 import { type LoginLimiter, MAX_USERNAME_CHARS } from './login-limiter.js';
 import { SESSION_TTL_MS, type Session, type SessionStore } from './session-store.js';
-import type { UserStore } from './user-store.js';
+import type { Role, UserStore } from './user-store.js';
 
 export interface SessionRouteDeps {
   users: UserStore;
@@ -20,7 +20,16 @@ function cookie(req: FastifyRequest, value: string, maxAgeSec: number): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSec}${secure}`;
 }
 
-function describe(session: Session) {
+/** What `GET /api/session` and a login answer: who is logged in, as the dashboard keeps it. */
+export interface SessionInfo {
+  username: string;
+  role: Role;
+  roomId: string | null;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+function describe(session: Session): SessionInfo {
   const { username, role, roomId } = session.user;
   return { username, role, roomId, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
 }
