@@ -105,7 +105,9 @@ test('a room’s own peripherals and test conference load from a file (a map is 
   expect(c.peripherals.rooms).toEqual({ 'tinh-uy': { cameras: 2 } });
   expect(c.testCall.roomDialStrings).toEqual({ 'tinh-uy': '1001@mcu.tuyenquang.gov.vn' });
   expect(
-    problems(() => loadHubConfig({ file: file({ peripherals: { rooms: { 'no-such-room': { cameras: 2 } } } }), env: {} })),
+    problems(() =>
+      loadHubConfig({ file: file({ peripherals: { rooms: { 'no-such-room': { cameras: 2 } } } }), env: {} }),
+    ),
   ).toEqual(['peripherals.rooms: no room "no-such-room" in the fleet']);
 });
 
