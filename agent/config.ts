@@ -9,7 +9,7 @@ import { positive, type SettingsOf } from '../shared/settings.js';
 import { isValidRoomIdSyntax } from '../shared/topics.js';
 import { mqttSettings, outboxSettings } from './link/settings.js';
 import { powerChecks, powerSettings } from './power/settings.js';
-import { probeSettings } from './probes/settings.js';
+import { probeChecks, probeSettings } from './probes/settings.js';
 import { hostSettings, sensorChecks, sensorSettings } from './sensors/settings.js';
 import { speakButtonSettings } from './speak/settings.js';
 
@@ -74,5 +74,5 @@ export type ConfigSources = Omit<SettingsSources, 'overrides'>;
 
 /** Loads and validates the configuration; a bad one throws a ConfigError naming every bad key. */
 export function loadAgentConfig(sources: ConfigSources = {}): AgentConfig {
-  return loadSettings(agentSchema, sources, [...powerChecks, ...sensorChecks]);
+  return loadSettings(agentSchema, sources, [...powerChecks, ...probeChecks, ...sensorChecks]);
 }

@@ -1,5 +1,15 @@
 /** The room's probes (issue 3): the codec, its configuration, and the link to the MCU. */
-import { isPlainObject, positive, type SettingsOf } from '../../shared/settings.js';
+import { parseSipTarget } from '../../shared/probes/sip-options.js';
+import { type CrossCheck, isPlainObject, positive, type SettingsOf } from '../../shared/settings.js';
+import { parseHostPort } from './probe-target.js';
+
+const HOST = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/;
+
+/** A host to send round trips to, or empty for none; never something ping would read as an option. */
+function hostOrEmpty(value: unknown): void {
+  if (value !== '' && (typeof value !== 'string' || !HOST.test(value)))
+    throw new Error(`${JSON.stringify(value)} is not a host name or address`);
+}
 
 function stringList(value: unknown): void {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
@@ -77,13 +87,13 @@ export const probeSettings = {
   link: {
     mcuHost: {
       doc: 'The MCU’s address, for latency, jitter and loss; empty for no link probe.',
-      format: String,
+      format: hostOrEmpty,
       default: '',
       env: 'HNTH_LINK_MCU_HOST',
     },
     gatewayHost: {
       doc: 'The room’s gateway, watched the same way; empty for none.',
-      format: String,
+      format: hostOrEmpty,
       default: '',
     },
     method: {
@@ -106,3 +116,45 @@ export const probeSettings = {
 };
 
 export type ProbesConfig = SettingsOf<typeof probeSettings>;
+
+/** Why the codec's address does not suit its kind, or null. */
+function codecUrlProblem(kind: ProbesConfig['codec']['kind'], url: string): string | null {
+  if (kind === 'none') return null;
+  if (!url) return `required when probes.codec.kind is ${kind}`;
+  try {
+    if (kind === 'sip') parseSipTarget(url);
+    else if (kind === 'tcp') parseHostPort(url, 'codec');
+    else if (!/^https?:\/\/[^/\s]+/.test(url))
+      return `must be http(s)://host[:port] for kind ${kind}, got "${url}"`;
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return null;
+}
+
+type WithProbes = { probes: ProbesConfig };
+
+/** Rules across the probes' keys; room-probes.ts builds the adapters from settings that passed them. */
+export const probeChecks: CrossCheck<WithProbes>[] = [
+  {
+    keys: ['probes.codec.kind', 'probes.codec.url'],
+    check: ({ probes: { codec } }) => {
+      const problem = codecUrlProblem(codec.kind, codec.url);
+      return problem ? [`probes.codec.url: ${problem}`] : [];
+    },
+  },
+  {
+    keys: ['probes.codec.kind', 'probes.codec.baseline'],
+    check: ({ probes: { codec } }) =>
+      codec.kind !== 'xapi' && codec.kind !== 'poly' && Object.keys(codec.baseline).length > 0
+        ? [`probes.codec.baseline: configuration drift needs kind xapi or poly, not ${codec.kind}`]
+        : [],
+  },
+  {
+    keys: ['probes.link.raiseAfter', 'probes.link.window'],
+    check: ({ probes: { link } }) =>
+      link.raiseAfter > link.window
+        ? [`probes.link.raiseAfter: must not exceed probes.link.window (${link.window})`]
+        : [],
+  },
+];
