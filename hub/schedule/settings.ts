@@ -1,5 +1,6 @@
 /** The regulation's timings of meetings, rehearsals and inspections (art. 8, 9.3, 11.1). */
 import { allProblems, positive, type SettingsOf } from '../../shared/settings.js';
+import { nextCronTime } from './inspections.js';
 
 export const scheduleSettings = {
   noticeHours: {
@@ -54,7 +55,15 @@ export const scheduleSettings = {
   },
   inspectionCron: {
     doc: 'Art. 11.1: when the whole fleet is inspected, as cron in Asia/Ho_Chi_Minh; empty for never.',
-    format: String,
+    format: (value: unknown) => {
+      if (typeof value !== 'string') throw new Error('must be a cron expression (0 7 * * 1) or empty');
+      if (value === '') return;
+      try {
+        nextCronTime(value, new Date());
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; fix the cron expression (0 7 * * 1: Mondays at 07:00)`);
+      }
+    },
     default: '0 7 * * 1',
     env: 'HNTH_INSPECTION_CRON',
   },
