@@ -157,7 +157,7 @@ export const powerSettings = {
   },
 };
 
-export type PowerSettings = SettingsOf<typeof powerSettings>;
+type PowerSettings = SettingsOf<typeof powerSettings>;
 
 /** Sequences may only name configured outputs, and outputs their own names and lines: a typo would otherwise leave equipment on. */
 export const powerChecks: CrossCheck<{ power: PowerSettings }>[] = [

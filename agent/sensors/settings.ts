@@ -155,8 +155,6 @@ export const hostSettings = {
   },
 };
 
-export type HostConfig = SettingsOf<typeof hostSettings>;
-
 type WithSensors = { sensors: SensorsConfig };
 
 /** Rules across the sensors' keys that their formats cannot express; each problem names its key. */

@@ -1,6 +1,4 @@
 /** Where the API and dashboard listen, and who may read /metrics. */
-import type { SettingsOf } from '../../shared/settings.js';
-
 export const httpSettings = {
   port: { doc: 'Port of the API and dashboard.', format: 'port', default: 8080, env: 'HNTH_HTTP_PORT' },
   trustProxy: {
@@ -29,5 +27,3 @@ export const metricsSettings = {
     env: 'HNTH_METRICS_TOKEN',
   },
 };
-
-export type HttpSettings = SettingsOf<typeof httpSettings>;

@@ -40,7 +40,7 @@ const under = (what: string, unit: string, marginal: number, fail: number, range
   fail: { doc: `${what} below this (${unit}) fails.`, format: between(...range), default: fail },
 });
 
-export const callLimitSettings = {
+const callLimitSettings = {
   lossPct: over('Packet loss', '%', 1, 5, [0, 100]),
   jitterMs: over('Jitter', 'ms', 30, 50, [0, 60_000]),
   rttMs: over('Round trip', 'ms', 300, 800, [0, 60_000]),
@@ -59,7 +59,7 @@ const count = (what: string, n: number) => ({
   default: n,
 });
 
-export const expectedPeripheralSettings = {
+const expectedPeripheralSettings = {
   cameras: count('Cameras (integrated ones count)', 1),
   microphones: count('Microphones', 1),
   touchPanels: count('Touch panels', 0),
