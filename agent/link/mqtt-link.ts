@@ -10,8 +10,9 @@ import type { Logger } from '../../shared/logger.js';
 import { isoNow, SCHEMA_VERSION, type StatusMessage } from '../../shared/schemas.js';
 import { type RoomChannel, roomTopic, topicMatches } from '../../shared/topics.js';
 import type { Random } from '../sim/seeded-random.js';
-import { type MqttSettings, roomConnectOptions } from './mqtt-options.js';
+import { roomConnectOptions } from './mqtt-options.js';
 import { reconnectDelayMs } from './reconnect-backoff.js';
+import type { MqttSettings } from './settings.js';
 
 export interface LinkIdentity {
   roomId: string;

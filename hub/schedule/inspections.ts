@@ -36,14 +36,8 @@ export class InspectionSchedule {
   }
 
   start(): void {
-    if (!this.deps.cron) return;
-    try {
-      this.plan(nextCronTime(this.deps.cron, this.clock.now()));
-    } catch (err) {
-      throw new Error(
-        `schedule.inspectionCron "${this.deps.cron}": ${(err as Error).message}; fix the cron expression`,
-      );
-    }
+    // The expression was checked when the settings loaded (./settings.ts).
+    if (this.deps.cron) this.plan(nextCronTime(this.deps.cron, this.clock.now()));
   }
 
   runNow(): void {

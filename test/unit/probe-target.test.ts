@@ -104,10 +104,9 @@ describe('probes configuration', () => {
     ],
     [{ HNTH_CODEC_KIND: 'tcp', HNTH_CODEC_URL: 'codec' }, /probes\.codec\.url: .*must be host:port/],
     [{ HNTH_LINK_MCU_HOST: '-f' }, /probes\.link\.mcuHost: "-f" is not a host/],
-  ])('%j is refused at start, naming the key', (env, message) => {
-    const c = config(env);
-    expect(() => roomProbes(c.probes, () => {}, noRun)).toThrow(ConfigError);
-    expect(() => roomProbes(c.probes, () => {}, noRun)).toThrow(message);
+  ])('%j is refused when the configuration loads, naming the key', (env, message) => {
+    expect(() => config(env)).toThrow(ConfigError);
+    expect(() => config(env)).toThrow(message);
   });
 
   test('a baseline with a non-string value, or an unknown kind, fails loading with the key', () => {
@@ -127,19 +126,20 @@ describe('probes configuration', () => {
     }
   });
 
-  test('drift needs a vendor API', () => {
-    const c = config({ HNTH_CODEC_KIND: 'tcp', HNTH_CODEC_URL: '10.0.0.5:443' });
-    c.probes.codec.baseline = { 'Audio/DefaultVolume': '50' };
-    expect(() => roomProbes(c.probes, () => {}, noRun)).toThrow(
-      /probes\.codec\.baseline: configuration drift needs kind xapi or poly/,
-    );
-  });
-
-  test('k larger than n is refused', () => {
-    const c = config({ HNTH_LINK_MCU_HOST: '10.0.0.5' });
-    c.probes.link.raiseAfter = 6;
-    expect(() => roomProbes(c.probes, () => {}, noRun)).toThrow(
-      /probes\.link\.raiseAfter: must not exceed probes\.link\.window \(5\)/,
-    );
+  test('drift needs a vendor API, and k of n a window of at least k: both named in one error', () => {
+    const dir = tempDir();
+    try {
+      const file = path.join(dir.path, 'agent.json');
+      const probes = {
+        codec: { kind: 'tcp', url: '10.0.0.5:443', baseline: { 'Audio/DefaultVolume': '50' } },
+        link: { mcuHost: '10.0.0.5', raiseAfter: 6 },
+      };
+      writeFileSync(file, JSON.stringify({ roomId: 'ubnd-yen-son', probes }));
+      expect(() => loadAgentConfig({ file, env: {} })).toThrow(
+        /probes\.codec\.baseline: configuration drift needs kind xapi or poly, not tcp\n {2}probes\.link\.raiseAfter: must not exceed probes\.link\.window \(5\)/,
+      );
+    } finally {
+      dir.remove();
+    }
   });
 });
