@@ -458,6 +458,7 @@ export async function startHub(
             store,
             history: history.counters,
             audit: () => guards.audit.last,
+            auditRowsFailed: () => security.audit.failures,
             flood: () => guards.flood.status(),
           }),
           config.metrics.token,

@@ -55,6 +55,7 @@ describe('the hub’s audit trail', () => {
     expect(metrics).toMatch(/^hnth_audit_chain_intact 1$/m);
     expect(metrics).toMatch(/^hnth_audit_last_verification_timestamp_seconds \d+(\.\d+)?$/m);
     expect(metrics).toMatch(/^hnth_audit_rows \d+$/m);
+    expect(metrics).toMatch(/^hnth_audit_rows_failed_total 0$/m);
   });
 
   test.each([
