@@ -13,11 +13,13 @@ import { hubFleet, loadHubConfig } from './config.js';
 import { startHub } from './hub.js';
 import { adminCommands, adminUsage, runAdminCommand } from './security/admin-cli.js';
 import { AUDIT_KEY_FILE, loadOrCreateAuditKey, readAuditKey } from './security/audit-key.js';
+import { auditMigrations } from './security/audit-log.js';
 import { openSecurity } from './security/security.js';
 import { openDatabase } from './store/database.js';
 import { moveUsage, runMoveCommand } from './store/move-command.js';
 import { MoveError } from './store/move-to-postgres.js';
 import { PgStoreError } from './store/pg-database.js';
+import { type OpenedSql, openPgSql, sqliteStore } from './store/sql.js';
 
 /** Runs a subcommand on the data folder of the configured hub, without starting it. */
 async function admin(argv: string[], file: string | undefined): Promise<number> {
@@ -30,12 +32,22 @@ async function admin(argv: string[], file: string | undefined): Promise<number> 
       ? readAuditKey(path.join(config.audit.dir, AUDIT_KEY_FILE))
       : loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
+  let relational: OpenedSql | null = null;
   try {
-    return await runAdminCommand(argv, openSecurity(db, fleet, { auditKey }), config, {
-      out: (t) => process.stdout.write(t),
-      err: (t) => process.stderr.write(t),
-    });
+    // The audit log where the hub keeps it: the PostgreSQL of its group when it has one.
+    relational = config.store.url ? await openPgSql(config.store.url) : sqliteStore(db);
+    await relational.migrate([...auditMigrations]);
+    const security = openSecurity(db, fleet, { auditKey, sql: relational.sql });
+    try {
+      return await runAdminCommand(argv, security, config, {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+      });
+    } finally {
+      await security.audit.settled();
+    }
   } finally {
+    await relational?.close();
     db.close();
   }
 }

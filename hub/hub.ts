@@ -64,6 +64,7 @@ import { MeetingsRepo } from './schedule/meetings-repo.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { loadOrCreateAuditKey } from './security/audit-key.js';
+import { auditMigrations } from './security/audit-log.js';
 import { AuditQuery } from './security/audit-query.js';
 import { auditRoutes } from './security/audit-routes.js';
 import { startHubGuards } from './security/hub-guards.js';
@@ -136,7 +137,6 @@ export async function startHub(
   const dbFile = path.join(config.dataDir, 'hnth.db');
   const auditKey = loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(dbFile);
-  const security = openSecurity(db, roster, { clock, auditKey });
   let store: HubStore;
   try {
     store = config.store.url
@@ -158,6 +158,7 @@ export async function startHub(
     db.close();
     throw err;
   }
+  const security = openSecurity(db, roster, { clock, auditKey, sql: relational.sql, log });
   const stopWatch = watchBacklog(store, log);
   const history = new TelemetryHistory(
     store,
@@ -176,6 +177,8 @@ export async function startHub(
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
+  // The audit rows recorded and not yet stored are written before the store closes.
+  cleanups.push(() => security.audit.settled());
   // Incidents, contacts, notifications, speak requests.
   const contacts = new ContactDirectory(
     new ContactsRepo(db),
@@ -364,7 +367,12 @@ export async function startHub(
       [
         sessionRoutes(security),
         usersRoutes(security.users, security.audit),
-        auditRoutes({ audit: security.audit, query: new AuditQuery(db), fleet: roster, now: clock.now }),
+        auditRoutes({
+          audit: security.audit,
+          query: new AuditQuery(relational.sql, security.audit),
+          fleet: roster,
+          now: clock.now,
+        }),
         mcuRoutes(mcu),
         ...schedule.routes,
         meetingVerdictRoutes(watch, schedule.meetings),
@@ -451,6 +459,7 @@ export async function startHub(
             store,
             history: history.counters,
             audit: () => guards.audit.last,
+            auditRowsFailed: () => security.audit.failures,
             flood: () => guards.flood.status(),
           }),
           config.metrics.token,

@@ -88,8 +88,8 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
     // Each change is audited once its outcome is known, a refusal with the rule it broke.
     const audited =
       (req: FastifyRequest, reply: FastifyReply, action: string, details: object) =>
-      (status: number, body: object) => {
-        recordAnswer(deps.audit, req, action, { ...details }, status, body);
+      async (status: number, body: object) => {
+        await recordAnswer(deps.audit, req, action, { ...details }, status, body);
         return reply.code(status).send(body);
       };
 
