@@ -13,9 +13,9 @@ import { hubFleet, loadHubConfig } from './config.js';
 import { startHub } from './hub.js';
 import { adminCommands, adminUsage, runAdminCommand } from './security/admin-cli.js';
 import { AUDIT_KEY_FILE, loadOrCreateAuditKey, readAuditKey } from './security/audit-key.js';
-import { auditMigrations } from './security/audit-log.js';
 import { openSecurity } from './security/security.js';
 import { openDatabase } from './store/database.js';
+import { hubMigrations } from './store/hub-migrations.js';
 import { moveUsage, runMoveCommand } from './store/move-command.js';
 import { MoveError } from './store/move-to-postgres.js';
 import { PgStoreError } from './store/pg-database.js';
@@ -36,7 +36,7 @@ async function admin(argv: string[], file: string | undefined): Promise<number> 
   try {
     // The audit log where the hub keeps it: the PostgreSQL of its group when it has one.
     relational = config.store.url ? await openPgSql(config.store.url) : sqliteStore(db);
-    await relational.migrate([...auditMigrations]);
+    await relational.migrate(hubMigrations);
     const security = openSecurity(db, fleet, { auditKey, sql: relational.sql });
     try {
       return await runAdminCommand(argv, security, config, {

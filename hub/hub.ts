@@ -64,7 +64,6 @@ import { MeetingsRepo } from './schedule/meetings-repo.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { loadOrCreateAuditKey } from './security/audit-key.js';
-import { auditMigrations } from './security/audit-log.js';
 import { AuditQuery } from './security/audit-query.js';
 import { auditRoutes } from './security/audit-routes.js';
 import { startHubGuards } from './security/hub-guards.js';
