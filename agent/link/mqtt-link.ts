@@ -12,7 +12,7 @@ import { type RoomChannel, roomTopic, topicMatches } from '../../shared/topics.j
 import type { Random } from '../sim/seeded-random.js';
 import { roomConnectOptions } from './mqtt-options.js';
 import { reconnectDelayMs } from './reconnect-backoff.js';
-import type { MqttSettings } from './settings.js';
+import type { AgentMqttSettings } from './settings.js';
 
 export interface LinkIdentity {
   roomId: string;
@@ -54,7 +54,7 @@ export class MqttLink {
   private readonly ports: LinkPorts;
 
   constructor(
-    private readonly config: MqttSettings,
+    private readonly config: AgentMqttSettings,
     private readonly id: LinkIdentity,
     private readonly log: Logger,
     ports: Partial<LinkPorts> = {},

@@ -13,7 +13,7 @@ function optionalFile(value: unknown): void {
   if (value !== '' && !existsSync(value)) throw new Error(`file not found: ${value}`);
 }
 
-export const mqttSettings = {
+export const agentMqttSettings = {
   url: {
     doc: 'The hub’s broker.',
     format: mqttUrl,
@@ -74,7 +74,7 @@ export const mqttSettings = {
   },
 };
 
-export type MqttSettings = SettingsOf<typeof mqttSettings>;
+export type AgentMqttSettings = SettingsOf<typeof agentMqttSettings>;
 
 export const outboxSettings = {
   maxBytes: {

@@ -2,7 +2,7 @@
 import type { CrossCheck, SettingsOf } from '../../shared/settings.js';
 import { isValidShareGroup } from '../../shared/topics.js';
 
-export const mqttSettings = {
+export const hubMqttSettings = {
   url: {
     doc: 'External broker (Mosquitto, EMQX); empty to run the embedded broker.',
     format: String,
@@ -113,9 +113,9 @@ export const mqttSettings = {
   },
 };
 
-export type MqttSettings = SettingsOf<typeof mqttSettings>;
+export type HubMqttSettings = SettingsOf<typeof hubMqttSettings>;
 
-export const mqttChecks: CrossCheck<{ mqtt: MqttSettings }>[] = [
+export const mqttChecks: CrossCheck<{ mqtt: HubMqttSettings }>[] = [
   {
     keys: ['mqtt.tls.certFile', 'mqtt.tls.keyFile'],
     check: ({ mqtt }) =>
