@@ -39,7 +39,7 @@ import { configRoutes } from './codec-config/config-routes.js';
 import { CommandClient } from './commands/command-client.js';
 import { type HubConfig, hubFleet } from './config.js';
 import { ContactDirectory } from './contacts/contact-directory.js';
-import { ContactsRepo } from './contacts/contacts-repo.js';
+import { ContactsRepo, contactsMigrations } from './contacts/contacts-repo.js';
 import { contactsRoutes } from './contacts/contacts-routes.js';
 import { FleetState } from './fleet-state.js';
 import { IncidentTracker } from './incidents/incident-tracker.js';
@@ -151,7 +151,7 @@ export async function startHub(
   let relational: OpenedSql;
   try {
     relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate([]);
+    await relational.migrate([...contactsMigrations]);
   } catch (err) {
     await store.close();
     db.close();
@@ -177,7 +177,7 @@ export async function startHub(
   };
   // Incidents, contacts, notifications, speak requests.
   const contacts = new ContactDirectory(
-    new ContactsRepo(db),
+    new ContactsRepo(relational.sql),
     roster,
     config.contacts.staleAfterDays,
     clock.now,
@@ -337,6 +337,7 @@ export async function startHub(
       meetings: schedule.meetings,
       rehearsals: schedule.rehearsals,
       sent: notificationsRepo,
+      log: log.child({ part: 'meeting-notices' }),
       context: {
         fleet: roster,
         rehearsalOffsetsH: config.schedule.rehearsalOffsetsH,

@@ -6,7 +6,7 @@
 import type { Fleet } from '../../shared/fleet.js';
 import { type ActorOf, actorLabel } from '../api/actor.js';
 import type { RouteModule } from '../api/http-api.js';
-import type { ContactDirectory } from '../contacts/contact-directory.js';
+import { type ContactBook, type ContactDirectory, incidentContacts } from '../contacts/contact-directory.js';
 import { bodyFields } from '../security/audit-trail.js';
 import { causeFaultKind } from './incident-rules.js';
 import type { IncidentTracker } from './incident-tracker.js';
@@ -29,10 +29,10 @@ export function incidentsRoutes(
   fleet: Fleet,
   actorOf: ActorOf,
 ): RouteModule {
-  const withContacts = (i: Incident) => ({
+  const withContacts = (book: ContactBook, i: Incident) => ({
     ...i,
     faultKind: causeFaultKind[i.cause],
-    contacts: contacts.contactsFor(i.roomId, causeFaultKind[i.cause]),
+    contacts: incidentContacts(book, i.roomId, causeFaultKind[i.cause]),
   });
 
   return (app) => {
@@ -55,7 +55,11 @@ export function incidentsRoutes(
         const limit = Number(rawLimit);
         if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > 5000)
           return bad('limit', 'limit must be a whole number from 1 to 5000');
-        return repo.list({ state, roomId: q.room, from, to, limit }).map(withContacts);
+        const [incidents, book] = await Promise.all([
+          repo.list({ state, roomId: q.room, from, to, limit }),
+          contacts.book(),
+        ]);
+        return incidents.map((i) => withContacts(book, i));
       },
     );
 
@@ -101,7 +105,7 @@ export function incidentsRoutes(
           return reply
             .code(409)
             .send({ error: `incident ${id} is already acknowledged`, code: 'already-acknowledged' });
-        return withContacts(result.incident);
+        return withContacts(await contacts.book(), result.incident);
       },
     );
   };

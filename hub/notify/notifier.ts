@@ -151,7 +151,7 @@ export class Notifier {
 
   private async sendNotice(notice: Notice): Promise<void> {
     const createdAt = this.clock();
-    const contacts = this.deps.contacts.contactsFor(notice.roomId, notice.faultKind);
+    const contacts = await this.deps.contacts.contactsFor(notice.roomId, notice.faultKind);
     const deliveries = routeNotice(notice, contacts, this.deps.routing, createdAt);
     const room = notice.roomId ? this.deps.fleet.find(notice.roomId) : undefined;
     const { subject, text } = noticeText(notice, room);
@@ -218,7 +218,7 @@ export class Notifier {
     const status =
       d.skip || (d.channel === 'email' && !this.deps.email) ? 'skipped' : result.ok ? 'sent' : 'failed';
     this.counters[status][d.channel]++;
-    if (result.permanent && d.channel === 'email' && d.role !== 'operator') this.bounced(d.to);
+    if (result.permanent && d.channel === 'email' && d.role !== 'operator') await this.bounced(d.to);
     this.deps.repo.insert({
       ...row,
       status,
@@ -262,7 +262,7 @@ export class Notifier {
       channel === 'email' && !this.deps.email ? 'skipped' : result.ok ? 'sent' : 'failed';
     this.counters[status][channel] += rows.length;
     if (result.permanent && channel === 'email' && rows.some((r) => r.role !== 'operator'))
-      this.bounced(target);
+      await this.bounced(target);
     this.deps.repo.finish(
       rows.map((r) => r.id),
       {
@@ -277,8 +277,8 @@ export class Notifier {
   }
 
   /** Art. 4.3: an address that bounces belongs to someone who moved; flag it for replacement. */
-  private bounced(email: string): void {
-    this.deps.contacts.repo.markBounced(email);
+  private async bounced(email: string): Promise<void> {
+    await this.deps.contacts.repo.markBounced(email);
   }
 
   private async deliver(

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import { ContactDirectory } from '../../hub/contacts/contact-directory.js';
-import { ContactsRepo } from '../../hub/contacts/contacts-repo.js';
+import { ContactsRepo, contactsMigrations } from '../../hub/contacts/contacts-repo.js';
 import type { RunningHub } from '../../hub/hub.js';
 import { NotificationsRepo } from '../../hub/notify/notifications-repo.js';
 import { Notifier } from '../../hub/notify/notifier.js';
@@ -10,6 +10,7 @@ import type { Notice } from '../../hub/notify/notify-routing.js';
 import { SmtpChannel } from '../../hub/notify/smtp-channel.js';
 import { postWebhook } from '../../hub/notify/webhook-channel.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { sqliteStore } from '../../hub/store/sql.js';
 import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
 import { clockAt } from '../fakes/fake-clock.js';
@@ -129,7 +130,9 @@ describe('SMTP delivery and the notifier', () => {
 
   test('the notifier routes, sends, stores each result, counts, and flags a bounced contact', async () => {
     const db = openDatabase(path.join(dir.path, 'notify', 'hnth.db'));
-    const contactsRepo = new ContactsRepo(db);
+    const store = sqliteStore(db);
+    await store.migrate(contactsMigrations);
+    const contactsRepo = new ContactsRepo(store.sql);
     const base = {
       unit: 'u',
       position: '',
@@ -138,14 +141,14 @@ describe('SMTP delivery and the notifier', () => {
       confirmedAt: notice.at,
       bounced: false,
     };
-    contactsRepo.put({
+    await contactsRepo.put({
       kind: 'room',
       ownerId: 'ubnd-na-hang',
       name: 'An',
       email: 'gone.an@nahang.gov.vn',
       ...base,
     });
-    contactsRepo.put({
+    await contactsRepo.put({
       kind: 'partner',
       ownerId: 'dien-luc-tuyen-quang',
       name: 'Bình',
@@ -208,7 +211,7 @@ describe('SMTP delivery and the notifier', () => {
       expect(delivered.flatMap((m) => m.to).sort()).toEqual(['binh@evn.vn', 'noc@stttt.gov.vn']);
       expect(delivered[0]!.data).toContain('Subject: =?UTF-8?');
       // Art. 4.3: the address that bounced flags the technician stale for replacement.
-      expect(contacts.contactsFor('ubnd-na-hang', 'mains').technician).toMatchObject({
+      expect((await contacts.contactsFor('ubnd-na-hang', 'mains')).technician).toMatchObject({
         bounced: true,
         stale: true,
       });
