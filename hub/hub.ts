@@ -33,7 +33,7 @@ import { simulateRoutes } from './api/simulate-routes.js';
 import { telemetryRoutes } from './api/telemetry-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
-import { ApprovedConfigsRepo } from './codec-config/approved-configs-repo.js';
+import { ApprovedConfigsRepo, approvedConfigsMigrations } from './codec-config/approved-configs-repo.js';
 import { ConfigApproval } from './codec-config/config-approval.js';
 import { configRoutes } from './codec-config/config-routes.js';
 import { CommandClient } from './commands/command-client.js';
@@ -151,7 +151,7 @@ export async function startHub(
   let relational: OpenedSql;
   try {
     relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate([...contactsMigrations]);
+    await relational.migrate([...contactsMigrations, ...approvedConfigsMigrations]);
   } catch (err) {
     await store.close();
     db.close();
@@ -288,7 +288,7 @@ export async function startHub(
     if (broker) cleanups.push(() => broker.close());
 
     // Art. 5.3: the codec configurations the operator approved, delivered to the rooms.
-    const configs = new ApprovedConfigsRepo(db);
+    const configs = new ApprovedConfigsRepo(relational.sql);
     const approval = new ConfigApproval({
       repo: configs,
       commands: { send: (...args) => commands.send(...args) },
@@ -298,7 +298,9 @@ export async function startHub(
       log: log.child({ part: 'codec-config' }),
       timeoutMs: config.remoteActions.timeoutSec * 1000,
     });
-    approval.restore();
+    await approval.restore();
+    // Stopping waits for the drift being stored, before the store closes.
+    cleanups.push(() => approval.idle());
     // The change freeze of a room now (art. 9.3, 11.1), as the power buttons and the test calls see it.
     const freezeNow = (roomId: string): Freeze | null =>
       freezeOf(roomId, schedule.meetings.list({ from: clock.now().toISOString(), roomId }), clock.now(), {
