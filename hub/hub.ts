@@ -70,7 +70,7 @@ import { startHubGuards } from './security/hub-guards.js';
 import { openSecurity, type Security } from './security/security.js';
 import { sessionRoutes } from './security/session-routes.js';
 import { usersRoutes } from './security/users-routes.js';
-import { SpeakRepo } from './speak/speak-repo.js';
+import { SpeakRepo, speakMigrations } from './speak/speak-repo.js';
 import { speakRoutes } from './speak/speak-routes.js';
 import { meetingResolver, SpeakService } from './speak/speak-service.js';
 import { watchBacklog } from './store/backlog-watch.js';
@@ -151,7 +151,7 @@ export async function startHub(
   let relational: OpenedSql;
   try {
     relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate([...contactsMigrations, ...approvedConfigsMigrations]);
+    await relational.migrate([...contactsMigrations, ...approvedConfigsMigrations, ...speakMigrations]);
   } catch (err) {
     await store.close();
     db.close();
@@ -257,7 +257,7 @@ export async function startHub(
   const speakMeetings = new MeetingsRepo(db);
   const speak = new SpeakService(
     roster,
-    new SpeakRepo(db),
+    new SpeakRepo(relational.sql),
     {
       publishState(roomId, state, at) {
         const message: SpeakStateMessage = { v: SCHEMA_VERSION, ts: isoNow(at), ...state };
@@ -276,7 +276,12 @@ export async function startHub(
       return speakMeetings.list({ from: now.toISOString(), to: warmUp });
     }),
   );
-  speak.restore();
+  // Stopping waits for the speak change under way to be stored.
+  cleanups.push(() => speak.idle());
+  await speak.restore().catch(async (err: Error) => {
+    await stop();
+    throw err;
+  });
 
   try {
     for (const { roomId, at } of await store.lastHeard()) fleet.restoreLastSeen(roomId, at, clock.now());
