@@ -51,7 +51,7 @@ import { listen, localUrl } from './listen.js';
 import { McuMonitor } from './mcu/mcu-monitor.js';
 import { mcuRoutes } from './mcu/mcu-routes.js';
 import { addressBook, MeetingNotices } from './notify/meeting-notices.js';
-import { NotificationsRepo } from './notify/notifications-repo.js';
+import { NotificationsRepo, notificationsMigrations } from './notify/notifications-repo.js';
 import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
@@ -151,7 +151,12 @@ export async function startHub(
   let relational: OpenedSql;
   try {
     relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate([...contactsMigrations, ...approvedConfigsMigrations, ...speakMigrations]);
+    await relational.migrate([
+      ...contactsMigrations,
+      ...approvedConfigsMigrations,
+      ...speakMigrations,
+      ...notificationsMigrations,
+    ]);
   } catch (err) {
     await store.close();
     db.close();
@@ -230,7 +235,7 @@ export async function startHub(
     throw err;
   });
   cleanups.push(() => guards.stop());
-  const notificationsRepo = new NotificationsRepo(db);
+  const notificationsRepo = new NotificationsRepo(relational.sql);
   const n = config.notify;
   const smtp = n.smtp.host ? new SmtpChannel(n.smtp) : null;
   if (smtp) cleanups.push(() => smtp.close());

@@ -172,7 +172,7 @@ export class Notifier {
         };
         // Without an SMTP relay an email would never go out, so it is skipped now, not held back.
         if (d.postponeUntil && !(d.channel === 'email' && !this.deps.email)) {
-          this.deps.repo.postpone(row, d.postponeUntil, notice);
+          await this.deps.repo.postpone(row, d.postponeUntil, notice);
           this.counters.postponed[d.channel]++;
           return;
         }
@@ -219,7 +219,7 @@ export class Notifier {
       d.skip || (d.channel === 'email' && !this.deps.email) ? 'skipped' : result.ok ? 'sent' : 'failed';
     this.counters[status][d.channel]++;
     if (result.permanent && d.channel === 'email' && d.role !== 'operator') await this.bounced(d.to);
-    this.deps.repo.insert({
+    await this.deps.repo.insert({
       ...row,
       status,
       attempts: result.attempts,
@@ -232,7 +232,7 @@ export class Notifier {
 
   /** One digest per recipient and channel for the postponed deliveries now due. */
   private async sendDigests(): Promise<void> {
-    const due = this.deps.repo.due(this.clock().toISOString());
+    const due = await this.deps.repo.due(this.clock().toISOString());
     const byRecipient = new Map<string, DueDelivery[]>();
     for (const d of due) {
       const key = `${d.channel} ${d.target}`;
@@ -263,7 +263,7 @@ export class Notifier {
     this.counters[status][channel] += rows.length;
     if (result.permanent && channel === 'email' && rows.some((r) => r.role !== 'operator'))
       await this.bounced(target);
-    this.deps.repo.finish(
+    await this.deps.repo.finish(
       rows.map((r) => r.id),
       {
         status,

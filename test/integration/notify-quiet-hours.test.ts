@@ -9,7 +9,7 @@ import type { Agent } from '../../agent/agent.js';
 import { ContactDirectory } from '../../hub/contacts/contact-directory.js';
 import { ContactsRepo, contactsMigrations } from '../../hub/contacts/contacts-repo.js';
 import type { RunningHub } from '../../hub/hub.js';
-import { NotificationsRepo } from '../../hub/notify/notifications-repo.js';
+import { NotificationsRepo, notificationsMigrations } from '../../hub/notify/notifications-repo.js';
 import { Notifier } from '../../hub/notify/notifier.js';
 import type { Notice } from '../../hub/notify/notify-routing.js';
 import { SmtpChannel } from '../../hub/notify/smtp-channel.js';
@@ -109,9 +109,9 @@ describe('the notifier in quiet hours', () => {
   async function openNotifier(file: string, clock: { now: Date }, webhooks: string[]) {
     const db = openDatabase(file);
     const store = sqliteStore(db);
-    await store.migrate(contactsMigrations);
+    await store.migrate([...contactsMigrations, ...notificationsMigrations]);
     const contacts = new ContactDirectory(await putContacts(store.sql), builtInFleet, 180, () => clock.now);
-    const repo = new NotificationsRepo(db);
+    const repo = new NotificationsRepo(store.sql);
     const channel = new SmtpChannel({
       host: '127.0.0.1',
       port: smtp.port,
@@ -174,7 +174,7 @@ describe('the notifier in quiet hours', () => {
       expect(nightMails.flatMap((m) => m.to).sort()).toEqual(['an@nahang.gov.vn', 'noc@stttt.gov.vn']);
       expect(nightMails.every((m) => readMail(m).subject.includes('Mất điện lưới'))).toBe(true);
       expect(receiver.received.slice(postsBefore).map((r) => r.body.incidentId)).toEqual([23]);
-      const postponed = repo.latest(100).filter((r) => r.status === 'postponed');
+      const postponed = (await repo.latest(100)).filter((r) => r.status === 'postponed');
       expect(postponed.map((r) => `${r.incidentId}:${r.event}:${r.channel}:${r.target}`).sort()).toEqual(
         [
           '21:opened:email:noc@stttt.gov.vn',
@@ -240,7 +240,7 @@ describe('the notifier in quiet hours', () => {
       ]);
 
       // Every postponed row now has its digest's result; a later pass sends nothing again.
-      const rows = repo.latest(100);
+      const rows = await repo.latest(100);
       expect(rows.filter((r) => r.status === 'postponed')).toEqual([]);
       expect(rows.filter((r) => r.dueAt !== null).map((r) => `${r.status}:${r.attempts}`)).toEqual(
         Array(10).fill('sent:1'),
@@ -282,7 +282,7 @@ describe('the notifier in quiet hours', () => {
       expect(posted[0]).toMatchObject({ kind: 'quiet-hours-digest', notices: expect.any(Array) });
       expect((posted[0]!.notices as unknown[]).length).toBe(3);
 
-      const digested = after.repo.latest(100).filter((r) => r.dueAt !== null);
+      const digested = (await after.repo.latest(100)).filter((r) => r.dueAt !== null);
       expect(digested).toHaveLength(13);
       expect(digested.filter((r) => r.target === refusing.url)).toEqual(
         Array(3).fill(

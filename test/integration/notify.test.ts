@@ -4,7 +4,7 @@ import type { Agent } from '../../agent/agent.js';
 import { ContactDirectory } from '../../hub/contacts/contact-directory.js';
 import { ContactsRepo, contactsMigrations } from '../../hub/contacts/contacts-repo.js';
 import type { RunningHub } from '../../hub/hub.js';
-import { NotificationsRepo } from '../../hub/notify/notifications-repo.js';
+import { NotificationsRepo, notificationsMigrations } from '../../hub/notify/notifications-repo.js';
 import { Notifier } from '../../hub/notify/notifier.js';
 import type { Notice } from '../../hub/notify/notify-routing.js';
 import { SmtpChannel } from '../../hub/notify/smtp-channel.js';
@@ -131,7 +131,7 @@ describe('SMTP delivery and the notifier', () => {
   test('the notifier routes, sends, stores each result, counts, and flags a bounced contact', async () => {
     const db = openDatabase(path.join(dir.path, 'notify', 'hnth.db'));
     const store = sqliteStore(db);
-    await store.migrate(contactsMigrations);
+    await store.migrate([...contactsMigrations, ...notificationsMigrations]);
     const contactsRepo = new ContactsRepo(store.sql);
     const base = {
       unit: 'u',
@@ -156,7 +156,7 @@ describe('SMTP delivery and the notifier', () => {
       ...base,
     });
     const contacts = new ContactDirectory(contactsRepo, builtInFleet, 180, () => new Date(notice.at));
-    const repo = new NotificationsRepo(db);
+    const repo = new NotificationsRepo(store.sql);
     const receiver = await startReceiver(1);
     const channel = new SmtpChannel({
       host: '127.0.0.1',
@@ -189,9 +189,9 @@ describe('SMTP delivery and the notifier', () => {
       const before = smtp.mails.length;
       notifier.notify(notice);
       await notifier.idle();
-      const stored = repo
-        .latest(10)
-        .map((n) => `${n.channel}:${n.role ?? '-'}:${n.target}:${n.status}:${n.attempts}`);
+      const stored = (await repo.latest(10)).map(
+        (n) => `${n.channel}:${n.role ?? '-'}:${n.target}:${n.status}:${n.attempts}`,
+      );
       expect(stored.sort()).toEqual(
         [
           'email:operator:noc@stttt.gov.vn:sent:1',

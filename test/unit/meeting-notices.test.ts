@@ -261,7 +261,7 @@ describe('when a rehearsal’s verdict is sent', () => {
       book: async () => book,
       meetings: { get: (id) => (id === 'm1' ? meeting : undefined) },
       rehearsals: { attempts: () => [] },
-      sent: { lastEvent: () => lastSent },
+      sent: { lastEvent: async () => lastSent },
       context,
       log: createLogger('test', 'silent'),
     });
