@@ -43,7 +43,7 @@ import { ContactsRepo, contactsMigrations } from './contacts/contacts-repo.js';
 import { contactsRoutes } from './contacts/contacts-routes.js';
 import { FleetState } from './fleet-state.js';
 import { IncidentTracker } from './incidents/incident-tracker.js';
-import { IncidentsRepo } from './incidents/incidents-repo.js';
+import { IncidentsRepo, incidentsMigrations } from './incidents/incidents-repo.js';
 import { incidentsRoutes } from './incidents/incidents-routes.js';
 import { InOrderPerKey } from './ingest/in-order.js';
 import { Ingest } from './ingest/ingest.js';
@@ -156,6 +156,7 @@ export async function startHub(
       ...approvedConfigsMigrations,
       ...speakMigrations,
       ...notificationsMigrations,
+      ...incidentsMigrations,
     ]);
   } catch (err) {
     await store.close();
@@ -187,7 +188,7 @@ export async function startHub(
     config.contacts.staleAfterDays,
     clock.now,
   );
-  const incidentsRepo = new IncidentsRepo(db);
+  const incidentsRepo = new IncidentsRepo(relational.sql);
   // The live socket exists once the HTTP server does; changes before that have no listener.
   const liveRef: { socket?: LiveSocket } = {};
   const mcu = new McuMonitor(
@@ -213,6 +214,10 @@ export async function startHub(
     },
     clock.now,
   );
+  await incidents.restore().catch(async (err: Error) => {
+    await stop();
+    throw err;
+  });
   // The rules look at every room, so a burst (a fleet coming online, thousands of rooms at scale, a
   // room's replay after an outage) is judged once per turn of the event loop, all the messages read
   // at once: O(rooms) per burst, not O(rooms²) (the scale benchmark found the per-transition
@@ -457,7 +462,7 @@ export async function startHub(
               return ingest.counters;
             },
             notify: notifier.counters,
-            openIncidents: () => incidentsRepo.openIncidents().length,
+            openIncidents: () => incidents.openCount(),
             mqttConnected: () => client?.connected ?? false,
             wsClients: () => live.clientCount,
             store,
@@ -569,6 +574,8 @@ export async function startHub(
       acknowledged: (incident) => live.broadcast({ type: 'incident', change: 'acknowledged', incident }),
     });
     const incidentTimer = clock.setInterval(() => incidents.evaluate(), config.incidents.checkSec * 1000);
+    // Stopping stores the decisions made, and tells the notifier, before it stops.
+    cleanups.push(() => incidents.idle());
     cleanups.push(() => clock.clearInterval(incidentTimer));
 
     const link = await connectHubLink(

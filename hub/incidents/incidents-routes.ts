@@ -77,7 +77,7 @@ export function incidentsRoutes(
         const id = Number(req.params.id);
         if (!/^\d+$/.test(req.params.id))
           return reply.code(400).send({ error: 'id must be a number', field: 'id' });
-        const incident = repo.get(id);
+        const incident = await repo.get(id);
         if (!incident) return reply.code(404).send({ error: `no incident ${id}`, field: 'id' });
         const actor = actorOf(req);
         const mayAck =
@@ -98,7 +98,7 @@ export function incidentsRoutes(
             code: 'note-required',
           });
         }
-        const result = tracker.acknowledge(id, actorLabel(actor), note.trim());
+        const result = await tracker.acknowledge(id, actorLabel(actor), note.trim());
         if (!result.ok && result.code === 'not-found')
           return reply.code(404).send({ error: `no incident ${id}`, field: 'id' });
         if (!result.ok)
