@@ -33,17 +33,17 @@ import { simulateRoutes } from './api/simulate-routes.js';
 import { telemetryRoutes } from './api/telemetry-routes.js';
 import { startHubBroker } from './broker/hub-broker.js';
 import { connectHubLink } from './broker/hub-link.js';
-import { ApprovedConfigsRepo } from './codec-config/approved-configs-repo.js';
+import { ApprovedConfigsRepo, approvedConfigsMigrations } from './codec-config/approved-configs-repo.js';
 import { ConfigApproval } from './codec-config/config-approval.js';
 import { configRoutes } from './codec-config/config-routes.js';
 import { CommandClient } from './commands/command-client.js';
 import { type HubConfig, hubFleet } from './config.js';
 import { ContactDirectory } from './contacts/contact-directory.js';
-import { ContactsRepo } from './contacts/contacts-repo.js';
+import { ContactsRepo, contactsMigrations } from './contacts/contacts-repo.js';
 import { contactsRoutes } from './contacts/contacts-routes.js';
 import { FleetState } from './fleet-state.js';
 import { IncidentTracker } from './incidents/incident-tracker.js';
-import { IncidentsRepo } from './incidents/incidents-repo.js';
+import { IncidentsRepo, incidentsMigrations } from './incidents/incidents-repo.js';
 import { incidentsRoutes } from './incidents/incidents-routes.js';
 import { InOrderPerKey } from './ingest/in-order.js';
 import { Ingest } from './ingest/ingest.js';
@@ -51,7 +51,7 @@ import { listen, localUrl } from './listen.js';
 import { McuMonitor } from './mcu/mcu-monitor.js';
 import { mcuRoutes } from './mcu/mcu-routes.js';
 import { addressBook, MeetingNotices } from './notify/meeting-notices.js';
-import { NotificationsRepo } from './notify/notifications-repo.js';
+import { NotificationsRepo, notificationsMigrations } from './notify/notifications-repo.js';
 import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
@@ -70,7 +70,7 @@ import { startHubGuards } from './security/hub-guards.js';
 import { openSecurity, type Security } from './security/security.js';
 import { sessionRoutes } from './security/session-routes.js';
 import { usersRoutes } from './security/users-routes.js';
-import { SpeakRepo } from './speak/speak-repo.js';
+import { SpeakRepo, speakMigrations } from './speak/speak-repo.js';
 import { speakRoutes } from './speak/speak-routes.js';
 import { meetingResolver, SpeakService } from './speak/speak-service.js';
 import { watchBacklog } from './store/backlog-watch.js';
@@ -180,12 +180,12 @@ export async function startHub(
   cleanups.push(() => security.audit.settled());
   // Incidents, contacts, notifications, speak requests.
   const contacts = new ContactDirectory(
-    new ContactsRepo(db),
+    new ContactsRepo(relational.sql),
     roster,
     config.contacts.staleAfterDays,
     clock.now,
   );
-  const incidentsRepo = new IncidentsRepo(db);
+  const incidentsRepo = new IncidentsRepo(relational.sql);
   // The live socket exists once the HTTP server does; changes before that have no listener.
   const liveRef: { socket?: LiveSocket } = {};
   const mcu = new McuMonitor(
@@ -211,6 +211,10 @@ export async function startHub(
     },
     clock.now,
   );
+  await incidents.restore().catch(async (err: Error) => {
+    await stop();
+    throw err;
+  });
   // The rules look at every room, so a burst (a fleet coming online, thousands of rooms at scale, a
   // room's replay after an outage) is judged once per turn of the event loop, all the messages read
   // at once: O(rooms) per burst, not O(rooms²) (the scale benchmark found the per-transition
@@ -233,7 +237,7 @@ export async function startHub(
     throw err;
   });
   cleanups.push(() => guards.stop());
-  const notificationsRepo = new NotificationsRepo(db);
+  const notificationsRepo = new NotificationsRepo(relational.sql);
   const n = config.notify;
   const smtp = n.smtp.host ? new SmtpChannel(n.smtp) : null;
   if (smtp) cleanups.push(() => smtp.close());
@@ -260,7 +264,7 @@ export async function startHub(
   const speakMeetings = new MeetingsRepo(db);
   const speak = new SpeakService(
     roster,
-    new SpeakRepo(db),
+    new SpeakRepo(relational.sql),
     {
       publishState(roomId, state, at) {
         const message: SpeakStateMessage = { v: SCHEMA_VERSION, ts: isoNow(at), ...state };
@@ -279,7 +283,12 @@ export async function startHub(
       return speakMeetings.list({ from: now.toISOString(), to: warmUp });
     }),
   );
-  speak.restore();
+  // Stopping waits for the speak change under way to be stored.
+  cleanups.push(() => speak.idle());
+  await speak.restore().catch(async (err: Error) => {
+    await stop();
+    throw err;
+  });
 
   try {
     for (const { roomId, at } of await store.lastHeard()) fleet.restoreLastSeen(roomId, at, clock.now());
@@ -291,7 +300,7 @@ export async function startHub(
     if (broker) cleanups.push(() => broker.close());
 
     // Art. 5.3: the codec configurations the operator approved, delivered to the rooms.
-    const configs = new ApprovedConfigsRepo(db);
+    const configs = new ApprovedConfigsRepo(relational.sql);
     const approval = new ConfigApproval({
       repo: configs,
       commands: { send: (...args) => commands.send(...args) },
@@ -301,7 +310,9 @@ export async function startHub(
       log: log.child({ part: 'codec-config' }),
       timeoutMs: config.remoteActions.timeoutSec * 1000,
     });
-    approval.restore();
+    await approval.restore();
+    // Stopping waits for the drift being stored, before the store closes.
+    cleanups.push(() => approval.idle());
     // The change freeze of a room now (art. 9.3, 11.1), as the power buttons and the test calls see it.
     const freezeNow = (roomId: string): Freeze | null =>
       freezeOf(roomId, schedule.meetings.list({ from: clock.now().toISOString(), roomId }), clock.now(), {
@@ -340,6 +351,7 @@ export async function startHub(
       meetings: schedule.meetings,
       rehearsals: schedule.rehearsals,
       sent: notificationsRepo,
+      log: log.child({ part: 'meeting-notices' }),
       context: {
         fleet: roster,
         rehearsalOffsetsH: config.schedule.rehearsalOffsetsH,
@@ -452,7 +464,7 @@ export async function startHub(
               return ingest.counters;
             },
             notify: notifier.counters,
-            openIncidents: () => incidentsRepo.openIncidents().length,
+            openIncidents: () => incidents.openCount(),
             mqttConnected: () => client?.connected ?? false,
             wsClients: () => live.clientCount,
             store,
@@ -565,6 +577,8 @@ export async function startHub(
       acknowledged: (incident) => live.broadcast({ type: 'incident', change: 'acknowledged', incident }),
     });
     const incidentTimer = clock.setInterval(() => incidents.evaluate(), config.incidents.checkSec * 1000);
+    // Stopping stores the decisions made, and tells the notifier, before it stops.
+    cleanups.push(() => incidents.idle());
     cleanups.push(() => clock.clearInterval(incidentTimer));
 
     const link = await connectHubLink(

@@ -20,9 +20,17 @@ export function noticeProblemsRoutes(deps: {
 }): RouteModule {
   return (app) => {
     app.get('/api/notifications/problems', { config: { access: 'operator' } }, async () => {
-      const records = deps.notifications.latest(LOOK_BACK).map((r) => ({
+      const latest = await deps.notifications.latest(LOOK_BACK);
+      // Each incident read once, however many deliveries it had.
+      const incidentIds = [...new Set(latest.flatMap((r) => (r.incidentId === null ? [] : [r.incidentId])))];
+      const roomOf = new Map(
+        await Promise.all(
+          incidentIds.map(async (id) => [id, (await deps.incidents.get(id))?.roomId ?? null] as const),
+        ),
+      );
+      const records = latest.map((r) => ({
         ...r,
-        roomId: r.incidentId === null ? null : (deps.incidents.get(r.incidentId)?.roomId ?? null),
+        roomId: r.incidentId === null ? null : (roomOf.get(r.incidentId) ?? null),
       }));
       const now = deps.now();
       return {

@@ -1,15 +1,15 @@
 /**
  * The codec configurations the operator approved (art. 5.3: no one changes the equipment's
  * configuration parameters), the fleet's templates, and what each room answered when its approved
- * configuration was delivered: in the hub's SQLite file, so approvals and the drift they reveal
+ * configuration was delivered: in the hub's store, so approvals and the drift they reveal
  * survive a restart of the hub.
  */
-import { applyMigrations, type Db, type Migration } from '../store/database.js';
+import { type Sql, type SqlMigration, violationOf } from '../store/sql.js';
 
-const migrations: Migration[] = [
+export const approvedConfigsMigrations: SqlMigration[] = [
   {
     id: 'codec-config-1',
-    sql: `CREATE TABLE approved_configs (
+    sqlite: `CREATE TABLE approved_configs (
      room_id TEXT PRIMARY KEY,
      kind TEXT NOT NULL,
      config_values TEXT NOT NULL,
@@ -33,6 +33,30 @@ const migrations: Migration[] = [
      delivered_at TEXT NOT NULL,
      drifts TEXT NOT NULL
    );`,
+    pg: `CREATE TABLE approved_configs (
+      room_id text COLLATE "C" PRIMARY KEY,
+      kind text NOT NULL,
+      config_values text NOT NULL,
+      hash text NOT NULL,
+      approved_at text COLLATE "C" NOT NULL,
+      approved_by text NOT NULL,
+      source text NOT NULL
+    );
+    CREATE TABLE config_templates (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      name text COLLATE "C" NOT NULL UNIQUE,
+      kind text NOT NULL,
+      config_values text NOT NULL,
+      created_at text COLLATE "C" NOT NULL,
+      created_by text NOT NULL
+    );
+    CREATE TABLE config_deliveries (
+      room_id text COLLATE "C" PRIMARY KEY,
+      hash text NOT NULL,
+      boot_id text,
+      delivered_at text COLLATE "C" NOT NULL,
+      drifts text NOT NULL
+    );`,
   },
 ];
 
@@ -130,78 +154,75 @@ const toDelivery = (r: DeliveryRow): ConfigDelivery => ({
 });
 
 export class ApprovedConfigsRepo {
-  constructor(private readonly db: Db) {
-    applyMigrations(db, migrations);
-  }
+  constructor(private readonly sql: Sql) {}
 
-  approve(c: ApprovedConfig): void {
-    this.db
-      .prepare(
-        `INSERT INTO approved_configs (room_id, kind, config_values, hash, approved_at, approved_by, source)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (room_id) DO UPDATE SET kind = excluded.kind, config_values = excluded.config_values,
-           hash = excluded.hash, approved_at = excluded.approved_at, approved_by = excluded.approved_by,
-           source = excluded.source`,
-      )
-      .run(c.roomId, c.kind, JSON.stringify(c.values), c.hash, c.approvedAt, c.approvedBy, c.source);
-  }
-
-  approved(roomId: string): ApprovedConfig | null {
-    const row = this.db.prepare('SELECT * FROM approved_configs WHERE room_id = ?').get(roomId) as
-      | ApprovedRow
-      | undefined;
-    return row ? toApproved(row) : null;
-  }
-
-  addTemplate(t: Omit<ConfigTemplate, 'id'>): ConfigTemplate | { error: 'name-taken' } {
-    if (this.db.prepare('SELECT 1 FROM config_templates WHERE name = ?').get(t.name))
-      return { error: 'name-taken' };
-    const { id } = this.db
-      .prepare(
-        'INSERT INTO config_templates (name, kind, config_values, created_at, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id',
-      )
-      .get(t.name, t.kind, JSON.stringify(t.values), t.createdAt, t.createdBy) as { id: number };
-    return { id, ...t };
-  }
-
-  template(id: number): ConfigTemplate | null {
-    const row = this.db.prepare('SELECT * FROM config_templates WHERE id = ?').get(id) as
-      | TemplateRow
-      | undefined;
-    return row ? toTemplate(row) : null;
-  }
-
-  templates(): ConfigTemplate[] {
-    return (this.db.prepare('SELECT * FROM config_templates ORDER BY name').all() as TemplateRow[]).map(
-      toTemplate,
+  async approve(c: ApprovedConfig): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO approved_configs (room_id, kind, config_values, hash, approved_at, approved_by, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (room_id) DO UPDATE SET kind = excluded.kind, config_values = excluded.config_values,
+         hash = excluded.hash, approved_at = excluded.approved_at, approved_by = excluded.approved_by,
+         source = excluded.source`,
+      [c.roomId, c.kind, JSON.stringify(c.values), c.hash, c.approvedAt, c.approvedBy, c.source],
     );
   }
 
-  delivered(d: ConfigDelivery): void {
-    this.db
-      .prepare(
-        `INSERT INTO config_deliveries (room_id, hash, boot_id, delivered_at, drifts) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (room_id) DO UPDATE SET hash = excluded.hash, boot_id = excluded.boot_id,
-           delivered_at = excluded.delivered_at, drifts = excluded.drifts`,
-      )
-      .run(d.roomId, d.hash, d.bootId, d.deliveredAt, JSON.stringify(d.drifts));
+  async approved(roomId: string): Promise<ApprovedConfig | null> {
+    const row = await this.sql.one<ApprovedRow>('SELECT * FROM approved_configs WHERE room_id = ?', [roomId]);
+    return row ? toApproved(row) : null;
+  }
+
+  /** A new template; refused when the name is taken, by the database, so two hubs cannot both take it. */
+  async addTemplate(t: Omit<ConfigTemplate, 'id'>): Promise<ConfigTemplate | { error: 'name-taken' }> {
+    try {
+      const row = await this.sql.one<{ id: number }>(
+        'INSERT INTO config_templates (name, kind, config_values, created_at, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id',
+        [t.name, t.kind, JSON.stringify(t.values), t.createdAt, t.createdBy],
+      );
+      return { id: row!.id, ...t };
+    } catch (err) {
+      if (violationOf(err) === 'unique') return { error: 'name-taken' };
+      throw err;
+    }
+  }
+
+  async template(id: number): Promise<ConfigTemplate | null> {
+    const row = await this.sql.one<TemplateRow>('SELECT * FROM config_templates WHERE id = ?', [id]);
+    return row ? toTemplate(row) : null;
+  }
+
+  async templates(): Promise<ConfigTemplate[]> {
+    return (await this.sql.all<TemplateRow>('SELECT * FROM config_templates ORDER BY name')).map(toTemplate);
+  }
+
+  async delivered(d: ConfigDelivery): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO config_deliveries (room_id, hash, boot_id, delivered_at, drifts) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (room_id) DO UPDATE SET hash = excluded.hash, boot_id = excluded.boot_id,
+         delivered_at = excluded.delivered_at, drifts = excluded.drifts`,
+      [d.roomId, d.hash, d.bootId, d.deliveredAt, JSON.stringify(d.drifts)],
+    );
   }
 
   /** The room's drift as its latest event said, between deliveries. */
-  setDrifts(roomId: string, drifts: ConfigDrift[]): void {
-    this.db
-      .prepare('UPDATE config_deliveries SET drifts = ? WHERE room_id = ?')
-      .run(JSON.stringify(drifts), roomId);
+  async setDrifts(roomId: string, drifts: ConfigDrift[]): Promise<void> {
+    await this.sql.run('UPDATE config_deliveries SET drifts = ? WHERE room_id = ?', [
+      JSON.stringify(drifts),
+      roomId,
+    ]);
   }
 
-  delivery(roomId: string): ConfigDelivery | null {
-    const row = this.db.prepare('SELECT * FROM config_deliveries WHERE room_id = ?').get(roomId) as
-      | DeliveryRow
-      | undefined;
+  async delivery(roomId: string): Promise<ConfigDelivery | null> {
+    const row = await this.sql.one<DeliveryRow>('SELECT * FROM config_deliveries WHERE room_id = ?', [
+      roomId,
+    ]);
     return row ? toDelivery(row) : null;
   }
 
-  deliveries(): ConfigDelivery[] {
-    return (this.db.prepare('SELECT * FROM config_deliveries').all() as DeliveryRow[]).map(toDelivery);
+  /** Every room's latest delivery, by room. */
+  async deliveries(): Promise<ConfigDelivery[]> {
+    return (await this.sql.all<DeliveryRow>('SELECT * FROM config_deliveries ORDER BY room_id')).map(
+      toDelivery,
+    );
   }
 }

@@ -61,14 +61,16 @@ function driftsOf(result: Record<string, unknown> | undefined): ConfigDrift[] {
 }
 
 export class ConfigApproval {
-  /** The agent run each room last received its approved configuration on. */
+  /** The agent run each room last received its approved configuration on (or is receiving it on). */
   private readonly deliveredTo = new Map<string, string>();
+  /** Per room, its drift events still being stored: the next waits, so the last one heard stands. */
+  private readonly drifting = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: ConfigApprovalDeps) {}
 
-  /** After a start: readiness knows each room's drift as last heard. */
-  restore(): void {
-    for (const d of this.deps.repo.deliveries()) {
+  /** At start, before rooms are heard: readiness knows each room's drift as last heard. */
+  async restore(): Promise<void> {
+    for (const d of await this.deps.repo.deliveries()) {
       if (d.bootId) this.deliveredTo.set(d.roomId, d.bootId);
       this.deps.noteDrift(d.roomId, d.drifts);
     }
@@ -132,8 +134,8 @@ export class ConfigApproval {
       approvedAt: this.deps.clock.now().toISOString(),
       approvedBy: actor,
     };
-    const before = this.deps.repo.approved(roomId);
-    this.deps.repo.approve(approved);
+    const before = await this.deps.repo.approved(roomId);
+    await this.deps.repo.approve(approved);
     const delivered = await this.deliver(roomId, null);
     await this.deps.audit.record(actor, 'config.approve', {
       roomId,
@@ -150,7 +152,7 @@ export class ConfigApproval {
 
   /** Sends the room its approved configuration; its answer is the drift it finds against it. */
   async deliver(roomId: string, bootId: string | null): Promise<Delivered> {
-    const approved = this.deps.repo.approved(roomId);
+    const approved = await this.deps.repo.approved(roomId);
     if (!approved) return { ok: false, code: 'none', error: `no approved configuration for ${roomId}` };
     const sent = await this.deps.commands.send(
       roomId,
@@ -169,25 +171,56 @@ export class ConfigApproval {
       deliveredAt: this.deps.clock.now().toISOString(),
       drifts: driftsOf(sent.result),
     };
-    this.deps.repo.delivered(delivery);
+    await this.deps.repo.delivered(delivery);
     if (bootId) this.deliveredTo.set(roomId, bootId);
     this.deps.noteDrift(roomId, delivery.drifts);
     return { ok: true, delivery };
   }
 
-  /** A room heard from: a new run of its agent gets the approved configuration again. */
+  /**
+   * A room heard from: a new run of its agent gets the approved configuration again (a room with
+   * none approved is asked again on its next news: it may have one by then).
+   */
   onRoom(roomId: string, online: boolean, bootId: string | null): void {
     if (!online || !bootId || this.deliveredTo.get(roomId) === bootId) return;
-    if (!this.deps.repo.approved(roomId)) return;
+    // Taken at once, so the room's next news while this delivery is under way does not start another.
     this.deliveredTo.set(roomId, bootId);
-    void this.deliver(roomId, bootId).then((d) => {
-      if (!d.ok) this.deliveredTo.delete(roomId);
+    this.deliver(roomId, bootId).then(
+      (d) => {
+        if (!d.ok && this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
+      },
+      (err: Error) => {
+        if (this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
+        this.deps.log.error({ room: roomId, err: err.message }, 'approved configuration not delivered');
+      },
+    );
+  }
+
+  /**
+   * A room's `config.drift` or `config.restored` event, stored: its drift is stored and shown, each
+   * room's events one after another in the order heard.
+   */
+  onEvent(roomId: string, type: string, data: Record<string, unknown>): void {
+    if (type !== 'config.drift' && type !== 'config.restored') return;
+    const previous = this.drifting.get(roomId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.storeDrift(roomId, type, data))
+      .catch((err: Error) =>
+        this.deps.log.error({ room: roomId, type, err: err.message }, 'configuration drift not stored'),
+      );
+    this.drifting.set(roomId, next);
+    void next.then(() => {
+      if (this.drifting.get(roomId) === next) this.drifting.delete(roomId);
     });
   }
 
-  /** A room's `config.drift` or `config.restored` event, stored. */
-  onEvent(roomId: string, type: string, data: Record<string, unknown>): void {
-    const approved = this.deps.repo.approved(roomId);
+  /** Resolves once the drift events heard so far are stored. */
+  async idle(): Promise<void> {
+    while (this.drifting.size > 0) await Promise.all([...this.drifting.values()]);
+  }
+
+  private async storeDrift(roomId: string, type: string, data: Record<string, unknown>): Promise<void> {
+    const approved = await this.deps.repo.approved(roomId);
     let drifts: ConfigDrift[] = [];
     if (type === 'config.drift') {
       const first = str(data.key);
@@ -197,8 +230,8 @@ export class ConfigApproval {
           ? { key, approved: str(data.approved) ?? '', found: str(data.found) }
           : { key, approved: approved?.values[key] ?? '' },
       );
-    } else if (type !== 'config.restored') return;
-    this.deps.repo.setDrifts(roomId, drifts);
+    }
+    await this.deps.repo.setDrifts(roomId, drifts);
     this.deps.noteDrift(roomId, drifts);
   }
 }

@@ -50,7 +50,11 @@ export function configRoutes(deps: ConfigRoutesDeps): RouteModule {
         const roomId = req.params.id;
         if (!deps.fleet.has(roomId))
           return reply.code(404).send({ error: `no room "${roomId}"`, field: 'id' });
-        return { approved: deps.repo.approved(roomId), delivery: deps.repo.delivery(roomId) };
+        const [approved, delivery] = await Promise.all([
+          deps.repo.approved(roomId),
+          deps.repo.delivery(roomId),
+        ]);
+        return { approved, delivery };
       },
     );
 
@@ -65,7 +69,7 @@ export function configRoutes(deps: ConfigRoutesDeps): RouteModule {
         const parsed = approveBody.safeParse(req.body ?? {});
         if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
         if ('templateId' in parsed.data) {
-          const template = deps.repo.template(parsed.data.templateId);
+          const template = await deps.repo.template(parsed.data.templateId);
           if (!template)
             return reply
               .code(404)
@@ -90,14 +94,14 @@ export function configRoutes(deps: ConfigRoutesDeps): RouteModule {
       async (req, reply) => {
         const parsed = templateBody.safeParse(req.body ?? {});
         if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
-        const source = deps.repo.approved(parsed.data.fromRoomId);
+        const source = await deps.repo.approved(parsed.data.fromRoomId);
         if (!source)
           return reply.code(404).send({
             error: `room "${parsed.data.fromRoomId}" has no approved configuration to make a template of`,
             field: 'fromRoomId',
           });
         const actor = actorOf(req);
-        const created = deps.repo.addTemplate({
+        const created = await deps.repo.addTemplate({
           name: parsed.data.name,
           kind: source.kind,
           values: source.values,
@@ -116,7 +120,10 @@ export function configRoutes(deps: ConfigRoutesDeps): RouteModule {
       '/api/config/templates/:id/apply',
       { config: { access: 'operator', audit: 'self' } },
       async (req, reply) => {
-        const template = deps.repo.template(Number(req.params.id));
+        // Not a template's id (a word, a number past what the store holds): no such template.
+        const template = /^\d{1,15}$/.test(req.params.id)
+          ? await deps.repo.template(Number(req.params.id))
+          : null;
         if (!template) return reply.code(404).send({ error: `no template ${req.params.id}`, field: 'id' });
         const parsed = applyBody.safeParse(req.body ?? {});
         if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));

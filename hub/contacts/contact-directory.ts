@@ -40,16 +40,12 @@ export class ContactDirectory {
   }
 
   /** The technician of a room (null for the network) and the partners on call for the fault. */
-  contactsFor(roomId: string | null, faultKind: IncidentFault): IncidentContacts {
-    const technician = roomId ? this.repo.get('room', roomId) : null;
-    return {
-      technician: technician ? this.view(technician) : null,
-      partners: partnersFor(faultKind).map((id) => this.partner(id)),
-    };
+  async contactsFor(roomId: string | null, faultKind: IncidentFault): Promise<IncidentContacts> {
+    return incidentContacts(await this.book(), roomId, faultKind);
   }
 
-  partner(partnerId: string): PartnerContacts {
-    const contact = this.repo.get('partner', partnerId);
+  /** A partner with its contact on file (or null). */
+  private partnerOf(partnerId: string, contact: Contact | null): PartnerContacts {
     return {
       partnerId,
       partnerName: partners.find((p) => p.id === partnerId)?.name ?? partnerId,
@@ -58,16 +54,48 @@ export class ContactDirectory {
   }
 
   /** Every room and partner, with its contact or null, so gaps show. */
-  directory(): {
+  async directory(): Promise<{
     rooms: { roomId: string; roomName: string; contact: ContactView | null }[];
     partners: PartnerContacts[];
-  } {
+  }> {
+    const book = await this.book();
     return {
-      rooms: this.fleet.rooms.map((r) => {
-        const c = this.repo.get('room', r.id);
-        return { roomId: r.id, roomName: r.name, contact: c ? this.view(c) : null };
-      }),
-      partners: partners.map((p) => this.partner(p.id)),
+      rooms: this.fleet.rooms.map((r) => ({
+        roomId: r.id,
+        roomName: r.name,
+        contact: book.technician(r.id),
+      })),
+      partners: partners.map((p) => book.partner(p.id)),
     };
   }
+
+  /** Every contact on file, read at once, to look up without waiting (a notice's many recipients). */
+  async book(): Promise<ContactBook> {
+    const byKey = new Map((await this.repo.all()).map((c) => [`${c.kind} ${c.ownerId}`, c]));
+    return {
+      technician: (roomId) => {
+        const c = byKey.get(`room ${roomId}`);
+        return c ? this.view(c) : null;
+      },
+      partner: (partnerId) => this.partnerOf(partnerId, byKey.get(`partner ${partnerId}`) ?? null),
+    };
+  }
+}
+
+/** The contacts on file at one moment. */
+export interface ContactBook {
+  technician(roomId: string): ContactView | null;
+  partner(partnerId: string): PartnerContacts;
+}
+
+/** Whom to call about a room's fault, from the contacts on file. */
+export function incidentContacts(
+  book: ContactBook,
+  roomId: string | null,
+  faultKind: IncidentFault,
+): IncidentContacts {
+  return {
+    technician: roomId ? book.technician(roomId) : null,
+    partners: partnersFor(faultKind).map((id) => book.partner(id)),
+  };
 }

@@ -44,7 +44,7 @@ export function contactsRoutes(
       reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="hnth-contacts.csv"')
-        .send(contactsToCsv(contacts.repo.all())),
+        .send(contactsToCsv(await contacts.repo.all())),
     );
 
     app.post(
@@ -73,7 +73,7 @@ export function contactsRoutes(
             errors: result.errors,
           });
         }
-        contacts.repo.putAll(result.contacts);
+        await contacts.repo.putAll(result.contacts);
         return { imported: result.contacts.length };
       },
     );
@@ -101,9 +101,9 @@ export function contactsRoutes(
             code: `contact-${checked.code}`,
           });
         const now = clock().toISOString();
-        const earlier = contacts.repo.get(o.kind, o.id);
+        const earlier = await contacts.repo.get(o.kind, o.id);
         const v = checked.value;
-        const saved = contacts.repo.put({
+        const saved = await contacts.repo.put({
           kind: o.kind,
           ownerId: o.id,
           name: v.name,
@@ -126,7 +126,7 @@ export function contactsRoutes(
       async (req, reply) => {
         const o = owner(req.params, fleet);
         if ('error' in o) return reply.code(o.field === 'kind' ? 400 : 404).send(o);
-        if (!contacts.repo.remove(o.kind, o.id))
+        if (!(await contacts.repo.remove(o.kind, o.id)))
           return reply.code(404).send({ error: 'no contact on file', field: 'id' });
         return reply.code(204).send();
       },
@@ -145,7 +145,7 @@ export function contactsRoutes(
           (actor?.role === 'technician' && o.kind === 'room' && actor.roomId === o.id);
         if (!allowed)
           return reply.code(403).send({ error: 'only the contact’s own room or an operator may confirm it' });
-        const confirmed = contacts.repo.confirm(o.kind, o.id, clock().toISOString());
+        const confirmed = await contacts.repo.confirm(o.kind, o.id, clock().toISOString());
         if (!confirmed) return reply.code(404).send({ error: 'no contact on file', field: 'id' });
         return contacts.view(confirmed);
       },

@@ -3,6 +3,11 @@
  * the pure rules what to open and close, records it, and tells its listeners (the live socket, the
  * notifier). The rules' waits need time to pass without news, so the hub also calls `evaluate()`
  * on a timer.
+ *
+ * Its decisions are made in memory, at once, on what it holds (the rules' tracks, the open
+ * incidents loaded at start by `restore()`): ingest and timers never wait on the store, and two
+ * evaluations never interleave. Each decision is then written through, one after another in the
+ * order decided, and its listeners hear of it once it is stored.
  */
 import { systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -103,6 +108,10 @@ export class IncidentTracker {
   private readonly startedAt: Date;
   /** After a decision could not be stored, when to try again (ms since epoch); 0 when all is well. */
   private retryAt = 0;
+  /** Decided and not yet stored, in the order decided; the first is being written. */
+  private unstored: IncidentDecision[] = [];
+  /** The writes of the decisions, chained in order. */
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly repo: IncidentsRepo,
@@ -113,10 +122,25 @@ export class IncidentTracker {
     private readonly clock: () => Date = systemClock.now,
   ) {
     this.startedAt = clock();
-    // Incidents left open by a previous run stay open and are closed by the same rules.
-    for (const i of repo.openIncidents()) {
+  }
+
+  /** At start, before any news: incidents left open by a previous run stay open and are closed by the same rules. */
+  async restore(): Promise<void> {
+    for (const i of await this.repo.openIncidents()) {
       this.state.set(trackKey(i.roomId, i.cause), { active: true, since: i.openedAt, open: true });
     }
+  }
+
+  /** Incidents open as this tracker decided them (some perhaps still being stored). */
+  openCount(): number {
+    let n = 0;
+    for (const track of this.state.values()) if (track.open) n++;
+    return n;
+  }
+
+  /** Resolves once every decision made so far is stored (or undone) and its listeners told. */
+  async idle(): Promise<void> {
+    while (this.unstored.length > 0) await this.writes;
   }
 
   listen(listener: IncidentListener): void {
@@ -196,8 +220,8 @@ export class IncidentTracker {
   }
 
   evaluate(now: Date = this.clock()): void {
-    // The database refused a write a moment ago (locked by someone else, failing disk): each try
-    // holds the event loop for as long as SQLite waits on the lock, so tries are spaced out.
+    // The store refused a write a moment ago (locked by someone else, failing disk, a lost
+    // PostgreSQL): tries are spaced out rather than piling up behind it.
     if (now.getTime() < this.retryAt) return;
     // A room not heard from since the hub started is only counted offline after the grace: after a
     // hub restart the agents take a while to reconnect, and that is no outage.
@@ -221,45 +245,69 @@ export class IncidentTracker {
       this.config,
     );
     this.state = state;
-    for (const [i, d] of decisions.entries()) {
-      try {
-        this.apply(d);
-      } catch (err) {
-        // Not stored, so not done: this decision and the ones after it (the database will refuse
-        // them too) go back to how they were, and a later evaluation decides them again. Nothing is
-        // lost, and no listener hears of an incident that is not there.
-        for (const undone of decisions.slice(i)) {
-          const key = trackKey(undone.roomId, undone.cause);
-          const track = state.get(key);
-          if (track) state.set(key, { ...track, open: undone.kind !== 'open' });
-        }
-        this.retryAt = now.getTime() + RETRY_AFTER_FAILED_WRITE_MS;
-        this.log.error(
-          {
-            room: d.roomId,
-            cause: d.cause,
-            kind: d.kind,
-            undone: decisions.length - i,
-            err: (err as Error).message,
-          },
-          'incident decisions not stored; decided again shortly',
-        );
-        return;
-      }
-    }
+    for (const d of decisions) this.writeThrough(d);
   }
 
-  acknowledge(id: number, by: string, note: string) {
-    const result = this.repo.acknowledge(id, by, note, this.clock().toISOString());
+  async acknowledge(id: number, by: string, note: string) {
+    const result = await this.repo.acknowledge(id, by, note, this.clock().toISOString());
     if (result.ok) for (const l of this.listeners) l.acknowledged?.(result.incident);
     return result;
   }
 
-  private apply(d: IncidentDecision): void {
-    const incident =
-      d.kind === 'open'
-        ? this.repo.open(d.roomId, d.cause, d.severity, d.openedAt, d.rooms)
-        : this.repo.close(d.roomId, d.cause, d.closedAt);
+  private writeThrough(d: IncidentDecision): void {
+    this.unstored.push(d);
+    this.writes = this.writes.then(() => this.store(d));
+  }
+
+  private async store(d: IncidentDecision): Promise<void> {
+    // Undone, with the ones after it, when one before it could not be stored.
+    if (this.unstored[0] !== d) return;
+    let incident: Incident | null;
+    try {
+      incident =
+        d.kind === 'open'
+          ? await this.repo.open(d.roomId, d.cause, d.severity, d.openedAt, d.rooms)
+          : await this.repo.close(d.roomId, d.cause, d.closedAt);
+    } catch (err) {
+      this.undo(err as Error);
+      return;
+    }
+    this.unstored.shift();
+    this.told(d, incident);
+  }
+
+  /**
+   * A decision was not stored, so not done: it and the ones decided after it (the store would refuse
+   * them too) go back to how the store has them, and a later evaluation decides them again. Nothing
+   * is lost, and no listener hears of an incident that is not there.
+   */
+  private undo(err: Error): void {
+    const [failed] = this.unstored;
+    const undone = this.unstored;
+    this.unstored = [];
+    const seen = new Set<string>();
+    for (const d of undone) {
+      const key = trackKey(d.roomId, d.cause);
+      // The first decision about a track says how the store has it: open unless that was an opening.
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const track = this.state.get(key);
+      if (track) this.state.set(key, { ...track, open: d.kind !== 'open' });
+    }
+    this.retryAt = this.clock().getTime() + RETRY_AFTER_FAILED_WRITE_MS;
+    this.log.error(
+      {
+        room: failed?.roomId,
+        cause: failed?.cause,
+        kind: failed?.kind,
+        undone: undone.length,
+        err: err.message,
+      },
+      'incident decisions not stored; decided again shortly',
+    );
+  }
+
+  private told(d: IncidentDecision, incident: Incident | null): void {
     if (!incident) {
       this.log.warn({ decision: d }, 'incident decision had nothing to act on');
       return;

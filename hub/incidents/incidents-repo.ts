@@ -1,15 +1,15 @@
 /**
- * Incidents in SQLite, kept for good (art. 12.5: the yearly report counts them by cause with their
+ * Incidents in the hub's store, kept for good (art. 12.5: the yearly report counts them by cause with their
  * time to recover). At most one incident is open per room and cause, enforced by the database.
  */
 import type { Severity } from '../../shared/schemas.js';
-import { applyMigrations, type Db, type Migration } from '../store/database.js';
+import type { Sql, SqlMigration, SqlValue } from '../store/sql.js';
 import type { IncidentCause } from './incident-rules.js';
 
-const migrations: Migration[] = [
+export const incidentsMigrations: SqlMigration[] = [
   {
     id: 'incidents-1',
-    sql: `CREATE TABLE incidents (
+    sqlite: `CREATE TABLE incidents (
       id INTEGER PRIMARY KEY,
       room_id TEXT,
       cause TEXT NOT NULL,
@@ -23,6 +23,22 @@ const migrations: Migration[] = [
       ack_note TEXT
     );
     CREATE UNIQUE INDEX incidents_one_open ON incidents (ifnull(room_id, '*'), cause) WHERE closed_at IS NULL;
+    CREATE INDEX incidents_opened ON incidents (opened_at);
+    CREATE INDEX incidents_room ON incidents (room_id, opened_at);`,
+    pg: `CREATE TABLE incidents (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      room_id text COLLATE "C",
+      cause text COLLATE "C" NOT NULL,
+      severity text NOT NULL,
+      opened_at text COLLATE "C" NOT NULL,
+      closed_at text COLLATE "C",
+      recover_sec integer,
+      rooms text NOT NULL DEFAULT '[]',
+      acked_at text COLLATE "C",
+      acked_by text,
+      ack_note text
+    );
+    CREATE UNIQUE INDEX incidents_one_open ON incidents (coalesce(room_id, '*'), cause) WHERE closed_at IS NULL;
     CREATE INDEX incidents_opened ON incidents (opened_at);
     CREATE INDEX incidents_room ON incidents (room_id, opened_at);`,
   },
@@ -82,68 +98,71 @@ function toIncident(r: Row): Incident {
 
 export type AckResult = { ok: true; incident: Incident } | { ok: false; code: 'not-found' | 'already-acked' };
 
-export class IncidentsRepo {
-  private readonly stmts;
+/** Whole seconds from the first sign to recovery; never negative (a clock stepped back). */
+function recoverSec(openedAt: string, closedAt: string): number {
+  return Math.max(0, Math.round((Date.parse(closedAt) - Date.parse(openedAt)) / 1000));
+}
 
-  constructor(private readonly db: Db) {
-    applyMigrations(db, migrations);
-    this.stmts = {
-      open: db.prepare(
-        `INSERT INTO incidents (room_id, cause, severity, opened_at, rooms) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING RETURNING *`,
-      ),
-      close: db.prepare(
-        `UPDATE incidents SET closed_at = ?,
-           recover_sec = max(0, CAST(round((julianday(?) - julianday(opened_at)) * 86400) AS INTEGER))
-         WHERE ifnull(room_id, '*') = ifnull(?, '*') AND cause = ? AND closed_at IS NULL RETURNING *`,
-      ),
-      get: db.prepare('SELECT * FROM incidents WHERE id = ?'),
-      ack: db.prepare(
-        'UPDATE incidents SET acked_at = ?, acked_by = ?, ack_note = ? WHERE id = ? AND acked_at IS NULL RETURNING *',
-      ),
-      openOnes: db.prepare('SELECT * FROM incidents WHERE closed_at IS NULL ORDER BY id'),
-    };
-  }
+export class IncidentsRepo {
+  constructor(private readonly sql: Sql) {}
 
   /** Opens an incident; null when one is already open for this room and cause. */
-  open(
+  async open(
     roomId: string | null,
     cause: IncidentCause,
     severity: Severity,
     openedAt: string,
     rooms: string[] = [],
-  ) {
-    const row = this.stmts.open.get(roomId, cause, severity, openedAt, JSON.stringify(rooms)) as
-      | Row
-      | undefined;
+  ): Promise<Incident | null> {
+    const row = await this.sql.one<Row>(
+      `INSERT INTO incidents (room_id, cause, severity, opened_at, rooms) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [roomId, cause, severity, openedAt, JSON.stringify(rooms)],
+    );
     return row ? toIncident(row) : null;
   }
 
   /** Closes the open incident of this room and cause; null when none was open. */
-  close(roomId: string | null, cause: IncidentCause, closedAt: string): Incident | null {
-    const row = this.stmts.close.get(closedAt, closedAt, roomId, cause) as Row | undefined;
+  async close(roomId: string | null, cause: IncidentCause, closedAt: string): Promise<Incident | null> {
+    return this.sql.transaction(async (tx) => {
+      const open = await tx.one<{ id: number; opened_at: string }>(
+        `SELECT id, opened_at FROM incidents
+         WHERE coalesce(room_id, '*') = coalesce(?, '*') AND cause = ? AND closed_at IS NULL`,
+        [roomId, cause],
+      );
+      if (!open) return null;
+      const row = await tx.one<Row>(
+        'UPDATE incidents SET closed_at = ?, recover_sec = ? WHERE id = ? AND closed_at IS NULL RETURNING *',
+        [closedAt, recoverSec(open.opened_at, closedAt), open.id],
+      );
+      return row ? toIncident(row) : null;
+    });
+  }
+
+  async get(id: number): Promise<Incident | null> {
+    const row = await this.sql.one<Row>('SELECT * FROM incidents WHERE id = ?', [id]);
     return row ? toIncident(row) : null;
   }
 
-  get(id: number): Incident | null {
-    const row = this.stmts.get.get(id) as Row | undefined;
-    return row ? toIncident(row) : null;
-  }
-
-  acknowledge(id: number, by: string, note: string, at: string): AckResult {
-    const row = this.stmts.ack.get(at, by, note, id) as Row | undefined;
+  async acknowledge(id: number, by: string, note: string, at: string): Promise<AckResult> {
+    const row = await this.sql.one<Row>(
+      'UPDATE incidents SET acked_at = ?, acked_by = ?, ack_note = ? WHERE id = ? AND acked_at IS NULL RETURNING *',
+      [at, by, note, id],
+    );
     if (row) return { ok: true, incident: toIncident(row) };
-    return { ok: false, code: this.get(id) ? 'already-acked' : 'not-found' };
+    return { ok: false, code: (await this.get(id)) ? 'already-acked' : 'not-found' };
   }
 
-  openIncidents(): Incident[] {
-    return (this.stmts.openOnes.all() as Row[]).map(toIncident);
+  async openIncidents(): Promise<Incident[]> {
+    return (await this.sql.all<Row>('SELECT * FROM incidents WHERE closed_at IS NULL ORDER BY id')).map(
+      toIncident,
+    );
   }
 
   /** Newest first. The date range selects incidents that overlap it, so the report sees ongoing ones. */
-  list(q: IncidentQuery = {}): Incident[] {
+  async list(q: IncidentQuery = {}): Promise<Incident[]> {
     const where: string[] = [];
-    const params: unknown[] = [];
+    const params: SqlValue[] = [];
     if (q.state === 'open') where.push('closed_at IS NULL');
     if (q.state === 'closed') where.push('closed_at IS NOT NULL');
     if (q.roomId) {
@@ -158,9 +177,13 @@ export class IncidentsRepo {
       where.push('(closed_at IS NULL OR closed_at >= ?)');
       params.push(q.from);
     }
-    const sql = `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY opened_at DESC, id DESC LIMIT ?`;
-    params.push(q.limit ?? -1); // -1: no limit, for the report's whole year
-    return (this.db.prepare(sql).all(...params) as Row[]).map(toIncident);
+    // No limit: the report's whole year.
+    if (q.limit !== undefined) params.push(q.limit);
+    const rows = await this.sql.all<Row>(
+      `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY opened_at DESC, id DESC${q.limit !== undefined ? ' LIMIT ?' : ''}`,
+      params,
+    );
+    return rows.map(toIncident);
   }
 }

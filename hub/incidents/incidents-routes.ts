@@ -8,7 +8,7 @@ import type { Fleet } from '../../shared/fleet.js';
 import { PROVINCE_UTC_OFFSET } from '../../shared/province-time.js';
 import { type ActorOf, actorLabel } from '../api/actor.js';
 import type { RouteModule } from '../api/http-api.js';
-import type { ContactDirectory } from '../contacts/contact-directory.js';
+import { type ContactBook, type ContactDirectory, incidentContacts } from '../contacts/contact-directory.js';
 import { bodyFields } from '../security/audit-trail.js';
 import { causeFault } from './incident-rules.js';
 import type { IncidentTracker } from './incident-tracker.js';
@@ -31,10 +31,10 @@ export function incidentsRoutes(
   fleet: Fleet,
   actorOf: ActorOf,
 ): RouteModule {
-  const withContacts = (i: Incident) => ({
+  const withContacts = (book: ContactBook, i: Incident) => ({
     ...i,
     faultKind: causeFault[i.cause],
-    contacts: contacts.contactsFor(i.roomId, causeFault[i.cause]),
+    contacts: incidentContacts(book, i.roomId, causeFault[i.cause]),
   });
 
   return (app) => {
@@ -57,7 +57,11 @@ export function incidentsRoutes(
         const limit = Number(rawLimit);
         if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > 5000)
           return bad('limit', 'limit must be a whole number from 1 to 5000');
-        return repo.list({ state, roomId: q.room, from, to, limit }).map(withContacts);
+        const [incidents, book] = await Promise.all([
+          repo.list({ state, roomId: q.room, from, to, limit }),
+          contacts.book(),
+        ]);
+        return incidents.map((i) => withContacts(book, i));
       },
     );
 
@@ -75,7 +79,7 @@ export function incidentsRoutes(
         const id = Number(req.params.id);
         if (!/^\d+$/.test(req.params.id))
           return reply.code(400).send({ error: 'id must be a number', field: 'id' });
-        const incident = repo.get(id);
+        const incident = await repo.get(id);
         if (!incident) return reply.code(404).send({ error: `no incident ${id}`, field: 'id' });
         const actor = actorOf(req);
         const mayAck =
@@ -96,14 +100,14 @@ export function incidentsRoutes(
             code: 'note-required',
           });
         }
-        const result = tracker.acknowledge(id, actorLabel(actor), note.trim());
+        const result = await tracker.acknowledge(id, actorLabel(actor), note.trim());
         if (!result.ok && result.code === 'not-found')
           return reply.code(404).send({ error: `no incident ${id}`, field: 'id' });
         if (!result.ok)
           return reply
             .code(409)
             .send({ error: `incident ${id} is already acknowledged`, code: 'already-acknowledged' });
-        return withContacts(result.incident);
+        return withContacts(await contacts.book(), result.incident);
       },
     );
   };

@@ -6,6 +6,7 @@
  * read it (art. 13.1c): the department and the technicians of the meeting's rooms; partners and
  * webhooks read "Cuộc họp". Every delivery lands in the notification log, its meeting named.
  */
+import type { Logger } from '../../shared/logger.js';
 import type { Severity } from '../../shared/schemas.js';
 import type { ContactDirectory, ContactView, PartnerContacts } from '../contacts/contact-directory.js';
 import type { Meeting } from '../schedule/meeting-rules.js';
@@ -145,50 +146,58 @@ export function addressMeetingNotice(
 
 const verdictSeverity: Record<Verdict, Severity> = { go: 'info', 'at-risk': 'warning', 'no-go': 'critical' };
 
-/** The address book of the contacts on file, the operators' addresses and the webhooks. */
+/** The address book of the contacts on file now, the operators' addresses and the webhooks. */
 export function addressBook(
-  contacts: Pick<ContactDirectory, 'repo' | 'view' | 'partner'>,
+  contacts: Pick<ContactDirectory, 'book'>,
   operatorEmails: readonly string[],
   webhooks: readonly WebhookTarget[],
-): AddressBook {
-  return {
-    operatorEmails,
-    technician: (roomId) => {
-      const c = contacts.repo.get('room', roomId);
-      return c ? contacts.view(c) : null;
-    },
-    partner: (id) => contacts.partner(id),
-    webhooks,
+): () => Promise<AddressBook> {
+  return async () => {
+    const { technician, partner } = await contacts.book();
+    return { operatorEmails, technician, partner, webhooks };
   };
 }
 
 export interface MeetingNoticesDeps {
   notifier: Pick<Notifier, 'send'>;
-  book: AddressBook;
+  /** The address book as it is now, read for each notice. */
+  book: () => Promise<AddressBook>;
   meetings: Pick<MeetingsRepo, 'get'>;
   rehearsals: Pick<RehearsalsRepo, 'attempts'>;
   /** The notification log: a restarted hub does not send a verdict it already sent. */
   sent: Pick<NotificationsRepo, 'lastEvent'>;
   context: NoticeContext;
+  log: Logger;
 }
 
+/**
+ * Notices are prepared one after another, in the order their news came: preparing one reads the
+ * store (the contacts, the log of verdicts sent), and a verdict must be checked against the one
+ * before it has been announced, not while it is.
+ */
 export class MeetingNotices {
   /** The last verdict announced per rehearsal, before its deliveries are stored. */
   private readonly announced = new Map<string, Verdict>();
-  private readonly book: AddressBook;
+  private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: MeetingNoticesDeps) {
-    this.book = deps.book;
+  constructor(private readonly deps: MeetingNoticesDeps) {}
+
+  /** Resolves once the notices of the news heard so far have been handed to the notifier. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private next(work: () => Promise<void>, context: object): void {
+    this.queue = this.queue
+      .then(work)
+      .catch((err: Error) =>
+        this.deps.log.error({ err: err.message, ...context }, 'meeting notice not sent'),
+      );
   }
 
   /** Art. 8.1: a booking, change or cancellation, to the list the calendar stored with it. */
   booked(event: NotificationEvent, meeting: Meeting, recipients: readonly Recipient[]): void {
-    const severity: Severity = meeting.emergency ? 'critical' : 'info';
-    // Booking notices are letters to people, not alerts: webhooks hear of verdicts and escalations.
-    const to = addressMeetingNotice([{ kind: 'operator' }, ...recipients], meeting.roomIds, this.book, null);
-    this.send({ topic: 'meeting', event, meetingId: meeting.id, ref: null, severity }, to, (reader) =>
-      bookingText(event, meeting, this.deps.context, reader),
-    );
+    this.next(() => this.sendBooked(event, meeting, recipients), { meeting: meeting.id, event });
   }
 
   /**
@@ -196,9 +205,33 @@ export class MeetingNotices {
    * with another verdict (a room repaired before the meeting).
    */
   rehearsal(r: Rehearsal): void {
+    this.next(() => this.sendVerdict(r), { rehearsal: r.id });
+  }
+
+  /** Art. 11.1: a room that cannot carry its meeting, to the department and whoever must act. */
+  escalated(e: Escalation): void {
+    this.next(() => this.sendEscalation(e), { escalation: e.id });
+  }
+
+  private async sendBooked(
+    event: NotificationEvent,
+    meeting: Meeting,
+    recipients: readonly Recipient[],
+  ): Promise<void> {
+    const severity: Severity = meeting.emergency ? 'critical' : 'info';
+    // Booking notices are letters to people, not alerts: webhooks hear of verdicts and escalations.
+    const book = await this.deps.book();
+    const to = addressMeetingNotice([{ kind: 'operator' }, ...recipients], meeting.roomIds, book, null);
+    this.send({ topic: 'meeting', event, meetingId: meeting.id, ref: null, severity }, to, (reader) =>
+      bookingText(event, meeting, this.deps.context, reader),
+    );
+  }
+
+  private async sendVerdict(r: Rehearsal): Promise<void> {
     if (r.kind !== 'rehearsal' || !r.meetingId || !r.checkedAt || !r.verdict) return;
     if (r.status === 'superseded' || r.status === 'cancelled') return;
-    const last = this.announced.get(r.id) ?? (this.deps.sent.lastEvent('verdict', r.id) as Verdict | null);
+    const last =
+      this.announced.get(r.id) ?? ((await this.deps.sent.lastEvent('verdict', r.id)) as Verdict | null);
     const again = last !== null;
     if (again && (r.status !== 'done' || last === r.verdict)) return;
     const meeting = this.deps.meetings.get(r.meetingId);
@@ -216,7 +249,7 @@ export class MeetingNotices {
       ...failed.flatMap((a) => a.failures.flatMap((f) => f.responsible)),
     ];
     const severity = verdictSeverity[verdict];
-    const to = addressMeetingNotice(recipients, meeting.roomIds, this.book, severity);
+    const to = addressMeetingNotice(recipients, meeting.roomIds, await this.deps.book(), severity);
     this.send(
       { topic: 'verdict', event: verdict, meetingId: meeting.id, ref: r.id, severity },
       to,
@@ -224,13 +257,12 @@ export class MeetingNotices {
     );
   }
 
-  /** Art. 11.1: a room that cannot carry its meeting, to the department and whoever must act. */
-  escalated(e: Escalation): void {
+  private async sendEscalation(e: Escalation): Promise<void> {
     if (!e.meetingId) return;
     const meeting = this.deps.meetings.get(e.meetingId);
     if (!meeting) return;
     const recipients: Recipient[] = [{ kind: 'operator' }, ...e.failures.flatMap((f) => f.responsible)];
-    const to = addressMeetingNotice(recipients, meeting.roomIds, this.book, 'critical');
+    const to = addressMeetingNotice(recipients, meeting.roomIds, await this.deps.book(), 'critical');
     this.send(
       {
         topic: 'escalation',

@@ -5,13 +5,14 @@
  * rehearsal or escalation). A delivery postponed by quiet hours waits here (`postponed`, with `due_at` and its notice) so a
  * restart of the hub does not lose it; once its digest goes out, the row gets the digest's result.
  */
-import { applyMigrations, type Db, type Migration } from '../store/database.js';
+import type { Sql, SqlMigration } from '../store/sql.js';
 import type { Notice } from './notify-routing.js';
 
-const migrations: Migration[] = [
+/** On PostgreSQL each step does what it does on SQLite, in place: ALTER TABLE can change a CHECK there. */
+export const notificationsMigrations: SqlMigration[] = [
   {
     id: 'notify-1',
-    sql: `CREATE TABLE notifications (
+    sqlite: `CREATE TABLE notifications (
       id INTEGER PRIMARY KEY,
       created_at TEXT NOT NULL,
       incident_id INTEGER,
@@ -27,12 +28,28 @@ const migrations: Migration[] = [
       finished_at TEXT NOT NULL
     );
     CREATE INDEX notifications_incident ON notifications (incident_id);`,
+    pg: `CREATE TABLE notifications (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      created_at text COLLATE "C" NOT NULL,
+      incident_id bigint,
+      event text COLLATE "C" NOT NULL,
+      severity text NOT NULL,
+      channel text NOT NULL,
+      role text,
+      target text COLLATE "C" NOT NULL,
+      subject text NOT NULL,
+      status text NOT NULL CONSTRAINT notifications_status_check CHECK (status IN ('sent', 'failed', 'skipped')),
+      attempts integer NOT NULL,
+      error text,
+      finished_at text COLLATE "C" NOT NULL
+    );
+    CREATE INDEX notifications_incident ON notifications (incident_id);`,
   },
   {
     // SQLite cannot change a CHECK in place: the table is copied into one that allows `postponed`.
     // A postponed row is not finished, and keeps its notice (JSON) to be written into the digest.
     id: 'notify-2-postponed',
-    sql: `CREATE TABLE notifications_next (
+    sqlite: `CREATE TABLE notifications_next (
       id INTEGER PRIMARY KEY,
       created_at TEXT NOT NULL,
       incident_id INTEGER,
@@ -59,13 +76,28 @@ const migrations: Migration[] = [
     ALTER TABLE notifications_next RENAME TO notifications;
     CREATE INDEX notifications_incident ON notifications (incident_id);
     CREATE INDEX notifications_postponed ON notifications (due_at) WHERE status = 'postponed';`,
+    pg: `ALTER TABLE notifications
+      DROP CONSTRAINT notifications_status_check,
+      ADD CONSTRAINT notifications_status_check CHECK (status IN ('sent', 'failed', 'skipped', 'postponed')),
+      ALTER COLUMN finished_at DROP NOT NULL,
+      ADD COLUMN due_at text COLLATE "C",
+      ADD COLUMN notice text,
+      ADD CHECK ((status = 'postponed') = (finished_at IS NULL)),
+      ADD CHECK (status <> 'postponed' OR (due_at IS NOT NULL AND notice IS NOT NULL));
+    CREATE INDEX notifications_postponed ON notifications (due_at) WHERE status = 'postponed';`,
   },
   {
     // Until now every notification was an incident's; those rows keep that topic.
     id: 'notify-3-meetings',
-    sql: `ALTER TABLE notifications ADD COLUMN topic TEXT NOT NULL DEFAULT 'incident';
+    sqlite: `ALTER TABLE notifications ADD COLUMN topic TEXT NOT NULL DEFAULT 'incident';
     ALTER TABLE notifications ADD COLUMN meeting_id TEXT;
     ALTER TABLE notifications ADD COLUMN ref TEXT;
+    CREATE INDEX notifications_meeting ON notifications (meeting_id) WHERE meeting_id IS NOT NULL;
+    CREATE INDEX notifications_ref ON notifications (topic, ref) WHERE ref IS NOT NULL;`,
+    pg: `ALTER TABLE notifications
+      ADD COLUMN topic text COLLATE "C" NOT NULL DEFAULT 'incident',
+      ADD COLUMN meeting_id text COLLATE "C",
+      ADD COLUMN ref text COLLATE "C";
     CREATE INDEX notifications_meeting ON notifications (meeting_id) WHERE meeting_id IS NOT NULL;
     CREATE INDEX notifications_ref ON notifications (topic, ref) WHERE ref IS NOT NULL;`,
   },
@@ -118,10 +150,15 @@ export interface DeliveryOutcome {
   finishedAt: string;
 }
 
-const SELECT = `SELECT id, created_at AS createdAt, topic, incident_id AS incidentId, meeting_id AS meetingId, ref,
-    event, severity, channel, role, target, subject, status, attempts, error, finished_at AS finishedAt,
-    due_at AS dueAt
+// Aliases quoted: PostgreSQL would fold them to lower case.
+const SELECT = `SELECT id, created_at AS "createdAt", topic, incident_id AS "incidentId", meeting_id AS "meetingId",
+    ref, event, severity, channel, role, target, subject, status, attempts, error, finished_at AS "finishedAt",
+    due_at AS "dueAt"
   FROM notifications`;
+
+const INSERT = `INSERT INTO notifications (created_at, topic, incident_id, meeting_id, ref, event, severity, channel,
+    role, target, subject, status, attempts, error, finished_at, due_at, notice)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** What an incident's notice leaves out of a row; a meeting's notices say it. */
 type Subject = Pick<NotificationRecord, 'topic' | 'meetingId' | 'ref'>;
@@ -130,80 +167,85 @@ const incidentSubject: Subject = { topic: 'incident', meetingId: null, ref: null
 type NewRow = Omit<NotificationRecord, 'id' | 'dueAt' | 'finishedAt' | 'status' | keyof Subject> &
   Partial<Subject>;
 
-export class NotificationsRepo {
-  private readonly stmts;
-  private readonly finishMany;
+type Stored = NewRow &
+  Subject & { status: NotificationStatus; error: string | null; finishedAt: string | null };
 
-  constructor(db: Db) {
-    applyMigrations(db, migrations);
-    this.stmts = {
-      insert: db.prepare(
-        `INSERT INTO notifications (created_at, topic, incident_id, meeting_id, ref, event, severity, channel,
-           role, target, subject, status, attempts, error, finished_at, due_at, notice)
-         VALUES (@createdAt, @topic, @incidentId, @meetingId, @ref, @event, @severity, @channel, @role, @target,
-           @subject, @status, @attempts, @error, @finishedAt, @dueAt, @notice)`,
-      ),
-      list: db.prepare(`${SELECT} ORDER BY id DESC LIMIT ?`),
-      forMeeting: db.prepare(`${SELECT} WHERE meeting_id = ? ORDER BY id`),
-      lastEvent: db.prepare(
-        'SELECT event FROM notifications WHERE topic = ? AND ref = ? ORDER BY id DESC LIMIT 1',
-      ),
-      due: db.prepare(
-        `SELECT id, channel, role, target, due_at AS dueAt, notice FROM notifications
-         WHERE status = 'postponed' AND due_at <= ? ORDER BY id`,
-      ),
-      finish: db.prepare(
-        `UPDATE notifications SET status = @status, attempts = @attempts, error = @error,
-           finished_at = @finishedAt
-         WHERE id = @id AND status = 'postponed'`,
-      ),
-    };
-    this.finishMany = db.transaction((ids: readonly number[], outcome: DeliveryOutcome) => {
-      for (const id of ids) this.stmts.finish.run({ id, ...outcome });
-    });
+export class NotificationsRepo {
+  constructor(private readonly sql: Sql) {}
+
+  private async write(r: Stored, dueAt: string | null, notice: string | null): Promise<void> {
+    await this.sql.run(INSERT, [
+      r.createdAt,
+      r.topic,
+      r.incidentId,
+      r.meetingId,
+      r.ref,
+      r.event,
+      r.severity,
+      r.channel,
+      r.role,
+      r.target,
+      r.subject,
+      r.status,
+      r.attempts,
+      r.error,
+      r.finishedAt,
+      dueAt,
+      notice,
+    ]);
   }
 
-  insert(r: NewRow & DeliveryOutcome): void {
-    this.stmts.insert.run({ ...incidentSubject, ...r, dueAt: null, notice: null });
+  async insert(r: NewRow & DeliveryOutcome): Promise<void> {
+    await this.write({ ...incidentSubject, ...r }, null, null);
   }
 
   /** Keeps a delivery for later: it goes out in the recipient's digest once `dueAt` has come. */
-  postpone(r: Omit<NewRow, 'attempts' | 'error'>, dueAt: string, notice: Notice): void {
-    this.stmts.insert.run({
-      ...incidentSubject,
-      ...r,
-      status: 'postponed',
-      attempts: 0,
-      error: null,
-      finishedAt: null,
+  async postpone(r: Omit<NewRow, 'attempts' | 'error'>, dueAt: string, notice: Notice): Promise<void> {
+    await this.write(
+      { ...incidentSubject, ...r, status: 'postponed', attempts: 0, error: null, finishedAt: null },
       dueAt,
-      notice: JSON.stringify(notice),
-    });
+      JSON.stringify(notice),
+    );
   }
 
   /** Postponed deliveries due at `now` (ISO, UTC) or before, oldest first. */
-  due(now: string): DueDelivery[] {
-    const rows = this.stmts.due.all(now) as (Omit<DueDelivery, 'notice'> & { notice: string })[];
+  async due(now: string): Promise<DueDelivery[]> {
+    const rows = await this.sql.all<Omit<DueDelivery, 'notice'> & { notice: string }>(
+      `SELECT id, channel, role, target, due_at AS "dueAt", notice FROM notifications
+       WHERE status = 'postponed' AND due_at <= ? ORDER BY id`,
+      [now],
+    );
     return rows.map((r) => ({ ...r, notice: JSON.parse(r.notice) as Notice }));
   }
 
-  /** Records the outcome of the digest that carried these postponed deliveries. */
-  finish(ids: readonly number[], outcome: DeliveryOutcome): void {
-    this.finishMany(ids, outcome);
+  /** Records the outcome of the digest that carried these postponed deliveries, all or none. */
+  async finish(ids: readonly number[], outcome: DeliveryOutcome): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      for (const id of ids)
+        await tx.run(
+          `UPDATE notifications SET status = ?, attempts = ?, error = ?, finished_at = ?
+           WHERE id = ? AND status = 'postponed'`,
+          [outcome.status, outcome.attempts, outcome.error, outcome.finishedAt, id],
+        );
+    });
   }
 
-  latest(limit: number): NotificationRecord[] {
-    return this.stmts.list.all(limit) as NotificationRecord[];
+  /** Newest first. */
+  async latest(limit: number): Promise<NotificationRecord[]> {
+    return this.sql.all<NotificationRecord>(`${SELECT} ORDER BY id DESC LIMIT ?`, [limit]);
   }
 
   /** Every notice about a meeting (booking, verdicts, escalations), oldest first. */
-  forMeeting(meetingId: string): NotificationRecord[] {
-    return this.stmts.forMeeting.all(meetingId) as NotificationRecord[];
+  async forMeeting(meetingId: string): Promise<NotificationRecord[]> {
+    return this.sql.all<NotificationRecord>(`${SELECT} WHERE meeting_id = ? ORDER BY id`, [meetingId]);
   }
 
   /** The event of the last notice sent on this topic about `ref` (a rehearsal's verdict), or null. */
-  lastEvent(topic: NotificationTopic, ref: string): string | null {
-    const row = this.stmts.lastEvent.get(topic, ref) as { event: string } | undefined;
+  async lastEvent(topic: NotificationTopic, ref: string): Promise<string | null> {
+    const row = await this.sql.one<{ event: string }>(
+      'SELECT event FROM notifications WHERE topic = ? AND ref = ? ORDER BY id DESC LIMIT 1',
+      [topic, ref],
+    );
     return row?.event ?? null;
   }
 }

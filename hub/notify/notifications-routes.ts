@@ -19,14 +19,14 @@ export function notificationsRoutes(repo: NotificationsRepo, notifier: Notifier)
             .code(400)
             .send({ error: 'limit must be a whole number from 1 to 1000', field: 'limit' });
         }
-        return { counters: notifier.counters, notifications: repo.latest(limit) };
+        return { counters: notifier.counters, notifications: await repo.latest(limit) };
       },
     );
 
     app.get<{ Params: { id: string } }>(
       '/api/meetings/:id/notifications',
       { config: { access: 'operator' } },
-      async (req) => ({ notifications: repo.forMeeting(req.params.id) }),
+      async (req) => ({ notifications: await repo.forMeeting(req.params.id) }),
     );
   };
 }

@@ -152,7 +152,7 @@ export class Notifier {
 
   private async sendNotice(notice: Notice): Promise<void> {
     const createdAt = this.clock();
-    const contacts = this.deps.contacts.contactsFor(notice.roomId, notice.faultKind);
+    const contacts = await this.deps.contacts.contactsFor(notice.roomId, notice.faultKind);
     const deliveries = routeNotice(notice, contacts, this.deps.routing, createdAt);
     const room = notice.roomId ? this.deps.fleet.find(notice.roomId) : undefined;
     const { subject, text } = noticeText(notice, room);
@@ -173,7 +173,7 @@ export class Notifier {
         };
         // Without an SMTP relay an email would never go out, so it is skipped now, not held back.
         if (d.postponeUntil && !(d.channel === 'email' && !this.deps.email)) {
-          this.deps.repo.postpone(row, d.postponeUntil, notice);
+          await this.deps.repo.postpone(row, d.postponeUntil, notice);
           this.counters.postponed[d.channel]++;
           return;
         }
@@ -219,8 +219,8 @@ export class Notifier {
     const status =
       d.skip || (d.channel === 'email' && !this.deps.email) ? 'skipped' : result.ok ? 'sent' : 'failed';
     this.counters[status][d.channel]++;
-    if (result.permanent && d.channel === 'email' && d.role !== 'operator') this.bounced(d.to);
-    this.deps.repo.insert({
+    if (result.permanent && d.channel === 'email' && d.role !== 'operator') await this.bounced(d.to);
+    await this.deps.repo.insert({
       ...row,
       status,
       attempts: result.attempts,
@@ -233,7 +233,7 @@ export class Notifier {
 
   /** One digest per recipient and channel for the postponed deliveries now due. */
   private async sendDigests(): Promise<void> {
-    const due = this.deps.repo.due(this.clock().toISOString());
+    const due = await this.deps.repo.due(this.clock().toISOString());
     const byRecipient = new Map<string, DueDelivery[]>();
     for (const d of due) {
       const key = `${d.channel} ${d.target}`;
@@ -263,8 +263,8 @@ export class Notifier {
       channel === 'email' && !this.deps.email ? 'skipped' : result.ok ? 'sent' : 'failed';
     this.counters[status][channel] += rows.length;
     if (result.permanent && channel === 'email' && rows.some((r) => r.role !== 'operator'))
-      this.bounced(target);
-    this.deps.repo.finish(
+      await this.bounced(target);
+    await this.deps.repo.finish(
       rows.map((r) => r.id),
       {
         status,
@@ -278,8 +278,8 @@ export class Notifier {
   }
 
   /** Art. 4.3: an address that bounces belongs to someone who moved; flag it for replacement. */
-  private bounced(email: string): void {
-    this.deps.contacts.repo.markBounced(email);
+  private async bounced(email: string): Promise<void> {
+    await this.deps.contacts.repo.markBounced(email);
   }
 
   private async deliver(

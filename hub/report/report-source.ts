@@ -21,6 +21,7 @@ export interface ReportSources {
 export async function reportFor(sources: ReportSources, period: ReportPeriod): Promise<YearlyReport> {
   const { from, to } = period;
   const transitions = await sources.store.listTransitions(from, to);
+  const incidents = await sources.incidents.list({ from, to });
   const energy = (
     await Promise.all(sources.rooms.map((r) => sources.store.listEnergy(r.id, from, to)))
   ).flat();
@@ -38,7 +39,7 @@ export async function reportFor(sources: ReportSources, period: ReportPeriod): P
       lineTested: c.calls.lineTest !== undefined && c.calls.lineTest.outcome !== 'not-placed',
       line: c.checks.find((x) => x.check === 'line')?.status ?? null,
     })),
-    incidents: sources.incidents.list({ from, to }),
+    incidents,
     energy,
   });
 }

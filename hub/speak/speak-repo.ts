@@ -1,17 +1,17 @@
 /**
- * Speak sessions in SQLite, so that a hub restart in the middle of a meeting gives the rooms back
+ * Speak sessions in the hub's store, so that a hub restart in the middle of a meeting gives the rooms back
  * their place in the queue (art. 10.1c). Only what is still to be dealt with is kept: the open
  * sessions and their waiting and granted requests; a request that ends leaves the table, and
  * closing a session removes its requests. A room's position is not stored: it follows from the
  * order of the waiting requests.
  */
-import { applyMigrations, type Db, type Migration } from '../store/database.js';
+import type { Sql, SqlMigration } from '../store/sql.js';
 import type { SpeakRequest, SpeakSession } from './speak-queue.js';
 
-const migrations: Migration[] = [
+export const speakMigrations: SqlMigration[] = [
   {
     id: 'speak-1',
-    sql: `CREATE TABLE speak_sessions (
+    sqlite: `CREATE TABLE speak_sessions (
       host_room_id TEXT PRIMARY KEY,
       opened_by TEXT,
       opened_at TEXT NOT NULL,
@@ -32,6 +32,27 @@ const migrations: Migration[] = [
     CREATE TABLE speak_request_ids (
       only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
       last_id INTEGER NOT NULL
+    );`,
+    pg: `CREATE TABLE speak_sessions (
+      host_room_id text COLLATE "C" PRIMARY KEY,
+      opened_by text,
+      opened_at text COLLATE "C" NOT NULL,
+      last_order integer NOT NULL
+    );
+    CREATE TABLE speak_requests (
+      id text COLLATE "C" PRIMARY KEY,
+      host_room_id text COLLATE "C" NOT NULL REFERENCES speak_sessions (host_room_id) ON DELETE CASCADE,
+      room_id text COLLATE "C" NOT NULL,
+      state text NOT NULL CHECK (state IN ('waiting', 'granted')),
+      queue_order integer NOT NULL,
+      requested_at text COLLATE "C" NOT NULL,
+      granted_at text COLLATE "C",
+      UNIQUE (host_room_id, room_id),
+      UNIQUE (host_room_id, queue_order)
+    );
+    CREATE TABLE speak_request_ids (
+      only_row integer PRIMARY KEY CHECK (only_row = 1),
+      last_id bigint NOT NULL
     );`,
   },
 ];
@@ -62,54 +83,50 @@ export interface StoredSpeak {
 const active = (r: SpeakRequest) => r.state === 'waiting' || r.state === 'granted';
 
 export class SpeakRepo {
-  private readonly stmts;
-  /** One session as it now is, in one transaction: the session row, its queue and the id counter. */
-  readonly save: (session: SpeakSession, lastRequestId: number) => void;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(db: Db) {
-    applyMigrations(db, migrations);
-    this.stmts = {
-      upsertSession: db.prepare(
-        `INSERT INTO speak_sessions (host_room_id, opened_by, opened_at, last_order)
-         VALUES (@hostRoomId, @openedBy, @openedAt, @lastOrder)
+  /** One session as it now is, in one transaction: the session row, its queue and the id counter. */
+  async save(session: SpeakSession, lastRequestId: number): Promise<void> {
+    const { hostRoomId, openedBy, openedAt, lastOrder } = session;
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO speak_sessions (host_room_id, opened_by, opened_at, last_order) VALUES (?, ?, ?, ?)
          ON CONFLICT (host_room_id) DO UPDATE SET opened_by = excluded.opened_by,
            opened_at = excluded.opened_at, last_order = excluded.last_order`,
-      ),
-      clearQueue: db.prepare('DELETE FROM speak_requests WHERE host_room_id = ?'),
-      insertRequest: db.prepare(
-        `INSERT INTO speak_requests (id, host_room_id, room_id, state, queue_order, requested_at, granted_at)
-         VALUES (@id, @hostRoomId, @roomId, @state, @order, @requestedAt, @grantedAt)`,
-      ),
-      setLastId: db.prepare(
+        [hostRoomId, openedBy, openedAt, lastOrder],
+      );
+      await tx.run('DELETE FROM speak_requests WHERE host_room_id = ?', [hostRoomId]);
+      for (const r of session.requests.filter(active))
+        await tx.run(
+          `INSERT INTO speak_requests (id, host_room_id, room_id, state, queue_order, requested_at, granted_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          [r.id, hostRoomId, r.roomId, r.state, r.order, r.requestedAt, r.grantedAt],
+        );
+      await tx.run(
         `INSERT INTO speak_request_ids (only_row, last_id) VALUES (1, ?)
-         ON CONFLICT (only_row) DO UPDATE SET last_id = max(last_id, excluded.last_id)`,
-      ),
-      removeSession: db.prepare('DELETE FROM speak_sessions WHERE host_room_id = ?'),
-      sessions: db.prepare('SELECT * FROM speak_sessions ORDER BY opened_at, host_room_id'),
-      requests: db.prepare('SELECT * FROM speak_requests ORDER BY host_room_id, queue_order'),
-      lastId: db.prepare('SELECT last_id FROM speak_request_ids WHERE only_row = 1'),
-    };
-    this.save = db.transaction((session: SpeakSession, lastRequestId: number) => {
-      const s = this.stmts;
-      const { hostRoomId, openedBy, openedAt, lastOrder } = session;
-      s.upsertSession.run({ hostRoomId, openedBy, openedAt, lastOrder });
-      s.clearQueue.run(hostRoomId);
-      for (const r of session.requests.filter(active)) {
-        const { id, roomId, state, order, requestedAt, grantedAt } = r;
-        s.insertRequest.run({ id, hostRoomId, roomId, state, order, requestedAt, grantedAt });
-      }
-      s.setLastId.run(lastRequestId);
+         ON CONFLICT (only_row) DO UPDATE SET last_id = excluded.last_id
+         WHERE excluded.last_id > speak_request_ids.last_id`,
+        [lastRequestId],
+      );
     });
   }
 
   /** Closes a session: it and its queue go. */
-  remove(hostRoomId: string): boolean {
-    return this.stmts.removeSession.run(hostRoomId).changes > 0;
+  async remove(hostRoomId: string): Promise<boolean> {
+    return (
+      (await this.sql.run('DELETE FROM speak_sessions WHERE host_room_id = ?', [hostRoomId])).changes > 0
+    );
   }
 
-  load(): StoredSpeak {
+  async load(): Promise<StoredSpeak> {
+    // One transaction: the sessions, their queues and the counter as one save left them.
+    const { requests, sessionRows, lastId } = await this.sql.transaction(async (tx) => ({
+      requests: await tx.all<RequestRow>('SELECT * FROM speak_requests ORDER BY host_room_id, queue_order'),
+      sessionRows: await tx.all<SessionRow>('SELECT * FROM speak_sessions ORDER BY opened_at, host_room_id'),
+      lastId: await tx.one<{ last_id: number }>('SELECT last_id FROM speak_request_ids WHERE only_row = 1'),
+    }));
     const queues = new Map<string, SpeakRequest[]>();
-    for (const r of this.stmts.requests.all() as RequestRow[]) {
+    for (const r of requests) {
       const list = queues.get(r.host_room_id) ?? [];
       list.push({
         id: r.id,
@@ -122,7 +139,7 @@ export class SpeakRepo {
       });
       queues.set(r.host_room_id, list);
     }
-    const sessions = (this.stmts.sessions.all() as SessionRow[]).map(
+    const sessions = sessionRows.map(
       (s): SpeakSession => ({
         hostRoomId: s.host_room_id,
         openedBy: s.opened_by,
@@ -131,7 +148,6 @@ export class SpeakRepo {
         requests: queues.get(s.host_room_id) ?? [],
       }),
     );
-    const row = this.stmts.lastId.get() as { last_id: number } | undefined;
-    return { sessions, lastRequestId: row?.last_id ?? 0 };
+    return { sessions, lastRequestId: lastId?.last_id ?? 0 };
   }
 }

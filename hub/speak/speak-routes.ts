@@ -47,7 +47,7 @@ export function speakRoutes(speak: SpeakService, fleet: Fleet, actorOf: ActorOf)
         const actor = actorOf(req);
         if (actor?.role !== 'operator')
           return reply.code(403).send({ error: 'only an operator opens a session' });
-        return reply.code(201).send(speak.open(host, actor.name));
+        return reply.code(201).send(await speak.open(host, actor.name));
       },
     );
 
@@ -57,7 +57,7 @@ export function speakRoutes(speak: SpeakService, fleet: Fleet, actorOf: ActorOf)
       async (req, reply) => {
         if (actorOf(req)?.role !== 'operator')
           return reply.code(403).send({ error: 'only an operator closes a session' });
-        if (!speak.close(req.params.hostRoomId)) {
+        if (!(await speak.close(req.params.hostRoomId))) {
           return reply
             .code(404)
             .send({ error: `no session hosted by "${req.params.hostRoomId}"`, field: 'hostRoomId' });
@@ -85,7 +85,7 @@ export function speakRoutes(speak: SpeakService, fleet: Fleet, actorOf: ActorOf)
               .code(403)
               .send({ error: `only the technician of ${roomId} or an operator may ${action} for it` });
           }
-          return answer(action === 'request' ? speak.request(roomId) : speak.cancel(roomId), reply);
+          return answer(await (action === 'request' ? speak.request(roomId) : speak.cancel(roomId)), reply);
         },
       );
     }
@@ -99,7 +99,7 @@ export function speakRoutes(speak: SpeakService, fleet: Fleet, actorOf: ActorOf)
         if (action !== 'grant' && action !== 'finish' && action !== 'dismiss') {
           return reply.code(400).send({ error: 'action must be grant, finish or dismiss', field: 'action' });
         }
-        return answer(speak.decide(id, action as SpeakAction, actorOf(req)), reply);
+        return answer(await speak.decide(id, action as SpeakAction, actorOf(req)), reply);
       },
     );
   };

@@ -78,9 +78,9 @@ export function meetingResolver(current: () => readonly CurrentMeeting[]): HostR
 
 /** Where sessions are kept across restarts (`SpeakRepo`); each call is one transaction. */
 export interface SpeakSessionStore {
-  load(): { sessions: SpeakSession[]; lastRequestId: number };
-  save(session: SpeakSession, lastRequestId: number): void;
-  remove(hostRoomId: string): boolean;
+  load(): Promise<{ sessions: SpeakSession[]; lastRequestId: number }>;
+  save(session: SpeakSession, lastRequestId: number): Promise<void>;
+  remove(hostRoomId: string): Promise<boolean>;
 }
 
 export type ServiceOutcome = Outcome | { ok: false; code: 'no-session' | 'forbidden'; error: string };
@@ -91,6 +91,8 @@ export class SpeakService {
   private readonly unanswered = new Set<string>();
   private readonly published = new Map<string, string>();
   private seq = 0;
+  /** The change under way: changes run one at a time, each on the sessions the one before stored. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly fleet: Fleet,
@@ -105,13 +107,13 @@ export class SpeakService {
    * Takes back the sessions a previous run left open, before any request arrives; those opened too
    * long ago are closed instead (see `RESTORE_WITHIN_MS`). Rooms learn their standing at `publishAll()`.
    */
-  restore(): void {
-    const { sessions, lastRequestId } = this.store.load();
+  async restore(): Promise<void> {
+    const { sessions, lastRequestId } = await this.store.load();
     this.seq = lastRequestId;
     const now = this.clock();
     for (const session of sessions) {
       if (outlived(session, now)) {
-        this.store.remove(session.hostRoomId);
+        await this.store.remove(session.hostRoomId);
         this.log.info(
           { hostRoomId: session.hostRoomId, openedAt: session.openedAt, queued: session.requests.length },
           'speak session too old to restore; closed',
@@ -133,36 +135,70 @@ export class SpeakService {
     return [...this.byHost.values()].map(view);
   }
 
-  open(hostRoomId: string, openedBy: string | null = null): SessionView {
-    let session = this.byHost.get(hostRoomId);
-    if (!session) {
-      session = openSession(hostRoomId, this.clock().toISOString(), openedBy);
-      this.store.save(session, this.seq);
-      this.byHost.set(hostRoomId, session);
-      this.unanswered.clear();
-      this.out.sessionChanged(view(session));
+  open(hostRoomId: string, openedBy: string | null = null): Promise<SessionView> {
+    return this.inTurn(async () => {
+      let session = this.byHost.get(hostRoomId);
+      if (!session) {
+        session = openSession(hostRoomId, this.clock().toISOString(), openedBy);
+        await this.store.save(session, this.seq);
+        this.byHost.set(hostRoomId, session);
+        this.unanswered.clear();
+        this.out.sessionChanged(view(session));
+        this.sync();
+      }
+      return view(session);
+    });
+  }
+
+  close(hostRoomId: string): Promise<boolean> {
+    return this.inTurn(async () => {
+      if (!this.byHost.has(hostRoomId)) return false;
+      await this.store.remove(hostRoomId);
+      this.byHost.delete(hostRoomId);
+      this.out.sessionChanged({ hostRoomId, closed: true });
       this.sync();
-    }
-    return view(session);
+      return true;
+    });
   }
 
-  close(hostRoomId: string): boolean {
-    if (!this.byHost.has(hostRoomId)) return false;
-    this.store.remove(hostRoomId);
-    this.byHost.delete(hostRoomId);
-    this.out.sessionChanged({ hostRoomId, closed: true });
-    this.sync();
-    return true;
-  }
-
-  /** From the room's `speak` topic. */
+  /** From the room's `speak` topic: applied in the order the room's messages came. */
   onMessage(roomId: string, message: SpeakMessage): void {
     const outcome = message.action === 'request' ? this.request(roomId) : this.cancel(roomId);
-    if (!outcome.ok)
-      this.log.info({ roomId, action: message.action, code: outcome.code }, 'speak message not applied');
+    outcome.then(
+      (o) => {
+        if (!o.ok)
+          this.log.info({ roomId, action: message.action, code: o.code }, 'speak message not applied');
+      },
+      (err: Error) =>
+        this.log.error({ roomId, action: message.action, err: err.message }, 'speak message not stored'),
+    );
   }
 
-  request(roomId: string): ServiceOutcome {
+  request(roomId: string): Promise<ServiceOutcome> {
+    return this.inTurn(async () => this.requestNow(roomId));
+  }
+
+  cancel(roomId: string): Promise<ServiceOutcome> {
+    return this.inTurn(async () => this.cancelNow(roomId));
+  }
+
+  /** The host's decision; `actor` must be the host room's technician or an operator. */
+  decide(requestId: string, action: SpeakAction, actor: Actor | null): Promise<ServiceOutcome> {
+    return this.inTurn(async () => this.decideNow(requestId, action, actor));
+  }
+
+  /** Resolves once the changes asked for so far are done (stored or refused). */
+  async idle(): Promise<void> {
+    await this.turn;
+  }
+
+  private inTurn<T>(change: () => Promise<T>): Promise<T> {
+    const done = this.turn.then(change);
+    this.turn = done.catch(() => {});
+    return done;
+  }
+
+  private requestNow(roomId: string): Promise<ServiceOutcome> | ServiceOutcome {
     const host = this.resolveHost(roomId, [...this.byHost.values()]);
     const session = host ? this.byHost.get(host) : undefined;
     if (!session) {
@@ -173,7 +209,7 @@ export class SpeakService {
     return this.apply(session, requestFloor(session, roomId, this.clock().toISOString(), String(++this.seq)));
   }
 
-  cancel(roomId: string): ServiceOutcome {
+  private cancelNow(roomId: string): Promise<ServiceOutcome> | ServiceOutcome {
     this.unanswered.delete(roomId);
     const session = [...this.byHost.values()].find((s) => roomState(s, roomId).state !== 'idle');
     if (!session) {
@@ -183,8 +219,11 @@ export class SpeakService {
     return this.apply(session, cancelFloor(session, roomId, this.clock().toISOString()));
   }
 
-  /** The host's decision; `actor` must be the host room's technician or an operator. */
-  decide(requestId: string, action: SpeakAction, actor: Actor | null): ServiceOutcome {
+  private decideNow(
+    requestId: string,
+    action: SpeakAction,
+    actor: Actor | null,
+  ): Promise<ServiceOutcome> | ServiceOutcome {
     const session = [...this.byHost.values()].find((s) => s.requests.some((r) => r.id === requestId));
     const request = session?.requests.find((r) => r.id === requestId);
     if (!session || !request) return { ok: false, code: 'not-found', error: `no request ${requestId}` };
@@ -198,11 +237,11 @@ export class SpeakService {
     return this.apply(session, act(session, requestId, action, this.clock().toISOString()));
   }
 
-  private apply(session: SpeakSession, outcome: Outcome): ServiceOutcome {
+  private async apply(session: SpeakSession, outcome: Outcome): Promise<ServiceOutcome> {
     if (!outcome.ok) return outcome;
     const changed = outcome.session !== session;
     // Stored first: a change the database refused takes no effect, and the caller hears of it.
-    if (changed) this.store.save(outcome.session, this.seq);
+    if (changed) await this.store.save(outcome.session, this.seq);
     this.unanswered.delete(outcome.request.roomId);
     if (changed) {
       this.byHost.set(session.hostRoomId, outcome.session);

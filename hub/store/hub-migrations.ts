@@ -2,8 +2,21 @@
  * Every hub part's tables on the relational store, in the order their tables refer to each other:
  * what the hub applies at start, and what a move to PostgreSQL creates before the rows arrive.
  */
+import { approvedConfigsMigrations } from '../codec-config/approved-configs-repo.js';
+import { contactsMigrations } from '../contacts/contacts-repo.js';
+import { incidentsMigrations } from '../incidents/incidents-repo.js';
+import { notificationsMigrations } from '../notify/notifications-repo.js';
 import { auditMigrations } from '../security/audit-log.js';
+import { speakMigrations } from '../speak/speak-repo.js';
 import { leaseMigrations } from './lease.js';
 import type { SqlMigration } from './sql.js';
 
-export const hubMigrations: readonly SqlMigration[] = [...leaseMigrations, ...auditMigrations];
+export const hubMigrations: readonly SqlMigration[] = [
+  ...leaseMigrations,
+  ...auditMigrations,
+  ...contactsMigrations,
+  ...approvedConfigsMigrations,
+  ...speakMigrations,
+  ...notificationsMigrations,
+  ...incidentsMigrations,
+];

@@ -7,13 +7,14 @@
  * expect are computed by hand in the tests, not here.
  */
 import type { IncidentCause } from '../../hub/incidents/incident-rules.js';
-import { IncidentsRepo } from '../../hub/incidents/incidents-repo.js';
+import { IncidentsRepo, incidentsMigrations } from '../../hub/incidents/incidents-repo.js';
 import type { Level } from '../../hub/readiness.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import { MeetingsRepo } from '../../hub/schedule/meetings-repo.js';
 import type { Verdict } from '../../hub/schedule/rehearsal-verdict.js';
 import { type RehearsalKind, RehearsalsRepo } from '../../hub/schedule/rehearsals-repo.js';
 import type { Db } from '../../hub/store/database.js';
+import { sqliteStore } from '../../hub/store/sql.js';
 import { SqliteStore } from '../../hub/store/sqlite-store.js';
 
 export const A = 'tinh-uy';
@@ -49,7 +50,7 @@ function meeting(
   };
 }
 
-export function seedReportHistory(db: Db): void {
+export async function seedReportHistory(db: Db): Promise<void> {
   const store = new SqliteStore(db);
   const transition = (roomId: string, level: Level | 'POWERED_OFF', at: string) =>
     store.insertTransition({ roomId, level, power: level === 'POWERED_OFF' ? null : 'on', reasons: [], at });
@@ -114,22 +115,29 @@ export function seedReportHistory(db: Db): void {
   run('r3', 'inspection', vn('2026-06-15T09:00'), { [A]: ['go'], [B]: ['go'], [C]: ['no-go'] });
   run('r4-last-year', 'rehearsal', vn('2025-12-31T23:00'), { [A]: ['go'] });
 
-  const incidents = new IncidentsRepo(db);
-  const incident = (roomId: string | null, cause: IncidentCause, opened: string, recoverSec?: number) => {
-    incidents.open(roomId, cause, 'critical', opened);
+  const relational = sqliteStore(db);
+  await relational.migrate(incidentsMigrations);
+  const incidents = new IncidentsRepo(relational.sql);
+  const incident = async (
+    roomId: string | null,
+    cause: IncidentCause,
+    opened: string,
+    recoverSec?: number,
+  ) => {
+    await incidents.open(roomId, cause, 'critical', opened);
     if (recoverSec !== undefined)
-      incidents.close(roomId, cause, new Date(Date.parse(opened) + recoverSec * 1000).toISOString());
+      await incidents.close(roomId, cause, new Date(Date.parse(opened) + recoverSec * 1000).toISOString());
   };
-  incident(A, 'room.offline', vn('2026-03-10T08:00'), 43_200);
-  incident(A, 'mains.lost', vn('2026-02-01T10:00'), 600);
-  incident(A, 'mains.lost', vn('2026-04-01T10:00'), 1200);
-  incident(A, 'mains.lost', vn('2026-09-01T10:00'), 300);
+  await incident(A, 'room.offline', vn('2026-03-10T08:00'), 43_200);
+  await incident(A, 'mains.lost', vn('2026-02-01T10:00'), 600);
+  await incident(A, 'mains.lost', vn('2026-04-01T10:00'), 1200);
+  await incident(A, 'mains.lost', vn('2026-09-01T10:00'), 300);
   // Opened on 31 Dec 2025 in Vietnam, closed in 2026: last year's.
-  incident(A, 'link.degraded', vn('2025-12-31T23:00'), 7200);
-  incident(B, 'codec.down', vn('2026-02-10T10:00'), 100);
-  incident(B, 'codec.down', vn('2026-06-10T10:00'), 300);
-  incident(B, 'codec.down', vn('2026-12-20T10:00'));
-  incident(null, 'network.unreachable', vn('2026-08-01T10:00'), 900);
+  await incident(A, 'link.degraded', vn('2025-12-31T23:00'), 7200);
+  await incident(B, 'codec.down', vn('2026-02-10T10:00'), 100);
+  await incident(B, 'codec.down', vn('2026-06-10T10:00'), 300);
+  await incident(B, 'codec.down', vn('2026-12-20T10:00'));
+  await incident(null, 'network.unreachable', vn('2026-08-01T10:00'), 900);
 
   const sample = db.prepare('INSERT INTO telemetry_samples (room_id, ts, data) VALUES (?, ?, ?)');
   const energy = (roomId: string, ts: string, sinceIso: string, usedWh: number, alwaysOnWh: number) =>

@@ -1,12 +1,10 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import { FleetState } from '../../hub/fleet-state.js';
 import type { RunningHub } from '../../hub/hub.js';
 import { IncidentTracker } from '../../hub/incidents/incident-tracker.js';
-import { IncidentsRepo } from '../../hub/incidents/incidents-repo.js';
+import { IncidentsRepo, incidentsMigrations } from '../../hub/incidents/incidents-repo.js';
 import { defaultThresholds } from '../../hub/readiness.js';
-import { openDatabase } from '../../hub/store/database.js';
 import { rooms } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
 import type { TelemetryMessage } from '../../shared/schemas.js';
@@ -18,78 +16,12 @@ import {
   startTestAgent,
   startTestHub,
 } from '../helpers/hub-harness.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { onEachStore } from '../helpers/sql-stores.js';
 import { waitFor } from '../helpers/wait.js';
 
-const dir = tempDir();
-afterAll(() => dir.remove());
 const log = createLogger('test', 'silent');
 
-describe('incidents repository: history by date range for the report', () => {
-  const db = openDatabase(path.join(dir.path, 'repo', 'hnth.db'));
-  const repo = new IncidentsRepo(db);
-  afterAll(() => {
-    db.close();
-  });
-
-  test('one open incident per room and cause; closing records the time to recover', () => {
-    const a = repo.open('so-y-te', 'mains.lost', 'critical', '2026-03-01T01:00:00.000Z');
-    expect(a).toMatchObject({ roomId: 'so-y-te', closedAt: null, recoverSec: null });
-    expect(repo.open('so-y-te', 'mains.lost', 'critical', '2026-03-01T01:05:00.000Z')).toBeNull();
-    expect(repo.open('so-y-te', 'codec.down', 'critical', '2026-03-01T01:05:00.000Z')).not.toBeNull();
-    expect(
-      repo.open(null, 'network.unreachable', 'critical', '2026-03-02T00:00:00.000Z', ['so-y-te']),
-    ).toMatchObject({
-      roomId: null,
-      rooms: ['so-y-te'],
-    });
-    expect(repo.close('so-y-te', 'mains.lost', '2026-03-01T01:12:30.000Z')).toMatchObject({
-      recoverSec: 750,
-    });
-    expect(repo.close('so-y-te', 'mains.lost', '2026-03-01T01:13:00.000Z')).toBeNull();
-    expect(repo.close(null, 'network.unreachable', '2026-03-02T00:10:00.000Z')).toMatchObject({
-      recoverSec: 600,
-    });
-  });
-
-  test('a range selects incidents that overlap it, newest first; state and room filter', () => {
-    repo.open('tinh-uy', 'link.degraded', 'warning', '2025-12-31T23:00:00.000Z');
-    repo.close('tinh-uy', 'link.degraded', '2026-01-01T01:00:00.000Z');
-    repo.open('tinh-uy', 'climate.out-of-range', 'warning', '2025-06-01T00:00:00.000Z');
-    repo.close('tinh-uy', 'climate.out-of-range', '2025-06-01T02:00:00.000Z');
-    const year = repo.list({ from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
-    expect(year.map((i) => `${i.roomId}:${i.cause}`)).toEqual([
-      'null:network.unreachable',
-      'so-y-te:codec.down',
-      'so-y-te:mains.lost',
-      'tinh-uy:link.degraded',
-    ]);
-    expect(repo.list({ state: 'open' }).map((i) => i.cause)).toEqual(['codec.down']);
-    expect(repo.list({ roomId: 'tinh-uy', state: 'closed' })).toHaveLength(2);
-    expect(repo.list({ to: '2025-12-31T00:00:00.000Z' }).map((i) => i.cause)).toEqual([
-      'climate.out-of-range',
-    ]);
-  });
-
-  test('an incident is acknowledged once, with who and a note', () => {
-    const [open] = repo.list({ state: 'open' });
-    const ack = repo.acknowledge(open!.id, 'operator Hà', 'called the room', '2026-03-01T01:10:00.000Z');
-    expect(ack).toMatchObject({
-      ok: true,
-      incident: { ack: { by: 'operator Hà', note: 'called the room' } },
-    });
-    expect(repo.acknowledge(open!.id, 'operator B', 'again', '2026-03-01T01:11:00.000Z')).toEqual({
-      ok: false,
-      code: 'already-acked',
-    });
-    expect(repo.acknowledge(9999, 'x', 'y', '2026-03-01T01:11:00.000Z')).toEqual({
-      ok: false,
-      code: 'not-found',
-    });
-  });
-});
-
-describe('incident tracker over the fleet state, in fake time', () => {
+onEachStore('incident tracker over the fleet state, in fake time', incidentsMigrations, (store) => {
   const t0 = Date.parse('2026-11-30T03:00:00.000Z');
   let nowMs = t0;
   const clock = () => new Date(nowMs);
@@ -103,10 +35,11 @@ describe('incident tracker over the fleet state, in fake time', () => {
   });
   const config = { raiseAfterSec: 10, clearAfterSec: 60, networkOfflineFraction: 0.5, startupGraceSec: 120 };
 
-  test('opens after the raise wait, survives a hub restart, closes after the clear wait', () => {
-    const db = openDatabase(path.join(dir.path, 'tracker', 'hnth.db'));
+  test('opens after the raise wait, survives a hub restart, closes after the clear wait', async () => {
+    nowMs = t0;
     const fleet = new FleetState(rooms, defaultThresholds, clock());
-    const tracker = new IncidentTracker(new IncidentsRepo(db), fleet, config, log, undefined, clock);
+    const tracker = new IncidentTracker(new IncidentsRepo(store.sql), fleet, config, log, undefined, clock);
+    await tracker.restore();
     const opened: string[] = [];
     tracker.listen({ opened: (i) => opened.push(`${i.roomId}:${i.cause}@${i.openedAt}`) });
     fleet.listen({ transition: () => tracker.evaluate(clock()) });
@@ -114,35 +47,41 @@ describe('incident tracker over the fleet state, in fake time', () => {
     fleet.applyTelemetry('so-y-te', telemetry('down'), clock());
     nowMs += 5_000;
     tracker.evaluate();
+    await tracker.idle();
     expect(opened).toEqual([]);
     nowMs += 5_000;
     fleet.applyTelemetry('so-y-te', telemetry('down'), clock());
     tracker.evaluate();
+    // Decided at once, stored after: listeners hear of it once it is stored.
+    expect(tracker.openCount()).toBe(1);
+    await tracker.idle();
     expect(opened).toEqual(['so-y-te:codec.down@2026-11-30T03:00:00.000Z']);
     // 27 rooms never seen: within the startup grace they are no outage.
-    expect(new IncidentsRepo(db).list({ state: 'open' })).toHaveLength(1);
+    expect(await new IncidentsRepo(store.sql).list({ state: 'open' })).toHaveLength(1);
 
-    // A new tracker on the same database (hub restart) keeps the incident and closes it.
+    // A new tracker on the same store (hub restart, or another hub) keeps the incident and closes it.
     const fleet2 = new FleetState(rooms, defaultThresholds, clock());
-    const repo2 = new IncidentsRepo(db);
+    const repo2 = new IncidentsRepo(await store.another());
     const tracker2 = new IncidentTracker(repo2, fleet2, config, log, undefined, clock);
+    await tracker2.restore();
+    expect(tracker2.openCount()).toBe(1);
     fleet2.applyTelemetry('so-y-te', telemetry('up'), clock());
     tracker2.evaluate();
     nowMs += 59_000;
     fleet2.applyTelemetry('so-y-te', telemetry('up'), clock());
     tracker2.evaluate();
-    expect(repo2.list({ state: 'open' })).toHaveLength(1);
+    await tracker2.idle();
+    expect(await repo2.list({ state: 'open' })).toHaveLength(1);
     nowMs += 1_000;
     tracker2.evaluate();
-    expect(repo2.list({ state: 'closed' })).toMatchObject([{ cause: 'codec.down', recoverSec: 10 }]);
-    db.close();
+    await tracker2.idle();
+    expect(await repo2.list({ state: 'closed' })).toMatchObject([{ cause: 'codec.down', recoverSec: 10 }]);
   });
 
-  test('after the startup grace, most rooms never seen is one network incident; the MCU down is one too', () => {
+  test('after the startup grace, most rooms never seen is one network incident; the MCU down is one too', async () => {
     nowMs = t0;
-    const db = openDatabase(path.join(dir.path, 'tracker2', 'hnth.db'));
     const fleet = new FleetState(rooms, defaultThresholds, clock());
-    const repo = new IncidentsRepo(db);
+    const repo = new IncidentsRepo(store.sql);
     let mcu: 'up' | 'down' = 'up';
     const tracker = new IncidentTracker(
       repo,
@@ -157,23 +96,23 @@ describe('incident tracker over the fleet state, in fake time', () => {
     tracker.evaluate();
     nowMs += 10_000;
     tracker.evaluate();
+    await tracker.idle();
     // 8 of 28 offline is not most: each is its own incident.
-    expect(repo.list({ state: 'open' }).map((i) => i.cause)).toEqual(Array(8).fill('room.offline'));
+    expect((await repo.list({ state: 'open' })).map((i) => i.cause)).toEqual(Array(8).fill('room.offline'));
     mcu = 'down';
     tracker.evaluate();
     nowMs += 10_000;
     tracker.evaluate();
-    const open = repo.list({ state: 'open' });
+    await tracker.idle();
+    const open = await repo.list({ state: 'open' });
     expect(open.filter((i) => i.cause === 'network.unreachable')).toHaveLength(1);
     expect(open).toHaveLength(9);
-    db.close();
   });
 
-  test('an older edge stored late (sent again after a later one) does not raise its flag again', () => {
+  test('an older edge stored late (sent again after a later one) does not raise its flag again', async () => {
     nowMs = t0;
-    const db = openDatabase(path.join(dir.path, 'tracker3', 'hnth.db'));
     const fleet = new FleetState(rooms, defaultThresholds, clock());
-    const repo = new IncidentsRepo(db);
+    const repo = new IncidentsRepo(store.sql);
     const tracker = new IncidentTracker(repo, fleet, { ...config, raiseAfterSec: 0 }, log, undefined, clock);
     fleet.applyTelemetry('so-y-te', telemetry('up'), clock());
     // mains.lost (seq 5) failed to store at first; mains.restored (seq 6) was stored, then 5 again.
@@ -181,11 +120,45 @@ describe('incident tracker over the fleet state, in fake time', () => {
       ({ type, severity: 'critical', data: {}, ts: clock().toISOString(), bootId, seq }) as const;
     tracker.onEvent('so-y-te', edge('mains.restored', 'b1', 6));
     tracker.onEvent('so-y-te', edge('mains.lost', 'b1', 5));
-    expect(repo.list({ state: 'open' })).toEqual([]);
+    await tracker.idle();
+    expect(await repo.list({ state: 'open' })).toEqual([]);
     // The same sequence number after a reboot is a new edge.
     tracker.onEvent('so-y-te', edge('mains.lost', 'b2', 5));
-    expect(repo.list({ state: 'open' }).map((i) => i.cause)).toEqual(['mains.lost']);
-    db.close();
+    await tracker.idle();
+    expect((await repo.list({ state: 'open' })).map((i) => i.cause)).toEqual(['mains.lost']);
+  });
+
+  test('a decision the store refuses is undone and decided again after a pause; nobody hears of it before', async () => {
+    nowMs = t0;
+    const fleet = new FleetState(rooms, defaultThresholds, clock());
+    const real = new IncidentsRepo(store.sql);
+    let refuse = true;
+    const repo = Object.assign(Object.create(real) as IncidentsRepo, {
+      open: (...args: Parameters<IncidentsRepo['open']>) =>
+        refuse ? Promise.reject(new Error('disk I/O error')) : real.open(...args),
+    });
+    const tracker = new IncidentTracker(repo, fleet, { ...config, raiseAfterSec: 0 }, log, undefined, clock);
+    const opened: string[] = [];
+    tracker.listen({ opened: (i) => opened.push(i.cause) });
+    fleet.applyTelemetry('so-y-te', telemetry('down'), clock());
+    tracker.evaluate();
+    await tracker.idle();
+    expect(opened).toEqual([]);
+    expect(tracker.openCount()).toBe(0);
+    refuse = false;
+    // Within the pause nothing is tried; after it, the same incident is decided and stored once.
+    nowMs += 5_000;
+    tracker.evaluate();
+    await tracker.idle();
+    expect(opened).toEqual([]);
+    nowMs += 5_000;
+    tracker.evaluate();
+    tracker.evaluate();
+    await tracker.idle();
+    expect(opened).toEqual(['codec.down']);
+    expect((await real.list({ state: 'open' })).map((i) => [i.cause, i.openedAt])).toEqual([
+      ['codec.down', new Date(t0).toISOString()],
+    ]);
   });
 });
 

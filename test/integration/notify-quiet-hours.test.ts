@@ -7,13 +7,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import { ContactDirectory } from '../../hub/contacts/contact-directory.js';
-import { ContactsRepo } from '../../hub/contacts/contacts-repo.js';
+import { ContactsRepo, contactsMigrations } from '../../hub/contacts/contacts-repo.js';
 import type { RunningHub } from '../../hub/hub.js';
-import { NotificationsRepo } from '../../hub/notify/notifications-repo.js';
+import { NotificationsRepo, notificationsMigrations } from '../../hub/notify/notifications-repo.js';
 import { Notifier } from '../../hub/notify/notifier.js';
 import type { Notice } from '../../hub/notify/notify-routing.js';
 import { SmtpChannel } from '../../hub/notify/smtp-channel.js';
-import { type Db, openDatabase } from '../../hub/store/database.js';
+import { openDatabase } from '../../hub/store/database.js';
+import { type Sql, sqliteStore } from '../../hub/store/sql.js';
 import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
 import { clockAt as runningFrom } from '../fakes/fake-clock.js';
@@ -68,8 +69,8 @@ const night: Notice[] = [
   }),
 ];
 
-function putContacts(db: Db): ContactsRepo {
-  const repo = new ContactsRepo(db);
+async function putContacts(sql: Sql): Promise<ContactsRepo> {
+  const repo = new ContactsRepo(sql);
   const base = {
     unit: 'u',
     position: '',
@@ -78,8 +79,14 @@ function putContacts(db: Db): ContactsRepo {
     confirmedAt: night[0]!.at,
     bounced: false,
   };
-  repo.put({ kind: 'room', ownerId: 'ubnd-na-hang', name: 'An', email: 'an@nahang.gov.vn', ...base });
-  repo.put({ kind: 'partner', ownerId: 'vnpt-tuyen-quang', name: 'Chi', email: 'chi@vnpt.vn', ...base });
+  await repo.put({ kind: 'room', ownerId: 'ubnd-na-hang', name: 'An', email: 'an@nahang.gov.vn', ...base });
+  await repo.put({
+    kind: 'partner',
+    ownerId: 'vnpt-tuyen-quang',
+    name: 'Chi',
+    email: 'chi@vnpt.vn',
+    ...base,
+  });
   return repo;
 }
 
@@ -99,10 +106,12 @@ describe('the notifier in quiet hours', () => {
   });
 
   /** A notifier over the database file, as the hub makes one, with a clock the test moves. */
-  function openNotifier(file: string, clock: { now: Date }, webhooks: string[]) {
+  async function openNotifier(file: string, clock: { now: Date }, webhooks: string[]) {
     const db = openDatabase(file);
-    const contacts = new ContactDirectory(putContacts(db), builtInFleet, 180, () => clock.now);
-    const repo = new NotificationsRepo(db);
+    const store = sqliteStore(db);
+    await store.migrate([...contactsMigrations, ...notificationsMigrations]);
+    const contacts = new ContactDirectory(await putContacts(store.sql), builtInFleet, 180, () => clock.now);
+    const repo = new NotificationsRepo(store.sql);
     const channel = new SmtpChannel({
       host: '127.0.0.1',
       port: smtp.port,
@@ -151,7 +160,7 @@ describe('the notifier in quiet hours', () => {
 
   test('nothing but the critical goes out at night; at 06:00 each recipient gets one digest with every notice', async () => {
     const clock = { now: new Date(night[0]!.at) };
-    const { notifier, repo, close } = openNotifier(path.join(dir.path, 'timer', 'hnth.db'), clock, [
+    const { notifier, repo, close } = await openNotifier(path.join(dir.path, 'timer', 'hnth.db'), clock, [
       receiver.url,
     ]);
     const mailsBefore = smtp.mails.length;
@@ -165,7 +174,7 @@ describe('the notifier in quiet hours', () => {
       expect(nightMails.flatMap((m) => m.to).sort()).toEqual(['an@nahang.gov.vn', 'noc@stttt.gov.vn']);
       expect(nightMails.every((m) => readMail(m).subject.includes('Mất điện lưới'))).toBe(true);
       expect(receiver.received.slice(postsBefore).map((r) => r.body.incidentId)).toEqual([23]);
-      const postponed = repo.latest(100).filter((r) => r.status === 'postponed');
+      const postponed = (await repo.latest(100)).filter((r) => r.status === 'postponed');
       expect(postponed.map((r) => `${r.incidentId}:${r.event}:${r.channel}:${r.target}`).sort()).toEqual(
         [
           '21:opened:email:noc@stttt.gov.vn',
@@ -231,7 +240,7 @@ describe('the notifier in quiet hours', () => {
       ]);
 
       // Every postponed row now has its digest's result; a later pass sends nothing again.
-      const rows = repo.latest(100);
+      const rows = await repo.latest(100);
       expect(rows.filter((r) => r.status === 'postponed')).toEqual([]);
       expect(rows.filter((r) => r.dueAt !== null).map((r) => `${r.status}:${r.attempts}`)).toEqual(
         Array(10).fill('sent:1'),
@@ -249,7 +258,7 @@ describe('the notifier in quiet hours', () => {
     const file = path.join(dir.path, 'restart', 'hnth.db');
     const clock = { now: new Date(night[0]!.at) };
     const webhooks = [receiver.url, refusing.url];
-    const before = openNotifier(file, clock, webhooks);
+    const before = await openNotifier(file, clock, webhooks);
     before.notifier.start();
     await liveThrough(before.notifier, clock);
     await before.close();
@@ -258,7 +267,7 @@ describe('the notifier in quiet hours', () => {
     const mailsBefore = smtp.mails.length;
     const postsBefore = receiver.received.length;
     clock.now = new Date(Date.parse(END) + 20 * 60_000);
-    const after = openNotifier(file, clock, webhooks);
+    const after = await openNotifier(file, clock, webhooks);
     try {
       after.notifier.start();
       await after.notifier.idle();
@@ -273,7 +282,7 @@ describe('the notifier in quiet hours', () => {
       expect(posted[0]).toMatchObject({ kind: 'quiet-hours-digest', notices: expect.any(Array) });
       expect((posted[0]!.notices as unknown[]).length).toBe(3);
 
-      const digested = after.repo.latest(100).filter((r) => r.dueAt !== null);
+      const digested = (await after.repo.latest(100)).filter((r) => r.dueAt !== null);
       expect(digested).toHaveLength(13);
       expect(digested.filter((r) => r.target === refusing.url)).toEqual(
         Array(3).fill(

@@ -2,14 +2,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import { ContactDirectory } from '../../hub/contacts/contact-directory.js';
-import { ContactsRepo } from '../../hub/contacts/contacts-repo.js';
+import { ContactsRepo, contactsMigrations } from '../../hub/contacts/contacts-repo.js';
 import type { RunningHub } from '../../hub/hub.js';
-import { NotificationsRepo } from '../../hub/notify/notifications-repo.js';
+import { NotificationsRepo, notificationsMigrations } from '../../hub/notify/notifications-repo.js';
 import { Notifier } from '../../hub/notify/notifier.js';
 import type { Notice } from '../../hub/notify/notify-routing.js';
 import { SmtpChannel } from '../../hub/notify/smtp-channel.js';
 import { postWebhook } from '../../hub/notify/webhook-channel.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { sqliteStore } from '../../hub/store/sql.js';
 import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
 import { clockAt } from '../fakes/fake-clock.js';
@@ -129,7 +130,9 @@ describe('SMTP delivery and the notifier', () => {
 
   test('the notifier routes, sends, stores each result, counts, and flags a bounced contact', async () => {
     const db = openDatabase(path.join(dir.path, 'notify', 'hnth.db'));
-    const contactsRepo = new ContactsRepo(db);
+    const store = sqliteStore(db);
+    await store.migrate([...contactsMigrations, ...notificationsMigrations]);
+    const contactsRepo = new ContactsRepo(store.sql);
     const base = {
       unit: 'u',
       position: '',
@@ -138,14 +141,14 @@ describe('SMTP delivery and the notifier', () => {
       confirmedAt: notice.at,
       bounced: false,
     };
-    contactsRepo.put({
+    await contactsRepo.put({
       kind: 'room',
       ownerId: 'ubnd-na-hang',
       name: 'An',
       email: 'gone.an@nahang.gov.vn',
       ...base,
     });
-    contactsRepo.put({
+    await contactsRepo.put({
       kind: 'partner',
       ownerId: 'dien-luc-tuyen-quang',
       name: 'Bình',
@@ -153,7 +156,7 @@ describe('SMTP delivery and the notifier', () => {
       ...base,
     });
     const contacts = new ContactDirectory(contactsRepo, builtInFleet, 180, () => new Date(notice.at));
-    const repo = new NotificationsRepo(db);
+    const repo = new NotificationsRepo(store.sql);
     const receiver = await startReceiver(1);
     const channel = new SmtpChannel({
       host: '127.0.0.1',
@@ -186,9 +189,9 @@ describe('SMTP delivery and the notifier', () => {
       const before = smtp.mails.length;
       notifier.notify(notice);
       await notifier.idle();
-      const stored = repo
-        .latest(10)
-        .map((n) => `${n.channel}:${n.role ?? '-'}:${n.target}:${n.status}:${n.attempts}`);
+      const stored = (await repo.latest(10)).map(
+        (n) => `${n.channel}:${n.role ?? '-'}:${n.target}:${n.status}:${n.attempts}`,
+      );
       expect(stored.sort()).toEqual(
         [
           'email:operator:noc@stttt.gov.vn:sent:1',
@@ -208,7 +211,7 @@ describe('SMTP delivery and the notifier', () => {
       expect(delivered.flatMap((m) => m.to).sort()).toEqual(['binh@evn.vn', 'noc@stttt.gov.vn']);
       expect(delivered[0]!.data).toContain('Subject: =?UTF-8?');
       // Art. 4.3: the address that bounced flags the technician stale for replacement.
-      expect(contacts.contactsFor('ubnd-na-hang', 'mains').technician).toMatchObject({
+      expect((await contacts.contactsFor('ubnd-na-hang', 'mains')).technician).toMatchObject({
         bounced: true,
         stale: true,
       });

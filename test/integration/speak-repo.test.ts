@@ -1,10 +1,9 @@
 /**
- * The speak sessions' repository on a real SQLite file: what one connection saved, a new one (a
- * restarted hub) loads the same; ended requests and closed sessions are gone; a write the database
- * refuses leaves what was stored untouched.
+ * The speak sessions' repository, on SQLite and on PostgreSQL: what one connection saved, another
+ * (a restarted hub, a second hub) loads the same; ended requests and closed sessions are gone; the
+ * id counter never goes back; a write the database refuses leaves what was stored untouched.
  */
-import path from 'node:path';
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import {
   act,
   cancelFloor,
@@ -12,9 +11,9 @@ import {
   requestFloor,
   type SpeakSession,
 } from '../../hub/speak/speak-queue.js';
-import { SpeakRepo } from '../../hub/speak/speak-repo.js';
-import { openDatabase } from '../../hub/store/database.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { SpeakRepo, speakMigrations } from '../../hub/speak/speak-repo.js';
+import { violationOf } from '../../hub/store/sql.js';
+import { onEachStore } from '../helpers/sql-stores.js';
 
 const at = (min: number) => new Date(Date.UTC(2026, 10, 30, 2, min)).toISOString();
 
@@ -23,40 +22,29 @@ function ok<T extends { ok: boolean }>(o: T): Extract<T, { ok: true }> {
   return o as Extract<T, { ok: true }>;
 }
 
-describe('SpeakRepo on a SQLite file', () => {
-  const data = tempDir('hnth-speak-repo-');
-  const file = path.join(data.path, 'hnth.db');
-  afterAll(() => data.remove());
+/** A session at ubnd-tinh: three rooms asked, the second is speaking. */
+function tinhUnderWay(): SpeakSession {
+  let tinh = openSession('ubnd-tinh', at(0), 'op');
+  tinh = ok(requestFloor(tinh, 'ubnd-na-hang', at(1), '1')).session;
+  tinh = ok(requestFloor(tinh, 'so-y-te', at(2), '2')).session;
+  tinh = ok(requestFloor(tinh, 'ubnd-yen-son', at(3), '3')).session;
+  return ok(act(tinh, '2', 'grant', at(4))).session;
+}
 
-  /** Opens the file as a hub starting does, runs `body`, closes it. */
-  function withRepo<T>(body: (repo: SpeakRepo) => T): T {
-    const db = openDatabase(file);
-    try {
-      return body(new SpeakRepo(db));
-    } finally {
-      db.close();
-    }
-  }
+onEachStore('the speak sessions repository', speakMigrations, (store) => {
+  const repo = () => new SpeakRepo(store.sql);
 
-  let tinh: SpeakSession;
-
-  test('a fresh database has no sessions and no request id used yet', () => {
-    expect(withRepo((repo) => repo.load())).toEqual({ sessions: [], lastRequestId: 0 });
+  test('a fresh store has no sessions and no request id used yet', async () => {
+    expect(await repo().load()).toEqual({ sessions: [], lastRequestId: 0 });
   });
 
-  test('a session saved with its queue loads back the same from a new connection', () => {
-    tinh = openSession('ubnd-tinh', at(0), 'op');
-    tinh = ok(requestFloor(tinh, 'ubnd-na-hang', at(1), '1')).session;
-    tinh = ok(requestFloor(tinh, 'so-y-te', at(2), '2')).session;
-    tinh = ok(requestFloor(tinh, 'ubnd-yen-son', at(3), '3')).session;
-    tinh = ok(act(tinh, '2', 'grant', at(4))).session;
+  test('a session saved with its queue loads back the same from another connection', async () => {
+    const tinh = tinhUnderWay();
     const other = ok(requestFloor(openSession('hdnd-tinh', at(5), null), 'so-tttt', at(6), '4')).session;
-    withRepo((repo) => {
-      repo.save(tinh, 3);
-      repo.save(other, 4);
-    });
+    await repo().save(tinh, 3);
+    await repo().save(other, 4);
 
-    const loaded = withRepo((repo) => repo.load());
+    const loaded = await new SpeakRepo(await store.another()).load();
     expect(loaded.lastRequestId).toBe(4);
     expect(loaded.sessions).toEqual([tinh, other]);
     expect(loaded.sessions[0]!.requests.find((r) => r.id === '2')).toMatchObject({
@@ -65,42 +53,51 @@ describe('SpeakRepo on a SQLite file', () => {
     });
   });
 
-  test('ended requests leave the table; the order counter stays where it was', () => {
+  test('ended requests leave the table; the order counter stays where it was', async () => {
+    let tinh = tinhUnderWay();
+    await repo().save(tinh, 3);
     tinh = ok(act(tinh, '2', 'finish', at(7))).session;
     tinh = ok(cancelFloor(tinh, 'ubnd-yen-son', at(8))).session;
-    withRepo((repo) => repo.save(tinh, 4));
-    const [loaded] = withRepo((repo) => repo.load()).sessions;
+    await repo().save(tinh, 3);
+    const [loaded] = (await repo().load()).sessions;
     expect(loaded).toEqual({ ...tinh, requests: [tinh.requests[0]] });
     expect(loaded!.lastOrder).toBe(3);
   });
 
-  test('the id counter never goes back, even when an older counter is saved', () => {
-    withRepo((repo) => repo.save(tinh, 2));
-    expect(withRepo((repo) => repo.load()).lastRequestId).toBe(4);
+  test('the id counter never goes back, even when an older counter is saved', async () => {
+    const tinh = tinhUnderWay();
+    await repo().save(tinh, 4);
+    await repo().save(tinh, 2);
+    expect((await repo().load()).lastRequestId).toBe(4);
   });
 
-  test('a change the database refuses is not half stored', () => {
+  test('a change the database refuses is not half stored', async () => {
+    const tinh = tinhUnderWay();
+    await repo().save(tinh, 3);
     // Two active requests of one room in one session break the table's rule: the whole save is undone.
     const broken: SpeakSession = {
       ...tinh,
       lastOrder: 9,
       requests: [...tinh.requests, { ...tinh.requests[0]!, id: '9', order: 9 }],
     };
-    expect(() => withRepo((repo) => repo.save(broken, 9))).toThrow(/UNIQUE/);
-    const loaded = withRepo((repo) => repo.load());
-    expect(loaded.sessions[0]).toEqual({ ...tinh, requests: [tinh.requests[0]] });
-    expect(loaded.lastRequestId).toBe(4);
+    const err = await repo()
+      .save(broken, 9)
+      .catch((e: unknown) => e);
+    expect(violationOf(err)).toBe('unique');
+    expect(await repo().load()).toEqual({ sessions: [tinh], lastRequestId: 3 });
   });
 
-  test('closing a session removes it and its queue', () => {
-    expect(withRepo((repo) => repo.remove('ubnd-tinh'))).toBe(true);
-    expect(withRepo((repo) => repo.remove('ubnd-tinh'))).toBe(false);
-    expect(withRepo((repo) => repo.load()).sessions.map((s) => s.hostRoomId)).toEqual(['hdnd-tinh']);
-    const db = openDatabase(file);
-    const left = db
-      .prepare("SELECT count(*) AS n FROM speak_requests WHERE host_room_id = 'ubnd-tinh'")
-      .get();
-    db.close();
-    expect(left).toEqual({ n: 0 });
+  test('closing a session removes it and its queue', async () => {
+    await repo().save(tinhUnderWay(), 3);
+    await repo().save(openSession('hdnd-tinh', at(5), null), 3);
+    expect(await repo().remove('ubnd-tinh')).toBe(true);
+    expect(await repo().remove('ubnd-tinh')).toBe(false);
+    expect((await repo().load()).sessions.map((s) => s.hostRoomId)).toEqual(['hdnd-tinh']);
+    expect(
+      await store.sql.one(
+        'SELECT CAST(COUNT(*) AS INTEGER) AS n FROM speak_requests WHERE host_room_id = ?',
+        ['ubnd-tinh'],
+      ),
+    ).toEqual({ n: 0 });
   });
 });

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
 import { openSession, requestFloor } from '../../hub/speak/speak-queue.js';
-import { SpeakRepo } from '../../hub/speak/speak-repo.js';
+import { SpeakRepo, speakMigrations } from '../../hub/speak/speak-repo.js';
 import type { SessionView } from '../../hub/speak/speak-service.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { sqliteStore } from '../../hub/store/sql.js';
 import { speakStateTopic } from '../../shared/topics.js';
 import {
   type ApiSession,
@@ -141,7 +142,9 @@ describe('a speak session left open for more than a day', () => {
     const openedAt = new Date(Date.now() - 25 * 3600_000).toISOString();
     const asked = requestFloor(openSession(HOST, openedAt, 'op'), WAITER, openedAt, '1');
     if (!asked.ok) throw new Error(asked.error);
-    new SpeakRepo(db).save(asked.session, 1);
+    const store = sqliteStore(db);
+    await store.migrate(speakMigrations);
+    await new SpeakRepo(store.sql).save(asked.session, 1);
     db.close();
 
     const hub = await startTestHub({ dataDir: data.path });
@@ -155,7 +158,7 @@ describe('a speak session left open for more than a day', () => {
       hub.removeData();
     }
     const after = openDatabase(path.join(data.path, 'hnth.db'));
-    const stored = new SpeakRepo(after).load();
+    const stored = await new SpeakRepo(sqliteStore(after).sql).load();
     after.close();
     expect(stored).toEqual({ sessions: [], lastRequestId: 1 });
   });

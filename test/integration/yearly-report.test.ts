@@ -12,6 +12,7 @@ import type { YearlyReport } from '../../hub/report/yearly-report.js';
 import { MeetingsRepo } from '../../hub/schedule/meetings-repo.js';
 import { RehearsalsRepo } from '../../hub/schedule/rehearsals-repo.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { sqliteStore } from '../../hub/store/sql.js';
 import { WorkerStore } from '../../hub/store/worker-store.js';
 import { createLogger } from '../../shared/logger.js';
 import { A, B, C, seedReportHistory } from '../helpers/report-history.js';
@@ -19,7 +20,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
 const db = openDatabase(path.join(dir.path, 'hnth.db'));
-seedReportHistory(db);
+await seedReportHistory(db);
 // The history read back as the hub reads it: through the store's own thread.
 const store = await WorkerStore.open(path.join(dir.path, 'hnth.db'), createLogger('test', 'silent'));
 afterAll(async () => {
@@ -32,7 +33,7 @@ const sources = {
   store,
   meetings: new MeetingsRepo(db),
   rehearsals: new RehearsalsRepo(db),
-  incidents: new IncidentsRepo(db),
+  incidents: new IncidentsRepo(sqliteStore(db).sql),
   rooms: [
     { id: A, name: 'Văn phòng Tỉnh ủy' },
     { id: B, name: 'Văn phòng HĐND tỉnh' },

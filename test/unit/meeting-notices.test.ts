@@ -7,6 +7,7 @@ import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import type { Attempt, Escalation, Rehearsal } from '../../hub/schedule/rehearsals-repo.js';
 import { hasKey } from '../../hub/web/src/i18n/i18n.js';
 import { builtInFleet } from '../../shared/fleet.js';
+import { createLogger } from '../../shared/logger.js';
 import { rehearsalCheckNames } from '../../shared/schemas.js';
 
 const TITLE = 'Họp Ban Thường vụ (MẬT)';
@@ -257,40 +258,47 @@ describe('when a rehearsal’s verdict is sent', () => {
     const letters: Letter[] = [];
     const n = new MeetingNotices({
       notifier: { send: (l) => letters.push(l) },
-      book,
+      book: async () => book,
       meetings: { get: (id) => (id === 'm1' ? meeting : undefined) },
       rehearsals: { attempts: () => [] },
-      sent: { lastEvent: () => lastSent },
+      sent: { lastEvent: async () => lastSent },
       context,
+      log: createLogger('test', 'silent'),
     });
     return { n, letters };
   }
 
-  test('once every room has answered, and again only if re-checks end on another verdict', () => {
+  test('once every room has answered, and again only if re-checks end on another verdict', async () => {
     const { n, letters } = notices();
     n.rehearsal(rehearsal('T-2h', { checkedAt: null }));
+    await n.idle();
     expect(letters).toHaveLength(0);
+    // Heard together, as news comes: each is judged after the one before was announced.
     n.rehearsal(rehearsal('T-2h'));
     n.rehearsal(rehearsal('T-2h'));
     n.rehearsal(rehearsal('T-2h', { status: 'done' }));
+    await n.idle();
     expect(letters.map((l) => [l.event, l.ref, l.severity])).toEqual([['no-go', 'r-T-2h', 'critical']]);
     n.rehearsal(rehearsal('T-2h', { status: 'done', verdict: 'go' }));
+    await n.idle();
     expect(letters.map((l) => l.event)).toEqual(['no-go', 'go']);
     expect(letters[1]!.deliveries[0]!.text).toContain('sau khi kiểm tra lại: Đạt');
   });
 
-  test('a restarted hub does not send again the verdict its log already holds', () => {
+  test('a restarted hub does not send again the verdict its log already holds', async () => {
     const { n, letters } = notices('no-go');
     n.rehearsal(rehearsal('T-2h'));
     n.rehearsal(rehearsal('T-2h', { status: 'done' }));
+    await n.idle();
     expect(letters).toHaveLength(0);
   });
 
-  test('no verdict for an inspection, a superseded run, or a cancelled meeting', () => {
+  test('no verdict for an inspection, a superseded run, or a cancelled meeting', async () => {
     const { n, letters } = notices();
     n.rehearsal(rehearsal('inspection', { kind: 'inspection', meetingId: null }));
     n.rehearsal(rehearsal('T-24h', { status: 'superseded' }));
     n.rehearsal(rehearsal('T-24h', { meetingId: 'gone' }));
+    await n.idle();
     expect(letters).toHaveLength(0);
   });
 });
