@@ -19,8 +19,17 @@ export interface Setting {
   sensitive?: boolean;
 }
 
+/** What a list of choices written without `as const` yields: no value code can use, so it fails to compile. */
+interface ChoicesNotConst {
+  'write the list of choices `as const`': never;
+}
+
 type LeafValue<L> = L extends { format: readonly (infer Choice)[] }
-  ? Choice
+  ? string extends Choice
+    ? ChoicesNotConst
+    : number extends Choice
+      ? ChoicesNotConst
+      : Choice
   : L extends { default: infer D }
     ? D
     : never;
