@@ -146,6 +146,7 @@ describe('every problem of a configuration in one error', () => {
       /^peripherals\.rooms: "tinh-uy"\.cameras: 20 is not a whole number from 0 to 16; "tinh-uy"\.speakers: not one of cameras/,
       /^configuration param 'colour' not declared in the schema$/,
       /^configuration param 'thresholds\.latncyMs\.degraded' not declared in the schema; did you mean thresholds\.latencyMs\?$/,
+      /^mqtt\.tls\.certFile: file not found: \/etc\/hnth\/server\.crt/,
       /^mqtt\.tls\.certFile and mqtt\.tls\.keyFile go together/,
       /^thresholds\.jitterMs: degraded \(200\) must not be above notReady \(100\)$/,
     ];
