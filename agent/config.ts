@@ -7,7 +7,7 @@
 import { loadSettings, type SettingsSources } from '../shared/config-file.js';
 import { type CrossCheck, positive, type SettingsOf } from '../shared/settings.js';
 import { isValidRoomIdSyntax } from '../shared/topics.js';
-import { mqttSettings, outboxSettings } from './link/settings.js';
+import { agentMqttSettings, outboxSettings } from './link/settings.js';
 import { powerChecks, powerSettings } from './power/settings.js';
 import { probeChecks, probeSettings } from './probes/settings.js';
 import { hostSettings, sensorChecks, sensorSettings } from './sensors/settings.js';
@@ -62,7 +62,7 @@ export const agentSchema = {
   outbox: outboxSettings,
   speakButton: speakButtonSettings,
   power: powerSettings,
-  mqtt: mqttSettings,
+  mqtt: agentMqttSettings,
   probes: probeSettings,
   sensors: sensorSettings,
   host: hostSettings,

@@ -8,7 +8,7 @@ import type { Fleet } from '../shared/fleet.js';
 import { loadFleet } from '../shared/fleet-file.js';
 import type { CrossCheck, SettingsOf } from '../shared/settings.js';
 import { httpSettings, metricsSettings } from './api/settings.js';
-import { mqttChecks, mqttSettings } from './broker/settings.js';
+import { hubMqttSettings, mqttChecks } from './broker/settings.js';
 import { remoteActionSettings } from './commands/settings.js';
 import { contactSettings } from './contacts/settings.js';
 import { incidentSettings } from './incidents/settings.js';
@@ -42,7 +42,7 @@ export const hubSchema = {
     default: false,
     env: 'HNTH_PORT_FALLBACK',
   },
-  mqtt: mqttSettings,
+  mqtt: hubMqttSettings,
   http: httpSettings,
   metrics: metricsSettings,
   audit: auditSettings,

@@ -75,7 +75,9 @@ import { speakRoutes } from './speak/speak-routes.js';
 import { meetingResolver, SpeakService } from './speak/speak-service.js';
 import { watchBacklog } from './store/backlog-watch.js';
 import { openDatabase } from './store/database.js';
+import { hubMigrations } from './store/hub-migrations.js';
 import { PgStore } from './store/pg-store.js';
+import { type OpenedSql, openPgSql, sqliteStore } from './store/sql.js';
 import type { HubStore } from './store/store.js';
 import { WorkerStore } from './store/worker-store.js';
 import { TelemetryHistory } from './telemetry-history.js';
@@ -134,7 +136,6 @@ export async function startHub(
   const dbFile = path.join(config.dataDir, 'hnth.db');
   const auditKey = loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(dbFile);
-  const security = openSecurity(db, roster, { clock, auditKey });
   let store: HubStore;
   try {
     store = config.store.url
@@ -144,6 +145,19 @@ export async function startHub(
     db.close();
     throw err;
   }
+  // Every repository's rows (meetings, users, incidents, ...): in the PostgreSQL the hub group
+  // shares when there is one, so any hub of the group reads what another wrote; else in the hub's
+  // SQLite file.
+  let relational: OpenedSql;
+  try {
+    relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
+    await relational.migrate(hubMigrations);
+  } catch (err) {
+    await store.close();
+    db.close();
+    throw err;
+  }
+  const security = openSecurity(db, roster, { clock, auditKey, sql: relational.sql, log });
   const stopWatch = watchBacklog(store, log);
   const history = new TelemetryHistory(
     store,
@@ -153,10 +167,17 @@ export async function startHub(
   const fleet = new FleetState(roster.rooms, config.thresholds, clock.now());
   let client: MqttClient | null = null;
   // The store closes after everything that writes to it has stopped, and before the database.
-  const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close(), () => store.close(), stopWatch];
+  const cleanups: (() => Promise<unknown> | unknown)[] = [
+    () => db.close(),
+    () => store.close(),
+    () => relational.close(),
+    stopWatch,
+  ];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
+  // The audit rows recorded and not yet stored are written before the store closes.
+  cleanups.push(() => security.audit.settled());
   // Incidents, contacts, notifications, speak requests.
   const contacts = new ContactDirectory(
     new ContactsRepo(db),
@@ -345,7 +366,12 @@ export async function startHub(
       [
         sessionRoutes(security),
         usersRoutes(security.users, security.audit),
-        auditRoutes({ audit: security.audit, query: new AuditQuery(db), fleet: roster, now: clock.now }),
+        auditRoutes({
+          audit: security.audit,
+          query: new AuditQuery(relational.sql, security.audit),
+          fleet: roster,
+          now: clock.now,
+        }),
         mcuRoutes(mcu),
         ...schedule.routes,
         meetingVerdictRoutes(watch, schedule.meetings),
@@ -432,6 +458,7 @@ export async function startHub(
             store,
             history: history.counters,
             audit: () => guards.audit.last,
+            auditRowsFailed: () => security.audit.failures,
             flood: () => guards.flood.status(),
           }),
           config.metrics.token,
@@ -547,6 +574,7 @@ export async function startHub(
         clientId: config.mqtt.clientId,
         protocolVersion: config.mqtt.protocolVersion,
         filters: roomChannels.map((ch) => ingestFilter(ch, config.mqtt.sharedGroup)),
+        now: clock.now,
       },
       (topic, payload) => {
         if (guards.flood.admit(topic)) ingest.handle(topic, payload);

@@ -7,6 +7,9 @@
  * interactive use) and the usual guidance for H.323/SIP video (loss under 1 % for good quality,
  * over 5 % unusable; jitter under 30 ms). Climate: 16-32 °C and 30-75 % RH, the operating range of
  * typical room codecs and displays.
+ *
+ * @pure: the dashboard bundles it (through readiness.ts), so it imports only shared/ and other @pure
+ * modules (types aside).
  */
 import { between, type CrossCheck, defaultsOf, positive, type SettingsOf } from '../shared/settings.js';
 

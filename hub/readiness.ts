@@ -6,6 +6,8 @@
  * line, climate, sound and picture must all work) is judged from everything that still reports while
  * the equipment is off (controller, mains and UPS, climate, link to the MCU) and from the codec's
  * last check with its age. An off room with a fault is a room with a fault.
+ *
+ * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
 import type { PowerDecisionCode, TelemetryMessage } from '../shared/schemas.js';
 import { defaultThresholds, type Thresholds } from './readiness-settings.js';

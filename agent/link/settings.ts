@@ -8,7 +8,7 @@ function mqttUrl(value: unknown): void {
   }
 }
 
-export const mqttSettings = {
+export const agentMqttSettings = {
   url: {
     doc: 'The hub’s broker.',
     format: mqttUrl,
@@ -69,7 +69,7 @@ export const mqttSettings = {
   },
 };
 
-export type MqttSettings = SettingsOf<typeof mqttSettings>;
+export type AgentMqttSettings = SettingsOf<typeof agentMqttSettings>;
 
 export const outboxSettings = {
   maxBytes: {

@@ -16,7 +16,7 @@ import type { EdgeEvent } from '../edges.js';
 import type { CodecStandby } from '../power/codec-standby-output.js';
 import type { CodecRestart } from '../remote/remote-commands.js';
 import { GenericCodec } from './codec-generic.js';
-import { PolyCodec } from './codec-poly.js';
+import { POLY_NO_STANDBY, PolyCodec } from './codec-poly.js';
 import { XapiCodec } from './codec-xapi.js';
 import { ConfigDriftWatch, type ConfigSource } from './config-drift.js';
 import { defaultLinkRules, LinkQualityMonitor, type LinkTarget } from './link-quality.js';
@@ -157,6 +157,8 @@ export interface RoomProbes {
   link?: LinkProbe;
   /** The codec's standby, when its API has one. */
   standby?: CodecStandby;
+  /** Why the codec cannot be put in standby or woken, when it cannot (said to the operator). */
+  noStandby?: string;
   /** The codec's API, for xapi and poly. */
   api?: CodecApi;
 }
@@ -209,7 +211,8 @@ export function roomProbes(
 ): RoomProbes {
   const result: RoomProbes = {};
   const codec = probes.codec;
-  if (codec.kind !== 'none') {
+  if (codec.kind === 'none') result.noStandby = 'this room has no codec probe (probes.codec.kind none)';
+  else {
     const c = { ...codec, kind: codec.kind };
     const adapter = codecAdapter(c);
     const vendor = adapter.vendor;
@@ -223,7 +226,11 @@ export function roomProbes(
           if (!r.ok) throw new Error(r.detail);
         },
       };
-    }
+    } else
+      result.noStandby =
+        vendor instanceof PolyCodec
+          ? POLY_NO_STANDBY
+          : `the ${c.kind} codec probe only watches the codec; standby needs kind xapi`;
   }
   if (probes.link.mcuHost) result.link = linkMonitor(probes.link, emit, run);
   return result;

@@ -3,7 +3,7 @@ import { existingFileOrEmpty } from '../../shared/config-file.js';
 import type { CrossCheck, SettingsOf } from '../../shared/settings.js';
 import { isValidShareGroup } from '../../shared/topics.js';
 
-export const mqttSettings = {
+export const hubMqttSettings = {
   url: {
     doc: 'External broker (Mosquitto, EMQX); empty to run the embedded broker.',
     format: String,
@@ -114,9 +114,9 @@ export const mqttSettings = {
   },
 };
 
-export type MqttSettings = SettingsOf<typeof mqttSettings>;
+export type HubMqttSettings = SettingsOf<typeof hubMqttSettings>;
 
-export const mqttChecks: CrossCheck<{ mqtt: MqttSettings }>[] = [
+export const mqttChecks: CrossCheck<{ mqtt: HubMqttSettings }>[] = [
   {
     // Only whether each is set matters, so a missing file does not hide a missing partner.
     keys: [],

@@ -1,5 +1,6 @@
 /** Who hears of incidents, how (email, webhooks) and when (quiet hours). */
 import convict from 'convict';
+import { PROVINCE_TIME_ZONE } from '../../shared/province-time.js';
 import { severities } from '../../shared/schemas.js';
 import { allProblems, positive } from '../../shared/settings.js';
 import type { WebhookTarget } from './notify-routing.js';
@@ -53,12 +54,12 @@ export const notifySettings = {
     default: 'warning',
   },
   quietHoursStart: {
-    doc: 'Start of quiet hours (HH:mm, Asia/Ho_Chi_Minh); only critical incidents are sent then, the others are postponed to one digest per recipient at the end. Empty: none.',
+    doc: `Start of quiet hours (HH:mm, ${PROVINCE_TIME_ZONE}); only critical incidents are sent then, the others are postponed to one digest per recipient at the end. Empty: none.`,
     format: localTimeOrEmpty,
     default: '',
   },
   quietHoursEnd: {
-    doc: 'End of quiet hours (HH:mm, Asia/Ho_Chi_Minh), when the postponed notices go out.',
+    doc: `End of quiet hours (HH:mm, ${PROVINCE_TIME_ZONE}), when the postponed notices go out.`,
     format: localTimeOrEmpty,
     default: '',
   },

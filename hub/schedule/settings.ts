@@ -1,4 +1,5 @@
 /** The regulation's timings of meetings, rehearsals and inspections (art. 8, 9.3, 11.1). */
+import { PROVINCE_TIME_ZONE } from '../../shared/province-time.js';
 import { allProblems, positive, type SettingsOf } from '../../shared/settings.js';
 import { nextCronTime } from './inspections.js';
 
@@ -54,7 +55,7 @@ export const scheduleSettings = {
     default: 60,
   },
   inspectionCron: {
-    doc: 'Art. 11.1: when the whole fleet is inspected, as cron in Asia/Ho_Chi_Minh; empty for never.',
+    doc: `Art. 11.1: when the whole fleet is inspected, as cron in ${PROVINCE_TIME_ZONE}; empty for never.`,
     format: (value: unknown) => {
       if (typeof value !== 'string') throw new Error('must be a cron expression (0 7 * * 1) or empty');
       if (value === '') return;

@@ -4,7 +4,7 @@ import { positive } from '../../shared/settings.js';
 
 export const auditSettings = {
   dir: {
-    doc: 'Folder outside the data folder for the audit log’s secret key (audit.key, created with mode 0600 at the first start) and its signed checkpoints (checkpoints.jsonl). Whoever can write the database must not be able to write here. Empty: hub-audit beside the configuration file (or, without one, <dataDir>-audit).',
+    doc: 'Folder outside the data folder for the audit log’s secret key (audit.key, created with mode 0600 at the first start) and its signed checkpoints (checkpoints.jsonl). Whoever can write the database must not be able to write here. The hubs of a group sharing one store.url keep one audit chain, so each needs the same audit.key: copy the first hub’s. Empty: hub-audit beside the configuration file (or, without one, <dataDir>-audit).',
     format: String,
     default: '',
     env: 'HNTH_AUDIT_DIR',

@@ -1,0 +1,305 @@
+/**
+ * The one asynchronous port every repository of the hub writes its rows through, with two
+ * implementations: SQLite (the embedded default, one file beside the hub) and PostgreSQL (shared by
+ * the hub instances of a group). A repository is written once, against this port, in the SQL both
+ * databases understand, so the same code and the same contract suite cover both stores.
+ *
+ * The common dialect, as the repositories use it:
+ * - placeholders are `?`, in order (turned into `$1, $2, …` for PostgreSQL);
+ * - times are ISO-8601 text, compared as text (PostgreSQL columns `COLLATE "C"`, as SQLite compares);
+ * - flags are integers 0/1, JSON is text, counts are `CAST(COUNT(*) AS INTEGER)`;
+ * - `INSERT … ON CONFLICT … DO …` and `RETURNING` work on both;
+ * - each migration is given for each database, since their DDL differs.
+ */
+import type Database from 'better-sqlite3';
+import pg from 'pg';
+import type { Logger } from '../../shared/logger.js';
+import { applyMigrations, type Db } from './database.js';
+import { applyPgMigrations, createPgPool, describePgTarget, PgStoreError, reasonOf } from './pg-database.js';
+
+export type SqlValue = string | number | bigint | null;
+
+export interface SqlRun {
+  /** Rows inserted, updated or deleted. */
+  changes: number;
+}
+
+export interface Sql {
+  readonly dialect: 'sqlite' | 'pg';
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** The first row, or undefined. */
+  one<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<SqlRun>;
+  /**
+   * Runs `work` as one transaction: all of it or none. On PostgreSQL it is serialisable and tried
+   * again (up to 5 times) when the database refuses it for a concurrent one, so `work` must only
+   * read and write through `tx` and may run more than once. Called on `tx`, it joins the transaction.
+   */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+export interface SqlMigration {
+  /** Unique and never changed once released, e.g. `meetings-1`: the same id on both databases. */
+  id: string;
+  sqlite: string;
+  pg: string;
+}
+
+/** What a refused write broke, whatever the database: repositories turn it into their own error. */
+export type SqlViolation = 'unique' | 'exclusion' | 'foreign-key' | 'check' | 'not-null';
+
+export function violationOf(err: unknown): SqlViolation | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  switch (code) {
+    case '23505':
+    case 'SQLITE_CONSTRAINT_UNIQUE':
+    case 'SQLITE_CONSTRAINT_PRIMARYKEY':
+      return 'unique';
+    case '23P01':
+      return 'exclusion';
+    case '23503':
+    case 'SQLITE_CONSTRAINT_FOREIGNKEY':
+      return 'foreign-key';
+    case '23514':
+    case 'SQLITE_CONSTRAINT_CHECK':
+      return 'check';
+    case '23502':
+    case 'SQLITE_CONSTRAINT_NOTNULL':
+      return 'not-null';
+    default:
+      return null;
+  }
+}
+
+/** `?` placeholders as PostgreSQL's `$n`, leaving quoted text and identifiers alone. */
+export function toPgPlaceholders(sql: string): string {
+  let out = '';
+  let n = 0;
+  let quote: string | null = null;
+  for (const c of sql) {
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '?') {
+      out += `$${++n}`;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+const ignore = () => {};
+
+/**
+ * SQLite through better-sqlite3 on the hub's thread: each statement is short and local. A
+ * transaction may wait on other work between its statements (`await` in `work`), so while one is
+ * open every other call waits for it, rather than slipping its statements into it.
+ */
+export class SqliteSql implements Sql {
+  readonly dialect = 'sqlite';
+  private readonly statements = new Map<string, Database.Statement>();
+  private open: Promise<unknown> | null = null;
+
+  constructor(readonly db: Db) {}
+
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    while (this.open) await this.open.catch(ignore);
+    return this.statement(sql).all(...params) as T[];
+  }
+
+  async one<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    while (this.open) await this.open.catch(ignore);
+    return this.statement(sql).get(...params) as T | undefined;
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRun> {
+    while (this.open) await this.open.catch(ignore);
+    return { changes: this.statement(sql).run(...params).changes };
+  }
+
+  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    // Checked again after each wait, and nothing awaited between the check and opening: another
+    // caller may have opened a transaction while this one waited.
+    while (this.open) await this.open.catch(ignore);
+    const tx = new SqliteTransaction(this);
+    const done = (async () => {
+      // IMMEDIATE: the write lock at once, so another process's writer cannot make this one fail halfway.
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(tx);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      } finally {
+        tx.ended = true;
+      }
+    })();
+    this.open = done;
+    try {
+      return await done;
+    } finally {
+      if (this.open === done) this.open = null;
+    }
+  }
+
+  /** Migrations not yet applied, each in its own transaction. */
+  migrate(migrations: readonly SqlMigration[]): void {
+    applyMigrations(
+      this.db,
+      migrations.map((m) => ({ id: m.id, sql: m.sqlite })),
+    );
+  }
+
+  statement(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+}
+
+/** The statements of one open SQLite transaction: they run at once, inside it. */
+class SqliteTransaction implements Sql {
+  readonly dialect = 'sqlite';
+  ended = false;
+
+  constructor(private readonly owner: SqliteSql) {}
+
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.statement(sql).all(...params) as T[];
+  }
+
+  async one<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return this.statement(sql).get(...params) as T | undefined;
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRun> {
+    return { changes: this.statement(sql).run(...params).changes };
+  }
+
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+
+  private statement(sql: string): Database.Statement {
+    if (this.ended) throw new Error('a statement after its transaction ended');
+    return this.owner.statement(sql);
+  }
+}
+
+/** PostgreSQL's codes for a transaction refused because of a concurrent one: worth trying again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const TRANSACTION_TRIES = 5;
+
+/**
+ * PostgreSQL: a pool shared by the hub's repositories. `bigint` (counts, identities) is read as a
+ * number: the hub's counts and ids stay far below 2^53.
+ */
+export class PgSql implements Sql {
+  readonly dialect = 'pg';
+
+  private constructor(
+    private readonly runner: pg.Pool | pg.PoolClient,
+    private readonly pool: pg.Pool | null,
+  ) {}
+
+  static fromPool(pool: pg.Pool): PgSql {
+    return new PgSql(pool, pool);
+  }
+
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const result = await this.runner.query({ text: toPgPlaceholders(sql), values: [...params], types });
+    return result.rows as T[];
+  }
+
+  async one<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRun> {
+    const result = await this.runner.query({ text: toPgPlaceholders(sql), values: [...params], types });
+    return { changes: result.rowCount ?? 0 };
+  }
+
+  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    if (!this.pool) return work(this);
+    const client = await this.pool.connect();
+    client.on('error', ignore);
+    let broken = false;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        try {
+          const result = await work(new PgSql(client, null));
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+          const code = (err as { code?: unknown }).code;
+          if (broken || attempt >= TRANSACTION_TRIES || !RETRYABLE.has(String(code))) throw err;
+        }
+      }
+    } finally {
+      client.off('error', ignore);
+      client.release(broken);
+    }
+  }
+
+  async migrate(migrations: readonly SqlMigration[]): Promise<void> {
+    if (!this.pool) throw new Error('migrations run on the pool, not inside a transaction');
+    await applyPgMigrations(
+      this.pool,
+      migrations.map((m) => ({ id: m.id, sql: m.pg })),
+    );
+  }
+}
+
+const INT8 = 20;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** The hub's relational store: every repository's rows, on SQLite or PostgreSQL. */
+export interface OpenedSql {
+  sql: SqliteSql | PgSql;
+  /** Applies what each part's migrations add; call once, with all of them, before any query. */
+  migrate(migrations: readonly SqlMigration[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The SQLite database the hub already opened (its file), as the port. */
+export function sqliteStore(db: Db): OpenedSql {
+  const sql = new SqliteSql(db);
+  return {
+    sql,
+    migrate: async (migrations) => sql.migrate(migrations),
+    close: async () => {},
+  };
+}
+
+/** A pool on `url`; refused with the server's name (never the password) when it cannot be reached. */
+export async function openPgSql(url: string, log?: Logger): Promise<OpenedSql> {
+  const target = describePgTarget(url);
+  const pool = createPgPool(url, target, log);
+  try {
+    await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new PgStoreError('unavailable', `PostgreSQL at ${target} cannot be reached: ${reasonOf(err)}`, {
+      cause: err,
+    });
+  }
+  const sql = PgSql.fromPool(pool);
+  return { sql, migrate: (migrations) => sql.migrate(migrations), close: () => pool.end() };
+}
