@@ -5,7 +5,7 @@
  * problem at once.
  */
 import { loadSettings, type SettingsSources } from '../shared/config-file.js';
-import { positive, type SettingsOf } from '../shared/settings.js';
+import { type CrossCheck, positive, type SettingsOf } from '../shared/settings.js';
 import { isValidRoomIdSyntax } from '../shared/topics.js';
 import { agentMqttSettings, outboxSettings } from './link/settings.js';
 import { powerChecks, powerSettings } from './power/settings.js';
@@ -72,7 +72,39 @@ export type AgentConfig = SettingsOf<typeof agentSchema>;
 
 export type ConfigSources = Omit<SettingsSources, 'overrides'>;
 
+/**
+ * One header line, one use: a relay, a UPS contact or the speak button. Each part refuses its own
+ * line used twice; this rule finds a line two parts claim.
+ */
+const oneUsePerLine: CrossCheck<AgentConfig> = {
+  keys: ['power.outputs', 'sensors.ups', 'speakButton.line'],
+  check: ({ power, sensors, speakButton }) => {
+    const uses: [key: string, line: string][] = [
+      ...power.outputs.flatMap((o, i): [string, string][] =>
+        o.kind === 'relay' ? [[`power.outputs[${i}].line`, o.line]] : [],
+      ),
+      ...(sensors.ups.source === 'gpio'
+        ? ([
+            ['sensors.ups.gpio.mainsLine', sensors.ups.gpio.mainsLine],
+            ['sensors.ups.gpio.lowBatteryLine', sensors.ups.gpio.lowBatteryLine],
+          ] as [string, string][])
+        : []),
+      ['speakButton.line', speakButton.line],
+    ];
+    const part = (key: string) => key.split('.')[0];
+    const firstUse = new Map<string, string>();
+    const problems: string[] = [];
+    for (const [key, line] of uses) {
+      if (line === '') continue;
+      const first = firstUse.get(line);
+      if (first === undefined) firstUse.set(line, key);
+      else if (part(first) !== part(key)) problems.push(`${key}: ${line} is already ${first}`);
+    }
+    return problems;
+  },
+};
+
 /** Loads and validates the configuration; a bad one throws a ConfigError naming every bad key. */
 export function loadAgentConfig(sources: ConfigSources = {}): AgentConfig {
-  return loadSettings(agentSchema, sources, [...powerChecks, ...probeChecks, ...sensorChecks]);
+  return loadSettings(agentSchema, sources, [...powerChecks, ...probeChecks, ...sensorChecks, oneUsePerLine]);
 }

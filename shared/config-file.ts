@@ -25,6 +25,12 @@ export interface SettingsSources {
   overrides?: Record<string, unknown>;
 }
 
+/** The format of a setting that names a file to read (a certificate, a CA), or is empty for none. */
+export function existingFileOrEmpty(value: unknown): void {
+  if (typeof value !== 'string') throw new Error('must be a file path');
+  if (value !== '' && !existsSync(value)) throw new Error(`file not found: ${value}`);
+}
+
 /**
  * The settings of `schema` from `sources`, checked; a missing or broken file, a bad value, an
  * unknown key or a broken rule is a ConfigError that lists every one of them.

@@ -19,8 +19,17 @@ export interface Setting {
   sensitive?: boolean;
 }
 
+/** What a list of choices written without `as const` yields: no value code can use, so it fails to compile. */
+interface ChoicesNotConst {
+  'write the list of choices `as const`': never;
+}
+
 type LeafValue<L> = L extends { format: readonly (infer Choice)[] }
-  ? Choice
+  ? string extends Choice
+    ? ChoicesNotConst
+    : number extends Choice
+      ? ChoicesNotConst
+      : Choice
   : L extends { default: infer D }
     ? D
     : never;
@@ -53,8 +62,9 @@ export function settingLeaves(schema: object, prefix = ''): [string, Setting][] 
 
 /**
  * A rule that spans keys (a band's min below its max, a sequence naming a configured output). It
- * runs only when every key it reads passed its own format, so it never reports a value the format
- * already refused; each problem it returns starts with the key to fix.
+ * runs only when every key in `keys` passed its own format, so it never reports a value the format
+ * already refused; `keys` names the keys whose values it compares. Each problem it returns starts
+ * with the key to fix.
  */
 export interface CrossCheck<S> {
   keys: readonly string[];

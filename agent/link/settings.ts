@@ -1,16 +1,11 @@
 /** The room's link to the hub: its MQTT session and the outbox that holds what it could not send. */
-import { existsSync } from 'node:fs';
+import { existingFileOrEmpty } from '../../shared/config-file.js';
 import { positive, type SettingsOf } from '../../shared/settings.js';
 
 function mqttUrl(value: unknown): void {
   if (typeof value !== 'string' || !/^(mqtts?|wss?|tcp|tls):\/\/[^/\s]+/.test(value)) {
     throw new Error('must be a broker URL such as mqtt://hub.example:1883 or mqtts://hub.example:8883');
   }
-}
-
-function optionalFile(value: unknown): void {
-  if (typeof value !== 'string') throw new Error('must be a file path');
-  if (value !== '' && !existsSync(value)) throw new Error(`file not found: ${value}`);
 }
 
 export const agentMqttSettings = {
@@ -41,7 +36,7 @@ export const agentMqttSettings = {
   },
   caFile: {
     doc: 'PEM certificate authority that signed the broker’s certificate, for mqtts:// (empty: the system’s).',
-    format: optionalFile,
+    format: existingFileOrEmpty,
     default: '',
     env: 'HNTH_MQTT_CA_FILE',
   },

@@ -5,10 +5,9 @@
  * listener); towards an external broker with the configured account and CA.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import type { Clock } from '../../shared/clock.js';
-import { ConfigError } from '../../shared/config-file.js';
 import type { Logger } from '../../shared/logger.js';
 import type { HubConfig } from '../config.js';
 import { localUrl } from '../listen.js';
@@ -24,12 +23,6 @@ export interface HubBroker {
   mqttUrl: string;
   /** Where and as whom the hub itself connects. */
   hubLogin: { url: string; options: IClientOptions };
-}
-
-/** A file named by the configuration; a missing one stops the hub naming the key. */
-function readConfigFile(file: string, key: string): Buffer {
-  if (!existsSync(file)) throw new ConfigError(`${key}: file not found: ${file}`);
-  return readFileSync(file);
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -56,7 +49,7 @@ export async function startHubBroker(
         url: mqtt.url,
         options: {
           ...(mqtt.username ? { username: mqtt.username, password: mqtt.password } : {}),
-          ...(mqtt.tls.caFile ? { ca: readConfigFile(mqtt.tls.caFile, 'mqtt.tls.caFile') } : {}),
+          ...(mqtt.tls.caFile ? { ca: readFileSync(mqtt.tls.caFile) } : {}),
         },
       },
     };
@@ -69,8 +62,8 @@ export async function startHubBroker(
       fallback: config.portFallback,
       tls: mqtt.tls.certFile
         ? {
-            cert: readConfigFile(mqtt.tls.certFile, 'mqtt.tls.certFile'),
-            key: readConfigFile(mqtt.tls.keyFile, 'mqtt.tls.keyFile'),
+            cert: readFileSync(mqtt.tls.certFile),
+            key: readFileSync(mqtt.tls.keyFile),
           }
         : null,
       allowPlain: mqtt.allowPlain,

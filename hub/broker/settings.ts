@@ -1,4 +1,5 @@
 /** The hub's MQTT settings: the embedded broker, or the link to an external one (Mosquitto, EMQX). */
+import { existingFileOrEmpty } from '../../shared/config-file.js';
 import type { CrossCheck, SettingsOf } from '../../shared/settings.js';
 import { isValidShareGroup } from '../../shared/topics.js';
 
@@ -53,19 +54,19 @@ export const hubMqttSettings = {
   tls: {
     certFile: {
       doc: 'PEM certificate (with its chain) of the embedded broker; rooms then connect with mqtts://.',
-      format: String,
+      format: existingFileOrEmpty,
       default: '',
       env: 'HNTH_MQTT_TLS_CERT',
     },
     keyFile: {
       doc: 'PEM private key of that certificate.',
-      format: String,
+      format: existingFileOrEmpty,
       default: '',
       env: 'HNTH_MQTT_TLS_KEY',
     },
     caFile: {
       doc: 'PEM certificate authority the hub trusts when it connects to an external broker over mqtts://.',
-      format: String,
+      format: existingFileOrEmpty,
       default: '',
       env: 'HNTH_MQTT_CA_FILE',
     },
@@ -117,7 +118,8 @@ export type HubMqttSettings = SettingsOf<typeof hubMqttSettings>;
 
 export const mqttChecks: CrossCheck<{ mqtt: HubMqttSettings }>[] = [
   {
-    keys: ['mqtt.tls.certFile', 'mqtt.tls.keyFile'],
+    // Only whether each is set matters, so a missing file does not hide a missing partner.
+    keys: [],
     check: ({ mqtt }) =>
       Boolean(mqtt.tls.certFile) === Boolean(mqtt.tls.keyFile)
         ? []

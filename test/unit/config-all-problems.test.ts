@@ -146,6 +146,7 @@ describe('every problem of a configuration in one error', () => {
       /^peripherals\.rooms: "tinh-uy"\.cameras: 20 is not a whole number from 0 to 16; "tinh-uy"\.speakers: not one of cameras/,
       /^configuration param 'colour' not declared in the schema$/,
       /^configuration param 'thresholds\.latncyMs\.degraded' not declared in the schema; did you mean thresholds\.latencyMs\?$/,
+      /^mqtt\.tls\.certFile: file not found: \/etc\/hnth\/server\.crt/,
       /^mqtt\.tls\.certFile and mqtt\.tls\.keyFile go together/,
       /^thresholds\.jitterMs: degraded \(200\) must not be above notReady \(100\)$/,
     ];
@@ -224,6 +225,28 @@ describe('every problem of a configuration in one error', () => {
     ];
     expect(lines).toHaveLength(expected.length);
     expect(lines).toEqual(expect.arrayContaining(expected.map((pattern) => expect.stringMatching(pattern))));
+  });
+
+  test('a header line two parts claim is named at each later use', () => {
+    const relay = { name: 'display', kind: 'relay', line: 'GPIO17', activeLow: true, ratedW: 180 };
+    const lines = problems(() =>
+      loadAgentConfig({
+        file: file({
+          roomId: 'tinh-uy',
+          power: { outputs: [relay] },
+          sensors: {
+            sysfsRoot: path.join(import.meta.dirname, '../fixtures/sysfs/climate/iio-dht22-good/sys'),
+            ups: { source: 'gpio', gpio: { mainsLine: 'GPIO17', lowBatteryLine: 'GPIO27' } },
+          },
+          speakButton: { line: 'GPIO27' },
+        }),
+        env: {},
+      }),
+    );
+    expect(lines).toEqual([
+      'sensors.ups.gpio.mainsLine: GPIO17 is already power.outputs[0].line',
+      'speakButton.line: GPIO27 is already sensors.ups.gpio.lowBatteryLine',
+    ]);
   });
 
   test('the agent’s rules across outputs report every name used twice and every step naming no output', () => {
