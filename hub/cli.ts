@@ -13,8 +13,9 @@ import { hubFleet, loadHubConfig } from './config.js';
 import { startHub } from './hub.js';
 import { adminCommands, adminUsage, runAdminCommand } from './security/admin-cli.js';
 import { AUDIT_KEY_FILE, loadOrCreateAuditKey, readAuditKey } from './security/audit-key.js';
-import { openSecurity } from './security/security.js';
+import { openSecurity, securityMigrations } from './security/security.js';
 import { openDatabase } from './store/database.js';
+import { openPgSql, sqliteStore } from './store/sql.js';
 
 /** Runs a subcommand on the data folder of the configured hub, without starting it. */
 async function admin(argv: string[], file: string | undefined): Promise<number> {
@@ -28,10 +29,17 @@ async function admin(argv: string[], file: string | undefined): Promise<number> 
       : loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   try {
-    return await runAdminCommand(argv, openSecurity(db, fleet, { auditKey }), config, {
-      out: (t) => process.stdout.write(t),
-      err: (t) => process.stderr.write(t),
-    });
+    // The accounts are where the hub keeps them: the group's PostgreSQL when it has one.
+    const relational = config.store.url ? await openPgSql(config.store.url) : sqliteStore(db);
+    try {
+      await relational.migrate(securityMigrations);
+      return await runAdminCommand(argv, openSecurity(db, relational.sql, fleet, { auditKey }), config, {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+      });
+    } finally {
+      await relational.close();
+    }
   } finally {
     db.close();
   }

@@ -67,7 +67,7 @@ import { loadOrCreateAuditKey } from './security/audit-key.js';
 import { AuditQuery } from './security/audit-query.js';
 import { auditRoutes } from './security/audit-routes.js';
 import { startHubGuards } from './security/hub-guards.js';
-import { openSecurity, type Security } from './security/security.js';
+import { openSecurity, type Security, securityMigrations } from './security/security.js';
 import { sessionRoutes } from './security/session-routes.js';
 import { usersRoutes } from './security/users-routes.js';
 import { SpeakRepo } from './speak/speak-repo.js';
@@ -135,7 +135,6 @@ export async function startHub(
   const dbFile = path.join(config.dataDir, 'hnth.db');
   const auditKey = loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(dbFile);
-  const security = openSecurity(db, roster, { clock, auditKey });
   let store: HubStore;
   try {
     store = config.store.url
@@ -151,12 +150,13 @@ export async function startHub(
   let relational: OpenedSql;
   try {
     relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate([]);
+    await relational.migrate([...securityMigrations]);
   } catch (err) {
     await store.close();
     db.close();
     throw err;
   }
+  const security = openSecurity(db, relational.sql, roster, { clock, auditKey });
   const stopWatch = watchBacklog(store, log);
   const history = new TelemetryHistory(
     store,

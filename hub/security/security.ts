@@ -1,11 +1,15 @@
-/** The hub's security parts over its database, composed once for the hub and for the CLI. */
+/**
+ * The hub's security parts, composed once for the hub and for the CLI: the audit log on the hub's
+ * own database, the accounts on the relational store (shared by the hub group on PostgreSQL).
+ */
 import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { Db } from '../store/database.js';
+import type { Sql, SqlMigration } from '../store/sql.js';
 import { AuditLog } from './audit-log.js';
 import { LoginLimiter } from './login-limiter.js';
-import { MqttCredentials } from './mqtt-credentials.js';
+import { MqttCredentials, mqttCredentialsMigrations } from './mqtt-credentials.js';
 import { SessionStore } from './session-store.js';
 import { UserStore } from './user-store.js';
 
@@ -29,8 +33,14 @@ export interface SecurityOptions {
   auditKey?: Buffer;
 }
 
-/** `fleet`: the rooms that have broker accounts and may have technicians. */
-export function openSecurity(db: Db, fleet: Fleet, options: SecurityOptions = {}): Security {
+/** The tables of the parts on the relational store; applied before openSecurity. */
+export const securityMigrations: readonly SqlMigration[] = [...mqttCredentialsMigrations];
+
+/**
+ * `sql`: the relational store, migrated with securityMigrations. `fleet`: the rooms that have
+ * broker accounts and may have technicians.
+ */
+export function openSecurity(db: Db, sql: Sql, fleet: Fleet, options: SecurityOptions = {}): Security {
   const clock = options.clock ?? systemClock;
   const now = clock.now;
   const auditKey = options.auditKey ?? randomBytes(32);
@@ -41,7 +51,7 @@ export function openSecurity(db: Db, fleet: Fleet, options: SecurityOptions = {}
     auditKey,
     users,
     sessions: new SessionStore(db, users, now),
-    credentials: new MqttCredentials(db, audit, fleet, now),
+    credentials: new MqttCredentials(sql, audit, fleet, now),
     limiter: new LoginLimiter(undefined, clock),
   };
 }

@@ -18,9 +18,8 @@ import {
 import { AUDIT_KEY_FILE, loadOrCreateAuditKey } from '../../hub/security/audit-key.js';
 import { AuditLog, rowMac, unkeyedRowHash } from '../../hub/security/audit-log.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
-import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
-import { builtInFleet } from '../../shared/fleet.js';
+import { openHubSecurity, openSecurityIn } from '../helpers/hub-harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
@@ -233,18 +232,17 @@ describe('hnth-hub administrative subcommands', () => {
   const config = loadHubConfig({ env: {}, overrides: { dataDir } });
 
   async function run(...argv: string[]) {
-    const db = openDatabase(path.join(dataDir, 'hnth.db'));
     const out: string[] = [];
     const err: string[] = [];
+    const security = await openHubSecurity(dataDir);
     try {
-      const auditKey = loadOrCreateAuditKey(config.audit.dir);
-      const code = await runAdminCommand(argv, openSecurity(db, builtInFleet, { auditKey }), config, {
+      const code = await runAdminCommand(argv, security, config, {
         out: (t) => out.push(t),
         err: (t) => err.push(t),
       });
       return { code, out: out.join(''), err: err.join('') };
     } finally {
-      db.close();
+      security.close();
     }
   }
   const passwordIn = (text: string) => /\n\n {2}(\S+)\n/.exec(text)?.[1];
@@ -255,13 +253,14 @@ describe('hnth-hub administrative subcommands', () => {
     expect(first.code).toBe(0);
     const [old, fresh] = [passwordIn(first.out)!, passwordIn(second.out)!];
     expect(old).not.toBe(fresh);
+    const { credentials, audit, close } = await openSecurityIn(path.join(dataDir, 'hnth.db'));
     const db = openDatabase(path.join(dataDir, 'hnth.db'));
-    const { credentials, audit } = openSecurity(db, builtInFleet);
     expect(await credentials.verify('tinh-uy', old)).toBeNull();
     expect(await credentials.verify('tinh-uy', fresh)).toEqual({ kind: 'room', roomId: 'tinh-uy' });
     expect(JSON.stringify(db.prepare('SELECT * FROM mqtt_credentials').all())).not.toContain(fresh);
     expect(audit.list(5).filter((e) => e.action === 'credentials.issue')).toHaveLength(2);
     db.close();
+    close();
   });
 
   test('credentials for an account outside the fleet are refused, naming where rooms are listed', async () => {
@@ -300,13 +299,12 @@ describe('hnth-hub administrative subcommands', () => {
   test('refused changes are audited with their reason', async () => {
     await run('credentials', 'issue', 'not-a-room');
     await run('users', 'set', 'tech', '--role', 'admin');
-    const db = openDatabase(path.join(dataDir, 'hnth.db'));
-    const { audit } = openSecurity(db, builtInFleet, { auditKey: loadOrCreateAuditKey(config.audit.dir) });
+    const { audit, close } = await openHubSecurity(dataDir);
     expect(audit.list(2).map((e) => [e.action, e.result, e.code])).toEqual([
       ['user.set', 'refused', 'bad-role'],
       ['credentials.issue', 'refused', 'unknown-account'],
     ]);
-    db.close();
+    close();
   });
 
   test('audit verify: intact against the latest checkpoint; the newest rows deleted, exit code 1', async () => {
