@@ -11,7 +11,7 @@ import { AuditLog } from './audit-log.js';
 import { LoginLimiter } from './login-limiter.js';
 import { MqttCredentials, mqttCredentialsMigrations } from './mqtt-credentials.js';
 import { SessionStore } from './session-store.js';
-import { UserStore } from './user-store.js';
+import { UserStore, userMigrations } from './user-store.js';
 
 export interface Security {
   audit: AuditLog;
@@ -34,7 +34,7 @@ export interface SecurityOptions {
 }
 
 /** The tables of the parts on the relational store; applied before openSecurity. */
-export const securityMigrations: readonly SqlMigration[] = [...mqttCredentialsMigrations];
+export const securityMigrations: readonly SqlMigration[] = [...userMigrations, ...mqttCredentialsMigrations];
 
 /**
  * `sql`: the relational store, migrated with securityMigrations. `fleet`: the rooms that have
@@ -45,12 +45,12 @@ export function openSecurity(db: Db, sql: Sql, fleet: Fleet, options: SecurityOp
   const now = clock.now;
   const auditKey = options.auditKey ?? randomBytes(32);
   const audit = new AuditLog(db, auditKey, now);
-  const users = new UserStore(db, audit, fleet, now);
+  const users = new UserStore(sql, audit, fleet, now);
   return {
     audit,
     auditKey,
     users,
-    sessions: new SessionStore(db, users, now),
+    sessions: new SessionStore(sql, now),
     credentials: new MqttCredentials(sql, audit, fleet, now),
     limiter: new LoginLimiter(undefined, clock),
   };

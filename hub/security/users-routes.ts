@@ -65,7 +65,7 @@ export function usersRoutes(users: UserStore, audit: Pick<AuditLog, 'record'>): 
       if (!parsed.success) return refuse(req, reply, 'user.set', 400, schemaError(parsed.error));
       const user = { ...parsed.data, roomId: parsed.data.role === 'technician' ? parsed.data.roomId : null };
       // Creating never replaces: an existing user's password is reset on purpose, below.
-      if (users.find(user.username))
+      if (await users.find(user.username))
         return refuse(req, reply, 'user.set', 409, {
           error: `user "${user.username}" exists`,
           code: 'user-exists',
@@ -87,7 +87,7 @@ export function usersRoutes(users: UserStore, audit: Pick<AuditLog, 'record'>): 
         if (!parsed.success) return refuse(req, reply, 'user.role', 400, schemaError(parsed.error));
         const roomId = parsed.data.role === 'technician' ? parsed.data.roomId : null;
         try {
-          return users.setRole(
+          return await users.setRole(
             { username: req.params.username, role: parsed.data.role, roomId },
             actorOf(req),
           );

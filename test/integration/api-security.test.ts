@@ -74,7 +74,7 @@ describe('every route is covered by the access guard', () => {
   test('a route that forgets to declare its access refuses everyone, operators included', async () => {
     const security = await openSecurityIn();
     await security.users.set({ username: 'root', role: 'operator', roomId: null }, 'test');
-    const { token, session } = security.sessions.open(security.users.find('root')!);
+    const { token, session } = await security.sessions.open((await security.users.find('root'))!);
     const app = buildApi(createLogger('t', 'silent'), security.sessions, [
       (a) => a.post('/api/undeclared', async () => ({ secret: 42 })),
     ]);
@@ -113,7 +113,7 @@ describe('roles are enforced on the server', () => {
       roomId: string | null,
     ) => {
       await security.users.set({ username, role, roomId }, 'test');
-      const { token, session } = security.sessions.open(security.users.find(username)!);
+      const { token, session } = await security.sessions.open((await security.users.find(username))!);
       return { cookie: `hnth_session=${token}`, 'x-csrf-token': session.csrfToken };
     };
     return { app, security, headersOf };
@@ -352,11 +352,12 @@ describe('the dashboard', () => {
   test('an open /ws is closed when its session ends', async () => {
     const server = createServer();
     let valid = true;
+    const reader = { role: 'viewer', roomId: null } as const;
     const live = new LiveSocket(
       server,
       () => [],
       createLogger('t', 'silent'),
-      () => ({ valid: () => valid, reader: () => null }),
+      async () => ({ reader, check: async () => (valid ? reader : null) }),
       20,
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
