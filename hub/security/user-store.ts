@@ -4,7 +4,7 @@
  * once; nobody chooses a weak one and none is ever stored in the clear.
  */
 import type { Fleet } from '../../shared/fleet.js';
-import type { Sql, SqlMigration } from '../store/sql.js';
+import { type Sql, type SqlMigration, violationOf } from '../store/sql.js';
 import type { AuditLog } from './audit-log.js';
 import { decoyHash, generatePassword, hashPassword, verifyPassword } from './password-hash.js';
 
@@ -25,7 +25,7 @@ export interface UserListing extends User {
 
 export class UserError extends Error {
   constructor(
-    readonly code: 'bad-username' | 'bad-role' | 'bad-room' | 'no-user' | 'last-operator',
+    readonly code: 'bad-username' | 'bad-role' | 'bad-room' | 'no-user' | 'user-exists' | 'last-operator',
     message: string,
   ) {
     super(message);
@@ -94,18 +94,40 @@ export class UserStore {
    * end). Returns the new generated password, to be shown once.
    */
   async set(user: User, actor: string): Promise<string> {
+    return this.write(user, actor, 'replace');
+  }
+
+  /**
+   * Creates the user and returns their generated password; never replaces one (`user-exists`),
+   * even when two hubs of a group are asked for the same username at once.
+   */
+  async create(user: User, actor: string): Promise<string> {
+    return this.write(user, actor, 'create');
+  }
+
+  private async write(user: User, actor: string, mode: 'create' | 'replace'): Promise<string> {
     this.validate(user);
     const password = generatePassword();
     const hash = await hashPassword(password);
-    await this.sql.transaction(async (tx) => {
-      await tx.run(
-        `INSERT INTO users (username, password_hash, role, room_id, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
-           role = excluded.role, room_id = excluded.room_id`,
-        [user.username, hash, user.role, user.roomId, this.now().toISOString()],
-      );
-      await tx.run('DELETE FROM sessions WHERE username = ?', [user.username]);
-    });
+    const insert = `INSERT INTO users (username, password_hash, role, room_id, created_at) VALUES (?, ?, ?, ?, ?)`;
+    const row = [user.username, hash, user.role, user.roomId, this.now().toISOString()];
+    if (mode === 'create') {
+      try {
+        await this.sql.run(insert, row);
+      } catch (err) {
+        if (violationOf(err) === 'unique')
+          throw new UserError('user-exists', `user "${user.username}" exists`);
+        throw err;
+      }
+    } else
+      await this.sql.transaction(async (tx) => {
+        await tx.run(
+          `${insert} ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
+             role = excluded.role, room_id = excluded.room_id`,
+          row,
+        );
+        await tx.run('DELETE FROM sessions WHERE username = ?', [user.username]);
+      });
     this.audit.record(actor, 'user.set', { username: user.username, role: user.role, roomId: user.roomId });
     return password;
   }

@@ -24,6 +24,7 @@ const statusOf: Record<UserError['code'], number> = {
   'bad-role': 400,
   'bad-room': 400,
   'no-user': 404,
+  'user-exists': 409,
   'last-operator': 409,
 };
 
@@ -31,6 +32,7 @@ const fieldOf: Partial<Record<UserError['code'], string>> = {
   'bad-username': 'username',
   'bad-role': 'role',
   'bad-room': 'roomId',
+  'user-exists': 'username',
 };
 
 /**
@@ -65,14 +67,8 @@ export function usersRoutes(users: UserStore, audit: Pick<AuditLog, 'record'>): 
       if (!parsed.success) return refuse(req, reply, 'user.set', 400, schemaError(parsed.error));
       const user = { ...parsed.data, roomId: parsed.data.role === 'technician' ? parsed.data.roomId : null };
       // Creating never replaces: an existing user's password is reset on purpose, below.
-      if (await users.find(user.username))
-        return refuse(req, reply, 'user.set', 409, {
-          error: `user "${user.username}" exists`,
-          code: 'user-exists',
-          field: 'username',
-        });
       try {
-        const password = await users.set(user, actorOf(req));
+        const password = await users.create(user, actorOf(req));
         return reply.code(201).send({ ...user, password });
       } catch (err) {
         return refused(req, reply, 'user.set', err);

@@ -87,6 +87,28 @@ onEachStore('dashboard users', securityMigrations, (store) => {
     expect(await sessions.find(token)).toBeNull();
   });
 
+  test('creating never replaces an existing user, even asked on two hubs at once', async () => {
+    const first = storesOn(store.sql);
+    const second = storesOn(await store.another());
+    const password = await first.users.create(operator('root'), 'op');
+    const { token } = await first.sessions.open(operator('root'));
+    await expect(
+      second.users.create({ username: 'root', role: 'viewer', roomId: null }, 'op'),
+    ).rejects.toMatchObject({
+      code: 'user-exists',
+    });
+    expect(await first.users.check('root', password)).toEqual(operator('root'));
+    expect(await first.sessions.find(token)).not.toBeNull();
+    const results = await Promise.allSettled([
+      first.users.create({ username: 'lan', role: 'viewer', roomId: null }, 'op'),
+      second.users.create({ username: 'lan', role: 'operator', roomId: null }, 'op'),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const made = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<string>;
+    expect(await first.users.check('lan', made.value)).not.toBeNull();
+    expect(first.audited.concat(second.audited).map((a) => a.action)).toEqual(['user.set', 'user.set']);
+  });
+
   test('a role change keeps the password and ends the user’s sessions, no one else’s', async () => {
     const { users, sessions, audited } = storesOn(store.sql);
     await users.set(operator('root'), 'op');
