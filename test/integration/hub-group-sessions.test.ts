@@ -2,14 +2,17 @@
  * Two hubs of a group on one PostgreSQL share their dashboard users and sessions: a user created on
  * one logs in on the other, a session opened on one works on the other (cookie and CSRF token, the
  * live socket too), logging out on one ends it on both, and a role change made on one applies at
- * the other's next request.
+ * the other's next request. `hnth-hub users set`, given the group's store, makes a user of both.
  */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { WebSocket } from 'ws';
 import { SESSION_ENDED } from '../../hub/api/live-socket.js';
 import type { RunningHub } from '../../hub/hub.js';
 import { type ApiSession, apiRequest, login, operatorLogin, startTestHub } from '../helpers/hub-harness.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 
 let db: TestDatabase;
@@ -99,5 +102,34 @@ describe('two hubs on one PostgreSQL', () => {
     const again = await login(b.httpUrl, 'tuan', password);
     expect(again.role).toBe('viewer');
     expect((await apiRequest(b.httpUrl, 'GET', '/api/audit', undefined, again)).status).toBe(403);
+  });
+
+  test('`hnth-hub users set` with the group’s store URL makes a user who logs in on both hubs', async () => {
+    const data = tempDir('hnth-group-cli-');
+    try {
+      const res = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'hub/cli.ts', 'users', 'set', 'linh', '--role', 'viewer'],
+        {
+          env: {
+            ...process.env,
+            NODE_OPTIONS: '',
+            HNTH_DATA_DIR: path.join(data.path, 'data'),
+            HNTH_DB_URL: db.url,
+          },
+          encoding: 'utf8',
+        },
+      );
+      expect([res.status, res.stderr]).toEqual([0, '']);
+      const password = /\n\n {2}(\S+)\n/.exec(res.stdout)?.[1];
+      expect(password).toEqual(expect.any(String));
+      const sessions = await Promise.all([
+        login(a.httpUrl, 'linh', password!),
+        login(b.httpUrl, 'linh', password!),
+      ]);
+      expect(sessions.map((s) => s.role)).toEqual(['viewer', 'viewer']);
+    } finally {
+      data.remove();
+    }
   });
 });
