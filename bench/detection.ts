@@ -86,7 +86,7 @@ async function agentProcess(
   roomId: string,
   dataDir: string,
 ): Promise<ChildProcess> {
-  const password = hub.security.credentials.issue(roomId, 'bench');
+  const password = await hub.security.credentials.issue(roomId, 'bench');
   const online = live.next(`${roomId} online`, roomIs(roomId, true), 20_000);
   const child = spawn(
     process.execPath,
@@ -141,7 +141,7 @@ async function edgeToDashboard(
       HNTH_ROOM_ID: roomId,
       HNTH_MQTT_URL: hub.mqttUrl,
       HNTH_MQTT_USERNAME: roomId,
-      HNTH_MQTT_PASSWORD: hub.security.credentials.issue(roomId, 'bench'),
+      HNTH_MQTT_PASSWORD: await hub.security.credentials.issue(roomId, 'bench'),
       HNTH_DATA_DIR: dataDir,
       // Far longer than the run: every event seen comes from an edge.
       HNTH_TELEMETRY_INTERVAL: '600',

@@ -37,11 +37,15 @@ async function benchCutOff(): Promise<BenchRow[]> {
   const cert = makeTestCertificate();
   const dataDir = path.join(dir.path, 'data');
   const files = path.join(dir.path, 'etc');
-  const security = openHubSecurity(dataDir);
+  const security = await openHubSecurity(dataDir);
   const passwords = new Map(
-    [HUB_ACCOUNT, FLOODER, OTHER].map((a) => [a, security.credentials.issue(a, 'bench')] as const),
+    await Promise.all(
+      [HUB_ACCOUNT, FLOODER, OTHER].map(
+        async (a) => [a, await security.credentials.issue(a, 'bench')] as const,
+      ),
+    ),
   );
-  exportMosquitto(files, security.credentials, { simInject: false });
+  await exportMosquitto(files, security.credentials, { simInject: false });
   await security.close();
   mkdirSync(path.join(files, 'tls'));
   copyFileSync(cert.certFile, path.join(files, 'tls', 'server.crt'));

@@ -77,7 +77,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     username: DEMO_OPERATOR,
     password: await users.set({ username: DEMO_OPERATOR, role: 'operator', roomId: null }, 'demo'),
   };
-  const injector = { username: HUB_ACCOUNT, password: credentials.issue(HUB_ACCOUNT, 'demo') };
+  const injector = { username: HUB_ACCOUNT, password: await credentials.issue(HUB_ACCOUNT, 'demo') };
   const agentLog = createLogger('hnth-agent', level);
   const agents: Agent[] = [];
   const startRoom = (room: (typeof rooms)[number], index: number) => {
@@ -106,7 +106,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     return agent;
   };
   const reboots = new Set<NodeJS.Timeout>();
-  const passwords = new Map(rooms.map((room) => [room.id, credentials.issue(room.id, 'demo')]));
+  const passwords = new Map(
+    await Promise.all(
+      rooms.map(async (room) => [room.id, await credentials.issue(room.id, 'demo')] as const),
+    ),
+  );
   for (const [i, room] of rooms.entries()) startRoom(room, i);
   await Promise.all(agents.map((a) => a.start()));
   return {

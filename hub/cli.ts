@@ -34,10 +34,10 @@ async function admin(argv: string[], file: string | undefined): Promise<number> 
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
   let relational: OpenedSql | null = null;
   try {
-    // The audit log where the hub keeps it: the PostgreSQL of its group when it has one.
+    // The audit log and the accounts where the hub keeps them: the PostgreSQL of its group when it has one.
     relational = config.store.url ? await openPgSql(config.store.url) : sqliteStore(db);
     await relational.migrate(hubMigrations);
-    const security = openSecurity(db, fleet, { auditKey, sql: relational.sql });
+    const security = openSecurity(relational.sql, fleet, { auditKey });
     try {
       return await runAdminCommand(argv, security, config, {
         out: (t) => process.stdout.write(t),

@@ -157,7 +157,7 @@ export async function startHub(
     db.close();
     throw err;
   }
-  const security = openSecurity(db, roster, { clock, auditKey, sql: relational.sql, log });
+  const security = openSecurity(relational.sql, roster, { clock, auditKey, log });
   const stopWatch = watchBacklog(store, log);
   const history = new TelemetryHistory(
     store,
@@ -483,16 +483,14 @@ export async function startHub(
       app.server,
       () => fleet.views(),
       log,
-      (req) => {
+      async (req) => {
         const token = sessionToken(req.headers.cookie);
-        if (!token || !security.sessions.find(token)) return null;
-        return {
-          valid: () => security.sessions.find(token) !== null,
-          reader: () => {
-            const user = security.sessions.find(token)?.user;
-            return user ? { role: user.role, roomId: user.roomId } : null;
-          },
+        const readerOf = async (t: string) => {
+          const user = (await security.sessions.find(t))?.user;
+          return user ? { role: user.role, roomId: user.roomId } : null;
         };
+        const reader = token ? await readerOf(token) : null;
+        return token && reader ? { reader, check: () => readerOf(token) } : null;
       },
     );
     liveRef.socket = live;

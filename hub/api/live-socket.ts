@@ -3,7 +3,9 @@
  * reads too slowly is disconnected rather than allowed to hold the hub's memory or stall ingest.
  * Only a logged-in session may open it, and only from the hub's own pages (a browser sends the
  * page's Origin; another site's page must not ride on the operator's cookie). A socket whose
- * session ends (logout, expiry, a changed user) is closed at the next check.
+ * session ends (logout, expiry, a changed user, on this hub or another of its group) is closed at
+ * the next check. The session is read from the store at connect and at each check, never per
+ * message: broadcasts use who read at the last check.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -35,55 +37,88 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Close code telling the dashboard its session ended (it then goes to the login page). */
 export const SESSION_ENDED = 4401;
 
-/**
- * The session behind an upgrade request: null when there is none; `valid()` asks again later;
- * `reader()` is who reads, as they are now, for what depends on it (a meeting's title, art. 13.1c).
- */
-export type LiveAuthorizer = (req: IncomingMessage) => LiveSession | null;
+/** The session behind an upgrade request, or null when there is none. */
+export type LiveAuthorizer = (req: IncomingMessage) => Promise<LiveSession | null>;
 
 export interface LiveSession {
-  valid(): boolean;
-  reader(): Reader | null;
+  /** Who reads, for what depends on it (a meeting's title, art. 13.1c). */
+  reader: Reader;
+  /** Asks the store again: who reads now, or null once the session has ended. */
+  check(): Promise<Reader | null>;
 }
+
+/** How often each socket's session is checked again: a logged-out or demoted user loses it this soon. */
+export const SESSION_RECHECK_MS = 5_000;
 
 export class LiveSocket {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  /** Each socket's session, its reader as of the last check. */
   private readonly sessions = new Map<WebSocket, LiveSession>();
   private readonly recheck: NodeJS.Timeout;
+  private checking = false;
 
   constructor(
     server: Server,
     private readonly snapshot: () => RoomView[],
     private readonly log: Logger,
     private readonly authorize: LiveAuthorizer,
-    recheckMs = 30_000,
+    recheckMs = SESSION_RECHECK_MS,
   ) {
-    this.recheck = setInterval(() => this.closeEnded(), recheckMs);
+    this.recheck = setInterval(() => void this.closeEnded(), recheckMs);
     this.recheck.unref();
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (new URL(req.url ?? '/', 'http://hub').pathname !== '/ws') {
         socket.destroy();
         return;
       }
-      const refusal = this.originRefusal(req);
-      const session = refusal ? null : this.authorize(req);
-      if (refusal || !session) {
-        socket.end(
-          `HTTP/1.1 ${refusal ?? '401 Unauthorized'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
-        );
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.sessions.set(ws, session);
-        ws.once('close', () => this.sessions.delete(ws));
-        this.onConnection(ws);
-      });
+      void this.upgrade(req, socket, head);
     });
   }
 
-  private closeEnded(): void {
-    for (const [ws, session] of this.sessions) {
-      if (!session.valid()) ws.close(SESSION_ENDED, 'session ended');
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const refuse = (status: string) =>
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const refusal = this.originRefusal(req);
+    if (refusal) return void refuse(refusal);
+    let session: LiveSession | null;
+    try {
+      session = await this.authorize(req);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'could not read the session of a /ws upgrade');
+      return void refuse('503 Service Unavailable');
+    }
+    if (!session) return void refuse('401 Unauthorized');
+    // The client may have gone while the session was read.
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sessions.set(ws, session);
+      ws.once('close', () => this.sessions.delete(ws));
+      this.onConnection(ws);
+    });
+  }
+
+  /**
+   * Checks every socket's session again, all at once, and closes those that ended; one round at a
+   * time. A store that cannot answer leaves the sockets open until it can.
+   */
+  private async closeEnded(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await Promise.all(
+        [...this.sessions].map(async ([ws, { check }]) => {
+          try {
+            const reader = await check();
+            if (!this.sessions.has(ws)) return;
+            if (reader) this.sessions.set(ws, { reader, check });
+            else ws.close(SESSION_ENDED, 'session ended');
+          } catch (err) {
+            this.log.warn({ err: (err as Error).message }, 'could not check a /ws session; next round');
+          }
+        }),
+      );
+    } finally {
+      this.checking = false;
     }
   }
 
@@ -120,7 +155,7 @@ export class LiveSocket {
   private broadcastMeeting(message: Extract<LiveMessage, { type: 'meeting' }>): void {
     const texts = new Map<string, string>();
     for (const ws of this.wss.clients) {
-      const reader = this.sessions.get(ws)?.reader() ?? null;
+      const reader = this.sessions.get(ws)?.reader ?? null;
       const key = reader ? `${reader.role}|${reader.roomId}` : '-';
       let text = texts.get(key);
       if (text === undefined) {

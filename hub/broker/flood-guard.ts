@@ -58,9 +58,10 @@ export class FloodGuard {
   private readonly flagged = new Map<string, number>();
   /**
    * Behind an external broker: rooms whose messages are dropped unread, and whether their account
-   * is disabled yet (`pending` while the database refused it: tried again at the next recheck).
+   * is disabled yet (`pending` while the store refused it: tried again at the next recheck;
+   * `disabling` while the store is asked, so that a recheck meanwhile does not ask twice).
    */
-  private readonly cutOff = new Map<string, 'pending' | 'disabled'>();
+  private readonly cutOff = new Map<string, 'pending' | 'disabling' | 'disabled'>();
   private dropped = 0;
   private timer: unknown = null;
   private readonly log: Logger;
@@ -70,9 +71,9 @@ export class FloodGuard {
   }
 
   /** Rooms disabled before this start (by an earlier run) are cut off and flagged again. */
-  start(): void {
-    this.recheck();
-    this.timer = this.deps.clock.setInterval(() => this.recheck(), RECHECK_MS);
+  async start(): Promise<void> {
+    this.timer = this.deps.clock.setInterval(() => void this.recheck(), RECHECK_MS);
+    await this.recheck();
   }
 
   stop(): void {
@@ -125,11 +126,17 @@ export class FloodGuard {
   /** Disables the room's account and has the broker apply it; every step's outcome is audited. */
   private async cutOffAtBroker(roomId: string): Promise<void> {
     const { rule } = this.deps;
+    this.cutOff.set(roomId, 'disabling');
     try {
-      this.deps.credentials.disable(roomId, `over ${rule.perSec} messages/s (burst ${rule.burst})`, 'system');
+      await this.deps.credentials.disable(
+        roomId,
+        `over ${rule.perSec} messages/s (burst ${rule.burst})`,
+        'system',
+      );
     } catch (err) {
-      // The database refused (locked past its wait): the room stays cut off at the hub, and the
-      // next recheck tries again.
+      // The store refused (locked past its wait, unreachable): the room stays cut off at the
+      // hub, and the next recheck tries again.
+      this.cutOff.set(roomId, 'pending');
       this.log.error(
         { room: roomId, err: (err as Error).message },
         'could not disable the flooding room’s account yet',
@@ -162,7 +169,7 @@ export class FloodGuard {
    * a room cut off at the external broker once its account works again (a new password was
    * issued). Takes in accounts disabled elsewhere (an earlier run, another hub instance).
    */
-  private recheck(): void {
+  private async recheck(): Promise<void> {
     const now = this.deps.clock.now().getTime();
     if (!this.deps.external) {
       for (const [roomId, at] of this.flagged) if (now - at >= FLOOD_QUIET_MS) this.clear(roomId);
@@ -170,20 +177,21 @@ export class FloodGuard {
     }
     let disabled: Set<string>;
     try {
-      disabled = new Set(this.deps.credentials.disabledAccounts());
+      disabled = new Set(await this.deps.credentials.disabledAccounts());
     } catch (err) {
       this.log.error({ err: (err as Error).message }, 'could not read the disabled accounts; next recheck');
       return;
     }
     for (const roomId of disabled) {
-      if (this.cutOff.get(roomId) === 'disabled') continue;
+      const state = this.cutOff.get(roomId);
+      if (state === 'disabled' || state === 'disabling') continue;
       this.cutOff.set(roomId, 'disabled');
       this.flagged.set(roomId, now);
       this.deps.incidents.onHubEdge(roomId, FLOOD_RAISED, { broker: 'external' });
     }
     for (const [roomId, state] of [...this.cutOff]) {
       if (state === 'pending') void this.cutOffAtBroker(roomId);
-      else if (!disabled.has(roomId)) this.clear(roomId);
+      else if (state === 'disabled' && !disabled.has(roomId)) this.clear(roomId);
     }
   }
 

@@ -47,7 +47,7 @@ export function mosquittoControl(
             'mqtt.mosquitto.dir (HNTH_MQTT_MOSQUITTO_DIR) and mqtt.mosquitto.reloadCommand are not both set: the broker still accepts the account',
         };
       try {
-        exportMosquitto(settings.dir, credentials, policy);
+        await exportMosquitto(settings.dir, credentials, policy);
       } catch (err) {
         return {
           ok: false,

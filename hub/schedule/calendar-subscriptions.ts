@@ -110,7 +110,7 @@ export function subscriptionRoutes(deps: SubscriptionRoutesDeps): RouteModule {
       async (req, reply) => {
         const token = /^([A-Za-z0-9_-]{43})\.ics$/.exec(req.params.file)?.[1];
         const username = token ? deps.subscriptions.ownerOf(token) : null;
-        const user = username ? deps.users.find(username) : null;
+        const user = username ? await deps.users.find(username) : null;
         if (!user) return reply.code(404).send({ error: 'no such calendar' });
         const reader = { role: user.role, roomId: user.roomId };
         const meetings = deps.meetings.list(user.roomId ? { roomId: user.roomId } : {});

@@ -38,8 +38,8 @@ export function sessionToken(cookieHeader: string | undefined): string | undefin
   return undefined;
 }
 
-/** The session of an HTTP request or WebSocket upgrade, if its cookie names a live one. */
-function sessionOf(req: IncomingMessage, sessions: SessionStore): Session | null {
+/** The session of a request, if its cookie names a live one. */
+async function sessionOf(req: IncomingMessage, sessions: SessionStore): Promise<Session | null> {
   const token = sessionToken(req.headers.cookie);
   return token ? sessions.find(token) : null;
 }
@@ -92,7 +92,7 @@ export function installAccessGuard(app: FastifyInstance, sessions: SessionStore)
   app.addHook('onRequest', async (req, reply) => {
     // An unknown URL answers 404 the same to everyone; there is nothing behind it to protect.
     if (req.is404) return;
-    req.session = sessionOf(req.raw, sessions);
+    req.session = await sessionOf(req.raw, sessions);
     const user: User | null = req.session?.user ?? null;
     const decision = decideAccess({
       access: req.routeOptions.config.access,

@@ -130,7 +130,7 @@ export async function runAdminCommand(
       );
     }
     if (command === 'credentials' && verb === 'issue' && arg) {
-      const password = security.credentials.issue(arg, ACTOR);
+      const password = await security.credentials.issue(arg, ACTOR);
       io.out(
         `New broker password for ${arg} (shown once; the previous one no longer works):\n\n  ${password}\n\n` +
           `Put it in the room's configuration as mqtt.password (HNTH_MQTT_PASSWORD) with mqtt.username = ${arg};\n` +
@@ -151,7 +151,7 @@ export async function runAdminCommand(
       return 0;
     }
     if (command === 'export' && verb === 'mosquitto' && arg) {
-      const written = exportMosquitto(arg, security.credentials, { simInject: config.mqtt.simInject });
+      const written = await exportMosquitto(arg, security.credentials, { simInject: config.mqtt.simInject });
       await security.audit.record(ACTOR, 'mosquitto.export', { dir: arg, rooms: written.rooms });
       io.out(
         `Wrote ${written.passwordFile} (${written.rooms} rooms), ${written.hubPasswordFile} (the hub's account) and ${written.aclFile}.\n` +

@@ -46,14 +46,14 @@ export async function issueRoomPasswords(
   const concurrency = options.concurrency ?? Math.min(availableParallelism(), POOL_THREADS);
   const batchRooms = options.batchRooms ?? BATCH_ROOMS;
   const rooms = credentials.accounts().flatMap((a) => (a.kind === 'room' ? [a.roomId] : []));
-  const issued = options.rotate ? new Set<string>() : credentials.issuedAccounts();
+  const issued = options.rotate ? new Set<string>() : await credentials.issuedAccounts();
   const toIssue = rooms.filter((room) => !issued.has(room));
   let done = 0;
   for (let start = 0; start < toIssue.length; start += batchRooms) {
     const batch = await mapBounded(toIssue.slice(start, start + batchRooms), concurrency, (room) =>
       credentials.prepare(room),
     );
-    credentials.storeAll(batch, options.actor);
+    await credentials.storeAll(batch, options.actor);
     done += batch.length;
     options.committed(
       batch.map(({ username, password }) => ({ username, password })),

@@ -56,7 +56,7 @@ export async function startHubGuards(
     deps.log,
     config.audit.checkpointEveryMin * 60_000,
   );
-  flood.start();
+  await flood.start();
   await audit.start();
   return {
     flood,

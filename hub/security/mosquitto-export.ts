@@ -38,13 +38,13 @@ const passwordLines = (credentials: readonly StoredCredential[]) =>
   credentials.map((c) => `${c.username}:${c.mosquittoHash}\n`).join('');
 
 /** The rooms' password file: every room account that has a password and is not disabled. */
-export function mosquittoRoomPasswords(credentials: MqttCredentials): string {
-  return passwordLines(credentials.list().filter((c) => c.username !== HUB_ACCOUNT && !c.disabled));
+export function mosquittoRoomPasswords(credentials: readonly StoredCredential[]): string {
+  return passwordLines(credentials.filter((c) => c.username !== HUB_ACCOUNT && !c.disabled));
 }
 
 /** The loopback listener's password file: the hub's account only. */
-export function mosquittoHubPasswords(credentials: MqttCredentials): string {
-  return passwordLines(credentials.list().filter((c) => c.username === HUB_ACCOUNT));
+export function mosquittoHubPasswords(credentials: readonly StoredCredential[]): string {
+  return passwordLines(credentials.filter((c) => c.username === HUB_ACCOUNT));
 }
 
 /** Writes `text` to `file` through a temporary file renamed over it. */
@@ -63,19 +63,20 @@ export interface ExportedFiles {
   rooms: number;
 }
 
-export function exportMosquitto(
+export async function exportMosquitto(
   dir: string,
   credentials: MqttCredentials,
   options: PolicyOptions,
-): ExportedFiles {
+): Promise<ExportedFiles> {
+  const stored = await credentials.list();
   mkdirSync(dir, { recursive: true });
   const passwordFile = path.join(dir, 'passwords');
   const hubPasswordFile = path.join(dir, 'hub-passwords');
   const aclFile = path.join(dir, 'acl');
-  const rooms = mosquittoRoomPasswords(credentials);
+  const rooms = mosquittoRoomPasswords(stored);
   // Hashes only, but still nobody's business but the broker's (group mosquitto reads them).
   replaceFile(passwordFile, rooms, 0o640);
-  replaceFile(hubPasswordFile, mosquittoHubPasswords(credentials), 0o640);
+  replaceFile(hubPasswordFile, mosquittoHubPasswords(stored), 0o640);
   replaceFile(aclFile, mosquittoAcl(credentials.accounts(), options), 0o644);
   return { passwordFile, hubPasswordFile, aclFile, rooms: rooms.split('\n').filter(Boolean).length };
 }

@@ -3,17 +3,12 @@
  * `user:$7$<iterations>$<salt base64>$<PBKDF2-SHA512 of the password, base64>`.
  * Checked against the real `mosquitto_passwd` and a real Mosquitto in the tests.
  */
-import { pbkdf2, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { pbkdf2, randomBytes } from 'node:crypto';
 
 /** mosquitto_passwd uses 101; more costs each room a few milliseconds per connect and a thief much more. */
 const ITERATIONS = 10_000;
 
-export function mosquittoHash(password: string, iterations = ITERATIONS): string {
-  const salt = randomBytes(12);
-  return format(iterations, salt, pbkdf2Sync(password, salt, iterations, 64, 'sha512'));
-}
-
-/** The same on the libuv pool, off the event loop: for issuing many passwords at once. */
+/** Computed on the libuv pool, off the event loop, so that many can be issued at once. */
 export function mosquittoHashAsync(password: string, iterations = ITERATIONS): Promise<string> {
   const salt = randomBytes(12);
   return new Promise((resolve, reject) =>

@@ -11,11 +11,11 @@
  */
 import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
-import { applyMigrations, type Db } from '../store/database.js';
+import type { Sql, SqlMigration } from '../store/sql.js';
 import type { AuditLog } from './audit-log.js';
-import { mosquittoHash, mosquittoHashAsync } from './mosquitto-password.js';
+import { mosquittoHashAsync } from './mosquitto-password.js';
 import { accountsOf, identityOf, type MqttIdentity } from './mqtt-policy.js';
-import { generatePassword, hashPassword, hashPasswordSync, verifyPassword } from './password-hash.js';
+import { generatePassword, hashPassword, verifyPassword } from './password-hash.js';
 
 export class CredentialError extends Error {
   constructor(
@@ -43,32 +43,43 @@ export interface StoredCredential {
   disabled: { at: string; reason: string } | null;
 }
 
-const migrations = [
+export const mqttCredentialsMigrations: SqlMigration[] = [
   {
     id: 'mqtt-credentials-1',
-    sql: `CREATE TABLE mqtt_credentials (
+    sqlite: `CREATE TABLE mqtt_credentials (
       username TEXT PRIMARY KEY,
       scrypt_hash TEXT NOT NULL,
       mosquitto_hash TEXT NOT NULL,
       issued_at TEXT NOT NULL
     )`,
+    pg: `CREATE TABLE mqtt_credentials (
+      username text COLLATE "C" PRIMARY KEY,
+      scrypt_hash text NOT NULL,
+      mosquitto_hash text NOT NULL,
+      issued_at text COLLATE "C" NOT NULL
+    )`,
   },
   {
     id: 'mqtt-credentials-2',
-    sql: `ALTER TABLE mqtt_credentials ADD COLUMN disabled_at TEXT;
+    sqlite: `ALTER TABLE mqtt_credentials ADD COLUMN disabled_at TEXT;
       ALTER TABLE mqtt_credentials ADD COLUMN disabled_reason TEXT;`,
+    pg: `ALTER TABLE mqtt_credentials ADD COLUMN disabled_at text COLLATE "C";
+      ALTER TABLE mqtt_credentials ADD COLUMN disabled_reason text;`,
   },
 ];
 
+const UPSERT = `INSERT INTO mqtt_credentials (username, scrypt_hash, mosquitto_hash, issued_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (username) DO UPDATE SET scrypt_hash = excluded.scrypt_hash,
+    mosquitto_hash = excluded.mosquitto_hash, issued_at = excluded.issued_at,
+    disabled_at = NULL, disabled_reason = NULL`;
+
 export class MqttCredentials {
   constructor(
-    private readonly db: Db,
-    private readonly audit: AuditLog,
+    private readonly sql: Sql,
+    private readonly audit: Pick<AuditLog, 'record'>,
     private readonly fleet: Fleet,
     private readonly now: () => Date = systemClock.now,
-  ) {
-    applyMigrations(db, migrations);
-  }
+  ) {}
 
   /** Every account the broker knows: the hub's and one per room of the fleet. */
   accounts(): MqttIdentity[] {
@@ -76,14 +87,11 @@ export class MqttCredentials {
   }
 
   /** A new password for `username` (a room id or the hub's account), returned once; the old one stops working. */
-  issue(username: string, actor: string): string {
-    this.checkAccount(username);
-    const password = generatePassword();
-    this.store(
-      { username, password, scryptHash: hashPasswordSync(password), mosquittoHash: mosquittoHash(password) },
-      actor,
-    );
-    return password;
+  async issue(username: string, actor: string): Promise<string> {
+    const prepared = await this.prepare(username);
+    await this.sql.run(UPSERT, this.row(prepared));
+    this.audit.record(actor, 'credentials.issue', { account: username });
+    return prepared.password;
   }
 
   /**
@@ -98,25 +106,33 @@ export class MqttCredentials {
   }
 
   /**
-   * Stores prepared passwords in one transaction, each replacing its account's old one. The commit
-   * is flushed to disk before it returns (synchronous FULL for it alone): the caller hands the
-   * passwords out next, and a password handed out must survive even a power cut.
+   * Stores prepared passwords in one transaction, each replacing its account's old one. The caller
+   * hands the passwords out next, and a password handed out must survive even a power cut: on
+   * SQLite the commit is flushed to disk before it returns (synchronous FULL for it alone);
+   * PostgreSQL flushes every commit already.
    */
-  storeAll(prepared: readonly PreparedCredential[], actor: string): void {
-    const previous = this.db.pragma('synchronous', { simple: true }) as number;
-    this.db.pragma('synchronous = FULL');
-    try {
-      this.db.transaction(() => {
-        for (const credential of prepared) this.store(credential, actor);
-      })();
-    } finally {
-      this.db.pragma(`synchronous = ${previous}`);
-    }
+  async storeAll(prepared: readonly PreparedCredential[], actor: string): Promise<void> {
+    const write = () =>
+      this.sql.transaction(async (tx) => {
+        for (const credential of prepared) await tx.run(UPSERT, this.row(credential));
+      });
+    if (this.sql.dialect === 'sqlite') {
+      const previous = await this.sql.one<{ synchronous: number }>('PRAGMA synchronous');
+      await this.sql.run('PRAGMA synchronous = FULL');
+      try {
+        await write();
+      } finally {
+        await this.sql.run(`PRAGMA synchronous = ${Number(previous?.synchronous ?? 1)}`);
+      }
+    } else await write();
+    // Recorded once stored: the audit log is not part of this store's transaction.
+    for (const credential of prepared)
+      this.audit.record(actor, 'credentials.issue', { account: credential.username });
   }
 
   /** The accounts that have a password. */
-  issuedAccounts(): Set<string> {
-    const rows = this.db.prepare('SELECT username FROM mqtt_credentials').all() as { username: string }[];
+  async issuedAccounts(): Promise<Set<string>> {
+    const rows = await this.sql.all<{ username: string }>('SELECT username FROM mqtt_credentials');
     return new Set(rows.map((r) => r.username));
   }
 
@@ -129,42 +145,31 @@ export class MqttCredentials {
     }
   }
 
-  private store(credential: PreparedCredential, actor: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO mqtt_credentials (username, scrypt_hash, mosquitto_hash, issued_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (username) DO UPDATE SET scrypt_hash = excluded.scrypt_hash,
-           mosquitto_hash = excluded.mosquitto_hash, issued_at = excluded.issued_at,
-           disabled_at = NULL, disabled_reason = NULL`,
-      )
-      .run(credential.username, credential.scryptHash, credential.mosquittoHash, this.now().toISOString());
-    this.audit.record(actor, 'credentials.issue', { account: credential.username });
+  private row(credential: PreparedCredential): string[] {
+    return [credential.username, credential.scryptHash, credential.mosquittoHash, this.now().toISOString()];
   }
 
   /**
    * Disables a room's account until a new password is issued; false when it has none or is
    * disabled already. The hub's own account is never disabled: the hub would cut itself off.
    */
-  disable(roomId: string, reason: string, actor: string): boolean {
+  async disable(roomId: string, reason: string, actor: string): Promise<boolean> {
     if (identityOf(roomId, this.fleet)?.kind !== 'room') return false;
-    const changed =
-      this.db
-        .prepare(
-          `UPDATE mqtt_credentials SET disabled_at = ?, disabled_reason = ?
-           WHERE username = ? AND disabled_at IS NULL`,
-        )
-        .run(this.now().toISOString(), reason, roomId).changes > 0;
-    if (changed) this.audit.record(actor, 'credentials.disable', { account: roomId, reason });
-    return changed;
+    const { changes } = await this.sql.run(
+      `UPDATE mqtt_credentials SET disabled_at = ?, disabled_reason = ?
+       WHERE username = ? AND disabled_at IS NULL`,
+      [this.now().toISOString(), reason, roomId],
+    );
+    if (changes > 0) this.audit.record(actor, 'credentials.disable', { account: roomId, reason });
+    return changes > 0;
   }
 
   /** The accounts disabled now. */
-  disabledAccounts(): string[] {
-    return (
-      this.db
-        .prepare('SELECT username FROM mqtt_credentials WHERE disabled_at IS NOT NULL ORDER BY username')
-        .all() as { username: string }[]
-    ).map((r) => r.username);
+  async disabledAccounts(): Promise<string[]> {
+    const rows = await this.sql.all<{ username: string }>(
+      'SELECT username FROM mqtt_credentials WHERE disabled_at IS NOT NULL ORDER BY username',
+    );
+    return rows.map((r) => r.username);
   }
 
   /**
@@ -173,28 +178,27 @@ export class MqttCredentials {
    */
   async verify(username: string, password: string): Promise<MqttIdentity | null> {
     const identity = identityOf(username, this.fleet);
-    const row = this.db
-      .prepare('SELECT scrypt_hash, disabled_at FROM mqtt_credentials WHERE username = ?')
-      .get(username) as { scrypt_hash: string; disabled_at: string | null } | undefined;
-    if (!identity || !row || row.disabled_at !== null) return null;
+    if (!identity) return null;
+    const row = await this.sql.one<{ scrypt_hash: string; disabled_at: string | null }>(
+      'SELECT scrypt_hash, disabled_at FROM mqtt_credentials WHERE username = ?',
+      [username],
+    );
+    if (!row || row.disabled_at !== null) return null;
     return (await verifyPassword(password, row.scrypt_hash)) ? identity : null;
   }
 
-  list(): StoredCredential[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT username, mosquitto_hash, issued_at, disabled_at, disabled_reason
-           FROM mqtt_credentials ORDER BY username`,
-        )
-        .all() as {
-        username: string;
-        mosquitto_hash: string;
-        issued_at: string;
-        disabled_at: string | null;
-        disabled_reason: string | null;
-      }[]
-    ).map((r) => ({
+  async list(): Promise<StoredCredential[]> {
+    const rows = await this.sql.all<{
+      username: string;
+      mosquitto_hash: string;
+      issued_at: string;
+      disabled_at: string | null;
+      disabled_reason: string | null;
+    }>(
+      `SELECT username, mosquitto_hash, issued_at, disabled_at, disabled_reason
+       FROM mqtt_credentials ORDER BY username`,
+    );
+    return rows.map((r) => ({
       username: r.username,
       mosquittoHash: r.mosquitto_hash,
       issuedAt: r.issued_at,

@@ -3,7 +3,7 @@
  * node:crypto with a per-password random salt, compared in constant time. The stored form says
  * its parameters, so they can be raised later without invalidating existing hashes.
  */
-import { randomBytes, type ScryptOptions, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
 /** N = 2^14, r = 8, p = 1: about 16 MiB and tens of milliseconds per hash on a server. */
 const PARAMS = { N: 16384, r: 8, p: 1 } as const;
@@ -24,16 +24,6 @@ function derive(password: string, salt: Buffer, params: ScryptOptions, keyBytes:
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(password, salt, PARAMS, KEY_BYTES);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
-}
-
-/**
- * The same, blocking for a few tens of milliseconds: for issuing a machine account's password, a
- * rare administrative act whose callers (CLI, demo, test harness) are simpler without a promise.
- */
-export function hashPasswordSync(password: string): string {
-  const salt = randomBytes(SALT_BYTES);
-  const key = scryptSync(password, salt, KEY_BYTES, { ...PARAMS, maxmem: MAXMEM });
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 

@@ -80,7 +80,7 @@ export function sessionRoutes(deps: SessionRouteDeps): RouteModule {
           return reply.code(401).send({ error: 'wrong username or password', code: 'wrong-credentials' });
         }
         limiter.succeed(req.ip, username);
-        const { token, session } = sessions.open(user);
+        const { token, session } = await sessions.open(user);
         await audit.record(user.username, 'login', { address: req.ip });
         return reply.header('set-cookie', cookie(req, token, SESSION_TTL_MS / 1000)).send(describe(session));
       },
@@ -88,7 +88,7 @@ export function sessionRoutes(deps: SessionRouteDeps): RouteModule {
 
     app.post('/api/logout', { config: { access: 'viewer', audit: 'self' } }, async (req, reply) => {
       const token = sessionToken(req.headers.cookie);
-      if (token) sessions.close(token);
+      if (token) await sessions.close(token);
       await audit.record(actorOf(req), 'logout', {});
       return reply.header('set-cookie', cookie(req, '', 0)).send({ ok: true });
     });

@@ -5,7 +5,7 @@
  */
 import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
-import { applyMigrations, type Db } from '../store/database.js';
+import { type Sql, type SqlMigration, violationOf } from '../store/sql.js';
 import type { AuditLog } from './audit-log.js';
 import { decoyHash, generatePassword, hashPassword, verifyPassword } from './password-hash.js';
 
@@ -26,7 +26,7 @@ export interface UserListing extends User {
 
 export class UserError extends Error {
   constructor(
-    readonly code: 'bad-username' | 'bad-role' | 'bad-room' | 'no-user' | 'last-operator',
+    readonly code: 'bad-username' | 'bad-role' | 'bad-room' | 'no-user' | 'user-exists' | 'last-operator',
     message: string,
   ) {
     super(message);
@@ -36,57 +36,99 @@ export class UserError extends Error {
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
-const migrations = [
+/** The users' table and their sessions' (session-store.ts): changing a user ends their sessions. */
+export const userMigrations: SqlMigration[] = [
   {
     id: 'users-1',
-    sql: `CREATE TABLE users (
+    sqlite: `CREATE TABLE users (
       username TEXT PRIMARY KEY,
       password_hash TEXT NOT NULL,
       role TEXT NOT NULL CHECK (role IN ('operator', 'technician', 'viewer')),
       room_id TEXT,
       created_at TEXT NOT NULL
     )`,
+    pg: `CREATE TABLE users (
+      username text COLLATE "C" PRIMARY KEY,
+      password_hash text NOT NULL,
+      role text COLLATE "C" NOT NULL CHECK (role IN ('operator', 'technician', 'viewer')),
+      room_id text COLLATE "C",
+      created_at text COLLATE "C" NOT NULL
+    )`,
   },
   {
     id: 'sessions-1',
-    sql: `CREATE TABLE sessions (
+    sqlite: `CREATE TABLE sessions (
       token_hash TEXT PRIMARY KEY,
       username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
       csrf_token TEXT NOT NULL,
       created_at TEXT NOT NULL,
       expires_at TEXT NOT NULL
     )`,
+    pg: `CREATE TABLE sessions (
+      token_hash text COLLATE "C" PRIMARY KEY,
+      username text COLLATE "C" NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+      csrf_token text NOT NULL,
+      created_at text COLLATE "C" NOT NULL,
+      expires_at text COLLATE "C" NOT NULL
+    )`,
   },
 ];
 
+interface UserRow {
+  username: string;
+  role: Role;
+  room_id: string | null;
+}
+
+const userOf = (row: UserRow): User => ({ username: row.username, role: row.role, roomId: row.room_id });
+
 export class UserStore {
   constructor(
-    private readonly db: Db,
-    private readonly audit: AuditLog,
+    private readonly sql: Sql,
+    private readonly audit: Pick<AuditLog, 'record'>,
     private readonly fleet: Fleet,
     private readonly now: () => Date = systemClock.now,
-  ) {
-    applyMigrations(db, migrations);
-  }
+  ) {}
 
   /**
    * Creates the user, or replaces the role, room and password of an existing one (their sessions
    * end). Returns the new generated password, to be shown once.
    */
   async set(user: User, actor: string): Promise<string> {
+    return this.write(user, actor, 'replace');
+  }
+
+  /**
+   * Creates the user and returns their generated password; never replaces one (`user-exists`),
+   * even when two hubs of a group are asked for the same username at once.
+   */
+  async create(user: User, actor: string): Promise<string> {
+    return this.write(user, actor, 'create');
+  }
+
+  private async write(user: User, actor: string, mode: 'create' | 'replace'): Promise<string> {
     this.validate(user);
     const password = generatePassword();
     const hash = await hashPassword(password);
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO users (username, password_hash, role, room_id, created_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
+    const insert = `INSERT INTO users (username, password_hash, role, room_id, created_at) VALUES (?, ?, ?, ?, ?)`;
+    const row = [user.username, hash, user.role, user.roomId, this.now().toISOString()];
+    if (mode === 'create') {
+      try {
+        await this.sql.run(insert, row);
+      } catch (err) {
+        if (violationOf(err) === 'unique')
+          throw new UserError('user-exists', `user "${user.username}" exists`);
+        throw err;
+      }
+    } else
+      await this.sql.transaction(async (tx) => {
+        await tx.run(
+          `${insert} ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
              role = excluded.role, room_id = excluded.room_id`,
-        )
-        .run(user.username, hash, user.role, user.roomId, this.now().toISOString());
-      this.db.prepare('DELETE FROM sessions WHERE username = ?').run(user.username);
-    })();
+          row,
+        );
+        await tx.run('DELETE FROM sessions WHERE username = ?', [user.username]);
+      });
     this.audit.record(actor, 'user.set', { username: user.username, role: user.role, roomId: user.roomId });
     return password;
   }
@@ -94,52 +136,53 @@ export class UserStore {
   /**
    * Gives an existing user another role (and room); their password stays, their sessions end so the
    * new rights apply at once. The last operator cannot be demoted: nobody could manage users then.
+   * The count and the change are one transaction, so two operators demoting each other at once on
+   * two hubs cannot both succeed.
    */
-  setRole(user: User, actor: string): User {
+  async setRole(user: User, actor: string): Promise<User> {
     this.validate(user);
-    const current = this.find(user.username);
-    if (!current) throw new UserError('no-user', `no user "${user.username}"`);
-    if (current.role === 'operator' && user.role !== 'operator' && this.operators() === 1)
-      throw new UserError('last-operator', 'the last operator keeps the operator role');
-    this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE users SET role = ?, room_id = ? WHERE username = ?')
-        .run(user.role, user.roomId, user.username);
-      this.db.prepare('DELETE FROM sessions WHERE username = ?').run(user.username);
-    })();
+    await this.sql.transaction(async (tx) => {
+      const current = await findIn(tx, user.username);
+      if (!current) throw new UserError('no-user', `no user "${user.username}"`);
+      if (current.role === 'operator' && user.role !== 'operator') {
+        const operators = await tx.one<{ n: number }>(
+          "SELECT CAST(COUNT(*) AS INTEGER) AS n FROM users WHERE role = 'operator'",
+        );
+        if (operators?.n === 1)
+          throw new UserError('last-operator', 'the last operator keeps the operator role');
+      }
+      await tx.run('UPDATE users SET role = ?, room_id = ? WHERE username = ?', [
+        user.role,
+        user.roomId,
+        user.username,
+      ]);
+      await tx.run('DELETE FROM sessions WHERE username = ?', [user.username]);
+    });
     this.audit.record(actor, 'user.role', { username: user.username, role: user.role, roomId: user.roomId });
     return user;
   }
 
   /** A new generated password for an existing user, shown once; their sessions end. */
   async resetPassword(username: string, actor: string): Promise<string> {
-    const user = this.find(username);
-    if (!user) throw new UserError('no-user', `no user "${username}"`);
     const password = generatePassword();
     const hash = await hashPassword(password);
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(hash, username);
-      this.db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
-    })();
+    await this.sql.transaction(async (tx) => {
+      const { changes } = await tx.run('UPDATE users SET password_hash = ? WHERE username = ?', [
+        hash,
+        username,
+      ]);
+      if (changes === 0) throw new UserError('no-user', `no user "${username}"`);
+      await tx.run('DELETE FROM sessions WHERE username = ?', [username]);
+    });
     this.audit.record(actor, 'user.password-reset', { username });
     return password;
   }
 
-  list(): UserListing[] {
-    const rows = this.db
-      .prepare('SELECT username, role, room_id, created_at FROM users ORDER BY username')
-      .all() as { username: string; role: Role; room_id: string | null; created_at: string }[];
-    return rows.map((r) => ({
-      username: r.username,
-      role: r.role,
-      roomId: r.room_id,
-      createdAt: r.created_at,
-    }));
-  }
-
-  private operators(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'operator'").get() as { n: number })
-      .n;
+  async list(): Promise<UserListing[]> {
+    const rows = await this.sql.all<UserRow & { created_at: string }>(
+      'SELECT username, role, room_id, created_at FROM users ORDER BY username',
+    );
+    return rows.map((r) => ({ ...userOf(r), createdAt: r.created_at }));
   }
 
   private validate(user: User): void {
@@ -153,19 +196,24 @@ export class UserStore {
       throw new UserError('bad-room', 'a technician needs the room they look after (--room)');
   }
 
-  find(username: string): User | null {
-    const row = this.db
-      .prepare('SELECT username, role, room_id FROM users WHERE username = ?')
-      .get(username) as { username: string; role: Role; room_id: string | null } | undefined;
-    return row ? { username: row.username, role: row.role, roomId: row.room_id } : null;
+  find(username: string): Promise<User | null> {
+    return findIn(this.sql, username);
   }
 
   /** The user when the password is theirs; an unknown user costs the same time as a wrong password. */
   async check(username: string, password: string): Promise<User | null> {
-    const row = this.db.prepare('SELECT password_hash FROM users WHERE username = ?').get(username) as
-      | { password_hash: string }
-      | undefined;
+    const row = await this.sql.one<UserRow & { password_hash: string }>(
+      'SELECT username, role, room_id, password_hash FROM users WHERE username = ?',
+      [username],
+    );
     const ok = await verifyPassword(password, row?.password_hash ?? (await decoyHash()));
-    return ok && row ? this.find(username) : null;
+    return ok && row ? userOf(row) : null;
   }
+}
+
+async function findIn(sql: Sql, username: string): Promise<User | null> {
+  const row = await sql.one<UserRow>('SELECT username, role, room_id FROM users WHERE username = ?', [
+    username,
+  ]);
+  return row ? userOf(row) : null;
 }

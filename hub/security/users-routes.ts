@@ -24,6 +24,7 @@ const statusOf: Record<UserError['code'], number> = {
   'bad-role': 400,
   'bad-room': 400,
   'no-user': 404,
+  'user-exists': 409,
   'last-operator': 409,
 };
 
@@ -31,6 +32,7 @@ const fieldOf: Partial<Record<UserError['code'], string>> = {
   'bad-username': 'username',
   'bad-role': 'role',
   'bad-room': 'roomId',
+  'user-exists': 'username',
 };
 
 /**
@@ -71,14 +73,8 @@ export function usersRoutes(users: UserStore, audit: Pick<AuditLog, 'record'>): 
       if (!parsed.success) return refuse(req, reply, 'user.set', 400, schemaError(parsed.error));
       const user = { ...parsed.data, roomId: parsed.data.role === 'technician' ? parsed.data.roomId : null };
       // Creating never replaces: an existing user's password is reset on purpose, below.
-      if (users.find(user.username))
-        return refuse(req, reply, 'user.set', 409, {
-          error: `user "${user.username}" exists`,
-          code: 'user-exists',
-          field: 'username',
-        });
       try {
-        const password = await users.set(user, actorOf(req));
+        const password = await users.create(user, actorOf(req));
         return reply.code(201).send({ ...user, password });
       } catch (err) {
         return refused(req, reply, 'user.set', err);
@@ -93,7 +89,7 @@ export function usersRoutes(users: UserStore, audit: Pick<AuditLog, 'record'>): 
         if (!parsed.success) return refuse(req, reply, 'user.role', 400, schemaError(parsed.error));
         const roomId = parsed.data.role === 'technician' ? parsed.data.roomId : null;
         try {
-          return users.setRole(
+          return await users.setRole(
             { username: req.params.username, role: parsed.data.role, roomId },
             actorOf(req),
           );

@@ -6,14 +6,14 @@ import { approvedConfigsMigrations } from '../codec-config/approved-configs-repo
 import { contactsMigrations } from '../contacts/contacts-repo.js';
 import { incidentsMigrations } from '../incidents/incidents-repo.js';
 import { notificationsMigrations } from '../notify/notifications-repo.js';
-import { auditMigrations } from '../security/audit-log.js';
+import { securityMigrations } from '../security/security.js';
 import { speakMigrations } from '../speak/speak-repo.js';
 import { leaseMigrations } from './lease.js';
 import type { SqlMigration } from './sql.js';
 
 export const hubMigrations: readonly SqlMigration[] = [
   ...leaseMigrations,
-  ...auditMigrations,
+  ...securityMigrations,
   ...contactsMigrations,
   ...approvedConfigsMigrations,
   ...speakMigrations,

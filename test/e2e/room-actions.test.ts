@@ -58,7 +58,7 @@ describe('dashboard: a room’s remote actions and approved configuration in Chr
         HNTH_ROOM_ID: POLY,
         HNTH_MQTT_URL: hub.mqttUrl,
         HNTH_MQTT_USERNAME: POLY,
-        HNTH_MQTT_PASSWORD: brokerPassword(hub.mqttUrl, POLY)!,
+        HNTH_MQTT_PASSWORD: (await brokerPassword(hub.mqttUrl, POLY))!,
         HNTH_TELEMETRY_INTERVAL: '0.3',
         HNTH_CODEC_KIND: 'poly',
         HNTH_CODEC_URL: poly.url,

@@ -27,7 +27,7 @@ const operatorPassword = await hub.security.users.set(
   { username: 'op', role: 'operator', roomId: null },
   'test',
 );
-const roomPassword = issueRoom ? hub.security.credentials.issue(issueRoom, 'test') : null;
+const roomPassword = issueRoom ? await hub.security.credentials.issue(issueRoom, 'test') : null;
 process.stdout.write(
   `${JSON.stringify({ httpUrl: hub.httpUrl, mqttUrl: hub.mqttUrl, operatorPassword, roomPassword })}\n`,
 );

@@ -57,7 +57,7 @@ export class DayWorld {
     const hub = await startTestHub(options.hubOverrides, { clock });
     ref.hub = hub;
     const world = new DayWorld(clock, hub, options);
-    for (const room of rooms) world.startAgent(room.id);
+    for (const room of rooms) await world.startAgent(room.id);
     await Promise.all([...world.agents.values()].map((a) => a.start()));
     await Promise.all([...world.agents.values()].map((a) => a.connected));
     await clock.advance(0);
@@ -81,12 +81,12 @@ export class DayWorld {
   }
 
   /** A simulated room's agent (again: a controller that booted after its halt), on the world's clock. */
-  startAgent(roomId: string, env: Record<string, string> = {}): Agent {
+  async startAgent(roomId: string, env: Record<string, string> = {}): Promise<Agent> {
     const config = loadAgentConfig({
       env: {
         HNTH_MQTT_URL: this.hub.mqttUrl,
         HNTH_MQTT_USERNAME: roomId,
-        HNTH_MQTT_PASSWORD: brokerPassword(this.hub.mqttUrl, roomId) ?? '',
+        HNTH_MQTT_PASSWORD: (await brokerPassword(this.hub.mqttUrl, roomId)) ?? '',
         HNTH_DATA_DIR: this.data.path,
         ...this.options.agentEnv,
         ...env,

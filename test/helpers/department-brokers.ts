@@ -8,10 +8,7 @@ import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { exportMosquitto } from '../../hub/security/mosquitto-export.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
-import { openSecurity } from '../../hub/security/security.js';
-import { openDatabase } from '../../hub/store/database.js';
-import { builtInFleet } from '../../shared/fleet.js';
-import { brokerPassword, startTestHub } from './hub-harness.js';
+import { brokerPassword, openSecurityIn, startTestHub } from './hub-harness.js';
 import { startShippedMosquitto } from './mosquitto.js';
 import { tempDir } from './temp-dir.js';
 import { makeDepartmentCa } from './tls-certs.js';
@@ -38,11 +35,11 @@ export async function startDepartmentBroker(kind: BrokerKind, room: string): Pro
     return {
       url: hub.mqttUrl,
       caFile: ca.caFile,
-      password: hub.security.credentials.issue(room, 'test'),
-      hubClient: () =>
+      password: await hub.security.credentials.issue(room, 'test'),
+      hubClient: async () =>
         connectAsync(hub.mqttUrl, {
           username: HUB_ACCOUNT,
-          password: brokerPassword(hub.mqttUrl, HUB_ACCOUNT),
+          password: await brokerPassword(hub.mqttUrl, HUB_ACCOUNT),
           ca: readFileSync(ca.caFile),
           reconnectPeriod: 0,
         }),
@@ -54,12 +51,11 @@ export async function startDepartmentBroker(kind: BrokerKind, room: string): Pro
     };
   }
   const dir = tempDir('hnth-mosquitto-files-');
-  const db = openDatabase(':memory:');
-  const { credentials } = openSecurity(db, builtInFleet);
-  const password = credentials.issue(room, 'test');
-  const hubPassword = credentials.issue(HUB_ACCOUNT, 'test');
-  exportMosquitto(dir.path, credentials, { simInject: false });
-  db.close();
+  const security = await openSecurityIn();
+  const password = await security.credentials.issue(room, 'test');
+  const hubPassword = await security.credentials.issue(HUB_ACCOUNT, 'test');
+  await exportMosquitto(dir.path, security.credentials, { simInject: false });
+  security.close();
   mkdirSync(path.join(dir.path, 'tls'));
   copyFileSync(ca.certFile, path.join(dir.path, 'tls', 'server.crt'));
   copyFileSync(ca.keyFile, path.join(dir.path, 'tls', 'server.key'));

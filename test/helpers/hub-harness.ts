@@ -17,9 +17,15 @@ import { loadHubConfig } from '../../hub/config.js';
 import { type HubOptions, type RunningHub, startHub } from '../../hub/hub.js';
 import { loadOrCreateAuditKey } from '../../hub/security/audit-key.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
-import { openSecurity, type Security } from '../../hub/security/security.js';
+import {
+  openSecurity,
+  type Security,
+  type SecurityOptions,
+  securityMigrations,
+} from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
-import { builtInFleet } from '../../shared/fleet.js';
+import { sqliteStore } from '../../hub/store/sql.js';
+import { builtInFleet, type Fleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
 import { injectTopic } from '../../shared/topics.js';
 import { tempDir } from './temp-dir.js';
@@ -33,7 +39,7 @@ interface KnownHub {
   /** A TLS test hub's certificate, self-signed, so also the CA its clients trust. */
   caFile: string;
   /** Passwords issued by this harness, per broker account (issuing again would revoke them). */
-  issued: Map<string, string>;
+  issued: Map<string, Promise<string>>;
   session?: Promise<ApiSession>;
   /** Sessions of the room technicians tests act as, by room. */
   technicians: Map<string, Promise<ApiSession>>;
@@ -95,10 +101,24 @@ export async function startTestHub(
  * The security parts of a hub's data folder before the hub starts, opened as `hnth-hub`'s
  * subcommands open them (with the hub's audit key), for a test that issues accounts first.
  */
-export function openHubSecurity(dataDir: string): Security & { close(): Promise<void> } {
+export function openHubSecurity(dataDir: string): Promise<Security & { close(): Promise<void> }> {
   const config = loadHubConfig({ env: {}, overrides: { dataDir } });
-  const db = openDatabase(path.join(dataDir, 'hnth.db'));
-  const security = openSecurity(db, builtInFleet, { auditKey: loadOrCreateAuditKey(config.audit.dir) });
+  return openSecurityIn(path.join(dataDir, 'hnth.db'), { auditKey: loadOrCreateAuditKey(config.audit.dir) });
+}
+
+/**
+ * The security parts on a SQLite file of their own (`:memory:` by default, with a throwaway audit
+ * key), migrated, for a test that needs accounts and no hub.
+ */
+export async function openSecurityIn(
+  file = ':memory:',
+  options: SecurityOptions = {},
+  fleet: Fleet = builtInFleet,
+): Promise<Security & { close(): Promise<void> }> {
+  const db = openDatabase(file);
+  const relational = sqliteStore(db);
+  await relational.migrate(securityMigrations);
+  const security = openSecurity(relational.sql, fleet, options);
   return {
     ...security,
     // The audit rows recorded and not yet stored are written first.
@@ -114,9 +134,10 @@ export function openHubSecurity(dataDir: string): Security & { close(): Promise<
  * `mqttUrl`, issued once per hub; undefined when no test hub owns that URL (an external broker that
  * lets anyone in).
  */
-export function brokerPassword(mqttUrl: string, account: string): string | undefined {
+export function brokerPassword(mqttUrl: string, account: string): Promise<string | undefined> {
   const known = byMqttUrl.get(mqttUrl);
-  if (!known) return undefined;
+  if (!known) return Promise.resolve(undefined);
+  // The promise is kept, not the password: callers at the same moment share one issue.
   let password = known.issued.get(account);
   if (password === undefined) {
     password = known.hub.security.credentials.issue(account, 'test-harness');
@@ -125,8 +146,8 @@ export function brokerPassword(mqttUrl: string, account: string): string | undef
   return password;
 }
 
-function agentEnv(mqttUrl: string, roomId: string): Record<string, string> {
-  const password = brokerPassword(mqttUrl, roomId);
+async function agentEnv(mqttUrl: string, roomId: string): Promise<Record<string, string>> {
+  const password = await brokerPassword(mqttUrl, roomId);
   const caFile = byMqttUrl.get(mqttUrl)?.caFile;
   return {
     ...(password === undefined ? {} : { HNTH_MQTT_USERNAME: roomId, HNTH_MQTT_PASSWORD: password }),
@@ -156,7 +177,7 @@ export async function startTestAgent(
       HNTH_TELEMETRY_INTERVAL: String(intervalSec),
       // A codec that boots in a second: tests that switch rooms on do not wait the demo's 45 s.
       HNTH_SIM_CODEC_BOOT_SEC: '1',
-      ...agentEnv(mqttUrl, roomId),
+      ...(await agentEnv(mqttUrl, roomId)),
       ...(data ? { HNTH_DATA_DIR: data.path } : {}),
       ...env,
     },
@@ -176,7 +197,8 @@ export async function startTestAgent(
 }
 
 /** The agent as its own process (through tsx), so a test can kill it as a crash would. */
-export function spawnAgentProcess(mqttUrl: string, roomId: string, dataDir = agentData.path) {
+export async function spawnAgentProcess(mqttUrl: string, roomId: string, dataDir = agentData.path) {
+  const login = await agentEnv(mqttUrl, roomId);
   return spawn(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--simulate', '--room', roomId], {
     env: {
       ...process.env,
@@ -186,7 +208,7 @@ export function spawnAgentProcess(mqttUrl: string, roomId: string, dataDir = age
       HNTH_TELEMETRY_INTERVAL: '0.5',
       HNTH_SIM_CODEC_BOOT_SEC: '1',
       HNTH_DATA_DIR: dataDir,
-      ...agentEnv(mqttUrl, roomId),
+      ...login,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -348,7 +370,7 @@ export async function getJson<T = unknown>(url: string): Promise<T> {
 export type TestMqttIdentity = 'hub' | 'anonymous' | { room: string };
 
 /** A raw MQTT client for tests (forging, watching); credentials are added here. */
-export function testMqttClient(
+export async function testMqttClient(
   mqttUrl: string,
   options: IClientOptions = {},
   as?: TestMqttIdentity,
@@ -357,7 +379,7 @@ export function testMqttClient(
   let login: IClientOptions = {};
   if (options.username === undefined && who !== 'anonymous') {
     const account = who === 'hub' ? HUB_ACCOUNT : who.room;
-    const password = brokerPassword(mqttUrl, account);
+    const password = await brokerPassword(mqttUrl, account);
     if (password !== undefined)
       login = { username: account, password, ...(who === 'hub' ? {} : { clientId: who.room }) };
   }

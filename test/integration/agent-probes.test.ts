@@ -41,7 +41,7 @@ describe('an agent with real probes', () => {
         HNTH_CODEC_PASSWORD: 'secret',
         HNTH_LINK_MCU_HOST: '127.0.0.1',
         HNTH_MQTT_USERNAME: ROOM,
-        HNTH_MQTT_PASSWORD: brokerPassword(hub.mqttUrl, ROOM)!,
+        HNTH_MQTT_PASSWORD: await brokerPassword(hub.mqttUrl, ROOM)!,
         HNTH_DATA_DIR: data.path,
       },
     });

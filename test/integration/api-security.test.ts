@@ -10,11 +10,15 @@ import { WebSocket } from 'ws';
 import { buildApi } from '../../hub/api/http-api.js';
 import { LiveSocket, SESSION_ENDED } from '../../hub/api/live-socket.js';
 import type { RunningHub } from '../../hub/hub.js';
-import { openSecurity } from '../../hub/security/security.js';
-import { openDatabase } from '../../hub/store/database.js';
-import { builtInFleet } from '../../shared/fleet.js';
 import { createLogger } from '../../shared/logger.js';
-import { type ApiSession, apiRequest, login, operatorLogin, startTestHub } from '../helpers/hub-harness.js';
+import {
+  type ApiSession,
+  apiRequest,
+  login,
+  openSecurityIn,
+  operatorLogin,
+  startTestHub,
+} from '../helpers/hub-harness.js';
 import { waitFor } from '../helpers/wait.js';
 
 let hub: RunningHub & { removeData(): void };
@@ -68,10 +72,9 @@ describe('every route is covered by the access guard', () => {
   });
 
   test('a route that forgets to declare its access refuses everyone, operators included', async () => {
-    const db = openDatabase(':memory:');
-    const security = openSecurity(db, builtInFleet);
+    const security = await openSecurityIn();
     await security.users.set({ username: 'root', role: 'operator', roomId: null }, 'test');
-    const { token, session } = security.sessions.open(security.users.find('root')!);
+    const { token, session } = await security.sessions.open((await security.users.find('root'))!);
     const app = buildApi(createLogger('t', 'silent'), security.sessions, [
       (a) => a.post('/api/undeclared', async () => ({ secret: 42 })),
     ]);
@@ -88,7 +91,7 @@ describe('every route is covered by the access guard', () => {
       );
     } finally {
       await app.close();
-      db.close();
+      security.close();
     }
   });
 });
@@ -96,8 +99,7 @@ describe('every route is covered by the access guard', () => {
 describe('roles are enforced on the server', () => {
   /** One route per level, registered the way every part of the hub registers its routes. */
   async function probeApp() {
-    const db = openDatabase(':memory:');
-    const security = openSecurity(db, builtInFleet);
+    const security = await openSecurityIn();
     const app = buildApi(createLogger('t', 'silent'), security.sessions, [
       (a) => {
         a.get('/api/probe', { config: { access: 'viewer' } }, async () => ({ ok: true }));
@@ -111,10 +113,10 @@ describe('roles are enforced on the server', () => {
       roomId: string | null,
     ) => {
       await security.users.set({ username, role, roomId }, 'test');
-      const { token, session } = security.sessions.open(security.users.find(username)!);
+      const { token, session } = await security.sessions.open((await security.users.find(username))!);
       return { cookie: `hnth_session=${token}`, 'x-csrf-token': session.csrfToken };
     };
-    return { app, db, headersOf };
+    return { app, security, headersOf };
   }
 
   test.each([
@@ -128,14 +130,14 @@ describe('roles are enforced on the server', () => {
     ['operator', 'POST', '/api/rooms/hdnd-tinh/probe', 200],
     ['operator', 'POST', '/api/probe/operator', 200],
   ] as const)('a %s calling %s %s gets %i', async (role, method, url, status) => {
-    const { app, db, headersOf } = await probeApp();
+    const { app, security, headersOf } = await probeApp();
     try {
       const headers = await headersOf('someone', role, role === 'technician' ? 'tinh-uy' : null);
       const base = await app.listen({ port: 0, host: '127.0.0.1' });
       expect((await fetch(`${base}${url}`, { method, headers })).status).toBe(status);
     } finally {
       await app.close();
-      db.close();
+      security.close();
     }
   });
 
@@ -350,11 +352,12 @@ describe('the dashboard', () => {
   test('an open /ws is closed when its session ends', async () => {
     const server = createServer();
     let valid = true;
+    const reader = { role: 'viewer', roomId: null } as const;
     const live = new LiveSocket(
       server,
       () => [],
       createLogger('t', 'silent'),
-      () => ({ valid: () => valid, reader: () => null }),
+      async () => ({ reader, check: async () => (valid ? reader : null) }),
       20,
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

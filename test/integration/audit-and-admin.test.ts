@@ -14,10 +14,9 @@ import { appendCheckpoint, latestCheckpoint, signCheckpoint } from '../../hub/se
 import { AUDIT_KEY_FILE, loadOrCreateAuditKey } from '../../hub/security/audit-key.js';
 import { AuditLog, auditMigrations, unkeyedRowHash } from '../../hub/security/audit-log.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
-import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
 import { sqliteStore } from '../../hub/store/sql.js';
-import { builtInFleet } from '../../shared/fleet.js';
+import { openHubSecurity, openSecurityIn } from '../helpers/hub-harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
@@ -121,10 +120,9 @@ describe('hnth-hub administrative subcommands', () => {
   const config = loadHubConfig({ env: {}, overrides: { dataDir } });
 
   async function run(...argv: string[]) {
-    const db = openDatabase(path.join(dataDir, 'hnth.db'));
-    const security = openSecurity(db, builtInFleet, { auditKey: loadOrCreateAuditKey(config.audit.dir) });
     const out: string[] = [];
     const err: string[] = [];
+    const security = await openHubSecurity(dataDir);
     try {
       const code = await runAdminCommand(argv, security, config, {
         out: (t) => out.push(t),
@@ -132,8 +130,7 @@ describe('hnth-hub administrative subcommands', () => {
       });
       return { code, out: out.join(''), err: err.join('') };
     } finally {
-      await security.audit.settled();
-      db.close();
+      await security.close();
     }
   }
   const passwordIn = (text: string) => /\n\n {2}(\S+)\n/.exec(text)?.[1];
@@ -144,13 +141,14 @@ describe('hnth-hub administrative subcommands', () => {
     expect(first.code).toBe(0);
     const [old, fresh] = [passwordIn(first.out)!, passwordIn(second.out)!];
     expect(old).not.toBe(fresh);
+    const { credentials, audit, close } = await openSecurityIn(path.join(dataDir, 'hnth.db'));
     const db = openDatabase(path.join(dataDir, 'hnth.db'));
-    const { credentials, audit } = openSecurity(db, builtInFleet);
     expect(await credentials.verify('tinh-uy', old)).toBeNull();
     expect(await credentials.verify('tinh-uy', fresh)).toEqual({ kind: 'room', roomId: 'tinh-uy' });
     expect(JSON.stringify(db.prepare('SELECT * FROM mqtt_credentials').all())).not.toContain(fresh);
     expect((await audit.list(5)).filter((e) => e.action === 'credentials.issue')).toHaveLength(2);
     db.close();
+    await close();
   });
 
   test('credentials for an account outside the fleet are refused, naming where rooms are listed', async () => {
@@ -189,19 +187,19 @@ describe('hnth-hub administrative subcommands', () => {
   test('refused changes are audited with their reason', async () => {
     await run('credentials', 'issue', 'not-a-room');
     await run('users', 'set', 'tech', '--role', 'admin');
-    const db = openDatabase(path.join(dataDir, 'hnth.db'));
-    const { audit } = openSecurity(db, builtInFleet, { auditKey: loadOrCreateAuditKey(config.audit.dir) });
+    const { audit, close } = await openHubSecurity(dataDir);
     expect((await audit.list(2)).map((e) => [e.action, e.result, e.code])).toEqual([
       ['user.set', 'refused', 'bad-role'],
       ['credentials.issue', 'refused', 'unknown-account'],
     ]);
-    db.close();
+    await close();
   });
 
   test('audit verify: intact against the latest checkpoint; the newest rows deleted, exit code 1', async () => {
     const key = loadOrCreateAuditKey(config.audit.dir);
-    const db = openDatabase(path.join(dataDir, 'hnth.db'));
-    const verdict = await openSecurity(db, builtInFleet, { auditKey: key }).audit.verify();
+    const security = await openHubSecurity(dataDir);
+    const verdict = await security.audit.verify();
+    await security.close();
     if (!verdict.ok) throw new Error('the chain should verify');
     const checkpoint = signCheckpoint(key, '2026-11-30T02:00:00.000Z', verdict.rows, verdict.head);
     appendCheckpoint(config.audit.dir, checkpoint);
@@ -212,6 +210,7 @@ describe('hnth-hub administrative subcommands', () => {
         /audit log intact: \d+ rows, HMAC chain verified, and it holds the checkpoint of 2026-11-30T02:00:00.000Z/,
       ),
     });
+    const db = openDatabase(path.join(dataDir, 'hnth.db'));
     db.exec(`DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = ${verdict.rows};`);
     db.close();
     expect(await run('audit', 'verify')).toMatchObject({

@@ -1,22 +1,25 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportMosquitto } from '../../hub/security/mosquitto-export.js';
+import type { MqttCredentials } from '../../hub/security/mqtt-credentials.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
-import { openSecurity } from '../../hub/security/security.js';
-import { openDatabase } from '../../hub/store/database.js';
-import { builtInFleet } from '../../shared/fleet.js';
-import { startTestHub } from '../helpers/hub-harness.js';
+import { openSecurityIn, startTestHub } from '../helpers/hub-harness.js';
 import { startShippedMosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { makeTestCertificate } from '../helpers/tls-certs.js';
 import { brokerSecuritySuite } from './broker-security.suite.js';
 
-/** Issues each account's password once and remembers it, as an operator would hand them out. */
-function issuer(issue: (account: string) => string): (account: string) => string {
-  const issued = new Map<string, string>();
+/** The accounts the suite logs in with. */
+const ACCOUNTS = ['ubnd-ham-yen', 'ubnd-son-duong', HUB_ACCOUNT];
+
+/** Issues each account's password once, as an operator would hand them out; the suite asks by account. */
+async function issueAll(credentials: MqttCredentials): Promise<(account: string) => string> {
+  const passwords = new Map<string, string>();
+  for (const account of ACCOUNTS) passwords.set(account, await credentials.issue(account, 'test'));
   return (account) => {
-    if (!issued.has(account)) issued.set(account, issue(account));
-    return issued.get(account)!;
+    const p = passwords.get(account);
+    if (!p) throw new Error(`no password issued for ${account}`);
+    return p;
   };
 }
 
@@ -34,7 +37,7 @@ brokerSecuritySuite(
       url: hub.mqttUrl,
       hubUrl: hub.mqttUrl,
       ca: readFileSync(cert.caFile),
-      password: issuer((account) => hub.security.credentials.issue(account, 'test')),
+      password: await issueAll(hub.security.credentials),
       stop: async () => {
         await hub.stop();
         hub.removeData();
@@ -50,12 +53,10 @@ brokerSecuritySuite(
   async () => {
     const cert = makeTestCertificate();
     const dir = tempDir('hnth-mosquitto-files-');
-    const db = openDatabase(':memory:');
-    const { credentials } = openSecurity(db, builtInFleet);
-    const accounts = ['ubnd-ham-yen', 'ubnd-son-duong', HUB_ACCOUNT];
-    const passwords = new Map(accounts.map((a) => [a, credentials.issue(a, 'test')]));
-    exportMosquitto(dir.path, credentials, { simInject: false });
-    db.close();
+    const security = await openSecurityIn();
+    const password = await issueAll(security.credentials);
+    await exportMosquitto(dir.path, security.credentials, { simInject: false });
+    security.close();
     mkdirSync(path.join(dir.path, 'tls'));
     copyFileSync(cert.certFile, path.join(dir.path, 'tls', 'server.crt'));
     copyFileSync(cert.keyFile, path.join(dir.path, 'tls', 'server.key'));
@@ -64,11 +65,7 @@ brokerSecuritySuite(
       url: mosquitto.tlsUrl,
       hubUrl: mosquitto.localUrl,
       ca: readFileSync(cert.caFile),
-      password: (account) => {
-        const p = passwords.get(account);
-        if (!p) throw new Error(`no password exported for ${account}`);
-        return p;
-      },
+      password,
       stop: async () => {
         await mosquitto.stop();
         dir.remove();

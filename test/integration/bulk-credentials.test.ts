@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { connectAsync } from 'mqtt';
 import { BATCH_ROOMS } from '../../hub/security/bulk-credentials.js';
 import { CSV_HEADER } from '../../hub/security/credentials-csv.js';
-import { openSecurity } from '../../hub/security/security.js';
-import { openDatabase } from '../../hub/store/database.js';
+import type { MqttCredentials } from '../../hub/security/mqtt-credentials.js';
 import { Fleet } from '../../shared/fleet.js';
 import type { Room } from '../../shared/fleet-file.js';
+import { openSecurityIn } from '../helpers/hub-harness.js';
 import { startShippedMosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { makeTestCertificate } from '../helpers/tls-certs.js';
@@ -59,15 +59,12 @@ function csvRows(file: string): string[][] {
 }
 
 /** What the hub's database holds, opened the way the CLI opens it. */
-async function withCredentials<T>(
-  dataDir: string,
-  use: (c: ReturnType<typeof openSecurity>['credentials']) => Promise<T> | T,
-): Promise<T> {
-  const db = openDatabase(path.join(dataDir, 'hnth.db'));
+async function withCredentials<T>(dataDir: string, use: (c: MqttCredentials) => Promise<T> | T): Promise<T> {
+  const security = await openSecurityIn(path.join(dataDir, 'hnth.db'), {}, new Fleet(rooms));
   try {
-    return await use(openSecurity(db, new Fleet(rooms)).credentials);
+    return await use(security.credentials);
   } finally {
-    db.close();
+    security.close();
   }
 }
 
@@ -98,7 +95,7 @@ describe('hnth-hub credentials issue --all on a fleet of a few hundred rooms', (
     expect(rows.every(([room, username]) => username === room)).toBe(true);
     expect(new Set(rows.map(([, , password]) => password)).size).toBe(ROOMS);
     await withCredentials(dataDir, async (credentials) => {
-      expect([...credentials.issuedAccounts()].sort()).toEqual(roomIds);
+      expect([...(await credentials.issuedAccounts())].sort()).toEqual(roomIds);
       for (const [room, , password] of sample(rows))
         expect(await credentials.verify(room!, password!)).toEqual({ kind: 'room', roomId: room });
     });
@@ -247,7 +244,9 @@ describe('a run of credentials issue --all killed midway', () => {
       ]);
       const resumed = csvRows(resumedFile);
       expect(resumed.filter(([room]) => committed.has(room!))).toEqual([]);
-      expect(await withCredentials(dataDir, (c) => [...c.issuedAccounts()].sort())).toEqual(roomIds);
+      expect(await withCredentials(dataDir, async (c) => [...(await c.issuedAccounts())].sort())).toEqual(
+        roomIds,
+      );
       await withCredentials(dataDir, async (credentials) => {
         for (const [room, , password] of sample(resumed))
           expect(await credentials.verify(room!, password!)).not.toBeNull();

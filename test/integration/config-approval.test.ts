@@ -54,7 +54,7 @@ describe('configuration approved at the hub, on a Cisco and a Poly room', () => 
     url: string,
     credentials: [string, string],
   ) => {
-    passwords.set(roomId, passwords.get(roomId) ?? brokerPassword(hub.mqttUrl, roomId)!);
+    passwords.set(roomId, passwords.get(roomId) ?? (await brokerPassword(hub.mqttUrl, roomId))!);
     const config = loadAgentConfig({
       env: {
         HNTH_ROOM_ID: roomId,

@@ -100,8 +100,12 @@ describe('a hub serving a fleet file', () => {
   });
 
   test('gives broker accounts, technicians and contacts to the file’s rooms only', async () => {
-    expect(hub.security.credentials.issue('ubnd-vi-xuyen', 'test')).toEqual(expect.any(String));
-    expect(() => hub.security.credentials.issue('tinh-uy', 'test')).toThrow(/neither a room of the fleet/);
+    await expect(hub.security.credentials.issue('ubnd-vi-xuyen', 'test')).resolves.toEqual(
+      expect.any(String),
+    );
+    await expect(hub.security.credentials.issue('tinh-uy', 'test')).rejects.toThrow(
+      /neither a room of the fleet/,
+    );
     await expect(
       hub.security.users.set({ username: 'tech-bac-me', role: 'technician', roomId: 'ubnd-bac-me' }, 'test'),
     ).resolves.toEqual(expect.any(String));

@@ -93,7 +93,7 @@ export function fleetPathSuite(name: string, startBroker: () => Promise<BrokerUn
     });
 
     test('an agent that dies without disconnecting is shown OFFLINE through its last will', async () => {
-      const child = spawnAgentProcess(hub.mqttUrl, 'ubnd-lam-binh');
+      const child = await spawnAgentProcess(hub.mqttUrl, 'ubnd-lam-binh');
       try {
         await waitFor(
           'the spawned agent READY',

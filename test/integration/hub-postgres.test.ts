@@ -61,7 +61,7 @@ describe('a hub on a PostgreSQL store', () => {
       await agent?.stop();
       await hub.stop();
     }
-    // The SQLite file keeps the calendar, users and incidents; the rooms' reports are all in PostgreSQL.
+    // The SQLite file keeps the calendar and incidents; the rooms' reports are all in PostgreSQL.
     const local = new Database(path.join(data.path, 'hnth.db'), { readonly: true });
     expect(
       local.prepare("SELECT name FROM sqlite_master WHERE name IN ('events', 'telemetry_samples')").all(),

@@ -38,7 +38,7 @@ describe('incidents after a hub outage', () => {
       env: {
         HNTH_MQTT_URL: hub.mqttUrl,
         HNTH_MQTT_USERNAME: ROOM,
-        HNTH_MQTT_PASSWORD: brokerPassword(hub.mqttUrl, ROOM)!,
+        HNTH_MQTT_PASSWORD: await brokerPassword(hub.mqttUrl, ROOM)!,
         HNTH_TELEMETRY_INTERVAL: '0.2',
         HNTH_DATA_DIR: path.join(data.path, 'agent'),
       },

@@ -33,11 +33,11 @@ describe('the hub and a room on Mosquitto with the exported files', () => {
   beforeAll(async () => {
     cert = makeTestCertificate();
     const dataDir = path.join(dir.path, 'data');
-    const security = openHubSecurity(dataDir);
-    const hubPassword = security.credentials.issue(HUB_ACCOUNT, 'test');
-    const roomPassword = security.credentials.issue(ROOM, 'test');
+    const security = await openHubSecurity(dataDir);
+    const hubPassword = await security.credentials.issue(HUB_ACCOUNT, 'test');
+    const roomPassword = await security.credentials.issue(ROOM, 'test');
     const files = path.join(dir.path, 'etc');
-    exportMosquitto(files, security.credentials, { simInject: false });
+    await exportMosquitto(files, security.credentials, { simInject: false });
     await security.close();
     mkdirSync(path.join(files, 'tls'));
     copyFileSync(cert.certFile, path.join(files, 'tls', 'server.crt'));

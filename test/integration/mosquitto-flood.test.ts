@@ -54,10 +54,10 @@ describe('one room flooding a real Mosquitto with the shipped configuration', ()
     cert = makeTestCertificate();
     const dataDir = path.join(dir.path, 'data');
     const files = path.join(dir.path, 'etc');
-    const security = openHubSecurity(dataDir);
+    const security = await openHubSecurity(dataDir);
     for (const account of [HUB_ACCOUNT, FLOODER, OTHER])
-      passwords.set(account, security.credentials.issue(account, 'test'));
-    exportMosquitto(files, security.credentials, { simInject: false });
+      passwords.set(account, await security.credentials.issue(account, 'test'));
+    await exportMosquitto(files, security.credentials, { simInject: false });
     await security.close();
     mkdirSync(path.join(files, 'tls'));
     copyFileSync(cert.certFile, path.join(files, 'tls', 'server.crt'));
@@ -201,7 +201,7 @@ describe('one room flooding a real Mosquitto with the shipped configuration', ()
       return after === before && after;
     });
     expect(settled).toBeLessThan(FLOOD_LINES / 2);
-    expect(hub.security.credentials.disabledAccounts()).toEqual([FLOODER]);
+    expect(await hub.security.credentials.disabledAccounts()).toEqual([FLOODER]);
     const cutOff = await waitFor('the cut-off in the audit log', async () =>
       (await hub.security.audit.list(50)).find((e) => e.action === 'mqtt.cut-off'),
     );

@@ -104,7 +104,7 @@ describe('outages and crashes, on a real Mosquitto', () => {
     const dir = path.join(data.path, 'b');
     await mosquitto.down();
     // Started with the broker down: its `agent.started` event can only wait in the outbox.
-    const first = spawnAgentProcess(mosquitto.url, 'ubnd-ham-yen', dir);
+    const first = await spawnAgentProcess(mosquitto.url, 'ubnd-ham-yen', dir);
     const log = path.join(dir, 'outbox', 'ubnd-ham-yen.log');
     await waitFor('the event in the outbox on disk', () => {
       try {
@@ -118,7 +118,7 @@ describe('outages and crashes, on a real Mosquitto', () => {
     await mosquitto.up();
     const before = (await events('ubnd-ham-yen')).length;
     expect(before).toBe(0);
-    const second = spawnAgentProcess(mosquitto.url, 'ubnd-ham-yen', dir);
+    const second = await spawnAgentProcess(mosquitto.url, 'ubnd-ham-yen', dir);
     try {
       const list = await waitFor('both boots’ agent.started in the hub', async () => {
         const l = await events('ubnd-ham-yen');

@@ -40,7 +40,7 @@ describe('remote actions from the room page', () => {
         HNTH_ROOM_ID: roomId,
         HNTH_MQTT_URL: hub.mqttUrl,
         HNTH_MQTT_USERNAME: roomId,
-        HNTH_MQTT_PASSWORD: brokerPassword(hub.mqttUrl, roomId)!,
+        HNTH_MQTT_PASSWORD: await brokerPassword(hub.mqttUrl, roomId)!,
         HNTH_TELEMETRY_INTERVAL: '0.3',
         HNTH_CODEC_KIND: kind,
         HNTH_CODEC_URL: url,

@@ -43,7 +43,7 @@ describe('a replay after a hub outage on the embedded broker', () => {
       env: {
         HNTH_MQTT_URL: first.mqttUrl,
         HNTH_MQTT_USERNAME: ROOM,
-        HNTH_MQTT_PASSWORD: first.security.credentials.issue(ROOM, 'test'),
+        HNTH_MQTT_PASSWORD: await first.security.credentials.issue(ROOM, 'test'),
         HNTH_DATA_DIR: path.join(data.path, 'agent'),
         HNTH_TELEMETRY_INTERVAL: '1',
       },

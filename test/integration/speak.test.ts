@@ -53,7 +53,7 @@ describe('speak requests end to end, on the embedded broker', () => {
         HNTH_TELEMETRY_INTERVAL: '0.5',
         HNTH_SPEAK_BUTTON_LINE: 'GPIO27',
         HNTH_MQTT_USERNAME: 'ubnd-yen-son',
-        HNTH_MQTT_PASSWORD: brokerPassword(hub.mqttUrl, 'ubnd-yen-son')!,
+        HNTH_MQTT_PASSWORD: await brokerPassword(hub.mqttUrl, 'ubnd-yen-son')!,
       },
       args: ['--room', 'ubnd-yen-son', '--simulate'],
     });

@@ -124,7 +124,7 @@ describe('a room over TLS to the embedded broker', () => {
       env: {
         HNTH_MQTT_URL: hub.mqttUrl,
         HNTH_MQTT_USERNAME: 'ubnd-lam-binh',
-        HNTH_MQTT_PASSWORD: brokerPassword(hub.mqttUrl, 'ubnd-lam-binh'),
+        HNTH_MQTT_PASSWORD: await brokerPassword(hub.mqttUrl, 'ubnd-lam-binh'),
         HNTH_MQTT_CA_FILE: cert.caFile,
         HNTH_TELEMETRY_INTERVAL: '0.5',
       },

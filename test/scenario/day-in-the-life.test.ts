@@ -672,7 +672,7 @@ describe('a day in the life of the network', () => {
 
   test('Thu 12:00: the mains back, Hàm Yên’s controller boots again and its incident closes with its time to recover', async () => {
     await world.at('Thu 12:00');
-    const agent = world.startAgent(MAINS_FAILS);
+    const agent = await world.startAgent(MAINS_FAILS);
     await agent.start();
     await agent.connected;
     await world.at('Thu 12:05');

@@ -24,12 +24,12 @@ function setup(external: boolean, control: ControlOutcome = { ok: true }) {
     external,
     isRoom: (id) => id === A || id === B,
     credentials: {
-      disable: (roomId) => {
+      disable: async (roomId) => {
         if (refuseWrites) throw new Error('database is locked');
         disabled.add(roomId);
         return true;
       },
-      disabledAccounts: () => [...disabled],
+      disabledAccounts: async () => [...disabled],
     },
     control: { apply: async () => control },
     audit: {
@@ -60,7 +60,7 @@ function setup(external: boolean, control: ControlOutcome = { ok: true }) {
 describe('behind an external broker', () => {
   test('a room over its rate is cut off: account disabled, broker told, incident raised, audited; others go on', async () => {
     const { clock, guard, disabled, audited, edges, send } = setup(true);
-    guard.start();
+    await guard.start();
     expect(send(A, 7)).toEqual([true, true, true, true, true, false, false]);
     expect(send(B, 5)).toEqual(Array(5).fill(true));
     await clock.advance(0);
@@ -86,7 +86,7 @@ describe('behind an external broker', () => {
       code: 'not-configured',
       message: 'no dir',
     });
-    guard.start();
+    await guard.start();
     send(A, 6);
     await clock.advance(0);
     expect(audited.at(-1)?.outcome).toEqual({ result: 'failed', code: 'not-configured' });
@@ -96,7 +96,7 @@ describe('behind an external broker', () => {
 
   test('a database that refuses the disabling is tried again at the next recheck, the room cut off meanwhile', async () => {
     const { clock, guard, disabled, send, refuse } = setup(true);
-    guard.start();
+    await guard.start();
     refuse(true);
     send(A, 6);
     await clock.advance(0);
@@ -110,7 +110,7 @@ describe('behind an external broker', () => {
 
   test('a new password (the account enabled again) ends the cut-off and clears the incident', async () => {
     const { clock, guard, disabled, edges, send } = setup(true);
-    guard.start();
+    await guard.start();
     send(A, 6);
     await clock.advance(0);
     disabled.delete(A);
@@ -124,10 +124,10 @@ describe('behind an external broker', () => {
     guard.stop();
   });
 
-  test('an account disabled before the hub started is cut off and flagged at start', () => {
+  test('an account disabled before the hub started is cut off and flagged at start', async () => {
     const { guard, disabled, edges, send } = setup(true);
     disabled.add(B);
-    guard.start();
+    await guard.start();
     expect(edges).toEqual([[B, FLOOD_RAISED]]);
     expect(send(B, 1)).toEqual([false]);
     guard.stop();
@@ -142,7 +142,7 @@ describe('on the embedded broker (which limits the rate itself)', () => {
 
   test('the broker’s flood disconnects raise the incident once, audited once; it clears after a quiet spell', async () => {
     const { clock, guard, audited, edges } = setup(false);
-    guard.start();
+    await guard.start();
     guard.brokerFlooded(A);
     await clock.advance(60_000);
     guard.brokerFlooded(A);
