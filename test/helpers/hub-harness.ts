@@ -48,6 +48,8 @@ interface KnownHub {
 /** Test hubs by their broker URL and by their HTTP origin, so helpers given a URL find credentials. */
 const byMqttUrl = new Map<string, KnownHub>();
 const byHttpOrigin = new Map<string, KnownHub>();
+/** The test operator's password on each shared PostgreSQL store, made by the first hub on it. */
+const operatorsByStore = new Map<string, Promise<string>>();
 
 export async function startTestHub(
   overrides: Record<string, unknown> = {},
@@ -73,10 +75,18 @@ export async function startTestHub(
     data.remove();
     throw err;
   });
-  const operatorPassword = await hub.security.users.set(
-    { username: TEST_OPERATOR, role: 'operator', roomId: null },
-    'test-harness',
-  );
+  // Hubs of one group share their users: the operator is made once per store, or a second hub's
+  // harness would reset the password the first hub's tests log in with.
+  const storeUrl = String(config.store.url);
+  let operator = storeUrl ? operatorsByStore.get(storeUrl) : undefined;
+  if (!operator) {
+    operator = hub.security.users.set(
+      { username: TEST_OPERATOR, role: 'operator', roomId: null },
+      'test-harness',
+    );
+    if (storeUrl) operatorsByStore.set(storeUrl, operator);
+  }
+  const operatorPassword = await operator;
   const known: KnownHub = {
     hub,
     operatorPassword,

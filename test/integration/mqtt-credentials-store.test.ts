@@ -7,7 +7,7 @@ import { expect, test } from '@jest/globals';
 import { CredentialError, MqttCredentials } from '../../hub/security/mqtt-credentials.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
 import { securityMigrations } from '../../hub/security/security.js';
-import type { Sql } from '../../hub/store/sql.js';
+import { type Sql, violationOf } from '../../hub/store/sql.js';
 import { builtInFleet } from '../../shared/fleet.js';
 import { onEachStore } from '../helpers/sql-stores.js';
 
@@ -126,7 +126,12 @@ onEachStore('broker accounts', securityMigrations, (store) => {
     const { credentials } = credentialsOn(store.sql);
     const good = await credentials.prepare(A);
     const bad = { ...(await credentials.prepare(B)), scryptHash: null as unknown as string };
-    await expect(credentials.storeAll([good, bad], 'cli')).rejects.toThrow();
+    // Read by its code: an error thrown by better-sqlite3 may come from another realm than this test's.
+    const refused = await credentials.storeAll([good, bad], 'cli').then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(violationOf(refused)).toBe('not-null');
     expect(await credentials.issuedAccounts()).toEqual(new Set());
   });
 
