@@ -1,8 +1,9 @@
 /**
  * deploy/ha/haproxy.cfg in a real HAProxy, in front of two real hubs: `haproxy -c` accepts it (and
  * would refuse a mistake); over HTTPS it answers with HSTS and redirects plain HTTP; a hub that stops
- * costs no request; and through it a browser logs in (the cookie Secure, since the hub trusts the
- * proxy's word that the browser is on HTTPS) and opens the live socket, which the proxy upgrades.
+ * costs no request; a browser cannot pass the hubs an address of its choosing; and through it a
+ * browser logs in (the cookie Secure, since the hub trusts the proxy's word that the browser is on
+ * HTTPS) and opens the live socket, which the proxy upgrades.
  * Only the addresses, ports, certificate file and what needs root (chroot, user, syslog) are rewritten.
  */
 import { spawnSync } from 'node:child_process';
@@ -80,6 +81,18 @@ describe('two hubs behind HAProxy from deploy/ha/haproxy.cfg', () => {
     });
   }
 
+  /** The test operator's Set-Cookie from a login through the proxy (only hub B knows them both). */
+  async function operatorCookie(): Promise<string> {
+    const { username, password } = operatorLogin(hubB.httpUrl);
+    const login = await https('/api/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    expect(login.status).toBe(200);
+    return String(login.headers['set-cookie']);
+  }
+
   beforeAll(async () => {
     cert = makeTestCertificate();
     writeFileSync(pem, readFileSync(cert.certFile, 'utf8') + readFileSync(cert.keyFile, 'utf8'), {
@@ -138,6 +151,7 @@ describe('two hubs behind HAProxy from deploy/ha/haproxy.cfg', () => {
     expect(res.headers.get('location')).toBe(`https://127.0.0.1:${ports.http}/api/health`);
   });
 
+  // From here on hub B alone answers: the logins below use its test operator.
   test('a hub that stops costs no request: each goes to the other hub', async () => {
     await hubA.stop();
     hubAStopped = true;
@@ -146,15 +160,21 @@ describe('two hubs behind HAProxy from deploy/ha/haproxy.cfg', () => {
     expect(answers).toEqual(Array(10).fill(200));
   });
 
-  test('a browser logs in through it with a Secure cookie and gets the live socket upgraded', async () => {
-    const { username, password } = operatorLogin(hubB.httpUrl);
-    const login = await https('/api/login', {
+  test('a browser cannot claim another address: the hub records the one the proxy saw', async () => {
+    const failed = await https('/api/login', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.66' },
+      body: JSON.stringify({ username: 'nobody-here', password: 'wrong' }),
     });
-    expect(login.status).toBe(200);
-    const setCookie = String(login.headers['set-cookie']);
+    expect(failed.status).toBe(401);
+    const cookie = (await operatorCookie()).split(';')[0]!;
+    const audit = await https('/api/audit?action=login.failed', { headers: { cookie } });
+    const rows = JSON.parse(audit.body) as { actor: string; details: { address?: string } }[];
+    expect(rows.find((r) => r.actor === 'nobody-here')?.details.address).toBe('127.0.0.1');
+  });
+
+  test('a browser logs in through it with a Secure cookie and gets the live socket upgraded', async () => {
+    const setCookie = await operatorCookie();
     expect(setCookie).toMatch(/; Secure/);
     const origin = `https://127.0.0.1:${ports.https}`;
     const ws = new WebSocket(`wss://127.0.0.1:${ports.https}/ws`, {
