@@ -3,13 +3,15 @@
  * loads through the hub's own loader with the secrets of hub.env.example, the two hubs form one
  * group (one broker URL and shared group, one audit folder, distinct client ids), the proxy sends to
  * the addresses the hubs listen on, the hubs connect to the broker's hubs' listener, and the systemd
- * drop-in verifies on the shipped unit without a warning.
+ * drop-in verifies on the shipped unit without a warning; the README's count of PostgreSQL
+ * connections follows the hub's pool size.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type HubConfig, hubSchema, loadHubConfig } from '../../hub/config.js';
+import { PG_POOL_SIZE } from '../../hub/store/pg-database.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const HA = 'deploy/ha';
@@ -85,6 +87,12 @@ describe('the example hub configurations', () => {
     expect(read('mosquitto.conf')).toMatch(new RegExp(`^listener ${url.port}$`, 'm'));
     expect(hubs.a.mqtt.tls.caFile).not.toBe('');
   });
+});
+
+test('the README counts the PostgreSQL connections with the hub’s pool size', () => {
+  const readme = read('README.md');
+  expect(readme).toContain(`two pools of at most ${PG_POOL_SIZE} connections`);
+  expect(readme).toContain(`Two hubs: at most ${2 * 2 * PG_POOL_SIZE}`);
 });
 
 describe('the systemd drop-in', () => {
