@@ -2,7 +2,8 @@
  * deploy/ha/mosquitto.conf in a real Mosquitto: the broker of two hubs on other machines. Both hubs
  * log in with the hub's account over TLS, each under its own client id, through the hub's own link
  * code (MQTT 5, one shared group); each of a room's events reaches exactly one hub, a room's status
- * reaches both, and when one hub's connection dies the other receives everything. The listeners keep
+ * reaches both, and when one hub's connection dies the other receives everything; two connections
+ * under one client id throw each other off, so each hub needs its own. The listeners keep
  * the single broker's separation: no room's password works on the hubs' listener and the hub's
  * account does not work on the rooms'.
  */
@@ -128,6 +129,30 @@ describe('two hubs on one Mosquitto from deploy/ha/mosquitto.conf', () => {
       () => received(b, 'after-').length === before + events.length,
     );
     expect(received(a, 'after-')).toEqual([]);
+  });
+
+  test('two hubs under one client id would throw each other off: hence one id per hub', async () => {
+    const login = {
+      username: HUB_ACCOUNT,
+      password: hubPassword,
+      ca: readFileSync(cert.caFile),
+      reconnectPeriod: 0,
+    };
+    const first = await connectAsync(broker.hubsUrl, {
+      ...login,
+      clientId: 'hnth-hub-same',
+      protocolVersion: 5,
+    });
+    const closed = new Promise<void>((resolve) => first.once('close', () => resolve()));
+    const second = await connectAsync(broker.hubsUrl, {
+      ...login,
+      clientId: 'hnth-hub-same',
+      protocolVersion: 5,
+    });
+    await closed;
+    expect(second.connected).toBe(true);
+    await second.endAsync();
+    await first.endAsync(true);
   });
 
   test('no room’s password works on the hubs’ listener, nor the hub’s account on the rooms’', async () => {
