@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { WebSocket } from 'ws';
@@ -28,9 +29,45 @@ interface Answer {
   body: string;
 }
 
+/**
+ * Each hub's state as HAProxy's health checks see it, by server name: `UP`, `DOWN`, ..., and the
+ * last check's result (`L7OK`: the hub answered 200; `L4CON`: nothing listens).
+ */
+async function serverStates(socket: string): Promise<Record<string, { status: string; check: string }>> {
+  const csv = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const conn = connect(socket, () => conn.write('show stat\n'));
+    conn.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    conn.on('end', () => resolve(text));
+    conn.on('error', reject);
+  });
+  const [header, ...rows] = csv.replace(/^# /, '').trim().split('\n');
+  const columns = header!.split(',');
+  const [px, sv, status, check] = ['pxname', 'svname', 'status', 'check_status'].map((c) =>
+    columns.indexOf(c),
+  );
+  return Object.fromEntries(
+    rows
+      .map((r) => r.split(','))
+      .filter((r) => r[px!] === 'hubs' && r[sv!] !== 'BACKEND')
+      .map((r) => [r[sv!], { status: r[status!]!, check: r[check!]! }]),
+  );
+}
+
 /** The shipped configuration with only what a test on one machine must change. */
-function testConfig(o: { pem: string; http: number; https: number; hubA: number; hubB: number }): string {
+function testConfig(o: {
+  pem: string;
+  http: number;
+  https: number;
+  hubA: number;
+  hubB: number;
+  statsSocket: string;
+}): string {
   const conf = SHIPPED.replace(/^ {4}(chroot|user|group|daemon|log \/dev\/log).*$/gm, '')
+    // The test reads the servers' state, as an operator would with `echo 'show stat' | socat …`.
+    .replace(/^global$/m, `global\n    stats socket ${o.statsSocket} mode 600 level admin`)
     .replace(/^ {4}bind :80$/m, `    bind 127.0.0.1:${o.http}`)
     .replace(
       /^( {4}bind ):443( ssl crt )\/etc\/haproxy\/certs\/hnth\.pem/m,
@@ -46,6 +83,7 @@ function testConfig(o: { pem: string; http: number; https: number; hubA: number;
 describe('two hubs behind HAProxy from deploy/ha/haproxy.cfg', () => {
   const dir = tempDir('deploy-ha-proxy-');
   const pem = path.join(dir.path, 'hnth.pem');
+  const statsSocket = path.join(dir.path, 'admin.sock');
   let cert: TestCertificate;
   let hubA: RunningHub & { removeData(): void };
   let hubB: RunningHub & { removeData(): void };
@@ -109,6 +147,7 @@ describe('two hubs behind HAProxy from deploy/ha/haproxy.cfg', () => {
         ...ports,
         hubA: Number(new URL(hubA.httpUrl).port),
         hubB: Number(new URL(hubB.httpUrl).port),
+        statsSocket,
       }),
     );
     proxy = await startPeer('haproxy', 'haproxy', ['-db', '-f', file], async () => {
@@ -138,6 +177,13 @@ describe('two hubs behind HAProxy from deploy/ha/haproxy.cfg', () => {
     expect(broken.stdout + broken.stderr).toMatch(/expext/);
   });
 
+  test('its health checks on /api/health find both hubs up', async () => {
+    await waitFor('both hubs UP', async () => {
+      const states = await serverStates(statsSocket);
+      return ['hub-a', 'hub-b'].every((hub) => states[hub]?.status === 'UP' && states[hub]?.check === 'L7OK');
+    });
+  });
+
   test('answers over HTTPS with HSTS, once', async () => {
     const health = await https('/api/health');
     expect(health.status).toBe(200);
@@ -158,6 +204,12 @@ describe('two hubs behind HAProxy from deploy/ha/haproxy.cfg', () => {
     const answers = [];
     for (let i = 0; i < 10; i++) answers.push((await https('/api/health')).status);
     expect(answers).toEqual(Array(10).fill(200));
+    // And the checks take it out: two failures 2 s apart.
+    const states = await waitFor('hub A DOWN', async () => {
+      const now = await serverStates(statsSocket);
+      return now['hub-a']?.status === 'DOWN' && now;
+    });
+    expect(states['hub-b']).toEqual({ status: 'UP', check: 'L7OK' });
   });
 
   test('a browser cannot claim another address: the hub records the one the proxy saw', async () => {
