@@ -112,3 +112,40 @@ export async function startShippedMosquitto(
     stop,
   };
 }
+
+/**
+ * Mosquitto started from deploy/ha/mosquitto.conf (one broker, two hubs on other machines), with
+ * only the files' folder, the two ports (the rooms' and the hubs', both TLS, on loopback here), and
+ * no persistence or syslog rewritten.
+ */
+export async function startHaMosquitto(
+  filesDir: string,
+): Promise<{ roomsUrl: string; hubsUrl: string; stop(): Promise<void> }> {
+  const shipped = readFileSync(new URL('../../deploy/ha/mosquitto.conf', import.meta.url), 'utf8');
+  const [roomsPort, hubsPort] = [await freePort(), await freePort()];
+  const conf = shipped
+    .replaceAll('/etc/mosquitto/hnth/', `${filesDir}/`)
+    .replace(/^listener 8883$/m, `listener ${roomsPort} 127.0.0.1`)
+    .replace(/^listener 8884$/m, `listener ${hubsPort} 127.0.0.1`)
+    .replace(/^persistence true$/m, 'persistence false')
+    .replace(/^persistence_location .*$/m, '')
+    .replace(/^log_dest syslog$/m, 'log_dest stderr');
+  if (!conf.includes(`listener ${roomsPort} `) || !conf.includes(`listener ${hubsPort} `))
+    throw new Error('deploy/ha/mosquitto.conf changed shape');
+  const file = path.join(filesDir, 'mosquitto.conf');
+  writeFileSync(file, `${conf}\n${process.getuid?.() === 0 ? 'user root\n' : ''}`);
+  const hubsUrl = `mqtts://127.0.0.1:${hubsPort}`;
+  const { stop } = await startPeer(`HA mosquitto at ${hubsUrl}`, 'mosquitto', ['-c', file], async () => {
+    // Anonymous is refused: any answer but a refused connection means it is listening.
+    const answer = await connectAsync(hubsUrl, {
+      reconnectPeriod: 0,
+      connectTimeout: 1000,
+      rejectUnauthorized: false,
+    }).then(
+      (c) => c.endAsync().then(() => 'connected'),
+      (err: Error) => err.message,
+    );
+    return !/ECONNREFUSED/.test(answer);
+  });
+  return { roomsUrl: `mqtts://127.0.0.1:${roomsPort}`, hubsUrl, stop };
+}
