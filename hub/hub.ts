@@ -56,7 +56,11 @@ import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
 import { reportsRoutes } from './report/reports-routes.js';
-import { CalendarSubscriptions, subscriptionRoutes } from './schedule/calendar-subscriptions.js';
+import {
+  CalendarSubscriptions,
+  calendarSubscriptionsMigrations,
+  subscriptionRoutes,
+} from './schedule/calendar-subscriptions.js';
 import { callPlan } from './schedule/call-plan.js';
 import { type Freeze, freezeOf } from './schedule/change-freeze.js';
 import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
@@ -151,7 +155,7 @@ export async function startHub(
   let relational: OpenedSql;
   try {
     relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate([]);
+    await relational.migrate([...calendarSubscriptionsMigrations]);
   } catch (err) {
     await store.close();
     db.close();
@@ -368,7 +372,7 @@ export async function startHub(
         ...schedule.routes,
         meetingVerdictRoutes(watch, schedule.meetings),
         subscriptionRoutes({
-          subscriptions: new CalendarSubscriptions(db, clock.now),
+          subscriptions: new CalendarSubscriptions(relational.sql, clock.now),
           users: security.users,
           meetings: schedule.meetings,
           fleet: roster,
