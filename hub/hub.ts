@@ -64,7 +64,8 @@ import {
 import { callPlan } from './schedule/call-plan.js';
 import { type Freeze, freezeOf } from './schedule/change-freeze.js';
 import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
-import { MeetingsRepo } from './schedule/meetings-repo.js';
+import { MeetingsRepo, meetingsMigrations } from './schedule/meetings-repo.js';
+import { MeetingsSoon } from './schedule/meetings-soon.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { loadOrCreateAuditKey } from './security/audit-key.js';
@@ -155,7 +156,7 @@ export async function startHub(
   let relational: OpenedSql;
   try {
     relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate([...calendarSubscriptionsMigrations]);
+    await relational.migrate([...calendarSubscriptionsMigrations, ...meetingsMigrations]);
   } catch (err) {
     await store.close();
     db.close();
@@ -258,7 +259,16 @@ export async function startHub(
   cleanups.push(() => notifier.idle());
   notifier.start();
   cleanups.push(() => notifier.stop());
-  const speakMeetings = new MeetingsRepo(db);
+  // The speak requests are answered at once: from the coming meetings held in memory.
+  const meetingsSoon = new MeetingsSoon({
+    meetings: new MeetingsRepo(relational.sql),
+    aheadMs: config.schedule.warmUpMin * 60_000,
+    refreshMs: 30_000,
+    log,
+    clock,
+  });
+  await meetingsSoon.start();
+  cleanups.push(() => meetingsSoon.stop());
   const speak = new SpeakService(
     roster,
     new SpeakRepo(db),
@@ -276,8 +286,7 @@ export async function startHub(
     // Art. 10.1c: a room asks for the floor in its own meeting (from its warm-up to its end).
     meetingResolver(() => {
       const now = clock.now();
-      const warmUp = new Date(now.getTime() + config.schedule.warmUpMin * 60_000).toISOString();
-      return speakMeetings.list({ from: now.toISOString(), to: warmUp });
+      return meetingsSoon.between(now, new Date(now.getTime() + config.schedule.warmUpMin * 60_000));
     }),
   );
   speak.restore();
@@ -303,14 +312,23 @@ export async function startHub(
       timeoutMs: config.remoteActions.timeoutSec * 1000,
     });
     approval.restore();
+    // A notice reads the store before it goes out; one that fails is logged, the next still goes.
+    const meetingNotice = (sending: Promise<void>) =>
+      void sending.catch((err: Error) => log.error({ err: err.message }, 'meeting notice not sent'));
     // The change freeze of a room now (art. 9.3, 11.1), as the power buttons and the test calls see it.
-    const freezeNow = (roomId: string): Freeze | null =>
-      freezeOf(roomId, schedule.meetings.list({ from: clock.now().toISOString(), roomId }), clock.now(), {
-        warmUpMin: config.schedule.warmUpMin,
-        offsetsH: config.schedule.rehearsalOffsetsH,
-        rehearsalMin: config.schedule.rehearsalMin,
-      });
+    const freezeNow = async (roomId: string): Promise<Freeze | null> =>
+      freezeOf(
+        roomId,
+        await schedule.meetings.list({ from: clock.now().toISOString(), roomId }),
+        clock.now(),
+        {
+          warmUpMin: config.schedule.warmUpMin,
+          offsetsH: config.schedule.rehearsalOffsetsH,
+          rehearsalMin: config.schedule.rehearsalMin,
+        },
+      );
     const schedule = new ScheduleService({
+      sql: relational.sql,
       db,
       fleet: roster,
       settings: config.schedule,
@@ -324,8 +342,9 @@ export async function startHub(
         live.broadcast(message);
         // A rehearsal's news changes the verdicts of its meeting.
         if (message.type === 'rehearsal' || message.type === 'rehearsal-room') watch.changed();
-        if (message.type === 'rehearsal') notices.rehearsal(message.rehearsal);
-        if (message.type === 'escalation') notices.escalated(message.escalation);
+        if (message.type === 'meeting') void meetingsSoon.refresh();
+        if (message.type === 'rehearsal') meetingNotice(notices.rehearsal(message.rehearsal));
+        if (message.type === 'escalation') meetingNotice(notices.escalated(message.escalation));
         // A line or a codec that failed its calls is an incident, routed to whoever must fix it.
         if (message.type === 'rehearsal-room' && message.attempt.answered)
           incidents.onRehearsal(message.attempt.roomId, message.attempt.checks);
@@ -354,7 +373,7 @@ export async function startHub(
       rooms: () => fleet.views(),
       broadcast: (message) => {
         live.broadcast(message);
-        if (message.type === 'escalation') notices.escalated(message.escalation);
+        if (message.type === 'escalation') meetingNotice(notices.escalated(message.escalation));
       },
       firstRehearsalH: Math.max(0, ...config.schedule.rehearsalOffsetsH),
       log: log.child({ part: 'meeting-watch' }),

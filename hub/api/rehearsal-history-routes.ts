@@ -37,7 +37,8 @@ export interface RehearsalHistoryDeps {
 }
 
 export function rehearsalHistoryRoutes(deps: RehearsalHistoryDeps): RouteModule {
-  const title = (r: Rehearsal) => (r.meetingId ? (deps.meetings.get(r.meetingId)?.title ?? null) : null);
+  const title = async (r: Rehearsal) =>
+    r.meetingId ? ((await deps.meetings.get(r.meetingId))?.title ?? null) : null;
 
   return (app) => {
     app.get<{ Querystring: { from?: string; to?: string; kind?: string } }>(
@@ -66,7 +67,7 @@ export function rehearsalHistoryRoutes(deps: RehearsalHistoryDeps): RouteModule 
         for (const [id, results] of byRun) {
           const run = deps.rehearsals.get(id);
           if (!run || (q.kind && run.kind !== (q.kind as RehearsalKind))) continue;
-          runs.push({ ...run, meetingTitle: title(run), results });
+          runs.push({ ...run, meetingTitle: await title(run), results });
         }
         return runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
       },
@@ -101,7 +102,7 @@ export function rehearsalHistoryRoutes(deps: RehearsalHistoryDeps): RouteModule 
           const mine = deps.rehearsals.attempts(id).filter((a) => a.roomId === roomId);
           const attempt = mine.at(-1);
           if (rehearsal && attempt)
-            runs.push({ rehearsal, meetingTitle: title(rehearsal), attempt, attempts: mine.length });
+            runs.push({ rehearsal, meetingTitle: await title(rehearsal), attempt, attempts: mine.length });
         }
         return runs;
       },

@@ -176,6 +176,8 @@ export class MeetingNotices {
   /** The last verdict announced per rehearsal, before its deliveries are stored. */
   private readonly announced = new Map<string, Verdict>();
   private readonly book: AddressBook;
+  /** Notices that read the store go out one after another, in the order their news came. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: MeetingNoticesDeps) {
     this.book = deps.book;
@@ -195,17 +197,21 @@ export class MeetingNotices {
    * Art. 9.3: a rehearsal's verdict once every room has answered, and again when re-checks end
    * with another verdict (a room repaired before the meeting).
    */
-  rehearsal(r: Rehearsal): void {
+  rehearsal(r: Rehearsal): Promise<void> {
+    return this.inOrder(() => this.rehearsalNow(r));
+  }
+
+  private async rehearsalNow(r: Rehearsal): Promise<void> {
     if (r.kind !== 'rehearsal' || !r.meetingId || !r.checkedAt || !r.verdict) return;
     if (r.status === 'superseded' || r.status === 'cancelled') return;
     const last = this.announced.get(r.id) ?? (this.deps.sent.lastEvent('verdict', r.id) as Verdict | null);
     const again = last !== null;
     if (again && (r.status !== 'done' || last === r.verdict)) return;
-    const meeting = this.deps.meetings.get(r.meetingId);
+    const meeting = await this.deps.meetings.get(r.meetingId);
     if (meeting?.status !== 'scheduled') return;
     this.announced.set(r.id, r.verdict);
     const verdict = r.verdict;
-    const attempts = this.deps.rehearsals.attempts(r.id);
+    const attempts = await this.deps.rehearsals.attempts(r.id);
     const latest = [...latestAttempts(r.roomIds, attempts).values()];
     // Whoever was told of a failure in this run hears how it ended: a room repaired, a line restored.
     const failed = attempts.filter((a) => a.verdict !== 'go');
@@ -225,9 +231,13 @@ export class MeetingNotices {
   }
 
   /** Art. 11.1: a room that cannot carry its meeting, to the department and whoever must act. */
-  escalated(e: Escalation): void {
+  escalated(e: Escalation): Promise<void> {
+    return this.inOrder(() => this.escalatedNow(e));
+  }
+
+  private async escalatedNow(e: Escalation): Promise<void> {
     if (!e.meetingId) return;
-    const meeting = this.deps.meetings.get(e.meetingId);
+    const meeting = await this.deps.meetings.get(e.meetingId);
     if (!meeting) return;
     const recipients: Recipient[] = [{ kind: 'operator' }, ...e.failures.flatMap((f) => f.responsible)];
     const to = addressMeetingNotice(recipients, meeting.roomIds, this.book, 'critical');
@@ -242,6 +252,13 @@ export class MeetingNotices {
       to,
       (reader) => escalationText(e, meeting, this.deps.context, reader),
     );
+  }
+
+  /** Runs `work` after the notices before it; its failure is the caller's, and does not stop the next. */
+  private inOrder(work: () => Promise<void>): Promise<void> {
+    const done = this.queue.then(work);
+    this.queue = done.catch(() => {});
+    return done;
   }
 
   private send(

@@ -29,7 +29,7 @@ export async function reportFor(sources: ReportSources, period: ReportPeriod): P
     now: sources.now(),
     rooms: sources.rooms,
     transitions,
-    meetings: sources.meetings.list({ from, to }),
+    meetings: await sources.meetings.list({ from, to }),
     rehearsalResults: sources.rehearsals.roomResults(from, to),
     callResults: sources.rehearsals.callResults({ from, to }).map((c) => ({
       roomId: c.roomId,

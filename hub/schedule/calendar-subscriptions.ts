@@ -120,7 +120,7 @@ export function subscriptionRoutes(deps: SubscriptionRoutesDeps): RouteModule {
         const user = username ? deps.users.find(username) : null;
         if (!user) return reply.code(404).send({ error: 'no such calendar' });
         const reader = { role: user.role, roomId: user.roomId };
-        const meetings = deps.meetings.list(user.roomId ? { roomId: user.roomId } : {});
+        const meetings = await deps.meetings.list(user.roomId ? { roomId: user.roomId } : {});
         const name = user.roomId
           ? `Lịch họp HNTH: ${deps.fleet.find(user.roomId)?.name ?? user.roomId}`
           : 'Lịch họp HNTH tỉnh Tuyên Quang';

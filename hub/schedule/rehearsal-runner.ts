@@ -56,7 +56,7 @@ export interface RunnerDeps {
 
 /** A hub with no test call settings asks for none, and expects nothing of the peripherals. */
 const noCalls: CallPlan = {
-  ask: () => ({
+  ask: async () => ({
     args: {},
     notAsked: 'no test conference is set (testCall.dialString)',
     lineNotAsked: 'no line test number is set (testCall.lineTestUri)',
@@ -195,7 +195,7 @@ export class RehearsalRunner {
     const calls = this.deps.calls ?? noCalls;
     const startedAt = this.now().toISOString();
     const r = this.deps.repo.get(id);
-    const ask = calls.ask(roomId, r?.meetingId ?? null);
+    const ask = await calls.ask(roomId, r?.meetingId ?? null);
     const reply = await commands.send(
       roomId,
       'rehearse',

@@ -44,7 +44,7 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
           error: 'body must be {meetingId} or {roomIds: [...]}',
         });
       if ('meetingId' in parsed.data) {
-        const m = deps.meetings.get(parsed.data.meetingId);
+        const m = await deps.meetings.get(parsed.data.meetingId);
         if (m?.status !== 'scheduled')
           return reply
             .code(404)

@@ -190,7 +190,7 @@ describe('dashboard: the yearly report of a seeded year in Chromium', () => {
 
   beforeAll(async () => {
     const db = openDatabase(path.join(data.path, 'hnth.db'));
-    seedReportHistory(db);
+    await seedReportHistory(db);
     db.close();
     [hub, browser] = await Promise.all([
       // Ten days after the year: the whole of 2026 is measured, so the figures are fixed.

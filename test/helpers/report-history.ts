@@ -15,6 +15,7 @@ import type { Verdict } from '../../hub/schedule/rehearsal-verdict.js';
 import { type RehearsalKind, RehearsalsRepo } from '../../hub/schedule/rehearsals-repo.js';
 import type { Db } from '../../hub/store/database.js';
 import { SqliteStore } from '../../hub/store/sqlite-store.js';
+import { scheduleSql } from './schedule-sql.js';
 
 export const A = 'tinh-uy';
 export const B = 'hdnd-tinh';
@@ -49,7 +50,7 @@ function meeting(
   };
 }
 
-export function seedReportHistory(db: Db): void {
+export async function seedReportHistory(db: Db): Promise<void> {
   const store = new SqliteStore(db);
   const transition = (roomId: string, level: Level | 'POWERED_OFF', at: string) =>
     store.insertTransition({ roomId, level, power: level === 'POWERED_OFF' ? null : 'on', reasons: [], at });
@@ -67,15 +68,15 @@ export function seedReportHistory(db: Db): void {
   // B: first seen on 1 February.
   transition(B, 'READY', vn('2026-02-01T00:00'));
 
-  const meetings = new MeetingsRepo(db);
+  const meetings = new MeetingsRepo(scheduleSql(db));
   const m = (...args: Parameters<typeof meeting>) => meetings.insert(meeting(...args), []);
-  m('m1', [A, B], vn('2026-05-05T08:00'), vn('2026-05-05T10:00'), 'scheduled');
-  m('m2', [A, C], vn('2026-03-10T19:00'), vn('2026-03-10T21:00'), 'scheduled');
-  m('m3-cancelled', [A, B], vn('2026-06-01T08:00'), vn('2026-06-01T10:00'), 'cancelled');
+  await m('m1', [A, B], vn('2026-05-05T08:00'), vn('2026-05-05T10:00'), 'scheduled');
+  await m('m2', [A, C], vn('2026-03-10T19:00'), vn('2026-03-10T21:00'), 'scheduled');
+  await m('m3-cancelled', [A, B], vn('2026-06-01T08:00'), vn('2026-06-01T10:00'), 'cancelled');
   // Started on 31 Dec 2025 in Vietnam (16:30 UTC): last year's.
-  m('m4-last-year', [A, B], vn('2025-12-31T23:30'), vn('2026-01-01T00:30'), 'scheduled');
+  await m('m4-last-year', [A, B], vn('2025-12-31T23:30'), vn('2026-01-01T00:30'), 'scheduled');
   // Started in 2026, ends in 2027: counted, its booked time up to the year's end.
-  m('m5-new-year-eve', [A], vn('2026-12-31T23:00'), vn('2027-01-01T01:00'), 'scheduled');
+  await m('m5-new-year-eve', [A], vn('2026-12-31T23:00'), vn('2027-01-01T01:00'), 'scheduled');
 
   const rehearsals = new RehearsalsRepo(db);
   const run = (id: string, kind: RehearsalKind, startedAt: string, verdicts: Record<string, Verdict[]>) => {

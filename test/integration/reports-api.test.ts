@@ -21,7 +21,7 @@ let hub: RunningHub & { removeData(): void };
 
 beforeAll(async () => {
   const db = openDatabase(path.join(data.path, 'hnth.db'));
-  seedReportHistory(db);
+  await seedReportHistory(db);
   db.close();
   hub = await startTestHub(
     { dataDir: data.path },

@@ -12,6 +12,7 @@ import type { YearlyReport } from '../../hub/report/yearly-report.js';
 import { MeetingsRepo } from '../../hub/schedule/meetings-repo.js';
 import { RehearsalsRepo } from '../../hub/schedule/rehearsals-repo.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { SqliteSql } from '../../hub/store/sql.js';
 import { WorkerStore } from '../../hub/store/worker-store.js';
 import { createLogger } from '../../shared/logger.js';
 import { A, B, C, seedReportHistory } from '../helpers/report-history.js';
@@ -19,7 +20,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
 const db = openDatabase(path.join(dir.path, 'hnth.db'));
-seedReportHistory(db);
+await seedReportHistory(db);
 // The history read back as the hub reads it: through the store's own thread.
 const store = await WorkerStore.open(path.join(dir.path, 'hnth.db'), createLogger('test', 'silent'));
 afterAll(async () => {
@@ -30,7 +31,7 @@ afterAll(async () => {
 
 const sources = {
   store,
-  meetings: new MeetingsRepo(db),
+  meetings: new MeetingsRepo(new SqliteSql(db)),
   rehearsals: new RehearsalsRepo(db),
   incidents: new IncidentsRepo(db),
   rooms: [

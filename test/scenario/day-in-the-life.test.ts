@@ -420,7 +420,7 @@ describe('a day in the life of the network', () => {
     expect(res.status).toBe(200);
     await world.at('Wed 17:05');
     const [m2t24] = await rehearsalsOf(
-      (world.hub.schedule.meetings.list({ roomId: HELD_ON })[0] as Meeting).id,
+      ((await world.hub.schedule.meetings.list({ roomId: HELD_ON }))[0] as Meeting).id,
     );
     expect(m2t24).toMatchObject({ slot: 'T-24h', status: 'done', verdict: 'go' });
     const matrix = await report(m2t24!.id);

@@ -258,7 +258,7 @@ describe('when a rehearsal’s verdict is sent', () => {
     const n = new MeetingNotices({
       notifier: { send: (l) => letters.push(l) },
       book,
-      meetings: { get: (id) => (id === 'm1' ? meeting : undefined) },
+      meetings: { get: async (id) => (id === 'm1' ? meeting : undefined) },
       rehearsals: { attempts: () => [] },
       sent: { lastEvent: () => lastSent },
       context,
@@ -266,31 +266,31 @@ describe('when a rehearsal’s verdict is sent', () => {
     return { n, letters };
   }
 
-  test('once every room has answered, and again only if re-checks end on another verdict', () => {
+  test('once every room has answered, and again only if re-checks end on another verdict', async () => {
     const { n, letters } = notices();
-    n.rehearsal(rehearsal('T-2h', { checkedAt: null }));
+    await n.rehearsal(rehearsal('T-2h', { checkedAt: null }));
     expect(letters).toHaveLength(0);
-    n.rehearsal(rehearsal('T-2h'));
-    n.rehearsal(rehearsal('T-2h'));
-    n.rehearsal(rehearsal('T-2h', { status: 'done' }));
+    await n.rehearsal(rehearsal('T-2h'));
+    await n.rehearsal(rehearsal('T-2h'));
+    await n.rehearsal(rehearsal('T-2h', { status: 'done' }));
     expect(letters.map((l) => [l.event, l.ref, l.severity])).toEqual([['no-go', 'r-T-2h', 'critical']]);
-    n.rehearsal(rehearsal('T-2h', { status: 'done', verdict: 'go' }));
+    await n.rehearsal(rehearsal('T-2h', { status: 'done', verdict: 'go' }));
     expect(letters.map((l) => l.event)).toEqual(['no-go', 'go']);
     expect(letters[1]!.deliveries[0]!.text).toContain('sau khi kiểm tra lại: Đạt');
   });
 
-  test('a restarted hub does not send again the verdict its log already holds', () => {
+  test('a restarted hub does not send again the verdict its log already holds', async () => {
     const { n, letters } = notices('no-go');
-    n.rehearsal(rehearsal('T-2h'));
-    n.rehearsal(rehearsal('T-2h', { status: 'done' }));
+    await n.rehearsal(rehearsal('T-2h'));
+    await n.rehearsal(rehearsal('T-2h', { status: 'done' }));
     expect(letters).toHaveLength(0);
   });
 
-  test('no verdict for an inspection, a superseded run, or a cancelled meeting', () => {
+  test('no verdict for an inspection, a superseded run, or a cancelled meeting', async () => {
     const { n, letters } = notices();
-    n.rehearsal(rehearsal('inspection', { kind: 'inspection', meetingId: null }));
-    n.rehearsal(rehearsal('T-24h', { status: 'superseded' }));
-    n.rehearsal(rehearsal('T-24h', { meetingId: 'gone' }));
+    await n.rehearsal(rehearsal('inspection', { kind: 'inspection', meetingId: null }));
+    await n.rehearsal(rehearsal('T-24h', { status: 'superseded' }));
+    await n.rehearsal(rehearsal('T-24h', { meetingId: 'gone' }));
     expect(letters).toHaveLength(0);
   });
 });
