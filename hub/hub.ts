@@ -66,6 +66,7 @@ import { type Freeze, freezeOf } from './schedule/change-freeze.js';
 import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
 import { MeetingsRepo, meetingsMigrations } from './schedule/meetings-repo.js';
 import { MeetingsSoon } from './schedule/meetings-soon.js';
+import { rehearsalsMigrations } from './schedule/rehearsals-repo.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { loadOrCreateAuditKey } from './security/audit-key.js';
@@ -156,7 +157,11 @@ export async function startHub(
   let relational: OpenedSql;
   try {
     relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate([...calendarSubscriptionsMigrations, ...meetingsMigrations]);
+    await relational.migrate([
+      ...calendarSubscriptionsMigrations,
+      ...meetingsMigrations,
+      ...rehearsalsMigrations,
+    ]);
   } catch (err) {
     await store.close();
     db.close();
@@ -329,7 +334,6 @@ export async function startHub(
       );
     const schedule = new ScheduleService({
       sql: relational.sql,
-      db,
       fleet: roster,
       settings: config.schedule,
       calls: callPlan(config, freezeNow),

@@ -30,8 +30,8 @@ export async function reportFor(sources: ReportSources, period: ReportPeriod): P
     rooms: sources.rooms,
     transitions,
     meetings: await sources.meetings.list({ from, to }),
-    rehearsalResults: sources.rehearsals.roomResults(from, to),
-    callResults: sources.rehearsals.callResults({ from, to }).map((c) => ({
+    rehearsalResults: await sources.rehearsals.roomResults(from, to),
+    callResults: (await sources.rehearsals.callResults({ from, to })).map((c) => ({
       roomId: c.roomId,
       at: c.at,
       testCall: c.calls.testCall?.outcome ?? null,

@@ -50,7 +50,7 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
             .code(404)
             .send({ error: `no scheduled meeting "${parsed.data.meetingId}"`, field: 'meetingId' });
         const deadline = rehearsalDeadline(new Date(m.start), deps.deadlineH);
-        const r = deps.runner.start({
+        const r = await deps.runner.start({
           kind: 'rehearsal',
           meetingId: m.id,
           slot: 'now',
@@ -69,7 +69,7 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
           rule: 'rooms-exist',
           article: '2.2',
         });
-      const r = deps.runner.start({
+      const r = await deps.runner.start({
         kind: 'rehearsal',
         meetingId: null,
         slot: 'now',
@@ -92,7 +92,7 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
           return reply
             .code(400)
             .send({ error: 'limit must be a whole number from 1 to 200', field: 'limit' });
-        return deps.rehearsals.callResults({ roomId: req.params.id, limit });
+        return await deps.rehearsals.callResults({ roomId: req.params.id, limit });
       },
     );
 
@@ -103,9 +103,13 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
       '/api/rehearsals/:id',
       { config: { access: 'viewer' } },
       async (req, reply) => {
-        const r = deps.rehearsals.get(req.params.id);
+        const r = await deps.rehearsals.get(req.params.id);
         if (!r) return reply.code(404).send({ error: `no rehearsal "${req.params.id}"`, field: 'id' });
-        return rehearsalReport(r, deps.rehearsals.attempts(r.id), deps.rehearsals.escalations(r.id));
+        return rehearsalReport(
+          r,
+          await deps.rehearsals.attempts(r.id),
+          await deps.rehearsals.escalations(r.id),
+        );
       },
     );
   };

@@ -44,8 +44,8 @@ export interface PlannedJob {
 }
 
 export interface PlannerDeps {
-  meetings: MeetingsRepo;
-  rehearsals: RehearsalsRepo;
+  meetings: Pick<MeetingsRepo, 'list' | 'get'>;
+  rehearsals: Pick<RehearsalsRepo, 'forMeeting' | 'claimSlot'>;
   runner: Pick<RehearsalRunner, 'start'>;
   config: PlannerConfig;
   log: Logger;
@@ -85,7 +85,7 @@ export class RehearsalPlanner {
     }
     this.jobs.set(meeting.id, planned);
     const missed = slots.filter((s) => s.at.getTime() <= now.getTime()).at(-1);
-    if (missed && now.getTime() < deadline.getTime() && !this.ranSince(meeting.id, missed.at)) {
+    if (missed && now.getTime() < deadline.getTime() && !(await this.ranSince(meeting.id, missed.at))) {
       this.deps.log.info({ meeting: meeting.id, slot: missed.slot }, 'rehearsal slot missed, running it now');
       await this.fire(meeting.id, missed.slot);
     }
@@ -108,12 +108,10 @@ export class RehearsalPlanner {
   }
 
   /** Whether a rehearsal of the meeting that still counts started at or after `at`. */
-  private ranSince(meetingId: string, at: Date): boolean {
-    return this.deps.rehearsals
-      .forMeeting(meetingId)
-      .some(
-        (r) => (r.status === 'running' || r.status === 'done') && Date.parse(r.startedAt) >= at.getTime(),
-      );
+  private async ranSince(meetingId: string, at: Date): Promise<boolean> {
+    return (await this.deps.rehearsals.forMeeting(meetingId)).some(
+      (r) => (r.status === 'running' || r.status === 'done') && Date.parse(r.startedAt) >= at.getTime(),
+    );
   }
 
   private track(work: Promise<void>): void {
@@ -129,8 +127,14 @@ export class RehearsalPlanner {
       );
     const meeting = await this.deps.meetings.get(meetingId);
     if (meeting?.status !== 'scheduled') return;
+    // Another hub of the group may fire the same slot at the same moment: the first claim runs it.
+    const at = this.now().toISOString();
+    if (!(await this.deps.rehearsals.claimSlot(meetingId, slot, meeting.updatedAt, at))) {
+      this.deps.log.info({ meeting: meetingId, slot }, 'rehearsal slot already run by another planner');
+      return;
+    }
     const deadline = rehearsalDeadline(new Date(meeting.start), this.deps.config.deadlineH);
-    this.deps.runner.start({
+    await this.deps.runner.start({
       kind: 'rehearsal',
       meetingId,
       slot,

@@ -10,7 +10,6 @@ import type { RouteModule } from '../api/http-api.js';
 import type { CommandClient } from '../commands/command-client.js';
 import type { ScheduleSettings } from '../config.js';
 import type { AuditLog } from '../security/audit-log.js';
-import type { Db } from '../store/database.js';
 import type { Sql } from '../store/sql.js';
 import type { CallPlan } from './call-plan.js';
 import { InspectionSchedule } from './inspections.js';
@@ -29,8 +28,6 @@ export type ScheduleLiveMessage = MeetingLiveMessage | RehearsalLiveMessage | Me
 export interface ScheduleServiceDeps {
   /** The hub's relational store, migrated with `meetingsMigrations` and `rehearsalsMigrations`. */
   sql: Sql;
-  /** The rehearsals' SQLite database, until they are on the store too. */
-  db: Db;
   /** The rooms meetings, rehearsals and inspections may name. */
   fleet: Fleet;
   settings: ScheduleSettings;
@@ -64,7 +61,7 @@ export class ScheduleService {
     this.fleet = fleet;
     const schedLog = log.child({ part: 'schedule' });
     this.meetings = new MeetingsRepo(deps.sql);
-    this.rehearsals = new RehearsalsRepo(deps.db);
+    this.rehearsals = new RehearsalsRepo(deps.sql);
     this.runner = new RehearsalRunner({
       repo: this.rehearsals,
       commands: deps.commands,
@@ -138,7 +135,7 @@ export class ScheduleService {
 
   async start(): Promise<void> {
     this.inspections.start();
-    this.runner.resume();
+    await this.runner.resume();
     await this.planner.start();
     await this.publisher.publishRooms(this.fleet.rooms.map((r) => r.id));
   }

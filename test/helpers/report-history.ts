@@ -68,7 +68,8 @@ export async function seedReportHistory(db: Db): Promise<void> {
   // B: first seen on 1 February.
   transition(B, 'READY', vn('2026-02-01T00:00'));
 
-  const meetings = new MeetingsRepo(scheduleSql(db));
+  const sql = scheduleSql(db);
+  const meetings = new MeetingsRepo(sql);
   const m = (...args: Parameters<typeof meeting>) => meetings.insert(meeting(...args), []);
   await m('m1', [A, B], vn('2026-05-05T08:00'), vn('2026-05-05T10:00'), 'scheduled');
   await m('m2', [A, C], vn('2026-03-10T19:00'), vn('2026-03-10T21:00'), 'scheduled');
@@ -78,9 +79,14 @@ export async function seedReportHistory(db: Db): Promise<void> {
   // Started in 2026, ends in 2027: counted, its booked time up to the year's end.
   await m('m5-new-year-eve', [A], vn('2026-12-31T23:00'), vn('2027-01-01T01:00'), 'scheduled');
 
-  const rehearsals = new RehearsalsRepo(db);
-  const run = (id: string, kind: RehearsalKind, startedAt: string, verdicts: Record<string, Verdict[]>) => {
-    rehearsals.insert({
+  const rehearsals = new RehearsalsRepo(sql);
+  const run = async (
+    id: string,
+    kind: RehearsalKind,
+    startedAt: string,
+    verdicts: Record<string, Verdict[]>,
+  ) => {
+    await rehearsals.insert({
       id,
       kind,
       meetingId: null,
@@ -96,7 +102,7 @@ export async function seedReportHistory(db: Db): Promise<void> {
     });
     for (const [roomId, attempts] of Object.entries(verdicts))
       for (const [i, verdict] of attempts.entries())
-        rehearsals.insertAttempt(id, {
+        await rehearsals.insertAttempt(id, {
           roomId,
           attempt: i + 1,
           startedAt,
@@ -110,10 +116,10 @@ export async function seedReportHistory(db: Db): Promise<void> {
         });
   };
   // A failed its first attempt, then passed: the final verdict counts.
-  run('r1', 'rehearsal', vn('2026-05-04T08:00'), { [A]: ['no-go', 'go'], [B]: ['go'] });
-  run('r2', 'rehearsal', vn('2026-03-09T19:00'), { [A]: ['at-risk'], [C]: ['no-go'] });
-  run('r3', 'inspection', vn('2026-06-15T09:00'), { [A]: ['go'], [B]: ['go'], [C]: ['no-go'] });
-  run('r4-last-year', 'rehearsal', vn('2025-12-31T23:00'), { [A]: ['go'] });
+  await run('r1', 'rehearsal', vn('2026-05-04T08:00'), { [A]: ['no-go', 'go'], [B]: ['go'] });
+  await run('r2', 'rehearsal', vn('2026-03-09T19:00'), { [A]: ['at-risk'], [C]: ['no-go'] });
+  await run('r3', 'inspection', vn('2026-06-15T09:00'), { [A]: ['go'], [B]: ['go'], [C]: ['no-go'] });
+  await run('r4-last-year', 'rehearsal', vn('2025-12-31T23:00'), { [A]: ['go'] });
 
   const incidents = new IncidentsRepo(db);
   const incident = (roomId: string | null, cause: IncidentCause, opened: string, recoverSec?: number) => {

@@ -32,7 +32,7 @@ afterAll(async () => {
 const sources = {
   store,
   meetings: new MeetingsRepo(new SqliteSql(db)),
-  rehearsals: new RehearsalsRepo(db),
+  rehearsals: new RehearsalsRepo(new SqliteSql(db)),
   incidents: new IncidentsRepo(db),
   rooms: [
     { id: A, name: 'Văn phòng Tỉnh ủy' },

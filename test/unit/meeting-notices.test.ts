@@ -259,7 +259,7 @@ describe('when a rehearsal’s verdict is sent', () => {
       notifier: { send: (l) => letters.push(l) },
       book,
       meetings: { get: async (id) => (id === 'm1' ? meeting : undefined) },
-      rehearsals: { attempts: () => [] },
+      rehearsals: { attempts: async () => [] },
       sent: { lastEvent: () => lastSent },
       context,
     });

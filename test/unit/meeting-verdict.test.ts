@@ -145,8 +145,8 @@ describe('a meeting’s go/no-go from its rehearsal and live readiness', () => {
 });
 
 describe('the meeting watch', () => {
-  function rehearse(rehearsals: RehearsalsRepo) {
-    rehearsals.insert({
+  async function rehearse(rehearsals: RehearsalsRepo) {
+    await rehearsals.insert({
       id: 'r1',
       kind: 'rehearsal',
       meetingId: 'm1',
@@ -160,16 +160,17 @@ describe('the meeting watch', () => {
       status: 'done',
       verdict: 'go',
     });
-    rehearsals.insertAttempt('r1', attempt(HOST));
-    rehearsals.insertAttempt('r1', attempt(DISTRICT));
+    await rehearsals.insertAttempt('r1', attempt(HOST));
+    await rehearsals.insertAttempt('r1', attempt(DISTRICT));
   }
 
   async function setup(rehearsed = true) {
     const db = openDatabase(':memory:');
-    const meetings = new MeetingsRepo(scheduleSql(db));
-    const rehearsals = new RehearsalsRepo(db);
+    const sql = scheduleSql(db);
+    const meetings = new MeetingsRepo(sql);
+    const rehearsals = new RehearsalsRepo(sql);
     await meetings.insert(meeting, []);
-    if (rehearsed) rehearse(rehearsals);
+    if (rehearsed) await rehearse(rehearsals);
     const clock = new VirtualClock('2026-12-02T23:30:00.000Z');
     const rooms = new Map([
       [HOST, view(HOST)],

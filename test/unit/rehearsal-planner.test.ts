@@ -13,7 +13,7 @@ const at = (hours: number) => new Date(t0.getTime() + hours * H);
 function planner(db: Db, runner: RecordingRunner) {
   return new RehearsalPlanner({
     meetings: new MeetingsRepo(scheduleSql(db)),
-    rehearsals: new RehearsalsRepo(db),
+    rehearsals: new RehearsalsRepo(scheduleSql(db)),
     runner,
     config: { offsetsH: [24, 2], deadlineH: 1 },
     log: silentLog,
@@ -156,7 +156,7 @@ describe('rehearsal jobs at T-24 h and T-2 h (art. 9.3), in fake time', () => {
   test('a slot already rehearsed is not run again after a restart', async () => {
     const m = meetingAt('m1', at(72));
     await meetings.insert(m, []);
-    new RehearsalsRepo(db).insert({
+    await new RehearsalsRepo(scheduleSql(db)).insert({
       id: 'done-1',
       kind: 'rehearsal',
       meetingId: 'm1',
