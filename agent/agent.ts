@@ -91,13 +91,14 @@ export class Agent {
       config.mqtt,
       { roomId: config.roomId, bootId: this.bootId, version: agentVersion },
       deps.log,
+      { now: this.clock.now },
     );
     this.outbox = new Outbox(
       path.join(config.dataDir, 'outbox', `${config.roomId}.log`),
       config.outbox.maxBytes,
       (record) => this.link.publishAcked(record.channel, record.body),
       deps.log,
-      undefined,
+      () => this.clock.now().getTime(),
       new SendPacing({ perSec: config.outbox.sendPerSec, burst: config.outbox.sendBurst }, this.clock),
     );
     // The outbox replays only while the hub says it is online: its subscriptions are then in place.

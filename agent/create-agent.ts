@@ -10,8 +10,9 @@ import type { AgentConfig } from './config.js';
 import type { EdgeConfig } from './edges.js';
 import type { GpioPort } from './gpio/gpio-port.js';
 import { timesyncdSynced } from './power/clock-synced.js';
+import { NO_STANDBY_OUTPUT } from './power/codec-standby-output.js';
 import { composePower, type RoomPower } from './power/compose-power.js';
-import { commandArgv, execFileRunner } from './power/shutdown-command.js';
+import { commandArgv, runCommand } from './power/shutdown-command.js';
 import { BaselineStore } from './probes/baseline-store.js';
 import { registerConfigCommands } from './probes/config-commands.js';
 import { ConfigDriftWatch, type ConfigSource } from './probes/config-drift.js';
@@ -64,6 +65,8 @@ interface RoomCodec {
   config?: { source: ConfigSource; drift: ConfigDriftWatch; watchedKeys: readonly string[]; kind: string };
   restart: CodecRestart | null;
   reboot: () => Promise<void>;
+  /** Why the codec cannot be put in standby, when it cannot (room-probes.ts). */
+  noStandby?: string;
 }
 
 interface Composed {
@@ -110,6 +113,8 @@ export function createAgent(config: AgentConfig, log: Logger, ports: AgentPorts 
       log: log.child({ part: 'config' }),
     });
   registerRemoteCommands(agent.commands, {
+    // Power control owns standby and wake where there is one; it says itself why it cannot.
+    ...(power.control ? {} : { noStandby: codec.noStandby ?? NO_STANDBY_OUTPUT }),
     codec: codec.restart,
     reboot: codec.reboot,
     frozenBy,
@@ -207,7 +212,7 @@ function realAgent(
   const gpio = ports.gpio ?? sensorPorts.gpio;
   const ref: { agent?: Agent } = {};
   // Probes report their own edges (configuration drift, link limits with hysteresis).
-  const { standby, api, ...probes } = roomProbes(
+  const { standby, noStandby, api, ...probes } = roomProbes(
     config.probes,
     (event) => ref.agent?.emit(event),
     spawnRunner,
@@ -219,6 +224,7 @@ function realAgent(
     log,
     gpio,
     ...(standby ? { codecStandby: standby } : {}),
+    ...(noStandby ? { noStandby } : {}),
     // No RTC on a Pi: no scheduled switching until the clock is synchronised. The host sensor's
     // reading (timedatectl, chrony) when it has one, systemd-timesyncd's flag file otherwise.
     clockSynced: () => ref.agent?.readings.host?.clockSynced ?? timesyncd(),
@@ -251,13 +257,14 @@ function realAgent(
         ? { config: { source: api.config, drift: api.drift, watchedKeys: api.watchedKeys, kind: api.kind } }
         : {}),
       restart: api?.restart ?? null,
+      ...(noStandby ? { noStandby } : {}),
       reboot: async () => {
         if (rebootArgv.length === 0) {
           log.error('power.rebootCommand is empty: the controller cannot reboot itself');
           return;
         }
-        const r = await execFileRunner(rebootArgv);
-        if (r.exitCode !== 0) log.error({ exitCode: r.exitCode, output: r.output }, 'reboot command failed');
+        const r = await runCommand(spawnRunner, rebootArgv);
+        if (r.code !== 0) log.error({ command: rebootArgv.join(' '), ...r }, 'reboot command failed');
       },
     },
   };

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { connectAsync } from 'mqtt';
 import { startEmbeddedBroker } from '../hub/broker/embedded-broker.js';
 import { identityOf } from '../hub/security/mqtt-policy.js';
-import { buildAgent } from '../scripts/build-agent.js';
+import { agentNodeFlags, buildAgent } from '../scripts/build-agent.js';
 import { builtInFleet } from '../shared/fleet.js';
 import { createLogger } from '../shared/logger.js';
 import { decodeMessage, MAX_PAYLOAD_BYTES, type TelemetryMessage } from '../shared/schemas.js';
@@ -130,22 +130,27 @@ export async function benchAgentFootprint(
   await watcher.subscribeAsync(roomTopic('ubnd-na-hang', 'telemetry'));
   const env = { ...process.env, HNTH_LOG_LEVEL: 'error', NODE_OPTIONS: '' };
   const spawnedAt = performance.now();
-  const agent = spawn(process.execPath, [cli, '--config', configFile], {
+  // As its `#!` line starts it on a controller.
+  const agent = spawn(process.execPath, [...agentNodeFlags, cli, '--config', configFile], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { env, stdio: 'ignore' });
   // The same program with simulated hardware: what the adapters add is the difference.
-  const simulated = spawn(process.execPath, [cli, '--simulate', '--room', 'ubnd-lam-binh'], {
-    env: {
-      ...env,
-      HNTH_MQTT_URL: mqttUrl,
-      HNTH_MQTT_USERNAME: 'ubnd-lam-binh',
-      HNTH_MQTT_PASSWORD: 'bench',
-      HNTH_DATA_DIR: path.join(dir, 'sim-data'),
+  const simulated = spawn(
+    process.execPath,
+    [...agentNodeFlags, cli, '--simulate', '--room', 'ubnd-lam-binh'],
+    {
+      env: {
+        ...env,
+        HNTH_MQTT_URL: mqttUrl,
+        HNTH_MQTT_USERNAME: 'ubnd-lam-binh',
+        HNTH_MQTT_PASSWORD: 'bench',
+        HNTH_DATA_DIR: path.join(dir, 'sim-data'),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   let startMs = Number.NaN;
   try {
     const t = await Promise.race([

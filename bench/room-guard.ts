@@ -13,10 +13,11 @@ import path from 'node:path';
 import { connectAsync } from 'mqtt';
 import { loadHubConfig } from '../hub/config.js';
 import { startHub } from '../hub/hub.js';
-import { AuditLog } from '../hub/security/audit-log.js';
+import { AuditLog, auditMigrations } from '../hub/security/audit-log.js';
 import { exportMosquitto } from '../hub/security/mosquitto-export.js';
 import { HUB_ACCOUNT } from '../hub/security/mqtt-policy.js';
 import { openDatabase } from '../hub/store/database.js';
+import { SqliteSql } from '../hub/store/sql.js';
 import { createLogger } from '../shared/logger.js';
 import { SCHEMA_VERSION } from '../shared/schemas.js';
 import { roomTopic } from '../shared/topics.js';
@@ -41,7 +42,7 @@ async function benchCutOff(): Promise<BenchRow[]> {
     [HUB_ACCOUNT, FLOODER, OTHER].map((a) => [a, security.credentials.issue(a, 'bench')] as const),
   );
   exportMosquitto(files, security.credentials, { simInject: false });
-  security.close();
+  await security.close();
   mkdirSync(path.join(files, 'tls'));
   copyFileSync(cert.certFile, path.join(files, 'tls', 'server.crt'));
   copyFileSync(cert.keyFile, path.join(files, 'tls', 'server.key'));
@@ -105,7 +106,10 @@ async function benchCutOff(): Promise<BenchRow[]> {
       const t = performance.now();
       await (await fetch(`${hub.httpUrl}/api/health`)).arrayBuffer();
       latencies.push(performance.now() - t);
-      if (Number.isNaN(cutOffMs) && hub.security.audit.list(5).some((e) => e.action === 'mqtt.cut-off'))
+      if (
+        Number.isNaN(cutOffMs) &&
+        (await hub.security.audit.list(5)).some((e) => e.action === 'mqtt.cut-off')
+      )
         cutOffMs = performance.now() - started;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -152,34 +156,37 @@ async function benchCutOff(): Promise<BenchRow[]> {
   }
 }
 
-function benchAuditVerify(): BenchRow[] {
+async function benchAuditVerify(): Promise<BenchRow[]> {
   const dir = tempDir('hnth-bench-audit-');
   const db = openDatabase(path.join(dir.path, 'hnth.db'));
   try {
-    const audit = new AuditLog(db, randomBytes(32));
+    const sql = new SqliteSql(db);
+    sql.migrate(auditMigrations);
+    const audit = new AuditLog(sql, randomBytes(32));
     const rows = 100_000;
     const insertStarted = performance.now();
-    db.transaction(() => {
-      for (let i = 0; i < rows; i++)
-        audit.record('op', 'contact.set', {
-          kind: 'rooms',
-          id: 'tinh-uy',
-          phone: `09${String(i).padStart(8, '0')}`,
-        });
-    })();
+    // Queued all at once, as a burst of callers that do not await would: each its own transaction.
+    for (let i = 0; i < rows; i++)
+      void audit.record('op', 'contact.set', {
+        kind: 'rooms',
+        id: 'tinh-uy',
+        phone: `09${String(i).padStart(8, '0')}`,
+      });
+    await audit.settled();
     const insertMs = performance.now() - insertStarted;
     const full = performance.now();
-    const verdict = audit.verify();
+    const verdict = await audit.verify();
     const fullMs = performance.now() - full;
     let slowestSliceMs = 0;
     for (let id = 0; id < rows; id += 2000) {
+      const from = id === 0 ? undefined : { id, hash: (await audit.hashAt(id))! };
       const t = performance.now();
-      audit.verify(id === 0 ? undefined : { id, hash: audit.hashAt(id)! }, 2000);
+      await audit.verify(from, 2000);
       slowestSliceMs = Math.max(slowestSliceMs, performance.now() - t);
     }
-    const from = { id: rows - 100, hash: audit.hashAt(rows - 100)! };
+    const from = { id: rows - 100, hash: (await audit.hashAt(rows - 100))! };
     const tail = performance.now();
-    audit.verify(from);
+    await audit.verify(from);
     const tailMs = performance.now() - tail;
     return [
       {
@@ -198,5 +205,5 @@ function benchAuditVerify(): BenchRow[] {
 }
 
 export async function benchRoomGuard(): Promise<BenchRow[]> {
-  return [...(await benchCutOff()), ...benchAuditVerify()];
+  return [...(await benchCutOff()), ...(await benchAuditVerify())];
 }

@@ -6,7 +6,9 @@
  * (an incident, its notices) and gets it back (the incident closes with its time to recover). Each
  * step is narrated, in Vietnamese with the English after it, as the hub confirms it.
  */
+
 import { formatTime } from '../shared/format-time.js';
+import { fromProvinceWall, toProvinceWall } from '../shared/province-time.js';
 import type { Demo } from './demo.js';
 
 /** The meeting's rooms: the host, the Party office, two districts, two departments. */
@@ -89,9 +91,10 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 
 /** Three days ahead at 08:00 in Vietnam: always past the 48 hours' notice of art. 8.1. */
 function meetingStart(now: Date): Date {
-  const vietnam = new Date(now.getTime() + 7 * 3_600_000);
-  const day = Date.UTC(vietnam.getUTCFullYear(), vietnam.getUTCMonth(), vietnam.getUTCDate() + 3, 8);
-  return new Date(day - 7 * 3_600_000);
+  const vietnam = toProvinceWall(now);
+  return fromProvinceWall(
+    Date.UTC(vietnam.getUTCFullYear(), vietnam.getUTCMonth(), vietnam.getUTCDate() + 3, 8),
+  );
 }
 
 export async function playMorning(demo: Demo, options: ScenarioOptions): Promise<void> {

@@ -216,7 +216,11 @@ else
   # whose programs the kernel cannot start here (so node is named rather than the #! of hnth-agent).
   gpio_gid="$(awk -F: '$1 == "gpio" { print $3 }' "$(at /etc/group)")"
   command=("$agent_bin")
-  [ -z "$emulator" ] || command=("$emulator" /usr/bin/node /usr/local/lib/hnth-agent/cli.js)
+  if [ -n "$emulator" ]; then
+    # With the V8 settings its #! line gives node.
+    read -r -a node_flags < <(sed -n '1s|^#!/usr/bin/env -S node||p' "$(at /usr/local/lib/hnth-agent/cli.js)")
+    command=("$emulator" /usr/bin/node "${node_flags[@]}" /usr/local/lib/hnth-agent/cli.js)
+  fi
   env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${secrets[@]}" chroot --userspec="$uid:$gid" \
     --groups="$gpio_gid" "$root" "${command[@]}" doctor --config "$config"
 fi

@@ -15,6 +15,11 @@ import { adminCommands, adminUsage, runAdminCommand } from './security/admin-cli
 import { AUDIT_KEY_FILE, loadOrCreateAuditKey, readAuditKey } from './security/audit-key.js';
 import { openSecurity } from './security/security.js';
 import { openDatabase } from './store/database.js';
+import { hubMigrations } from './store/hub-migrations.js';
+import { moveUsage, runMoveCommand } from './store/move-command.js';
+import { MoveError } from './store/move-to-postgres.js';
+import { PgStoreError } from './store/pg-database.js';
+import { type OpenedSql, openPgSql, sqliteStore } from './store/sql.js';
 
 /** Runs a subcommand on the data folder of the configured hub, without starting it. */
 async function admin(argv: string[], file: string | undefined): Promise<number> {
@@ -27,25 +32,48 @@ async function admin(argv: string[], file: string | undefined): Promise<number> 
       ? readAuditKey(path.join(config.audit.dir, AUDIT_KEY_FILE))
       : loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(path.join(config.dataDir, 'hnth.db'));
+  let relational: OpenedSql | null = null;
   try {
-    return await runAdminCommand(argv, openSecurity(db, fleet, { auditKey }), config, {
-      out: (t) => process.stdout.write(t),
-      err: (t) => process.stderr.write(t),
-    });
+    // The audit log where the hub keeps it: the PostgreSQL of its group when it has one.
+    relational = config.store.url ? await openPgSql(config.store.url) : sqliteStore(db);
+    await relational.migrate(hubMigrations);
+    const security = openSecurity(db, fleet, { auditKey, sql: relational.sql });
+    try {
+      return await runAdminCommand(argv, security, config, {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+      });
+    } finally {
+      await security.audit.settled();
+    }
   } finally {
+    await relational?.close();
     db.close();
   }
 }
 
 async function main(argv: string[]): Promise<number> {
   const command = argv.find((a, i) => !a.startsWith('-') && argv[i - 1] !== '--config');
+  if (command === 'move-to-postgres') {
+    const at = argv.indexOf('--config');
+    const config = loadHubConfig({ file: at >= 0 ? argv[at + 1] : undefined });
+    const rest = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv;
+    return runMoveCommand(
+      rest.filter((a) => a !== command),
+      config,
+      {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+      },
+    );
+  }
   if (command && (adminCommands as readonly string[]).includes(command)) {
     const at = argv.indexOf('--config');
     const file = at >= 0 ? argv[at + 1] : undefined;
     return admin(at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv, file);
   }
   if (command) {
-    process.stderr.write(`hnth-hub: unknown command "${command}"\n${adminUsage}`);
+    process.stderr.write(`hnth-hub: unknown command "${command}"\n${adminUsage}${moveUsage}`);
     return 2;
   }
   const { values } = parseArgs({
@@ -54,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write(adminUsage);
+    process.stdout.write(adminUsage + moveUsage);
     return 0;
   }
   const config = loadHubConfig({ file: values.config });
@@ -77,7 +105,9 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: Error) => {
     const known = err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`hnth-hub: ${known ? err.message : (err.stack ?? err.message)}\n`);
+    // A move refused, or a store that cannot be reached, is said in its words: no stack to read.
+    const said = known || err instanceof MoveError || err instanceof PgStoreError;
+    process.stderr.write(`hnth-hub: ${said ? err.message : (err.stack ?? err.message)}\n`);
     process.exit(known ? 2 : 1);
   },
 );

@@ -4,6 +4,7 @@
  * separately, every transition (a new health level, a new set of causes, or a new power state),
  * which is what the store keeps.
  */
+import { systemClock } from '../shared/clock.js';
 import type { Room } from '../shared/fleet.js';
 import type { Readings, StatusMessage, TelemetryMessage } from '../shared/schemas.js';
 import { computeReadiness, type Readiness, type Thresholds } from './readiness.js';
@@ -57,7 +58,7 @@ export class FleetState {
   constructor(
     rooms: readonly Room[],
     private readonly thresholds: Thresholds,
-    now: Date = new Date(),
+    now: Date = systemClock.now(),
   ) {
     for (const room of rooms) {
       const state: RoomState = {

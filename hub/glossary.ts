@@ -4,6 +4,8 @@
  * dashboard's catalogue (hub/web/src/i18n/) and the yearly report take their words from here, so an
  * operator never reads "chạy thử" on one page and "diễn tập" on the next; a test holds every text to
  * it (test/unit/glossary.test.ts).
+ *
+ * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
 
 import type { RehearsalCheckName } from '../shared/schemas.js';

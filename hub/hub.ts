@@ -56,17 +56,12 @@ import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
 import { reportsRoutes } from './report/reports-routes.js';
-import {
-  CalendarSubscriptions,
-  calendarSubscriptionsMigrations,
-  subscriptionRoutes,
-} from './schedule/calendar-subscriptions.js';
+import { CalendarSubscriptions, subscriptionRoutes } from './schedule/calendar-subscriptions.js';
 import { callPlan } from './schedule/call-plan.js';
 import { type Freeze, freezeOf } from './schedule/change-freeze.js';
 import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
-import { MeetingsRepo, meetingsMigrations } from './schedule/meetings-repo.js';
+import { MeetingsRepo } from './schedule/meetings-repo.js';
 import { MeetingsSoon } from './schedule/meetings-soon.js';
-import { rehearsalsMigrations } from './schedule/rehearsals-repo.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { loadOrCreateAuditKey } from './security/audit-key.js';
@@ -81,6 +76,7 @@ import { speakRoutes } from './speak/speak-routes.js';
 import { meetingResolver, SpeakService } from './speak/speak-service.js';
 import { watchBacklog } from './store/backlog-watch.js';
 import { openDatabase } from './store/database.js';
+import { hubMigrations } from './store/hub-migrations.js';
 import { PgStore } from './store/pg-store.js';
 import { type OpenedSql, openPgSql, sqliteStore } from './store/sql.js';
 import type { HubStore } from './store/store.js';
@@ -141,7 +137,6 @@ export async function startHub(
   const dbFile = path.join(config.dataDir, 'hnth.db');
   const auditKey = loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(dbFile);
-  const security = openSecurity(db, roster, { clock, auditKey });
   let store: HubStore;
   try {
     store = config.store.url
@@ -153,20 +148,17 @@ export async function startHub(
   }
   // Every repository's rows (meetings, users, incidents, ...): in the PostgreSQL the hub group
   // shares when there is one, so any hub of the group reads what another wrote; else in the hub's
-  // SQLite file. Each part's migrations are listed here, in the order their tables refer to each other.
+  // SQLite file.
   let relational: OpenedSql;
   try {
     relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate([
-      ...calendarSubscriptionsMigrations,
-      ...meetingsMigrations,
-      ...rehearsalsMigrations,
-    ]);
+    await relational.migrate(hubMigrations);
   } catch (err) {
     await store.close();
     db.close();
     throw err;
   }
+  const security = openSecurity(db, roster, { clock, auditKey, sql: relational.sql, log });
   const stopWatch = watchBacklog(store, log);
   const history = new TelemetryHistory(
     store,
@@ -185,6 +177,8 @@ export async function startHub(
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
+  // The audit rows recorded and not yet stored are written before the store closes.
+  cleanups.push(() => security.audit.settled());
   // Incidents, contacts, notifications, speak requests.
   const contacts = new ContactDirectory(
     new ContactsRepo(db),
@@ -390,7 +384,12 @@ export async function startHub(
       [
         sessionRoutes(security),
         usersRoutes(security.users, security.audit),
-        auditRoutes({ audit: security.audit, query: new AuditQuery(db), fleet: roster, now: clock.now }),
+        auditRoutes({
+          audit: security.audit,
+          query: new AuditQuery(relational.sql, security.audit),
+          fleet: roster,
+          now: clock.now,
+        }),
         mcuRoutes(mcu),
         ...schedule.routes,
         meetingVerdictRoutes(watch, schedule.meetings),
@@ -477,6 +476,7 @@ export async function startHub(
             store,
             history: history.counters,
             audit: () => guards.audit.last,
+            auditRowsFailed: () => security.audit.failures,
             flood: () => guards.flood.status(),
           }),
           config.metrics.token,
@@ -592,6 +592,7 @@ export async function startHub(
         clientId: config.mqtt.clientId,
         protocolVersion: config.mqtt.protocolVersion,
         filters: roomChannels.map((ch) => ingestFilter(ch, config.mqtt.sharedGroup)),
+        now: clock.now,
       },
       (topic, payload) => {
         if (guards.flood.admit(topic)) ingest.handle(topic, payload);

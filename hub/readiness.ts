@@ -6,8 +6,14 @@
  * line, climate, sound and picture must all work) is judged from everything that still reports while
  * the equipment is off (controller, mains and UPS, climate, link to the MCU) and from the codec's
  * last check with its age. An off room with a fault is a room with a fault.
+ *
+ * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
 import type { PowerDecisionCode, TelemetryMessage } from '../shared/schemas.js';
+import { defaultThresholds, type Thresholds } from './readiness-settings.js';
+
+// The thresholds are settings, defined with their schema; readers of readiness find them here too.
+export { defaultThresholds, type Thresholds };
 
 /** The health of a room; OFFLINE when the hub does not hear from it. */
 export const levels = ['READY', 'DEGRADED', 'NOT_READY', 'OFFLINE'] as const;
@@ -48,40 +54,6 @@ export interface Band {
   min?: number;
   max?: number;
 }
-
-export interface Thresholds {
-  /** Telemetry older than this makes the room DEGRADED: its state is no longer known. */
-  staleAfterSec: number;
-  /** On UPS with less charge than this, the room cannot hold a meeting. */
-  upsCriticalPct: number;
-  /** On UPS with less runtime left than this, the room cannot hold a meeting. */
-  upsCriticalRuntimeMin: number;
-  /** A codec last checked longer ago than this (the room kept off) is DEGRADED: its state is not known. */
-  codecCheckMaxAgeH: number;
-  lossPct: { degraded: number; notReady: number };
-  latencyMs: { degraded: number; notReady: number };
-  jitterMs: { degraded: number; notReady: number };
-  tempC: { degraded: Band; notReady: Band };
-  humidityPct: { degraded: Band; notReady: Band };
-}
-
-/**
- * Link limits follow ITU-T G.114 (one-way delay under 150 ms for interactive use) and the usual
- * guidance for H.323/SIP video (loss under 1 % for good quality, over 5 % unusable; jitter under
- * 30 ms). Climate: 16-32 °C and 30-75 % RH, the operating range of typical room codecs and displays.
- */
-export const defaultThresholds: Thresholds = {
-  staleAfterSec: 20,
-  upsCriticalPct: 30,
-  upsCriticalRuntimeMin: 10,
-  // A week: the weekly inspection (schedule.inspectionCron) checks every codec at least that often.
-  codecCheckMaxAgeH: 8 * 24,
-  lossPct: { degraded: 1, notReady: 5 },
-  latencyMs: { degraded: 150, notReady: 400 },
-  jitterMs: { degraded: 30, notReady: 100 },
-  tempC: { degraded: { min: 16, max: 32 }, notReady: { min: 10, max: 38 } },
-  humidityPct: { degraded: { min: 30, max: 75 }, notReady: { min: 20, max: 85 } },
-};
 
 export interface RoomSnapshot {
   online: boolean;

@@ -78,6 +78,16 @@ function checkSystemInformationUse(): void {
   }
 }
 
+/**
+ * V8's settings for a small daemon on a Pi, in the artefact's `#!` line, so the agent runs with them
+ * however it is started (systemd, a technician's shell): a 1 MB young generation instead of up to
+ * 16 MB, and no optimising compiler (its code and its profiles cost memory; the agent's work is a
+ * reading a second). Measured by `npm run bench` (agent footprint): about 10 MB less resident memory,
+ * CPU unchanged within noise. `env -S` (coreutils 8.30+, Debian 11 on) splits the arguments.
+ */
+export const agentNodeFlags = ['--max-semi-space-size=1', '--lite-mode'] as const;
+const hashbang = `#!/usr/bin/env -S node ${agentNodeFlags.join(' ')}`;
+
 async function bundle(out: string): Promise<void> {
   checkSystemInformationUse();
   await build({
@@ -120,6 +130,8 @@ async function bundle(out: string): Promise<void> {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  const cli = path.join(out, 'cli.js');
+  writeFileSync(cli, readFileSync(cli, 'utf8').replace(/^#!.*\n/, `${hashbang}\n`));
 }
 
 /** Every package `names` needs at run time, each once: the names and their dependencies. */

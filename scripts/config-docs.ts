@@ -6,36 +6,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { agentSchema } from '../agent/config.js';
 import { hubSchema } from '../hub/config.js';
+import { settingLeaves } from '../shared/settings.js';
 
-interface Leaf {
-  doc: string;
-  default: unknown;
-  env?: string;
-  arg?: string;
-  sensitive?: boolean;
-}
-
-function isLeaf(node: unknown): node is Leaf {
-  return typeof node === 'object' && node !== null && 'doc' in node && 'default' in node;
-}
-
-function rows(schema: object, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const [key, node] of Object.entries(schema)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (isLeaf(node)) {
-      const value = node.sensitive ? '(secret)' : JSON.stringify(node.default);
-      const shown = value === '""' ? '(empty)' : `\`${value.replaceAll('|', '\\|')}\``;
-      const sources = [node.env && `\`${node.env}\``, node.arg && `\`--${node.arg}\``]
-        .filter(Boolean)
-        .join(', ');
-      const doc = node.doc.replaceAll('|', '\\|').replaceAll('\n', ' ');
-      out.push(`| \`${path}\` | ${sources} | ${shown.length > 60 ? 'see source' : shown} | ${doc} |`);
-    } else if (typeof node === 'object' && node !== null) {
-      out.push(...rows(node, path));
-    }
-  }
-  return out;
+function rows(schema: object): string[] {
+  return settingLeaves(schema).map(([path, node]) => {
+    const value = node.sensitive ? '(secret)' : JSON.stringify(node.default);
+    const shown = value === '""' ? '(empty)' : `\`${value.replaceAll('|', '\\|')}\``;
+    const sources = [node.env && `\`${node.env}\``, node.arg && `\`--${node.arg}\``]
+      .filter(Boolean)
+      .join(', ');
+    const doc = node.doc.replaceAll('|', '\\|').replaceAll('\n', ' ');
+    return `| \`${path}\` | ${sources} | ${shown.length > 60 ? 'see source' : shown} | ${doc} |`;
+  });
 }
 
 function table(schema: object): string {

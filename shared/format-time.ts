@@ -3,12 +3,15 @@
  * own zone and locale. Vietnam keeps UTC+7 all year (no summer time), so a wall time typed in a
  * form is that time at +07:00.
  */
-export const ZONE = 'Asia/Ho_Chi_Minh';
-const OFFSET = '+07:00';
-const OFFSET_MS = 7 * 3_600_000;
+import {
+  fromProvinceWall,
+  PROVINCE_TIME_ZONE,
+  PROVINCE_UTC_OFFSET,
+  toProvinceWall,
+} from './province-time.js';
 
 const parts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: ZONE,
+  timeZone: PROVINCE_TIME_ZONE,
   day: '2-digit',
   month: '2-digit',
   year: 'numeric',
@@ -49,29 +52,29 @@ export function wallTimeToIso(text: string): string | null {
   // 31/02 or 25:00 roll over in Date.UTC: refuse them instead of booking another day.
   if (back.getUTCDate() !== day || back.getUTCMonth() !== month - 1 || hour > 23) return null;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:00${OFFSET}`;
+  return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:00${PROVINCE_UTC_OFFSET}`;
 }
 
 /** Midnight (Vietnam) of the day holding `date`, as an instant. */
 export function startOfDay(date: Date): Date {
-  const shifted = date.getTime() + OFFSET_MS;
-  return new Date(shifted - (shifted % 86_400_000) - OFFSET_MS);
+  const wall = toProvinceWall(date).getTime();
+  return fromProvinceWall(wall - (wall % 86_400_000));
 }
 
 /** Day of week in Vietnam, Monday = 0. */
 export function weekday(date: Date): number {
-  return (new Date(date.getTime() + OFFSET_MS).getUTCDay() + 6) % 7;
+  return (toProvinceWall(date).getUTCDay() + 6) % 7;
 }
 
 /** Year, month (1-12) and day of an instant in Vietnam. */
 export function civil(date: Date): { year: number; month: number; day: number } {
-  const d = new Date(date.getTime() + OFFSET_MS);
+  const d = toProvinceWall(date);
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
 /** Midnight (Vietnam) of a civil date. */
 export function dayStart(year: number, month: number, day: number): Date {
-  return new Date(Date.UTC(year, month - 1, day) - OFFSET_MS);
+  return fromProvinceWall(Date.UTC(year, month - 1, day));
 }
 
 export function formatDuration(ms: number, units: { h: string; min: string; s: string }): string {

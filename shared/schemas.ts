@@ -403,8 +403,8 @@ export type RehearsalCheckName = (typeof rehearsalCheckNames)[number];
  * Who must act on a failing check: line → telecom partner, mains → power partner, equipment → the
  * room's technician, operator → the department (it holds the room off).
  */
-export const faultKinds = ['line', 'mains', 'equipment', 'operator'] as const;
-export type FaultKind = (typeof faultKinds)[number];
+export const responsibleParties = ['line', 'mains', 'equipment', 'operator'] as const;
+export type ResponsibleParty = (typeof responsibleParties)[number];
 
 export const rehearsalCheck = z.strictObject({
   check: z.enum(rehearsalCheckNames),
@@ -414,7 +414,7 @@ export const rehearsalCheck = z.strictObject({
   /** The figures the status was decided on (`{lossPct: 8, limitPct: 5}`). */
   evidence: z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])),
   /** Present when the status is `fail` or `marginal`. */
-  fault: z.enum(faultKinds).optional(),
+  fault: z.enum(responsibleParties).optional(),
 });
 export type RehearsalCheck = z.infer<typeof rehearsalCheck>;
 

@@ -4,6 +4,7 @@
  * exactly one reply, and a repeated id gets the first reply again without running twice, so the
  * hub can retry safely.
  */
+import { systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import {
   type CommandErrorCode,
@@ -37,7 +38,7 @@ export class CommandRouter {
   constructor(
     private readonly send: (reply: ReplyMessage) => void,
     private readonly log: Logger,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date = systemClock.now,
   ) {}
 
   register(name: string, handler: CommandHandler): void {

@@ -10,8 +10,9 @@ import type { Logger } from '../../shared/logger.js';
 import { isoNow, SCHEMA_VERSION, type StatusMessage } from '../../shared/schemas.js';
 import { type RoomChannel, roomTopic, topicMatches } from '../../shared/topics.js';
 import type { Random } from '../sim/seeded-random.js';
-import { type MqttSettings, roomConnectOptions } from './mqtt-options.js';
+import { roomConnectOptions } from './mqtt-options.js';
 import { reconnectDelayMs } from './reconnect-backoff.js';
+import type { AgentMqttSettings } from './settings.js';
 
 export interface LinkIdentity {
   roomId: string;
@@ -19,14 +20,19 @@ export interface LinkIdentity {
   version: string;
 }
 
-/** What the link needs from outside: the connection itself, a timer and a random source. */
+/**
+ * What the link needs from outside: the connection itself, a timer and a random source, and the
+ * agent's clock for the time its status messages carry (the reconnect timers measure the wire, so
+ * they stay real).
+ */
 export interface LinkPorts {
   connect: (url: string, options: IClientOptions) => MqttClient;
   timers: Timers;
   random: Random;
+  now: () => Date;
 }
 
-const realLinkPorts: LinkPorts = { connect, timers: systemClock, random: Math.random };
+const realLinkPorts: LinkPorts = { connect, timers: systemClock, random: Math.random, now: systemClock.now };
 
 /**
  * On stop, how long the `offline` status may wait for the broker's PUBACK, and then the DISCONNECT
@@ -48,7 +54,7 @@ export class MqttLink {
   private readonly ports: LinkPorts;
 
   constructor(
-    private readonly config: MqttSettings,
+    private readonly config: AgentMqttSettings,
     private readonly id: LinkIdentity,
     private readonly log: Logger,
     ports: Partial<LinkPorts> = {},
@@ -62,7 +68,7 @@ export class MqttLink {
       state,
       version: this.id.version,
       bootId: this.id.bootId,
-      ts: isoNow(),
+      ts: isoNow(this.ports.now()),
     };
     return JSON.stringify(message);
   }

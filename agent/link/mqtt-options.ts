@@ -9,14 +9,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
-import type { AgentConfig } from '../config.js';
+import type { AgentMqttSettings } from './settings.js';
 
 /** How long a connection attempt may wait for the broker's CONNACK before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
-export type MqttSettings = AgentConfig['mqtt'];
-
-export function roomConnectOptions(config: MqttSettings, roomId: string): IClientOptions {
+export function roomConnectOptions(config: AgentMqttSettings, roomId: string): IClientOptions {
   return {
     clientId: roomId,
     protocolVersion: config.protocolVersion,

@@ -6,12 +6,24 @@
  * Example config (`power.outputs[]`):
  *   { "name": "codec", "kind": "codec-standby", "ratedW": 60 }
  */
+import { CommandError } from '../commands/command-router.js';
 import { PowerError, type PowerOutput, type PowerState } from './power-output.js';
 
 /** What power control needs from a codec adapter. */
 export interface CodecStandby {
   /** `true` puts the codec in standby, `false` wakes it. */
   standby(on: boolean): Promise<void>;
+}
+
+/** Why a room with a codec standby port has no output using it. */
+export const NO_STANDBY_OUTPUT = 'no codec-standby output in power.outputs';
+
+/**
+ * The refusal of a standby or a wake in a room without a codec standby output, `why` saying what is
+ * missing; the dashboard knows it by its start, `no codec standby`, and tells the operator in words.
+ */
+export function noStandby(why: string): CommandError {
+  return new CommandError('refused', `no codec standby: ${why}`);
 }
 
 export class CodecStandbyOutput implements PowerOutput {

@@ -5,17 +5,19 @@
 import type { Clock } from '../../shared/clock.js';
 import { ConfigError } from '../../shared/config-file.js';
 import type { Logger } from '../../shared/logger.js';
+import { type ProcessRunner, spawnRunner } from '../../shared/probes/process-runner.js';
 import type { AgentPart } from '../agent-part.js';
-import type { AgentConfig, PowerOutputConfig } from '../config.js';
+import type { AgentConfig } from '../config.js';
 import type { GpioPort } from '../gpio/gpio-port.js';
 import { SimOutput } from '../sim/sim-output.js';
-import { type CodecStandby, CodecStandbyOutput } from './codec-standby-output.js';
+import { type CodecStandby, CodecStandbyOutput, NO_STANDBY_OUTPUT } from './codec-standby-output.js';
 import { PowerController } from './power-controller.js';
 import type { PowerOutput } from './power-output.js';
 import { RelayOutput } from './relay-output.js';
 import { ScheduleCache } from './schedule-cache.js';
 import { defaultSequence } from './sequences.js';
-import { commandArgv, execFileRunner, type ProcessRunner } from './shutdown-command.js';
+import type { PowerOutputConfig } from './settings.js';
+import { commandArgv } from './shutdown-command.js';
 import { UpsGuard } from './ups-guard.js';
 import { type UpsProtectionConfig, UpsTracker } from './ups-protection.js';
 
@@ -33,6 +35,8 @@ export interface PowerPorts {
   log: Logger;
   gpio?: GpioPort;
   codecStandby?: CodecStandby;
+  /** Why the codec adapter has no standby, when it has none (room-probes.ts). */
+  noStandby?: string;
   runner?: ProcessRunner;
   clockSynced: () => boolean;
   clock: Clock;
@@ -51,7 +55,7 @@ function realOutput(o: PowerOutputConfig, index: number, ports: PowerPorts): Pow
   }
   if (!ports.codecStandby) {
     throw new ConfigError(
-      `invalid configuration: power.outputs[${index}]: "${o.name}" needs a codec adapter with standby; configure the codec probe`,
+      `invalid configuration: power.outputs[${index}]: "${o.name}" needs a codec adapter with standby (${ports.noStandby ?? 'configure the codec probe'})`,
     );
   }
   return new CodecStandbyOutput(o.name, o.ratedW, ports.codecStandby);
@@ -82,12 +86,15 @@ export function composePower(config: AgentConfig, ports: PowerPorts): RoomPower 
   const control = powerControl(config, ports, tracker, log);
   const simulatedHalt = ports.simulatedHalt;
   const runner: ProcessRunner = config.simulate
-    ? async (argv) => {
-        log.warn({ command: argv.join(' ') }, 'simulated controller: halting instead of running the command');
+    ? async (program, args) => {
+        log.warn(
+          { command: [program, ...args].join(' ') },
+          'simulated controller: halting instead of running the command',
+        );
         simulatedHalt?.();
-        return { exitCode: 0, output: '' };
+        return { code: 0, stdout: '', stderr: '' };
       }
-    : (ports.runner ?? execFileRunner);
+    : (ports.runner ?? spawnRunner);
   const guard = new UpsGuard({
     tracker,
     switchOff: control ? () => control.evaluate() : null,
@@ -116,6 +123,7 @@ function powerControl(
     onSequence: power.onSequence.length > 0 ? power.onSequence : defaultSequence(names, 'on'),
     offSequence: power.offSequence.length > 0 ? power.offSequence : defaultSequence(names, 'off'),
     standbyOutputs: configured.filter((o) => o.kind === 'codec-standby').map((o) => o.name),
+    noStandby: ports.codecStandby || config.simulate ? NO_STANDBY_OUTPUT : ports.noStandby,
     policy: { warmUpMin: power.warmUpMin, quietMin: power.quietMin, scheduleMaxAgeH: power.scheduleMaxAgeH },
     schedule: new ScheduleCache(ScheduleCache.fileFor(config.dataDir, config.roomId), log, ports.clock.now),
     tickSec: power.tickSec,

@@ -13,10 +13,10 @@ import type { Readings } from '../../shared/schemas.js';
 import { scheduleTopic } from '../../shared/topics.js';
 import type { AgentContext, AgentPart } from '../agent-part.js';
 import { CommandError } from '../commands/command-router.js';
+import { NO_STANDBY_OUTPUT, noStandby } from './codec-standby-output.js';
 import { EnergyMeter } from './energy.js';
 import { registerPowerCommands } from './power-commands.js';
 import {
-  type Decision,
   desiredPower,
   freezingItem,
   type Hold,
@@ -25,6 +25,7 @@ import {
   nextScheduledUse,
   type Override,
   type PolicyConfig,
+  type PowerDecision,
   type ScheduleItem,
   used,
   withHold,
@@ -43,6 +44,8 @@ export interface PowerControllerDeps {
   offSequence: readonly SequenceStep[];
   /** Outputs the `standby` command puts to sleep (codec standby). */
   standbyOutputs: readonly string[];
+  /** Why there are none, when there are none (a Poly codec has no standby); said in the refusal. */
+  noStandby?: string;
   policy: PolicyConfig;
   schedule: ScheduleCache;
   /** How often the decision is made again when nothing happens. */
@@ -109,7 +112,7 @@ export class PowerController implements AgentPart {
   private queue: Promise<unknown> = Promise.resolve();
   private evaluationQueued = false;
   private ticker: unknown = null;
-  private decision: Decision | null = null;
+  private decision: PowerDecision | null = null;
   /** When the equipment was last switched on, and whether its codec has answered since. */
   private onSince: Date;
   private booted = false;
@@ -126,7 +129,7 @@ export class PowerController implements AgentPart {
   }
 
   /** The decision's latest answer and its reason. */
-  get lastDecision(): Decision | null {
+  get lastDecision(): PowerDecision | null {
     return this.decision;
   }
 
@@ -310,7 +313,7 @@ export class PowerController implements AgentPart {
     return this.exclusive(async () => {
       const names = this.deps.standbyOutputs;
       const force = args.force ?? false;
-      if (names.length === 0) throw new CommandError('refused', 'this room has no codec standby output');
+      if (names.length === 0) throw noStandby(this.deps.noStandby ?? NO_STANDBY_OUTPUT);
       if (this.callActive && !force) {
         throw new CommandError(
           'refused',
@@ -342,7 +345,7 @@ export class PowerController implements AgentPart {
   async wake(args: { reason?: string }): Promise<Record<string, unknown>> {
     return this.exclusive(async () => {
       const names = this.deps.standbyOutputs;
-      if (names.length === 0) throw new CommandError('refused', 'this room has no codec standby output');
+      if (names.length === 0) throw noStandby(this.deps.noStandby ?? NO_STANDBY_OUTPUT);
       const ups = this.deps.ups();
       if (ups.level === 'critical')
         throw new CommandError('refused', `${ups.reason}: waking waits for the mains`);

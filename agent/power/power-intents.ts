@@ -87,7 +87,7 @@ export interface PolicyConfig {
   scheduleMaxAgeH: number;
 }
 
-export interface Decision {
+export interface PowerDecision {
   state: PowerState;
   code: PowerDecisionCode;
   reason: string;
@@ -149,7 +149,7 @@ function switchesOn(item: ScheduleItem): boolean {
   return item.kind !== 'rehearsal';
 }
 
-function decide(state: PowerState, code: PowerDecisionCode, reason: string, itemId?: string): Decision {
+function decide(state: PowerState, code: PowerDecisionCode, reason: string, itemId?: string): PowerDecision {
   return itemId ? { state, code, reason, itemId } : { state, code, reason };
 }
 
@@ -157,7 +157,7 @@ function kept(current: PowerFacts['current']): PowerState {
   return current === 'unknown' ? 'on' : current;
 }
 
-export function desiredPower(facts: PowerFacts, intents: Intents, config: PolicyConfig): Decision {
+export function desiredPower(facts: PowerFacts, intents: Intents, config: PolicyConfig): PowerDecision {
   const now = facts.now.getTime();
   if (facts.ups.level === 'critical') return decide('off', 'ups-critical', facts.ups.reason);
   if (facts.callActive) return decide('on', 'call', 'call in progress');

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { decodeMessage, type ScheduleMessage, scheduleMessage } from '../../shared/schemas.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
@@ -27,7 +28,7 @@ export class ScheduleCache {
   constructor(
     private readonly file: string,
     private readonly log: Logger,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date = systemClock.now,
   ) {}
 
   /** `schedule-<room>.json` in the data folder; the room id keeps agents sharing a folder apart (demo). */

@@ -7,9 +7,10 @@
  * is carried through (upsmon does the same); the mains coming back arms it again for the next time.
  */
 import type { Logger } from '../../shared/logger.js';
+import type { ProcessRunner } from '../../shared/probes/process-runner.js';
 import type { Readings } from '../../shared/schemas.js';
 import type { AgentContext, AgentPart } from '../agent-part.js';
-import type { ProcessRunner } from './shutdown-command.js';
+import { runCommand } from './shutdown-command.js';
 import type { UpsTracker, UpsVerdict } from './ups-protection.js';
 
 export interface UpsGuardDeps {
@@ -84,8 +85,8 @@ export class UpsGuard implements AgentPart {
       log.warn('power.shutdownCommand is empty: the controller is left to the battery');
       return;
     }
-    const result = await this.deps.runner(argv);
-    if (result.exitCode !== 0) {
+    const result = await runCommand(this.deps.runner, argv);
+    if (result.code !== 0) {
       log.error({ command: argv.join(' '), ...result }, 'controller shutdown command failed');
     }
   }

@@ -103,6 +103,23 @@ export function readPolyStatus(
   };
 }
 
+/**
+ * Why a Poly room gets no codec standby output and refuses the operator's standby and wake (issue
+ * 19, item 6). No sleep or wake resource of either REST dialect was found: the sources read were
+ * the Poly VideoOS REST API reference guide as published (3725-86572, software 3.0 to 3.8,
+ * https://dokumen.tips/documents/poly-videoos-rest-api-reference-guide.html), AVI-SPL's VideoOS
+ * adapter's list of the resources it uses (https://github.com/AVISPL/dal-codecs-singlecodecs-polycom-videoos,
+ * `ApiUri.java`: session, system, status, reboot, mode, audio, video, cameras, conferences, none for
+ * sleep) and the captured answers in test/fixtures/real/poly, where sleep shows only as
+ * `GET /rest/system` `state: "ASLEEP"`. The one documented sleep and wake is the Group Series'
+ * command-line API (`sleep`, `wake` over telnet or SSH, Integrator Reference Guide 3725-63708,
+ * https://www.easymanua.ls/polycom/realpresence-group-series/manual/65058?p=320), which this adapter
+ * does not speak. A Poly codec sleeps on its own timer and wakes when used; the operator's words
+ * say so (the dashboard reads this text's start, `no codec standby`, and the word Poly).
+ */
+export const POLY_NO_STANDBY =
+  'this room’s Poly codec takes no standby or wake through its REST API (it sleeps on its own timer)';
+
 export class PolyCodec implements CodecProbe, ConfigSource {
   private readonly base: string;
   private cookie: string | null = null;

@@ -3,46 +3,34 @@
  * each on its own schedule with a timeout: a slow codec never holds the telemetry longer than its
  * timeout, and a probe is never run twice at once.
  */
-import { ConfigError } from '../../shared/config-file.js';
 import { httpReach } from '../../shared/probes/http-reach.js';
 import { type LinkMethod, linkSeries } from '../../shared/probes/link-series.js';
 import type { ProcessRunner } from '../../shared/probes/process-runner.js';
 import { ScheduledProbe } from '../../shared/probes/scheduled-probe.js';
-import { parseSipTarget, SipTargetError, sipOptions } from '../../shared/probes/sip-options.js';
+import { parseSipTarget, sipOptions } from '../../shared/probes/sip-options.js';
 import { tcpConnect } from '../../shared/probes/tcp-connect.js';
 import type { Readings } from '../../shared/schemas.js';
 import type { CodecProbe, LinkProbe } from '../adapters.js';
 import type { TestCallCodec } from '../call/test-call-codec.js';
-import type { ProbesConfig } from '../config.js';
 import type { EdgeEvent } from '../edges.js';
 import type { CodecStandby } from '../power/codec-standby-output.js';
 import type { CodecRestart } from '../remote/remote-commands.js';
 import { GenericCodec } from './codec-generic.js';
-import { PolyCodec } from './codec-poly.js';
+import { POLY_NO_STANDBY, PolyCodec } from './codec-poly.js';
 import { XapiCodec } from './codec-xapi.js';
 import { ConfigDriftWatch, type ConfigSource } from './config-drift.js';
 import { defaultLinkRules, LinkQualityMonitor, type LinkTarget } from './link-quality.js';
 import type { PeripheralSource } from './peripheral-source.js';
 import { PolyCall } from './poly-call.js';
 import { PolyPeripherals } from './poly-peripherals.js';
-import { ProbeTargetError, parseHostPort } from './probe-target.js';
+import { parseHostPort } from './probe-target.js';
+import type { ProbesConfig } from './settings.js';
 import { watchedConfigKeys } from './watched-config.js';
 import { XapiCall } from './xapi-call.js';
 import { XapiPeripherals } from './xapi-peripherals.js';
 
 type CodecConfig = ProbesConfig['codec'];
 type CodecKind = Exclude<CodecConfig['kind'], 'none'>;
-
-function bad(key: string, message: string): ConfigError {
-  return new ConfigError(`invalid configuration: probes.${key}: ${message}`);
-}
-
-function httpUrl(c: CodecConfig & { kind: CodecKind }): string {
-  if (!/^https?:\/\/[^/\s]+/.test(c.url)) {
-    throw bad('codec.url', `must be http(s)://host[:port] for kind ${c.kind}, got "${c.url}"`);
-  }
-  return c.url;
-}
 
 function codecAdapter(c: CodecConfig & { kind: CodecKind }): {
   probe: CodecProbe;
@@ -57,36 +45,26 @@ function codecAdapter(c: CodecConfig & { kind: CodecKind }): {
   };
   switch (c.kind) {
     case 'xapi': {
-      const codec = new XapiCodec({ url: httpUrl(c), ...auth, expectPeripherals: c.expectPeripherals });
+      const codec = new XapiCodec({ url: c.url, ...auth, expectPeripherals: c.expectPeripherals });
       return { probe: codec, vendor: codec };
     }
     case 'poly': {
-      const codec = new PolyCodec({ url: httpUrl(c), ...auth });
+      const codec = new PolyCodec({ url: c.url, ...auth });
       return { probe: codec, vendor: codec };
     }
     case 'http': {
-      const url = httpUrl(c);
+      const url = c.url;
       return {
         probe: new GenericCodec(() => httpReach({ url, timeoutMs: c.timeoutMs, insecureTls: c.insecureTls })),
       };
     }
     case 'sip': {
-      try {
-        const target = parseSipTarget(c.url);
-        return { probe: new GenericCodec(() => sipOptions(target, { timeoutMs: c.timeoutMs })) };
-      } catch (err) {
-        if (err instanceof SipTargetError) throw bad('codec.url', err.message);
-        throw err;
-      }
+      const target = parseSipTarget(c.url);
+      return { probe: new GenericCodec(() => sipOptions(target, { timeoutMs: c.timeoutMs })) };
     }
     case 'tcp': {
-      try {
-        const { host, port } = parseHostPort(c.url, 'codec');
-        return { probe: new GenericCodec(() => tcpConnect({ host, port, timeoutMs: c.timeoutMs })) };
-      } catch (err) {
-        if (err instanceof ProbeTargetError) throw bad('codec.url', err.message);
-        throw err;
-      }
+      const { host, port } = parseHostPort(c.url, 'codec');
+      return { probe: new GenericCodec(() => tcpConnect({ host, port, timeoutMs: c.timeoutMs })) };
     }
   }
 }
@@ -126,10 +104,7 @@ function scheduledCodec(
   return new ScheduledCodec(codec, drift);
 }
 
-const HOST = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/;
-
-function linkMethod(l: ProbesConfig['link'], host: string, key: string): LinkMethod {
-  if (!HOST.test(host)) throw bad(key, `"${host}" is not a host name or address`);
+function linkMethod(l: ProbesConfig['link'], host: string): LinkMethod {
   if (l.method === 'icmp') return { kind: 'icmp', host };
   if (l.method === 'tcp') return { kind: 'tcp', host, port: l.port };
   return { kind: 'sip', target: { host, port: l.port, transport: l.sipTransport } };
@@ -140,13 +115,10 @@ function linkMonitor(
   emit: (event: EdgeEvent) => void,
   run: ProcessRunner,
 ): LinkProbe {
-  if (l.raiseAfter > l.window) {
-    throw bad('link.raiseAfter', `must not exceed probes.link.window (${l.window})`);
-  }
-  const hosts: [string, string, string][] = [['mcu', l.mcuHost, 'link.mcuHost']];
-  if (l.gatewayHost) hosts.push(['gateway', l.gatewayHost, 'link.gatewayHost']);
-  const targets: LinkTarget[] = hosts.map(([name, host, key]) => {
-    const method = linkMethod(l, host, key);
+  const hosts: [string, string][] = [['mcu', l.mcuHost]];
+  if (l.gatewayHost) hosts.push(['gateway', l.gatewayHost]);
+  const targets: LinkTarget[] = hosts.map(([name, host]) => {
+    const method = linkMethod(l, host);
     return { name, series: () => linkSeries(method, { count: l.count, timeoutMs: l.timeoutMs }, run) };
   });
   // A series of count answers, each up to timeoutMs, plus the time to start ping.
@@ -179,12 +151,14 @@ export interface CodecApi {
   watchedKeys: readonly string[];
 }
 
-/** The codec and link adapters the configuration asks for; a bad setting is a ConfigError naming it. */
+/** The codec and link adapters the configuration asks for (checked when loaded: ./settings.ts). */
 export interface RoomProbes {
   codec?: CodecProbe;
   link?: LinkProbe;
   /** The codec's standby, when its API has one. */
   standby?: CodecStandby;
+  /** Why the codec cannot be put in standby or woken, when it cannot (said to the operator). */
+  noStandby?: string;
   /** The codec's API, for xapi and poly. */
   api?: CodecApi;
 }
@@ -237,13 +211,11 @@ export function roomProbes(
 ): RoomProbes {
   const result: RoomProbes = {};
   const codec = probes.codec;
-  if (codec.kind !== 'none') {
-    if (!codec.url) throw bad('codec.url', `required when probes.codec.kind is ${codec.kind}`);
+  if (codec.kind === 'none') result.noStandby = 'this room has no codec probe (probes.codec.kind none)';
+  else {
     const c = { ...codec, kind: codec.kind };
     const adapter = codecAdapter(c);
     const vendor = adapter.vendor;
-    if (!vendor && Object.keys(codec.baseline).length > 0)
-      throw bad('codec.baseline', `configuration drift needs kind xapi or poly, not ${c.kind}`);
     if (vendor) result.api = codecApi(vendor, baseline, emit);
     result.codec = scheduledCodec(c, adapter.probe, result.api?.drift ?? null);
     // Cisco codecs take Standby Activate/Deactivate: power control's codec output (art. 6.3).
@@ -254,7 +226,11 @@ export function roomProbes(
           if (!r.ok) throw new Error(r.detail);
         },
       };
-    }
+    } else
+      result.noStandby =
+        vendor instanceof PolyCodec
+          ? POLY_NO_STANDBY
+          : `the ${c.kind} codec probe only watches the codec; standby needs kind xapi`;
   }
   if (probes.link.mcuHost) result.link = linkMonitor(probes.link, emit, run);
   return result;

@@ -1,8 +1,8 @@
 /**
  * The operator's remote actions on the room that power control does not own (standby and wake are
- * power control's, power-commands.ts): `codec.restart` (Cisco `xCommand SystemUnit Boot Action:
- * Restart`, Poly `POST /rest/system/reboot`, the simulated codec) and `controller.reboot` (the
- * controller itself, `power.rebootCommand`). Both cut what the room is doing, so both are refused
+ * power control's, power-commands.ts; a room without power control refuses them here, saying why):
+ * `codec.restart` (Cisco `xCommand SystemUnit Boot Action: Restart`, Poly `POST /rest/system/reboot`,
+ * the simulated codec) and `controller.reboot` (the controller itself, `power.rebootCommand`). Both cut what the room is doing, so both are refused
  * during a call and inside the change freeze of a booked item (art. 9.3, 11.1: rooms proven ready are
  * left alone) unless forced, which the hub allows only with a written reason and audits. A reboot is
  * answered first and done a moment later, so the hub hears that it was accepted.
@@ -12,6 +12,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CallOutcome } from '../call/test-call-codec.js';
 import { CommandError, type CommandRouter } from '../commands/command-router.js';
+import { noStandby } from '../power/codec-standby-output.js';
 import type { ScheduleItem } from '../power/power-intents.js';
 
 /** A codec API that can restart the codec. */
@@ -27,6 +28,11 @@ export interface RemoteCommandDeps {
   inCall: () => boolean;
   clock: Clock;
   log: Logger;
+  /**
+   * Why the room cannot put its codec in standby, when it has no power control to own standby and
+   * wake: both are then refused with it, not left unknown to the room.
+   */
+  noStandby?: string;
 }
 
 const args = z.strictObject({ reason: z.string().min(1).max(200).optional(), force: z.boolean().optional() });
@@ -55,6 +61,12 @@ function guard(deps: RemoteCommandDeps, action: string, raw: unknown): { reason:
 }
 
 export function registerRemoteCommands(commands: CommandRouter, deps: RemoteCommandDeps): void {
+  const why = deps.noStandby;
+  if (why !== undefined)
+    for (const name of ['standby', 'wake'])
+      commands.register(name, async () => {
+        throw noStandby(why);
+      });
   commands.register('codec.restart', async (raw) => {
     if (!deps.codec) throw new CommandError('refused', 'this room’s codec probe cannot restart the codec');
     const { reason } = guard(deps, 'restart the codec', raw);

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import type { ClimateSensor } from '../adapters.js';
-import { type Attempt, type ClimateReading, plausible, withRetries } from './climate-reading.js';
+import { type ClimateAttempt, type ClimateReading, plausible, withRetries } from './climate-reading.js';
 import { errorText, findDevice, type Sysfs } from './sysfs.js';
 
 const HWMON = 'class/hwmon';
@@ -25,7 +25,7 @@ export class HwmonClimateSensor implements ClimateSensor {
     return withRetries(this.attempts, () => this.once());
   }
 
-  private async once(): Promise<Attempt> {
+  private async once(): Promise<ClimateAttempt> {
     const dir = await findDevice(this.sysfs, HWMON, this.device);
     if (!dir) {
       return {

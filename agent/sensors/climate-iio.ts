@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import type { ClimateSensor } from '../adapters.js';
-import { type Attempt, type ClimateReading, plausible, withRetries } from './climate-reading.js';
+import { type ClimateAttempt, type ClimateReading, plausible, withRetries } from './climate-reading.js';
 import { describeDevice, errorText, findDevice, type Sysfs } from './sysfs.js';
 
 const IIO_DEVICES = 'bus/iio/devices';
@@ -40,7 +40,7 @@ export class IioClimateSensor implements ClimateSensor {
     return describeDevice(this.sysfs, IIO_DEVICES, this.device);
   }
 
-  private async once(): Promise<Attempt> {
+  private async once(): Promise<ClimateAttempt> {
     const dir = await findDevice(this.sysfs, IIO_DEVICES, this.device);
     if (!dir) {
       return {

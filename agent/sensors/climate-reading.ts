@@ -7,7 +7,7 @@ import type { Readings } from '../../shared/schemas.js';
 export type ClimateReading = Readings['climate'];
 
 /** One attempt: a reading, or a fault and whether trying again may help (a read error, a CRC failure). */
-export type Attempt =
+export type ClimateAttempt =
   | { ok: true; reading: ClimateReading }
   | { ok: false; fault: string; transient: boolean };
 
@@ -20,7 +20,7 @@ export function faulty(fault: string): ClimateReading {
 }
 
 /** A reading with impossible values becomes a fault naming the value. */
-export function plausible(tempC: number, humidityPct: number | null): Attempt {
+export function plausible(tempC: number, humidityPct: number | null): ClimateAttempt {
   if (!Number.isFinite(tempC) || tempC < TEMP_RANGE_C[0] || tempC > TEMP_RANGE_C[1]) {
     return { ok: false, fault: `impossible temperature ${tempC} °C`, transient: false };
   }
@@ -39,8 +39,11 @@ export function plausible(tempC: number, humidityPct: number | null): Attempt {
 }
 
 /** Tries up to `attempts` times while the failure is transient; the last failure is the fault. */
-export async function withRetries(attempts: number, once: () => Promise<Attempt>): Promise<ClimateReading> {
-  let last: Attempt = { ok: false, fault: 'not read', transient: false };
+export async function withRetries(
+  attempts: number,
+  once: () => Promise<ClimateAttempt>,
+): Promise<ClimateReading> {
+  let last: ClimateAttempt = { ok: false, fault: 'not read', transient: false };
   for (let i = 0; i < Math.max(1, attempts); i++) {
     last = await once();
     if (last.ok) return last.reading;

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { ClimateSensor } from '../adapters.js';
-import { type Attempt, type ClimateReading, plausible, withRetries } from './climate-reading.js';
+import { type ClimateAttempt, type ClimateReading, plausible, withRetries } from './climate-reading.js';
 import { errorText, type Sysfs } from './sysfs.js';
 
 const W1_DEVICES = 'bus/w1/devices';
@@ -28,7 +28,7 @@ export function dallasCrc8(bytes: readonly number[]): number {
 }
 
 /** Parses `w1_slave`; a CRC failure is transient (read again), a malformed file is not. */
-export function parseW1Slave(text: string): Attempt {
+export function parseW1Slave(text: string): ClimateAttempt {
   const [first = '', second = ''] = text.split('\n');
   const crcLine = /^((?:[0-9a-f]{2} ){9}): crc=([0-9a-f]{2}) (YES|NO)$/i.exec(first.trim());
   const tLine = /t=(-?\d+)$/.exec(second.trim());
@@ -73,7 +73,7 @@ export class W1ClimateSensor implements ClimateSensor {
     return withRetries(this.attempts, () => this.once());
   }
 
-  private async once(): Promise<Attempt> {
+  private async once(): Promise<ClimateAttempt> {
     const file = path.join(W1_DEVICES, this.device, 'w1_slave');
     if (!(await this.sysfs.exists(path.join(W1_DEVICES, this.device)))) {
       return {

@@ -4,7 +4,7 @@
  * `doctor` and the benchmark replace.
  */
 import type { HostSensor, RoomAdapters } from '../adapters.js';
-import type { AgentConfig, SensorsConfig } from '../config.js';
+import type { AgentConfig } from '../config.js';
 import { defaultEdgeConfig, type EdgeConfig } from '../edges.js';
 import { AutoGpioPort } from '../gpio/auto-gpio-port.js';
 import type { GpioPort } from '../gpio/gpio-port.js';
@@ -13,6 +13,7 @@ import { IioClimateSensor } from './climate-iio.js';
 import { W1ClimateSensor } from './climate-w1.js';
 import { type CommandRunner, systemCommands } from './command-runner.js';
 import { HostMonitor, type SystemFacts, systemFacts } from './host.js';
+import type { SensorsConfig } from './settings.js';
 import { type Sysfs, sysfsAt } from './sysfs.js';
 import { UpsGpioSensor } from './ups-gpio.js';
 import { UpsNutSensor } from './ups-nut.js';

@@ -3,6 +3,7 @@
  * seed, and faults injected on `hnth/v1/sim/rooms/{room}/inject`. An injected value is held until
  * the next inject that names it, so a test sees exactly the fault it asked for.
  */
+import { systemClock } from '../../shared/clock.js';
 import type { InjectMessage, Readings } from '../../shared/schemas.js';
 import type { ReadingSource } from '../reading-source.js';
 import { type Random, seededRandom } from './seeded-random.js';
@@ -76,7 +77,7 @@ export class SimHardware implements ReadingSource {
 
   constructor(seed: number, options: SimOptions = {}) {
     this.powerState = options.powerState ?? (() => 'on');
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now ?? systemClock.now;
     this.codecBootMs = (options.codecBootSec ?? 0) * 1000;
     this.random = seededRandom(seed);
     const r = this.random;

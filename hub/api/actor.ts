@@ -1,6 +1,8 @@
 /**
  * Who is calling, for the routes that decide by person and room (an operator acknowledges an
  * incident; only the host room's technician grants the floor), taken from the session.
+ *
+ * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
 import type { FastifyRequest } from 'fastify';
 

@@ -26,6 +26,8 @@ export interface MetricsSources {
   history: HistoryCounters;
   /** The audit log's last verification (null before the first). */
   audit?(): AuditVerification | null;
+  /** Audit rows the store refused since the hub started. */
+  auditRowsFailed?(): number;
   /** Rooms cut off or disconnected for flooding. */
   flood?(): FloodStatus;
 }
@@ -266,6 +268,14 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
       () => audit()?.rows ?? 0,
     );
   }
+  const auditRowsFailed = sources.auditRowsFailed;
+  if (auditRowsFailed)
+    counterOf(
+      registry,
+      'hnth_audit_rows_failed_total',
+      'Audit rows the store refused (each also logged as an error).',
+      auditRowsFailed,
+    );
   const flood = sources.flood;
   if (flood) {
     gaugeOf(

@@ -4,6 +4,8 @@
  * a delivery that failed after its retries. Pure: from the stored deliveries (their `error` is the
  * notifier's English reason) and the notification settings. The banner on every page of an operator
  * and the notification log both read it.
+ *
+ * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
 import type { NotificationRecord } from '../notify/notifications-repo.js';
 

@@ -1,7 +1,7 @@
 /**
  * `POST /api/rooms/:id/actions {action, force?, reason?}` (operator): the remote actions an operator
  * expects beside power (issue 19): `codec.standby` and `codec.wake` (power control's codec standby
- * output: Cisco `Standby Activate/Deactivate`), `codec.restart` (Cisco `SystemUnit Boot`, Poly
+ * output: Cisco `Standby Activate/Deactivate`; a Poly room refuses both, its REST API having none), `codec.restart` (Cisco `SystemUnit Boot`, Poly
  * `system/reboot`) and `controller.reboot` (the room controller itself). Inside a change freeze all
  * but a wake are refused with 409 naming the meeting, unless forced with a written reason (a restart
  * or a reboot drops the room for minutes); the room also refuses them during a call unless forced.

@@ -61,7 +61,8 @@ const MIN_REASON = 5;
 
 /**
  * Answers an order and records it once, with the outcome read from the answer (audit-trail.ts): a
- * refusal before anything was sent too, under the order's name as far as it is known.
+ * refusal before anything was sent too, under the order's name as far as it is known. The answer
+ * goes once the row is stored.
  */
 export function auditedAnswer(
   audit: Pick<AuditLog, 'record'>,
@@ -70,8 +71,8 @@ export function auditedAnswer(
   action: string,
   details: Record<string, unknown>,
 ) {
-  return (status: number, body: object) => {
-    recordAnswer(audit, req, action, details, status, body);
+  return async (status: number, body: object) => {
+    await recordAnswer(audit, req, action, details, status, body);
     return reply.code(status).send(body);
   };
 }

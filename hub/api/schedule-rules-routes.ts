@@ -3,7 +3,7 @@
  * counted in overlaps, art. 9.3 rehearsal times, art. 11.1 deadline), so the dashboard checks a
  * booking with the same numbers as the hub before it is sent.
  */
-import type { ScheduleSettings } from '../config.js';
+import type { ScheduleSettings } from '../schedule/settings.js';
 import type { RouteModule } from './http-api.js';
 
 export function scheduleRulesRoutes(settings: ScheduleSettings): RouteModule {

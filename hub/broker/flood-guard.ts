@@ -147,17 +147,14 @@ export class FloodGuard {
     this.audit('mqtt.cut-off', { roomId, broker: 'external', ...rule }, outcome);
   }
 
+  /** Not awaited: the audit log appends it in order, and logs and counts it if it cannot. */
   private audit(action: string, details: Record<string, unknown>, outcome: ControlOutcome): void {
-    try {
-      this.deps.audit.record(
-        'system',
-        action,
-        details,
-        outcome.ok ? undefined : { result: 'failed', code: outcome.code },
-      );
-    } catch (err) {
-      this.log.error({ action, err: (err as Error).message }, 'audit row not written');
-    }
+    void this.deps.audit.record(
+      'system',
+      action,
+      details,
+      outcome.ok ? undefined : { result: 'failed', code: outcome.code },
+    );
   }
 
   /**

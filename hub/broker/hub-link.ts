@@ -17,10 +17,12 @@ export interface HubLinkOptions {
   protocolVersion: 4 | 5;
   /** What the hub listens to. */
   filters: string[];
+  /** The hub's clock, for the time its status messages carry. */
+  now: () => Date;
 }
 
-function status(state: HubStatusMessage['state']): string {
-  return JSON.stringify({ v: SCHEMA_VERSION, state, ts: isoNow() } satisfies HubStatusMessage);
+function status(state: HubStatusMessage['state'], now: Date): string {
+  return JSON.stringify({ v: SCHEMA_VERSION, state, ts: isoNow(now) } satisfies HubStatusMessage);
 }
 
 export async function connectHubLink(
@@ -33,12 +35,12 @@ export async function connectHubLink(
     protocolVersion: o.protocolVersion,
     clean: false,
     reconnectPeriod: 1000,
-    will: { topic: HUB_STATUS_TOPIC, payload: Buffer.from(status('offline')), qos: 1, retain: true },
+    will: { topic: HUB_STATUS_TOPIC, payload: Buffer.from(status('offline', o.now())), qos: 1, retain: true },
     ...o.login,
   });
   const announce = async () => {
     await client.subscribeAsync(o.filters, { qos: 1 });
-    await client.publishAsync(HUB_STATUS_TOPIC, status('online'), { qos: 1, retain: true });
+    await client.publishAsync(HUB_STATUS_TOPIC, status('online', o.now()), { qos: 1, retain: true });
   };
   client.on('message', onMessage);
   client.on('error', (err) => log.warn({ err: err.message }, 'hub mqtt error'));
@@ -52,7 +54,7 @@ export async function connectHubLink(
     stop: async () => {
       if (client.connected) {
         await client
-          .publishAsync(HUB_STATUS_TOPIC, status('offline'), { qos: 1, retain: true })
+          .publishAsync(HUB_STATUS_TOPIC, status('offline', o.now()), { qos: 1, retain: true })
           .catch(() => {});
       }
       await client.endAsync();

@@ -81,7 +81,7 @@ export class ConfigApproval {
       ttlMs: this.deps.timeoutMs,
     });
     if (!read.ok) {
-      this.deps.audit.record(actor, 'config.approve', {
+      await this.deps.audit.record(actor, 'config.approve', {
         roomId,
         source: 'current',
         outcome: read.error?.code ?? 'failed',
@@ -135,7 +135,7 @@ export class ConfigApproval {
     const before = this.deps.repo.approved(roomId);
     this.deps.repo.approve(approved);
     const delivered = await this.deliver(roomId, null);
-    this.deps.audit.record(actor, 'config.approve', {
+    await this.deps.audit.record(actor, 'config.approve', {
       roomId,
       source: config.source,
       hash: approved.hash,

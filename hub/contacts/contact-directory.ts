@@ -3,10 +3,11 @@
  * it, each with whether the contact is stale. The incident API, the notifier and (later) the
  * rehearsal failure view all ask here.
  */
+import { systemClock } from '../../shared/clock.js';
 import { type Fleet, partners } from '../../shared/fleet.js';
 import { type Contact, staleness } from './contact-rules.js';
 import type { ContactsRepo } from './contacts-repo.js';
-import { type FaultKind, partnersFor } from './fault-kinds.js';
+import { type IncidentFault, partnersFor } from './incident-faults.js';
 
 export interface ContactView extends Contact {
   stale: boolean;
@@ -30,7 +31,7 @@ export class ContactDirectory {
     readonly repo: ContactsRepo,
     private readonly fleet: Fleet,
     private readonly staleAfterDays: number,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date = systemClock.now,
   ) {}
 
   view(contact: Contact): ContactView {
@@ -39,7 +40,7 @@ export class ContactDirectory {
   }
 
   /** The technician of a room (null for the network) and the partners on call for the fault. */
-  contactsFor(roomId: string | null, faultKind: FaultKind): IncidentContacts {
+  contactsFor(roomId: string | null, faultKind: IncidentFault): IncidentContacts {
     const technician = roomId ? this.repo.get('room', roomId) : null;
     return {
       technician: technician ? this.view(technician) : null,

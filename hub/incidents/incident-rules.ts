@@ -19,7 +19,7 @@
  * incident covers the whole fleet; while it is open no room opens its own offline or link incident.
  */
 import type { RehearsalCheck, Severity } from '../../shared/schemas.js';
-import type { FaultKind } from '../contacts/fault-kinds.js';
+import type { IncidentFault } from '../contacts/incident-faults.js';
 
 export const incidentCauses = [
   'mains.lost',
@@ -48,7 +48,7 @@ export const causeSeverity: Record<IncidentCause, Severity> = {
   'network.unreachable': 'critical',
 };
 
-export const causeFaultKind: Record<IncidentCause, FaultKind> = {
+export const causeFault: Record<IncidentCause, IncidentFault> = {
   'mains.lost': 'mains',
   'room.offline': 'offline',
   'codec.down': 'equipment',
@@ -163,12 +163,12 @@ export function causesOfChecks(checks: readonly RehearsalCheck[]): Set<RoomCause
   return causes;
 }
 
-export type McuState = 'up' | 'down' | 'unknown';
+export type McuReach = 'up' | 'down' | 'unknown';
 
 export interface RulesInput {
   now: Date;
   rooms: readonly RoomSignals[];
-  mcu: McuState;
+  mcu: McuReach;
   /**
    * Whether the fleet's offline count can be judged (false during a restarted hub's start-up grace,
    * when rooms not heard from yet are neither offline nor online).
@@ -202,7 +202,7 @@ export interface Track {
 /** Tracks by key (`{room}|{cause}`, `*|network.unreachable`). */
 export type RulesState = ReadonlyMap<string, Track>;
 
-export type Decision =
+export type IncidentDecision =
   | {
       kind: 'open';
       roomId: string | null;
@@ -256,11 +256,11 @@ export function decideIncidents(
   previous: RulesState,
   input: RulesInput,
   config: RulesConfig = defaultRulesConfig,
-): { state: Map<string, Track>; decisions: Decision[] } {
+): { state: Map<string, Track>; decisions: IncidentDecision[] } {
   const now = input.now.toISOString();
   const nowMs = input.now.getTime();
   const state = new Map(previous);
-  const decisions: Decision[] = [];
+  const decisions: IncidentDecision[] = [];
 
   const step = (roomId: string | null, cause: IncidentCause, observed: Observed | undefined) => {
     const key = trackKey(roomId, cause);

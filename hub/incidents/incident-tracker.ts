@@ -4,6 +4,7 @@
  * notifier). The rules' waits need time to pass without news, so the hub also calls `evaluate()`
  * on a timer.
  */
+import { systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RehearsalCheck, Severity } from '../../shared/schemas.js';
 import type { RoomView } from '../fleet-state.js';
@@ -11,10 +12,10 @@ import {
   causeOfReadinessCode,
   causeSeverity,
   causesOfChecks,
-  type Decision,
   decideIncidents,
   edgeOfEvent,
-  type McuState,
+  type IncidentDecision,
+  type McuReach,
   type RoomCause,
   type RoomSignals,
   type RulesConfig,
@@ -26,7 +27,7 @@ import type { Incident, IncidentsRepo } from './incidents-repo.js';
 
 /** The MCU's reachability, from whatever watches it (the MCU monitor); `unknown` without one. */
 export interface McuStatus {
-  state(): McuState;
+  state(): McuReach;
 }
 
 export interface IncidentListener {
@@ -109,7 +110,7 @@ export class IncidentTracker {
     private readonly config: RulesConfig & { startupGraceSec: number },
     private readonly log: Logger,
     private readonly mcu: McuStatus = { state: () => 'unknown' },
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date = systemClock.now,
   ) {
     this.startedAt = clock();
     // Incidents left open by a previous run stay open and are closed by the same rules.
@@ -254,7 +255,7 @@ export class IncidentTracker {
     return result;
   }
 
-  private apply(d: Decision): void {
+  private apply(d: IncidentDecision): void {
     const incident =
       d.kind === 'open'
         ? this.repo.open(d.roomId, d.cause, d.severity, d.openedAt, d.rooms)

@@ -3,18 +3,20 @@
  * contacts to call beside it (art. 4.3); `POST /api/incidents/:id/ack`: an operator, or the technician
  * of the incident's room, takes it on with a note.
  */
+
 import type { Fleet } from '../../shared/fleet.js';
+import { PROVINCE_UTC_OFFSET } from '../../shared/province-time.js';
 import { type ActorOf, actorLabel } from '../api/actor.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
 import { bodyFields } from '../security/audit-trail.js';
-import { causeFaultKind } from './incident-rules.js';
+import { causeFault } from './incident-rules.js';
 import type { IncidentTracker } from './incident-tracker.js';
 import type { Incident, IncidentsRepo } from './incidents-repo.js';
 
 /** A date (`2026-01-01`, midnight in Asia/Ho_Chi_Minh where the network is) or an ISO 8601 time. */
 export function parseTimeParam(raw: string): string | null {
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00+07:00` : raw;
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00${PROVINCE_UTC_OFFSET}` : raw;
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return null;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
@@ -31,8 +33,8 @@ export function incidentsRoutes(
 ): RouteModule {
   const withContacts = (i: Incident) => ({
     ...i,
-    faultKind: causeFaultKind[i.cause],
-    contacts: contacts.contactsFor(i.roomId, causeFaultKind[i.cause]),
+    faultKind: causeFault[i.cause],
+    contacts: contacts.contactsFor(i.roomId, causeFault[i.cause]),
   });
 
   return (app) => {

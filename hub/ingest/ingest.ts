@@ -3,6 +3,7 @@
  * schemas before it touches the hub's state. A bad message is logged with its topic, counted by
  * reason, and dropped; nothing a room sends can throw out of here.
  */
+import { systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import {
   decodeMessage,
@@ -51,7 +52,7 @@ export class Ingest {
     private readonly fleet: FleetState,
     private readonly sinks: IngestSinks,
     private readonly log: Logger,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date = systemClock.now,
   ) {}
 
   /** Handles one MQTT message; returns the reject code, or null when accepted. */

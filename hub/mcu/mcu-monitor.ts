@@ -15,18 +15,7 @@ import type { ProcessRunner } from '../../shared/probes/process-runner.js';
 import { ScheduledProbe } from '../../shared/probes/scheduled-probe.js';
 import { parseSipTarget, type SipResult, sipOptions } from '../../shared/probes/sip-options.js';
 import type { Thresholds } from '../readiness.js';
-
-export interface McuConfig {
-  /** `sip:host:port;transport=udp|tcp`; empty for no SIP probe. */
-  sipUri: string;
-  /** Host for the ping series; empty for none. */
-  host: string;
-  intervalSec: number;
-  /** Echoes per ping series. */
-  pingCount: number;
-  /** Longest wait for one answer. */
-  timeoutMs: number;
-}
+import type { McuConfig } from './settings.js';
 
 export type McuLevel = 'READY' | 'DEGRADED' | 'NOT_READY' | 'UNKNOWN';
 

@@ -4,6 +4,7 @@
  */
 import type { Room } from '../../shared/fleet.js';
 import { formatTime } from '../../shared/format-time.js';
+import { PROVINCE_TIME_ZONE } from '../../shared/province-time.js';
 import { causeNames } from '../glossary.js';
 import type { IncidentCause } from '../incidents/incident-rules.js';
 import type { Notice } from './notify-routing.js';
@@ -27,7 +28,7 @@ export function noticeText(n: Notice, room: Room | undefined): { subject: string
       : '';
   const text =
     `${opened ? 'Sự cố' : 'Đã khắc phục'}: ${vi} tại ${where}, lúc ${formatTime(n.at)}.\n` +
-    `${opened ? 'Incident' : 'Recovered'}: ${en} at ${whereEn}, ${formatTime(n.at)} (Asia/Ho_Chi_Minh).\n` +
+    `${opened ? 'Incident' : 'Recovered'}: ${en} at ${whereEn}, ${formatTime(n.at)} (${PROVINCE_TIME_ZONE}).\n` +
     recovered +
     `Mức độ / severity: ${n.severity}. Mã sự cố / incident #${n.incidentId}.\n`;
   return { subject, text };
@@ -80,7 +81,7 @@ export function digestText(items: readonly DigestItem[]): {
   const text =
     'Các thông báo giữ lại trong giờ yên lặng, theo thứ tự thời gian (giờ Việt Nam). ' +
     'Sự cố ghi ĐÃ KHẮC PHỤC đã kết thúc trong đêm, không cần xử lý.\n' +
-    'Notices held back during quiet hours, in order (Asia/Ho_Chi_Minh time). ' +
+    `Notices held back during quiet hours, in order (${PROVINCE_TIME_ZONE} time). ` +
     'Incidents marked ALREADY OVER ended during the night: nothing to do.\n\n' +
     `${lines.join('\n')}\n`;
   return { subject, text, notices };

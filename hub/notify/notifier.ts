@@ -13,7 +13,7 @@ import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Severity } from '../../shared/schemas.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
-import { causeFaultKind } from '../incidents/incident-rules.js';
+import { causeFault } from '../incidents/incident-rules.js';
 import type { Incident } from '../incidents/incidents-repo.js';
 import { digestText, noticeText } from './notice-text.js';
 import type {
@@ -25,7 +25,7 @@ import type {
 } from './notifications-repo.js';
 import { type Delivery, type Notice, type RoutingConfig, routeNotice } from './notify-routing.js';
 import type { EmailChannel, SendResult } from './smtp-channel.js';
-import { postWebhook, realSleep, type Sleep, type WebhookOptions } from './webhook-channel.js';
+import { postWebhook, type WebhookOptions } from './webhook-channel.js';
 
 type Counts = { email: number; webhook: number };
 
@@ -47,7 +47,8 @@ export interface NotifierDeps {
   routing: RoutingConfig;
   webhook: WebhookOptions;
   log: Logger;
-  sleep?: Sleep;
+  /** The webhook's wait between attempts (postWebhook's own by default); tests make it instant. */
+  sleep?: Clock['sleep'];
   /** Times of deliveries and postponements, and the due check's timer. */
   clock?: Clock;
   /** How often postponed deliveries are checked for being due; 60 s when not given. */
@@ -75,7 +76,7 @@ export function noticeOf(incident: Incident, event: Notice['event']): Notice {
     event,
     roomId: incident.roomId,
     cause: incident.cause,
-    faultKind: causeFaultKind[incident.cause],
+    faultKind: causeFault[incident.cause],
     severity: incident.severity,
     at: event === 'opened' ? incident.openedAt : (incident.closedAt ?? incident.openedAt),
     recoverSec: incident.recoverSec,
@@ -252,7 +253,7 @@ export class Notifier {
     let result: SendResult;
     if (channel === 'webhook') {
       const payload = { kind: 'quiet-hours-digest', subject, text, notices };
-      result = await postWebhook(target, payload, this.deps.webhook, this.deps.sleep ?? realSleep);
+      result = await postWebhook(target, payload, this.deps.webhook, this.deps.sleep);
     } else if (this.deps.email) {
       result = await this.deps.email.send(target, subject, text);
     } else {
@@ -289,7 +290,7 @@ export class Notifier {
   ): Promise<SendResult> {
     if (d.skip) return { ok: false, attempts: 0, error: d.skip };
     if (d.channel === 'webhook') {
-      return postWebhook(d.to, webhookBody, this.deps.webhook, this.deps.sleep ?? realSleep);
+      return postWebhook(d.to, webhookBody, this.deps.webhook, this.deps.sleep);
     }
     if (!this.deps.email) return { ok: false, attempts: 0, error: NO_SMTP };
     return this.deps.email.send(d.to, subject, text);

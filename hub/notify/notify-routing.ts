@@ -12,16 +12,17 @@
  * night still wakes someone, a humidity warning is postponed to the end of the quiet hours, when
  * the notifier sends each recipient the night's notices in one digest.
  */
+import { toProvinceWall } from '../../shared/province-time.js';
 import type { Severity } from '../../shared/schemas.js';
 import type { IncidentContacts } from '../contacts/contact-directory.js';
-import type { FaultKind } from '../contacts/fault-kinds.js';
+import type { IncidentFault } from '../contacts/incident-faults.js';
 
 export interface Notice {
   incidentId: number;
   event: 'opened' | 'closed';
   roomId: string | null;
   cause: string;
-  faultKind: FaultKind;
+  faultKind: IncidentFault;
   severity: Severity;
   /** When the incident opened, or closed. */
   at: string;
@@ -41,14 +42,14 @@ export interface RoutingConfig {
   webhooks: readonly WebhookTarget[];
 }
 
-export type Role = 'operator' | 'technician' | 'partner';
+export type RecipientRole = 'operator' | 'technician' | 'partner';
 
 /**
  * `skip`: why nothing is sent (nobody on file, a bounced address); `postponeUntil`: the end of the
  * quiet hours (ISO, UTC), when it goes out in that recipient's digest.
  */
 export type Delivery =
-  | { channel: 'email'; role: Role; to: string; name: string; skip?: string; postponeUntil?: string }
+  | { channel: 'email'; role: RecipientRole; to: string; name: string; skip?: string; postponeUntil?: string }
   | { channel: 'webhook'; to: string; skip?: string; postponeUntil?: string };
 
 const rank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
@@ -56,14 +57,8 @@ const DAY_MIN = 24 * 60;
 const MINUTE_MS = 60_000;
 
 function minutesInVietnam(now: Date): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return get('hour') * 60 + get('minute');
+  const wall = toProvinceWall(now);
+  return wall.getUTCHours() * 60 + wall.getUTCMinutes();
 }
 
 function minutes(hhmm: string): number {

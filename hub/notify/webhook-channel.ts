@@ -3,6 +3,7 @@
  * backoff when the receiver is down or answers 5xx/429; a 4xx other than 429 is not retried (the
  * request itself is wrong). The wait is injected so tests do not sleep.
  */
+import { type Clock, systemClock } from '../../shared/clock.js';
 import type { SendResult } from './smtp-channel.js';
 
 export interface WebhookOptions {
@@ -12,15 +13,12 @@ export interface WebhookOptions {
   timeoutMs: number;
 }
 
-export type Sleep = (ms: number) => Promise<void>;
-
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function postWebhook(
   url: string,
   payload: unknown,
   options: WebhookOptions,
-  sleep: Sleep = realSleep,
+  /** The wait between attempts: the machine's, since a backoff waits on the receiver, not on the day. */
+  sleep: Clock['sleep'] = systemClock.sleep,
 ): Promise<SendResult> {
   let error = '';
   for (let attempt = 1; attempt <= options.attempts; attempt++) {

@@ -3,7 +3,9 @@
  * section, built from the same report object as the JSON and CSV. The page carries no script and
  * no inline style (the hub's CSP allows neither); its look is `/report.css`.
  */
+
 import { formatNumber } from '../../shared/format-number.js';
+import { toProvinceWall } from '../../shared/province-time.js';
 import { capital, causeNames, glossary, verdictNames } from '../glossary.js';
 import type { Availability, CauseFigures, Figures, YearlyReport } from './yearly-report.js';
 
@@ -15,11 +17,9 @@ const notesVi = [
   'Năng lượng: bộ đếm của thiết bị điều khiển khởi động lại mỗi lần khởi động, nên số liệu là tổng của giá trị cuối cùng trong kỳ của từng lần khởi động (trừ giá trị trước kỳ nếu lần khởi động bắt đầu trước kỳ).',
 ];
 
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
-
 /** `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh (UTC+7 all year). */
 export function vietnamTime(iso: string): string {
-  const t = new Date(Date.parse(iso) + VIETNAM_OFFSET_MS).toISOString();
+  const t = toProvinceWall(Date.parse(iso)).toISOString();
   return `${t.slice(8, 10)}/${t.slice(5, 7)}/${t.slice(0, 4)} ${t.slice(11, 16)}`;
 }
 

@@ -3,6 +3,7 @@
  * is, or a range given by `from` and `to`. Vietnam keeps UTC+7 all year (no daylight saving), so a
  * year is exactly `YYYY-01-01T00:00+07:00` to `(YYYY+1)-01-01T00:00+07:00`.
  */
+import { fromProvinceWall, PROVINCE_UTC_OFFSET, toProvinceWall } from '../../shared/province-time.js';
 import { parseTimeParam } from '../incidents/incidents-routes.js';
 
 /** A report period: `from` included, `to` excluded, both UTC ISO. */
@@ -16,15 +17,12 @@ export interface PeriodError {
   field: 'year' | 'from' | 'to';
 }
 
-export const REPORT_TIME_ZONE = 'Asia/Ho_Chi_Minh';
-const VIETNAM_OFFSET = '+07:00';
 /** The longest range a report takes, in calendar years. */
 export const MAX_RANGE_YEARS = 5;
-const OFFSET_MS = 7 * 3_600_000;
 
 /** The calendar year in Vietnam, as UTC instants. */
 export function yearPeriod(year: number): ReportPeriod {
-  const start = (y: number) => new Date(`${String(y).padStart(4, '0')}-01-01T00:00:00${VIETNAM_OFFSET}`);
+  const start = (y: number) => new Date(`${String(y).padStart(4, '0')}-01-01T00:00:00${PROVINCE_UTC_OFFSET}`);
   return { from: start(year).toISOString(), to: start(year + 1).toISOString() };
 }
 
@@ -58,7 +56,7 @@ export function parsePeriod(
 
 /** The same time of day and date `years` later on the Vietnamese clock, as epoch ms. */
 function yearsLater(iso: string, years: number): number {
-  const local = new Date(Date.parse(iso) + OFFSET_MS);
+  const local = toProvinceWall(Date.parse(iso));
   local.setUTCFullYear(local.getUTCFullYear() + years);
-  return local.getTime() - OFFSET_MS;
+  return fromProvinceWall(local).getTime();
 }

@@ -15,6 +15,7 @@
  *   energy is the sum, over boot periods, of the last reading in the period, minus the last reading
  *   of the same boot period before the period when it began earlier.
  */
+import { PROVINCE_TIME_ZONE } from '../../shared/province-time.js';
 import type { RehearsalCheck, TestCallOutcome } from '../../shared/schemas.js';
 import type { IncidentCause } from '../incidents/incident-rules.js';
 import type { Level } from '../readiness.js';
@@ -175,7 +176,7 @@ export interface YearlyReport {
   period: ReportPeriod & {
     /** The end of the measured time: the period's end, or now when it is not over. */
     measuredTo: string;
-    timeZone: 'Asia/Ho_Chi_Minh';
+    timeZone: typeof PROVINCE_TIME_ZONE;
   };
   generatedAt: string;
   rooms: RoomFigures[];
@@ -275,7 +276,7 @@ export function buildYearlyReport(input: ReportInput): YearlyReport {
       from: input.period.from,
       to: input.period.to,
       measuredTo: new Date(measuredToMs).toISOString(),
-      timeZone: 'Asia/Ho_Chi_Minh',
+      timeZone: PROVINCE_TIME_ZONE,
     },
     generatedAt: input.now.toISOString(),
     rooms,

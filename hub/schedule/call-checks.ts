@@ -9,6 +9,10 @@
  * MCU's test conference refusing or busy the operator's (it runs the MCU).
  */
 import type { CallChannel, RehearsalCheck, RehearseResult } from '../../shared/schemas.js';
+import { type CallLimits, defaultCallLimits, type ExpectedPeripherals } from './call-settings.js';
+
+// The limits and the expected peripherals are settings, defined with their schema.
+export { type CallLimits, defaultCallLimits, type ExpectedPeripherals };
 
 interface UpperLimit {
   marginal: number;
@@ -20,38 +24,6 @@ interface LowerLimit {
   marginal: number;
   /** Below this it fails. */
   fail: number;
-}
-
-export interface CallLimits {
-  lossPct: UpperLimit;
-  jitterMs: UpperLimit;
-  rttMs: UpperLimit;
-  /** The picture's lines (its height): 720 is HD. */
-  heightPx: LowerLimit;
-  frameRate: LowerLimit;
-}
-
-/**
- * Sources: loss and jitter as the link's (hub/readiness.ts: 1 % and 5 % from the usual H.323/SIP
- * video guidance, 30 ms from Cisco's video QoS design), the fail for jitter where a codec's jitter
- * buffer no longer hides it (50 ms); round trip twice ITU-T G.114's 150 ms one way (fail at twice its
- * 400 ms limit); picture: HD (720 lines, 25 frames, the PAL rate) expected of a room system, and
- * below 360 lines or 15 frames faces and gestures are lost in a hall.
- */
-export const defaultCallLimits: CallLimits = {
-  lossPct: { marginal: 1, fail: 5 },
-  jitterMs: { marginal: 30, fail: 50 },
-  rttMs: { marginal: 300, fail: 800 },
-  heightPx: { marginal: 720, fail: 360 },
-  frameRate: { marginal: 25, fail: 15 },
-};
-
-/** How many of each kind the room must have connected (art. 5.1: picture and sound clear). */
-export interface ExpectedPeripherals {
-  cameras: number;
-  microphones: number;
-  touchPanels: number;
-  displays: number;
 }
 
 const kinds = [

@@ -8,8 +8,12 @@
  * equipment, so a room with a broken codec still learns about its line; but it is a call on the
  * meeting's line all the same, so the same freeze keeps it out. Pure once the freeze is read.
  */
-import type { TestCallSettings } from '../config.js';
-import type { CallLimits, ExpectedPeripherals } from './call-checks.js';
+import type {
+  CallLimits,
+  ExpectedPeripherals,
+  PeripheralSettings,
+  TestCallSettings,
+} from './call-settings.js';
 import type { Freeze } from './change-freeze.js';
 
 export interface CallAsk {
@@ -29,7 +33,7 @@ export interface CallPlan {
 
 export interface CallPlanSettings {
   testCall: TestCallSettings;
-  peripherals: { expected: ExpectedPeripherals; rooms: Record<string, Partial<ExpectedPeripherals>> };
+  peripherals: PeripheralSettings;
 }
 
 /**

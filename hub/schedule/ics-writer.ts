@@ -5,9 +5,10 @@
  * here rather than through ical-generator, which formats a native Date in the process's own zone
  * once a time zone is set (and then drops the Z of DTSTAMP, which RFC 5545 §3.8.7.2 requires in UTC).
  */
+import { PROVINCE_TIME_ZONE, PROVINCE_UTC_OFFSET, toProvinceWall } from '../../shared/province-time.js';
 
-export const ICS_TZID = 'Asia/Ho_Chi_Minh';
-const OFFSET_MS = 7 * 3_600_000;
+/** The offset as a VTIMEZONE writes it (`+0700`). */
+const ICS_OFFSET = PROVINCE_UTC_OFFSET.replace(':', '');
 
 export interface IcsEvent {
   uid: string;
@@ -33,7 +34,7 @@ function utc(date: Date): string {
 
 /** `20270107T080000`, the wall time in the province. */
 function local(date: Date): string {
-  return utc(new Date(date.getTime() + OFFSET_MS)).slice(0, -1);
+  return utc(toProvinceWall(date)).slice(0, -1);
 }
 
 /** RFC 5545 §3.3.11: backslash, semicolon and comma escaped, newlines as `\n`. */
@@ -63,11 +64,11 @@ export function foldLine(line: string): string {
 
 const VTIMEZONE = [
   'BEGIN:VTIMEZONE',
-  `TZID:${ICS_TZID}`,
+  `TZID:${PROVINCE_TIME_ZONE}`,
   'BEGIN:STANDARD',
   'DTSTART:19700101T000000',
-  'TZOFFSETFROM:+0700',
-  'TZOFFSETTO:+0700',
+  `TZOFFSETFROM:${ICS_OFFSET}`,
+  `TZOFFSETTO:${ICS_OFFSET}`,
   'TZNAME:ICT',
   'END:STANDARD',
   'END:VTIMEZONE',
@@ -81,7 +82,7 @@ export function icsCalendar(name: string, events: readonly IcsEvent[]): string {
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
     `X-WR-CALNAME:${icsText(name)}`,
-    `X-WR-TIMEZONE:${ICS_TZID}`,
+    `X-WR-TIMEZONE:${PROVINCE_TIME_ZONE}`,
     ...VTIMEZONE,
   ];
   for (const e of events) {
@@ -89,8 +90,8 @@ export function icsCalendar(name: string, events: readonly IcsEvent[]): string {
       'BEGIN:VEVENT',
       `UID:${icsText(e.uid)}`,
       `DTSTAMP:${utc(e.stamp)}`,
-      `DTSTART;TZID=${ICS_TZID}:${local(e.start)}`,
-      `DTEND;TZID=${ICS_TZID}:${local(e.end)}`,
+      `DTSTART;TZID=${PROVINCE_TIME_ZONE}:${local(e.start)}`,
+      `DTEND;TZID=${PROVINCE_TIME_ZONE}:${local(e.end)}`,
       ...(e.lastModified ? [`LAST-MODIFIED:${utc(e.lastModified)}`] : []),
       `SUMMARY:${icsText(e.summary)}`,
       ...(e.description ? [`DESCRIPTION:${icsText(e.description)}`] : []),

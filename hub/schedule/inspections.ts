@@ -5,12 +5,12 @@
  * The cron expression is read by cron-parser (what node-schedule itself parses with), so each next
  * run is a timer on the injected clock rather than a job on the machine's.
  */
+
 import cronParser from 'cron-parser';
 import { type Clock, systemClock, timerAt } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
+import { PROVINCE_TIME_ZONE } from '../../shared/province-time.js';
 import type { RehearsalRunner } from './rehearsal-runner.js';
-
-export const PROVINCE_TZ = 'Asia/Ho_Chi_Minh';
 
 export interface InspectionDeps {
   /** Cron expression (`0 7 * * 1`: Mondays at 07:00), empty for none. */
@@ -23,7 +23,7 @@ export interface InspectionDeps {
 
 /** The first time after `after` that `cron` names, in the province's time; throws on a bad expression. */
 export function nextCronTime(cron: string, after: Date): Date {
-  return cronParser.parseExpression(cron, { currentDate: after, tz: PROVINCE_TZ }).next().toDate();
+  return cronParser.parseExpression(cron, { currentDate: after, tz: PROVINCE_TIME_ZONE }).next().toDate();
 }
 
 export class InspectionSchedule {
@@ -36,14 +36,8 @@ export class InspectionSchedule {
   }
 
   start(): void {
-    if (!this.deps.cron) return;
-    try {
-      this.plan(nextCronTime(this.deps.cron, this.clock.now()));
-    } catch (err) {
-      throw new Error(
-        `schedule.inspectionCron "${this.deps.cron}": ${(err as Error).message}; fix the cron expression`,
-      );
-    }
+    // The expression was checked when the settings loaded (./settings.ts).
+    if (this.deps.cron) this.plan(nextCronTime(this.deps.cron, this.clock.now()));
   }
 
   async runNow(): Promise<void> {

@@ -4,6 +4,7 @@
  * schedules and replans the rehearsals. An emergency meeting (art. 8.2) powers its rooms on at once.
  */
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MeetingRequest } from '../../shared/schemas.js';
@@ -79,7 +80,7 @@ export class MeetingCalendar {
   private stopped = false;
 
   constructor(private readonly deps: CalendarDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.now = deps.now ?? systemClock.now;
   }
 
   async create(req: MeetingRequest, registeredBy: string | null): Promise<BookingResult> {

@@ -2,6 +2,8 @@
  * The regulation's rules for booking a meeting, as a pure function of the draft, the other
  * meetings and the time. Every violation names its rule and the article it comes from, so the API
  * can tell the operator exactly what to change.
+ *
+ * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
 import type { EmergencyReason, MeetingKind } from '../../shared/schemas.js';
 

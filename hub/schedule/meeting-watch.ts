@@ -7,7 +7,7 @@
  */
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { FaultKind } from '../../shared/schemas.js';
+import type { ResponsibleParty } from '../../shared/schemas.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { RoomView } from '../fleet-state.js';
 import type { Cause } from '../readiness.js';
@@ -37,14 +37,14 @@ export interface MeetingWatchDeps {
 /** How often the verdicts are judged again when nothing reports: a battery's minutes run meanwhile. */
 const TICK_MS = 60_000;
 
-function faultOf(cause: Cause): FaultKind {
+function faultOf(cause: Cause): ResponsibleParty {
   if (cause.code === 'mains.lost' || cause.code.startsWith('ups.')) return 'mains';
   return cause.code.startsWith('link.') ? 'line' : 'equipment';
 }
 
 /** Who must act on a room that turned bad, from its readiness causes (an offline room: its technician). */
 function responsibleForCauses(causes: readonly Cause[], roomId: string): Recipient[] {
-  const kinds = new Set<FaultKind>(causes.map(faultOf));
+  const kinds = new Set<ResponsibleParty>(causes.map(faultOf));
   if (kinds.size === 0) kinds.add('equipment');
   return [...kinds].map((k) => responsibleFor(k, roomId));
 }

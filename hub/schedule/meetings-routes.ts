@@ -5,6 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import { type MeetingRequest, meetingRequest } from '../../shared/schemas.js';
 import type { RouteModule } from '../api/http-api.js';
@@ -76,7 +77,7 @@ function auditDetails(m: Pick<Meeting, 'start' | 'end' | 'roomIds'> & { id?: str
 }
 
 export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock.now;
   const details = async (m: Meeting, reader: Reader | null) => ({
     ...asSeenBy(m, reader),
     notifications: await deps.meetings.notifications(m.id),
@@ -87,8 +88,8 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
     // Each change is audited once its outcome is known, a refusal with the rule it broke.
     const audited =
       (req: FastifyRequest, reply: FastifyReply, action: string, details: object) =>
-      (status: number, body: object) => {
-        recordAnswer(deps.audit, req, action, { ...details }, status, body);
+      async (status: number, body: object) => {
+        await recordAnswer(deps.audit, req, action, { ...details }, status, body);
         return reply.code(status).send(body);
       };
 

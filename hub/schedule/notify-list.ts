@@ -2,9 +2,11 @@
  * Who must be told about a meeting (art. 8.1: the department, the telecom and the power partners,
  * two days ahead; art. 13: their technicians on call) and who must fix a failing room. Recipients
  * are references, not addresses: the contacts directory resolves them when notifications are sent.
+ *
+ * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
 import { partners } from '../../shared/fleet.js';
-import type { FaultKind } from '../../shared/schemas.js';
+import type { ResponsibleParty } from '../../shared/schemas.js';
 
 export type Recipient =
   | { kind: 'room-technician'; roomId: string }
@@ -36,7 +38,7 @@ export function notifyList(roomIds: readonly string[]): Recipient[] {
  * Line → telecom partner, mains → power partner, equipment → the room's technician (art. 4.2, 13),
  * a room the operator holds off → the operator.
  */
-export function responsibleFor(fault: FaultKind, roomId: string): Recipient {
+export function responsibleFor(fault: ResponsibleParty, roomId: string): Recipient {
   switch (fault) {
     case 'line':
       return { kind: 'partner', partnerId: telecomPartnerId };

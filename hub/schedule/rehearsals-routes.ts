@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { RouteModule } from '../api/http-api.js';
 import { bodyFields } from '../security/audit-trail.js';
@@ -30,7 +31,7 @@ const rehearseNow = z.union([
 ]);
 
 export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock.now;
   return (app) => {
     const audit = {
       action: 'rehearsal.start',

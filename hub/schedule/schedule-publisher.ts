@@ -3,6 +3,7 @@
  * every room is told the times), so an agent knows when to be on even while the hub is away.
  * Only times and kinds leave the hub, never titles or participants (art. 13.1c).
  */
+import { systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { isoNow, SCHEMA_VERSION, type ScheduleMessage } from '../../shared/schemas.js';
 import { scheduleTopic } from '../../shared/topics.js';
@@ -63,7 +64,7 @@ export class SchedulePublisher {
   private readonly now: () => Date;
 
   constructor(private readonly deps: PublisherDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.now = deps.now ?? systemClock.now;
   }
 
   /** Republishes the given rooms; a room the broker refuses is logged, the others still go out. */

@@ -8,7 +8,6 @@ import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { CommandClient } from '../commands/command-client.js';
-import type { ScheduleSettings } from '../config.js';
 import type { AuditLog } from '../security/audit-log.js';
 import type { Sql } from '../store/sql.js';
 import type { CallPlan } from './call-plan.js';
@@ -22,6 +21,7 @@ import { RehearsalPlanner } from './rehearsals.js';
 import { RehearsalsRepo } from './rehearsals-repo.js';
 import { rehearsalsRoutes } from './rehearsals-routes.js';
 import { type RetainedPublish, SchedulePublisher } from './schedule-publisher.js';
+import type { ScheduleSettings } from './settings.js';
 
 export type ScheduleLiveMessage = MeetingLiveMessage | RehearsalLiveMessage | MeetingWatchMessage;
 

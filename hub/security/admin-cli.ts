@@ -42,13 +42,13 @@ export interface CliOutput {
 const ACTOR = 'cli';
 
 /** `audit verify`: the chain on its own, then against a signed checkpoint; 1 when tampered. */
-function verifyAudit(
+async function verifyAudit(
   security: Security,
   config: HubConfig,
   given: string | undefined,
   io: CliOutput,
-): number {
-  const verdict = security.audit.verify();
+): Promise<number> {
+  const verdict = await security.audit.verify();
   if (!verdict.ok) {
     io.err(
       `audit log TAMPERED at row ${verdict.badId}: ${verdict.reason} (${verdict.rows} rows before it are intact)\n`,
@@ -77,7 +77,7 @@ function verifyAudit(
     );
     return 0;
   }
-  const held = compareWithCheckpoint(verdict, checkpoint, security.audit);
+  const held = await compareWithCheckpoint(verdict, checkpoint, security.audit);
   if (!held.ok) {
     io.err(`audit log TAMPERED: ${held.reason}\n`);
     return 1;
@@ -152,7 +152,7 @@ export async function runAdminCommand(
     }
     if (command === 'export' && verb === 'mosquitto' && arg) {
       const written = exportMosquitto(arg, security.credentials, { simInject: config.mqtt.simInject });
-      security.audit.record(ACTOR, 'mosquitto.export', { dir: arg, rooms: written.rooms });
+      await security.audit.record(ACTOR, 'mosquitto.export', { dir: arg, rooms: written.rooms });
       io.out(
         `Wrote ${written.passwordFile} (${written.rooms} rooms), ${written.hubPasswordFile} (the hub's account) and ${written.aclFile}.\n` +
           'deploy/mosquitto/mosquitto.conf reads them from /etc/mosquitto/hnth; reload Mosquitto (systemctl reload mosquitto).\n',
@@ -166,7 +166,7 @@ export async function runAdminCommand(
       const what =
         command === 'users' ? 'user.set' : values.all ? 'credentials.issue-all' : 'credentials.issue';
       const target = arg && arg.length > 64 ? `${arg.slice(0, 64)}…` : arg;
-      security.audit.record(ACTOR, what, target ? { account: target } : {}, {
+      await security.audit.record(ACTOR, what, target ? { account: target } : {}, {
         result: 'refused',
         code: err.code,
       });

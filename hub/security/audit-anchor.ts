@@ -98,7 +98,7 @@ export class AuditAnchor {
     let at = from;
     let unkeyedRows = 0;
     for (;;) {
-      const slice = this.audit.verify(at, SLICE_ROWS);
+      const slice = await this.audit.verify(at, SLICE_ROWS);
       if (!slice.ok) return slice;
       unkeyedRows += slice.unkeyedRows;
       if (slice.complete) return { ...slice, unkeyedRows };
@@ -111,7 +111,7 @@ export class AuditAnchor {
     const at = this.clock.now().toISOString();
     // Resuming from a row verified before holds only while that row is still what it was.
     const from =
-      !full && this.verified && this.audit.hashAt(this.verified.id) === this.verified.hash
+      !full && this.verified && (await this.audit.hashAt(this.verified.id)) === this.verified.hash
         ? this.verified
         : undefined;
     const verdict = await this.walk(from);
@@ -128,7 +128,7 @@ export class AuditAnchor {
       };
     } else {
       const held = this.checkpoint
-        ? compareWithCheckpoint(verdict, this.checkpoint, this.audit)
+        ? await compareWithCheckpoint(verdict, this.checkpoint, this.audit)
         : { ok: true as const };
       result = held.ok
         ? { at, ok: true, rows: verdict.rows, checkpoint: against }

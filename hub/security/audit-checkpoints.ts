@@ -93,17 +93,17 @@ export function latestCheckpoint(
 export type CheckpointComparison = { ok: true } | { ok: false; reason: string };
 
 /** Whether a whole chain (verified on its own) still holds what the checkpoint pinned. */
-export function compareWithCheckpoint(
+export async function compareWithCheckpoint(
   verdict: Extract<AuditVerdict, { ok: true }>,
   checkpoint: Checkpoint,
   audit: Pick<AuditLog, 'hashAt'>,
-): CheckpointComparison {
+): Promise<CheckpointComparison> {
   if (verdict.rows < checkpoint.rows)
     return {
       ok: false,
       reason: `the log has ${verdict.rows} rows, the checkpoint of ${checkpoint.at} counted ${checkpoint.rows}: its newest rows were removed`,
     };
-  if (checkpoint.rows > 0 && audit.hashAt(checkpoint.rows) !== checkpoint.head)
+  if (checkpoint.rows > 0 && (await audit.hashAt(checkpoint.rows)) !== checkpoint.head)
     return {
       ok: false,
       reason: `row ${checkpoint.rows} is not the one the checkpoint of ${checkpoint.at} pinned: the chain was rewritten up to it`,

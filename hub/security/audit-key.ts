@@ -3,7 +3,9 @@
  * beside the configuration), created with mode 0600 at the hub's first start and never stored in
  * the database. Whoever can write the database but not this file cannot forge a row's HMAC, nor a
  * signed checkpoint (audit-checkpoints.ts). A key file others may read is refused, as ssh refuses a
- * private key others may read: a key copied is a key that can forge.
+ * private key others may read: a key copied is a key that can forge. The hubs of a group sharing one
+ * PostgreSQL append to one chain and verify all of it, so they hold the same key: the first hub's,
+ * copied to the others' folders as the deployment copies any secret.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';

@@ -3,8 +3,8 @@
  * action or its family: `power` finds `power.on` and `power.off`) and the room an entry concerns
  * (its `details.roomId`), within a time range. It only reads the table audit-log.ts writes.
  */
-import type { Db } from '../store/database.js';
-import type { AuditEntry } from './audit-log.js';
+import type { Sql } from '../store/sql.js';
+import type { AuditEntry, AuditLog } from './audit-log.js';
 
 export interface AuditFilter {
   actor?: string;
@@ -30,9 +30,14 @@ interface Row {
 }
 
 export class AuditQuery {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly sql: Sql,
+    /** This hub's entries recorded and not yet stored are waited for: the page shows them. */
+    private readonly pending: Pick<AuditLog, 'settled'>,
+  ) {}
 
-  list(filter: AuditFilter): AuditEntry[] {
+  async list(filter: AuditFilter): Promise<AuditEntry[]> {
+    await this.pending.settled();
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.actor) {
@@ -44,7 +49,11 @@ export class AuditQuery {
       args.push(filter.action, `${filter.action.replace(/[%_]/g, '')}.%`);
     }
     if (filter.roomId) {
-      where.push("json_extract(details, '$.roomId') = ?");
+      where.push(
+        this.sql.dialect === 'pg'
+          ? "CAST(details AS json) ->> 'roomId' = ?"
+          : "json_extract(details, '$.roomId') = ?",
+      );
       args.push(filter.roomId);
     }
     if (filter.from) {
@@ -55,12 +64,11 @@ export class AuditQuery {
       where.push('at < ?');
       args.push(filter.to);
     }
-    const rows = this.db
-      .prepare(
-        `SELECT id, at, actor, action, details, result, code, prev_hash, hash FROM audit_log
-         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-      )
-      .all(...args, filter.limit) as Row[];
+    const rows = await this.sql.all<Row>(
+      `SELECT id, at, actor, action, details, result, code, prev_hash, hash FROM audit_log
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+      [...args, filter.limit],
+    );
     return rows.map((r) => ({
       id: r.id,
       at: r.at,
@@ -75,9 +83,9 @@ export class AuditQuery {
   }
 
   /** Who appears in the log, for the page's filter. */
-  actors(): string[] {
-    return (
-      this.db.prepare('SELECT DISTINCT actor FROM audit_log ORDER BY actor').all() as { actor: string }[]
-    ).map((r) => r.actor);
+  async actors(): Promise<string[]> {
+    await this.pending.settled();
+    const rows = await this.sql.all<{ actor: string }>('SELECT DISTINCT actor FROM audit_log ORDER BY actor');
+    return rows.map((r) => r.actor);
   }
 }

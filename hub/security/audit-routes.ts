@@ -45,7 +45,7 @@ export function auditRoutes(deps: {
     app.get('/api/audit/actors', { config: { access: 'operator' } }, async () => deps.query.actors());
 
     app.get('/api/audit/verification', { config: { access: 'operator' } }, async () => ({
-      ...deps.audit.verify(),
+      ...(await deps.audit.verify()),
       checkedAt: deps.now().toISOString(),
     }));
   };

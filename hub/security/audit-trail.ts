@@ -49,23 +49,20 @@ export function outcomeOf(status: number, body: unknown): AuditOutcome {
 }
 
 /**
- * For a route that records itself (`'self'`): the row for its answer, with the outcome read from it.
- * A database that refuses the row (busy past its timeout) is logged, never turned into a 500 for
- * an order that was carried out.
+ * For a route that records itself (`'self'`): the row for its answer, with the outcome read from it,
+ * resolved once the row is stored, so the route answers after its row is there. A database that
+ * refuses the row is logged and counted by the audit log, never turned into a 500 for an order that
+ * was carried out.
  */
-export function recordAnswer(
+export async function recordAnswer(
   audit: Pick<AuditLog, 'record'>,
   req: FastifyRequest,
   action: string,
   details: Record<string, unknown>,
   status: number,
   body: unknown,
-): void {
-  try {
-    audit.record(actorOf(req), action, details, outcomeOf(status, body));
-  } catch (err) {
-    req.log.error({ err: (err as Error).message, action, details }, 'audit row not written');
-  }
+): Promise<void> {
+  await audit.record(actorOf(req), action, details, outcomeOf(status, body)).catch(() => {});
 }
 
 function parsed(payload: unknown): unknown {
@@ -97,12 +94,9 @@ export function installAuditTrail(app: FastifyInstance, audit: Pick<AuditLog, 'r
       ? { ...params, ...declared.details?.(req) }
       : { route: req.routeOptions.url, ...params };
     const outcome = outcomeOf(reply.statusCode, reply.statusCode >= 400 ? parsed(payload) : null);
-    try {
-      audit.record(actorOf(req), action, details, outcome);
-    } catch (err) {
-      // The answer is already decided; a database that refuses the row must not turn it into a 500.
-      req.log.error({ err: (err as Error).message, action }, 'audit row not written');
-    }
+    // Sent once the row is stored. The answer is already decided: a database that refuses the row
+    // must not turn it into a 500 (the audit log logs and counts it).
+    await audit.record(actorOf(req), action, details, outcome).catch(() => {});
     return payload;
   });
 }

@@ -4,6 +4,7 @@
  * credentials-csv.ts), with progress on stderr for a long run and a summary at the end.
  */
 import { performance } from 'node:perf_hooks';
+import { systemClock } from '../../shared/clock.js';
 import type { CliOutput } from './admin-cli.js';
 import { issueRoomPasswords } from './bulk-credentials.js';
 import { createCredentialsCsv } from './credentials-csv.js';
@@ -27,7 +28,7 @@ export async function runIssueAll(
   args: IssueAllArgs,
   credentials: MqttCredentials,
   io: CliOutput,
-  now: () => Date = () => new Date(),
+  now: () => Date = systemClock.now,
 ): Promise<number> {
   const csv = createCredentialsCsv(args.out ?? defaultCredentialsFile(now()), io.out);
   const started = performance.now();

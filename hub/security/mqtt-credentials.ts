@@ -9,6 +9,7 @@
  * password enables it again: a controller that flooded is treated as compromised until someone has
  * looked at it and given it a fresh secret.
  */
+import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import { applyMigrations, type Db } from '../store/database.js';
 import type { AuditLog } from './audit-log.js';
@@ -64,7 +65,7 @@ export class MqttCredentials {
     private readonly db: Db,
     private readonly audit: AuditLog,
     private readonly fleet: Fleet,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date = systemClock.now,
   ) {
     applyMigrations(db, migrations);
   }

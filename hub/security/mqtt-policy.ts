@@ -7,6 +7,8 @@
  * `hnth/v1/rooms/{room}/` and reads only its own commands, schedule and speak state (and whether the
  * hub is online); only the hub's account publishes commands, schedules, speak states and its own
  * status; the simulator's inject topic exists only in demo mode.
+ *
+ * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
 import type { Fleet } from '../../shared/fleet.js';
 import { HUB_STATUS_TOPIC, roomChannels, TOPIC_ROOT, topicMatches } from '../../shared/topics.js';

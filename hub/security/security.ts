@@ -2,8 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
+import type { Logger } from '../../shared/logger.js';
 import type { Db } from '../store/database.js';
-import { AuditLog } from './audit-log.js';
+import { type Sql, SqliteSql } from '../store/sql.js';
+import { AuditLog, auditMigrations } from './audit-log.js';
 import { LoginLimiter } from './login-limiter.js';
 import { MqttCredentials } from './mqtt-credentials.js';
 import { SessionStore } from './session-store.js';
@@ -27,6 +29,13 @@ export interface SecurityOptions {
    * command line always give it; without it a throwaway key is made, for tests that need no audit.
    */
   auditKey?: Buffer;
+  /**
+   * The store the audit log is kept on, already migrated (the hub's relational store: its SQLite
+   * file or its PostgreSQL). Without it, `db` is, migrated here: for the command line's SQLite and tests.
+   */
+  sql?: Sql;
+  /** Where an audit row that could not be written is reported. */
+  log?: Logger;
 }
 
 /** `fleet`: the rooms that have broker accounts and may have technicians. */
@@ -34,7 +43,7 @@ export function openSecurity(db: Db, fleet: Fleet, options: SecurityOptions = {}
   const clock = options.clock ?? systemClock;
   const now = clock.now;
   const auditKey = options.auditKey ?? randomBytes(32);
-  const audit = new AuditLog(db, auditKey, now);
+  const audit = new AuditLog(options.sql ?? migratedSqlite(db), auditKey, now, options.log);
   const users = new UserStore(db, audit, fleet, now);
   return {
     audit,
@@ -44,4 +53,10 @@ export function openSecurity(db: Db, fleet: Fleet, options: SecurityOptions = {}
     credentials: new MqttCredentials(db, audit, fleet, now),
     limiter: new LoginLimiter(undefined, clock),
   };
+}
+
+function migratedSqlite(db: Db): Sql {
+  const sql = new SqliteSql(db);
+  sql.migrate(auditMigrations);
+  return sql;
 }

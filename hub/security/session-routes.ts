@@ -5,7 +5,7 @@ import { actorOf, SESSION_COOKIE, sessionToken } from './access-guard.js';
 import type { AuditLog } from './audit-log.js';
 import { type LoginLimiter, MAX_USERNAME_CHARS } from './login-limiter.js';
 import { SESSION_TTL_MS, type Session, type SessionStore } from './session-store.js';
-import type { UserStore } from './user-store.js';
+import type { Role, UserStore } from './user-store.js';
 
 export interface SessionRouteDeps {
   users: UserStore;
@@ -20,7 +20,16 @@ function cookie(req: FastifyRequest, value: string, maxAgeSec: number): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSec}${secure}`;
 }
 
-function describe(session: Session) {
+/** What `GET /api/session` and a login answer: who is logged in, as the dashboard keeps it. */
+export interface SessionInfo {
+  username: string;
+  role: Role;
+  roomId: string | null;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+function describe(session: Session): SessionInfo {
   const { username, role, roomId } = session.user;
   return { username, role, roomId, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
 }
@@ -67,12 +76,12 @@ export function sessionRoutes(deps: SessionRouteDeps): RouteModule {
         const user = await users.check(username, password);
         if (!user) {
           limiter.fail(req.ip, username);
-          audit.record(username, 'login.failed', { address: req.ip });
+          await audit.record(username, 'login.failed', { address: req.ip });
           return reply.code(401).send({ error: 'wrong username or password', code: 'wrong-credentials' });
         }
         limiter.succeed(req.ip, username);
         const { token, session } = sessions.open(user);
-        audit.record(user.username, 'login', { address: req.ip });
+        await audit.record(user.username, 'login', { address: req.ip });
         return reply.header('set-cookie', cookie(req, token, SESSION_TTL_MS / 1000)).send(describe(session));
       },
     );
@@ -80,7 +89,7 @@ export function sessionRoutes(deps: SessionRouteDeps): RouteModule {
     app.post('/api/logout', { config: { access: 'viewer', audit: 'self' } }, async (req, reply) => {
       const token = sessionToken(req.headers.cookie);
       if (token) sessions.close(token);
-      audit.record(actorOf(req), 'logout', {});
+      await audit.record(actorOf(req), 'logout', {});
       return reply.header('set-cookie', cookie(req, '', 0)).send({ ok: true });
     });
 

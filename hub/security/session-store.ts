@@ -5,6 +5,7 @@
  * The table is created with the users' (user-store.ts), since changing a user ends their sessions.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { systemClock } from '../../shared/clock.js';
 import type { Db } from '../store/database.js';
 import type { User, UserStore } from './user-store.js';
 
@@ -23,7 +24,7 @@ export class SessionStore {
   constructor(
     private readonly db: Db,
     private readonly users: UserStore,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date = systemClock.now,
   ) {}
 
   /** Opens a session; the token goes into the cookie and nowhere else. */

@@ -38,10 +38,16 @@ const fieldOf: Partial<Record<UserError['code'], string>> = {
  * the CLI as for the dashboard; a refused request is recorded here, with its code.
  */
 export function usersRoutes(users: UserStore, audit: Pick<AuditLog, 'record'>): RouteModule {
-  const refuse = (req: FastifyRequest, reply: FastifyReply, action: string, status: number, body: object) => {
+  const refuse = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    action: string,
+    status: number,
+    body: object,
+  ) => {
     const params = req.params as { username?: string };
     const username = params.username ?? (req.body as { username?: unknown } | null)?.username;
-    recordAnswer(audit, req, action, typeof username === 'string' ? { username } : {}, status, body);
+    await recordAnswer(audit, req, action, typeof username === 'string' ? { username } : {}, status, body);
     return reply.code(status).send(body);
   };
   const refused = (req: FastifyRequest, reply: FastifyReply, action: string, err: unknown) => {

@@ -9,6 +9,7 @@
  * `publishAll()`) gives every room back its place. Rooms told `no-session` are not kept: after a
  * restart they see `idle`.
  */
+import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SpeakMessage } from '../../shared/schemas.js';
@@ -76,7 +77,7 @@ export function meetingResolver(current: () => readonly CurrentMeeting[]): HostR
 }
 
 /** Where sessions are kept across restarts (`SpeakRepo`); each call is one transaction. */
-export interface SessionStore {
+export interface SpeakSessionStore {
   load(): { sessions: SpeakSession[]; lastRequestId: number };
   save(session: SpeakSession, lastRequestId: number): void;
   remove(hostRoomId: string): boolean;
@@ -93,10 +94,10 @@ export class SpeakService {
 
   constructor(
     private readonly fleet: Fleet,
-    private readonly store: SessionStore,
+    private readonly store: SpeakSessionStore,
     private readonly out: SpeakOutput,
     private readonly log: Logger,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date = systemClock.now,
     private readonly resolveHost: HostResolver = latestSession,
   ) {}
 

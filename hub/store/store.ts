@@ -50,7 +50,10 @@ export interface TelemetrySample {
 /** Writes handed to the store and not yet committed, for the metrics and the stall warning. */
 export interface StoreBacklog {
   pending: number;
-  /** When the oldest of them was handed over; null when none is waiting. */
+  /**
+   * When the oldest of them was handed over, on the machine's clock, not the hub's injected one: a
+   * write waits on the disk or the server, not on the day. Null when none is waiting.
+   */
   oldestSince: Date | null;
 }
 

@@ -1,7 +1,9 @@
 /**
- * The port through which probes run programs (iputils `ping`): tests inject a runner that wraps the
- * command (`ip netns exec …`) or returns canned output. The real runner never throws: a program that
- * is missing or killed comes back as `error`.
+ * The port through which probes and the agent's own commands run a program to its end (iputils
+ * `ping`, the controller's shutdown and reboot): tests inject a runner that wraps the command
+ * (`ip netns exec …`), records it, or returns canned output. The real runner never throws: a
+ * program that is missing or killed comes back as `error`. (The sensors' tools, some of which keep
+ * running, go through the agent's `CommandRunner` instead.)
  */
 import { spawn } from 'node:child_process';
 

@@ -1,17 +1,27 @@
 /**
  * After the meeting, in Chromium: which rooms failed its last rehearsal, and why, in words. The
  * hub's store holds yesterday's meeting and its two rehearsals (the checks made by the agent's own
- * rehearsal function), as a hub that ran them would; the operator finds the failures on the
- * rehearsals page, on the meeting's page (over: no cancel, no edit) and on a failed room's page.
+ * rehearsal function, and the hub's judgement of the host's test call and line test), as a hub that
+ * ran them would; the operator finds the failures on the rehearsals page, on the meeting's page
+ * (over: no cancel, no edit) and on a failed room's page, and the host's test call channel by
+ * channel on its page.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { rehearsalChecks } from '../../agent/rehearsal/rehearse-handler.js';
 import type { RunningHub } from '../../hub/hub.js';
+import { callChecks, defaultCallLimits } from '../../hub/schedule/call-checks.js';
 import { roomVerdict } from '../../hub/schedule/rehearsal-verdict.js';
-import type { Attempt } from '../../hub/schedule/rehearsals-repo.js';
+import type { Attempt, CallFigures } from '../../hub/schedule/rehearsals-repo.js';
 import type { Readings } from '../../shared/schemas.js';
-import { loginAsOperator, screenshot, startBrowser, type TestBrowser } from '../helpers/browser.js';
-import { startTestHub } from '../helpers/hub-harness.js';
+import {
+  accessibilityViolations,
+  loginAsOperator,
+  screenshot,
+  startBrowser,
+  type TestBrowser,
+} from '../helpers/browser.js';
+import { startTestHub, TEST_OPERATOR } from '../helpers/hub-harness.js';
+import { foreignWords } from '../helpers/visible-words.js';
 import { waitFor } from '../helpers/wait.js';
 
 const H = 3_600_000;
@@ -28,7 +38,65 @@ const healthy: Readings = {
   link: { latencyMs: 30, jitterMs: 3, lossPct: 0.1 },
 };
 
-function attempt(roomId: string, at: Date, readings: Readings | null): Attempt {
+/** The host's T−2 h test call, connected, and its line test: every figure within its limit. */
+const hostCalls: CallFigures = {
+  testCall: {
+    dialled: 'kiemtra@mcu.tinh.gov.vn',
+    outcome: 'connected',
+    detail: 'connected in 4 s, measured 20 s',
+    connectSec: 4,
+    measuredSec: 20,
+    channels: [
+      { media: 'audio', direction: 'incoming', lossPct: 0.2, jitterMs: 6, codec: 'AACLD', rateKbps: 128 },
+      { media: 'audio', direction: 'outgoing', lossPct: 0, jitterMs: 3, codec: 'AACLD', rateKbps: 128 },
+      {
+        media: 'video',
+        direction: 'incoming',
+        lossPct: 0.7,
+        jitterMs: 14,
+        codec: 'H264',
+        rateKbps: 1920,
+        widthPx: 1920,
+        heightPx: 1080,
+        frameRate: 30,
+      },
+      {
+        media: 'video',
+        direction: 'outgoing',
+        lossPct: 0.1,
+        jitterMs: 5,
+        codec: 'H264',
+        rateKbps: 1920,
+        widthPx: 1280,
+        heightPx: 720,
+        frameRate: 30,
+      },
+    ],
+    microphones: [{ name: 'Micro chủ tọa', connected: true, muted: false }],
+    speaker: { muted: false, volumePct: 60 },
+  },
+  lineTest: {
+    target: 'sip:9999@10.20.0.5:5060',
+    outcome: 'answered',
+    detail: 'answered 200 OK',
+    sent: 250,
+    received: 249,
+    lossPct: 0.4,
+    jitterMs: 1.5,
+    rttMs: 38,
+  },
+  peripherals: {
+    reported: ['camera', 'microphone', 'touch-panel', 'display'],
+    devices: [
+      { kind: 'camera', name: 'Camera 1', connected: true },
+      { kind: 'microphone', name: 'Micro chủ tọa', connected: true },
+      { kind: 'touch-panel', name: 'Bảng điều khiển', connected: true },
+      { kind: 'display', name: 'Màn hình 1', connected: true },
+    ],
+  },
+};
+
+function attempt(roomId: string, at: Date, readings: Readings | null, calls?: CallFigures): Attempt {
   const iso = at.toISOString();
   if (!readings)
     return {
@@ -43,7 +111,11 @@ function attempt(roomId: string, at: Date, readings: Readings | null): Attempt {
       verdict: 'no-go',
       failures: [],
     };
-  const checks = rehearsalChecks(readings);
+  const expected = { cameras: 1, microphones: 1, touchPanels: 1, displays: 1 };
+  const checks = [
+    ...rehearsalChecks(readings),
+    ...(calls ? callChecks(calls, defaultCallLimits, expected) : []),
+  ];
   return {
     roomId,
     attempt: 1,
@@ -55,6 +127,7 @@ function attempt(roomId: string, at: Date, readings: Readings | null): Attempt {
     checks,
     verdict: roomVerdict({ answered: true, checks }),
     failures: [],
+    ...(calls ? { calls } : {}),
   };
 }
 
@@ -100,7 +173,7 @@ describe('dashboard: the rooms that failed the last rehearsal, after the meeting
     ] as const) {
       const at = new Date(start.getTime() - hoursBefore * H);
       const attempts = [
-        attempt(HOST, at, healthy),
+        attempt(HOST, at, healthy, id === 'r-2' ? hostCalls : undefined),
         attempt(HOT, at, hot),
         attempt(LOSSY, at, lossy),
         attempt(SILENT, at, silent),
@@ -184,11 +257,57 @@ describe('dashboard: the rooms that failed the last rehearsal, after the meeting
       .locator(`#meeting-rehearsals .run[data-rehearsal="r-2"] tr[data-room="${LOSSY}"] th a`)
       .click();
     await page.waitForURL(`${hub.httpUrl}/#/room/${LOSSY}`);
-    const history = page.locator('#room-history tbody tr');
+    const history = page.locator('#room-history tbody tr[data-rehearsal]');
     await waitFor('the room’s runs', async () => (await history.count()) === 2);
     expect(await history.first().getAttribute('data-rehearsal')).toBe('r-2');
     expect(await history.first().textContent()).toContain('Hội nghị tổng kết năm');
     expect(await history.first().locator('.verdict').textContent()).toBe('Không đạt');
     expect(await history.nth(1).locator('.verdict').textContent()).toBe('Đạt');
+  });
+
+  test('the host’s page shows its test call channel by channel, each figure beside its limit', async () => {
+    const { page } = browser;
+    await page.goto(`${hub.httpUrl}/#/room/${HOST}`);
+    const history = page.locator('#room-history tbody tr[data-rehearsal]');
+    await waitFor('the host’s runs', async () => (await history.count()) === 2);
+    // The matrix cell shows the worst channel; the details below show every one.
+    expect(await history.first().locator('td[data-check="picture"]').textContent()).toContain(
+      '1280×720 (tối thiểu 720 dòng)',
+    );
+    // The T−24 h run placed no call, so only the T−2 h one has details.
+    expect(await page.locator('#room-history tr.call-details').count()).toBe(1);
+    const calls = page.locator('#room-history tr.call-details[data-calls-of="r-2"]');
+    expect(await calls.locator('li[data-figure="channel"]').first().isVisible()).toBe(false);
+    await calls.locator('summary').click();
+    const lines = async (figure: string) => calls.locator(`li[data-figure="${figure}"]`).allTextContents();
+    expect(await lines('test-call')).toEqual([
+      'Cuộc gọi thử tới kiemtra@mcu.tinh.gov.vn: Kết nối sau 4 giây, đo trong 20 giây',
+    ]);
+    expect(await lines('channel')).toEqual([
+      'Âm thanh nhận về: Mã hóa AACLD, mất gói 0,2 % (≤ 5 %), jitter 6 ms (≤ 50 ms)',
+      'Âm thanh gửi đi: Mã hóa AACLD, mất gói 0 % (≤ 5 %), jitter 3 ms (≤ 50 ms)',
+      'Hình ảnh nhận về: Mã hóa H264, 1920×1080 (tối thiểu 720 dòng), 30 hình/giây (tối thiểu 25), mất gói 0,7 % (≤ 5 %), jitter 14 ms (≤ 50 ms)',
+      'Hình ảnh gửi đi: Mã hóa H264, 1280×720 (tối thiểu 720 dòng), 30 hình/giây (tối thiểu 25), mất gói 0,1 % (≤ 5 %), jitter 5 ms (≤ 50 ms)',
+    ]);
+    expect(await lines('microphone')).toEqual(['Micro chủ tọa: đã kết nối']);
+    expect(await lines('speaker')).toEqual(['Loa: âm lượng 60 %']);
+    expect(await lines('line-test')).toEqual([
+      'Đo đường truyền tới sip:9999@10.20.0.5:5060: MCU trả lời; mất gói 0,4 % (≤ 5 %), jitter 1,5 ms (≤ 50 ms), trễ khứ hồi 38 ms (≤ 800 ms), nhận lại 249/250 gói',
+    ]);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    const rooms = await page.evaluate(async () => {
+      const res = await fetch('/api/rooms');
+      return ((await res.json()) as { name: string }[]).map((r) => r.name);
+    });
+    expect(
+      await foreignWords(page, [
+        ...rooms,
+        TEST_OPERATOR,
+        'Hội nghị tổng kết năm',
+        'Micro chủ tọa',
+        'kiemtra@mcu.tinh.gov.vn sip AACLD H264',
+      ]),
+    ).toEqual([]);
+    await screenshot(page, 'room-test-call-details', true);
   });
 });

@@ -3,14 +3,19 @@
  * room: a codec restart confirmed first; inside a meeting's change freeze the refusal naming the
  * meeting, then forced with a written reason and audited; keep off until a time; and the codec's
  * current configuration approved, drifting, and kept as a fleet template, every word in Vietnamese.
+ * Beside it a room watching a Poly codec fake, whose REST API has no standby: the refusal in words.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
+import { loadAgentConfig } from '../../agent/config.js';
+import { createAgent } from '../../agent/create-agent.js';
 import type { ConfigDelivery } from '../../hub/codec-config/approved-configs-repo.js';
 import type { RoomView } from '../../hub/fleet-state.js';
 import type { RunningHub } from '../../hub/hub.js';
 import type { AuditEntry } from '../../hub/security/audit-log.js';
 import { formatTime } from '../../shared/format-time.js';
+import { createLogger } from '../../shared/logger.js';
+import { type FakePolyCodec, startFakePolyCodec } from '../fakes/fake-poly-codec.js';
 import {
   accessibilityViolations,
   loginAsOperator,
@@ -18,27 +23,64 @@ import {
   startBrowser,
   type TestBrowser,
 } from '../helpers/browser.js';
-import { apiRequest, getJson, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
+import {
+  apiRequest,
+  brokerPassword,
+  getJson,
+  inject,
+  startTestAgent,
+  startTestHub,
+} from '../helpers/hub-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ROOM = 'ubnd-ham-yen';
+const POLY = 'ubnd-son-duong';
 const MIN = 60_000;
 
 describe('dashboard: a room’s remote actions and approved configuration in Chromium', () => {
   let hub: RunningHub & { removeData(): void };
   let agent: Agent;
+  let polyAgent: Agent;
+  let poly: FakePolyCodec;
   let browser: TestBrowser;
+  const data = tempDir('room-actions-poly-');
 
   beforeAll(async () => {
-    [hub, browser] = await Promise.all([startTestHub({ 'remoteActions.timeoutSec': 3 }), startBrowser()]);
+    [hub, browser, poly] = await Promise.all([
+      startTestHub({ 'remoteActions.timeoutSec': 3 }),
+      startBrowser(),
+      startFakePolyCodec(),
+    ]);
     agent = await startTestAgent(hub.mqttUrl, ROOM);
+    const config = loadAgentConfig({
+      env: {
+        HNTH_ROOM_ID: POLY,
+        HNTH_MQTT_URL: hub.mqttUrl,
+        HNTH_MQTT_USERNAME: POLY,
+        HNTH_MQTT_PASSWORD: brokerPassword(hub.mqttUrl, POLY)!,
+        HNTH_TELEMETRY_INTERVAL: '0.3',
+        HNTH_CODEC_KIND: 'poly',
+        HNTH_CODEC_URL: poly.url,
+        HNTH_CODEC_USERNAME: 'admin',
+        HNTH_CODEC_PASSWORD: 'Polycom12#',
+        HNTH_DATA_DIR: data.path,
+        HNTH_HOST: 'false',
+      },
+    });
+    polyAgent = createAgent(config, createLogger(POLY, 'silent'));
+    await polyAgent.start();
+    await polyAgent.connected;
     await loginAsOperator(browser.page, hub.httpUrl);
   });
   afterAll(async () => {
     await browser?.close();
     await agent?.stop();
+    await polyAgent?.stop();
     await hub?.stop();
     hub?.removeData();
+    await poly?.close();
+    data.remove();
   });
 
   const text = (selector: string) => browser.page.locator(selector).first().textContent();
@@ -166,5 +208,27 @@ describe('dashboard: a room’s remote actions and approved configuration in Chr
     );
     const entry = (await audit()).find((e) => e.action === 'power.override');
     expect(entry).toMatchObject({ result: 'ok', details: { state: 'off' } });
+  });
+
+  test('a Poly room: standby and wake are refused in words, saying its codec sleeps on its own', async () => {
+    const { page } = browser;
+    await page.goto(`${hub.httpUrl}/#/room/${POLY}`);
+    await page.reload();
+    await page.waitForSelector('#power-control');
+    const refusal =
+      'Điểm cầu từ chối: codec Poly không nhận lệnh chờ hay đánh thức từ xa (giao diện REST của Poly không có lệnh này); codec tự chuyển sang chờ theo thời gian chờ cài trên thiết bị và thức dậy khi được dùng';
+    for (const button of ['#action-codec-standby', '#action-codec-wake']) {
+      await page.evaluate(() => {
+        document.querySelector('#power-status')!.textContent = '';
+      });
+      await page.click(button);
+      await page.click('#confirm-ok');
+      await statusSays('#power-status', 'Điểm cầu từ chối');
+      expect(await text('#power-status')).toBe(refusal);
+      // Nothing to force: no reason would make the codec sleep.
+      expect(await page.locator('#force-reason, #power-force').count()).toBe(0);
+    }
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'room-action-poly-standby', true);
   });
 });

@@ -5,7 +5,9 @@
  * `GET /rest/system` (`model`, `softwareVersion`, `state`, `uptime`), `GET /rest/system/status` (a
  * list of `{langtag, name, stateList}` such as `system.status.mr.camera` `all_up`), `GET
  * /rest/conferences` (the active conferences, `[]` when idle) and `POST /rest/config` with `{names}`
- * answering `{vars: [{name, value, result}]}`. Tests change `state` to stage faults.
+ * answering `{vars: [{name, value, result}]}`. Tests change `state` to stage faults. It has no sleep
+ * or wake resource, as no Poly reference found has one (agent/probes/codec-poly.ts, POLY_NO_STANDBY,
+ * names the sources read): any other path answers 404, as the codec's web server does.
  *
  * For the test call it answers as real codecs did where a capture exists (test/fixtures/real/poly:
  * the conference list idle and in a call, the call log, the near cameras, the microphones, the

@@ -95,12 +95,17 @@ export async function startTestHub(
  * The security parts of a hub's data folder before the hub starts, opened as `hnth-hub`'s
  * subcommands open them (with the hub's audit key), for a test that issues accounts first.
  */
-export function openHubSecurity(dataDir: string): Security & { close(): void } {
+export function openHubSecurity(dataDir: string): Security & { close(): Promise<void> } {
   const config = loadHubConfig({ env: {}, overrides: { dataDir } });
   const db = openDatabase(path.join(dataDir, 'hnth.db'));
+  const security = openSecurity(db, builtInFleet, { auditKey: loadOrCreateAuditKey(config.audit.dir) });
   return {
-    ...openSecurity(db, builtInFleet, { auditKey: loadOrCreateAuditKey(config.audit.dir) }),
-    close: () => db.close(),
+    ...security,
+    // The audit rows recorded and not yet stored are written first.
+    close: async () => {
+      await security.audit.settled();
+      db.close();
+    },
   };
 }
 

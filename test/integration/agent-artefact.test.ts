@@ -14,7 +14,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { buildAgent } from '../../scripts/build-agent.js';
+import { agentNodeFlags, buildAgent } from '../../scripts/build-agent.js';
 import { decodeMessage } from '../../shared/schemas.js';
 import { roomTopic } from '../../shared/topics.js';
 import {
@@ -102,6 +102,10 @@ describe('the arm64 artefact in a Debian 13 arm64 root (under qemu-user-static)'
     expect(first.status).toBe(3);
 
     const lib = at('usr/local/lib/hnth-agent');
+    // The V8 settings of a small daemon travel in the program's own #! line.
+    expect(readFileSync(path.join(lib, 'cli.js'), 'utf8').split('\n')[0]).toBe(
+      `#!/usr/bin/env -S node ${agentNodeFlags.join(' ')}`,
+    );
     const shipped = readdirSync(path.join(lib, 'node_modules'));
     for (const hubModule of HUB_MODULES) expect(shipped).not.toContain(hubModule);
     const code = [
@@ -125,12 +129,20 @@ describe('the arm64 artefact in a Debian 13 arm64 root (under qemu-user-static)'
       "const m = (n) => require('/usr/local/lib/hnth-agent/node_modules/' + n); console.log(typeof m('epoll').Epoll, typeof m('unix-dgram').createSocket)",
     ]);
     expect(loaded.stdout.trim()).toBe('function function');
-  });
+  }, 120_000);
 
   test('passes doctor --simulate', () => {
     // (Debian's node warns on stderr that this minimal root has no ca-certificates bundle.)
     const run = nodeInRoot(
-      ['/usr/local/lib/hnth-agent/cli.js', 'doctor', '--simulate', '--room', ROOM, '--json'],
+      [
+        ...agentNodeFlags,
+        '/usr/local/lib/hnth-agent/cli.js',
+        'doctor',
+        '--simulate',
+        '--room',
+        ROOM,
+        '--json',
+      ],
       {
         HNTH_MQTT_URL: 'mqtt://127.0.0.1:9',
         HNTH_DATA_DIR: '/var/lib/hnth-agent',
@@ -139,7 +151,7 @@ describe('the arm64 artefact in a Debian 13 arm64 root (under qemu-user-static)'
     const { checks } = JSON.parse(run.stdout) as { checks: { name: string; ok: boolean }[] };
     // Nothing listens on port 9: every check but the broker's passes.
     expect(checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['broker']);
-  });
+  }, 120_000);
 
   describe.each(departmentBrokers)('against the %s broker over TLS with the department’s CA', (kind) => {
     let broker: DepartmentBroker;
@@ -166,7 +178,7 @@ describe('the arm64 artefact in a Debian 13 arm64 root (under qemu-user-static)'
       expect(run.stdout).toMatch(new RegExp(`✓ broker +${broker.url} accepted the connection as ${ROOM}`));
       expect(run.stdout).toContain('all 7 checks passed');
       expect(run.status).toBe(0);
-    });
+    }, 120_000);
 
     test('the agent starts and publishes its telemetry to the broker on the host', async () => {
       const hub = await broker.hubClient();
@@ -182,6 +194,8 @@ describe('the arm64 artefact in a Debian 13 arm64 root (under qemu-user-static)'
           root,
           QEMU,
           '/usr/bin/node',
+          // As its #! line starts it on a controller.
+          ...agentNodeFlags,
           '/usr/local/lib/hnth-agent/cli.js',
           '--simulate',
           '--config',

@@ -1,6 +1,7 @@
 /**
- * The audit log's hash chain against a real SQLite file, and the hub's administrative
- * subcommands (credentials, users, Mosquitto export, audit verify) as an operator runs them.
+ * The audit log's rows from before its key, its key, and the hub's administrative subcommands
+ * (credentials, users, Mosquitto export, audit verify) as an operator runs them. The chain itself,
+ * on both stores: audit-log-store.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,161 +10,25 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { loadHubConfig } from '../../hub/config.js';
 import { runAdminCommand } from '../../hub/security/admin-cli.js';
-import {
-  appendCheckpoint,
-  compareWithCheckpoint,
-  latestCheckpoint,
-  signCheckpoint,
-} from '../../hub/security/audit-checkpoints.js';
+import { appendCheckpoint, latestCheckpoint, signCheckpoint } from '../../hub/security/audit-checkpoints.js';
 import { AUDIT_KEY_FILE, loadOrCreateAuditKey } from '../../hub/security/audit-key.js';
-import { AuditLog, rowMac, unkeyedRowHash } from '../../hub/security/audit-log.js';
+import { AuditLog, auditMigrations, unkeyedRowHash } from '../../hub/security/audit-log.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
 import { openSecurity } from '../../hub/security/security.js';
 import { openDatabase } from '../../hub/store/database.js';
+import { sqliteStore } from '../../hub/store/sql.js';
 import { builtInFleet } from '../../shared/fleet.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
 afterAll(() => dir.remove());
 
-describe('the audit log', () => {
-  const file = path.join(dir.path, 'audit', 'hnth.db');
-  const key = randomBytes(32);
-  const times = ['2026-11-30T01:00:00.000Z', '2026-11-30T01:05:00.000Z', '2026-11-30T01:10:00.000Z'];
+describe('the audit log on a hub’s SQLite file from before its key', () => {
+  const times = ['2026-11-30T01:00:00.000Z', '2026-11-30T01:05:00.000Z'];
 
-  /** A copy of the log's database with its triggers dropped: what someone with the file can do. */
-  function tamperedCopy(name: string) {
-    const copy = path.join(dir.path, `tamper-${name}.db`);
-    const db = openDatabase(file);
-    db.prepare('VACUUM INTO ?').run(copy);
-    db.close();
-    const tampered = openDatabase(copy);
-    tampered.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
-    return tampered;
-  }
-
-  test('entries are chained by an HMAC, each to the one before, with their outcome, and the chain verifies', () => {
-    const db = openDatabase(file);
-    let i = 0;
-    const audit = new AuditLog(db, key, () => new Date(times[i++ % times.length]!));
-    const first = audit.record('op', 'power.off', { roomId: 'tinh-uy' });
-    const second = audit.record(
-      'op',
-      'power.off',
-      { roomId: 'tinh-uy' },
-      { result: 'refused', code: 'in-call' },
-    );
-    audit.record('tech', 'override', { roomId: 'tinh-uy', minutes: 30 });
-    expect(first).toMatchObject({ id: 1, at: times[0], result: 'ok', code: null, prevHash: '0'.repeat(64) });
-    expect(second).toMatchObject({ result: 'refused', code: 'in-call', prevHash: first.hash });
-    expect(audit.verify()).toEqual({
-      ok: true,
-      rows: 3,
-      head: audit.list(1)[0]!.hash,
-      unkeyedRows: 0,
-      complete: true,
-    });
-    expect(audit.list(2).map((e) => e.action)).toEqual(['override', 'power.off']);
-    db.close();
-  });
-
-  test('the chain is walked in slices that add up to the whole', () => {
-    const db = openDatabase(file);
-    const audit = new AuditLog(db, key);
-    const first = audit.verify(undefined, 2);
-    expect(first).toMatchObject({ ok: true, rows: 2, complete: false });
-    if (!first.ok) throw new Error('the first slice should verify');
-    expect(audit.verify({ id: first.rows, hash: first.head }, 2)).toEqual({
-      ...audit.verify(),
-      unkeyedRows: 0,
-    });
-    db.close();
-  });
-
-  test('the hub cannot change or remove an entry: the database refuses', () => {
-    const db = openDatabase(file);
-    expect(() => db.prepare("UPDATE audit_log SET actor = 'x' WHERE id = 1").run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM audit_log WHERE id = 2').run()).toThrow(/append-only/);
-    db.close();
-  });
-
-  test.each([
-    ['a changed detail', 'UPDATE audit_log SET details = \'{"roomId":"hdnd-tinh"}\' WHERE id = 1', 1, /HMAC/],
-    ['a changed actor', "UPDATE audit_log SET actor = 'someone-else' WHERE id = 2", 2, /HMAC/],
-    ['a changed outcome', "UPDATE audit_log SET result = 'ok', code = NULL WHERE id = 2", 2, /HMAC/],
-    ['a removed row', 'DELETE FROM audit_log WHERE id = 2', 3, /row 2 is missing/],
-  ])('tampering behind the hub’s back (%s) is detected at the row', (name, sql, badId, reason) => {
-    const tampered = tamperedCopy(name.replaceAll(' ', '-'));
-    tampered.prepare(sql).run();
-    expect(new AuditLog(tampered, key).verify()).toMatchObject({
-      ok: false,
-      badId,
-      reason: expect.stringMatching(reason),
-    });
-    tampered.close();
-  });
-
-  test('rows rewritten and the whole chain computed again without the key do not verify', () => {
-    const tampered = tamperedCopy('rehash');
-    const rows = tampered.prepare('SELECT * FROM audit_log ORDER BY id').all() as Record<string, never>[];
-    let prev = '0'.repeat(64);
-    const forger = randomBytes(32);
-    for (const row of rows) {
-      const details = row.id === 1 ? JSON.stringify({ roomId: 'hdnd-tinh' }) : row.details;
-      const mac = rowMac(forger, { ...(row as object), details } as never, prev);
-      tampered
-        .prepare('UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE id = ?')
-        .run(details, prev, mac, row.id);
-      prev = mac;
-    }
-    expect(new AuditLog(tampered, key).verify()).toMatchObject({
-      ok: false,
-      badId: 1,
-      reason: expect.stringMatching(/HMAC/),
-    });
-    tampered.close();
-  });
-
-  test('the newest rows deleted leave a whole chain, which the latest signed checkpoint exposes', () => {
-    const checkpoints = tempDir('hnth-checkpoints-');
-    try {
-      const db = openDatabase(file);
-      const audit = new AuditLog(db, key);
-      const verdict = audit.verify();
-      if (!verdict.ok) throw new Error('the chain should verify');
-      appendCheckpoint(checkpoints.path, signCheckpoint(key, times[2]!, verdict.rows, verdict.head));
-      db.close();
-      const cut = tamperedCopy('cut');
-      cut.prepare('DELETE FROM audit_log WHERE id = 3').run();
-      const shorter = new AuditLog(cut, key).verify();
-      expect(shorter).toMatchObject({ ok: true, rows: 2 });
-      const { checkpoint } = latestCheckpoint(checkpoints.path, key);
-      expect(compareWithCheckpoint(shorter as never, checkpoint!, new AuditLog(cut, key))).toEqual({
-        ok: false,
-        reason: expect.stringMatching(
-          /the log has 2 rows, the checkpoint of .* counted 3: its newest rows were removed/,
-        ),
-      });
-      cut.close();
-    } finally {
-      checkpoints.remove();
-    }
-  });
-
-  test('a checkpoint not signed with the key is not taken for one', () => {
-    const checkpoints = tempDir('hnth-checkpoints-');
-    try {
-      appendCheckpoint(checkpoints.path, signCheckpoint(key, times[0]!, 1, 'a'.repeat(64)));
-      appendCheckpoint(checkpoints.path, signCheckpoint(randomBytes(32), times[1]!, 0, '0'.repeat(64)));
-      expect(latestCheckpoint(checkpoints.path, key)).toMatchObject({ checkpoint: { rows: 1 }, badLines: 1 });
-    } finally {
-      checkpoints.remove();
-    }
-  });
-
-  test('rows from before the key keep verifying as the start of the chain, never after a keyed row', () => {
-    const legacy = path.join(dir.path, 'legacy.db');
-    const db = openDatabase(legacy);
+  test('rows from before the key keep verifying as the start of the chain, never after a keyed row', async () => {
+    const key = randomBytes(32);
+    const db = openDatabase(path.join(dir.path, 'legacy.db'));
     // The first release's table (its triggers left out here) and its plain SHA-256 rows.
     db.exec(`CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
       action TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`);
@@ -182,11 +47,13 @@ describe('the audit log', () => {
       );
       prev = hash;
     }
-    const audit = new AuditLog(db, key);
-    audit.record('op', 'login');
-    expect(audit.verify()).toMatchObject({ ok: true, rows: 3, unkeyedRows: 2 });
+    const store = sqliteStore(db);
+    await store.migrate(auditMigrations);
+    const audit = new AuditLog(store.sql, key);
+    await audit.record('op', 'login');
+    expect(await audit.verify()).toMatchObject({ ok: true, rows: 3, unkeyedRows: 2 });
     // An unkeyed row appended after the keyed ones is a forgery, whatever its hash.
-    const last = audit.list(1)[0]!;
+    const last = (await audit.list(1))[0]!;
     db.prepare(
       'INSERT INTO audit_log (id, at, actor, action, details, prev_hash, hash) VALUES (4, ?, ?, ?, ?, ?, ?)',
     ).run(
@@ -197,8 +64,29 @@ describe('the audit log', () => {
       last.hash,
       unkeyedRowHash(4, times[1]!, 'op', 'logout', '{}', last.hash),
     );
-    expect(audit.verify()).toMatchObject({ ok: false, badId: 4, reason: 'an unkeyed row after keyed ones' });
+    expect(await audit.verify()).toMatchObject({
+      ok: false,
+      badId: 4,
+      reason: 'an unkeyed row after keyed ones',
+    });
     db.close();
+  });
+});
+
+describe('the audit checkpoints file', () => {
+  test('a checkpoint not signed with the key is not taken for one', () => {
+    const key = randomBytes(32);
+    const checkpoints = tempDir('hnth-checkpoints-');
+    try {
+      appendCheckpoint(checkpoints.path, signCheckpoint(key, '2026-11-30T01:00:00.000Z', 1, 'a'.repeat(64)));
+      appendCheckpoint(
+        checkpoints.path,
+        signCheckpoint(randomBytes(32), '2026-11-30T01:05:00.000Z', 0, '0'.repeat(64)),
+      );
+      expect(latestCheckpoint(checkpoints.path, key)).toMatchObject({ checkpoint: { rows: 1 }, badLines: 1 });
+    } finally {
+      checkpoints.remove();
+    }
   });
 });
 
@@ -234,16 +122,17 @@ describe('hnth-hub administrative subcommands', () => {
 
   async function run(...argv: string[]) {
     const db = openDatabase(path.join(dataDir, 'hnth.db'));
+    const security = openSecurity(db, builtInFleet, { auditKey: loadOrCreateAuditKey(config.audit.dir) });
     const out: string[] = [];
     const err: string[] = [];
     try {
-      const auditKey = loadOrCreateAuditKey(config.audit.dir);
-      const code = await runAdminCommand(argv, openSecurity(db, builtInFleet, { auditKey }), config, {
+      const code = await runAdminCommand(argv, security, config, {
         out: (t) => out.push(t),
         err: (t) => err.push(t),
       });
       return { code, out: out.join(''), err: err.join('') };
     } finally {
+      await security.audit.settled();
       db.close();
     }
   }
@@ -260,7 +149,7 @@ describe('hnth-hub administrative subcommands', () => {
     expect(await credentials.verify('tinh-uy', old)).toBeNull();
     expect(await credentials.verify('tinh-uy', fresh)).toEqual({ kind: 'room', roomId: 'tinh-uy' });
     expect(JSON.stringify(db.prepare('SELECT * FROM mqtt_credentials').all())).not.toContain(fresh);
-    expect(audit.list(5).filter((e) => e.action === 'credentials.issue')).toHaveLength(2);
+    expect((await audit.list(5)).filter((e) => e.action === 'credentials.issue')).toHaveLength(2);
     db.close();
   });
 
@@ -302,7 +191,7 @@ describe('hnth-hub administrative subcommands', () => {
     await run('users', 'set', 'tech', '--role', 'admin');
     const db = openDatabase(path.join(dataDir, 'hnth.db'));
     const { audit } = openSecurity(db, builtInFleet, { auditKey: loadOrCreateAuditKey(config.audit.dir) });
-    expect(audit.list(2).map((e) => [e.action, e.result, e.code])).toEqual([
+    expect((await audit.list(2)).map((e) => [e.action, e.result, e.code])).toEqual([
       ['user.set', 'refused', 'bad-role'],
       ['credentials.issue', 'refused', 'unknown-account'],
     ]);
@@ -312,7 +201,7 @@ describe('hnth-hub administrative subcommands', () => {
   test('audit verify: intact against the latest checkpoint; the newest rows deleted, exit code 1', async () => {
     const key = loadOrCreateAuditKey(config.audit.dir);
     const db = openDatabase(path.join(dataDir, 'hnth.db'));
-    const verdict = new AuditLog(db, key).verify();
+    const verdict = await openSecurity(db, builtInFleet, { auditKey: key }).audit.verify();
     if (!verdict.ok) throw new Error('the chain should verify');
     const checkpoint = signCheckpoint(key, '2026-11-30T02:00:00.000Z', verdict.rows, verdict.head);
     appendCheckpoint(config.audit.dir, checkpoint);

@@ -4,12 +4,14 @@
  * back, a restarted hub knows when each room was last heard from it, and a store URL that cannot be
  * reached stops the hub with the reason, naming the server and never the password.
  */
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
 import type { Agent } from '../../agent/agent.js';
+import { AUDIT_KEY_FILE, loadOrCreateAuditKey } from '../../hub/security/audit-key.js';
 import { rooms } from '../../shared/fleet.js';
-import { getJson, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
+import { apiRequest, getJson, inject, startTestAgent, startTestHub } from '../helpers/hub-harness.js';
 import { freePort } from '../helpers/mosquitto.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -74,6 +76,56 @@ describe('a hub on a PostgreSQL store', () => {
     } finally {
       await again.stop();
       again.removeData();
+    }
+  });
+
+  test('two hubs recording at the same time keep one audit chain, which either verifies whole', async () => {
+    // A database of their own: the hubs of the other tests keep their audit rows with other keys.
+    const group = await createTestDatabase();
+    // The hubs of a group share the chain, so they share its key: the first hub's, copied.
+    const keyDirs = ['a', 'b'].map((h) => path.join(data.path, `audit-${h}`));
+    loadOrCreateAuditKey(keyDirs[0]!);
+    mkdirSync(keyDirs[1]!, { recursive: true, mode: 0o700 });
+    copyFileSync(path.join(keyDirs[0]!, AUDIT_KEY_FILE), path.join(keyDirs[1]!, AUDIT_KEY_FILE));
+    const hubs = await Promise.all(
+      ['a', 'b'].map((h, i) =>
+        startTestHub({
+          dataDir: path.join(data.path, `hub-${h}`),
+          'audit.dir': keyDirs[i],
+          'store.url': group.url,
+        }),
+      ),
+    );
+    try {
+      // Each hub writes the contact of half the rooms, all at once: one audit row each.
+      const half = rooms.length / 2;
+      const answers = await Promise.all(
+        rooms.map((room, i) =>
+          apiRequest(hubs[i < half ? 0 : 1]!.httpUrl, 'PUT', `/api/contacts/rooms/${room.id}`, {
+            name: 'Nguyễn Văn A',
+            unit: 'Văn phòng',
+            position: 'Kỹ thuật viên',
+            phone: '0912345678',
+            email: 'a@example.gov.vn',
+          }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(rooms.map(() => 200));
+      const { rows } = await group.direct.query<{ details: string }>(
+        "SELECT details FROM audit_log WHERE action = 'contact.set'",
+      );
+      expect(rows.map((r) => JSON.parse(r.details).id).sort()).toEqual(rooms.map((r) => r.id).sort());
+      const count = Number((await group.direct.query('SELECT COUNT(*) AS n FROM audit_log')).rows[0].n);
+      for (const hub of hubs) {
+        const verdict = await apiRequest(hub.httpUrl, 'GET', '/api/audit/verification');
+        expect(verdict.body).toMatchObject({ ok: true, rows: count, complete: true });
+      }
+    } finally {
+      for (const hub of hubs) {
+        await hub.stop();
+        hub.removeData();
+      }
+      await group.drop();
     }
   });
 

@@ -38,7 +38,7 @@ describe('the hub and a room on Mosquitto with the exported files', () => {
     const roomPassword = security.credentials.issue(ROOM, 'test');
     const files = path.join(dir.path, 'etc');
     exportMosquitto(files, security.credentials, { simInject: false });
-    security.close();
+    await security.close();
     mkdirSync(path.join(files, 'tls'));
     copyFileSync(cert.certFile, path.join(files, 'tls', 'server.crt'));
     copyFileSync(cert.keyFile, path.join(files, 'tls', 'server.key'));

@@ -58,7 +58,7 @@ describe('one room flooding a real Mosquitto with the shipped configuration', ()
     for (const account of [HUB_ACCOUNT, FLOODER, OTHER])
       passwords.set(account, security.credentials.issue(account, 'test'));
     exportMosquitto(files, security.credentials, { simInject: false });
-    security.close();
+    await security.close();
     mkdirSync(path.join(files, 'tls'));
     copyFileSync(cert.certFile, path.join(files, 'tls', 'server.crt'));
     copyFileSync(cert.keyFile, path.join(files, 'tls', 'server.key'));
@@ -202,17 +202,19 @@ describe('one room flooding a real Mosquitto with the shipped configuration', ()
     });
     expect(settled).toBeLessThan(FLOOD_LINES / 2);
     expect(hub.security.credentials.disabledAccounts()).toEqual([FLOODER]);
-    const cutOff = await waitFor('the cut-off in the audit log', () =>
-      hub.security.audit.list(50).find((e) => e.action === 'mqtt.cut-off'),
+    const cutOff = await waitFor('the cut-off in the audit log', async () =>
+      (await hub.security.audit.list(50)).find((e) => e.action === 'mqtt.cut-off'),
     );
     expect(cutOff).toMatchObject({
       actor: 'system',
       result: 'ok',
       details: { roomId: FLOODER, broker: 'external' },
     });
-    expect(hub.security.audit.list(50).find((e) => e.action === 'credentials.disable')).toMatchObject({
-      details: { account: FLOODER },
-    });
+    expect((await hub.security.audit.list(50)).find((e) => e.action === 'credentials.disable')).toMatchObject(
+      {
+        details: { account: FLOODER },
+      },
+    );
     expect((await health()).flood.flooding).toEqual([FLOODER]);
     const incident = await waitFor('the flooding room’s incident', async () => {
       const open = (await apiRequest(hub.httpUrl, 'GET', `/api/incidents?state=open&room=${FLOODER}`))

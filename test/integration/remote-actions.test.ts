@@ -95,17 +95,27 @@ describe('remote actions from the room page', () => {
     );
   });
 
-  test('a Poly room: a restart is its system reboot; standby it has not, and says so', async () => {
+  test('a Poly room: a restart is its system reboot; standby and wake its REST API has not, and the room says so', async () => {
     expect((await act(POLY, { action: 'codec.restart', reason: 'hình bị đứng' })).status).toBe(200);
     expect(poly.state.requests).toContain('POST /rest/system/reboot');
-    const standby = await act(POLY, { action: 'codec.standby' });
-    expect(standby.status).toBe(502);
-    expect(standby.body).toMatchObject({
-      code: 'unknown-command',
-      error: 'this agent has no command "standby"',
-    });
-    const entry = (await audit()).find((e) => e.action === 'room.codec.standby' && e.details.roomId === POLY);
-    expect(entry).toMatchObject({ code: 'unknown-command' });
+    const before = poly.state.requests.length;
+    for (const action of ['codec.standby', 'codec.wake']) {
+      const answer = await act(POLY, { action, ...(action === 'codec.standby' ? { force: true } : {}) });
+      expect(answer.status).toBe(409);
+      expect(answer.body).toMatchObject({
+        code: 'refused',
+        error:
+          'no codec standby: this room’s Poly codec takes no standby or wake through its REST API (it sleeps on its own timer)',
+      });
+      const entry = (await audit()).find((e) => e.action === `room.${action}` && e.details.roomId === POLY);
+      expect(entry).toMatchObject({ code: 'refused' });
+    }
+    // Nothing was asked of the codec beyond its usual reading.
+    expect(
+      poly.state.requests
+        .slice(before)
+        .filter((r) => !/^(GET \/rest\/(system|system\/status|conferences)|POST \/rest\/session)$/.test(r)),
+    ).toEqual([]);
   });
 
   test('a simulated room: its codec restarts and is back after its boot; its controller reboots (offline)', async () => {

@@ -72,6 +72,6 @@ describe('a replay after a hub outage on the embedded broker', () => {
       );
     await waitFor(`all ${EDGES} edges stored`, async () => (await mainsEdges()).length >= EDGES, 30_000);
     expect(await mainsEdges()).toHaveLength(EDGES);
-    expect(second.security.audit.list(100).filter((e) => e.action === 'mqtt.flood')).toEqual([]);
+    expect((await second.security.audit.list(100)).filter((e) => e.action === 'mqtt.flood')).toEqual([]);
   }, 60_000);
 });

@@ -116,9 +116,9 @@ describe('UPS protection on real UPSes through upsd and dummy-ups', () => {
         ran.push('equipment off');
       },
       shutdownArgv: ['systemctl', 'poweroff'],
-      runner: async (argv) => {
-        ran.push(argv.join(' '));
-        return { exitCode: 0, output: '' };
+      runner: async (program, args) => {
+        ran.push([program, ...args].join(' '));
+        return { code: 0, stdout: '', stderr: '' };
       },
       log,
     });

@@ -1,10 +1,12 @@
 /**
- * The rehearsal matrix's test-call figures (hub/web/src/call-figures.ts), without a browser: the
- * hub's own judge (call-checks.ts) decides, and the cell shows each measured value beside its limit in
- * Vietnamese (English on request), and who must act on a failure.
+ * The rehearsal matrix's test-call figures (hub/web/src/call-figures.ts) and a room history's details
+ * of the same call, channel by channel (hub/web/src/call-details.ts), without a browser: the hub's
+ * own judge (call-checks.ts) decides, and each measured value stands beside its limit in Vietnamese
+ * (English on request), with who must act on a failure.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { callChecks, defaultCallLimits } from '../../hub/schedule/call-checks.js';
+import { callDetails } from '../../hub/web/src/call-details.js';
 import { callFigures } from '../../hub/web/src/call-figures.js';
 import { setLang } from '../../hub/web/src/i18n/i18n.js';
 import type { RehearsalCheck, RehearseResult, TestCallResult } from '../../shared/schemas.js';
@@ -95,7 +97,7 @@ describe('a rehearsal cell’s test-call figures', () => {
     ],
     [
       'picture',
-      ['640x360 (tối thiểu 720 dòng)', '15 hình/giây (tối thiểu 25)', '→ Báo kỹ thuật viên của phòng'],
+      ['640×360 (tối thiểu 720 dòng)', '15 hình/giây (tối thiểu 25)', '→ Báo kỹ thuật viên của phòng'],
     ],
     [
       'peripherals',
@@ -155,5 +157,68 @@ describe('a rehearsal cell’s test-call figures', () => {
         fault: 'equipment',
       }),
     ).toEqual([]);
+  });
+});
+
+describe('a room history’s test call, channel by channel', () => {
+  const checks = callChecks(facts, defaultCallLimits, expected);
+
+  test('the outcome, each channel, the microphones, the speaker and the line test, each beside its limit', () => {
+    expect(callDetails({ calls: facts, checks })).toEqual({
+      testCall: 'Cuộc gọi thử tới test@mcu.hnth.example: Kết nối sau 3 giây, đo trong 20 giây',
+      channels: [
+        'Âm thanh nhận về: Mã hóa G722, mất gói 0 % (≤ 5 %), jitter 4 ms (≤ 50 ms)',
+        'Âm thanh gửi đi: Mã hóa G722, mất gói 0,5 % (≤ 5 %), jitter 2 ms (≤ 50 ms)',
+        'Hình ảnh nhận về: Mã hóa H264, 1280×720 (tối thiểu 720 dòng), 30 hình/giây (tối thiểu 25), mất gói 1,5 % (≤ 5 %), jitter 12 ms (≤ 50 ms)',
+        'Hình ảnh gửi đi: Mã hóa H264, 640×360 (tối thiểu 720 dòng), 15 hình/giây (tối thiểu 25), mất gói 0 % (≤ 5 %), jitter 3 ms (≤ 50 ms)',
+      ],
+      microphones: ['Microphone 1: đã kết nối, đang tắt tiếng', 'Microphone 2: đã kết nối, đang tắt tiếng'],
+      speaker: 'Loa: âm lượng 70 %',
+      lineTest:
+        'Đo đường truyền tới sip:9999@10.0.0.5:5060: MCU trả lời; mất gói 8 % (≤ 5 %), jitter 2,5 ms (≤ 50 ms), trễ khứ hồi 42 ms (≤ 800 ms), nhận lại 460/500 gói',
+    });
+  });
+
+  test('the limits are the ones the run was judged against, not today’s', () => {
+    const strict = { ...defaultCallLimits, lossPct: { marginal: 0.5, fail: 2 } };
+    const details = callDetails({ calls: facts, checks: callChecks(facts, strict, expected) });
+    expect(details?.channels[2]).toContain('mất gói 1,5 % (≤ 2 %)');
+    expect(details?.lineTest).toContain('mất gói 8 % (≤ 2 %)');
+  });
+
+  test('a call that was rejected names the cause and measured nothing; a muted speaker says so', () => {
+    const rejected = {
+      ...facts,
+      testCall: {
+        ...call,
+        outcome: 'rejected' as const,
+        connectSec: null,
+        channels: [],
+        microphones: [{ name: 'Ceiling', connected: false, muted: null }],
+        speaker: { muted: true, volumePct: null },
+      },
+      lineTest: undefined,
+    };
+    expect(
+      callDetails({ calls: rejected, checks: callChecks(rejected, defaultCallLimits, expected) }),
+    ).toEqual({
+      testCall: 'Cuộc gọi thử tới test@mcu.hnth.example: MCU từ chối',
+      channels: [],
+      microphones: ['Ceiling: mất kết nối'],
+      speaker: 'Loa: đang tắt tiếng',
+      lineTest: null,
+    });
+  });
+
+  test('in English on request', () => {
+    setLang('en');
+    const details = callDetails({ calls: facts, checks });
+    expect(details?.testCall).toBe('Test call to test@mcu.hnth.example: Connected in 3 s, measured for 20 s');
+    expect(details?.channels[0]).toBe('Sound received: Codec G722, loss 0 % (≤ 5 %), jitter 4 ms (≤ 50 ms)');
+  });
+
+  test('a room that placed neither call has no details', () => {
+    expect(callDetails({ calls: { peripherals: facts.peripherals }, checks })).toBeNull();
+    expect(callDetails({ checks: [] })).toBeNull();
   });
 });

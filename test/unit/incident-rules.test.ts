@@ -4,10 +4,10 @@ import {
   causeOfReadinessCode,
   causeSeverity,
   causesOfChecks,
-  type Decision,
   decideIncidents,
   edgeOfEvent,
-  type McuState,
+  type IncidentDecision,
+  type McuReach,
   type RoomCause,
   type RoomSignals,
   type Shown,
@@ -31,7 +31,7 @@ interface Step {
   rehearsal?: RoomCause[];
   /** Rooms offline besides `room`, by count (from the end of the fleet). */
   othersOffline?: number;
-  mcu?: McuState;
+  mcu?: McuReach;
 }
 
 const shown = (causes: readonly RoomCause[]) =>
@@ -56,14 +56,14 @@ function signals(step: Step): RoomSignals[] {
   });
 }
 
-function describeDecision(d: Decision): string {
+function describeDecision(d: IncidentDecision): string {
   const when = (Date.parse(d.kind === 'open' ? d.openedAt : d.closedAt) - t0) / 1000;
   return `${d.kind} ${d.roomId ?? 'network'} ${d.cause} @${when}`;
 }
 
-function run(steps: Step[]): { decisions: string[]; state: Map<string, Track>; raw: Decision[] } {
+function run(steps: Step[]): { decisions: string[]; state: Map<string, Track>; raw: IncidentDecision[] } {
   let state = new Map<string, Track>();
-  const raw: Decision[] = [];
+  const raw: IncidentDecision[] = [];
   for (const step of steps) {
     const next = decideIncidents(
       state,

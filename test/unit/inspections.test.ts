@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
+import { loadHubConfig } from '../../hub/config.js';
 import { InspectionSchedule } from '../../hub/schedule/inspections.js';
 import { rooms } from '../../shared/fleet.js';
 import { RecordingRunner, silentLog } from '../fakes/schedule-fakes.js';
@@ -47,13 +48,9 @@ describe('periodic inspections of the fleet (art. 11.1), in fake time', () => {
     expect(inspections.nextAt()).toBeNull();
   });
 
-  test('a cron expression that never fires stops the start naming the key', () => {
-    const inspections = new InspectionSchedule({
-      cron: 'every monday',
-      roomIds: ['so-y-te'],
-      runner: new RecordingRunner(),
-      log: silentLog,
-    });
-    expect(() => inspections.start()).toThrow(/schedule.inspectionCron "every monday"/);
+  test('a cron expression that cannot be read stops the hub when its settings load, naming the key and the value', () => {
+    expect(() => loadHubConfig({ env: { HNTH_INSPECTION_CRON: 'every monday' } })).toThrow(
+      /schedule\.inspectionCron: .*fix the cron expression.*: value was "every monday"/,
+    );
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { loadAgentConfig } from '../../agent/config.js';
 import { composePower } from '../../agent/power/compose-power.js';
+import { POLY_NO_STANDBY } from '../../agent/probes/codec-poly.js';
 import { systemClock } from '../../shared/clock.js';
 import { ConfigError } from '../../shared/config-file.js';
 import { createLogger } from '../../shared/logger.js';
@@ -95,6 +96,20 @@ describe('power configuration', () => {
     expect(() =>
       composePower(c, { log: createLogger('t', 'silent'), clockSynced: () => true, clock: systemClock }),
     ).toThrow(/power\.outputs\[0\]: relay "display" needs a GPIO backend/);
+  });
+
+  test('a codec standby output in a Poly room stops the agent at start, saying Poly has no standby', () => {
+    const c = load({ outputs: [codec] });
+    expect(() =>
+      composePower(c, {
+        log: createLogger('t', 'silent'),
+        clockSynced: () => true,
+        clock: systemClock,
+        noStandby: POLY_NO_STANDBY,
+      }),
+    ).toThrow(
+      /power\.outputs\[0\]: "codec" needs a codec adapter with standby \(this room’s Poly codec takes no standby/,
+    );
   });
 
   test('a real room with no outputs has no power control but still its UPS guard; a simulated one gets a typical room', () => {

@@ -20,7 +20,14 @@ let files = 0;
 type Item = ScheduleMessage['items'][number];
 
 function setup(
-  options: { items?: Item[]; clockSynced?: () => boolean; quietMin?: number; bootDeadlineSec?: number } = {},
+  options: {
+    items?: Item[];
+    clockSynced?: () => boolean;
+    quietMin?: number;
+    bootDeadlineSec?: number;
+    /** A room whose codec has no standby (a Poly): no standby output, and why. */
+    noStandby?: string;
+  } = {},
 ) {
   const clock = new FakeClock(day);
   const journal: string[] = [];
@@ -37,7 +44,8 @@ function setup(
     outputs,
     onSequence: [{ output: 'mains' }, { output: 'display' }, { output: 'codec' }],
     offSequence: [{ output: 'codec' }, { output: 'display' }, { output: 'mains' }],
-    standbyOutputs: ['codec'],
+    standbyOutputs: options.noStandby ? [] : ['codec'],
+    ...(options.noStandby ? { noStandby: options.noStandby } : {}),
     policy: { warmUpMin: 30, quietMin: options.quietMin ?? 30, scheduleMaxAgeH: 24 },
     schedule,
     tickSec: 60,
@@ -412,6 +420,21 @@ describe('power commands', () => {
     expect(await s.command('standby', {})).toMatchObject({ ok: false, error: { code: 'refused' } });
     expect(await s.command('power.on', {})).toMatchObject({ ok: true, result: { changed: true } });
     expect(s.journal).toEqual(['codec off', 'codec on']);
+  });
+
+  test('a room whose codec has no standby refuses standby and wake, saying why, and switches nothing', async () => {
+    const s = setup({ noStandby: 'this room’s Poly codec takes no standby or wake through its REST API' });
+    await s.start();
+    s.journal.length = 0;
+    for (const name of ['standby', 'wake'])
+      expect(await s.command(name, {})).toMatchObject({
+        ok: false,
+        error: {
+          code: 'refused',
+          message: 'no codec standby: this room’s Poly codec takes no standby or wake through its REST API',
+        },
+      });
+    expect(s.journal).toEqual([]);
   });
 
   test('a failing step raises an event, fails the command, and is retried only after a while', async () => {

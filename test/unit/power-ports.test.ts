@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { timesyncdSynced } from '../../agent/power/clock-synced.js';
-import { commandArgv, execFileRunner } from '../../agent/power/shutdown-command.js';
+import { commandArgv, runCommand } from '../../agent/power/shutdown-command.js';
 import { SimHardware } from '../../agent/sim/sim-hardware.js';
+import { spawnRunner } from '../../shared/probes/process-runner.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -21,14 +22,17 @@ describe('the shutdown command', () => {
   });
 
   test('runs through the process runner, and a failure is a result', async () => {
-    expect(await execFileRunner(['true'])).toEqual({ exitCode: 0, output: '' });
-    expect(await execFileRunner(['sh', '-c', 'echo no permission >&2; exit 3'])).toEqual({
-      exitCode: 3,
-      output: 'no permission',
+    expect(await runCommand(spawnRunner, ['true'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await runCommand(spawnRunner, ['sh', '-c', 'echo no permission >&2; exit 3'])).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: 'no permission\n',
     });
-    const missing = await execFileRunner(['/nonexistent/poweroff']);
-    expect(missing.exitCode).toBeNull();
-    expect(missing.output).toMatch(/ENOENT/);
+    const missing = await runCommand(spawnRunner, ['/nonexistent/poweroff']);
+    expect(missing.code).toBeNull();
+    expect(missing.error).toMatch(/not found/);
+    const empty = await runCommand(spawnRunner, []);
+    expect(empty).toMatchObject({ code: null, error: 'empty command' });
   });
 });
 

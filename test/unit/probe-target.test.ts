@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { loadAgentConfig } from '../../agent/config.js';
+import { POLY_NO_STANDBY } from '../../agent/probes/codec-poly.js';
 import { ProbeTargetError, probeTarget } from '../../agent/probes/probe-target.js';
 import { roomProbes } from '../../agent/probes/room-probes.js';
 import { ConfigError } from '../../shared/config-file.js';
@@ -59,8 +60,10 @@ describe('probes configuration', () => {
   const config = (env: Record<string, string>) =>
     loadAgentConfig({ env: { HNTH_ROOM_ID: 'ubnd-yen-son', ...env } });
 
-  test('nothing configured: no codec or link probe, the parts read as unknown', () => {
-    expect(roomProbes(config({}).probes, () => {}, noRun)).toEqual({});
+  test('nothing configured: no codec or link probe, the parts read as unknown, and no standby, saying why', () => {
+    expect(roomProbes(config({}).probes, () => {}, noRun)).toEqual({
+      noStandby: 'this room has no codec probe (probes.codec.kind none)',
+    });
   });
 
   test('a codec and the MCU configured give both probes, a codec API its calls, and a Cisco codec its standby for power control', () => {
@@ -72,10 +75,21 @@ describe('probes configuration', () => {
     const probes = roomProbes(c.probes, () => {}, noRun);
     expect(Object.keys(probes).sort()).toEqual(['api', 'codec', 'link', 'standby']);
     expect(probes.api?.kind).toBe('xapi');
-    const poly = config({ HNTH_CODEC_KIND: 'poly', HNTH_CODEC_URL: 'https://10.10.1.21' });
-    expect(Object.keys(roomProbes(poly.probes, () => {}, noRun)).sort()).toEqual(['api', 'codec']);
-    const sip = config({ HNTH_CODEC_KIND: 'sip', HNTH_CODEC_URL: 'sip:10.10.1.22:5060' });
-    expect(Object.keys(roomProbes(sip.probes, () => {}, noRun))).toEqual(['codec']);
+    // A Poly codec has its API but no standby: its REST API has no sleep or wake (codec-poly.ts).
+    const poly = roomProbes(
+      config({ HNTH_CODEC_KIND: 'poly', HNTH_CODEC_URL: 'https://10.10.1.21' }).probes,
+      () => {},
+      noRun,
+    );
+    expect(Object.keys(poly).sort()).toEqual(['api', 'codec', 'noStandby']);
+    expect(poly.noStandby).toBe(POLY_NO_STANDBY);
+    const sip = roomProbes(
+      config({ HNTH_CODEC_KIND: 'sip', HNTH_CODEC_URL: 'sip:10.10.1.22:5060' }).probes,
+      () => {},
+      noRun,
+    );
+    expect(Object.keys(sip).sort()).toEqual(['codec', 'noStandby']);
+    expect(sip.noStandby).toBe('the sip codec probe only watches the codec; standby needs kind xapi');
   });
 
   test.each([
@@ -90,10 +104,9 @@ describe('probes configuration', () => {
     ],
     [{ HNTH_CODEC_KIND: 'tcp', HNTH_CODEC_URL: 'codec' }, /probes\.codec\.url: .*must be host:port/],
     [{ HNTH_LINK_MCU_HOST: '-f' }, /probes\.link\.mcuHost: "-f" is not a host/],
-  ])('%j is refused at start, naming the key', (env, message) => {
-    const c = config(env);
-    expect(() => roomProbes(c.probes, () => {}, noRun)).toThrow(ConfigError);
-    expect(() => roomProbes(c.probes, () => {}, noRun)).toThrow(message);
+  ])('%j is refused when the configuration loads, naming the key', (env, message) => {
+    expect(() => config(env)).toThrow(ConfigError);
+    expect(() => config(env)).toThrow(message);
   });
 
   test('a baseline with a non-string value, or an unknown kind, fails loading with the key', () => {
@@ -113,19 +126,20 @@ describe('probes configuration', () => {
     }
   });
 
-  test('drift needs a vendor API', () => {
-    const c = config({ HNTH_CODEC_KIND: 'tcp', HNTH_CODEC_URL: '10.0.0.5:443' });
-    c.probes.codec.baseline = { 'Audio/DefaultVolume': '50' };
-    expect(() => roomProbes(c.probes, () => {}, noRun)).toThrow(
-      /probes\.codec\.baseline: configuration drift needs kind xapi or poly/,
-    );
-  });
-
-  test('k larger than n is refused', () => {
-    const c = config({ HNTH_LINK_MCU_HOST: '10.0.0.5' });
-    c.probes.link.raiseAfter = 6;
-    expect(() => roomProbes(c.probes, () => {}, noRun)).toThrow(
-      /probes\.link\.raiseAfter: must not exceed probes\.link\.window \(5\)/,
-    );
+  test('drift needs a vendor API, and k of n a window of at least k: both named in one error', () => {
+    const dir = tempDir();
+    try {
+      const file = path.join(dir.path, 'agent.json');
+      const probes = {
+        codec: { kind: 'tcp', url: '10.0.0.5:443', baseline: { 'Audio/DefaultVolume': '50' } },
+        link: { mcuHost: '10.0.0.5', raiseAfter: 6 },
+      };
+      writeFileSync(file, JSON.stringify({ roomId: 'ubnd-yen-son', probes }));
+      expect(() => loadAgentConfig({ file, env: {} })).toThrow(
+        /probes\.codec\.baseline: configuration drift needs kind xapi or poly, not tcp\n {2}probes\.link\.raiseAfter: must not exceed probes\.link\.window \(5\)/,
+      );
+    } finally {
+      dir.remove();
+    }
   });
 });

@@ -1,10 +1,12 @@
 /**
  * The room's remote actions (codec restart, controller reboot) as a table: refused during a call and
- * inside a booked item's change freeze unless forced, answered before a reboot happens.
+ * inside a booked item's change freeze unless forced, answered before a reboot happens; in a room
+ * without power control, standby and wake refused saying why the codec cannot sleep on command.
  */
 import { describe, expect, test } from '@jest/globals';
 import { CommandRouter } from '../../agent/commands/command-router.js';
 import type { ScheduleItem } from '../../agent/power/power-intents.js';
+import { POLY_NO_STANDBY } from '../../agent/probes/codec-poly.js';
 import { registerRemoteCommands } from '../../agent/remote/remote-commands.js';
 import { createLogger } from '../../shared/logger.js';
 import type { ReplyMessage } from '../../shared/schemas.js';
@@ -19,7 +21,9 @@ const meeting: ScheduleItem = {
   emergency: false,
 };
 
-function setup(options: { inCall?: boolean; frozenBy?: ScheduleItem | null; codec?: boolean } = {}) {
+function setup(
+  options: { inCall?: boolean; frozenBy?: ScheduleItem | null; codec?: boolean; noStandby?: string } = {},
+) {
   const replies: ReplyMessage[] = [];
   const journal: string[] = [];
   const clock = new FakeClock(now);
@@ -41,6 +45,7 @@ function setup(options: { inCall?: boolean; frozenBy?: ScheduleItem | null; code
     inCall: () => options.inCall ?? false,
     clock,
     log: createLogger('test', 'silent'),
+    ...(options.noStandby ? { noStandby: options.noStandby } : {}),
   });
   const send = async (name: string, args: Record<string, unknown> = {}) => {
     await router.handle(
@@ -112,6 +117,27 @@ describe('remote actions on the room', () => {
     expect(reply).toMatchObject({ ok: true, result: { rebooting: true, inSec: 2 } });
     expect(t.journal).toEqual([]);
     expect(t.clock.pendingTimers).toBe(1);
+  });
+
+  test('a room without power control refuses standby and wake, saying why, even forced', async () => {
+    const t = setup({ noStandby: POLY_NO_STANDBY });
+    for (const [name, args] of [
+      ['standby', {}],
+      ['standby', { force: true, reason: 'tiết kiệm điện' }],
+      ['wake', {}],
+    ] as const) {
+      const reply = await t.send(name, args);
+      expect(reply.ok).toBe(false);
+      expect(reply.error).toEqual({
+        code: 'refused',
+        message:
+          'no codec standby: this room’s Poly codec takes no standby or wake through its REST API (it sleeps on its own timer)',
+      });
+    }
+  });
+
+  test('a room with power control leaves standby and wake to it', async () => {
+    expect((await setup().send('standby')).error?.code).toBe('unknown-command');
   });
 
   test('unknown arguments are named', async () => {

@@ -166,9 +166,9 @@ describe('the UPS guard', () => {
           }
         : null,
       shutdownArgv: argv,
-      runner: async (command) => {
-        journal.push(command.join(' '));
-        return { exitCode: 0, output: '' };
+      runner: async (program, args) => {
+        journal.push([program, ...args].join(' '));
+        return { code: 0, stdout: '', stderr: '' };
       },
       log,
     });

@@ -4,17 +4,11 @@
  */
 import type { RoomView } from '../../fleet-state.js';
 import type { McuState } from '../../mcu/mcu-monitor.js';
+import type { SessionInfo } from '../../security/session-routes.js';
 import type { LiveFeed } from './live.js';
 
-export interface Session {
-  username: string;
-  role: 'operator' | 'technician' | 'viewer';
-  roomId: string | null;
-  csrfToken: string;
-}
-
 export interface AppContext {
-  session: Session;
+  session: SessionInfo;
   live: LiveFeed;
   rooms: Map<string, RoomView>;
   mcu: McuState | null;
@@ -22,10 +16,10 @@ export interface AppContext {
 }
 
 /** Everything that changes state, the server enforcing it again: hidden from who may not. */
-export const mayOperate = (s: Session) => s.role === 'operator';
+export const mayOperate = (s: SessionInfo) => s.role === 'operator';
 
 /** A technician acts for their own room; an operator for every room. */
-export const mayActForRoom = (s: Session, roomId: string) =>
+export const mayActForRoom = (s: SessionInfo, roomId: string) =>
   s.role === 'operator' || (s.role === 'technician' && s.roomId === roomId);
 
 /** A page draws itself into `root` and returns what stops its timers and listeners. */

@@ -10,7 +10,7 @@ import { get } from './api.js';
 import { type AppContext, mayOperate } from './app-context.js';
 import { h } from './dom.js';
 import { t } from './i18n/i18n.js';
-import { causeText } from './pages/incidents-page.js';
+import { incidentCauseText } from './pages/incidents-page.js';
 
 const ALERTS_KEY = 'hnth-alerts';
 
@@ -53,7 +53,7 @@ function concerns(app: AppContext, incident: Incident): boolean {
 function announce(app: AppContext, incident: Incident): void {
   chime();
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  const notice = new Notification(t('attention.title', { cause: causeText(incident.cause) }), {
+  const notice = new Notification(t('attention.title', { cause: incidentCauseText(incident.cause) }), {
     body: app.roomName(incident.roomId),
     tag: `hnth-incident-${incident.id}`,
   });

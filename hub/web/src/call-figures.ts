@@ -18,8 +18,8 @@ const textOf = (e: Evidence, key: string): string | null => {
   return typeof v === 'string' && v !== '' ? v : null;
 };
 
-/** A figure with its limit, or nothing when it was not measured. */
-function figure(key: Key, value: number | string | null, limit: number | null): string[] {
+/** A figure with its limit, or nothing when it was not measured (also call-details.ts). */
+export function figure(key: Key, value: number | string | null, limit: number | null): string[] {
   if (value === null) return [];
   return [limit === null ? t(key, { value, limit: '?' }) : t(key, { value, limit })];
 }
@@ -44,7 +44,8 @@ function lineFigures(e: Evidence): string[] {
   ];
 }
 
-function outcomeText(prefix: 'figure.outcome' | 'figure.lineOutcome', outcome: string): string {
+/** A test call's or line test's outcome in words; an outcome the catalogue lacks shows as it came. */
+export function outcomeText(prefix: 'figure.outcome' | 'figure.lineOutcome', outcome: string): string {
   const key = `${prefix}.${outcome}`;
   return hasKey(key) ? t(key) : outcome;
 }
@@ -70,9 +71,17 @@ function soundFigures(e: Evidence): string[] {
   ];
 }
 
+/**
+ * A picture size as a reader writes it, `1280×720`: the hub's evidence keeps the codec's `1280x720`,
+ * whose letter x is no word of the reader's language.
+ */
+export function sizeText(size: string | null): string | null {
+  return size ? size.replace(/^(\d+)x(\d+)$/, '$1×$2') : null;
+}
+
 function pictureFigures(e: Evidence): string[] {
   return [
-    ...figure('figure.resolution', textOf(e, 'resolution'), numberOf(e, 'limitHeightPx')),
+    ...figure('figure.resolution', sizeText(textOf(e, 'resolution')), numberOf(e, 'limitHeightPx')),
     ...figure('figure.frameRate', numberOf(e, 'frameRate'), numberOf(e, 'limitFrameRate')),
   ];
 }

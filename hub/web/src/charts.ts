@@ -3,7 +3,8 @@
  * whatever the browser's zone, and figures are written as the reader writes them.
  */
 import uPlot from 'uplot';
-import { formatClock, formatDate, ZONE } from '../../../shared/format-time.js';
+import { formatClock, formatDate } from '../../../shared/format-time.js';
+import { PROVINCE_TIME_ZONE } from '../../../shared/province-time.js';
 import { numberText } from './i18n/i18n.js';
 
 export function lineChart(
@@ -21,7 +22,7 @@ export function lineChart(
       title,
       width,
       height: 180,
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), ZONE),
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), PROVINCE_TIME_ZONE),
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true, range: () => window } },

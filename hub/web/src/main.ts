@@ -5,8 +5,9 @@
  * the banner when incident notices cannot reach people.
  */
 import type { RoomView } from '../../fleet-state.js';
+import type { SessionInfo } from '../../security/session-routes.js';
 import { api, get, setCsrfToken } from './api.js';
-import type { AppContext, Page, Session } from './app-context.js';
+import type { AppContext, Page } from './app-context.js';
 import { alertToggle, announceIncidents, followOpenIncidents, noticeBanner } from './attention.js';
 import { h } from './dom.js';
 import { currentLang, type Key, setLang, t } from './i18n/i18n.js';
@@ -52,7 +53,7 @@ const pages: Record<string, PageEntry> = {
 };
 
 /** The page the address names; with none, a room's technician starts on their room, everyone else on the fleet. */
-function route(session: Session): { name: string; params: string[] } {
+function route(session: SessionInfo): { name: string; params: string[] } {
   const [name = '', ...params] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (pages[name]) return { name, params };
   if (name === '' && session.role === 'technician' && session.roomId)
@@ -66,7 +67,7 @@ async function start(): Promise<void> {
     location.href = '/login.html';
     return;
   }
-  const session = (await res.json()) as Session;
+  const session = (await res.json()) as SessionInfo;
   setCsrfToken(session.csrfToken);
   setLang(currentLang());
   const live = new LiveFeed();

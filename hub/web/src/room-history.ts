@@ -1,16 +1,19 @@
 /**
  * A room's rehearsals and inspections of the last year (`GET /api/rooms/:id/rehearsals`), newest
  * first: when, which run (and its meeting, a link), each check in words with its figures, and the
- * room's verdict; kept after the meeting.
+ * room's verdict; kept after the meeting. Under a run whose room placed a test call or a line test,
+ * a row that opens on what they measured, channel by channel (call-details.ts).
  */
 import { formatTime } from '../../../shared/format-time.js';
 import type { RoomRun } from '../../api/rehearsal-history-routes.js';
 import { get } from './api.js';
 import { errorText } from './api-error-text.js';
+import { callDetails } from './call-details.js';
 import { h, scrollBox } from './dom.js';
 import { t } from './i18n/i18n.js';
 import { attemptCells, checkHeads, verdictCell } from './rehearsal-matrix.js';
 import { slotText } from './rehearsal-text.js';
+import { rehearsalCheckNames } from './vocabulary.js';
 
 function runName(run: RoomRun): (HTMLElement | string)[] {
   const name = [formatTime(run.rehearsal.startedAt), h('br'), slotText(run.rehearsal.slot)];
@@ -20,6 +23,45 @@ function runName(run: RoomRun): (HTMLElement | string)[] {
     h('br'),
     h('a', { href: `#/meeting/${encodeURIComponent(run.rehearsal.meetingId)}` }, run.meetingTitle ?? '—'),
   ];
+}
+
+/** The run's test call and line test, closed until asked for; null when the room placed neither. */
+function callsRow(run: RoomRun): HTMLElement | null {
+  const d = callDetails(run.attempt);
+  if (!d) return null;
+  const items = (figure: string, lines: (string | null)[]) =>
+    lines.flatMap((line) => (line ? [h('li', { 'data-figure': figure }, line)] : []));
+  return h(
+    'tr',
+    { class: 'call-details', 'data-calls-of': run.rehearsal.id },
+    h('th', { scope: 'row' }, t('callDetails.rowHead')),
+    h(
+      'td',
+      { colspan: rehearsalCheckNames.length + 1 },
+      h(
+        'details',
+        {},
+        h('summary', {}, t('callDetails.summary')),
+        h(
+          'ul',
+          { class: 'figures' },
+          items('test-call', [d.testCall]),
+          d.channels.length > 0
+            ? h('li', {}, t('callDetails.channels'), h('ul', {}, items('channel', d.channels)))
+            : null,
+          d.microphones.length > 0 || d.speaker
+            ? h(
+                'li',
+                {},
+                t('callDetails.microphones'),
+                h('ul', {}, items('microphone', d.microphones), items('speaker', [d.speaker])),
+              )
+            : null,
+          items('line-test', [d.lineTest]),
+        ),
+      ),
+    ),
+  );
 }
 
 export function roomHistory(roomId: string): { node: HTMLElement; load(): Promise<void> } {
@@ -50,7 +92,7 @@ export function roomHistory(roomId: string): { node: HTMLElement; load(): Promis
           h(
             'tbody',
             {},
-            res.body.map((run) =>
+            res.body.flatMap((run) => [
               h(
                 'tr',
                 { 'data-rehearsal': run.rehearsal.id },
@@ -58,7 +100,8 @@ export function roomHistory(roomId: string): { node: HTMLElement; load(): Promis
                 attemptCells(run.attempt),
                 verdictCell(run.attempt.verdict),
               ),
-            ),
+              callsRow(run),
+            ]),
           ),
         ),
       ),

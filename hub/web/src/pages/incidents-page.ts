@@ -23,7 +23,7 @@ const units = () => ({ h: t('time.h'), min: t('time.min'), s: t('time.s') });
 /** A shape per severity, so the list reads without colour (WCAG 1.4.1). */
 const severityIcon: Record<Severity, string> = { critical: '✖', warning: '▲', info: '●' };
 
-export function causeText(cause: string): string {
+export function incidentCauseText(cause: string): string {
   const key = `incidentCause.${cause}`;
   return hasKey(key) ? t(key) : t('incidentCause.other');
 }
@@ -125,7 +125,7 @@ function incidentItem(app: AppContext, i: IncidentRow, changed: () => void): HTM
       { class: 'incident-head' },
       severityBadge(i.severity),
       ' ',
-      h('strong', {}, causeText(i.cause)),
+      h('strong', {}, incidentCauseText(i.cause)),
       ' — ',
       i.roomId ? roomLink(app, i.roomId) : t('incidents.network'),
     ),

@@ -13,7 +13,7 @@ import { errorText } from '../api-error-text.js';
 import type { AppContext, Page } from '../app-context.js';
 import { add, fill, h } from '../dom.js';
 import { currentLang, hasKey, t } from '../i18n/i18n.js';
-import { causeText } from './incidents-page.js';
+import { incidentCauseText } from './incidents-page.js';
 
 const UNKNOWN = '—';
 
@@ -132,7 +132,7 @@ function causeTable(causes: CauseFigures[]): HTMLElement {
         h(
           'tr',
           { 'data-cause': c.cause },
-          h('th', { scope: 'row' }, causeText(c.cause)),
+          h('th', { scope: 'row' }, incidentCauseText(c.cause)),
           h('td', {}, c.count),
           h('td', {}, c.open),
           h('td', {}, hoursMinutes(c.medianRecoverSec)),

@@ -21,6 +21,7 @@ import { confirmAction } from '../confirm-dialog.js';
 import { add, h, pressOnly } from '../dom.js';
 import { eventDetailText, eventTypeText } from '../event-text.js';
 import { hasKey, type Key, numberText, t } from '../i18n/i18n.js';
+import { type OrderAnswer, type OrderKind, refusalText } from '../order-refusal-text.js';
 import { powerText, reasonsOf } from '../readiness-text.js';
 import { roomHistory } from '../room-history.js';
 import { simPanel } from '../sim-panel.js';
@@ -187,45 +188,15 @@ function chartsSection(roomId: string): { node: HTMLElement; stop(): void } {
   };
 }
 
-interface OrderAnswer {
-  code?: string;
-  error?: string;
-  field?: string;
-  freeze?: { title: string; window: string; from: string; to: string };
-}
-
 /** One operator's order from this card: where it goes, what it says when done, how a refusal reads. */
 interface Order {
   path: string;
   body: Record<string, unknown>;
   done: string;
   /** `power` (on, off, keep until) or `action` (the remote actions): the refusal's words differ. */
-  kind: 'power' | 'action';
+  kind: OrderKind;
   /** Whether a refusal may be overridden (an off, a standby, a restart; never an on or a wake). */
   forceable: boolean;
-}
-
-function refusalText(body: OrderAnswer, kind: Order['kind']): string {
-  const reason = body.error ?? '';
-  if (body.code === 'freeze' && body.freeze) {
-    const f = body.freeze;
-    const what =
-      f.window === 'meeting' ? t('room.freezeMeeting') : t('room.freezeRehearsal', { slot: f.window });
-    const words = { what, title: f.title, from: formatTime(f.from), to: formatTime(f.to) };
-    return kind === 'power' ? t('room.freeze', words) : t('room.actionFreeze', words);
-  }
-  if (body.code === 'reason-required')
-    return kind === 'power' ? t('room.reasonRequired') : t('room.actionReasonRequired');
-  if (body.code === 'refused') {
-    if (/call is in progress/.test(reason))
-      return t('room.powerRefused', {
-        reason: kind === 'power' ? t('room.refusedCall') : t('room.refusedCallAction'),
-      });
-    if (/^change freeze/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedFreeze') });
-    if (/on battery/.test(reason)) return t('room.powerRefused', { reason: t('room.refusedUps') });
-    return t('room.powerRefused', { reason });
-  }
-  return t('room.powerFailed', { code: body.code ?? '?', reason });
 }
 
 /**
@@ -374,7 +345,7 @@ function powerSection(room: RoomView): HTMLElement {
 }
 
 /** Art. 9.3: an order inside a meeting's change freeze needs the operator's written reason (audited). */
-function forceForm(kind: Order['kind'], force: (reason: string) => Promise<void>): HTMLElement {
+function forceForm(kind: OrderKind, force: (reason: string) => Promise<void>): HTMLElement {
   const reason = h('textarea', { id: 'force-reason', rows: 2, maxlength: 200, required: true });
   return h(
     'form',
@@ -400,7 +371,7 @@ function forceForm(kind: Order['kind'], force: (reason: string) => Promise<void>
 }
 
 /** The room refused because a meeting is in its call: cutting it takes a second confirmation. */
-function forceButton(kind: Order['kind'], force: () => Promise<void>): HTMLElement {
+function forceButton(kind: OrderKind, force: () => Promise<void>): HTMLElement {
   const label = kind === 'power' ? t('room.forceOff') : t('room.actionForceCall');
   const question = kind === 'power' ? t('room.confirmForce') : t('room.confirmForceAction');
   return h(

@@ -1,0 +1,28 @@
+/** Which database holds what the rooms report, and how much may wait on it. */
+export const storeSettings = {
+  url: {
+    doc: 'PostgreSQL URL (postgres://user:password@host:5432/hnth) of the store of what the rooms report (events, telemetry samples, readiness transitions), which the hub instances of a shared group then share. Empty: SQLite, hnth.db in the data folder.',
+    // The URL holds the password: the messages name the scheme at most, never the value.
+    format: (value: unknown) => {
+      if (typeof value !== 'string') throw new Error('must be a string');
+      if (value === '') return;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new Error('must be a postgres:// URL');
+      }
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        throw new Error(`must be a postgres:// URL, not ${url.protocol}//`);
+      }
+    },
+    default: '',
+    env: 'HNTH_DB_URL',
+    sensitive: true,
+  },
+  maxPendingSamples: {
+    doc: 'While this many writes wait on a slow or locked database, live telemetry samples for the history are skipped (counted in hnth_store_samples_skipped_total); events are never skipped.',
+    format: 'nat',
+    default: 5000,
+  },
+};

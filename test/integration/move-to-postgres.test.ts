@@ -1,0 +1,132 @@
+/**
+ * A single hub's SQLite data moved into PostgreSQL: every row arrives and is read back equal (JSON by
+ * value, text as written, ids continuing after the moved ones); a PostgreSQL that already holds rows,
+ * a table PostgreSQL has no schema for, and a value PostgreSQL cannot store are each refused by name,
+ * with nothing written.
+ */
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { openDatabase } from '../../hub/store/database.js';
+import { hubMigrations } from '../../hub/store/hub-migrations.js';
+import { type MoveProgress, moveToPostgres } from '../../hub/store/move-to-postgres.js';
+import { PgStore } from '../../hub/store/pg-store.js';
+import { sqliteStore } from '../../hub/store/sql.js';
+import { SqliteStore } from '../../hub/store/sqlite-store.js';
+import { eventMessage, SCHEMA_VERSION } from '../../shared/schemas.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const folder = tempDir('hnth-move-');
+afterAll(() => folder.remove());
+
+const ROOM = 'ubnd-ham-yen';
+const event = (seq: number, data: Record<string, unknown>) =>
+  eventMessage.parse({
+    v: SCHEMA_VERSION,
+    type: 'mains.lost',
+    severity: 'critical',
+    data,
+    ts: `2026-12-01T03:00:${String(seq % 60).padStart(2, '0')}.000Z`,
+    bootId: 'boot-a',
+    seq,
+  });
+
+/** A hub's SQLite file as the hub leaves it: the events store and the relational parts migrated. */
+async function hubFile(events: number): Promise<string> {
+  const file = path.join(folder.path, `hub-${Math.random().toString(36).slice(2)}.db`);
+  const db = openDatabase(file);
+  const store = new SqliteStore(db);
+  for (let seq = 1; seq <= events; seq++)
+    store.insertEvent(
+      ROOM,
+      event(seq, { upsChargePct: seq % 100, note: 'mất điện lưới 😀', z: 1, a: true }),
+      new Date(),
+    );
+  store.insertTransition({
+    roomId: ROOM,
+    level: 'READY',
+    power: 'on',
+    reasons: [],
+    at: '2026-12-01T03:00:00.000Z',
+  });
+  await sqliteStore(db).migrate(hubMigrations);
+  db.close();
+  return file;
+}
+
+describe('moving a hub’s SQLite data into PostgreSQL', () => {
+  let pg: TestDatabase;
+  beforeEach(async () => {
+    pg = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await pg.drop();
+  });
+
+  test('every row arrives, is checked, and new ids continue after the moved ones', async () => {
+    const sqliteFile = await hubFile(1203);
+    const progress: MoveProgress[] = [];
+    const result = await moveToPostgres({
+      sqliteFile,
+      url: pg.url,
+      migrations: hubMigrations,
+      progress: (p) => progress.push(p),
+    });
+    expect(result.tables).toEqual(
+      expect.arrayContaining([
+        { table: 'events', rows: 1203 },
+        { table: 'readiness_transitions', rows: 1 },
+      ]),
+    );
+    // Progress is shown as it goes, in batches, ending at the whole table, copied then checked.
+    const events = progress.filter((p) => p.table === 'events');
+    expect(events.filter((p) => p.phase === 'copy').map((p) => p.done)).toEqual([500, 1000, 1203]);
+    expect(events.at(-1)).toEqual({ table: 'events', phase: 'check', done: 1203, of: 1203 });
+
+    // The hub on PostgreSQL reads what the hub on SQLite stored, and stores the next event after it.
+    const store = await PgStore.open(pg.url);
+    try {
+      const [latest] = await store.listEvents(ROOM, 1);
+      expect(latest).toMatchObject({ seq: 1203, data: { note: 'mất điện lưới 😀', z: 1, a: true } });
+      const next = await store.insertEvent(ROOM, event(1204, {}), new Date());
+      expect(next!.id).toBe(latest!.id + 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a PostgreSQL that already holds rows is refused, and what it holds is untouched', async () => {
+    const sqliteFile = await hubFile(3);
+    await moveToPostgres({ sqliteFile, url: pg.url, migrations: hubMigrations });
+    await expect(moveToPostgres({ sqliteFile, url: pg.url, migrations: hubMigrations })).rejects.toThrow(
+      /PostgreSQL already holds rows in: events, readiness_transitions; the move only fills an empty database/,
+    );
+    const { rows } = await pg.direct.query('SELECT COUNT(*)::int AS n FROM events');
+    expect(rows[0].n).toBe(3);
+  });
+
+  test('a table PostgreSQL has no schema for is named, and nothing is written', async () => {
+    const sqliteFile = await hubFile(3);
+    const db = openDatabase(sqliteFile);
+    db.exec('CREATE TABLE notes_of_a_plugin (id INTEGER PRIMARY KEY, body TEXT)');
+    db.close();
+    await expect(moveToPostgres({ sqliteFile, url: pg.url, migrations: hubMigrations })).rejects.toThrow(
+      'PostgreSQL has no table for: notes_of_a_plugin',
+    );
+    const { rows } = await pg.direct.query('SELECT COUNT(*)::int AS n FROM events');
+    expect(rows[0].n).toBe(0);
+  });
+
+  test('text PostgreSQL cannot store is named with its table, row and column, and nothing is written', async () => {
+    const sqliteFile = await hubFile(700);
+    const db = openDatabase(sqliteFile);
+    db.prepare('UPDATE readiness_transitions SET reasons = ? WHERE room_id = ?').run('["nul\u0000"]', ROOM);
+    db.close();
+    await expect(moveToPostgres({ sqliteFile, url: pg.url, migrations: hubMigrations })).rejects.toThrow(
+      'readiness_transitions, row 1, column reasons: text with a NUL character, which PostgreSQL cannot store',
+    );
+    // The events copied before it went back with the transaction.
+    const { rows } = await pg.direct.query('SELECT COUNT(*)::int AS n FROM events');
+    expect(rows[0].n).toBe(0);
+  });
+});
