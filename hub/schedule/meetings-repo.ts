@@ -49,6 +49,8 @@ export const meetingsMigrations: SqlMigration[] = [
      ok INTEGER NOT NULL,
      error TEXT
    );`,
+    // References are checked at commit, so the move from SQLite may copy the tables in any order
+    // in its one transaction.
     pg: `CREATE TABLE meetings (
      id text COLLATE "C" PRIMARY KEY,
      title text NOT NULL,
@@ -65,7 +67,7 @@ export const meetingsMigrations: SqlMigration[] = [
    );
    CREATE INDEX meetings_time ON meetings (status, start, "end");
    CREATE TABLE meeting_rooms (
-     meeting_id text COLLATE "C" NOT NULL REFERENCES meetings (id),
+     meeting_id text COLLATE "C" NOT NULL REFERENCES meetings (id) DEFERRABLE INITIALLY DEFERRED,
      room_id text COLLATE "C" NOT NULL,
      position integer NOT NULL,
      PRIMARY KEY (meeting_id, room_id)
@@ -73,7 +75,7 @@ export const meetingsMigrations: SqlMigration[] = [
    CREATE INDEX meeting_rooms_room ON meeting_rooms (room_id);
    CREATE TABLE meeting_notifications (
      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     meeting_id text COLLATE "C" NOT NULL REFERENCES meetings (id),
+     meeting_id text COLLATE "C" NOT NULL REFERENCES meetings (id) DEFERRABLE INITIALLY DEFERRED,
      event text NOT NULL,
      recipient text NOT NULL,
      created_at text COLLATE "C" NOT NULL
@@ -81,7 +83,7 @@ export const meetingsMigrations: SqlMigration[] = [
    CREATE INDEX meeting_notifications_meeting ON meeting_notifications (meeting_id, id);
    CREATE TABLE meeting_power_on (
      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     meeting_id text COLLATE "C" NOT NULL REFERENCES meetings (id),
+     meeting_id text COLLATE "C" NOT NULL REFERENCES meetings (id) DEFERRABLE INITIALLY DEFERRED,
      room_id text COLLATE "C" NOT NULL,
      at text COLLATE "C" NOT NULL,
      ok integer NOT NULL,

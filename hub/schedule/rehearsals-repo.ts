@@ -59,7 +59,8 @@ export const rehearsalsMigrations: SqlMigration[] = [
    );
    CREATE INDEX escalations_rehearsal ON escalations (rehearsal_id);`,
     // PostgreSQL has no rowid: a column of that name keeps the order rows were written in, which the
-    // queries (the same on both databases) sort by.
+    // queries (the same on both databases) sort by. References are checked at commit, so the move
+    // from SQLite may copy the tables in any order in its one transaction.
     pg: `CREATE TABLE rehearsals (
      rowid bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
      id text COLLATE "C" PRIMARY KEY,
@@ -79,7 +80,7 @@ export const rehearsalsMigrations: SqlMigration[] = [
    CREATE INDEX rehearsals_status ON rehearsals (status);
    CREATE TABLE rehearsal_attempts (
      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     rehearsal_id text COLLATE "C" NOT NULL REFERENCES rehearsals (id),
+     rehearsal_id text COLLATE "C" NOT NULL REFERENCES rehearsals (id) DEFERRABLE INITIALLY DEFERRED,
      room_id text COLLATE "C" NOT NULL,
      attempt integer NOT NULL,
      started_at text COLLATE "C" NOT NULL,
@@ -93,7 +94,7 @@ export const rehearsalsMigrations: SqlMigration[] = [
    );
    CREATE TABLE rehearsal_checks (
      rowid bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
-     attempt_id bigint NOT NULL REFERENCES rehearsal_attempts (id),
+     attempt_id bigint NOT NULL REFERENCES rehearsal_attempts (id) DEFERRABLE INITIALLY DEFERRED,
      check_name text COLLATE "C" NOT NULL,
      status text COLLATE "C" NOT NULL,
      detail text NOT NULL,
@@ -103,7 +104,7 @@ export const rehearsalsMigrations: SqlMigration[] = [
    );
    CREATE TABLE escalations (
      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     rehearsal_id text COLLATE "C" NOT NULL REFERENCES rehearsals (id),
+     rehearsal_id text COLLATE "C" NOT NULL REFERENCES rehearsals (id) DEFERRABLE INITIALLY DEFERRED,
      meeting_id text COLLATE "C",
      room_id text COLLATE "C" NOT NULL,
      at text COLLATE "C" NOT NULL,
@@ -122,7 +123,7 @@ export const rehearsalsMigrations: SqlMigration[] = [
      peripherals TEXT
    );`,
     pg: `CREATE TABLE rehearsal_calls (
-     attempt_id bigint PRIMARY KEY REFERENCES rehearsal_attempts (id),
+     attempt_id bigint PRIMARY KEY REFERENCES rehearsal_attempts (id) DEFERRABLE INITIALLY DEFERRED,
      test_call text,
      line_test text,
      peripherals text

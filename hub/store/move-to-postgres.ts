@@ -88,10 +88,16 @@ export async function moveToPostgres(options: {
         pk: number;
       }[];
       const columns = pgColumns.get(table)!;
-      const absent = sqliteColumns.map((c) => c.name).filter((c) => !columns.some((p) => p.name === c));
+      // A PostgreSQL column named rowid stands for SQLite's own (the order rows were written in,
+      // which some repositories sort by): it is copied from it.
+      const names = [
+        ...sqliteColumns.map((c) => c.name),
+        ...(columns.some((p) => p.name === 'rowid') ? ['rowid'] : []),
+      ];
+      const absent = names.filter((c) => !columns.some((p) => p.name === c));
       if (absent.length > 0)
         throw new MoveError(`PostgreSQL's table ${table} has no column ${absent.join(', ')}`);
-      const kept = columns.filter((p) => sqliteColumns.some((c) => c.name === p.name));
+      const kept = columns.filter((p) => names.includes(p.name));
       const count = (source.prepare(`SELECT COUNT(*) AS n FROM ${quote(table)}`).get() as { n: number }).n;
       // Read in one stable order on both sides: the primary key, else every column.
       const keys = sqliteColumns
