@@ -89,6 +89,8 @@ function outcomeText(o: CommandOutcome): string {
 
 export class RehearsalRunner {
   private readonly active = new Map<string, { timer: unknown }>();
+  /** The start or stop under way: the next waits for it. */
+  private turn: Promise<unknown> = Promise.resolve();
   private readonly clock: Clock;
   private readonly now: () => Date;
 
@@ -97,9 +99,17 @@ export class RehearsalRunner {
     this.now = this.clock.now;
   }
 
-  /** Starts a run and returns it once stored; its progress goes to the store and the live socket. */
-  async start(spec: RehearsalSpec): Promise<Rehearsal> {
-    if (spec.meetingId) await this.stopForMeeting(spec.meetingId, 'superseded');
+  /**
+   * Starts a run and returns it once stored; its progress goes to the store and the live socket.
+   * Starts and stops take turns, so a stop never reads the store between a start's superseding and
+   * its insert (and misses the new run), nor a start begins checking a run a stop just ended.
+   */
+  start(spec: RehearsalSpec): Promise<Rehearsal> {
+    return this.inTurn(() => this.startNow(spec));
+  }
+
+  private async startNow(spec: RehearsalSpec): Promise<Rehearsal> {
+    if (spec.meetingId) await this.stopRuns(spec.meetingId, 'superseded');
     const rehearsal: Rehearsal = {
       id: randomUUID(),
       kind: spec.kind,
@@ -126,7 +136,11 @@ export class RehearsalRunner {
   }
 
   /** Stops the meeting's running rehearsals: it was moved, cancelled, or a later one starts. */
-  async stopForMeeting(
+  stopForMeeting(meetingId: string, status: Exclude<RehearsalStatus, 'running' | 'done'>): Promise<void> {
+    return this.inTurn(() => this.stopRuns(meetingId, status));
+  }
+
+  private async stopRuns(
     meetingId: string,
     status: Exclude<RehearsalStatus, 'running' | 'done'>,
   ): Promise<void> {
@@ -158,6 +172,12 @@ export class RehearsalRunner {
   stop(): void {
     for (const a of this.active.values()) if (a.timer) this.clock.clearTimeout(a.timer);
     this.active.clear();
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.turn.then(work);
+    this.turn = done.catch(() => {});
+    return done;
   }
 
   private track(work: Promise<void>): void {

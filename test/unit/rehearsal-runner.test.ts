@@ -236,6 +236,27 @@ describe('rehearsal runner, in fake time', () => {
     expect(await repo.escalations(r.id)).toEqual([]);
   });
 
+  test('a meeting cancelled while its rehearsal is being started: the new run is stopped too, and stays stopped', async () => {
+    const rooms = new FakeRooms({ 'ubnd-tinh': failingUntil(99) });
+    const run = runner(rooms);
+    // Neither awaited before the other: the store is read and written in between.
+    const [r] = await Promise.all([
+      run.start({
+        kind: 'rehearsal',
+        meetingId: 'm1',
+        slot: 'T-2h',
+        roomIds: ['ubnd-tinh'],
+        hostRoomId: 'ubnd-tinh',
+        deadline: new Date(t0.getTime() + 60 * MIN),
+      }),
+      run.stopForMeeting('m1', 'cancelled'),
+    ]);
+    await jest.advanceTimersByTimeAsync(120 * MIN);
+    expect((await repo.get(r.id))?.status).toBe('cancelled');
+    expect(await repo.running()).toEqual([]);
+    expect(rooms.rehearsals('ubnd-tinh')).toBeLessThanOrEqual(1);
+  });
+
   test('a run left running by a stopped hub is escalated on resume when its deadline passed meanwhile', async () => {
     const rooms = new FakeRooms({ 'ubnd-tinh': failingUntil(99) });
     const first = runner(rooms);
