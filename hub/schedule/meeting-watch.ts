@@ -66,6 +66,7 @@ export class MeetingWatch {
   private queued: NodeJS.Immediate | null = null;
   /** The judgement under way: the next waits for it, so verdicts are compared and escalated in order. */
   private judging: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(private readonly deps: MeetingWatchDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -73,11 +74,13 @@ export class MeetingWatch {
 
   /** Starts the minute's judgements; resolves when the first is done. */
   start(): Promise<void> {
+    this.stopped = false;
     this.ticker = this.clock.setInterval(() => void this.evaluate(), TICK_MS);
     return this.evaluate();
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.ticker) this.clock.clearInterval(this.ticker);
     this.ticker = null;
     if (this.queued) clearImmediate(this.queued);
@@ -111,6 +114,8 @@ export class MeetingWatch {
   }
 
   private async judgeAll(): Promise<void> {
+    // A judgement queued before the hub stopped does not read a store that is closing.
+    if (this.stopped) return;
     const now = this.clock.now();
     const firstMs = this.deps.firstRehearsalH * 3_600_000;
     const active = (await this.deps.meetings.list({ from: now.toISOString() })).filter(
