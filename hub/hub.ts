@@ -61,6 +61,7 @@ import { callPlan } from './schedule/call-plan.js';
 import { type Freeze, freezeOf } from './schedule/change-freeze.js';
 import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
 import { MeetingsRepo } from './schedule/meetings-repo.js';
+import { MeetingsSoon } from './schedule/meetings-soon.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import { type RouteInfo, sessionToken } from './security/access-guard.js';
 import { loadOrCreateAuditKey } from './security/audit-key.js';
@@ -261,7 +262,16 @@ export async function startHub(
   cleanups.push(() => notifier.idle());
   notifier.start();
   cleanups.push(() => notifier.stop());
-  const speakMeetings = new MeetingsRepo(db);
+  // The speak requests are answered at once: from the coming meetings held in memory.
+  const meetingsSoon = new MeetingsSoon({
+    meetings: new MeetingsRepo(relational.sql),
+    aheadMs: config.schedule.warmUpMin * 60_000,
+    refreshMs: 30_000,
+    log,
+    clock,
+  });
+  await meetingsSoon.start();
+  cleanups.push(() => meetingsSoon.stop());
   const speak = new SpeakService(
     roster,
     new SpeakRepo(relational.sql),
@@ -279,8 +289,7 @@ export async function startHub(
     // Art. 10.1c: a room asks for the floor in its own meeting (from its warm-up to its end).
     meetingResolver(() => {
       const now = clock.now();
-      const warmUp = new Date(now.getTime() + config.schedule.warmUpMin * 60_000).toISOString();
-      return speakMeetings.list({ from: now.toISOString(), to: warmUp });
+      return meetingsSoon.between(now, new Date(now.getTime() + config.schedule.warmUpMin * 60_000));
     }),
   );
   // Stopping waits for the speak change under way to be stored.
@@ -314,14 +323,19 @@ export async function startHub(
     // Stopping waits for the drift being stored, before the store closes.
     cleanups.push(() => approval.idle());
     // The change freeze of a room now (art. 9.3, 11.1), as the power buttons and the test calls see it.
-    const freezeNow = (roomId: string): Freeze | null =>
-      freezeOf(roomId, schedule.meetings.list({ from: clock.now().toISOString(), roomId }), clock.now(), {
-        warmUpMin: config.schedule.warmUpMin,
-        offsetsH: config.schedule.rehearsalOffsetsH,
-        rehearsalMin: config.schedule.rehearsalMin,
-      });
+    const freezeNow = async (roomId: string): Promise<Freeze | null> =>
+      freezeOf(
+        roomId,
+        await schedule.meetings.list({ from: clock.now().toISOString(), roomId }),
+        clock.now(),
+        {
+          warmUpMin: config.schedule.warmUpMin,
+          offsetsH: config.schedule.rehearsalOffsetsH,
+          rehearsalMin: config.schedule.rehearsalMin,
+        },
+      );
     const schedule = new ScheduleService({
-      db,
+      sql: relational.sql,
       fleet: roster,
       settings: config.schedule,
       calls: callPlan(config, freezeNow),
@@ -334,6 +348,7 @@ export async function startHub(
         live.broadcast(message);
         // A rehearsal's news changes the verdicts of its meeting.
         if (message.type === 'rehearsal' || message.type === 'rehearsal-room') watch.changed();
+        if (message.type === 'meeting') void meetingsSoon.refresh();
         if (message.type === 'rehearsal') notices.rehearsal(message.rehearsal);
         if (message.type === 'escalation') notices.escalated(message.escalation);
         // A line or a codec that failed its calls is an incident, routed to whoever must fix it.
@@ -388,7 +403,7 @@ export async function startHub(
         ...schedule.routes,
         meetingVerdictRoutes(watch, schedule.meetings),
         subscriptionRoutes({
-          subscriptions: new CalendarSubscriptions(db, clock.now),
+          subscriptions: new CalendarSubscriptions(relational.sql, clock.now),
           users: security.users,
           meetings: schedule.meetings,
           fleet: roster,

@@ -37,7 +37,8 @@ export interface RehearsalHistoryDeps {
 }
 
 export function rehearsalHistoryRoutes(deps: RehearsalHistoryDeps): RouteModule {
-  const title = (r: Rehearsal) => (r.meetingId ? (deps.meetings.get(r.meetingId)?.title ?? null) : null);
+  const title = async (r: Rehearsal) =>
+    r.meetingId ? ((await deps.meetings.get(r.meetingId))?.title ?? null) : null;
 
   return (app) => {
     app.get<{ Querystring: { from?: string; to?: string; kind?: string } }>(
@@ -57,16 +58,16 @@ export function rehearsalHistoryRoutes(deps: RehearsalHistoryDeps): RouteModule 
         if (q.kind !== undefined && q.kind !== 'rehearsal' && q.kind !== 'inspection')
           return bad('kind', 'kind must be rehearsal or inspection');
         const byRun = new Map<string, RunSummary['results']>();
-        for (const r of deps.rehearsals.roomResults(from, to))
+        for (const r of await deps.rehearsals.roomResults(from, to))
           byRun.set(r.rehearsalId, [
             ...(byRun.get(r.rehearsalId) ?? []),
             { roomId: r.roomId, verdict: r.verdict },
           ]);
         const runs: RunSummary[] = [];
         for (const [id, results] of byRun) {
-          const run = deps.rehearsals.get(id);
+          const run = await deps.rehearsals.get(id);
           if (!run || (q.kind && run.kind !== (q.kind as RehearsalKind))) continue;
-          runs.push({ ...run, meetingTitle: title(run), results });
+          runs.push({ ...run, meetingTitle: await title(run), results });
         }
         return runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
       },
@@ -86,22 +87,23 @@ export function rehearsalHistoryRoutes(deps: RehearsalHistoryDeps): RouteModule 
             .code(400)
             .send({ error: 'limit must be a whole number from 1 to 200', field: 'limit' });
         const now = deps.now();
-        const ids = deps.rehearsals
-          .roomResults(
+        const ids = (
+          await deps.rehearsals.roomResults(
             new Date(now.getTime() - 366 * DAY_MS).toISOString(),
             new Date(now.getTime() + DAY_MS).toISOString(),
           )
+        )
           .filter((r) => r.roomId === roomId)
           .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
           .slice(0, limit)
           .map((r) => r.rehearsalId);
         const runs: RoomRun[] = [];
         for (const id of ids) {
-          const rehearsal = deps.rehearsals.get(id);
-          const mine = deps.rehearsals.attempts(id).filter((a) => a.roomId === roomId);
+          const rehearsal = await deps.rehearsals.get(id);
+          const mine = (await deps.rehearsals.attempts(id)).filter((a) => a.roomId === roomId);
           const attempt = mine.at(-1);
           if (rehearsal && attempt)
-            runs.push({ rehearsal, meetingTitle: title(rehearsal), attempt, attempts: mine.length });
+            runs.push({ rehearsal, meetingTitle: await title(rehearsal), attempt, attempts: mine.length });
         }
         return runs;
       },

@@ -26,7 +26,7 @@ export interface OrderDeps {
   commands: RoomCommands;
   audit: Pick<AuditLog, 'record'>;
   /** The change freeze that holds for the room now, or null. */
-  freezeOf: (roomId: string) => Freeze | null;
+  freezeOf: (roomId: string) => Promise<Freeze | null>;
   /** How long the room has to answer; the order lapses then. */
   timeoutMs: number;
 }
@@ -80,7 +80,7 @@ export function auditedAnswer(
 export async function orderRoom(deps: OrderDeps, req: FastifyRequest, reply: FastifyReply, order: Order) {
   const { roomId, action, force, written } = order;
   const actor = actorOf(req);
-  const frozen = order.frozen ? deps.freezeOf(roomId) : null;
+  const frozen = order.frozen ? await deps.freezeOf(roomId) : null;
   const answer = auditedAnswer(deps.audit, req, reply, order.auditAction, {
     roomId,
     ...order.details,

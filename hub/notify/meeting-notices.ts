@@ -234,11 +234,11 @@ export class MeetingNotices {
       this.announced.get(r.id) ?? ((await this.deps.sent.lastEvent('verdict', r.id)) as Verdict | null);
     const again = last !== null;
     if (again && (r.status !== 'done' || last === r.verdict)) return;
-    const meeting = this.deps.meetings.get(r.meetingId);
+    const meeting = await this.deps.meetings.get(r.meetingId);
     if (meeting?.status !== 'scheduled') return;
     this.announced.set(r.id, r.verdict);
     const verdict = r.verdict;
-    const attempts = this.deps.rehearsals.attempts(r.id);
+    const attempts = await this.deps.rehearsals.attempts(r.id);
     const latest = [...latestAttempts(r.roomIds, attempts).values()];
     // Whoever was told of a failure in this run hears how it ended: a room repaired, a line restored.
     const failed = attempts.filter((a) => a.verdict !== 'go');
@@ -259,7 +259,7 @@ export class MeetingNotices {
 
   private async sendEscalation(e: Escalation): Promise<void> {
     if (!e.meetingId) return;
-    const meeting = this.deps.meetings.get(e.meetingId);
+    const meeting = await this.deps.meetings.get(e.meetingId);
     if (!meeting) return;
     const recipients: Recipient[] = [{ kind: 'operator' }, ...e.failures.flatMap((f) => f.responsible)];
     const to = addressMeetingNotice(recipients, meeting.roomIds, await this.deps.book(), 'critical');

@@ -30,9 +30,9 @@ export async function reportFor(sources: ReportSources, period: ReportPeriod): P
     now: sources.now(),
     rooms: sources.rooms,
     transitions,
-    meetings: sources.meetings.list({ from, to }),
-    rehearsalResults: sources.rehearsals.roomResults(from, to),
-    callResults: sources.rehearsals.callResults({ from, to }).map((c) => ({
+    meetings: await sources.meetings.list({ from, to }),
+    rehearsalResults: await sources.rehearsals.roomResults(from, to),
+    callResults: (await sources.rehearsals.callResults({ from, to })).map((c) => ({
       roomId: c.roomId,
       at: c.at,
       testCall: c.calls.testCall?.outcome ?? null,

@@ -8,17 +8,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Fleet } from '../../shared/fleet.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { UserStore } from '../security/user-store.js';
-import { applyMigrations, type Db, type Migration } from '../store/database.js';
+import type { Sql, SqlMigration } from '../store/sql.js';
 import { calendarIcs, type IcsConfig } from './calendar-ics.js';
 import type { MeetingsRepo } from './meetings-repo.js';
 
-const migrations: Migration[] = [
+export const calendarSubscriptionsMigrations: SqlMigration[] = [
   {
     id: 'calendar-subscriptions-1',
-    sql: `CREATE TABLE calendar_subscriptions (
+    sqlite: `CREATE TABLE calendar_subscriptions (
       username TEXT PRIMARY KEY,
       token_hash TEXT NOT NULL UNIQUE,
       created_at TEXT NOT NULL
+    );`,
+    pg: `CREATE TABLE calendar_subscriptions (
+      username text COLLATE "C" PRIMARY KEY,
+      token_hash text COLLATE "C" NOT NULL UNIQUE,
+      created_at text COLLATE "C" NOT NULL
     );`,
   },
 ];
@@ -27,40 +32,42 @@ const digest = (token: string) => createHash('sha256').update(token).digest('hex
 
 export class CalendarSubscriptions {
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly now: () => Date,
-  ) {
-    applyMigrations(db, migrations);
-  }
+  ) {}
 
   /** A new secret for the user, replacing any earlier one; returned once, never stored in clear. */
-  issue(username: string): { token: string; createdAt: string } {
+  async issue(username: string): Promise<{ token: string; createdAt: string }> {
     const token = randomBytes(32).toString('base64url');
     const createdAt = this.now().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO calendar_subscriptions (username, token_hash, created_at) VALUES (?, ?, ?)
-         ON CONFLICT (username) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
-      )
-      .run(username, digest(token), createdAt);
+    await this.sql.run(
+      `INSERT INTO calendar_subscriptions (username, token_hash, created_at) VALUES (?, ?, ?)
+       ON CONFLICT (username) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
+      [username, digest(token), createdAt],
+    );
     return { token, createdAt };
   }
 
-  revoke(username: string): boolean {
-    return this.db.prepare('DELETE FROM calendar_subscriptions WHERE username = ?').run(username).changes > 0;
+  async revoke(username: string): Promise<boolean> {
+    const { changes } = await this.sql.run('DELETE FROM calendar_subscriptions WHERE username = ?', [
+      username,
+    ]);
+    return changes > 0;
   }
 
-  ownerOf(token: string): string | null {
-    const row = this.db
-      .prepare('SELECT username FROM calendar_subscriptions WHERE token_hash = ?')
-      .get(digest(token)) as { username: string } | undefined;
+  async ownerOf(token: string): Promise<string | null> {
+    const row = await this.sql.one<{ username: string }>(
+      'SELECT username FROM calendar_subscriptions WHERE token_hash = ?',
+      [digest(token)],
+    );
     return row?.username ?? null;
   }
 
-  statusOf(username: string): { createdAt: string } | null {
-    const row = this.db
-      .prepare('SELECT created_at FROM calendar_subscriptions WHERE username = ?')
-      .get(username) as { created_at: string } | undefined;
+  async statusOf(username: string): Promise<{ createdAt: string } | null> {
+    const row = await this.sql.one<{ created_at: string }>(
+      'SELECT created_at FROM calendar_subscriptions WHERE username = ?',
+      [username],
+    );
     return row ? { createdAt: row.created_at } : null;
   }
 }
@@ -80,7 +87,7 @@ export const FEED_PATH = '/api/calendar/feed';
 export function subscriptionRoutes(deps: SubscriptionRoutesDeps): RouteModule {
   return (app) => {
     app.get('/api/calendar/subscription', { config: { access: 'viewer' } }, async (req) => {
-      const status = deps.subscriptions.statusOf(req.session!.user.username);
+      const status = await deps.subscriptions.statusOf(req.session!.user.username);
       return { active: status !== null, createdAt: status?.createdAt ?? null };
     });
 
@@ -89,7 +96,7 @@ export function subscriptionRoutes(deps: SubscriptionRoutesDeps): RouteModule {
       { config: { access: 'viewer', audit: { action: 'calendar.subscribe' } } },
       async (req, reply) => {
         const username = req.session!.user.username;
-        const { token, createdAt } = deps.subscriptions.issue(username);
+        const { token, createdAt } = await deps.subscriptions.issue(username);
         return reply.code(201).send({ url: `${FEED_PATH}/${token}.ics`, createdAt });
       },
     );
@@ -98,7 +105,7 @@ export function subscriptionRoutes(deps: SubscriptionRoutesDeps): RouteModule {
       '/api/calendar/subscription',
       { config: { access: 'viewer', audit: { action: 'calendar.unsubscribe' } } },
       async (req, reply) => {
-        deps.subscriptions.revoke(req.session!.user.username);
+        await deps.subscriptions.revoke(req.session!.user.username);
         return reply.code(204).send();
       },
     );
@@ -109,11 +116,11 @@ export function subscriptionRoutes(deps: SubscriptionRoutesDeps): RouteModule {
       { config: { access: 'public' } },
       async (req, reply) => {
         const token = /^([A-Za-z0-9_-]{43})\.ics$/.exec(req.params.file)?.[1];
-        const username = token ? deps.subscriptions.ownerOf(token) : null;
+        const username = token ? await deps.subscriptions.ownerOf(token) : null;
         const user = username ? await deps.users.find(username) : null;
         if (!user) return reply.code(404).send({ error: 'no such calendar' });
         const reader = { role: user.role, roomId: user.roomId };
-        const meetings = deps.meetings.list(user.roomId ? { roomId: user.roomId } : {});
+        const meetings = await deps.meetings.list(user.roomId ? { roomId: user.roomId } : {});
         const name = user.roomId
           ? `Lịch họp HNTH: ${deps.fleet.find(user.roomId)?.name ?? user.roomId}`
           : 'Lịch họp HNTH tỉnh Tuyên Quang';

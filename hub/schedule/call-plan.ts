@@ -6,7 +6,7 @@
  * warm-up or the meeting itself, not in another meeting's rehearsal, not in any freeze for a run
  * with no meeting (an inspection). The line test is the controller's own short call and touches no
  * equipment, so a room with a broken codec still learns about its line; but it is a call on the
- * meeting's line all the same, so the same freeze keeps it out. Pure once given the freeze.
+ * meeting's line all the same, so the same freeze keeps it out. Pure once the freeze is read.
  */
 import type {
   CallLimits,
@@ -26,7 +26,7 @@ export interface CallAsk {
 }
 
 export interface CallPlan {
-  ask(roomId: string, meetingId: string | null): CallAsk;
+  ask(roomId: string, meetingId: string | null): Promise<CallAsk>;
   limits: CallLimits;
   expected(roomId: string): ExpectedPeripherals;
 }
@@ -48,14 +48,17 @@ export function freezeRefusal(freeze: Freeze | null, meetingId: string | null): 
   return `change freeze of ${what} ${freeze.meetingId} from ${freeze.from} to ${freeze.to}: no test call`;
 }
 
-export function callPlan(settings: CallPlanSettings, freezeOf: (roomId: string) => Freeze | null): CallPlan {
+export function callPlan(
+  settings: CallPlanSettings,
+  freezeOf: (roomId: string) => Promise<Freeze | null>,
+): CallPlan {
   const { testCall, peripherals } = settings;
   return {
     limits: testCall.limits,
     expected: (roomId) => ({ ...peripherals.expected, ...peripherals.rooms[roomId] }),
-    ask(roomId, meetingId) {
+    async ask(roomId, meetingId) {
       const number = testCall.roomDialStrings[roomId] ?? testCall.dialString;
-      const frozen = freezeRefusal(freezeOf(roomId), meetingId);
+      const frozen = freezeRefusal(await freezeOf(roomId), meetingId);
       const refusal = number ? frozen : 'no test conference is set (testCall.dialString)';
       const lineRefusal = testCall.lineTestUri
         ? (frozen?.replace(/no test call$/, 'no line test') ?? null)

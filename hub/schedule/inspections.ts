@@ -40,9 +40,9 @@ export class InspectionSchedule {
     if (this.deps.cron) this.plan(nextCronTime(this.deps.cron, this.clock.now()));
   }
 
-  runNow(): void {
+  async runNow(): Promise<void> {
     this.deps.log.info({ rooms: this.deps.roomIds.length }, 'fleet inspection');
-    this.deps.runner.start({
+    await this.deps.runner.start({
       kind: 'inspection',
       meetingId: null,
       slot: 'inspection',
@@ -66,7 +66,9 @@ export class InspectionSchedule {
   private plan(at: Date): void {
     this.next = at;
     this.timer = timerAt(this.clock, at, () => {
-      this.runNow();
+      this.runNow().catch((err: Error) =>
+        this.deps.log.error({ err: err.message }, 'inspection not started'),
+      );
       this.plan(nextCronTime(this.deps.cron, at));
     });
   }

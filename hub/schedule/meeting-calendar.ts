@@ -83,10 +83,8 @@ export class MeetingCalendar {
     this.now = deps.now ?? systemClock.now;
   }
 
-  create(req: MeetingRequest, registeredBy: string | null): BookingResult {
+  async create(req: MeetingRequest, registeredBy: string | null): Promise<BookingResult> {
     const draft = draftOf(req);
-    const violation = this.check(draft, undefined);
-    if (violation) return { ok: false, violation };
     const at = this.now().toISOString();
     const meeting: Meeting = {
       id: randomUUID(),
@@ -97,58 +95,77 @@ export class MeetingCalendar {
       status: 'scheduled',
     };
     const recipients = notifyList(meeting.roomIds);
-    this.deps.meetings.insert(meeting, recipients);
+    // The check and the booking it allows are one transaction: two hubs booking one room at once
+    // cannot both pass the overlap rule.
+    const violation = await this.deps.meetings.atomically(async (meetings) => {
+      const found = await this.check(meetings, draft, undefined);
+      if (!found) await meetings.insert(meeting, recipients);
+      return found;
+    });
+    if (violation) return { ok: false, violation };
     this.deps.notify('registered', meeting, recipients);
     this.deps.log.info({ meeting: meeting.id, emergency: meeting.emergency }, 'meeting booked');
-    this.afterChange(meeting, meeting.roomIds, 'created');
+    await this.afterChange(meeting, meeting.roomIds, 'created');
     if (meeting.emergency) this.track(this.powerOn(meeting));
     return { ok: true, meeting };
   }
 
   /** Applies a partial change; undefined when there is no such scheduled meeting. */
-  update(id: string, patch: Partial<MeetingRequest>): BookingResult | undefined {
-    const previous = this.deps.meetings.get(id);
-    if (previous?.status !== 'scheduled') return undefined;
-    const draft = draftOf({
-      title: previous.title,
-      kind: previous.kind,
-      hostRoomId: previous.hostRoomId,
-      roomIds: previous.roomIds,
-      start: previous.start,
-      end: previous.end,
-      emergency: previous.emergency,
-      ...patch,
+  async update(id: string, patch: Partial<MeetingRequest>): Promise<BookingResult | undefined> {
+    const outcome = await this.deps.meetings.atomically(async (meetings) => {
+      const previous = await meetings.get(id);
+      if (previous?.status !== 'scheduled') return undefined;
+      const draft = draftOf({
+        title: previous.title,
+        kind: previous.kind,
+        hostRoomId: previous.hostRoomId,
+        roomIds: previous.roomIds,
+        start: previous.start,
+        end: previous.end,
+        emergency: previous.emergency,
+        ...patch,
+      });
+      const violation = await this.check(meetings, draft, previous);
+      if (violation) return { previous, violation };
+      const meeting: Meeting = {
+        ...previous,
+        ...bookedFields(draft, this.deps.fleet),
+        updatedAt: this.now().toISOString(),
+      };
+      const affected = [...new Set([...previous.roomIds, ...meeting.roomIds])];
+      const recipients = notifyList(affected);
+      await meetings.update(meeting, recipients);
+      return { previous, meeting, affected, recipients, violation: null };
     });
-    const violation = this.check(draft, previous);
-    if (violation) return { ok: false, violation };
-    const meeting: Meeting = {
-      ...previous,
-      ...bookedFields(draft, this.deps.fleet),
-      updatedAt: this.now().toISOString(),
-    };
-    const affected = [...new Set([...previous.roomIds, ...meeting.roomIds])];
-    const recipients = notifyList(affected);
-    this.deps.meetings.update(meeting, recipients);
+    if (!outcome) return undefined;
+    if (outcome.violation) return { ok: false, violation: outcome.violation };
+    const { previous, meeting, affected, recipients } = outcome;
     this.deps.notify('changed', meeting, recipients);
     const roomsChanged =
       meeting.roomIds.length !== previous.roomIds.length ||
       meeting.roomIds.some((r) => !previous.roomIds.includes(r));
     // A running rehearsal checked the old time or rooms; the replan below starts a fresh one if due.
-    if (meeting.start !== previous.start || roomsChanged) this.deps.runner.stopForMeeting(id, 'superseded');
-    this.afterChange(meeting, affected, 'updated');
+    if (meeting.start !== previous.start || roomsChanged)
+      await this.deps.runner.stopForMeeting(id, 'superseded');
+    await this.afterChange(meeting, affected, 'updated');
     return { ok: true, meeting };
   }
 
   /** Cancels a scheduled meeting; undefined when there is none. */
-  cancel(id: string): Meeting | undefined {
-    const previous = this.deps.meetings.get(id);
-    if (previous?.status !== 'scheduled') return undefined;
-    const meeting: Meeting = { ...previous, status: 'cancelled', updatedAt: this.now().toISOString() };
-    const recipients = notifyList(meeting.roomIds);
-    this.deps.meetings.update(meeting, recipients);
+  async cancel(id: string): Promise<Meeting | undefined> {
+    const cancelled = await this.deps.meetings.atomically(async (meetings) => {
+      const previous = await meetings.get(id);
+      if (previous?.status !== 'scheduled') return undefined;
+      const meeting: Meeting = { ...previous, status: 'cancelled', updatedAt: this.now().toISOString() };
+      const recipients = notifyList(meeting.roomIds);
+      await meetings.update(meeting, recipients);
+      return { meeting, recipients };
+    });
+    if (!cancelled) return undefined;
+    const { meeting, recipients } = cancelled;
     this.deps.notify('cancelled', meeting, recipients);
-    this.deps.runner.stopForMeeting(id, 'cancelled');
-    this.afterChange(meeting, meeting.roomIds, 'cancelled');
+    await this.deps.runner.stopForMeeting(id, 'cancelled');
+    await this.afterChange(meeting, meeting.roomIds, 'cancelled');
     return meeting;
   }
 
@@ -157,14 +174,18 @@ export class MeetingCalendar {
     this.stopped = true;
   }
 
-  private check(draft: MeetingDraft, previous: Meeting | undefined): Violation | null {
+  private async check(
+    meetings: MeetingsRepo,
+    draft: MeetingDraft,
+    previous: Meeting | undefined,
+  ): Promise<Violation | null> {
     const prepMs = this.deps.rules.prepMinutes * 60_000;
-    const others = this.deps.meetings
-      .list({
+    const others = (
+      await meetings.list({
         from: new Date(draft.start.getTime() - prepMs).toISOString(),
         to: new Date(draft.end.getTime() + prepMs).toISOString(),
       })
-      .filter((m) => m.id !== previous?.id);
+    ).filter((m) => m.id !== previous?.id);
     return checkMeeting(draft, {
       now: this.now(),
       others,
@@ -174,8 +195,12 @@ export class MeetingCalendar {
     });
   }
 
-  private afterChange(meeting: Meeting, affectedRooms: string[], action: MeetingLiveMessage['action']): void {
-    this.deps.planner.plan(meeting);
+  private async afterChange(
+    meeting: Meeting,
+    affectedRooms: string[],
+    action: MeetingLiveMessage['action'],
+  ): Promise<void> {
+    await this.deps.planner.plan(meeting);
     this.track(this.deps.publisher.publishRooms(affectedRooms));
     this.deps.broadcast({ type: 'meeting', action, meeting });
   }
@@ -191,7 +216,7 @@ export class MeetingCalendar {
           { timeoutMs: this.deps.powerOnTimeoutMs, ttlMs: this.deps.powerOnTimeoutMs },
         );
         if (this.stopped) return;
-        this.deps.meetings.recordPowerOn(meeting.id, {
+        await this.deps.meetings.recordPowerOn(meeting.id, {
           roomId,
           at: this.now().toISOString(),
           ok: o.ok,

@@ -64,17 +64,23 @@ export class MeetingWatch {
   private readonly clock: Clock;
   private ticker: unknown = null;
   private queued: NodeJS.Immediate | null = null;
+  /** The judgement under way: the next waits for it, so verdicts are compared and escalated in order. */
+  private judging: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(private readonly deps: MeetingWatchDeps) {
     this.clock = deps.clock ?? systemClock;
   }
 
-  start(): void {
-    this.ticker = this.clock.setInterval(() => this.evaluate(), TICK_MS);
-    this.evaluate();
+  /** Starts the minute's judgements; resolves when the first is done. */
+  start(): Promise<void> {
+    this.stopped = false;
+    this.ticker = this.clock.setInterval(() => void this.evaluate(), TICK_MS);
+    return this.evaluate();
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.ticker) this.clock.clearInterval(this.ticker);
     this.ticker = null;
     if (this.queued) clearImmediate(this.queued);
@@ -85,63 +91,75 @@ export class MeetingWatch {
   changed(): void {
     this.queued ??= setImmediate(() => {
       this.queued = null;
-      this.evaluate();
+      void this.evaluate();
     });
   }
 
   /** The meeting's verdict now; null before its first rehearsal ran (or for no such meeting). */
-  verdictOf(meetingId: string): MeetingGoNoGo | null {
-    const m = this.deps.meetings.get(meetingId);
+  async verdictOf(meetingId: string): Promise<MeetingGoNoGo | null> {
+    const m = await this.deps.meetings.get(meetingId);
     return m?.status === 'scheduled' ? this.judge(m) : null;
   }
 
-  /** Judges every meeting between its first rehearsal and its end, says what changed, escalates what worsened. */
-  evaluate(): void {
+  /**
+   * Judges every meeting between its first rehearsal and its end, says what changed, escalates what
+   * worsened. One judgement at a time, each on the rows as they are when it starts; a failed one is
+   * logged and the next tries again.
+   */
+  evaluate(): Promise<void> {
+    this.judging = this.judging
+      .then(() => this.judgeAll())
+      .catch((err: Error) => this.deps.log.error({ err: err.message }, 'meeting verdicts not judged'));
+    return this.judging;
+  }
+
+  private async judgeAll(): Promise<void> {
+    // A judgement queued before the hub stopped does not read a store that is closing.
+    if (this.stopped) return;
     const now = this.clock.now();
     const firstMs = this.deps.firstRehearsalH * 3_600_000;
-    const active = this.deps.meetings
-      .list({ from: now.toISOString() })
-      .filter((m) => Date.parse(m.start) - firstMs <= now.getTime());
+    const active = (await this.deps.meetings.list({ from: now.toISOString() })).filter(
+      (m) => Date.parse(m.start) - firstMs <= now.getTime(),
+    );
     const seen = new Set<string>();
     for (const m of active) {
-      const verdict = this.judge(m);
+      const verdict = await this.judge(m);
       if (!verdict) continue;
       seen.add(m.id);
       const previous = this.last.get(m.id);
       this.last.set(m.id, verdict);
       if (previous && sameVerdict(previous, verdict)) continue;
       this.deps.broadcast({ type: 'meeting-verdict', verdict });
-      if (previous) this.escalate(m, previous, verdict);
+      if (previous) await this.escalate(m, previous, verdict);
     }
     for (const id of this.last.keys()) if (!seen.has(id)) this.last.delete(id);
   }
 
-  private latestRehearsal(meetingId: string) {
-    return this.deps.rehearsals
-      .forMeeting(meetingId)
+  private async latestRehearsal(meetingId: string) {
+    return (await this.deps.rehearsals.forMeeting(meetingId))
       .filter((r) => r.status === 'running' || r.status === 'done')
       .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
       .at(-1);
   }
 
-  private judge(m: Meeting): MeetingGoNoGo | null {
-    const rehearsal = this.latestRehearsal(m.id);
+  private async judge(m: Meeting): Promise<MeetingGoNoGo | null> {
+    const rehearsal = await this.latestRehearsal(m.id);
     if (!rehearsal) return null;
-    const attempts = latestAttempts(m.roomIds, this.deps.rehearsals.attempts(rehearsal.id));
+    const attempts = latestAttempts(m.roomIds, await this.deps.rehearsals.attempts(rehearsal.id));
     const rooms = new Map(this.deps.rooms().map((v) => [v.id, v]));
     return goNoGo({ meeting: m, attempts, rooms, now: this.clock.now() });
   }
 
   /** A room that was `go` and is not any more, or whose battery cannot carry the meeting now. */
-  private escalate(m: Meeting, previous: MeetingGoNoGo, verdict: MeetingGoNoGo): void {
-    const rehearsal = this.latestRehearsal(m.id);
+  private async escalate(m: Meeting, previous: MeetingGoNoGo, verdict: MeetingGoNoGo): Promise<void> {
+    const rehearsal = await this.latestRehearsal(m.id);
     if (!rehearsal) return;
     const views = new Map(this.deps.rooms().map((v) => [v.id, v]));
     for (const room of verdict.rooms) {
       const before = previous.rooms.find((r) => r.roomId === room.roomId);
       const failures = this.newFailures(m, room, before, views.get(room.roomId));
       if (failures.length === 0) continue;
-      const escalation = this.deps.rehearsals.insertEscalation({
+      const escalation = await this.deps.rehearsals.insertEscalation({
         rehearsalId: rehearsal.id,
         meetingId: m.id,
         roomId: room.roomId,
@@ -203,9 +221,9 @@ export function meetingVerdictRoutes(
       '/api/meetings/:id/verdict',
       { config: { access: 'viewer' } },
       async (req, reply) => {
-        if (!meetings.get(req.params.id))
+        if (!(await meetings.get(req.params.id)))
           return reply.code(404).send({ error: `no meeting "${req.params.id}"`, field: 'id' });
-        return { verdict: watch.verdictOf(req.params.id) };
+        return { verdict: await watch.verdictOf(req.params.id) };
       },
     );
   };

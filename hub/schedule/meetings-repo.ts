@@ -1,17 +1,17 @@
 /**
- * The meeting calendar in SQLite: meetings, their rooms, the notification lists produced when they
+ * The meeting calendar on the hub's store (SQLite or PostgreSQL): meetings, their rooms, the notification lists produced when they
  * were registered, changed or cancelled, and the outcome of powering an emergency meeting's rooms on.
  * A cancelled meeting is kept (status `cancelled`) for the year's report (art. 12.5).
  */
 import type { EmergencyReason, MeetingKind } from '../../shared/schemas.js';
-import { applyMigrations, type Db, type Migration } from '../store/database.js';
+import type { Sql, SqlMigration } from '../store/sql.js';
 import type { Meeting } from './meeting-rules.js';
 import type { Recipient } from './notify-list.js';
 
-const migrations: Migration[] = [
+export const meetingsMigrations: SqlMigration[] = [
   {
     id: 'meetings-1',
-    sql: `CREATE TABLE meetings (
+    sqlite: `CREATE TABLE meetings (
      id TEXT PRIMARY KEY,
      title TEXT NOT NULL,
      kind TEXT NOT NULL,
@@ -48,6 +48,46 @@ const migrations: Migration[] = [
      at TEXT NOT NULL,
      ok INTEGER NOT NULL,
      error TEXT
+   );`,
+    // References are checked at commit, so the move from SQLite may copy the tables in any order
+    // in its one transaction.
+    pg: `CREATE TABLE meetings (
+     id text COLLATE "C" PRIMARY KEY,
+     title text NOT NULL,
+     kind text NOT NULL,
+     host_unit text NOT NULL,
+     host_room_id text COLLATE "C" NOT NULL,
+     start text COLLATE "C" NOT NULL,
+     "end" text COLLATE "C" NOT NULL,
+     emergency_reason text,
+     registered_by text,
+     registered_at text COLLATE "C" NOT NULL,
+     updated_at text COLLATE "C" NOT NULL,
+     status text COLLATE "C" NOT NULL
+   );
+   CREATE INDEX meetings_time ON meetings (status, start, "end");
+   CREATE TABLE meeting_rooms (
+     meeting_id text COLLATE "C" NOT NULL REFERENCES meetings (id) DEFERRABLE INITIALLY DEFERRED,
+     room_id text COLLATE "C" NOT NULL,
+     position integer NOT NULL,
+     PRIMARY KEY (meeting_id, room_id)
+   );
+   CREATE INDEX meeting_rooms_room ON meeting_rooms (room_id);
+   CREATE TABLE meeting_notifications (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     meeting_id text COLLATE "C" NOT NULL REFERENCES meetings (id) DEFERRABLE INITIALLY DEFERRED,
+     event text NOT NULL,
+     recipient text NOT NULL,
+     created_at text COLLATE "C" NOT NULL
+   );
+   CREATE INDEX meeting_notifications_meeting ON meeting_notifications (meeting_id, id);
+   CREATE TABLE meeting_power_on (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     meeting_id text COLLATE "C" NOT NULL REFERENCES meetings (id) DEFERRABLE INITIALLY DEFERRED,
+     room_id text COLLATE "C" NOT NULL,
+     at text COLLATE "C" NOT NULL,
+     ok integer NOT NULL,
+     error text
    );`,
   },
 ];
@@ -109,81 +149,120 @@ function toMeeting(row: MeetingRow): Meeting {
   };
 }
 
-const SELECT = `SELECT m.*, (SELECT json_group_array(room_id) FROM
-    (SELECT room_id FROM meeting_rooms r WHERE r.meeting_id = m.id ORDER BY position)) AS room_ids
-  FROM meetings m`;
+// The rooms in their order as a JSON array, built the same way on both databases.
+const ROOM_IDS = {
+  sqlite: `(SELECT json_group_array(room_id) FROM
+    (SELECT room_id FROM meeting_rooms r WHERE r.meeting_id = m.id ORDER BY position))`,
+  pg: `(SELECT COALESCE(json_agg(r.room_id ORDER BY r.position), '[]')::text FROM meeting_rooms r
+    WHERE r.meeting_id = m.id)`,
+};
+
+const COLUMNS = `m.id, m.title, m.kind, m.host_unit, m.host_room_id, m.start, m."end" AS "end",
+  m.emergency_reason, m.registered_by, m.registered_at, m.updated_at, m.status`;
 
 export class MeetingsRepo {
-  constructor(private readonly db: Db) {
-    applyMigrations(db, migrations);
+  private readonly select: string;
+
+  constructor(private readonly sql: Sql) {
+    this.select = `SELECT ${COLUMNS}, ${ROOM_IDS[sql.dialect]} AS room_ids FROM meetings m`;
+  }
+
+  /**
+   * Runs `work` in one transaction with a repository whose reads and writes are inside it: a check of
+   * the other meetings and the write it allows are one step, also across hubs on one PostgreSQL
+   * (serialisable there, so of two overlapping bookings one is refused, retried, and sees the other).
+   * `work` may run more than once.
+   */
+  atomically<T>(work: (meetings: MeetingsRepo) => Promise<T>): Promise<T> {
+    return this.sql.transaction((tx) => work(new MeetingsRepo(tx)));
   }
 
   /** Stores a new meeting and who must be notified of it, in one transaction. */
-  insert(meeting: Meeting, recipients: readonly Recipient[]): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO meetings (id, title, kind, host_unit, host_room_id, start, end, emergency_reason,
-             registered_by, registered_at, updated_at, status)
-           VALUES (@id, @title, @kind, @hostUnit, @hostRoomId, @start, @end, @emergencyReason,
-             @registeredBy, @registeredAt, @updatedAt, @status)`,
-        )
-        .run({ ...meeting, emergencyReason: meeting.emergency?.reason ?? null });
-      this.writeRooms(meeting);
-      this.writeNotifications(meeting.id, 'registered', recipients, meeting.registeredAt);
-    })();
+  async insert(meeting: Meeting, recipients: readonly Recipient[]): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO meetings (id, title, kind, host_unit, host_room_id, start, "end", emergency_reason,
+           registered_by, registered_at, updated_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          meeting.id,
+          meeting.title,
+          meeting.kind,
+          meeting.hostUnit,
+          meeting.hostRoomId,
+          meeting.start,
+          meeting.end,
+          meeting.emergency?.reason ?? null,
+          meeting.registeredBy,
+          meeting.registeredAt,
+          meeting.updatedAt,
+          meeting.status,
+        ],
+      );
+      await writeRooms(tx, meeting);
+      await writeNotifications(tx, meeting.id, 'registered', recipients, meeting.registeredAt);
+    });
   }
 
-  update(meeting: Meeting, recipients: readonly Recipient[]): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE meetings SET title = @title, kind = @kind, host_unit = @hostUnit, host_room_id = @hostRoomId,
-             start = @start, end = @end, emergency_reason = @emergencyReason, updated_at = @updatedAt,
-             status = @status
-           WHERE id = @id`,
-        )
-        .run({ ...meeting, emergencyReason: meeting.emergency?.reason ?? null });
-      this.db.prepare('DELETE FROM meeting_rooms WHERE meeting_id = ?').run(meeting.id);
-      this.writeRooms(meeting);
+  async update(meeting: Meeting, recipients: readonly Recipient[]): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        `UPDATE meetings SET title = ?, kind = ?, host_unit = ?, host_room_id = ?, start = ?, "end" = ?,
+           emergency_reason = ?, updated_at = ?, status = ?
+         WHERE id = ?`,
+        [
+          meeting.title,
+          meeting.kind,
+          meeting.hostUnit,
+          meeting.hostRoomId,
+          meeting.start,
+          meeting.end,
+          meeting.emergency?.reason ?? null,
+          meeting.updatedAt,
+          meeting.status,
+          meeting.id,
+        ],
+      );
+      await tx.run('DELETE FROM meeting_rooms WHERE meeting_id = ?', [meeting.id]);
+      await writeRooms(tx, meeting);
       const event: NotificationEvent = meeting.status === 'cancelled' ? 'cancelled' : 'changed';
-      this.writeNotifications(meeting.id, event, recipients, meeting.updatedAt);
-    })();
+      await writeNotifications(tx, meeting.id, event, recipients, meeting.updatedAt);
+    });
   }
 
-  get(id: string): Meeting | undefined {
-    const row = this.db.prepare(`${SELECT} WHERE m.id = ?`).get(id) as MeetingRow | undefined;
+  async get(id: string): Promise<Meeting | undefined> {
+    const row = await this.sql.one<MeetingRow>(`${this.select} WHERE m.id = ?`, [id]);
     return row ? toMeeting(row) : undefined;
   }
 
   /** Scheduled meetings overlapping [from, to), in start order, optionally in one room. */
-  list(query: MeetingQuery = {}): Meeting[] {
+  async list(query: MeetingQuery = {}): Promise<Meeting[]> {
     const where = ["m.status = 'scheduled'"];
-    const params: Record<string, string> = {};
+    const params: string[] = [];
     if (query.from) {
-      where.push('m.end > @from');
-      params.from = query.from;
+      where.push('m."end" > ?');
+      params.push(query.from);
     }
     if (query.to) {
-      where.push('m.start < @to');
-      params.to = query.to;
+      where.push('m.start < ?');
+      params.push(query.to);
     }
     if (query.roomId) {
-      where.push('EXISTS (SELECT 1 FROM meeting_rooms r WHERE r.meeting_id = m.id AND r.room_id = @roomId)');
-      params.roomId = query.roomId;
+      where.push('EXISTS (SELECT 1 FROM meeting_rooms r WHERE r.meeting_id = m.id AND r.room_id = ?)');
+      params.push(query.roomId);
     }
-    const rows = this.db
-      .prepare(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY m.start, m.id`)
-      .all(params) as MeetingRow[];
+    const rows = await this.sql.all<MeetingRow>(
+      `${this.select} WHERE ${where.join(' AND ')} ORDER BY m.start, m.id`,
+      params,
+    );
     return rows.map(toMeeting);
   }
 
-  notifications(meetingId: string): StoredNotification[] {
-    const rows = this.db
-      .prepare(
-        'SELECT event, recipient, created_at FROM meeting_notifications WHERE meeting_id = ? ORDER BY id',
-      )
-      .all(meetingId) as { event: string; recipient: string; created_at: string }[];
+  async notifications(meetingId: string): Promise<StoredNotification[]> {
+    const rows = await this.sql.all<{ event: string; recipient: string; created_at: string }>(
+      'SELECT event, recipient, created_at FROM meeting_notifications WHERE meeting_id = ? ORDER BY id',
+      [meetingId],
+    );
     return rows.map((r) => ({
       event: r.event as NotificationEvent,
       recipient: JSON.parse(r.recipient) as Recipient,
@@ -191,35 +270,41 @@ export class MeetingsRepo {
     }));
   }
 
-  recordPowerOn(meetingId: string, record: PowerOnRecord): void {
-    this.db
-      .prepare('INSERT INTO meeting_power_on (meeting_id, room_id, at, ok, error) VALUES (?, ?, ?, ?, ?)')
-      .run(meetingId, record.roomId, record.at, record.ok ? 1 : 0, record.error);
+  async recordPowerOn(meetingId: string, record: PowerOnRecord): Promise<void> {
+    await this.sql.run(
+      'INSERT INTO meeting_power_on (meeting_id, room_id, at, ok, error) VALUES (?, ?, ?, ?, ?)',
+      [meetingId, record.roomId, record.at, record.ok ? 1 : 0, record.error],
+    );
   }
 
-  powerOn(meetingId: string): PowerOnRecord[] {
-    const rows = this.db
-      .prepare('SELECT room_id, at, ok, error FROM meeting_power_on WHERE meeting_id = ? ORDER BY id')
-      .all(meetingId) as { room_id: string; at: string; ok: number; error: string | null }[];
+  async powerOn(meetingId: string): Promise<PowerOnRecord[]> {
+    const rows = await this.sql.all<{ room_id: string; at: string; ok: number; error: string | null }>(
+      'SELECT room_id, at, ok, error FROM meeting_power_on WHERE meeting_id = ? ORDER BY id',
+      [meetingId],
+    );
     return rows.map((r) => ({ roomId: r.room_id, at: r.at, ok: r.ok === 1, error: r.error }));
   }
+}
 
-  private writeRooms(meeting: Meeting): void {
-    const insert = this.db.prepare(
-      'INSERT INTO meeting_rooms (meeting_id, room_id, position) VALUES (?, ?, ?)',
-    );
-    for (const [i, roomId] of meeting.roomIds.entries()) insert.run(meeting.id, roomId, i);
-  }
+async function writeRooms(tx: Sql, meeting: Meeting): Promise<void> {
+  for (const [i, roomId] of meeting.roomIds.entries())
+    await tx.run('INSERT INTO meeting_rooms (meeting_id, room_id, position) VALUES (?, ?, ?)', [
+      meeting.id,
+      roomId,
+      i,
+    ]);
+}
 
-  private writeNotifications(
-    meetingId: string,
-    event: NotificationEvent,
-    recipients: readonly Recipient[],
-    at: string,
-  ): void {
-    const insert = this.db.prepare(
+async function writeNotifications(
+  tx: Sql,
+  meetingId: string,
+  event: NotificationEvent,
+  recipients: readonly Recipient[],
+  at: string,
+): Promise<void> {
+  for (const r of recipients)
+    await tx.run(
       'INSERT INTO meeting_notifications (meeting_id, event, recipient, created_at) VALUES (?, ?, ?, ?)',
+      [meetingId, event, JSON.stringify(r), at],
     );
-    for (const r of recipients) insert.run(meetingId, event, JSON.stringify(r), at);
-  }
 }

@@ -78,11 +78,11 @@ function auditDetails(m: Pick<Meeting, 'start' | 'end' | 'roomIds'> & { id?: str
 
 export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
   const now = deps.now ?? systemClock.now;
-  const details = (m: Meeting, reader: Reader | null) => ({
+  const details = async (m: Meeting, reader: Reader | null) => ({
     ...asSeenBy(m, reader),
-    notifications: deps.meetings.notifications(m.id),
-    powerOn: deps.meetings.powerOn(m.id),
-    rehearsals: deps.rehearsals.forMeeting(m.id),
+    notifications: await deps.meetings.notifications(m.id),
+    powerOn: await deps.meetings.powerOn(m.id),
+    rehearsals: await deps.rehearsals.forMeeting(m.id),
   });
   return (app) => {
     // Each change is audited once its outcome is known, a refusal with the rule it broke.
@@ -96,7 +96,7 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
     app.post('/api/meetings', { config: { access: 'operator', audit: 'self' } }, async (req, reply) => {
       const parsed = meetingRequest.safeParse(req.body);
       if (!parsed.success) return audited(req, reply, 'meeting.book', {})(400, badRequest(parsed.error));
-      const result = deps.calendar.create(parsed.data, actorOf(req));
+      const result = await deps.calendar.create(parsed.data, actorOf(req));
       const { status, body } = answerOf(result, true);
       return audited(
         req,
@@ -115,20 +115,19 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
           .code(400)
           .send({ error: `no room "${room}"`, field: 'room', rule: 'rooms-exist', article: '2.2' });
       const reader = readerOf(req);
-      return deps.meetings
-        .list({
-          from: from ? new Date(from).toISOString() : undefined,
-          to: to ? new Date(to).toISOString() : undefined,
-          roomId: room,
-        })
-        .map((m) => asSeenBy(m, reader));
+      const meetings = await deps.meetings.list({
+        from: from ? new Date(from).toISOString() : undefined,
+        to: to ? new Date(to).toISOString() : undefined,
+        roomId: room,
+      });
+      return meetings.map((m) => asSeenBy(m, reader));
     });
 
     app.get<{ Params: { id: string } }>(
       '/api/meetings/:id',
       { config: { access: 'viewer' } },
       async (req, reply) => {
-        const m = deps.meetings.get(req.params.id);
+        const m = await deps.meetings.get(req.params.id);
         if (!m) return reply.code(404).send({ error: `no meeting "${req.params.id}"`, field: 'id' });
         return details(m, readerOf(req));
       },
@@ -141,7 +140,7 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
         const answer = audited(req, reply, 'meeting.change', { meetingId: req.params.id });
         const parsed = meetingPatch.safeParse(req.body);
         if (!parsed.success) return answer(400, badRequest(parsed.error));
-        const result = deps.calendar.update(req.params.id, parsed.data as Partial<MeetingRequest>);
+        const result = await deps.calendar.update(req.params.id, parsed.data as Partial<MeetingRequest>);
         if (!result) return answer(404, { error: `no scheduled meeting "${req.params.id}"`, field: 'id' });
         const { status, body } = answerOf(result, false);
         if (!result.ok) return answer(status, body);
@@ -153,7 +152,7 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
       '/api/meetings/:id',
       { config: { access: 'operator', audit: 'self' } },
       async (req, reply) => {
-        const cancelled = deps.calendar.cancel(req.params.id);
+        const cancelled = await deps.calendar.cancel(req.params.id);
         if (!cancelled)
           return audited(req, reply, 'meeting.cancel', { meetingId: req.params.id })(404, {
             error: `no scheduled meeting "${req.params.id}"`,
@@ -164,7 +163,7 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
     );
 
     app.get('/api/calendar.ics', { config: { access: 'viewer' } }, async (req, reply) => {
-      const meetings = deps.meetings.list();
+      const meetings = await deps.meetings.list();
       return reply
         .type('text/calendar; charset=utf-8')
         .send(
@@ -178,7 +177,7 @@ export function meetingsRoutes(deps: MeetingsRoutesDeps): RouteModule {
       async (req, reply) => {
         const room = deps.fleet.find(req.params.id);
         if (!room) return reply.code(404).send({ error: `no room "${req.params.id}"`, field: 'id' });
-        const meetings = deps.meetings.list({ roomId: room.id });
+        const meetings = await deps.meetings.list({ roomId: room.id });
         return reply
           .type('text/calendar; charset=utf-8')
           .send(

@@ -56,7 +56,7 @@ export interface RunnerDeps {
 
 /** A hub with no test call settings asks for none, and expects nothing of the peripherals. */
 const noCalls: CallPlan = {
-  ask: () => ({
+  ask: async () => ({
     args: {},
     notAsked: 'no test conference is set (testCall.dialString)',
     lineNotAsked: 'no line test number is set (testCall.lineTestUri)',
@@ -89,6 +89,8 @@ function outcomeText(o: CommandOutcome): string {
 
 export class RehearsalRunner {
   private readonly active = new Map<string, { timer: unknown }>();
+  /** The start or stop under way: the next waits for it. */
+  private turn: Promise<unknown> = Promise.resolve();
   private readonly clock: Clock;
   private readonly now: () => Date;
 
@@ -97,9 +99,17 @@ export class RehearsalRunner {
     this.now = this.clock.now;
   }
 
-  /** Starts a run and returns it at once; its progress goes to the store and the live socket. */
-  start(spec: RehearsalSpec): Rehearsal {
-    if (spec.meetingId) this.stopForMeeting(spec.meetingId, 'superseded');
+  /**
+   * Starts a run and returns it once stored; its progress goes to the store and the live socket.
+   * Starts and stops take turns, so a stop never reads the store between a start's superseding and
+   * its insert (and misses the new run), nor a start begins checking a run a stop just ended.
+   */
+  start(spec: RehearsalSpec): Promise<Rehearsal> {
+    return this.inTurn(() => this.startNow(spec));
+  }
+
+  private async startNow(spec: RehearsalSpec): Promise<Rehearsal> {
+    if (spec.meetingId) await this.stopRuns(spec.meetingId, 'superseded');
     const rehearsal: Rehearsal = {
       id: randomUUID(),
       kind: spec.kind,
@@ -114,7 +124,7 @@ export class RehearsalRunner {
       status: 'running',
       verdict: null,
     };
-    this.deps.repo.insert(rehearsal);
+    await this.deps.repo.insert(rehearsal);
     this.active.set(rehearsal.id, { timer: null });
     this.deps.log.info(
       { rehearsal: rehearsal.id, slot: spec.slot, rooms: spec.roomIds.length },
@@ -126,25 +136,32 @@ export class RehearsalRunner {
   }
 
   /** Stops the meeting's running rehearsals: it was moved, cancelled, or a later one starts. */
-  stopForMeeting(meetingId: string, status: Exclude<RehearsalStatus, 'running' | 'done'>): void {
-    for (const r of this.deps.repo.forMeeting(meetingId)) {
-      if (r.status === 'running') this.finish(r.id, status);
+  stopForMeeting(meetingId: string, status: Exclude<RehearsalStatus, 'running' | 'done'>): Promise<void> {
+    return this.inTurn(() => this.stopRuns(meetingId, status));
+  }
+
+  private async stopRuns(
+    meetingId: string,
+    status: Exclude<RehearsalStatus, 'running' | 'done'>,
+  ): Promise<void> {
+    for (const r of await this.deps.repo.forMeeting(meetingId)) {
+      if (r.status === 'running') await this.finish(r.id, status);
     }
   }
 
   /** Picks up the runs a stopped hub left running: re-checks before the deadline, escalates after it. */
-  resume(): void {
-    for (const r of this.deps.repo.running()) {
+  async resume(): Promise<void> {
+    for (const r of await this.deps.repo.running()) {
       this.active.set(r.id, { timer: null });
       if (r.deadline !== null) {
         this.track(this.tick(r.id));
         continue;
       }
       // A single pass (inspection, rooms) cut short: check the rooms it had not reached.
-      const checked = new Set(this.deps.repo.attempts(r.id).map((a) => a.roomId));
+      const checked = new Set((await this.deps.repo.attempts(r.id)).map((a) => a.roomId));
       const left = r.roomIds.filter((id) => !checked.has(id));
       if (left.length > 0) this.track(this.pass(r.id, left));
-      else this.finish(r.id, 'done');
+      else await this.finish(r.id, 'done');
     }
   }
 
@@ -157,30 +174,37 @@ export class RehearsalRunner {
     this.active.clear();
   }
 
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.turn.then(work);
+    this.turn = done.catch(() => {});
+    return done;
+  }
+
   private track(work: Promise<void>): void {
     work.catch((err: Error) => this.deps.log.error({ err: err.message }, 'rehearsal failed'));
   }
 
   /** Checks the given rooms once, in parallel, then decides what comes next. */
   private async pass(id: string, roomIds: readonly string[]): Promise<void> {
-    const before = this.deps.repo.attempts(id);
+    const before = await this.deps.repo.attempts(id);
     await Promise.all(
       roomIds.map(async (roomId) => {
         const attempt = before.filter((a) => a.roomId === roomId).length + 1;
         const result = await this.checkRoom(id, roomId, attempt);
         if (!this.active.has(id)) return;
-        this.deps.repo.insertAttempt(id, result);
+        await this.deps.repo.insertAttempt(id, result);
         this.deps.broadcast({ type: 'rehearsal-room', rehearsalId: id, attempt: result });
       }),
     );
     if (!this.active.has(id)) return;
-    const r = this.deps.repo.get(id)!;
-    this.deps.repo.patch(id, {
+    const r = (await this.deps.repo.get(id))!;
+    await this.deps.repo.patch(id, {
       checkedAt: r.checkedAt ?? this.now().toISOString(),
-      verdict: this.verdict(r),
+      verdict: await this.verdict(r),
     });
-    this.deps.broadcast({ type: 'rehearsal', rehearsal: this.deps.repo.get(id)! });
-    this.next(id);
+    if (!this.active.has(id)) return;
+    this.deps.broadcast({ type: 'rehearsal', rehearsal: (await this.deps.repo.get(id))! });
+    await this.next(id);
   }
 
   /**
@@ -194,8 +218,8 @@ export class RehearsalRunner {
     const { config, commands } = this.deps;
     const calls = this.deps.calls ?? noCalls;
     const startedAt = this.now().toISOString();
-    const r = this.deps.repo.get(id);
-    const ask = calls.ask(roomId, r?.meetingId ?? null);
+    const r = await this.deps.repo.get(id);
+    const ask = await calls.ask(roomId, r?.meetingId ?? null);
     const reply = await commands.send(
       roomId,
       'rehearse',
@@ -236,12 +260,12 @@ export class RehearsalRunner {
     };
   }
 
-  private latest(r: Rehearsal): Map<string, Attempt> {
-    return latestAttempts(r.roomIds, this.deps.repo.attempts(r.id));
+  private async latest(r: Rehearsal): Promise<Map<string, Attempt>> {
+    return latestAttempts(r.roomIds, await this.deps.repo.attempts(r.id));
   }
 
-  private verdict(r: Rehearsal): Verdict {
-    const latest = this.latest(r);
+  private async verdict(r: Rehearsal): Promise<Verdict> {
+    const latest = await this.latest(r);
     return meetingVerdict(
       r.roomIds.map((roomId) => ({ roomId, verdict: latest.get(roomId)?.verdict ?? 'no-go' })),
       r.hostRoomId,
@@ -249,8 +273,8 @@ export class RehearsalRunner {
   }
 
   /** Rooms not yet go (or not yet checked). */
-  private notReady(r: Rehearsal): string[] {
-    const latest = this.latest(r);
+  private async notReady(r: Rehearsal): Promise<string[]> {
+    const latest = await this.latest(r);
     return r.roomIds.filter((id) => latest.get(id)?.verdict !== 'go');
   }
 
@@ -259,17 +283,19 @@ export class RehearsalRunner {
     return r.deadline === null ? null : Date.parse(r.deadline) + this.deps.config.afterDeadlineMs;
   }
 
-  private next(id: string): void {
-    const active = this.active.get(id);
-    const r = this.deps.repo.get(id);
-    if (!active || !r) return;
-    const pending = this.notReady(r);
+  private async next(id: string): Promise<void> {
+    const r = await this.deps.repo.get(id);
+    if (!r || !this.active.has(id)) return;
+    const pending = await this.notReady(r);
     const until = this.recheckUntil(r);
     const now = this.now().getTime();
     if (pending.length === 0 || until === null || now >= until) {
-      this.finish(id, 'done');
+      await this.finish(id, 'done');
       return;
     }
+    // Looked up after the reads: the run may have been stopped meanwhile.
+    const active = this.active.get(id);
+    if (!active) return;
     // The deadline is a moment of its own: the escalation goes out at it, not at the next re-check.
     const deadline = Date.parse(r.deadline!);
     const nextStop = now < deadline ? deadline : until;
@@ -280,15 +306,15 @@ export class RehearsalRunner {
   }
 
   private async tick(id: string): Promise<void> {
-    const r = this.deps.repo.get(id);
+    const r = await this.deps.repo.get(id);
     if (!r || !this.active.has(id)) return;
     const now = this.now().getTime();
-    if (r.deadline !== null && now >= Date.parse(r.deadline) && !this.escalatedAtDeadline(r))
-      this.escalate(r);
-    const pending = this.notReady(r);
+    if (r.deadline !== null && now >= Date.parse(r.deadline) && !(await this.escalatedAtDeadline(r)))
+      await this.escalate(r);
+    const pending = await this.notReady(r);
     const until = this.recheckUntil(r);
     if (pending.length === 0 || (until !== null && now >= until)) {
-      this.finish(id, 'done');
+      await this.finish(id, 'done');
       return;
     }
     await this.pass(id, pending);
@@ -299,20 +325,20 @@ export class RehearsalRunner {
    * files its own escalations under the run too, for a room that turned bad or a battery that falls
    * short; those name the `readiness` or `ups-runtime` check, never a rehearsal's.
    */
-  private escalatedAtDeadline(r: Rehearsal): boolean {
-    return this.deps.repo
-      .escalations(r.id)
-      .some((e) => e.failures.every((f) => f.check !== 'readiness' && f.check !== 'ups-runtime'));
+  private async escalatedAtDeadline(r: Rehearsal): Promise<boolean> {
+    return (await this.deps.repo.escalations(r.id)).some((e) =>
+      e.failures.every((f) => f.check !== 'readiness' && f.check !== 'ups-runtime'),
+    );
   }
 
   /** Art. 11.1: at the deadline, every room still failing goes to the operator with who must act. */
-  private escalate(r: Rehearsal): void {
-    const latest = this.latest(r);
+  private async escalate(r: Rehearsal): Promise<void> {
+    const latest = await this.latest(r);
     const at = this.now().toISOString();
     for (const roomId of r.roomIds) {
       const a = latest.get(roomId);
       if (a && a.verdict !== 'no-go') continue;
-      const escalation = this.deps.repo.insertEscalation({
+      const escalation = await this.deps.repo.insertEscalation({
         rehearsalId: r.id,
         meetingId: r.meetingId,
         roomId,
@@ -335,14 +361,18 @@ export class RehearsalRunner {
     }
   }
 
-  private finish(id: string, status: Exclude<RehearsalStatus, 'running'>): void {
+  private async finish(id: string, status: Exclude<RehearsalStatus, 'running'>): Promise<void> {
     const active = this.active.get(id);
     if (active?.timer) this.clock.clearTimeout(active.timer);
     this.active.delete(id);
-    const r = this.deps.repo.get(id);
+    const r = await this.deps.repo.get(id);
     if (!r) return;
-    this.deps.repo.patch(id, { status, finishedAt: this.now().toISOString(), verdict: this.verdict(r) });
+    await this.deps.repo.patch(id, {
+      status,
+      finishedAt: this.now().toISOString(),
+      verdict: await this.verdict(r),
+    });
     this.deps.log.info({ rehearsal: id, status }, 'rehearsal finished');
-    this.deps.broadcast({ type: 'rehearsal', rehearsal: this.deps.repo.get(id)! });
+    this.deps.broadcast({ type: 'rehearsal', rehearsal: (await this.deps.repo.get(id))! });
   }
 }

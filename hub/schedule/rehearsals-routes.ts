@@ -45,13 +45,13 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
           error: 'body must be {meetingId} or {roomIds: [...]}',
         });
       if ('meetingId' in parsed.data) {
-        const m = deps.meetings.get(parsed.data.meetingId);
+        const m = await deps.meetings.get(parsed.data.meetingId);
         if (m?.status !== 'scheduled')
           return reply
             .code(404)
             .send({ error: `no scheduled meeting "${parsed.data.meetingId}"`, field: 'meetingId' });
         const deadline = rehearsalDeadline(new Date(m.start), deps.deadlineH);
-        const r = deps.runner.start({
+        const r = await deps.runner.start({
           kind: 'rehearsal',
           meetingId: m.id,
           slot: 'now',
@@ -70,7 +70,7 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
           rule: 'rooms-exist',
           article: '2.2',
         });
-      const r = deps.runner.start({
+      const r = await deps.runner.start({
         kind: 'rehearsal',
         meetingId: null,
         slot: 'now',
@@ -93,7 +93,7 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
           return reply
             .code(400)
             .send({ error: 'limit must be a whole number from 1 to 200', field: 'limit' });
-        return deps.rehearsals.callResults({ roomId: req.params.id, limit });
+        return await deps.rehearsals.callResults({ roomId: req.params.id, limit });
       },
     );
 
@@ -104,9 +104,13 @@ export function rehearsalsRoutes(deps: RehearsalsRoutesDeps): RouteModule {
       '/api/rehearsals/:id',
       { config: { access: 'viewer' } },
       async (req, reply) => {
-        const r = deps.rehearsals.get(req.params.id);
+        const r = await deps.rehearsals.get(req.params.id);
         if (!r) return reply.code(404).send({ error: `no rehearsal "${req.params.id}"`, field: 'id' });
-        return rehearsalReport(r, deps.rehearsals.attempts(r.id), deps.rehearsals.escalations(r.id));
+        return rehearsalReport(
+          r,
+          await deps.rehearsals.attempts(r.id),
+          await deps.rehearsals.escalations(r.id),
+        );
       },
     );
   };

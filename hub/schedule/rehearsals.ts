@@ -44,8 +44,8 @@ export interface PlannedJob {
 }
 
 export interface PlannerDeps {
-  meetings: MeetingsRepo;
-  rehearsals: RehearsalsRepo;
+  meetings: Pick<MeetingsRepo, 'list' | 'get'>;
+  rehearsals: Pick<RehearsalsRepo, 'forMeeting' | 'claimSlot'>;
   runner: Pick<RehearsalRunner, 'start'>;
   config: PlannerConfig;
   log: Logger;
@@ -63,12 +63,12 @@ export class RehearsalPlanner {
   }
 
   /** Rebuilds the jobs of every meeting still to come. */
-  start(): void {
-    for (const m of this.deps.meetings.list({ from: this.now().toISOString() })) this.plan(m);
+  async start(): Promise<void> {
+    for (const m of await this.deps.meetings.list({ from: this.now().toISOString() })) await this.plan(m);
   }
 
   /** (Re)plans one meeting after it was booked or changed. */
-  plan(meeting: Meeting): void {
+  async plan(meeting: Meeting): Promise<void> {
     this.cancel(meeting.id);
     if (meeting.status !== 'scheduled') return;
     const now = this.now();
@@ -78,13 +78,16 @@ export class RehearsalPlanner {
     const planned: { slot: string; at: Date; timer: unknown }[] = [];
     for (const s of slots) {
       if (s.at.getTime() <= now.getTime()) continue;
-      planned.push({ ...s, timer: timerAt(this.clock, s.at, () => this.fire(meeting.id, s.slot)) });
+      planned.push({
+        ...s,
+        timer: timerAt(this.clock, s.at, () => this.track(this.fire(meeting.id, s.slot))),
+      });
     }
     this.jobs.set(meeting.id, planned);
     const missed = slots.filter((s) => s.at.getTime() <= now.getTime()).at(-1);
-    if (missed && now.getTime() < deadline.getTime() && !this.ranSince(meeting.id, missed.at)) {
+    if (missed && now.getTime() < deadline.getTime() && !(await this.ranSince(meeting.id, missed.at))) {
       this.deps.log.info({ meeting: meeting.id, slot: missed.slot }, 'rehearsal slot missed, running it now');
-      this.fire(meeting.id, missed.slot);
+      await this.fire(meeting.id, missed.slot);
     }
   }
 
@@ -105,25 +108,33 @@ export class RehearsalPlanner {
   }
 
   /** Whether a rehearsal of the meeting that still counts started at or after `at`. */
-  private ranSince(meetingId: string, at: Date): boolean {
-    return this.deps.rehearsals
-      .forMeeting(meetingId)
-      .some(
-        (r) => (r.status === 'running' || r.status === 'done') && Date.parse(r.startedAt) >= at.getTime(),
-      );
+  private async ranSince(meetingId: string, at: Date): Promise<boolean> {
+    return (await this.deps.rehearsals.forMeeting(meetingId)).some(
+      (r) => (r.status === 'running' || r.status === 'done') && Date.parse(r.startedAt) >= at.getTime(),
+    );
   }
 
-  private fire(meetingId: string, slot: string): void {
+  private track(work: Promise<void>): void {
+    work.catch((err: Error) => this.deps.log.error({ err: err.message }, 'rehearsal slot failed'));
+  }
+
+  private async fire(meetingId: string, slot: string): Promise<void> {
     const list = this.jobs.get(meetingId);
     if (list)
       this.jobs.set(
         meetingId,
         list.filter((p) => p.slot !== slot),
       );
-    const meeting = this.deps.meetings.get(meetingId);
+    const meeting = await this.deps.meetings.get(meetingId);
     if (meeting?.status !== 'scheduled') return;
+    // Another hub of the group may fire the same slot at the same moment: the first claim runs it.
+    const at = this.now().toISOString();
+    if (!(await this.deps.rehearsals.claimSlot(meetingId, slot, meeting.updatedAt, at))) {
+      this.deps.log.info({ meeting: meetingId, slot }, 'rehearsal slot already run by another planner');
+      return;
+    }
     const deadline = rehearsalDeadline(new Date(meeting.start), this.deps.config.deadlineH);
-    this.deps.runner.start({
+    await this.deps.runner.start({
       kind: 'rehearsal',
       meetingId,
       slot,

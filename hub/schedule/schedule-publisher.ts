@@ -72,7 +72,7 @@ export class SchedulePublisher {
     const now = this.now();
     await Promise.all(
       [...new Set(roomIds)].map(async (roomId) => {
-        const meetings = this.deps.meetings.list({ from: now.toISOString(), roomId });
+        const meetings = await this.deps.meetings.list({ from: now.toISOString(), roomId });
         const message = roomSchedule(roomId, meetings, now, this.deps.config);
         try {
           await this.deps.publish(scheduleTopic(roomId), JSON.stringify(message));

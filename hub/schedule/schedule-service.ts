@@ -1,6 +1,6 @@
 /**
- * The hub's schedule part composed: calendar, schedule topics, rehearsals and inspections over one
- * database, one command client and one live socket. `start()` runs once MQTT is up: it republishes
+ * The hub's schedule part composed: calendar, schedule topics, rehearsals and inspections over the
+ * hub's store, one command client and one live socket. `start()` runs once MQTT is up: it republishes
  * every room's schedule, rebuilds the rehearsal jobs from the database and resumes unfinished runs.
  */
 import { type Clock, systemClock } from '../../shared/clock.js';
@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { CommandClient } from '../commands/command-client.js';
 import type { AuditLog } from '../security/audit-log.js';
-import type { Db } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import type { CallPlan } from './call-plan.js';
 import { InspectionSchedule } from './inspections.js';
 import { type CalendarDeps, MeetingCalendar, type MeetingLiveMessage } from './meeting-calendar.js';
@@ -26,7 +26,8 @@ import type { ScheduleSettings } from './settings.js';
 export type ScheduleLiveMessage = MeetingLiveMessage | RehearsalLiveMessage | MeetingWatchMessage;
 
 export interface ScheduleServiceDeps {
-  db: Db;
+  /** The hub's relational store, migrated with `meetingsMigrations` and `rehearsalsMigrations`. */
+  sql: Sql;
   /** The rooms meetings, rehearsals and inspections may name. */
   fleet: Fleet;
   settings: ScheduleSettings;
@@ -59,8 +60,8 @@ export class ScheduleService {
     const now = clock.now;
     this.fleet = fleet;
     const schedLog = log.child({ part: 'schedule' });
-    this.meetings = new MeetingsRepo(deps.db);
-    this.rehearsals = new RehearsalsRepo(deps.db);
+    this.meetings = new MeetingsRepo(deps.sql);
+    this.rehearsals = new RehearsalsRepo(deps.sql);
     this.runner = new RehearsalRunner({
       repo: this.rehearsals,
       commands: deps.commands,
@@ -134,8 +135,8 @@ export class ScheduleService {
 
   async start(): Promise<void> {
     this.inspections.start();
-    this.runner.resume();
-    this.planner.start();
+    await this.runner.resume();
+    await this.planner.start();
     await this.publisher.publishRooms(this.fleet.rooms.map((r) => r.id));
   }
 

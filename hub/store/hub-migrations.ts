@@ -6,6 +6,9 @@ import { approvedConfigsMigrations } from '../codec-config/approved-configs-repo
 import { contactsMigrations } from '../contacts/contacts-repo.js';
 import { incidentsMigrations } from '../incidents/incidents-repo.js';
 import { notificationsMigrations } from '../notify/notifications-repo.js';
+import { calendarSubscriptionsMigrations } from '../schedule/calendar-subscriptions.js';
+import { meetingsMigrations } from '../schedule/meetings-repo.js';
+import { rehearsalsMigrations } from '../schedule/rehearsals-repo.js';
 import { securityMigrations } from '../security/security.js';
 import { speakMigrations } from '../speak/speak-repo.js';
 import { leaseMigrations } from './lease.js';
@@ -19,4 +22,7 @@ export const hubMigrations: readonly SqlMigration[] = [
   ...speakMigrations,
   ...notificationsMigrations,
   ...incidentsMigrations,
+  ...calendarSubscriptionsMigrations,
+  ...meetingsMigrations,
+  ...rehearsalsMigrations,
 ];

@@ -57,7 +57,7 @@ export async function moveToPostgres(options: {
   const pool = createPgPool(options.url, describePgTarget(options.url));
   try {
     await PgSql.fromPool(pool).migrate(options.migrations);
-    const tables = (
+    const named = (
       source
         .prepare(
           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -66,6 +66,8 @@ export async function moveToPostgres(options: {
     )
       .map((t) => t.name)
       .filter((t) => !NOT_DATA.has(t));
+    // A referenced table before the tables that refer to it: not every reference waits for the commit.
+    const tables = referencedFirst(named, await referencesOf(pool));
     const pgColumns = await columnsOf(pool, tables);
     const missing = tables.filter((t) => !pgColumns.has(t));
     if (missing.length > 0)
@@ -88,10 +90,16 @@ export async function moveToPostgres(options: {
         pk: number;
       }[];
       const columns = pgColumns.get(table)!;
-      const absent = sqliteColumns.map((c) => c.name).filter((c) => !columns.some((p) => p.name === c));
+      // A PostgreSQL column named rowid stands for SQLite's own (the order rows were written in,
+      // which some repositories sort by): it is copied from it.
+      const names = [
+        ...sqliteColumns.map((c) => c.name),
+        ...(columns.some((p) => p.name === 'rowid') ? ['rowid'] : []),
+      ];
+      const absent = names.filter((c) => !columns.some((p) => p.name === c));
       if (absent.length > 0)
         throw new MoveError(`PostgreSQL's table ${table} has no column ${absent.join(', ')}`);
-      const kept = columns.filter((p) => sqliteColumns.some((c) => c.name === p.name));
+      const kept = columns.filter((p) => names.includes(p.name));
       const count = (source.prepare(`SELECT COUNT(*) AS n FROM ${quote(table)}`).get() as { n: number }).n;
       // Read in one stable order on both sides: the primary key, else every column.
       const keys = sqliteColumns
@@ -123,6 +131,36 @@ export async function moveToPostgres(options: {
     source.close();
     await pool.end();
   }
+}
+
+/** Each table's references to others, as PostgreSQL's catalogue has them (child → parents). */
+async function referencesOf(pool: pg.Pool): Promise<Map<string, string[]>> {
+  const { rows } = await pool.query<{ child: string; parent: string }>(
+    `SELECT c.relname AS child, p.relname AS parent FROM pg_constraint k
+     JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
+     WHERE k.contype = 'f' AND k.connamespace = current_schema()::regnamespace`,
+  );
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.child, [...(out.get(r.child) ?? []), r.parent]);
+  return out;
+}
+
+/** `tables` with every table after those it refers to, otherwise in the order given. */
+export function referencedFirst(
+  tables: readonly string[],
+  references: ReadonlyMap<string, string[]>,
+): string[] {
+  const placed = new Set<string>();
+  const out: string[] = [];
+  const place = (t: string, path: readonly string[]) => {
+    if (placed.has(t) || path.includes(t)) return;
+    for (const parent of references.get(t) ?? [])
+      if (parent !== t && tables.includes(parent)) place(parent, [...path, t]);
+    placed.add(t);
+    out.push(t);
+  };
+  for (const t of tables) place(t, []);
+  return out;
 }
 
 async function columnsOf(pool: pg.Pool, tables: string[]): Promise<Map<string, PgColumn[]>> {

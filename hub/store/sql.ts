@@ -196,6 +196,8 @@ class SqliteTransaction implements Sql {
 /** PostgreSQL's codes for a transaction refused because of a concurrent one: worth trying again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const TRANSACTION_TRIES = 5;
+/** The first retry waits up to twice this, the next up to four times, and so on. */
+const RETRY_BACKOFF_MS = 5;
 
 /**
  * PostgreSQL: a pool shared by the hub's repositories. `bigint` (counts, identities) is read as a
@@ -245,6 +247,11 @@ export class PgSql implements Sql {
           });
           const code = (err as { code?: unknown }).code;
           if (broken || attempt >= TRANSACTION_TRIES || !RETRYABLE.has(String(code))) throw err;
+          // Tried again at once, it would meet the same concurrent transaction still open and be
+          // refused again, until the tries run out: wait a random, growing while for it to end.
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.random() * RETRY_BACKOFF_MS * 2 ** attempt),
+          );
         }
       }
     } finally {

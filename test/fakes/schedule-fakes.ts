@@ -7,7 +7,7 @@ export const silentLog = createLogger('test', 'silent');
 
 export class RecordingRunner {
   readonly started: (RehearsalSpec & { at: string })[] = [];
-  start(spec: RehearsalSpec) {
+  async start(spec: RehearsalSpec) {
     this.started.push({ ...spec, at: new Date().toISOString() });
     return {
       id: `r${this.started.length}`,

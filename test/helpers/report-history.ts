@@ -16,6 +16,7 @@ import { type RehearsalKind, RehearsalsRepo } from '../../hub/schedule/rehearsal
 import type { Db } from '../../hub/store/database.js';
 import { sqliteStore } from '../../hub/store/sql.js';
 import { SqliteStore } from '../../hub/store/sqlite-store.js';
+import { scheduleSql } from './schedule-sql.js';
 
 export const A = 'tinh-uy';
 export const B = 'hdnd-tinh';
@@ -68,19 +69,25 @@ export async function seedReportHistory(db: Db): Promise<void> {
   // B: first seen on 1 February.
   transition(B, 'READY', vn('2026-02-01T00:00'));
 
-  const meetings = new MeetingsRepo(db);
+  const sql = scheduleSql(db);
+  const meetings = new MeetingsRepo(sql);
   const m = (...args: Parameters<typeof meeting>) => meetings.insert(meeting(...args), []);
-  m('m1', [A, B], vn('2026-05-05T08:00'), vn('2026-05-05T10:00'), 'scheduled');
-  m('m2', [A, C], vn('2026-03-10T19:00'), vn('2026-03-10T21:00'), 'scheduled');
-  m('m3-cancelled', [A, B], vn('2026-06-01T08:00'), vn('2026-06-01T10:00'), 'cancelled');
+  await m('m1', [A, B], vn('2026-05-05T08:00'), vn('2026-05-05T10:00'), 'scheduled');
+  await m('m2', [A, C], vn('2026-03-10T19:00'), vn('2026-03-10T21:00'), 'scheduled');
+  await m('m3-cancelled', [A, B], vn('2026-06-01T08:00'), vn('2026-06-01T10:00'), 'cancelled');
   // Started on 31 Dec 2025 in Vietnam (16:30 UTC): last year's.
-  m('m4-last-year', [A, B], vn('2025-12-31T23:30'), vn('2026-01-01T00:30'), 'scheduled');
+  await m('m4-last-year', [A, B], vn('2025-12-31T23:30'), vn('2026-01-01T00:30'), 'scheduled');
   // Started in 2026, ends in 2027: counted, its booked time up to the year's end.
-  m('m5-new-year-eve', [A], vn('2026-12-31T23:00'), vn('2027-01-01T01:00'), 'scheduled');
+  await m('m5-new-year-eve', [A], vn('2026-12-31T23:00'), vn('2027-01-01T01:00'), 'scheduled');
 
-  const rehearsals = new RehearsalsRepo(db);
-  const run = (id: string, kind: RehearsalKind, startedAt: string, verdicts: Record<string, Verdict[]>) => {
-    rehearsals.insert({
+  const rehearsals = new RehearsalsRepo(sql);
+  const run = async (
+    id: string,
+    kind: RehearsalKind,
+    startedAt: string,
+    verdicts: Record<string, Verdict[]>,
+  ) => {
+    await rehearsals.insert({
       id,
       kind,
       meetingId: null,
@@ -96,7 +103,7 @@ export async function seedReportHistory(db: Db): Promise<void> {
     });
     for (const [roomId, attempts] of Object.entries(verdicts))
       for (const [i, verdict] of attempts.entries())
-        rehearsals.insertAttempt(id, {
+        await rehearsals.insertAttempt(id, {
           roomId,
           attempt: i + 1,
           startedAt,
@@ -110,10 +117,10 @@ export async function seedReportHistory(db: Db): Promise<void> {
         });
   };
   // A failed its first attempt, then passed: the final verdict counts.
-  run('r1', 'rehearsal', vn('2026-05-04T08:00'), { [A]: ['no-go', 'go'], [B]: ['go'] });
-  run('r2', 'rehearsal', vn('2026-03-09T19:00'), { [A]: ['at-risk'], [C]: ['no-go'] });
-  run('r3', 'inspection', vn('2026-06-15T09:00'), { [A]: ['go'], [B]: ['go'], [C]: ['no-go'] });
-  run('r4-last-year', 'rehearsal', vn('2025-12-31T23:00'), { [A]: ['go'] });
+  await run('r1', 'rehearsal', vn('2026-05-04T08:00'), { [A]: ['no-go', 'go'], [B]: ['go'] });
+  await run('r2', 'rehearsal', vn('2026-03-09T19:00'), { [A]: ['at-risk'], [C]: ['no-go'] });
+  await run('r3', 'inspection', vn('2026-06-15T09:00'), { [A]: ['go'], [B]: ['go'], [C]: ['no-go'] });
+  await run('r4-last-year', 'rehearsal', vn('2025-12-31T23:00'), { [A]: ['go'] });
 
   const relational = sqliteStore(db);
   await relational.migrate(incidentsMigrations);

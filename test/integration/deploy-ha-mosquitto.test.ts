@@ -67,12 +67,12 @@ describe('two hubs on one Mosquitto from deploy/ha/mosquitto.conf', () => {
   beforeAll(async () => {
     cert = makeTestCertificate();
     const dataDir = path.join(dir.path, 'data');
-    const security = openHubSecurity(dataDir);
-    hubPassword = security.credentials.issue(HUB_ACCOUNT, 'test');
-    roomPassword = security.credentials.issue(ROOM, 'test');
+    const security = await openHubSecurity(dataDir);
+    hubPassword = await security.credentials.issue(HUB_ACCOUNT, 'test');
+    roomPassword = await security.credentials.issue(ROOM, 'test');
     const files = path.join(dir.path, 'etc');
-    exportMosquitto(files, security.credentials, { simInject: false });
-    security.close();
+    await exportMosquitto(files, security.credentials, { simInject: false });
+    await security.close();
     mkdirSync(path.join(files, 'tls'));
     copyFileSync(cert.certFile, path.join(files, 'tls', 'server.crt'));
     copyFileSync(cert.keyFile, path.join(files, 'tls', 'server.key'));

@@ -6,13 +6,16 @@
  */
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { MeetingsRepo } from '../../hub/schedule/meetings-repo.js';
+import { type Attempt, RehearsalsRepo } from '../../hub/schedule/rehearsals-repo.js';
 import { openDatabase } from '../../hub/store/database.js';
 import { hubMigrations } from '../../hub/store/hub-migrations.js';
 import { type MoveProgress, moveToPostgres } from '../../hub/store/move-to-postgres.js';
 import { PgStore } from '../../hub/store/pg-store.js';
-import { sqliteStore } from '../../hub/store/sql.js';
+import { openPgSql, SqliteSql, sqliteStore } from '../../hub/store/sql.js';
 import { SqliteStore } from '../../hub/store/sqlite-store.js';
 import { eventMessage, SCHEMA_VERSION } from '../../shared/schemas.js';
+import { meetingAt } from '../fakes/schedule-fakes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -95,6 +98,25 @@ describe('moving a hub’s SQLite data into PostgreSQL', () => {
     }
   });
 
+  test('a table arrives before the tables that refer to it, whatever their names', async () => {
+    // sessions refer to users, and come first by name; the reference is checked at each insert.
+    const sqliteFile = await hubFile(1);
+    const db = openDatabase(sqliteFile);
+    db.prepare(
+      "INSERT INTO users VALUES ('kt.ham-yen', 'x', 'technician', ?, '2026-12-01T00:00:00.000Z')",
+    ).run(ROOM);
+    db.prepare(
+      "INSERT INTO sessions VALUES ('h', 'kt.ham-yen', 'c', '2026-12-01T00:00:00.000Z', '2026-12-01T12:00:00.000Z')",
+    ).run();
+    db.close();
+    const result = await moveToPostgres({ sqliteFile, url: pg.url, migrations: hubMigrations });
+    expect(result.tables.map((t) => t.table).indexOf('users')).toBeLessThan(
+      result.tables.map((t) => t.table).indexOf('sessions'),
+    );
+    const { rows } = await pg.direct.query('SELECT username FROM sessions');
+    expect(rows).toEqual([{ username: 'kt.ham-yen' }]);
+  });
+
   test('a PostgreSQL that already holds rows is refused, and what it holds is untouched', async () => {
     const sqliteFile = await hubFile(3);
     await moveToPostgres({ sqliteFile, url: pg.url, migrations: hubMigrations });
@@ -128,5 +150,67 @@ describe('moving a hub’s SQLite data into PostgreSQL', () => {
     // The events copied before it went back with the transaction.
     const { rows } = await pg.direct.query('SELECT COUNT(*)::int AS n FROM events');
     expect(rows[0].n).toBe(0);
+  });
+});
+
+describe('moving rehearsals into PostgreSQL', () => {
+  let pg: TestDatabase;
+  beforeEach(async () => {
+    pg = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await pg.drop();
+  });
+
+  test('a meeting and an attempt arrive whole, its checks in the order they were written, as on SQLite', async () => {
+    const sqliteFile = await hubFile(1);
+    const db = openDatabase(sqliteFile);
+    const check = (name: 'power' | 'codec' | 'line') => ({
+      check: name,
+      status: 'pass' as const,
+      detail: name,
+      evidence: {},
+    });
+    const attempt: Attempt = {
+      roomId: ROOM,
+      attempt: 1,
+      startedAt: '2026-12-01T03:00:00.000Z',
+      finishedAt: '2026-12-01T03:01:00.000Z',
+      answered: true,
+      error: null,
+      powerOn: { ok: true, detail: 'on' },
+      // Not in name order.
+      checks: [check('power'), check('codec'), check('line')],
+      verdict: 'go',
+      failures: [],
+    };
+    const meeting = meetingAt('m1', new Date('2026-12-05T01:00:00.000Z'));
+    await new MeetingsRepo(new SqliteSql(db)).insert(meeting, [{ kind: 'operator' }]);
+    const local = new RehearsalsRepo(new SqliteSql(db));
+    await local.insert({
+      id: 'r1',
+      kind: 'inspection',
+      meetingId: null,
+      slot: 'inspection',
+      roomIds: [ROOM],
+      hostRoomId: null,
+      startedAt: attempt.startedAt,
+      checkedAt: null,
+      finishedAt: null,
+      deadline: null,
+      status: 'done',
+      verdict: 'go',
+    });
+    await local.insertAttempt('r1', attempt);
+    db.close();
+    await moveToPostgres({ sqliteFile, url: pg.url, migrations: hubMigrations });
+    const moved = await openPgSql(pg.url);
+    try {
+      expect(await new RehearsalsRepo(moved.sql).attempts('r1')).toEqual([attempt]);
+      expect(await new MeetingsRepo(moved.sql).get('m1')).toEqual(meeting);
+      expect(await new MeetingsRepo(moved.sql).notifications('m1')).toHaveLength(1);
+    } finally {
+      await moved.close();
+    }
   });
 });

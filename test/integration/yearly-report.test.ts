@@ -12,7 +12,7 @@ import type { YearlyReport } from '../../hub/report/yearly-report.js';
 import { MeetingsRepo } from '../../hub/schedule/meetings-repo.js';
 import { RehearsalsRepo } from '../../hub/schedule/rehearsals-repo.js';
 import { openDatabase } from '../../hub/store/database.js';
-import { sqliteStore } from '../../hub/store/sql.js';
+import { SqliteSql } from '../../hub/store/sql.js';
 import { WorkerStore } from '../../hub/store/worker-store.js';
 import { createLogger } from '../../shared/logger.js';
 import { A, B, C, seedReportHistory } from '../helpers/report-history.js';
@@ -31,9 +31,9 @@ afterAll(async () => {
 
 const sources = {
   store,
-  meetings: new MeetingsRepo(db),
-  rehearsals: new RehearsalsRepo(db),
-  incidents: new IncidentsRepo(sqliteStore(db).sql),
+  meetings: new MeetingsRepo(new SqliteSql(db)),
+  rehearsals: new RehearsalsRepo(new SqliteSql(db)),
+  incidents: new IncidentsRepo(new SqliteSql(db)),
   rooms: [
     { id: A, name: 'Văn phòng Tỉnh ủy' },
     { id: B, name: 'Văn phòng HĐND tỉnh' },

@@ -174,12 +174,12 @@ describe('a day in the life of the network', () => {
 
   test('Mon 07:00: the weekly inspection checks every room from off and leaves it off', async () => {
     await world.at('Mon 07:10');
-    expect(world.hub.schedule.rehearsals.running()).toEqual([]);
-    const runs = world.hub.schedule.rehearsals.roomResults(local('Mon 06:00'), local('Mon 08:00'));
+    expect(await world.hub.schedule.rehearsals.running()).toEqual([]);
+    const runs = await world.hub.schedule.rehearsals.roomResults(local('Mon 06:00'), local('Mon 08:00'));
     expect(runs).toHaveLength(28);
     expect(runs.every((r) => r.kind === 'inspection' && r.verdict === 'go')).toBe(true);
     // Every room called the MCU's test conference and tested its line, all within the same minutes.
-    const calls = world.hub.schedule.rehearsals.callResults({
+    const calls = await world.hub.schedule.rehearsals.callResults({
       from: local('Mon 06:00'),
       to: local('Mon 08:00'),
     });
@@ -420,7 +420,7 @@ describe('a day in the life of the network', () => {
     expect(res.status).toBe(200);
     await world.at('Wed 17:05');
     const [m2t24] = await rehearsalsOf(
-      (world.hub.schedule.meetings.list({ roomId: HELD_ON })[0] as Meeting).id,
+      ((await world.hub.schedule.meetings.list({ roomId: HELD_ON }))[0] as Meeting).id,
     );
     expect(m2t24).toMatchObject({ slot: 'T-24h', status: 'done', verdict: 'go' });
     const matrix = await report(m2t24!.id);
@@ -712,7 +712,7 @@ describe('a day in the life of the network', () => {
       { rooms: M1_ROOMS, from: local('Thu 07:30'), to: local('Thu 11:00') },
       { rooms: E1_ROOMS, from: local('Wed 10:00'), to: local('Wed 11:00') },
     ];
-    const calls = world.hub.schedule.rehearsals.callResults({});
+    const calls = await world.hub.schedule.rehearsals.callResults({});
     const placed = calls.filter(
       (c) =>
         (c.calls.testCall && c.calls.testCall.outcome !== 'not-placed') ||

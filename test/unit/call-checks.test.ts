@@ -457,9 +457,9 @@ describe('what a rehearsal asks of a room', () => {
     peripherals: { expected, rooms: { 'ubnd-lam-binh': { touchPanels: 0 } } },
   };
 
-  test('the fleet’s test conference, a room’s own, and the line test asked of every room', () => {
-    const plan = callPlan(settings, () => null);
-    expect(plan.ask('ubnd-yen-son', 'm-1')).toEqual({
+  test('the fleet’s test conference, a room’s own, and the line test asked of every room', async () => {
+    const plan = callPlan(settings, async () => null);
+    expect(await plan.ask('ubnd-yen-son', 'm-1')).toEqual({
       args: {
         testCall: { number: 'test@mcu.hnth.example', connectTimeoutSec: 30, measureSec: 20 },
         lineTest: { target: 'sip:9999@10.0.0.5:5060', durationSec: 10 },
@@ -467,13 +467,15 @@ describe('what a rehearsal asks of a room', () => {
       notAsked: null,
       lineNotAsked: null,
     });
-    expect(plan.ask('ubnd-lam-binh', 'm-1').args.testCall).toMatchObject({ number: '8888@mcu.hnth.example' });
+    expect((await plan.ask('ubnd-lam-binh', 'm-1')).args.testCall).toMatchObject({
+      number: '8888@mcu.hnth.example',
+    });
     expect(plan.expected('ubnd-lam-binh')).toEqual({ ...expected, touchPanels: 0 });
   });
 
-  test('inside a meeting’s freeze: neither the test call nor the line test (a call on the meeting’s line), and why', () => {
-    const plan = callPlan(settings, () => freeze('meeting'));
-    const ask = plan.ask('ubnd-yen-son', 'm-1');
+  test('inside a meeting’s freeze: neither the test call nor the line test (a call on the meeting’s line), and why', async () => {
+    const plan = callPlan(settings, async () => freeze('meeting'));
+    const ask = await plan.ask('ubnd-yen-son', 'm-1');
     expect(ask.args).toEqual({});
     expect(ask.notAsked).toMatch(/^change freeze of the meeting m-1 from .*: no test call$/);
     expect(ask.lineNotAsked).toMatch(/^change freeze of the meeting m-1 from .*: no line test$/);
@@ -488,20 +490,20 @@ describe('what a rehearsal asks of a room', () => {
     );
   });
 
-  test('its own rehearsal window: both', () => {
-    const ask = callPlan(settings, () => freeze('T-2h')).ask('ubnd-yen-son', 'm-1');
+  test('its own rehearsal window: both', async () => {
+    const ask = await callPlan(settings, async () => freeze('T-2h')).ask('ubnd-yen-son', 'm-1');
     expect(Object.keys(ask.args)).toEqual(['testCall', 'lineTest']);
   });
 
-  test('no test conference set: nothing dialled', () => {
+  test('no test conference set: nothing dialled', async () => {
     const plan = callPlan(
       {
         ...settings,
         testCall: { ...settings.testCall, dialString: '', roomDialStrings: {}, lineTestUri: '' },
       },
-      () => null,
+      async () => null,
     );
-    expect(plan.ask('ubnd-yen-son', null)).toEqual({
+    expect(await plan.ask('ubnd-yen-son', null)).toEqual({
       args: {},
       notAsked: 'no test conference is set (testCall.dialString)',
       lineNotAsked: 'no line test number is set (testCall.lineTestUri)',

@@ -259,8 +259,8 @@ describe('when a rehearsal’s verdict is sent', () => {
     const n = new MeetingNotices({
       notifier: { send: (l) => letters.push(l) },
       book: async () => book,
-      meetings: { get: (id) => (id === 'm1' ? meeting : undefined) },
-      rehearsals: { attempts: () => [] },
+      meetings: { get: async (id) => (id === 'm1' ? meeting : undefined) },
+      rehearsals: { attempts: async () => [] },
       sent: { lastEvent: async () => lastSent },
       context,
       log: createLogger('test', 'silent'),

@@ -10,6 +10,7 @@ import { openDatabase } from '../../hub/store/database.js';
 import type { RehearsalCheck } from '../../shared/schemas.js';
 import { meetingAt, silentLog } from '../fakes/schedule-fakes.js';
 import { VirtualClock } from '../fakes/virtual-clock.js';
+import { scheduleSql } from '../helpers/schedule-sql.js';
 
 const start = new Date('2026-12-03T01:00:00.000Z'); // Thu 08:00 in Hà Nội
 const HOST = 'ubnd-tinh';
@@ -144,8 +145,8 @@ describe('a meeting’s go/no-go from its rehearsal and live readiness', () => {
 });
 
 describe('the meeting watch', () => {
-  function rehearse(rehearsals: RehearsalsRepo) {
-    rehearsals.insert({
+  async function rehearse(rehearsals: RehearsalsRepo) {
+    await rehearsals.insert({
       id: 'r1',
       kind: 'rehearsal',
       meetingId: 'm1',
@@ -159,16 +160,17 @@ describe('the meeting watch', () => {
       status: 'done',
       verdict: 'go',
     });
-    rehearsals.insertAttempt('r1', attempt(HOST));
-    rehearsals.insertAttempt('r1', attempt(DISTRICT));
+    await rehearsals.insertAttempt('r1', attempt(HOST));
+    await rehearsals.insertAttempt('r1', attempt(DISTRICT));
   }
 
-  function setup(rehearsed = true) {
+  async function setup(rehearsed = true) {
     const db = openDatabase(':memory:');
-    const meetings = new MeetingsRepo(db);
-    const rehearsals = new RehearsalsRepo(db);
-    meetings.insert(meeting, []);
-    if (rehearsed) rehearse(rehearsals);
+    const sql = scheduleSql(db);
+    const meetings = new MeetingsRepo(sql);
+    const rehearsals = new RehearsalsRepo(sql);
+    await meetings.insert(meeting, []);
+    if (rehearsed) await rehearse(rehearsals);
     const clock = new VirtualClock('2026-12-02T23:30:00.000Z');
     const rooms = new Map([
       [HOST, view(HOST)],
@@ -188,8 +190,8 @@ describe('the meeting watch', () => {
   }
 
   test('a room on battery whose runtime falls short escalates once to the host room, the operator and the power partner', async () => {
-    const s = setup();
-    s.watch.start();
+    const s = await setup();
+    await s.watch.start();
     expect(s.messages).toEqual([
       { type: 'meeting-verdict', verdict: expect.objectContaining({ verdict: 'go' }) },
     ]);
@@ -203,7 +205,7 @@ describe('the meeting watch', () => {
         { mains: false, upsRuntimeSec: 2400 },
       ),
     );
-    s.watch.evaluate();
+    await s.watch.evaluate();
     const escalations = s.messages.filter((m) => m.type === 'escalation');
     expect(escalations).toHaveLength(1);
     expect(escalations[0]).toMatchObject({
@@ -222,7 +224,7 @@ describe('the meeting watch', () => {
         ]),
       },
     });
-    expect(s.watch.verdictOf('m1')?.verdict).toBe('at-risk');
+    expect((await s.watch.verdictOf('m1'))?.verdict).toBe('at-risk');
     // The minutes run down with the clock; no second escalation for the same shortfall.
     await s.clock.advance(10 * MIN);
     expect(s.messages.filter((m) => m.type === 'escalation')).toHaveLength(1);
@@ -230,9 +232,9 @@ describe('the meeting watch', () => {
     s.db.close();
   });
 
-  test('before its first rehearsal a meeting has no verdict yet', () => {
-    const s = setup(false);
-    expect(s.watch.verdictOf('m1')).toBeNull();
+  test('before its first rehearsal a meeting has no verdict yet', async () => {
+    const s = await setup(false);
+    expect(await s.watch.verdictOf('m1')).toBeNull();
     s.db.close();
   });
 });

@@ -4,6 +4,7 @@ import { RehearsalPlanner } from '../../hub/schedule/rehearsals.js';
 import { RehearsalsRepo } from '../../hub/schedule/rehearsals-repo.js';
 import { type Db, openDatabase } from '../../hub/store/database.js';
 import { meetingAt, RecordingRunner, silentLog } from '../fakes/schedule-fakes.js';
+import { scheduleSql } from '../helpers/schedule-sql.js';
 
 const H = 3_600_000;
 const t0 = new Date('2026-12-01T00:00:00.000Z');
@@ -11,8 +12,8 @@ const at = (hours: number) => new Date(t0.getTime() + hours * H);
 
 function planner(db: Db, runner: RecordingRunner) {
   return new RehearsalPlanner({
-    meetings: new MeetingsRepo(db),
-    rehearsals: new RehearsalsRepo(db),
+    meetings: new MeetingsRepo(scheduleSql(db)),
+    rehearsals: new RehearsalsRepo(scheduleSql(db)),
     runner,
     config: { offsetsH: [24, 2], deadlineH: 1 },
     log: silentLog,
@@ -30,7 +31,7 @@ describe('rehearsal jobs at T-24 h and T-2 h (art. 9.3), in fake time', () => {
     db = openDatabase(':memory:');
     runner = new RecordingRunner();
     plan = planner(db, runner);
-    meetings = new MeetingsRepo(db);
+    meetings = new MeetingsRepo(scheduleSql(db));
   });
   afterEach(() => {
     plan.stop();
@@ -38,17 +39,17 @@ describe('rehearsal jobs at T-24 h and T-2 h (art. 9.3), in fake time', () => {
     jest.useRealTimers();
   });
 
-  test('a meeting in 72 h is rehearsed at 48 h and 70 h, with the deadline at 71 h', () => {
+  test('a meeting in 72 h is rehearsed at 48 h and 70 h, with the deadline at 71 h', async () => {
     const m = meetingAt('m1', at(72));
-    meetings.insert(m, []);
-    plan.plan(m);
+    await meetings.insert(m, []);
+    await plan.plan(m);
     expect(plan.planned()).toEqual([
       { meetingId: 'm1', slot: 'T-24h', at: at(48).toISOString() },
       { meetingId: 'm1', slot: 'T-2h', at: at(70).toISOString() },
     ]);
-    jest.advanceTimersByTime(48 * H - 1);
+    await jest.advanceTimersByTimeAsync(48 * H - 1);
     expect(runner.started).toHaveLength(0);
-    jest.advanceTimersByTime(1);
+    await jest.advanceTimersByTimeAsync(1);
     expect(runner.started).toEqual([
       expect.objectContaining({
         meetingId: 'm1',
@@ -59,7 +60,7 @@ describe('rehearsal jobs at T-24 h and T-2 h (art. 9.3), in fake time', () => {
         deadline: at(71),
       }),
     ]);
-    jest.advanceTimersByTime(22 * H);
+    await jest.advanceTimersByTimeAsync(22 * H);
     expect(runner.started.map((s) => [s.slot, s.at])).toEqual([
       ['T-24h', at(48).toISOString()],
       ['T-2h', at(70).toISOString()],
@@ -67,95 +68,95 @@ describe('rehearsal jobs at T-24 h and T-2 h (art. 9.3), in fake time', () => {
     expect(plan.planned()).toEqual([]);
   });
 
-  test('moving a meeting moves its rehearsals', () => {
+  test('moving a meeting moves its rehearsals', async () => {
     const m = meetingAt('m1', at(72));
-    meetings.insert(m, []);
-    plan.plan(m);
+    await meetings.insert(m, []);
+    await plan.plan(m);
     const moved = { ...m, start: at(96).toISOString(), end: at(98).toISOString() };
-    meetings.update(moved, []);
-    plan.plan(moved);
-    jest.advanceTimersByTime(72 * H - 1);
+    await meetings.update(moved, []);
+    await plan.plan(moved);
+    await jest.advanceTimersByTimeAsync(72 * H - 1);
     // Nothing at the old times (48 h, 70 h).
     expect(runner.started).toEqual([]);
-    jest.advanceTimersByTime(1);
+    await jest.advanceTimersByTimeAsync(1);
     expect(runner.started.map((s) => [s.slot, s.at])).toEqual([['T-24h', at(72).toISOString()]]);
-    jest.advanceTimersByTime(22 * H);
+    await jest.advanceTimersByTimeAsync(22 * H);
     expect(runner.started.map((s) => [s.slot, s.at])).toEqual([
       ['T-24h', at(72).toISOString()],
       ['T-2h', at(94).toISOString()],
     ]);
   });
 
-  test('cancelling a meeting cancels its rehearsals', () => {
+  test('cancelling a meeting cancels its rehearsals', async () => {
     const m = meetingAt('m1', at(72));
-    meetings.insert(m, []);
-    plan.plan(m);
+    await meetings.insert(m, []);
+    await plan.plan(m);
     const cancelled = { ...m, status: 'cancelled' as const };
-    meetings.update(cancelled, []);
-    plan.plan(cancelled);
+    await meetings.update(cancelled, []);
+    await plan.plan(cancelled);
     expect(plan.planned()).toEqual([]);
-    jest.advanceTimersByTime(80 * H);
+    await jest.advanceTimersByTimeAsync(80 * H);
     expect(runner.started).toEqual([]);
   });
 
-  test('a job whose meeting was cancelled behind its back does not run', () => {
+  test('a job whose meeting was cancelled behind its back does not run', async () => {
     const m = meetingAt('m1', at(72));
-    meetings.insert(m, []);
-    plan.plan(m);
-    meetings.update({ ...m, status: 'cancelled' }, []);
-    jest.advanceTimersByTime(80 * H);
+    await meetings.insert(m, []);
+    await plan.plan(m);
+    await meetings.update({ ...m, status: 'cancelled' }, []);
+    await jest.advanceTimersByTimeAsync(80 * H);
     expect(runner.started).toEqual([]);
   });
 
-  test('an emergency booked 10 h ahead is rehearsed at once (missed T-24h) and again at T-2h', () => {
+  test('an emergency booked 10 h ahead is rehearsed at once (missed T-24h) and again at T-2h', async () => {
     const m = meetingAt('m1', at(10), 2, { emergency: { reason: 'flood' } });
-    meetings.insert(m, []);
-    plan.plan(m);
+    await meetings.insert(m, []);
+    await plan.plan(m);
     expect(runner.started.map((s) => [s.slot, s.at])).toEqual([['T-24h', t0.toISOString()]]);
     expect(plan.planned()).toEqual([{ meetingId: 'm1', slot: 'T-2h', at: at(8).toISOString() }]);
   });
 
-  test('an emergency booked 30 min ahead is past its deadline: no rehearsal, no jobs', () => {
+  test('an emergency booked 30 min ahead is past its deadline: no rehearsal, no jobs', async () => {
     const m = meetingAt('m1', at(0.5), 1, { emergency: { reason: 'fire' } });
-    meetings.insert(m, []);
-    plan.plan(m);
+    await meetings.insert(m, []);
+    await plan.plan(m);
     expect(runner.started).toEqual([]);
     expect(plan.planned()).toEqual([]);
   });
 
-  test('the hub restarts between booking and rehearsal: the jobs are rebuilt from the database', () => {
+  test('the hub restarts between booking and rehearsal: the jobs are rebuilt from the database', async () => {
     const m = meetingAt('m1', at(72));
-    meetings.insert(m, []);
-    plan.plan(m);
+    await meetings.insert(m, []);
+    await plan.plan(m);
     plan.stop();
-    jest.advanceTimersByTime(10 * H);
+    await jest.advanceTimersByTimeAsync(10 * H);
     const restarted = planner(db, runner);
-    restarted.start();
+    await restarted.start();
     expect(restarted.planned()).toEqual([
       { meetingId: 'm1', slot: 'T-24h', at: at(48).toISOString() },
       { meetingId: 'm1', slot: 'T-2h', at: at(70).toISOString() },
     ]);
-    jest.advanceTimersByTime(38 * H);
+    await jest.advanceTimersByTimeAsync(38 * H);
     expect(runner.started.map((s) => [s.slot, s.at])).toEqual([['T-24h', at(48).toISOString()]]);
     restarted.stop();
   });
 
-  test('a hub down across T-24h runs the missed rehearsal when it comes back, once', () => {
+  test('a hub down across T-24h runs the missed rehearsal when it comes back, once', async () => {
     const m = meetingAt('m1', at(72));
-    meetings.insert(m, []);
-    plan.plan(m);
+    await meetings.insert(m, []);
+    await plan.plan(m);
     plan.stop();
     jest.setSystemTime(at(50));
     const restarted = planner(db, runner);
-    restarted.start();
+    await restarted.start();
     expect(runner.started.map((s) => [s.slot, s.at])).toEqual([['T-24h', at(50).toISOString()]]);
     restarted.stop();
   });
 
-  test('a slot already rehearsed is not run again after a restart', () => {
+  test('a slot already rehearsed is not run again after a restart', async () => {
     const m = meetingAt('m1', at(72));
-    meetings.insert(m, []);
-    new RehearsalsRepo(db).insert({
+    await meetings.insert(m, []);
+    await new RehearsalsRepo(scheduleSql(db)).insert({
       id: 'done-1',
       kind: 'rehearsal',
       meetingId: 'm1',
@@ -170,7 +171,7 @@ describe('rehearsal jobs at T-24 h and T-2 h (art. 9.3), in fake time', () => {
       verdict: 'go',
     });
     jest.setSystemTime(at(50));
-    plan.start();
+    await plan.start();
     expect(runner.started).toEqual([]);
     expect(plan.planned().map((p) => p.slot)).toEqual(['T-2h']);
   });

@@ -5,6 +5,7 @@ import { RehearsalsRepo } from '../../hub/schedule/rehearsals-repo.js';
 import { type Db, openDatabase } from '../../hub/store/database.js';
 import type { RehearsalCheck } from '../../shared/schemas.js';
 import { silentLog } from '../fakes/schedule-fakes.js';
+import { scheduleSql } from '../helpers/schedule-sql.js';
 
 const MIN = 60_000;
 const t0 = new Date('2026-12-01T00:00:00.000Z');
@@ -59,7 +60,7 @@ describe('rehearsal runner, in fake time', () => {
   beforeEach(() => {
     jest.useFakeTimers({ now: t0 });
     db = openDatabase(':memory:');
-    repo = new RehearsalsRepo(db);
+    repo = new RehearsalsRepo(scheduleSql(db));
     live = [];
   });
   afterEach(() => {
@@ -83,7 +84,7 @@ describe('rehearsal runner, in fake time', () => {
       'ubnd-yen-son': failingUntil(3),
       'ubnd-na-hang': failingUntil(99),
     });
-    const r = runner(rooms).start({
+    const r = await runner(rooms).start({
       kind: 'rehearsal',
       meetingId: 'm1',
       slot: 'T-2h',
@@ -92,7 +93,7 @@ describe('rehearsal runner, in fake time', () => {
       deadline: new Date(t0.getTime() + 10 * MIN),
     });
     await jest.advanceTimersByTimeAsync(0);
-    expect(repo.get(r.id)).toMatchObject({
+    expect(await repo.get(r.id)).toMatchObject({
       status: 'running',
       checkedAt: t0.toISOString(),
       verdict: 'at-risk',
@@ -106,13 +107,13 @@ describe('rehearsal runner, in fake time', () => {
     // The healthy room is not asked again; the one that recovered stops being asked.
     expect(rooms.rehearsals('ubnd-tinh')).toBe(1);
     expect(rooms.rehearsals('ubnd-yen-son')).toBe(3);
-    expect(repo.escalations(r.id)).toEqual([]);
+    expect(await repo.escalations(r.id)).toEqual([]);
 
     await jest.advanceTimersByTimeAsync(8 * MIN);
     expect(rooms.rehearsals('ubnd-yen-son')).toBe(3);
     expect(rooms.rehearsals('ubnd-na-hang')).toBe(10);
-    expect(repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'at-risk' });
-    const escalations = repo.escalations(r.id);
+    expect(await repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'at-risk' });
+    const escalations = await repo.escalations(r.id);
     expect(escalations.map((e) => [e.roomId, e.at])).toEqual([
       ['ubnd-na-hang', new Date(t0.getTime() + 10 * MIN).toISOString()],
       ['ubnd-lam-binh', new Date(t0.getTime() + 10 * MIN).toISOString()],
@@ -131,14 +132,14 @@ describe('rehearsal runner, in fake time', () => {
     });
     expect(live.filter((m) => m.type === 'escalation')).toHaveLength(2);
 
-    const attempts = repo.attempts(r.id).filter((a) => a.roomId === 'ubnd-yen-son');
+    const attempts = (await repo.attempts(r.id)).filter((a) => a.roomId === 'ubnd-yen-son');
     expect(attempts.map((a) => a.verdict)).toEqual(['no-go', 'no-go', 'go']);
     expect(attempts[0]?.checks.find((c) => c.check === 'link')?.evidence).toEqual({ lossPct: 8 });
   });
 
   test('after the deadline, an escalated room is still re-checked until the meeting starts, and may join', async () => {
     const rooms = new FakeRooms({ 'ubnd-tinh': healthy, 'ubnd-yen-son': failingUntil(14) });
-    const r = runner(rooms, 60 * MIN).start({
+    const r = await runner(rooms, 60 * MIN).start({
       kind: 'rehearsal',
       meetingId: 'm1',
       slot: 'T-2h',
@@ -147,18 +148,18 @@ describe('rehearsal runner, in fake time', () => {
       deadline: new Date(t0.getTime() + 10 * MIN),
     });
     await jest.advanceTimersByTimeAsync(10 * MIN);
-    expect(repo.escalations(r.id).map((e) => e.roomId)).toEqual(['ubnd-yen-son']);
-    expect(repo.get(r.id)).toMatchObject({ status: 'running', verdict: 'at-risk' });
+    expect((await repo.escalations(r.id)).map((e) => e.roomId)).toEqual(['ubnd-yen-son']);
+    expect(await repo.get(r.id)).toMatchObject({ status: 'running', verdict: 'at-risk' });
     // Repaired: the 14th check, 13 min after the start, passes; nothing more is escalated.
     await jest.advanceTimersByTimeAsync(5 * MIN);
-    expect(repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'go' });
+    expect(await repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'go' });
     expect(rooms.rehearsals('ubnd-yen-son')).toBe(14);
-    expect(repo.escalations(r.id)).toHaveLength(1);
+    expect(await repo.escalations(r.id)).toHaveLength(1);
   });
 
   test('after the deadline, a room never repaired is checked until the start, then the run ends', async () => {
     const rooms = new FakeRooms({ 'ubnd-tinh': healthy, 'ubnd-yen-son': failingUntil(99) });
-    const r = runner(rooms, 30 * MIN).start({
+    const r = await runner(rooms, 30 * MIN).start({
       kind: 'rehearsal',
       meetingId: 'm1',
       slot: 'T-2h',
@@ -167,15 +168,15 @@ describe('rehearsal runner, in fake time', () => {
       deadline: new Date(t0.getTime() + 10 * MIN),
     });
     await jest.advanceTimersByTimeAsync(60 * MIN);
-    expect(repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'at-risk' });
+    expect(await repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'at-risk' });
     // Once a minute from 0 to 39 min; at the start (40 min) the run ends without another.
     expect(rooms.rehearsals('ubnd-yen-son')).toBe(40);
-    expect(repo.escalations(r.id)).toHaveLength(1);
+    expect(await repo.escalations(r.id)).toHaveLength(1);
   });
 
   test('every room go after the first pass: done at once, nothing re-checked', async () => {
     const rooms = new FakeRooms({ 'ubnd-tinh': healthy, 'so-y-te': healthy });
-    const r = runner(rooms).start({
+    const r = await runner(rooms).start({
       kind: 'rehearsal',
       meetingId: 'm1',
       slot: 'T-24h',
@@ -184,7 +185,7 @@ describe('rehearsal runner, in fake time', () => {
       deadline: new Date(t0.getTime() + 23 * 60 * MIN),
     });
     await jest.advanceTimersByTimeAsync(0);
-    expect(repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'go' });
+    expect(await repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'go' });
     await jest.advanceTimersByTimeAsync(60 * MIN);
     expect(rooms.rehearsals('so-y-te')).toBe(1);
   });
@@ -197,7 +198,7 @@ describe('rehearsal runner, in fake time', () => {
         error: { code: 'unknown-command', message: 'this agent has no command "rehearse"' },
       }),
     });
-    const r = runner(rooms).start({
+    const r = await runner(rooms).start({
       kind: 'inspection',
       meetingId: null,
       slot: 'inspection',
@@ -206,19 +207,19 @@ describe('rehearsal runner, in fake time', () => {
       deadline: null,
     });
     await jest.advanceTimersByTimeAsync(0);
-    const byRoom = new Map(repo.attempts(r.id).map((a) => [a.roomId, a]));
+    const byRoom = new Map((await repo.attempts(r.id)).map((a) => [a.roomId, a]));
     expect(byRoom.get('ubnd-tinh')).toMatchObject({ answered: false, verdict: 'no-go' });
     expect(byRoom.get('ubnd-tinh')?.error).toMatch(/not a rehearsal result/);
     expect(byRoom.get('so-y-te')?.error).toMatch(/unknown-command/);
     // No deadline: one pass, no escalation.
-    expect(repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'no-go' });
-    expect(repo.escalations(r.id)).toEqual([]);
+    expect(await repo.get(r.id)).toMatchObject({ status: 'done', verdict: 'no-go' });
+    expect(await repo.escalations(r.id)).toEqual([]);
   });
 
   test('a meeting moved or cancelled stops its running rehearsal', async () => {
     const rooms = new FakeRooms({ 'ubnd-tinh': failingUntil(99) });
     const run = runner(rooms);
-    const r = run.start({
+    const r = await run.start({
       kind: 'rehearsal',
       meetingId: 'm1',
       slot: 'T-2h',
@@ -227,18 +228,39 @@ describe('rehearsal runner, in fake time', () => {
       deadline: new Date(t0.getTime() + 60 * MIN),
     });
     await jest.advanceTimersByTimeAsync(MIN);
-    run.stopForMeeting('m1', 'cancelled');
+    await run.stopForMeeting('m1', 'cancelled');
     const asked = rooms.rehearsals('ubnd-tinh');
     await jest.advanceTimersByTimeAsync(120 * MIN);
     expect(rooms.rehearsals('ubnd-tinh')).toBe(asked);
-    expect(repo.get(r.id)?.status).toBe('cancelled');
-    expect(repo.escalations(r.id)).toEqual([]);
+    expect((await repo.get(r.id))?.status).toBe('cancelled');
+    expect(await repo.escalations(r.id)).toEqual([]);
+  });
+
+  test('a meeting cancelled while its rehearsal is being started: the new run is stopped too, and stays stopped', async () => {
+    const rooms = new FakeRooms({ 'ubnd-tinh': failingUntil(99) });
+    const run = runner(rooms);
+    // Neither awaited before the other: the store is read and written in between.
+    const [r] = await Promise.all([
+      run.start({
+        kind: 'rehearsal',
+        meetingId: 'm1',
+        slot: 'T-2h',
+        roomIds: ['ubnd-tinh'],
+        hostRoomId: 'ubnd-tinh',
+        deadline: new Date(t0.getTime() + 60 * MIN),
+      }),
+      run.stopForMeeting('m1', 'cancelled'),
+    ]);
+    await jest.advanceTimersByTimeAsync(120 * MIN);
+    expect((await repo.get(r.id))?.status).toBe('cancelled');
+    expect(await repo.running()).toEqual([]);
+    expect(rooms.rehearsals('ubnd-tinh')).toBeLessThanOrEqual(1);
   });
 
   test('a run left running by a stopped hub is escalated on resume when its deadline passed meanwhile', async () => {
     const rooms = new FakeRooms({ 'ubnd-tinh': failingUntil(99) });
     const first = runner(rooms);
-    const r = first.start({
+    const r = await first.start({
       kind: 'rehearsal',
       meetingId: 'm1',
       slot: 'T-2h',
@@ -249,15 +271,15 @@ describe('rehearsal runner, in fake time', () => {
     await jest.advanceTimersByTimeAsync(0);
     first.stop();
     jest.setSystemTime(new Date(t0.getTime() + 90 * MIN));
-    runner(rooms).resume();
+    await runner(rooms).resume();
     await jest.advanceTimersByTimeAsync(0);
-    expect(repo.get(r.id)?.status).toBe('done');
-    expect(repo.escalations(r.id).map((e) => e.roomId)).toEqual(['ubnd-tinh']);
+    expect((await repo.get(r.id))?.status).toBe('done');
+    expect((await repo.escalations(r.id)).map((e) => e.roomId)).toEqual(['ubnd-tinh']);
   });
 
   test('an inspection cut short by a stopped hub checks, on resume, only the rooms it had not reached', async () => {
     const rooms = new FakeRooms({ 'ubnd-tinh': healthy, 'so-y-te': healthy });
-    repo.insert({
+    await repo.insert({
       id: 'insp-1',
       kind: 'inspection',
       meetingId: null,
@@ -271,7 +293,7 @@ describe('rehearsal runner, in fake time', () => {
       status: 'running',
       verdict: null,
     });
-    repo.insertAttempt('insp-1', {
+    await repo.insertAttempt('insp-1', {
       roomId: 'ubnd-tinh',
       attempt: 1,
       startedAt: t0.toISOString(),
@@ -283,10 +305,10 @@ describe('rehearsal runner, in fake time', () => {
       verdict: 'go',
       failures: [],
     });
-    runner(rooms).resume();
+    await runner(rooms).resume();
     await jest.advanceTimersByTimeAsync(0);
     expect(rooms.rehearsals('ubnd-tinh')).toBe(0);
     expect(rooms.rehearsals('so-y-te')).toBe(1);
-    expect(repo.get('insp-1')).toMatchObject({ status: 'done', verdict: 'go' });
+    expect(await repo.get('insp-1')).toMatchObject({ status: 'done', verdict: 'go' });
   });
 });

@@ -4,6 +4,7 @@ import { roomSchedule, SchedulePublisher } from '../../hub/schedule/schedule-pub
 import { openDatabase } from '../../hub/store/database.js';
 import { decodeMessage } from '../../shared/schemas.js';
 import { meetingAt, silentLog } from '../fakes/schedule-fakes.js';
+import { scheduleSql } from '../helpers/schedule-sql.js';
 
 const H = 3_600_000;
 const now = new Date('2026-12-01T00:00:00.000Z');
@@ -55,8 +56,8 @@ describe('a room’s schedule topic', () => {
 
   test('the publisher sends each room retained on its own topic, an empty schedule too', async () => {
     const db = openDatabase(':memory:');
-    const meetings = new MeetingsRepo(db);
-    meetings.insert(meetingAt('m1', at(72)), []);
+    const meetings = new MeetingsRepo(scheduleSql(db));
+    await meetings.insert(meetingAt('m1', at(72)), []);
     const sent = new Map<string, string>();
     const publisher = new SchedulePublisher({
       meetings,
@@ -81,7 +82,7 @@ describe('a room’s schedule topic', () => {
     const db = openDatabase(':memory:');
     const sent: string[] = [];
     const publisher = new SchedulePublisher({
-      meetings: new MeetingsRepo(db),
+      meetings: new MeetingsRepo(scheduleSql(db)),
       publish: async (topic) => {
         if (topic.includes('so-y-te')) throw new Error('not connected');
         sent.push(topic);
