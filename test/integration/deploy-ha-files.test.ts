@@ -36,10 +36,19 @@ function schemaEnvNames(node: object): string[] {
 }
 
 const env = envOf(read('hub.env.example'));
-const hubs: Record<'a' | 'b', HubConfig> = {
-  a: loadHubConfig({ file: path.join(HA, 'hub-a.json'), env }),
-  b: loadHubConfig({ file: path.join(HA, 'hub-b.json'), env }),
+// The department's CA lives on the hub machines, and the hub checks the file is there when it loads
+// its settings: a stand-in here, the same for both hubs.
+const machine = tempDir('hnth-ha-files-');
+afterAll(() => machine.remove());
+const caFile = path.join(machine.path, 'department-ca.crt');
+writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\n');
+const load = (hub: 'a' | 'b') => {
+  const file = path.join(HA, `hub-${hub}.json`);
+  const written = JSON.parse(readFileSync(file, 'utf8')) as { mqtt: { tls: { caFile: string } } };
+  expect(written.mqtt.tls.caFile).toBe('/etc/hnth/department-ca.crt');
+  return loadHubConfig({ file, env, overrides: { 'mqtt.tls.caFile': caFile } });
 };
+const hubs: Record<'a' | 'b', HubConfig> = { a: load('a'), b: load('b') };
 
 describe('the example hub configurations', () => {
   test('hub.env.example names only settings the hub reads, and gives it its PostgreSQL', () => {

@@ -174,7 +174,11 @@ describe('idle power-off and power-on before a meeting', () => {
     await waitFor('off after the quiet time', async () => (await room()).readiness.power.state === 'off');
     await publishRetained(hub.mqttUrl, roomId, schedule(20, 60));
     await waitFor('READY for the meeting', async () => (await room()).readiness.level === 'READY');
-    const events = await getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${roomId}/events?limit=20`);
+    // The room's status says it is on before its event of why is stored: wait for that event.
+    const events = await waitFor('the power.on for the meeting stored', async () => {
+      const list = await getJson<StoredEvent[]>(`${hub.httpUrl}/api/rooms/${roomId}/events?limit=20`);
+      return list.some((e) => e.type === 'power.on' && String(e.data.reason).startsWith('meeting ')) && list;
+    });
     expect(events.find((e) => e.type === 'power.on')?.data.reason).toMatch(/^meeting meeting-1 from /);
     expect(events.find((e) => e.type === 'power.off')?.data.reason).toMatch(
       /^idle for 0 min with nothing scheduled/,
