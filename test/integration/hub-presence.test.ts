@@ -4,8 +4,10 @@
  * connection killed, or one hub stopped, the other receives the room's events; both gone, the room
  * holds them in its outbox and sends them when a hub comes back. Agents of the earlier version read
  * only the single status topic: it stays `online` while a hub runs and says `offline` after the last
- * one stopped.
+ * one stopped. A hub machine that vanishes (its packets stop, nothing closes) is taken for gone
+ * after 1.5 times the link's keepalive.
  */
+import { createConnection, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Agent } from '../../agent/agent.js';
@@ -23,6 +25,7 @@ import {
   allRoomsFilter,
   HUB_STATUS_TOPIC,
   hubIdOfStatusTopic,
+  hubStatusTopic,
   parseTopic,
   roomChannels,
   roomTopic,
@@ -152,6 +155,32 @@ describe('two hubs of one group: a room sends while any hub is online', () => {
     await waitFor('the event at one hub', () => receivedBy(key).length === 1);
   });
 
+  test('an earlier hub’s last will on the single topic: a running hub says online there again', async () => {
+    const offline = JSON.stringify({ v: SCHEMA_VERSION, state: 'offline', ts: new Date().toISOString() });
+    const earlier = await connectAsync(broker.url, {
+      clientId: 'hnth-hub-earlier',
+      reconnectPeriod: 0,
+      will: { topic: HUB_STATUS_TOPIC, payload: Buffer.from(offline), qos: 1, retain: true },
+    });
+    const seen: string[] = [];
+    const probe = await connectAsync(broker.url, { reconnectPeriod: 0 });
+    probe.on('message', (_topic, payload) => {
+      const decoded = decodeMessage('hubStatus', payload);
+      seen.push(decoded.ok ? decoded.message.state : 'unreadable');
+    });
+    await probe.subscribeAsync(HUB_STATUS_TOPIC, { qos: 1 });
+    await waitFor('the single topic’s retained status', () => seen.length === 1);
+    earlier.stream.destroy();
+    // Each running hub answers the will (both here): the topic ends `online` whoever is first.
+    await waitFor(
+      'the will, then the running hubs’ online',
+      () => seen[1] === 'offline' && seen.at(-1) === 'online',
+    );
+    expect(seen.slice(2).every((state) => state === 'online')).toBe(true);
+    await probe.endAsync();
+    await earlier.endAsync(true);
+  });
+
   test('one hub’s connection killed (as SIGKILL): its own status goes offline, the other hub gets the events', async () => {
     const a = hubNamed('hnth-hub-a');
     a.link.options.reconnectPeriod = 0;
@@ -175,11 +204,17 @@ describe('two hubs of one group: a room sends while any hub is online', () => {
     await waitFor('the event at hub A', () => receivedBy(key).join() === 'hnth-hub-a');
   });
 
-  test('both hubs gone: the room holds its events, and sends them when a hub comes back', async () => {
-    await stopHub(hubNamed('hnth-hub-a'));
-    await waitFor('both hubs and the single topic offline', () =>
-      ['hnth-hub-a', 'hnth-hub-b', ''].every((id) => statusOf(id) === 'offline'),
+  test('both hubs gone (the last one killed): the room holds its events, and sends them when a hub comes back', async () => {
+    const a = hubNamed('hnth-hub-a');
+    running.splice(running.indexOf(a), 1);
+    a.link.options.reconnectPeriod = 0;
+    a.link.stream.destroy();
+    await waitFor('both hubs offline', () =>
+      ['hnth-hub-a', 'hnth-hub-b'].every((id) => statusOf(id) === 'offline'),
     );
+    await a.link.endAsync(true);
+    // The single topic has no hub's will: it still says online, and this room does not believe it.
+    expect(statusOf('')).toBe('online');
     const wireBefore = sent.length;
     const telemetryBefore = telemetry.length;
     await inject(broker.url, ROOM, { mains: true });
@@ -201,5 +236,93 @@ describe('two hubs of one group: a room sends while any hub is online', () => {
     await waitFor('the outbox empty once the hub acknowledged', () =>
       telemetry.slice(-1).some((t) => t.outbox?.pendingCount === 0),
     );
+  });
+
+  test('the last hub stopped on purpose: the single topic says offline too, for earlier agents', async () => {
+    await stopHub(hubNamed('hnth-hub-b'));
+    await waitFor('the single topic offline', () => statusOf('') === 'offline');
+    expect(statusOf('hnth-hub-b')).toBe('offline');
+  });
+});
+
+/** A TCP relay to the broker that can go silent, as a hub machine losing power or its network. */
+async function silenceableRelay(brokerPort: number) {
+  const sockets: Socket[] = [];
+  const server = createServer((client) => {
+    const upstream = createConnection(brokerPort, '127.0.0.1');
+    sockets.push(client, upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('relay has no port');
+  return {
+    url: `mqtt://127.0.0.1:${address.port}`,
+    /** Nothing passes any more, either way, and no connection closes. */
+    silence: () => {
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.pause();
+      }
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('a hub machine that vanishes', () => {
+  let broker: RunningMosquitto;
+  let relay: Awaited<ReturnType<typeof silenceableRelay>>;
+  let watcher: MqttClient;
+  let link: MqttClient & { stop(): Promise<void> };
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    relay = await silenceableRelay(broker.port);
+    watcher = await connectAsync(broker.url, { reconnectPeriod: 0 });
+  });
+  afterAll(async () => {
+    await link?.endAsync(true);
+    await watcher?.endAsync();
+    await relay?.close();
+    await broker?.stop();
+  });
+
+  test('is taken for gone by the broker after 1.5 times mqtt.keepaliveSec: its last will says offline', async () => {
+    const keepaliveSec = 2;
+    link = await connectHubLink(
+      {
+        url: relay.url,
+        login: {},
+        clientId: 'hnth-hub-c',
+        protocolVersion: 5,
+        keepaliveSec,
+        now: () => new Date(),
+        filters: [sharedFilter(GROUP, allRoomsFilter('events'))],
+      },
+      () => {},
+      createLogger('hnth-hub-c', 'silent'),
+    );
+    link.options.reconnectPeriod = 0;
+    const states: string[] = [];
+    watcher.on('message', (_topic, payload) => {
+      const decoded = decodeMessage('hubStatus', payload);
+      states.push(decoded.ok ? decoded.message.state : 'unreadable');
+    });
+    await watcher.subscribeAsync(hubStatusTopic('hnth-hub-c'), { qos: 1 });
+    await waitFor('hub C online', () => states.at(-1) === 'online');
+    const silentAt = Date.now();
+    relay.silence();
+    await waitFor('hub C’s last will', () => states.at(-1) === 'offline', 15_000);
+    const tookMs = Date.now() - silentAt;
+    // Mosquitto checks keepalives about once a second (slack for a loaded machine); with mqtt.js's
+    // default (60 s) this would take 90 s.
+    expect(tookMs).toBeGreaterThanOrEqual(keepaliveSec * 1000);
+    expect(tookMs).toBeLessThan(keepaliveSec * 1.5 * 1000 + 8000);
   });
 });
