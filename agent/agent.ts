@@ -18,9 +18,11 @@ import {
   type TelemetryMessage,
 } from '../shared/schemas.js';
 import {
+  ALL_HUB_STATUSES_FILTER,
   ackTopic,
   commandFilter,
   HUB_STATUS_TOPIC,
+  hubIdOfStatusTopic,
   injectTopic,
   parseTopic,
   speakStateTopic,
@@ -36,6 +38,7 @@ import {
   nominal,
   type Recent,
 } from './edges.js';
+import { HubPresence } from './link/hub-presence.js';
 import { MqttLink } from './link/mqtt-link.js';
 import { Outbox } from './link/outbox.js';
 import { SendPacing } from './link/send-pacing.js';
@@ -65,7 +68,7 @@ export class Agent {
   private lastOfflineTelemetryAt = 0;
   private lastRttAt = 0;
   private mqttRttMs: number | undefined;
-  private hubOnline = false;
+  private readonly hubs = new HubPresence();
   /** Where the parts of the agent (power, rehearsals) register the hub's commands they execute. */
   readonly commands: CommandRouter;
   private timer: unknown = null;
@@ -101,12 +104,12 @@ export class Agent {
       () => this.clock.now().getTime(),
       new SendPacing({ perSec: config.outbox.sendPerSec, burst: config.outbox.sendBurst }, this.clock),
     );
-    // The outbox replays only while the hub says it is online: its subscriptions are then in place.
+    // The outbox replays only while some hub says it is online: its subscriptions are then in place.
     this.link.onConnectionChange((connected) => {
       // A broker met again may be a new one (the hub's embedded broker restarted with the hub):
-      // wait for the hub's status from it before replaying, whatever the last one said.
-      if (connected) this.hubOnline = false;
-      this.outbox.setConnected(this.link.connected && this.hubOnline);
+      // wait for the hubs' statuses from it before replaying, whatever the last ones said.
+      if (connected) this.hubs.reset();
+      this.outbox.setConnected(this.link.connected && this.hubs.online);
       // A fresh sample on every (re)connect: the hub learns the room's state now, not a tick later.
       if (connected) void this.sample();
     });
@@ -154,11 +157,12 @@ export class Agent {
       if (decoded.ok)
         this.outbox.acknowledge(decoded.message.seqs.map((seq) => `${decoded.message.bootId}:${seq}`));
     });
-    this.link.subscribe(HUB_STATUS_TOPIC, (_topic, payload) => {
-      const decoded = decodeMessage('hubStatus', payload);
-      this.hubOnline = decoded.ok && decoded.message.state === 'online';
-      this.outbox.setConnected(this.link.connected && this.hubOnline);
+    // Per-hub statuses first: their retained messages then come before the earlier single topic's.
+    this.link.subscribe(ALL_HUB_STATUSES_FILTER, (topic, payload) => {
+      const hubId = hubIdOfStatusTopic(topic);
+      if (hubId !== undefined) this.onHubStatus(hubId, payload);
     });
+    this.link.subscribe(HUB_STATUS_TOPIC, (_topic, payload) => this.onHubStatus(null, payload));
     this.link.subscribe(speakStateTopic(this.config.roomId), (_topic, payload) => {
       const decoded = decodeMessage('speak-state', payload);
       if (decoded.ok) this.speak = decoded.message.state;
@@ -223,6 +227,13 @@ export class Agent {
         this.deps.log.error({ part: part.name, err: err.message }, 'part failed to start; the others run');
       });
     }
+  }
+
+  /** A hub's status (null: the earlier single topic); an unreadable one counts as offline. */
+  private onHubStatus(hubId: string | null, payload: Buffer): void {
+    const decoded = decodeMessage('hubStatus', payload);
+    this.hubs.seen(hubId, decoded.ok && decoded.message.state === 'online');
+    this.outbox.setConnected(this.link.connected && this.hubs.online);
   }
 
   private onInject(sim: SimHardware, payload: Buffer): void {

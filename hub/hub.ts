@@ -600,6 +600,7 @@ export async function startHub(
         login: mqtt.hubLogin.options,
         clientId: config.mqtt.clientId,
         protocolVersion: config.mqtt.protocolVersion,
+        keepaliveSec: config.mqtt.keepaliveSec,
         filters: roomChannels.map((ch) => ingestFilter(ch, config.mqtt.sharedGroup)),
         now: clock.now,
       },

@@ -28,7 +28,10 @@ export const statusMessage = z.strictObject({
 });
 export type StatusMessage = z.infer<typeof statusMessage>;
 
-/** `hnth/v1/hub/status`, retained; the hub's last will publishes `offline`. */
+/**
+ * `hnth/v1/hub/{clientId}/status`, retained, the hub's last will publishing `offline`; the same
+ * message on the earlier single topic `hnth/v1/hub/status` (shared/topics.ts).
+ */
 export const hubStatusMessage = z.strictObject({
   v: version,
   state: z.enum(['online', 'offline']),

@@ -68,10 +68,39 @@ export function scheduleTopic(roomId: string): string {
 }
 
 /**
- * The hub's own status, retained, with a last will of `offline`. It is published once the hub's
- * subscriptions are in place, so an agent that waits for it knows its replay will be heard.
+ * The single status topic of hubs before per-hub presence, retained. Agents of that version wait for
+ * `online` here before they send their outboxes, so hubs keep it up (hub/broker/hub-link.ts says how,
+ * and why it carries no last will any more); agents of this version read it only when no hub
+ * publishes its own status (a hub of the earlier version).
  */
 export const HUB_STATUS_TOPIC = `${TOPIC_ROOT}/hub/status`;
+
+/** A hub's id in a topic level: its MQTT client id, without separators or wildcards. */
+const HUB_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function isValidHubIdSyntax(id: string): boolean {
+  return HUB_ID.test(id);
+}
+
+/**
+ * One hub's own status, retained, with a last will of `offline`: `hnth/v1/hub/{clientId}/status`. It
+ * is published once that hub's subscriptions are in place, so an agent that sees any hub `online`
+ * knows its replay will be heard by the group.
+ */
+export function hubStatusTopic(hubId: string): string {
+  return `${TOPIC_ROOT}/hub/${checkLevel(HUB_ID, 'hub id (mqtt.clientId)', hubId)}/status`;
+}
+
+/** Every hub's own status, for agents tracking which hubs are up. */
+export const ALL_HUB_STATUSES_FILTER = `${TOPIC_ROOT}/hub/+/status`;
+
+/** The hub id of a per-hub status topic; undefined for any other topic. */
+export function hubIdOfStatusTopic(topic: string): string | undefined {
+  const parts = topic.split('/');
+  if (parts.length !== 5 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) return undefined;
+  const [, , hub, id, status] = parts;
+  return hub === 'hub' && status === 'status' && HUB_ID.test(id!) ? id : undefined;
+}
 
 /** Art. 10.1c: the room's place in the speak queue, retained, published by the hub. */
 export function speakStateTopic(roomId: string): string {

@@ -1,7 +1,7 @@
 /** The hub's MQTT settings: the embedded broker, or the link to an external one (Mosquitto, EMQX). */
 import { existingFileOrEmpty } from '../../shared/config-file.js';
 import type { CrossCheck, SettingsOf } from '../../shared/settings.js';
-import { isValidShareGroup } from '../../shared/topics.js';
+import { isValidHubIdSyntax, isValidShareGroup } from '../../shared/topics.js';
 
 export const hubMqttSettings = {
   url: {
@@ -17,10 +17,19 @@ export const hubMqttSettings = {
     env: 'HNTH_MQTT_PROTOCOL',
   },
   clientId: {
-    doc: 'The hub’s MQTT client id; its session is persistent, so each hub instance needs its own.',
-    format: String,
+    doc: 'The hub’s MQTT client id, also its id in its status topic (hnth/v1/hub/<clientId>/status); its session is persistent, so each hub instance needs its own.',
+    format: (value: unknown) => {
+      if (!isValidHubIdSyntax(String(value)))
+        throw new Error('must be 1 to 64 letters, digits, ., - and _ (e.g. hnth-hub-a)');
+    },
     default: 'hnth-hub',
     env: 'HNTH_MQTT_CLIENT_ID',
+  },
+  keepaliveSec: {
+    doc: 'Seconds between the hub’s pings to the broker. The broker takes a hub that stays silent for 1.5 times this as gone: it publishes the hub’s offline status and hands the shared group’s messages to the other hubs. Longer: fewer pings; shorter: a dead hub machine is noticed sooner.',
+    format: 'nat',
+    default: 10,
+    env: 'HNTH_MQTT_KEEPALIVE_SEC',
   },
   sharedGroup: {
     doc: 'MQTT 5 shared subscription group ($share/<group>/…) for the rooms’ telemetry and events, so several hub instances on one external broker split them; every instance still gets every status and reply. Empty: plain subscriptions.',
@@ -124,6 +133,16 @@ export const mqttChecks: CrossCheck<{ mqtt: HubMqttSettings }>[] = [
       Boolean(mqtt.tls.certFile) === Boolean(mqtt.tls.keyFile)
         ? []
         : ['mqtt.tls.certFile and mqtt.tls.keyFile go together (HNTH_MQTT_TLS_CERT, HNTH_MQTT_TLS_KEY)'],
+  },
+  {
+    keys: ['mqtt.keepaliveSec'],
+    // 0 would turn the pings off, and the broker would never notice a vanished hub.
+    check: ({ mqtt }) =>
+      mqtt.keepaliveSec >= 2 && mqtt.keepaliveSec <= 600
+        ? []
+        : [
+            `mqtt.keepaliveSec must be from 2 to 600 seconds (HNTH_MQTT_KEEPALIVE_SEC), not ${mqtt.keepaliveSec}`,
+          ],
   },
   {
     keys: ['mqtt.sharedGroup', 'mqtt.url', 'mqtt.protocolVersion'],

@@ -5,13 +5,19 @@
  * Every room controller is treated as possibly compromised (art. 10.2d: no room acts on another
  * without the host; art. 13.1c: confidentiality): a room publishes only under its own
  * `hnth/v1/rooms/{room}/` and reads only its own commands, schedule and speak state (and whether the
- * hub is online); only the hub's account publishes commands, schedules, speak states and its own
- * status; the simulator's inject topic exists only in demo mode.
+ * hubs are online); only the hub's account publishes commands, schedules, speak states and the
+ * hubs' statuses (each hub its own and the earlier single one; the hubs share the account); the simulator's inject topic exists only in demo mode.
  *
  * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
 import type { Fleet } from '../../shared/fleet.js';
-import { HUB_STATUS_TOPIC, roomChannels, TOPIC_ROOT, topicMatches } from '../../shared/topics.js';
+import {
+  ALL_HUB_STATUSES_FILTER,
+  HUB_STATUS_TOPIC,
+  roomChannels,
+  TOPIC_ROOT,
+  topicMatches,
+} from '../../shared/topics.js';
 
 /** The hub's own account on the broker. */
 export const HUB_ACCOUNT = 'hnth-hub';
@@ -58,6 +64,7 @@ export function mqttRules(identity: MqttIdentity, options: PolicyOptions): Topic
       { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/speak-state` },
       { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/acks` },
       { access: 'write', pattern: HUB_STATUS_TOPIC },
+      { access: 'write', pattern: ALL_HUB_STATUSES_FILTER },
       ...(options.simInject
         ? [{ access: 'write' as const, pattern: `${TOPIC_ROOT}/sim/rooms/+/inject` }]
         : []),
@@ -70,7 +77,9 @@ export function mqttRules(identity: MqttIdentity, options: PolicyOptions): Topic
     { access: 'read', pattern: `${own}/schedule` },
     { access: 'read', pattern: `${own}/speak-state` },
     { access: 'read', pattern: `${own}/acks` },
-    // Whether the hub is listening: a room replays its outbox only then.
+    // Whether a hub is listening: a room replays its outbox only then. The single topic is for
+    // agents of the earlier version and for hubs of it.
+    { access: 'read', pattern: ALL_HUB_STATUSES_FILTER },
     { access: 'read', pattern: HUB_STATUS_TOPIC },
     ...(options.simInject
       ? [{ access: 'read' as const, pattern: `${TOPIC_ROOT}/sim/rooms/${identity.roomId}/inject` }]

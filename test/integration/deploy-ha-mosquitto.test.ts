@@ -48,6 +48,7 @@ describe('two hubs on one Mosquitto from deploy/ha/mosquitto.conf', () => {
         login: { username: HUB_ACCOUNT, password: hubPassword, ca: readFileSync(cert.caFile) },
         clientId,
         protocolVersion: 5,
+        keepaliveSec: 10,
         now: () => new Date(),
         // As hub/hub.ts subscribes with mqtt.sharedGroup: telemetry and events shared, the rest not.
         filters: roomChannels.map((ch) =>

@@ -179,4 +179,17 @@ describe('hub configuration', () => {
   test('a bad port is refused with its name', () => {
     expect(() => loadHubConfig({ env: { HNTH_HTTP_PORT: '99999' } })).toThrow(/http\.port/);
   });
+
+  test('the broker link pings every 10 s unless told otherwise, within 2 to 600 s', () => {
+    expect(loadHubConfig({ env: {} }).mqtt.keepaliveSec).toBe(10);
+    expect(loadHubConfig({ env: { HNTH_MQTT_KEEPALIVE_SEC: '30' } }).mqtt.keepaliveSec).toBe(30);
+    expect(() => loadHubConfig({ env: { HNTH_MQTT_KEEPALIVE_SEC: '0' } })).toThrow(
+      /mqtt\.keepaliveSec must be from 2 to 600/,
+    );
+  });
+
+  test('a client id that could not be a topic level is refused: it names the hub’s status topic', () => {
+    expect(() => loadHubConfig({ env: { HNTH_MQTT_CLIENT_ID: 'hub/a' } })).toThrow(/mqtt\.clientId/);
+    expect(loadHubConfig({ env: { HNTH_MQTT_CLIENT_ID: 'hnth-hub-b' } }).mqtt.clientId).toBe('hnth-hub-b');
+  });
 });

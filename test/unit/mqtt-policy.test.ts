@@ -31,6 +31,8 @@ describe('the broker policy', () => {
     [a, 'hnth/v1/sim/rooms/tinh-uy/inject', demo, false],
     [a, 'hnth/v1/rooms/+/events', prod, false],
     [a, '$SYS/broker/x', prod, false],
+    [a, 'hnth/v1/hub/status', prod, false],
+    [a, 'hnth/v1/hub/hnth-hub-a/status', prod, false],
     [hub, 'hnth/v1/rooms/tinh-uy/cmd/power.off', prod, true],
     [hub, 'hnth/v1/rooms/tinh-uy/schedule', prod, true],
     [hub, 'hnth/v1/rooms/tinh-uy/events', prod, false],
@@ -38,6 +40,9 @@ describe('the broker policy', () => {
     [hub, 'hnth/v1/sim/rooms/tinh-uy/inject', prod, false],
     [hub, 'hnth/v1/sim/rooms/tinh-uy/inject', demo, true],
     [hub, 'hnth/v1/rooms/+/cmd/x', prod, false],
+    [hub, 'hnth/v1/hub/status', prod, true],
+    [hub, 'hnth/v1/hub/hnth-hub-a/status', prod, true],
+    [hub, 'hnth/v1/hub/hnth-hub-a/other', prod, false],
   ])('%o publishing on %s (%o): %s', (who, topic, options, allowed) => {
     expect(mayPublish(who, topic, options).allowed).toBe(allowed);
   });
@@ -56,6 +61,9 @@ describe('the broker policy', () => {
     [a, 'hnth/v1/sim/rooms/tinh-uy/inject', prod, false],
     [a, 'hnth/v1/sim/rooms/tinh-uy/inject', demo, true],
     [a, 'hnth/v1/sim/rooms/hdnd-tinh/inject', demo, false],
+    [a, 'hnth/v1/hub/+/status', prod, true],
+    [a, 'hnth/v1/hub/status', prod, true],
+    [a, 'hnth/v1/hub/#', prod, false],
     [hub, 'hnth/v1/rooms/+/events', prod, true],
     [hub, 'hnth/v1/#', prod, true],
     [hub, '#', prod, false],
@@ -116,6 +124,7 @@ describe('the broker policy', () => {
       'topic read hnth/v1/rooms/tinh-uy/schedule',
       'topic read hnth/v1/rooms/tinh-uy/speak-state',
       'topic read hnth/v1/rooms/tinh-uy/acks',
+      'topic read hnth/v1/hub/+/status',
       'topic read hnth/v1/hub/status',
     ]);
     expect(acl).not.toContain('inject');

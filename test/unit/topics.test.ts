@@ -3,6 +3,8 @@ import {
   allRoomsFilter,
   commandFilter,
   commandTopic,
+  hubIdOfStatusTopic,
+  hubStatusTopic,
   injectTopic,
   parseTopic,
   roomTopic,
@@ -17,6 +19,22 @@ describe('topics', () => {
     expect(commandTopic('so-tttt', 'power.on')).toBe('hnth/v1/rooms/so-tttt/cmd/power.on');
     expect(commandFilter('so-tttt')).toBe('hnth/v1/rooms/so-tttt/cmd/+');
     expect(scheduleTopic('so-tttt')).toBe('hnth/v1/rooms/so-tttt/schedule');
+  });
+
+  test('each hub’s status topic carries its client id, and is read back from the topic', () => {
+    expect(hubStatusTopic('hnth-hub-a')).toBe('hnth/v1/hub/hnth-hub-a/status');
+    expect(hubIdOfStatusTopic('hnth/v1/hub/hnth-hub-a/status')).toBe('hnth-hub-a');
+    for (const other of [
+      'hnth/v1/hub/status',
+      'hnth/v1/hub/a/b/status',
+      'hnth/v1/hub/a/other',
+      'x/v1/hub/a/status',
+    ]) {
+      expect(hubIdOfStatusTopic(other)).toBeUndefined();
+    }
+    for (const bad of ['', 'a/b', '+', '#', 'x'.repeat(65)]) {
+      expect(() => hubStatusTopic(bad)).toThrow(/invalid hub id \(mqtt.clientId\)/);
+    }
   });
 
   test('a command name that would change the topic is refused', () => {
