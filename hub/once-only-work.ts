@@ -7,6 +7,9 @@
 import type { Logger } from '../shared/logger.js';
 import type { Lease } from './store/lease.js';
 
+/** What the work needs of its lease. */
+export type OnceOnlyLease = Pick<Lease, 'holder' | 'onChange' | 'start' | 'stop'>;
+
 /** One part of the once-only work: started when this hub takes it, stopped when it gives it up. */
 export interface OnceOnlyPart {
   name: string;
@@ -31,7 +34,7 @@ export class OnceOnlyWork {
 
   /** `lease` null: the hub is alone and the work is simply its own. */
   constructor(
-    private readonly lease: Lease | null,
+    private readonly lease: OnceOnlyLease | null,
     private readonly parts: readonly OnceOnlyPart[],
     private readonly log: Logger,
   ) {
