@@ -55,6 +55,7 @@ import { NotificationsRepo } from './notify/notifications-repo.js';
 import { notificationsRoutes } from './notify/notifications-routes.js';
 import { Notifier, noticeOf } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
+import { OnceOnlyWork } from './once-only-work.js';
 import { reportsRoutes } from './report/reports-routes.js';
 import { CalendarSubscriptions, subscriptionRoutes } from './schedule/calendar-subscriptions.js';
 import { callPlan } from './schedule/call-plan.js';
@@ -77,6 +78,7 @@ import { meetingResolver, SpeakService } from './speak/speak-service.js';
 import { watchBacklog } from './store/backlog-watch.js';
 import { openDatabase } from './store/database.js';
 import { hubMigrations } from './store/hub-migrations.js';
+import { Lease } from './store/lease.js';
 import { PgStore } from './store/pg-store.js';
 import { type OpenedSql, openPgSql, sqliteStore } from './store/sql.js';
 import type { HubStore } from './store/store.js';
@@ -98,6 +100,8 @@ export interface RunningHub {
   contacts: ContactDirectory;
   notifier: Notifier;
   speak: SpeakService;
+  /** The work done once in a hub group: whether this hub does it now. */
+  onceOnly: OnceOnlyWork;
   /** Users, sessions, broker credentials and the audit log (`security.audit.record(...)`). */
   security: Security;
   /** Every HTTP route with its declared access. */
@@ -125,6 +129,12 @@ function ingestFilter(channel: RoomChannel, sharedGroup: string): string {
     ? sharedFilter(sharedGroup, filter)
     : filter;
 }
+
+/**
+ * How often, in a hub group, the hub doing the once-only work looks for what the others did: a
+ * meeting booked there is planned, a rehearsal asked for there starts, within this.
+ */
+const FOLLOW_GROUP_MS = 2000;
 
 export async function startHub(
   config: HubConfig,
@@ -260,8 +270,6 @@ export async function startHub(
   });
   // Stopping waits for notifications under way, so each one's result is stored before the database closes.
   cleanups.push(() => notifier.idle());
-  notifier.start();
-  cleanups.push(() => notifier.stop());
   // The speak requests are answered at once: from the coming meetings held in memory.
   const meetingsSoon = new MeetingsSoon({
     meetings: new MeetingsRepo(relational.sql),
@@ -357,9 +365,21 @@ export async function startHub(
       },
       notify: (...args) => notices.booked(...args),
       audit: security.audit,
+      ...(config.store.url ? { followMs: FOLLOW_GROUP_MS } : {}),
       log,
       clock,
     });
+    // The work done once in a hub group sharing a PostgreSQL, on the hub holding the lease: the
+    // quiet hours' digests, the schedule's (../schedule/schedule-service.ts), the escalations (the
+    // watch below). Incidents are still tracked on every hub. A hub alone simply does it all.
+    const onceOnly = new OnceOnlyWork(
+      config.store.url ? new Lease(relational.sql, { name: 'once-only-work', log }) : null,
+      [
+        { name: 'digests', start: () => notifier.start(), stop: () => notifier.stop() },
+        { name: 'schedule', start: () => schedule.start(), stop: () => schedule.stopWork() },
+      ],
+      log.child({ part: 'once-only-work' }),
+    );
     const notices = new MeetingNotices({
       notifier,
       book: addressBook(contacts, n.operatorEmails, n.webhooks),
@@ -383,6 +403,7 @@ export async function startHub(
         if (message.type === 'escalation') notices.escalated(message.escalation);
       },
       firstRehearsalH: Math.max(0, ...config.schedule.rehearsalOffsetsH),
+      escalates: () => onceOnly.held,
       log: log.child({ part: 'meeting-watch' }),
       clock,
     });
@@ -425,6 +446,7 @@ export async function startHub(
           wsClients: live.clientCount,
           audit: guards.audit.last,
           flood: guards.flood.status(),
+          onceOnlyWork: onceOnly.state(),
         })),
         telemetryRoutes(fleet, store, clock.now),
         configRoutes({ approval, repo: configs, fleet, now: clock.now }),
@@ -487,6 +509,7 @@ export async function startHub(
             audit: () => guards.audit.last,
             auditRowsFailed: () => security.audit.failures,
             flood: () => guards.flood.status(),
+            onceOnlyWork: () => onceOnly.held,
           }),
           config.metrics.token,
         ),
@@ -620,9 +643,11 @@ export async function startHub(
     );
     cleanups.push(() => commands.close());
     speak.publishAll();
-    // Pushed after the command client, so it stops first: no rehearsal acts on a closing hub.
+    // Pushed after the command client, so it stops first: no rehearsal acts on a closing hub; the
+    // lease let go first of all, so another hub of the group takes the work at once.
     cleanups.push(() => schedule.stop());
-    await schedule.start();
+    cleanups.push(() => onceOnly.stop());
+    await onceOnly.start();
     fleet.listen({ transition: () => watch.changed() });
     // A room's agent that starts again gets its approved configuration again.
     fleet.listen({ change: (view) => approval.onRoom(view.id, view.online, view.bootId) });
@@ -651,6 +676,7 @@ export async function startHub(
       contacts,
       notifier,
       speak,
+      onceOnly,
       security,
       routes: app.declaredRoutes,
       stop,

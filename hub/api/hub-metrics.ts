@@ -30,6 +30,8 @@ export interface MetricsSources {
   auditRowsFailed?(): number;
   /** Rooms cut off or disconnected for flooding. */
   flood?(): FloodStatus;
+  /** Whether this hub does its group's once-only work. */
+  onceOnlyWork?(): boolean;
 }
 
 const WH_TO_J = 3600;
@@ -211,6 +213,14 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
     'Whether the hub is connected to the broker (1) or not (0).',
     () => (sources.mqttConnected() ? 1 : 0),
   );
+  const onceOnly = sources.onceOnlyWork;
+  if (onceOnly)
+    gaugeOf(
+      registry,
+      'hnth_once_only_work_held',
+      "Whether this hub does its group's once-only work (schedules, rehearsals, digests, escalations): 1 or 0.",
+      () => (onceOnly() ? 1 : 0),
+    );
   gaugeOf(
     registry,
     'hnth_store_pending_writes',

@@ -2,6 +2,7 @@
 import type { FloodStatus } from '../broker/flood-guard.js';
 import type { FleetState } from '../fleet-state.js';
 import type { IngestCounters } from '../ingest/ingest.js';
+import type { OnceOnlyState } from '../once-only-work.js';
 import type { AuditVerification } from '../security/audit-anchor.js';
 import { type HubStore, oldestWaitMs, type StoreBacklog } from '../store/store.js';
 import type { RouteModule } from './http-api.js';
@@ -15,6 +16,8 @@ export interface HealthFacts {
   audit?: AuditVerification | null;
   /** Rooms cut off or disconnected for flooding, and the messages dropped. */
   flood?: FloodStatus;
+  /** Whether this hub does the work done once in its group (the proxy and the operator see which). */
+  onceOnlyWork?: OnceOnlyState;
 }
 
 const startedAt = Date.now();

@@ -3,7 +3,9 @@
  * re-judged from live readiness whenever a room changes, a rehearsal reports, and every minute (a
  * UPS's runtime races the meeting's clock). A room that turns bad after a `go`, or whose battery
  * can no longer carry the meeting, raises an escalation naming who must act, and the verdict goes to
- * the live socket; the host room and the operator see it there.
+ * the live socket; the host room and the operator see it there. In a hub group every hub judges the
+ * verdicts for its own live socket, and only the one doing the once-only work raises escalations, so
+ * each is stored and sent once.
  */
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -30,6 +32,8 @@ export interface MeetingWatchDeps {
   broadcast: (message: MeetingWatchMessage) => void;
   /** Hours before the start of the earliest rehearsal (art. 9.3: 24). */
   firstRehearsalH: number;
+  /** Whether this hub raises the escalations (the one doing the once-only work); always when absent. */
+  escalates?: () => boolean;
   log: Logger;
   clock?: Clock;
 }
@@ -130,7 +134,7 @@ export class MeetingWatch {
       this.last.set(m.id, verdict);
       if (previous && sameVerdict(previous, verdict)) continue;
       this.deps.broadcast({ type: 'meeting-verdict', verdict });
-      if (previous) await this.escalate(m, previous, verdict);
+      if (previous && (this.deps.escalates?.() ?? true)) await this.escalate(m, previous, verdict);
     }
     for (const id of this.last.keys()) if (!seen.has(id)) this.last.delete(id);
   }

@@ -50,6 +50,11 @@ export interface RunnerDeps {
   config: RunnerConfig;
   /** The test calls, line tests and peripherals asked of rooms and how they are judged; none without. */
   calls?: CallPlan;
+  /**
+   * Whether this hub runs rehearsals from the start (alone, yes). A hub of a group that does not do
+   * the once-only work only stores the runs asked of it; the one doing it adopts them (`adopt()`).
+   */
+  leading?: boolean;
   log: Logger;
   clock?: Clock;
 }
@@ -89,6 +94,11 @@ function outcomeText(o: CommandOutcome): string {
 
 export class RehearsalRunner {
   private readonly active = new Map<string, { timer: unknown }>();
+  /** Runs being finished: not adopted again between their leaving `active` and their stored end. */
+  private readonly finishing = new Set<string>();
+  private leading: boolean;
+  /** Counts the stops: a check started before the last stop stores nothing when it ends. */
+  private epoch = 0;
   /** The start or stop under way: the next waits for it. */
   private turn: Promise<unknown> = Promise.resolve();
   private readonly clock: Clock;
@@ -97,6 +107,7 @@ export class RehearsalRunner {
   constructor(private readonly deps: RunnerDeps) {
     this.clock = deps.clock ?? systemClock;
     this.now = this.clock.now;
+    this.leading = deps.leading ?? true;
   }
 
   /**
@@ -125,13 +136,15 @@ export class RehearsalRunner {
       verdict: null,
     };
     await this.deps.repo.insert(rehearsal);
-    this.active.set(rehearsal.id, { timer: null });
     this.deps.log.info(
-      { rehearsal: rehearsal.id, slot: spec.slot, rooms: spec.roomIds.length },
-      'rehearsal started',
+      { rehearsal: rehearsal.id, slot: spec.slot, rooms: spec.roomIds.length, here: this.leading },
+      this.leading ? 'rehearsal started' : 'rehearsal stored for the hub doing the once-only work',
     );
     this.deps.broadcast({ type: 'rehearsal', rehearsal });
-    this.track(this.pass(rehearsal.id, spec.roomIds));
+    if (this.leading) {
+      this.active.set(rehearsal.id, { timer: null });
+      this.track(this.pass(rehearsal.id, spec.roomIds));
+    }
     return rehearsal;
   }
 
@@ -149,9 +162,21 @@ export class RehearsalRunner {
     }
   }
 
-  /** Picks up the runs a stopped hub left running: re-checks before the deadline, escalates after it. */
-  async resume(): Promise<void> {
+  /** Takes the runs over: those this hub or another left running, and those asked for from now on. */
+  resume(): Promise<void> {
+    this.leading = true;
+    return this.adopt();
+  }
+
+  /**
+   * Picks up the runs left running that nobody here runs (a stopped hub's, or one a hub of the group
+   * stored): re-checks before the deadline, escalates after it.
+   */
+  async adopt(): Promise<void> {
+    const epoch = this.epoch;
     for (const r of await this.deps.repo.running()) {
+      if (!this.leading || epoch !== this.epoch) return;
+      if (this.active.has(r.id) || this.finishing.has(r.id)) continue;
       this.active.set(r.id, { timer: null });
       if (r.deadline !== null) {
         this.track(this.tick(r.id));
@@ -170,6 +195,8 @@ export class RehearsalRunner {
    * `running` in the store, and the next start resumes them.
    */
   stop(): void {
+    this.leading = false;
+    this.epoch += 1;
     for (const a of this.active.values()) if (a.timer) this.clock.clearTimeout(a.timer);
     this.active.clear();
   }
@@ -186,23 +213,31 @@ export class RehearsalRunner {
 
   /** Checks the given rooms once, in parallel, then decides what comes next. */
   private async pass(id: string, roomIds: readonly string[]): Promise<void> {
+    const epoch = this.epoch;
+    // Still this hub's to run: not finished, not stopped since (the hub lost the once-only work).
+    const ours = () => this.active.has(id) && epoch === this.epoch;
     const before = await this.deps.repo.attempts(id);
     await Promise.all(
       roomIds.map(async (roomId) => {
         const attempt = before.filter((a) => a.roomId === roomId).length + 1;
         const result = await this.checkRoom(id, roomId, attempt);
-        if (!this.active.has(id)) return;
+        if (!ours()) return;
         await this.deps.repo.insertAttempt(id, result);
         this.deps.broadcast({ type: 'rehearsal-room', rehearsalId: id, attempt: result });
       }),
     );
-    if (!this.active.has(id)) return;
+    if (!ours()) return;
     const r = (await this.deps.repo.get(id))!;
+    // Ended meanwhile by a hub of the group (its meeting moved or cancelled there).
+    if (r.status !== 'running') {
+      this.active.delete(id);
+      return;
+    }
     await this.deps.repo.patch(id, {
       checkedAt: r.checkedAt ?? this.now().toISOString(),
       verdict: await this.verdict(r),
     });
-    if (!this.active.has(id)) return;
+    if (!ours()) return;
     this.deps.broadcast({ type: 'rehearsal', rehearsal: (await this.deps.repo.get(id))! });
     await this.next(id);
   }
@@ -286,6 +321,10 @@ export class RehearsalRunner {
   private async next(id: string): Promise<void> {
     const r = await this.deps.repo.get(id);
     if (!r || !this.active.has(id)) return;
+    if (r.status !== 'running') {
+      this.active.delete(id);
+      return;
+    }
     const pending = await this.notReady(r);
     const until = this.recheckUntil(r);
     const now = this.now().getTime();
@@ -308,6 +347,10 @@ export class RehearsalRunner {
   private async tick(id: string): Promise<void> {
     const r = await this.deps.repo.get(id);
     if (!r || !this.active.has(id)) return;
+    if (r.status !== 'running') {
+      this.active.delete(id);
+      return;
+    }
     const now = this.now().getTime();
     if (r.deadline !== null && now >= Date.parse(r.deadline) && !(await this.escalatedAtDeadline(r)))
       await this.escalate(r);
@@ -365,13 +408,18 @@ export class RehearsalRunner {
     const active = this.active.get(id);
     if (active?.timer) this.clock.clearTimeout(active.timer);
     this.active.delete(id);
-    const r = await this.deps.repo.get(id);
-    if (!r) return;
-    await this.deps.repo.patch(id, {
-      status,
-      finishedAt: this.now().toISOString(),
-      verdict: await this.verdict(r),
-    });
+    this.finishing.add(id);
+    try {
+      const r = await this.deps.repo.get(id);
+      if (!r) return;
+      await this.deps.repo.patch(id, {
+        status,
+        finishedAt: this.now().toISOString(),
+        verdict: await this.verdict(r),
+      });
+    } finally {
+      this.finishing.delete(id);
+    }
     this.deps.log.info({ rehearsal: id, status }, 'rehearsal finished');
     this.deps.broadcast({ type: 'rehearsal', rehearsal: (await this.deps.repo.get(id))! });
   }

@@ -54,6 +54,10 @@ export interface PlannerDeps {
 
 export class RehearsalPlanner {
   private readonly jobs = new Map<string, { slot: string; at: Date; timer: unknown }[]>();
+  /** Each planned meeting's version (`updatedAt`) when planned: `follow()` replans the others only. */
+  private readonly versions = new Map<string, string>();
+  /** Stopped (the hub gave the once-only work up): a plan or follow still under way sets no timer. */
+  private stopped = false;
   private readonly clock: Clock;
   private readonly now: () => Date;
 
@@ -64,13 +68,15 @@ export class RehearsalPlanner {
 
   /** Rebuilds the jobs of every meeting still to come. */
   async start(): Promise<void> {
+    this.stopped = false;
     for (const m of await this.deps.meetings.list({ from: this.now().toISOString() })) await this.plan(m);
   }
 
   /** (Re)plans one meeting after it was booked or changed. */
   async plan(meeting: Meeting): Promise<void> {
     this.cancel(meeting.id);
-    if (meeting.status !== 'scheduled') return;
+    if (meeting.status !== 'scheduled' || this.stopped) return;
+    this.versions.set(meeting.id, meeting.updatedAt);
     const now = this.now();
     const start = new Date(meeting.start);
     const deadline = rehearsalDeadline(start, this.deps.config.deadlineH);
@@ -94,6 +100,19 @@ export class RehearsalPlanner {
   cancel(meetingId: string): void {
     for (const p of this.jobs.get(meetingId) ?? []) this.clock.clearTimeout(p.timer);
     this.jobs.delete(meetingId);
+    this.versions.delete(meetingId);
+  }
+
+  /**
+   * Plans what changed in the store since: the meetings another hub of the group booked or moved,
+   * and drops the jobs of those it cancelled (or that ended).
+   */
+  async follow(): Promise<void> {
+    const coming = await this.deps.meetings.list({ from: this.now().toISOString() });
+    if (this.stopped) return;
+    const ids = new Set(coming.map((m) => m.id));
+    for (const id of [...this.jobs.keys()]) if (!ids.has(id)) this.cancel(id);
+    for (const m of coming) if (this.versions.get(m.id) !== m.updatedAt) await this.plan(m);
   }
 
   /** The jobs waiting, earliest first. */
@@ -104,6 +123,7 @@ export class RehearsalPlanner {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const id of [...this.jobs.keys()]) this.cancel(id);
   }
 

@@ -1,7 +1,9 @@
 /**
  * The hub's schedule part composed: calendar, schedule topics, rehearsals and inspections over the
- * hub's store, one command client and one live socket. `start()` runs once MQTT is up: it republishes
- * every room's schedule, rebuilds the rehearsal jobs from the database and resumes unfinished runs.
+ * hub's store, one command client and one live socket. The calendar and the routes serve on every
+ * hub; the rest is once-only work (../once-only-work.ts): `start()`, once MQTT is up on the hub that
+ * takes it, republishes every room's schedule, rebuilds the rehearsal jobs from the database and
+ * resumes the runs left unfinished, by this hub or by one of its group that died.
  */
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
@@ -39,6 +41,11 @@ export interface ScheduleServiceDeps {
   audit: Pick<AuditLog, 'record'>;
   /** The rehearsals' test calls, line tests and peripherals (hub settings `testCall`, `peripherals`). */
   calls?: CallPlan;
+  /**
+   * In a hub group: how often the hub doing the work looks in the store for what the others did (a
+   * meeting booked, moved or cancelled there, a rehearsal asked for there). Alone, it sees it all.
+   */
+  followMs?: number;
   log: Logger;
   clock?: Clock;
 }
@@ -53,12 +60,20 @@ export class ScheduleService {
   readonly inspections: InspectionSchedule;
   readonly routes: RouteModule[];
   private readonly fleet: Fleet;
+  private readonly clock: Clock;
+  private readonly followMs: number | undefined;
+  private leading = false;
+  private follower: unknown = null;
+  private readonly log: Logger;
 
   constructor(deps: ScheduleServiceDeps) {
     const { settings: s, log, fleet } = deps;
     const clock = deps.clock ?? systemClock;
     const now = clock.now;
     this.fleet = fleet;
+    this.clock = clock;
+    this.followMs = deps.followMs;
+    this.log = log;
     const schedLog = log.child({ part: 'schedule' });
     this.meetings = new MeetingsRepo(deps.sql);
     this.rehearsals = new RehearsalsRepo(deps.sql);
@@ -72,6 +87,8 @@ export class ScheduleService {
         afterDeadlineMs: s.deadlineH * 3_600_000,
       },
       ...(deps.calls ? { calls: deps.calls } : {}),
+      // Until this hub takes the once-only work, a run asked for here is stored for the hub doing it.
+      leading: false,
       log: schedLog,
       clock,
     });
@@ -92,7 +109,11 @@ export class ScheduleService {
     });
     this.calendar = new MeetingCalendar({
       meetings: this.meetings,
-      planner: this.planner,
+      // A hub not doing the once-only work plans nothing: the one doing it follows the store.
+      planner: {
+        plan: (m) => (this.leading ? this.planner.plan(m) : Promise.resolve()),
+        cancel: (id) => this.planner.cancel(id),
+      },
       runner: this.runner,
       publisher: this.publisher,
       commands: deps.commands,
@@ -133,17 +154,40 @@ export class ScheduleService {
     ];
   }
 
+  /** Takes the once-only work: inspections, rehearsals planned and resumed, schedules published. */
   async start(): Promise<void> {
+    this.leading = true;
     this.inspections.start();
     await this.runner.resume();
     await this.planner.start();
     await this.publisher.publishRooms(this.fleet.rooms.map((r) => r.id));
+    if (this.followMs && this.leading)
+      this.follower = this.clock.setInterval(() => void this.follow(), this.followMs);
   }
 
-  stop(): void {
+  /** Gives the once-only work up at once (the lease was lost): no timer left, no run going on. */
+  stopWork(): void {
+    this.leading = false;
+    if (this.follower) this.clock.clearInterval(this.follower);
+    this.follower = null;
     this.inspections.stop();
     this.planner.stop();
     this.runner.stop();
+  }
+
+  /** The hub stops. */
+  stop(): void {
+    this.stopWork();
     this.calendar.stop();
+  }
+
+  /** What the other hubs of the group did: their runs asked for, their meetings' changes. */
+  private async follow(): Promise<void> {
+    try {
+      await this.runner.resume();
+      if (this.leading) await this.planner.follow();
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'schedule not followed');
+    }
   }
 }

@@ -164,7 +164,7 @@ describe('the meeting watch', () => {
     await rehearsals.insertAttempt('r1', attempt(DISTRICT));
   }
 
-  async function setup(rehearsed = true) {
+  async function setup(rehearsed = true, escalates?: () => boolean) {
     const db = openDatabase(':memory:');
     const sql = scheduleSql(db);
     const meetings = new MeetingsRepo(sql);
@@ -183,10 +183,11 @@ describe('the meeting watch', () => {
       rooms: () => [...rooms.values()],
       broadcast: (m) => messages.push(m),
       firstRehearsalH: 24,
+      ...(escalates ? { escalates } : {}),
       log: silentLog,
       clock,
     });
-    return { db, clock, rooms, messages, watch };
+    return { db, clock, rooms, messages, watch, rehearsals };
   }
 
   test('a room on battery whose runtime falls short escalates once to the host room, the operator and the power partner', async () => {
@@ -228,6 +229,32 @@ describe('the meeting watch', () => {
     // The minutes run down with the clock; no second escalation for the same shortfall.
     await s.clock.advance(10 * MIN);
     expect(s.messages.filter((m) => m.type === 'escalation')).toHaveLength(1);
+    s.watch.stop();
+    s.db.close();
+  });
+
+  test('a hub not doing its group’s once-only work shows the worsened verdict and leaves the escalation to the one that does', async () => {
+    let holder = false;
+    const s = await setup(true, () => holder);
+    await s.watch.start();
+    await s.clock.advanceTo(new Date('2026-12-03T02:00:00.000Z'));
+    s.rooms.set(
+      DISTRICT,
+      view(
+        DISTRICT,
+        { ...healthy, level: 'DEGRADED', power: { state: 'on', decision: 'scheduled' } },
+        { mains: false, upsRuntimeSec: 2400 },
+      ),
+    );
+    await s.watch.evaluate();
+    expect(s.messages.map((m) => m.type)).toEqual(['meeting-verdict', 'meeting-verdict']);
+    expect(await s.rehearsals.escalations('r1')).toEqual([]);
+    // Taking the work over, it escalates what worsens from then on.
+    holder = true;
+    s.rooms.set(HOST, view(HOST, { ...healthy, level: 'NOT_READY' }));
+    await s.watch.evaluate();
+    expect(s.messages.filter((m) => m.type === 'escalation')).toHaveLength(1);
+    expect(await s.rehearsals.escalations('r1')).toHaveLength(1);
     s.watch.stop();
     s.db.close();
   });

@@ -175,4 +175,46 @@ describe('rehearsal jobs at T-24 h and T-2 h (art. 9.3), in fake time', () => {
     expect(runner.started).toEqual([]);
     expect(plan.planned().map((p) => p.slot)).toEqual(['T-2h']);
   });
+
+  test('following the store plans what another hub of the group booked, moved or cancelled, and leaves the rest', async () => {
+    await plan.start();
+    // Booked on another hub: only in the store.
+    const m1 = meetingAt('m1', at(72));
+    const m2 = meetingAt('m2', at(96));
+    await meetings.insert(m1, []);
+    await meetings.insert(m2, []);
+    await plan.follow();
+    expect(plan.planned().map((j) => `${j.meetingId} ${j.slot} ${j.at}`)).toEqual([
+      `m1 T-24h ${at(48).toISOString()}`,
+      `m1 T-2h ${at(70).toISOString()}`,
+      `m2 T-24h ${at(72).toISOString()}`,
+      `m2 T-2h ${at(94).toISOString()}`,
+    ]);
+    // m1 moved a day later and m2 cancelled there.
+    const moved = {
+      ...m1,
+      start: at(96).toISOString(),
+      end: at(98).toISOString(),
+      updatedAt: at(1).toISOString(),
+    };
+    await meetings.update(moved, []);
+    await meetings.update({ ...m2, status: 'cancelled', updatedAt: at(1).toISOString() }, []);
+    await plan.follow();
+    expect(plan.planned().map((j) => `${j.meetingId} ${j.slot} ${j.at}`)).toEqual([
+      `m1 T-24h ${at(72).toISOString()}`,
+      `m1 T-2h ${at(94).toISOString()}`,
+    ]);
+    await jest.advanceTimersByTimeAsync(72 * H);
+    expect(runner.started.map((s) => `${s.meetingId} ${s.slot}`)).toEqual(['m1 T-24h']);
+  });
+
+  test('a stopped planner (the hub gave the work up) follows nothing and fires nothing', async () => {
+    await plan.start();
+    await meetings.insert(meetingAt('m1', at(72)), []);
+    plan.stop();
+    await plan.follow();
+    expect(plan.planned()).toEqual([]);
+    await jest.advanceTimersByTimeAsync(72 * H);
+    expect(runner.started).toEqual([]);
+  });
 });

@@ -68,15 +68,25 @@ describe('rehearsal runner, in fake time', () => {
     jest.useRealTimers();
   });
 
-  function runner(rooms: FakeRooms, afterDeadlineMs = 0) {
+  function runner(rooms: Pick<FakeRooms, 'send'>, afterDeadlineMs = 0, leading = true) {
     return new RehearsalRunner({
       repo,
       commands: rooms,
       broadcast: (m) => live.push(m),
       config: { recheckMs: MIN, rehearseTimeoutMs: 500, afterDeadlineMs },
+      leading,
       log: silentLog,
     });
   }
+
+  const inAnHour = () => ({
+    kind: 'rehearsal' as const,
+    meetingId: 'm1',
+    slot: 'T-2h',
+    roomIds: ['ubnd-tinh'],
+    hostRoomId: 'ubnd-tinh',
+    deadline: new Date(t0.getTime() + 60 * MIN),
+  });
 
   test('re-checks failing rooms every interval until the deadline, then escalates those still failing', async () => {
     const rooms = new FakeRooms({
@@ -310,5 +320,68 @@ describe('rehearsal runner, in fake time', () => {
     expect(rooms.rehearsals('ubnd-tinh')).toBe(0);
     expect(rooms.rehearsals('so-y-te')).toBe(1);
     expect(await repo.get('insp-1')).toMatchObject({ status: 'done', verdict: 'go' });
+  });
+
+  describe('in a hub group', () => {
+    test('a hub not doing the once-only work stores the run asked of it; the one doing it adopts it, once', async () => {
+      const rooms = new FakeRooms({ 'ubnd-tinh': failingUntil(99) });
+      const r = await runner(rooms, 0, false).start(inAnHour());
+      await jest.advanceTimersByTimeAsync(MIN);
+      expect(rooms.rehearsals('ubnd-tinh')).toBe(0);
+      expect((await repo.get(r.id))?.status).toBe('running');
+
+      const holder = runner(rooms);
+      await holder.resume();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(rooms.rehearsals('ubnd-tinh')).toBe(1);
+      // Following the store again finds the run its own already: no second check at once.
+      await holder.adopt();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(rooms.rehearsals('ubnd-tinh')).toBe(1);
+      await jest.advanceTimersByTimeAsync(MIN);
+      expect(rooms.rehearsals('ubnd-tinh')).toBe(2);
+      holder.stop();
+    });
+
+    test('a run ended by another hub (its meeting cancelled there) is not checked here again', async () => {
+      const rooms = new FakeRooms({ 'ubnd-tinh': failingUntil(99) });
+      const holder = runner(rooms);
+      const r = await holder.start(inAnHour());
+      await jest.advanceTimersByTimeAsync(0);
+      await runner(rooms, 0, false).stopForMeeting('m1', 'cancelled');
+      const asked = rooms.rehearsals('ubnd-tinh');
+      await jest.advanceTimersByTimeAsync(120 * MIN);
+      expect(rooms.rehearsals('ubnd-tinh')).toBe(asked);
+      expect((await repo.get(r.id))?.status).toBe('cancelled');
+      expect(await repo.escalations(r.id)).toEqual([]);
+    });
+
+    test('a check under way when the hub gives the work up stores nothing, even if the hub takes it back', async () => {
+      const replies: ((o: CommandOutcome) => void)[] = [];
+      const rooms = {
+        send: (roomId: string, name: string) =>
+          new Promise<CommandOutcome>((resolve) => replies.push(resolve)).then((o) => ({
+            ...o,
+            roomId,
+            name,
+          })),
+      };
+      const answer = (i: number) =>
+        replies[i]!({ roomId: '', name: '', id: `c${i}`, ok: true, result: { checks: [pass('power')] } });
+      const run = runner(rooms);
+      const r = await run.start(inAnHour());
+      await jest.advanceTimersByTimeAsync(0);
+      run.stop();
+      await run.resume();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(replies).toHaveLength(2);
+      answer(0);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(await repo.attempts(r.id)).toEqual([]);
+      answer(1);
+      await jest.advanceTimersByTimeAsync(0);
+      expect((await repo.attempts(r.id)).map((a) => [a.roomId, a.attempt])).toEqual([['ubnd-tinh', 1]]);
+      expect((await repo.get(r.id))?.status).toBe('done');
+    });
   });
 });
