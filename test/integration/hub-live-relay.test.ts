@@ -75,7 +75,7 @@ describe('the live relay between two hubs', () => {
     });
   });
 
-  test('an event too big for a notification (over 8000 bytes), stored on A, arrives whole on B', async () => {
+  test('an event too big for a notification (over 8000 bytes), stored on A, arrives whole on B; old rows are pruned', async () => {
     const room = 'ubnd-tinh';
     // 3 bytes a letter in UTF-8: some 12 kB (under ingest's 16 kB), well over PostgreSQL's notification limit.
     const data = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`note${i}`, 'ệ'.repeat(200)]));
@@ -88,6 +88,10 @@ describe('the live relay between two hubs', () => {
       bootId: 'live-relay-boot',
       seq: 1,
     };
+    // A row left from long ago, which the next big message prunes.
+    await db.direct.query(
+      "INSERT INTO live_relay (sender, body, created_at) VALUES ('hub-gone', '{}', now() - interval '2 minutes')",
+    );
     const agent = await testMqttClient(a.mqttUrl, {}, { room });
     try {
       await agent.publishAsync(roomTopic(room, 'events'), JSON.stringify(message), { qos: 1 });
@@ -102,8 +106,11 @@ describe('the live relay between two hubs', () => {
     expect(seen.event.data).toEqual(data);
     expect(seen).toEqual(onA.messages.find(isIt));
     // It travelled as a stored row, not in the notification.
-    const { rows } = await db.direct.query<{ body: string }>('SELECT body FROM live_relay');
+    const { rows } = await db.direct.query<{ sender: string; body: string }>(
+      'SELECT sender, body FROM live_relay',
+    );
     expect(rows.some((r) => r.body.includes('live-relay-boot'))).toBe(true);
+    expect(rows.map((r) => r.sender)).not.toContain('hub-gone');
   });
 
   test('the hub a message happened on shows it once: its own is not echoed back', async () => {

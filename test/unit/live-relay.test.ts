@@ -11,8 +11,10 @@ import {
   relayed,
   relays,
   rowNotice,
+  startLiveRelay,
 } from '../../hub/api/live-relay.js';
 import type { LiveMessage } from '../../hub/api/live-socket.js';
+import { createLogger } from '../../shared/logger.js';
 
 const event = {
   type: 'event',
@@ -83,4 +85,16 @@ test('the parts’ broadcast reaches this hub’s sockets and the relay, which p
   expect(shown).toEqual([event]);
   expect(told).toEqual([event]);
   expect(live.clientCount).toBe(3);
+});
+
+test('on SQLite (no PostgreSQL URL) a hub is alone: the relay is nothing', async () => {
+  const relay = await startLiveRelay({
+    url: '',
+    sql: undefined as never,
+    deliver: () => {
+      throw new Error('nothing to deliver');
+    },
+    log: createLogger('hub', 'silent'),
+  });
+  expect(relay).toBe(noRelay);
 });
