@@ -66,13 +66,21 @@ function about(client: typeof onA, id: string) {
 }
 
 describe('the live relay between two hubs', () => {
-  test('a meeting booked through hub A’s API appears on hub B’s /ws', async () => {
-    const meeting = await book(a, 'Họp giao ban tháng 12');
-    const seen = await waitFor('the booking on B', () => about(onB, meeting.id)[0]);
-    expect(seen).toMatchObject({
-      action: 'created',
-      meeting: { id: meeting.id, title: 'Họp giao ban tháng 12' },
-    });
+  test('a meeting booked through hub A’s API appears on hub B’s /ws, its title only to those who may read it', async () => {
+    // A room's technician on B whose room is not in the meeting: the title is not theirs to read (art. 13.1c).
+    const outside = await liveClient(b.httpUrl, { role: 'technician', roomId: 'so-ngoai-vu' });
+    try {
+      const meeting = await book(a, 'Họp giao ban tháng 12');
+      const seen = await waitFor('the booking on B', () => about(onB, meeting.id)[0]);
+      expect(seen).toMatchObject({
+        action: 'created',
+        meeting: { id: meeting.id, title: 'Họp giao ban tháng 12' },
+      });
+      const seenOutside = await waitFor('the booking on B, outside', () => about(outside, meeting.id)[0]);
+      expect(seenOutside.meeting).toMatchObject({ id: meeting.id, title: null });
+    } finally {
+      outside.close();
+    }
   });
 
   test('an event too big for a notification (over 8000 bytes), stored on A, arrives whole on B; old rows are pruned', async () => {
