@@ -21,6 +21,7 @@ import {
 import { sessionActor } from './api/actor.js';
 import { buildApi } from './api/http-api.js';
 import { hubMetrics } from './api/hub-metrics.js';
+import { type LiveOut, relayed, startLiveRelay } from './api/live-relay.js';
 import { LiveSocket } from './api/live-socket.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import { noticeProblemsRoutes } from './api/notice-problems-routes.js';
@@ -198,7 +199,7 @@ export async function startHub(
   );
   const incidentsRepo = new IncidentsRepo(relational.sql);
   // The live socket exists once the HTTP server does; changes before that have no listener.
-  const liveRef: { socket?: LiveSocket } = {};
+  const liveRef: { socket?: LiveOut } = {};
   const mcu = new McuMonitor(
     config.mcu,
     config.thresholds,
@@ -517,7 +518,7 @@ export async function startHub(
       { trustProxy: config.http.trustProxy, audit: security.audit },
     );
     await app.ready();
-    const live = new LiveSocket(
+    const socket = new LiveSocket(
       app.server,
       () => fleet.views(),
       log,
@@ -531,11 +532,20 @@ export async function startHub(
         return token && reader ? { reader, check: () => readerOf(token) } : null;
       },
     );
-    liveRef.socket = live;
     cleanups.push(async () => {
-      live.close();
+      socket.close();
       await app.close();
     });
+    // The news of the group's other hubs (an event one stored, a meeting booked on one) on this hub's sockets.
+    const relay = await startLiveRelay({
+      url: config.store.url,
+      sql: relational.sql,
+      deliver: (message) => socket.broadcast(message),
+      log,
+    });
+    cleanups.push(() => relay.stop());
+    const live = relayed(socket, relay);
+    liveRef.socket = live;
 
     const eventsInOrder = new InOrderPerKey();
     const ingest = new Ingest(

@@ -2,6 +2,7 @@
  * Every hub part's tables on the relational store, in the order their tables refer to each other:
  * what the hub applies at start, and what a move to PostgreSQL creates before the rows arrive.
  */
+import { liveRelayMigrations } from '../api/live-relay.js';
 import { approvedConfigsMigrations } from '../codec-config/approved-configs-repo.js';
 import { contactsMigrations } from '../contacts/contacts-repo.js';
 import { incidentsMigrations } from '../incidents/incidents-repo.js';
@@ -25,4 +26,5 @@ export const hubMigrations: readonly SqlMigration[] = [
   ...calendarSubscriptionsMigrations,
   ...meetingsMigrations,
   ...rehearsalsMigrations,
+  ...liveRelayMigrations,
 ];
