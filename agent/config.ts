@@ -4,38 +4,40 @@
  */
 import { existsSync } from 'node:fs';
 import convict from 'convict';
-import { z } from 'zod';
 import { ConfigError, loadConfigFile, validateStrict } from '../shared/config-file.js';
 import { isValidRoomIdSyntax } from '../shared/topics.js';
+import * as z from '../shared/zod-mini.js';
 
 const outputName = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a short lower-case name such as "display"');
-const ratedW = z.number().min(0).max(10_000);
+  .check(z.regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a short lower-case name such as "display"'));
+const ratedW = z.number().check(z.gte(0), z.lte(10_000));
 export const powerOutputsSchema = z
   .array(
     z.discriminatedUnion('kind', [
       z.strictObject({
         name: outputName,
         kind: z.literal('relay'),
-        line: z.string().regex(/^GPIO([0-9]|1[0-9]|2[0-7])$/, 'must be a BCM line from GPIO0 to GPIO27'),
+        line: z
+          .string()
+          .check(z.regex(/^GPIO([0-9]|1[0-9]|2[0-7])$/, 'must be a BCM line from GPIO0 to GPIO27')),
         activeLow: z.boolean(),
         ratedW,
       }),
       z.strictObject({ name: outputName, kind: z.literal('codec-standby'), ratedW }),
     ]),
   )
-  .max(16);
+  .check(z.maxLength(16));
 export type PowerOutputConfig = z.infer<typeof powerOutputsSchema>[number];
 
 export const powerSequenceSchema = z
   .array(
     z.union([
       z.strictObject({ output: outputName }),
-      z.strictObject({ waitSec: z.number().min(0).max(600) }),
+      z.strictObject({ waitSec: z.number().check(z.gte(0), z.lte(600)) }),
     ]),
   )
-  .max(64);
+  .check(z.maxLength(64));
 export type PowerStepConfig = z.infer<typeof powerSequenceSchema>[number];
 
 convict.addFormat({
@@ -182,7 +184,7 @@ const probesSchema = {
 };
 
 /** `[1].line: must be a BCM line from GPIO0 to GPIO27`, so the key in the file is easy to find. */
-function firstIssue(error: z.ZodError): string {
+function firstIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0]!;
   const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
   return where ? `${where}: ${issue.message}` : issue.message;
