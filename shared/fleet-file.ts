@@ -6,10 +6,10 @@
  *   [{ "no": 1, "id": "tinh-uy", "name": "Văn phòng Tỉnh ủy", "nameEn": "…", "kind": "party" }, …]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
 import { ConfigError } from './config-file.js';
 import { builtInFleet, Fleet } from './fleet.js';
 import { isValidRoomIdSyntax } from './topics.js';
+import * as z from './zod-mini.js';
 
 /** Most rooms one fleet file may list; beyond it one hub is the wrong tool (DESIGN.md, "Defaults and scale"). */
 export const MAX_FLEET_ROOMS = 100_000;
@@ -20,23 +20,26 @@ export const MAX_FLEET_ROOMS = 100_000;
  */
 const roomKinds = ['party', 'council', 'committee', 'district', 'commune', 'department'] as const;
 
-export const roomSchema = z
-  .strictObject({
+export const roomSchema = z.pipe(
+  z.strictObject({
     /** Position in the regulation's appendix, or in the province's own list; unique. */
-    no: z.number().int().min(1),
+    no: z.number().check(z.int(), z.gte(1)),
     /** Stable id, also the MQTT topic level, client id and username of the room's agent. */
-    id: z.string().refine(isValidRoomIdSyntax, {
-      message:
-        'must be 1 to 64 lower-case letters, digits and dashes, not starting with a dash: it is an MQTT topic level and the room’s broker username',
-    }),
-    name: z.string().trim().min(1).max(200),
+    id: z.string().check(
+      z.refine(isValidRoomIdSyntax, {
+        message:
+          'must be 1 to 64 lower-case letters, digits and dashes, not starting with a dash: it is an MQTT topic level and the room’s broker username',
+      }),
+    ),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     /** The English name; the Vietnamese one when absent. */
-    nameEn: z.string().trim().min(1).max(200).optional(),
+    nameEn: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
     kind: z.enum(roomKinds),
     /** True for the room of the department that runs the network (Sở TT&TT). */
-    operatesNetwork: z.boolean().optional(),
-  })
-  .transform(({ nameEn, ...room }) => ({ ...room, nameEn: nameEn ?? room.name }));
+    operatesNetwork: z.optional(z.boolean()),
+  }),
+  z.transform(({ nameEn, ...room }) => ({ ...room, nameEn: nameEn ?? room.name })),
+);
 
 /** A room of the fleet, as the hub uses it (the English name filled in). */
 export type Room = z.output<typeof roomSchema>;
@@ -45,32 +48,34 @@ export type RoomKind = Room['kind'];
 /** A fleet file: at least one room, ids and numbers unique, at most one room running the network. */
 export const fleetFileSchema = z
   .array(roomSchema, { error: 'must be a JSON list of rooms: [{"no", "id", "name", "kind"}, …]' })
-  .min(1, 'must list at least one room')
-  .max(MAX_FLEET_ROOMS, `must list at most ${MAX_FLEET_ROOMS} rooms`)
-  .superRefine((rooms, ctx) => {
-    const ids = new Map<string, number>();
-    const numbers = new Map<number, number>();
-    let operator: number | null = null;
-    rooms.forEach((room, i) => {
-      const sameId = ids.get(room.id);
-      if (sameId !== undefined)
-        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `already the id of entry [${sameId}]` });
-      else ids.set(room.id, i);
-      const sameNo = numbers.get(room.no);
-      if (sameNo !== undefined)
-        ctx.addIssue({ code: 'custom', path: [i, 'no'], message: `already the no of entry [${sameNo}]` });
-      else numbers.set(room.no, i);
-      if (room.operatesNetwork) {
-        if (operator !== null)
-          ctx.addIssue({
-            code: 'custom',
-            path: [i, 'operatesNetwork'],
-            message: `entry [${operator}] already runs the network; at most one room does`,
-          });
-        else operator = i;
-      }
-    });
-  });
+  .check(
+    z.minLength(1, 'must list at least one room'),
+    z.maxLength(MAX_FLEET_ROOMS, `must list at most ${MAX_FLEET_ROOMS} rooms`),
+    z.superRefine((rooms, ctx) => {
+      const ids = new Map<string, number>();
+      const numbers = new Map<number, number>();
+      let operator: number | null = null;
+      rooms.forEach((room, i) => {
+        const sameId = ids.get(room.id);
+        if (sameId !== undefined)
+          ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `already the id of entry [${sameId}]` });
+        else ids.set(room.id, i);
+        const sameNo = numbers.get(room.no);
+        if (sameNo !== undefined)
+          ctx.addIssue({ code: 'custom', path: [i, 'no'], message: `already the no of entry [${sameNo}]` });
+        else numbers.set(room.no, i);
+        if (room.operatesNetwork) {
+          if (operator !== null)
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'operatesNetwork'],
+              message: `entry [${operator}] already runs the network; at most one room does`,
+            });
+          else operator = i;
+        }
+      });
+    }),
+  );
 
 /** Issues listed in one error; a file of 100,000 bad rooms needs the first few, not all. */
 const SHOWN_ISSUES = 20;

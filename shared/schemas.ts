@@ -3,8 +3,9 @@
  * derived from these schemas, and both programs validate with them at their edges. Units are in the
  * field names; every message carries the schema version `v` and its time `ts` (ISO 8601, UTC).
  */
-import { z } from 'zod';
+
 import { scanJsonDepth } from './json-depth.js';
+import * as z from './zod-mini.js';
 
 /** Version of the message schemas; a breaking change to any message bumps it. */
 export const SCHEMA_VERSION = 1;
@@ -14,16 +15,16 @@ export const MAX_PAYLOAD_BYTES = 16 * 1024;
 
 const isoTime = z.iso.datetime({ offset: false, message: 'must be an ISO 8601 UTC time' });
 const version = z.literal(SCHEMA_VERSION, { message: `schema version must be ${SCHEMA_VERSION}` });
-const pct = z.number().min(0).max(100);
+const pct = z.number().check(z.gte(0), z.lte(100));
 
 /** `hnth/v1/rooms/{room}/status`, retained; the agent's last will publishes `offline`. */
 export const statusMessage = z.strictObject({
   v: version,
   state: z.enum(['online', 'offline']),
   /** The agent's software version. */
-  version: z.string().max(64),
+  version: z.string().check(z.maxLength(64)),
   /** Random id of this run of the agent; with `seq` it identifies an event across replays. */
-  bootId: z.string().min(1).max(64),
+  bootId: z.string().check(z.minLength(1), z.maxLength(64)),
   ts: isoTime,
 });
 export type StatusMessage = z.infer<typeof statusMessage>;
@@ -61,37 +62,37 @@ export type PowerDecisionCode = (typeof powerDecisions)[number];
 
 export const powerReading = z.strictObject({
   /** Mains present at the room's supply; null when the room has no UPS or mains sensor. */
-  mains: z.boolean().nullable(),
+  mains: z.nullable(z.boolean()),
   /** UPS battery charge; null when the room has no UPS reading. */
-  upsChargePct: pct.nullable(),
+  upsChargePct: z.nullable(pct),
   /** Whether the room's equipment (codec, display, amplifier) is switched on. */
   state: z.enum(['on', 'off']),
   /** Why it is: the power decision that holds now; absent in a room without power control. */
-  decision: z.enum(powerDecisions).optional(),
+  decision: z.optional(z.enum(powerDecisions)),
   /** Switched on and waiting for the equipment to come up (the codec to answer), within its boot deadline. */
-  booting: z.boolean().optional(),
+  booting: z.optional(z.boolean()),
   /** Estimated battery runtime at the present load (NUT `battery.runtime`); null when unknown. */
-  upsRuntimeSec: z.number().min(0).nullable().optional(),
+  upsRuntimeSec: z.optional(z.nullable(z.number().check(z.gte(0)))),
   /** The UPS says its battery is low (NUT `LB`, or a UPS HAT's low-battery line); null when unknown. */
-  upsLowBattery: z.boolean().nullable().optional(),
+  upsLowBattery: z.optional(z.nullable(z.boolean())),
   /**
    * The UPS or its server ordered a forced shutdown (NUT `FSD`, set by upsmon's primary or the UPS
    * itself): every system on it must shut down now. Null when the source cannot tell.
    */
-  upsForcedShutdown: z.boolean().nullable().optional(),
+  upsForcedShutdown: z.optional(z.nullable(z.boolean())),
   /** Mains voltage at the UPS input (NUT `input.voltage`); null when unknown. */
-  inputVoltageV: z.number().min(0).max(1000).nullable().optional(),
+  inputVoltageV: z.optional(z.nullable(z.number().check(z.gte(0), z.lte(1000)))),
   /** Load on the UPS (NUT `ups.load`); null when unknown. */
-  upsLoadPct: z.number().min(0).max(200).nullable().optional(),
+  upsLoadPct: z.optional(z.nullable(z.number().check(z.gte(0), z.lte(200)))),
   /** Set when the UPS could not be read (upsd down, GPIO line refused); the UPS values are then null. */
-  fault: z.string().max(200).optional(),
+  fault: z.optional(z.string().check(z.maxLength(200))),
 });
 
 export const climateReading = z.strictObject({
-  tempC: z.number().min(-40).max(85).nullable(),
-  humidityPct: pct.nullable(),
+  tempC: z.nullable(z.number().check(z.gte(-40), z.lte(85))),
+  humidityPct: z.nullable(pct),
   /** Set when the sensor could not be read; the values are then null. */
-  fault: z.string().max(200).optional(),
+  fault: z.optional(z.string().check(z.maxLength(200))),
 });
 
 export const codecReading = z.strictObject({
@@ -103,32 +104,32 @@ export const codecReading = z.strictObject({
   state: z.enum(['up', 'down', 'unreachable', 'unknown', 'unchecked']),
   inCall: z.boolean(),
   /** Registered to its call manager or MCU (SIP/H.323); absent when the probe cannot tell. */
-  registered: z.boolean().optional(),
-  detail: z.string().max(200).optional(),
+  registered: z.optional(z.boolean()),
+  detail: z.optional(z.string().check(z.maxLength(200))),
   /**
    * Set when the reading is not from now: while the equipment is off or booting, a switched-off
    * codec cannot answer, so the last check made while it was on stands, with its time.
    */
-  checkedAt: isoTime.optional(),
+  checkedAt: z.optional(isoTime),
 });
 
 export const linkReading = z.strictObject({
   /** Round trip to the MCU. */
-  latencyMs: z.number().min(0).max(60_000).nullable(),
-  jitterMs: z.number().min(0).max(60_000).nullable(),
-  lossPct: pct.nullable(),
+  latencyMs: z.nullable(z.number().check(z.gte(0), z.lte(60_000))),
+  jitterMs: z.nullable(z.number().check(z.gte(0), z.lte(60_000))),
+  lossPct: z.nullable(pct),
   /**
    * Round trip of the agent's last acknowledged publish to the hub's broker (publish to PUBACK);
    * absent until one has been measured.
    */
-  mqttRttMs: z.number().min(0).max(600_000).optional(),
+  mqttRttMs: z.optional(z.number().check(z.gte(0), z.lte(600_000))),
 });
 
 export const outboxReading = z.strictObject({
   /** Records on the agent's disk waiting for the broker's acknowledgement. */
-  pendingCount: z.number().int().min(0),
+  pendingCount: z.number().check(z.int(), z.gte(0)),
   /** Set while the agent cannot write its outbox (disk full, read-only). */
-  fault: z.string().max(200).optional(),
+  fault: z.optional(z.string().check(z.maxLength(200))),
 });
 
 /**
@@ -138,18 +139,18 @@ export const outboxReading = z.strictObject({
  */
 export const energyReading = z.strictObject({
   sinceIso: isoTime,
-  usedWh: z.number().min(0),
-  alwaysOnWh: z.number().min(0),
+  usedWh: z.number().check(z.gte(0)),
+  alwaysOnWh: z.number().check(z.gte(0)),
   outputs: z
     .array(
       z.strictObject({
-        name: z.string().min(1).max(32),
-        ratedW: z.number().min(0),
-        onH: z.number().min(0),
-        offH: z.number().min(0),
+        name: z.string().check(z.minLength(1), z.maxLength(32)),
+        ratedW: z.number().check(z.gte(0)),
+        onH: z.number().check(z.gte(0)),
+        offH: z.number().check(z.gte(0)),
       }),
     )
-    .max(16),
+    .check(z.maxLength(16)),
 });
 
 /** Raspberry Pi firmware throttling (`vcgencmd get_throttled`): what is true now and since boot. */
@@ -167,20 +168,20 @@ export const throttledFlags = z.strictObject({
 /** The room controller itself (art. 4.1: the equipment, the controller included, must be trustworthy). */
 export const hostReading = z.strictObject({
   /** SoC temperature; null when the board exposes none. */
-  cpuTempC: z.number().min(-40).max(150).nullable(),
+  cpuTempC: z.nullable(z.number().check(z.gte(-40), z.lte(150))),
   /** One-minute load average. */
-  load1: z.number().min(0).nullable(),
-  memUsedPct: pct.nullable(),
+  load1: z.nullable(z.number().check(z.gte(0))),
+  memUsedPct: z.nullable(pct),
   /** Free space on the file system of the agent's data folder. */
-  diskFreeMb: z.number().min(0).nullable(),
-  uptimeSec: z.number().min(0).nullable(),
+  diskFreeMb: z.nullable(z.number().check(z.gte(0))),
+  uptimeSec: z.nullable(z.number().check(z.gte(0))),
   /** Null on boards without `vcgencmd` (anything but a Raspberry Pi). */
-  throttled: throttledFlags.nullable(),
+  throttled: z.nullable(throttledFlags),
   /**
    * Whether the system clock is synchronised (timedatectl or chrony); null when it cannot be told.
    * A Pi has no RTC: until it syncs, every timestamp it sends may be wrong.
    */
-  clockSynced: z.boolean().nullable(),
+  clockSynced: z.nullable(z.boolean()),
 });
 
 /** `hnth/v1/rooms/{room}/telemetry`, every few seconds. */
@@ -188,16 +189,16 @@ export const telemetryMessage = z.strictObject({
   v: version,
   ts: isoTime,
   /** Sent from the outbox after an outage: history, not the room's current state. */
-  replayed: z.literal(true).optional(),
+  replayed: z.optional(z.literal(true)),
   power: powerReading,
   climate: climateReading,
   codec: codecReading,
   link: linkReading,
-  outbox: outboxReading.optional(),
+  outbox: z.optional(outboxReading),
   /** Present when the room has power control. */
-  energy: energyReading.optional(),
+  energy: z.optional(energyReading),
   /** Present when the agent reads its own host (real controllers; simulated rooms leave it out). */
-  host: hostReading.optional(),
+  host: z.optional(hostReading),
 });
 export type TelemetryMessage = z.infer<typeof telemetryMessage>;
 export type Readings = Omit<TelemetryMessage, 'v' | 'ts' | 'replayed' | 'outbox'>;
@@ -239,46 +240,53 @@ export const eventMessage = z.strictObject({
   type: z.enum(eventTypes),
   severity: z.enum(severities),
   /** Flat facts about the edge (`{metric: 'tempC', value: 34, limit: 32}`). */
-  data: z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])),
+  data: z.record(
+    z.string().check(z.maxLength(64)),
+    z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean(), z.null()]),
+  ),
   ts: isoTime,
-  bootId: z.string().min(1).max(64),
+  bootId: z.string().check(z.minLength(1), z.maxLength(64)),
   /** Increases by one per event within a boot; the hub drops a repeated (room, bootId, seq). */
-  seq: z.number().int().min(0),
+  seq: z.number().check(z.int(), z.gte(0)),
 });
 export type EventMessage = z.infer<typeof eventMessage>;
 
 /** `hnth/v1/sim/rooms/{room}/inject`: faults for simulated agents (tests and demo only). */
 export const injectMessage = z
-  .strictObject({
-    mains: z.boolean(),
-    ups: pct,
-    /** Runtime left on battery (s); the simulated UPS then drains from it. */
-    upsRuntime: z.number().min(0).max(86_400),
-    /** The UPS's own low-battery flag (NUT `LB`), held until the next inject that names it. */
-    upsLowBattery: z.boolean(),
-    /** The UPS orders a forced shutdown (NUT `FSD`). */
-    upsForcedShutdown: z.boolean(),
-    temperature: z.number().min(-40).max(85),
-    humidity: pct,
-    codec: z.enum(['up', 'down', 'unreachable']),
-    inCall: z.boolean(),
-    latency: z.number().min(0).max(60_000),
-    jitter: z.number().min(0).max(60_000),
-    loss: pct,
-    /** Presses the room's speak button once (art. 10.1c). */
-    speak: z.literal(true),
-    /** How the MCU's test conference answers the room's test call, held until changed. */
-    mcuAnswer: z.enum(['answer', 'busy', 'reject', 'silent']),
-    /** The room's camera is connected (false: unplugged), held until changed. */
-    camera: z.boolean(),
-    /** Someone changed these codec configuration values on the device (art. 5.3). */
-    codecConfig: z.record(z.string().min(1).max(128), z.string().max(200)),
-  })
-  .partial()
-  .refine((m) => Object.keys(m).length > 0, { message: 'inject names no fault' });
+  .partial(
+    z.strictObject({
+      mains: z.boolean(),
+      ups: pct,
+      /** Runtime left on battery (s); the simulated UPS then drains from it. */
+      upsRuntime: z.number().check(z.gte(0), z.lte(86_400)),
+      /** The UPS's own low-battery flag (NUT `LB`), held until the next inject that names it. */
+      upsLowBattery: z.boolean(),
+      /** The UPS orders a forced shutdown (NUT `FSD`). */
+      upsForcedShutdown: z.boolean(),
+      temperature: z.number().check(z.gte(-40), z.lte(85)),
+      humidity: pct,
+      codec: z.enum(['up', 'down', 'unreachable']),
+      inCall: z.boolean(),
+      latency: z.number().check(z.gte(0), z.lte(60_000)),
+      jitter: z.number().check(z.gte(0), z.lte(60_000)),
+      loss: pct,
+      /** Presses the room's speak button once (art. 10.1c). */
+      speak: z.literal(true),
+      /** How the MCU's test conference answers the room's test call, held until changed. */
+      mcuAnswer: z.enum(['answer', 'busy', 'reject', 'silent']),
+      /** The room's camera is connected (false: unplugged), held until changed. */
+      camera: z.boolean(),
+      /** Someone changed these codec configuration values on the device (art. 5.3). */
+      codecConfig: z.record(
+        z.string().check(z.minLength(1), z.maxLength(128)),
+        z.string().check(z.maxLength(200)),
+      ),
+    }),
+  )
+  .check(z.refine((m) => Object.keys(m).length > 0, { message: 'inject names no fault' }));
 export type InjectMessage = z.infer<typeof injectMessage>;
 
-const commandId = z.string().min(1).max(64);
+const commandId = z.string().check(z.minLength(1), z.maxLength(64));
 
 /**
  * `hnth/v1/rooms/{room}/cmd/{name}`, from the hub only. Correlation and expiry travel in the payload
@@ -293,7 +301,7 @@ export const commandMessage = z.strictObject({
   /** After this time the agent does not execute the command (it replies `expired`). */
   expiresAt: isoTime,
   /** The command's arguments; each command checks its own. */
-  args: z.record(z.string().max(64), z.unknown()),
+  args: z.record(z.string().check(z.maxLength(64)), z.unknown()),
 });
 export type CommandMessage = z.infer<typeof commandMessage>;
 
@@ -304,12 +312,14 @@ export type CommandErrorCode = (typeof commandErrorCodes)[number];
 export const replyMessage = z.strictObject({
   v: version,
   id: commandId,
-  name: z.string().max(32),
+  name: z.string().check(z.maxLength(32)),
   ok: z.boolean(),
   /** What the command did (`{power: 'on', changed: false}`); present when ok. */
-  result: z.record(z.string().max(64), z.unknown()).optional(),
+  result: z.optional(z.record(z.string().check(z.maxLength(64)), z.unknown())),
   /** Why it did not; present when not ok. */
-  error: z.strictObject({ code: z.enum(commandErrorCodes), message: z.string().max(500) }).optional(),
+  error: z.optional(
+    z.strictObject({ code: z.enum(commandErrorCodes), message: z.string().check(z.maxLength(500)) }),
+  ),
   ts: isoTime,
 });
 export type ReplyMessage = z.infer<typeof replyMessage>;
@@ -326,8 +336,8 @@ export type ReplyMessage = z.infer<typeof replyMessage>;
  */
 export const eventAckMessage = z.strictObject({
   v: version,
-  bootId: z.string().min(1).max(64),
-  seqs: z.array(z.number().int().min(0)).min(1).max(1000),
+  bootId: z.string().check(z.minLength(1), z.maxLength(64)),
+  seqs: z.array(z.number().check(z.int(), z.gte(0))).check(z.minLength(1), z.maxLength(1000)),
   ts: isoTime,
 });
 export type EventAckMessage = z.infer<typeof eventAckMessage>;
@@ -339,7 +349,7 @@ export const scheduleMessage = z.strictObject({
     .array(
       z.strictObject({
         /** Id of the meeting, rehearsal or inspection at the hub. */
-        id: z.string().min(1).max(64),
+        id: z.string().check(z.minLength(1), z.maxLength(64)),
         kind: z.enum(['meeting', 'rehearsal', 'inspection']),
         start: isoTime,
         end: isoTime,
@@ -347,7 +357,7 @@ export const scheduleMessage = z.strictObject({
         emergency: z.boolean(),
       }),
     )
-    .max(500),
+    .check(z.maxLength(500)),
 });
 export type ScheduleMessage = z.infer<typeof scheduleMessage>;
 
@@ -370,15 +380,15 @@ const offsetTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 
 
 /** REST body of `POST /api/meetings`; `PATCH` takes any subset of it. */
 export const meetingRequest = z.strictObject({
-  title: z.string().trim().min(1).max(200),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   kind: z.enum(meetingKinds),
   /** The room that chairs the meeting (điểm cầu chính); it is one of `roomIds`. */
-  hostRoomId: z.string().min(1).max(64),
-  roomIds: z.array(z.string().min(1).max(64)).min(1).max(100),
+  hostRoomId: z.string().check(z.minLength(1), z.maxLength(64)),
+  roomIds: z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(100)),
   start: offsetTime,
   end: offsetTime,
   /** Null for an ordinary meeting; art. 8.2 for an emergency one. */
-  emergency: z.strictObject({ reason: z.enum(emergencyReasons) }).nullable(),
+  emergency: z.nullable(z.strictObject({ reason: z.enum(emergencyReasons) })),
 });
 export type MeetingRequest = z.infer<typeof meetingRequest>;
 
@@ -413,11 +423,14 @@ export const rehearsalCheck = z.strictObject({
   check: z.enum(rehearsalCheckNames),
   /** `marginal`: works but near a limit; `not-run`: the room cannot run this check (detail says why). */
   status: z.enum(['pass', 'marginal', 'fail', 'not-run']),
-  detail: z.string().max(300),
+  detail: z.string().check(z.maxLength(300)),
   /** The figures the status was decided on (`{lossPct: 8, limitPct: 5}`). */
-  evidence: z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])),
+  evidence: z.record(
+    z.string().check(z.maxLength(64)),
+    z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean(), z.null()]),
+  ),
   /** Present when the status is `fail` or `marginal`. */
-  fault: z.enum(responsibleParties).optional(),
+  fault: z.optional(z.enum(responsibleParties)),
 });
 export type RehearsalCheck = z.infer<typeof rehearsalCheck>;
 
@@ -428,9 +441,9 @@ export const rehearsalPower = z.strictObject({
   /** Whether the equipment was on (switched on, or already) when the checks ran. */
   on: z.boolean(),
   /** Seconds from the start of the rehearsal until the codec answered; null when it did not (or has no probe). */
-  bootSec: z.number().min(0).nullable(),
+  bootSec: z.nullable(z.number().check(z.gte(0))),
   /** Why the room was not switched on, when it was not. */
-  refused: z.string().max(300).optional(),
+  refused: z.optional(z.string().check(z.maxLength(300))),
 });
 export type RehearsalPower = z.infer<typeof rehearsalPower>;
 
@@ -439,16 +452,16 @@ export const callChannel = z.strictObject({
   media: z.enum(['audio', 'video']),
   direction: z.enum(['incoming', 'outgoing']),
   /** Share of the channel's packets lost while measured; null when the codec reports none. */
-  lossPct: pct.nullable(),
+  lossPct: z.nullable(pct),
   /** The worst interarrival jitter (RFC 3550) reported while measured. */
-  jitterMs: z.number().min(0).max(60_000).nullable(),
+  jitterMs: z.nullable(z.number().check(z.gte(0), z.lte(60_000))),
   /** The negotiated codec: `AACLD`, `G722`, `Opus` (sound), `H264`, `H265` (picture). */
-  codec: z.string().max(32).nullable(),
+  codec: z.nullable(z.string().check(z.maxLength(32))),
   /** Picture only: the negotiated resolution and the frame rate measured. */
-  widthPx: z.number().int().min(0).max(16_384).nullable().optional(),
-  heightPx: z.number().int().min(0).max(16_384).nullable().optional(),
-  frameRate: z.number().min(0).max(240).nullable().optional(),
-  rateKbps: z.number().min(0).max(1_000_000).nullable(),
+  widthPx: z.optional(z.nullable(z.number().check(z.int(), z.gte(0), z.lte(16_384)))),
+  heightPx: z.optional(z.nullable(z.number().check(z.int(), z.gte(0), z.lte(16_384)))),
+  frameRate: z.optional(z.nullable(z.number().check(z.gte(0), z.lte(240)))),
+  rateKbps: z.nullable(z.number().check(z.gte(0), z.lte(1_000_000))),
 });
 export type CallChannel = z.infer<typeof callChannel>;
 
@@ -471,26 +484,26 @@ export type TestCallOutcome = (typeof testCallOutcomes)[number];
 
 /** The codec's test call to the MCU's test conference during a rehearsal (art. 9.3: sound and picture). */
 export const testCallResult = z.strictObject({
-  dialled: z.string().max(255),
+  dialled: z.string().check(z.maxLength(255)),
   outcome: z.enum(testCallOutcomes),
-  detail: z.string().max(300),
+  detail: z.string().check(z.maxLength(300)),
   /** Seconds from dialling to connected; null when it never connected. */
-  connectSec: z.number().min(0).nullable(),
+  connectSec: z.nullable(z.number().check(z.gte(0))),
   /** Seconds of media statistics read before hanging up. */
-  measuredSec: z.number().min(0),
-  channels: z.array(callChannel).max(16),
+  measuredSec: z.number().check(z.gte(0)),
+  channels: z.array(callChannel).check(z.maxLength(16)),
   microphones: z
     .array(
       z.strictObject({
-        name: z.string().max(100),
+        name: z.string().check(z.maxLength(100)),
         /** Null where the codec does not say (a built-in microphone). */
-        connected: z.boolean().nullable(),
-        muted: z.boolean().nullable(),
+        connected: z.nullable(z.boolean()),
+        muted: z.nullable(z.boolean()),
       }),
     )
-    .max(16),
+    .check(z.maxLength(16)),
   /** The room's sound output; null when the codec does not say. */
-  speaker: z.strictObject({ muted: z.boolean().nullable(), volumePct: pct.nullable() }).nullable(),
+  speaker: z.nullable(z.strictObject({ muted: z.nullable(z.boolean()), volumePct: z.nullable(pct) })),
 });
 export type TestCallResult = z.infer<typeof testCallResult>;
 
@@ -499,15 +512,15 @@ export type TestCallResult = z.infer<typeof testCallResult>;
  * the line measured without the codec, so a broken codec cannot hide a good line (or a bad one).
  */
 export const lineTestResult = z.strictObject({
-  target: z.string().max(255),
+  target: z.string().check(z.maxLength(255)),
   /** `answered` and measured; `timeout`: no final answer; `rejected`: a SIP error answer; `error`: a local failure. */
   outcome: z.enum(['answered', 'timeout', 'rejected', 'error', 'not-placed']),
-  detail: z.string().max(300),
-  sent: z.number().int().min(0),
-  received: z.number().int().min(0),
-  lossPct: pct.nullable(),
-  jitterMs: z.number().min(0).max(60_000).nullable(),
-  rttMs: z.number().min(0).max(60_000).nullable(),
+  detail: z.string().check(z.maxLength(300)),
+  sent: z.number().check(z.int(), z.gte(0)),
+  received: z.number().check(z.int(), z.gte(0)),
+  lossPct: z.nullable(pct),
+  jitterMs: z.nullable(z.number().check(z.gte(0), z.lte(60_000))),
+  rttMs: z.nullable(z.number().check(z.gte(0), z.lte(60_000))),
 });
 export type LineTestResult = z.infer<typeof lineTestResult>;
 
@@ -517,30 +530,30 @@ export type PeripheralKind = (typeof peripheralKinds)[number];
 /** One peripheral the codec reports (art. 5.1, 5.3: cameras, microphones, touch panel, displays). */
 export const peripheral = z.strictObject({
   kind: z.enum(peripheralKinds),
-  name: z.string().max(100),
+  name: z.string().check(z.maxLength(100)),
   connected: z.boolean(),
   /** Built into the codec (a Room Kit's camera, a Studio X's microphones). */
-  integrated: z.boolean().optional(),
+  integrated: z.optional(z.boolean()),
 });
 export type Peripheral = z.infer<typeof peripheral>;
 
 /** What the codec reports of its peripherals; `reported`: the kinds its API can list at all. */
 export const peripheralInventory = z.strictObject({
-  reported: z.array(z.enum(peripheralKinds)).max(peripheralKinds.length),
-  devices: z.array(peripheral).max(32),
+  reported: z.array(z.enum(peripheralKinds)).check(z.maxLength(peripheralKinds.length)),
+  devices: z.array(peripheral).check(z.maxLength(32)),
 });
 
 /** The `result` of a room's reply to the `rehearse` command. */
 export const rehearseResult = z.strictObject({
-  checks: z.array(rehearsalCheck).min(1).max(20),
+  checks: z.array(rehearsalCheck).check(z.minLength(1), z.maxLength(20)),
   /** Absent from a room without power control. */
-  power: rehearsalPower.optional(),
+  power: z.optional(rehearsalPower),
   /** Present when the hub asked for a test call (placed or not, and why). */
-  testCall: testCallResult.optional(),
+  testCall: z.optional(testCallResult),
   /** Present when the hub asked for a line test. */
-  lineTest: lineTestResult.optional(),
+  lineTest: z.optional(lineTestResult),
   /** The peripherals the codec reports; absent when its API lists none or could not be read. */
-  peripherals: peripheralInventory.optional(),
+  peripherals: z.optional(peripheralInventory),
 });
 export type RehearseResult = z.infer<typeof rehearseResult>;
 
@@ -567,9 +580,9 @@ export const speakStateMessage = z.strictObject({
   ts: isoTime,
   state: z.enum(speakStates),
   /** 1 for the next room to be given the floor; present while waiting. */
-  position: z.number().int().min(1).optional(),
+  position: z.optional(z.number().check(z.int(), z.gte(1))),
   /** The room chairing the meeting the request went to. */
-  hostRoomId: z.string().max(64).optional(),
+  hostRoomId: z.optional(z.string().check(z.maxLength(64))),
 });
 export type SpeakStateMessage = z.infer<typeof speakStateMessage>;
 

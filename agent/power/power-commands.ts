@@ -5,23 +5,23 @@
  * a call in progress and the change freeze of a booked item; the hub asks the operator for a written
  * reason and audits it.
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod-mini.js';
 import { CommandError, type CommandRouter } from '../commands/command-router.js';
 import type { PowerController } from './power-controller.js';
 
-const reason = z.string().min(1).max(200);
+const reason = z.string().check(z.minLength(1), z.maxLength(200));
 
-const powerArgs = z.strictObject({ reason: reason.optional(), force: z.boolean().optional() });
+const powerArgs = z.strictObject({ reason: z.optional(reason), force: z.optional(z.boolean()) });
 const overrideArgs = z.strictObject({
   state: z.enum(['on', 'off']),
   until: z.iso.datetime({ offset: false, message: 'must be an ISO 8601 UTC time' }),
-  reason: reason.optional(),
-  force: z.boolean().optional(),
+  reason: z.optional(reason),
+  force: z.optional(z.boolean()),
 });
-const standbyArgs = z.strictObject({ reason: reason.optional(), force: z.boolean().optional() });
-const wakeArgs = z.strictObject({ reason: reason.optional() });
+const standbyArgs = z.strictObject({ reason: z.optional(reason), force: z.optional(z.boolean()) });
+const wakeArgs = z.strictObject({ reason: z.optional(reason) });
 
-function parse<T>(schema: z.ZodType<T>, args: unknown): T {
+function parse<T>(schema: z.ZodMiniType<T>, args: unknown): T {
   const result = schema.safeParse(args);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

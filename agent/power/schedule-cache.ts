@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { decodeMessage, type ScheduleMessage, scheduleMessage } from '../../shared/schemas.js';
+import * as z from '../../shared/zod-mini.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import type { ScheduleItem } from './power-intents.js';
 

@@ -7,15 +7,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import type { Logger } from '../../shared/logger.js';
+import * as z from '../../shared/zod-mini.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 
 export const approvedBaseline = z.strictObject({
-  values: z.record(z.string().min(1).max(128), z.string().max(200)),
+  values: z.record(z.string().check(z.minLength(1), z.maxLength(128)), z.string().check(z.maxLength(200))),
   /** When the operator approved it (ISO 8601). */
-  approvedAt: z.string().max(40),
-  hash: z.string().max(64),
+  approvedAt: z.string().check(z.maxLength(40)),
+  hash: z.string().check(z.maxLength(64)),
 });
 export type ApprovedBaseline = z.infer<typeof approvedBaseline>;
 

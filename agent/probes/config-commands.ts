@@ -4,8 +4,8 @@
  * current configuration; `config.baseline` delivers an approved baseline, which the agent keeps on
  * disk, watches from then on and checks at once, answering the differences it finds.
  */
-import { z } from 'zod';
 import type { Logger } from '../../shared/logger.js';
+import * as z from '../../shared/zod-mini.js';
 import { CommandError, type CommandRouter } from '../commands/command-router.js';
 import { approvedBaseline, type BaselineStore } from './baseline-store.js';
 import type { ConfigDriftWatch, ConfigSource } from './config-drift.js';
@@ -21,9 +21,13 @@ export interface ConfigCommandDeps {
   log: Logger;
 }
 
-const readArgs = z.strictObject({ keys: z.array(z.string().min(1).max(128)).min(1).max(64).optional() });
+const readArgs = z.strictObject({
+  keys: z.optional(
+    z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.minLength(1), z.maxLength(64)),
+  ),
+});
 
-function parse<T>(schema: z.ZodType<T>, args: unknown): T {
+function parse<T>(schema: z.ZodMiniType<T>, args: unknown): T {
   const r = schema.safeParse(args);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;

@@ -15,7 +15,6 @@
  * hide the line), and lists its peripherals. It reports the figures; the hub judges them against its
  * thresholds and each room's expected peripherals.
  */
-import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import type {
   LineTestResult,
@@ -25,6 +24,7 @@ import type {
   RehearseResult,
   TestCallResult,
 } from '../../shared/schemas.js';
+import * as z from '../../shared/zod-mini.js';
 import { runTestCall } from '../call/test-call.js';
 import type { TestCallCodec } from '../call/test-call-codec.js';
 import { testCallRefusal } from '../call/test-call-policy.js';
@@ -255,20 +255,23 @@ export interface RehearseDeps {
 
 const rehearseArgs = z.strictObject({
   /** The rehearsal's id at the hub: the hold's name in logs. */
-  holdId: z.string().min(1).max(64).optional(),
-  reason: z.string().min(1).max(200).optional(),
+  holdId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   /** Place a test call to the MCU's test conference (art. 9.3: sound and picture). */
-  testCall: z
-    .strictObject({
-      number: z.string().min(1).max(255),
-      connectTimeoutSec: z.number().min(1).max(120),
-      measureSec: z.number().min(1).max(300),
-    })
-    .optional(),
+  testCall: z.optional(
+    z.strictObject({
+      number: z.string().check(z.minLength(1), z.maxLength(255)),
+      connectTimeoutSec: z.number().check(z.gte(1), z.lte(120)),
+      measureSec: z.number().check(z.gte(1), z.lte(300)),
+    }),
+  ),
   /** Run the controller's line test to the MCU's test number. */
-  lineTest: z
-    .strictObject({ target: z.string().min(1).max(255), durationSec: z.number().min(1).max(60) })
-    .optional(),
+  lineTest: z.optional(
+    z.strictObject({
+      target: z.string().check(z.minLength(1), z.maxLength(255)),
+      durationSec: z.number().check(z.gte(1), z.lte(60)),
+    }),
+  ),
 });
 type RehearseArgs = z.infer<typeof rehearseArgs>;
 

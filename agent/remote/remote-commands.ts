@@ -7,9 +7,9 @@
  * left alone) unless forced, which the hub allows only with a written reason and audits. A reboot is
  * answered first and done a moment later, so the hub hears that it was accepted.
  */
-import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
+import * as z from '../../shared/zod-mini.js';
 import type { CallOutcome } from '../call/test-call-codec.js';
 import { CommandError, type CommandRouter } from '../commands/command-router.js';
 import { noStandby } from '../power/codec-standby-output.js';
@@ -35,7 +35,10 @@ export interface RemoteCommandDeps {
   noStandby?: string;
 }
 
-const args = z.strictObject({ reason: z.string().min(1).max(200).optional(), force: z.boolean().optional() });
+const args = z.strictObject({
+  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  force: z.optional(z.boolean()),
+});
 
 /** The moment between answering a reboot and doing it, so the answer leaves first. */
 const REBOOT_AFTER_MS = 2000;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import { type MeetingRequest, meetingRequest } from '../../shared/schemas.js';
+import * as mini from '../../shared/zod-mini.js';
 import type { RouteModule } from '../api/http-api.js';
 import { actorOf } from '../security/access-guard.js';
 import type { AuditLog } from '../security/audit-log.js';
@@ -36,9 +37,10 @@ const listQuery = z.strictObject({
   room: z.string().optional(),
 });
 
-const meetingPatch = meetingRequest.partial().refine((p) => Object.keys(p).length > 0, {
-  message: 'names nothing to change',
-});
+/** `meetingRequest` is a zod/mini schema (shared/schemas.ts, bundled into the agent): composed with mini's functions. */
+const meetingPatch = mini
+  .partial(meetingRequest)
+  .check(mini.refine((p) => Object.keys(p).length > 0, { message: 'names nothing to change' }));
 
 /** The session's user, as a reader of meetings (art. 13.1c). */
 export function readerOf(req: FastifyRequest): Reader | null {

@@ -14,7 +14,8 @@ const articleRules: Record<string, { rule: string; article: string }> = {
   'emergency.reason': { rule: 'emergency-reason', article: '8.2' },
 };
 
-export function badRequest(error: z.ZodError): BadRequest {
+/** The error of a classic schema or of a zod/mini one (the shared message schemas): both are core errors. */
+export function badRequest(error: z.core.$ZodError): BadRequest {
   const issue = error.issues[0]!;
   const field = issue.path.length > 0 ? issue.path.join('.') : '(body)';
   const fromArticle = articleRules[field];
