@@ -158,6 +158,28 @@ describe('the hub doing the once-only work killed with SIGKILL during a rehearsa
     const { rehearsals } = await get<{ rehearsals: Rehearsal[] }>(b, `/api/meetings/${meeting.id}`, onA);
     expect(rehearsals.map((r) => r.id)).toEqual([rehearsal.id]);
 
+    // Events the room makes after the kill reach B: with A's own status gone, B's still says a hub
+    // is online, so the room sends rather than holding them. Every event of its boot, each once.
+    for (const mains of [false, true]) {
+      await inject(mosquitto.url, HOST, { mains });
+      await waitFor(
+        `the room to see mains=${mains} after the kill`,
+        () => agents[0]!.readings.power.mains === mains,
+      );
+    }
+    const boot = agents[0]!.bootId;
+    await waitFor(
+      'every event of the boot on B',
+      async () => {
+        const list = (await events(b)).filter((e) => e.bootId === boot);
+        return (
+          list.filter((e) => e.type.startsWith('mains.')).length >= 6 &&
+          list.length === Math.max(...list.map((e) => e.seq)) + 1
+        );
+      },
+      30_000,
+    );
+
     // A's session works on B, and B reads every event stored before the kill, each once.
     const after = await events(b);
     for (const e of before) expect(after).toContainEqual(e);
