@@ -70,6 +70,28 @@ export function createPgPool(url: string, target: string, log?: Logger): pg.Pool
   return pool;
 }
 
+const UNREACHABLE_HINT = ' (check db.url, and that the server accepts connections)';
+
+/**
+ * A pool on `url` that has answered once; refused naming the database (never the password) when the
+ * server cannot be reached, the pool ended.
+ */
+export async function openCheckedPgPool(
+  url: string,
+  log?: Logger,
+): Promise<{ pool: pg.Pool; target: string }> {
+  const target = describePgTarget(url);
+  const pool = createPgPool(url, target, log);
+  try {
+    await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end().catch(() => {});
+    const message = `could not open the PostgreSQL store at ${target}: ${reasonOf(err)}${UNREACHABLE_HINT}`;
+    throw new PgStoreError('unavailable', message, { cause: err });
+  }
+  return { pool, target };
+}
+
 /** Any fixed number, the same in every hub instance: the lock they take turns on to migrate. */
 const MIGRATION_LOCK = 0x686e7468;
 

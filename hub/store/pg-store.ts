@@ -10,14 +10,7 @@ import type pg from 'pg';
 import type { Logger } from '../../shared/logger.js';
 import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import type { Migration } from './database.js';
-import {
-  applyPgMigrations,
-  createPgPool,
-  describePgTarget,
-  PG_POOL_SIZE,
-  PgStoreError,
-  reasonOf,
-} from './pg-database.js';
+import { applyPgMigrations, openCheckedPgPool, PG_POOL_SIZE, PgStoreError, reasonOf } from './pg-database.js';
 import type {
   EnergySample,
   HubStore,
@@ -175,8 +168,6 @@ function storableJson(what: string, value: unknown): string {
   return json;
 }
 
-const UNREACHABLE_HINT = ' (check db.url, and that the server accepts connections)';
-
 export class PgStore implements HubStore {
   /** The calls handed to the pool and not yet answered, each with when it was made, oldest first. */
   private readonly pending = new Map<Promise<unknown>, Date>();
@@ -196,22 +187,13 @@ export class PgStore implements HubStore {
 
   /** Connects and brings the schema up to date; rejects naming the database (never the password). */
   static async open(url: string, log?: Logger): Promise<PgStore> {
-    const target = describePgTarget(url);
-    const pool = createPgPool(url, target, log);
-    const fail = async (code: 'unavailable' | 'failed', doing: string, err: unknown, hint = '') => {
-      await pool.end();
-      const message = `could not ${doing} the PostgreSQL store at ${target}: ${reasonOf(err)}${hint}`;
-      return new PgStoreError(code, message, { cause: err });
-    };
-    try {
-      await pool.query('SELECT 1');
-    } catch (err) {
-      throw await fail('unavailable', 'open', err, UNREACHABLE_HINT);
-    }
+    const { pool, target } = await openCheckedPgPool(url, log);
     try {
       await applyPgMigrations(pool, migrations);
     } catch (err) {
-      throw await fail('failed', 'bring up to date', err);
+      await pool.end();
+      const message = `could not bring up to date the PostgreSQL store at ${target}: ${reasonOf(err)}`;
+      throw new PgStoreError('failed', message, { cause: err });
     }
     return new PgStore(pool, target);
   }

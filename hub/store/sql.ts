@@ -15,7 +15,7 @@ import type Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Logger } from '../../shared/logger.js';
 import { applyMigrations, type Db } from './database.js';
-import { applyPgMigrations, createPgPool, describePgTarget, PgStoreError, reasonOf } from './pg-database.js';
+import { applyPgMigrations, openCheckedPgPool } from './pg-database.js';
 
 export type SqlValue = string | number | bigint | null;
 
@@ -297,16 +297,7 @@ export function sqliteStore(db: Db): OpenedSql {
 
 /** A pool on `url`; refused with the server's name (never the password) when it cannot be reached. */
 export async function openPgSql(url: string, log?: Logger): Promise<OpenedSql> {
-  const target = describePgTarget(url);
-  const pool = createPgPool(url, target, log);
-  try {
-    await pool.query('SELECT 1');
-  } catch (err) {
-    await pool.end().catch(() => {});
-    throw new PgStoreError('unavailable', `PostgreSQL at ${target} cannot be reached: ${reasonOf(err)}`, {
-      cause: err,
-    });
-  }
+  const { pool } = await openCheckedPgPool(url, log);
   const sql = PgSql.fromPool(pool);
   return { sql, migrate: (migrations) => sql.migrate(migrations), close: () => pool.end() };
 }
