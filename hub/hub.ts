@@ -1,89 +1,55 @@
 /**
- * The hub's controller: starts the store, the broker (embedded unless an external one is
- * configured), ingest, room state and readiness, the API and the live socket, and stops them in
- * the reverse order.
+ * The hub's composition root. The stores open first (every part's rows go through them); then each
+ * part is made, top to bottom, from the ports made before it (the live bus and the way out to the
+ * broker exist before anything starts, so no part needs one made later); then the parts start in
+ * the list's order and stop in the reverse (./parts/part.ts). One clock for every decision and timer.
  */
-import path from 'node:path';
-import type { MqttClient } from 'mqtt';
 import { type Clock, systemClock } from '../shared/clock.js';
+import type { Fleet } from '../shared/fleet.js';
 import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
-import { type EventAckMessage, isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
-import {
-  ackTopic,
-  allRoomsFilter,
-  injectTopic,
-  type RoomChannel,
-  roomChannels,
-  sharedFilter,
-  speakStateTopic,
-} from '../shared/topics.js';
-import { sessionActor } from './api/actor.js';
-import { buildApi } from './api/http-api.js';
-import { hubMetrics } from './api/hub-metrics.js';
-import { type LiveOut, relayed, startLiveRelay } from './api/live-relay.js';
-import { LiveSocket } from './api/live-socket.js';
-import { metricsRoutes } from './api/metrics-routes.js';
-import { noticeProblemsRoutes } from './api/notice-problems-routes.js';
-import { powerRoutes } from './api/power-routes.js';
-import { rehearsalHistoryRoutes } from './api/rehearsal-history-routes.js';
-import { remoteActionsRoutes } from './api/remote-actions-routes.js';
-import { roomsRoutes, withoutCredentials } from './api/rooms-routes.js';
-import { scheduleRulesRoutes } from './api/schedule-rules-routes.js';
-import { simulateRoutes } from './api/simulate-routes.js';
-import { telemetryRoutes } from './api/telemetry-routes.js';
-import { startHubBroker } from './broker/hub-broker.js';
-import { connectHubLink } from './broker/hub-link.js';
+import { isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
+import { speakStateTopic } from '../shared/topics.js';
+import { apiPart } from './api/api-part.js';
+import { LiveBus } from './api/live-bus.js';
+import { BrokerOut } from './broker/broker-out.js';
+import { brokerPart } from './broker/broker-part.js';
 import { ApprovedConfigsRepo } from './codec-config/approved-configs-repo.js';
 import { ConfigApproval } from './codec-config/config-approval.js';
-import { configRoutes } from './codec-config/config-routes.js';
 import { CommandClient } from './commands/command-client.js';
 import { type HubConfig, hubFleet } from './config.js';
 import { ContactDirectory } from './contacts/contact-directory.js';
 import { ContactsRepo } from './contacts/contacts-repo.js';
-import { contactsRoutes } from './contacts/contacts-routes.js';
 import { FleetState } from './fleet-state.js';
-import { IncidentTracker } from './incidents/incident-tracker.js';
+import type { IncidentTracker } from './incidents/incident-tracker.js';
+import { incidentsPart } from './incidents/incidents-part.js';
 import { IncidentsRepo } from './incidents/incidents-repo.js';
-import { incidentsRoutes } from './incidents/incidents-routes.js';
-import { InOrderPerKey } from './ingest/in-order.js';
-import { Ingest } from './ingest/ingest.js';
+import type { Ingest } from './ingest/ingest.js';
+import { ingestPart } from './ingest/ingest-part.js';
 import { listen, localUrl } from './listen.js';
 import { McuMonitor } from './mcu/mcu-monitor.js';
-import { mcuRoutes } from './mcu/mcu-routes.js';
 import { addressBook, MeetingNotices } from './notify/meeting-notices.js';
 import { NotificationsRepo } from './notify/notifications-repo.js';
-import { notificationsRoutes } from './notify/notifications-routes.js';
-import { Notifier, noticeOf } from './notify/notifier.js';
+import { Notifier } from './notify/notifier.js';
 import { SmtpChannel } from './notify/smtp-channel.js';
 import { OnceOnlyWork } from './once-only-work.js';
-import { reportsRoutes } from './report/reports-routes.js';
-import { CalendarSubscriptions, subscriptionRoutes } from './schedule/calendar-subscriptions.js';
+import { type Part, startParts } from './parts/part.js';
 import { callPlan } from './schedule/call-plan.js';
-import { type Freeze, freezeOf } from './schedule/change-freeze.js';
-import { MeetingWatch, meetingVerdictRoutes } from './schedule/meeting-watch.js';
+import { freezeOf } from './schedule/change-freeze.js';
+import { MeetingWatch } from './schedule/meeting-watch.js';
 import { MeetingsRepo } from './schedule/meetings-repo.js';
 import { MeetingsSoon } from './schedule/meetings-soon.js';
+import { RehearsalsRepo } from './schedule/rehearsals-repo.js';
 import { ScheduleService } from './schedule/schedule-service.js';
-import { type RouteInfo, sessionToken } from './security/access-guard.js';
+import type { RouteInfo } from './security/access-guard.js';
 import { loadOrCreateAuditKey } from './security/audit-key.js';
-import { AuditQuery } from './security/audit-query.js';
-import { auditRoutes } from './security/audit-routes.js';
-import { startHubGuards } from './security/hub-guards.js';
+import { hubGuards } from './security/hub-guards.js';
 import { openSecurity, type Security } from './security/security.js';
-import { sessionRoutes } from './security/session-routes.js';
-import { usersRoutes } from './security/users-routes.js';
 import { SpeakRepo } from './speak/speak-repo.js';
-import { speakRoutes } from './speak/speak-routes.js';
 import { meetingResolver, SpeakService } from './speak/speak-service.js';
-import { watchBacklog } from './store/backlog-watch.js';
-import { openDatabase } from './store/database.js';
-import { hubMigrations } from './store/hub-migrations.js';
+import { type HubStores, openHubStores } from './store/hub-stores.js';
 import { Lease } from './store/lease.js';
-import { PgStore } from './store/pg-store.js';
-import { type OpenedSql, openPgSql, sqliteStore } from './store/sql.js';
 import type { HubStore } from './store/store.js';
-import { WorkerStore } from './store/worker-store.js';
 import { TelemetryHistory } from './telemetry-history.js';
 
 export interface RunningHub {
@@ -119,19 +85,6 @@ export interface HubOptions {
 }
 
 /**
- * Telemetry and events, the volume, are shared among the hub instances of a group (each stored
- * once). Statuses stay on every instance, with their retained copies (which a broker does not send
- * to shared subscriptions); replies too, since only the instance that sent a command awaits its
- * reply; speak requests too, since the speak queue is one per hub.
- */
-function ingestFilter(channel: RoomChannel, sharedGroup: string): string {
-  const filter = allRoomsFilter(channel);
-  return sharedGroup && (channel === 'telemetry' || channel === 'events')
-    ? sharedFilter(sharedGroup, filter)
-    : filter;
-}
-
-/**
  * How often, in a hub group, the hub doing the once-only work looks for what the others did: a
  * meeting booked there is planned, a rehearsal asked for there starts, within this.
  */
@@ -142,119 +95,81 @@ export async function startHub(
   log: Logger,
   options: HubOptions = {},
 ): Promise<RunningHub> {
+  const clock = options.clock ?? systemClock;
   // The rooms served: the fleet file's (checked before anything opens) or the built-in 28.
   const roster = hubFleet(config);
-  const clock = options.clock ?? systemClock;
-  const dbFile = path.join(config.dataDir, 'hnth.db');
   const auditKey = loadOrCreateAuditKey(config.audit.dir);
-  const db = openDatabase(dbFile);
-  let store: HubStore;
+  const stores = await openHubStores(config, log);
+  let hub: ComposedHub;
   try {
-    store = config.store.url
-      ? await PgStore.open(config.store.url, log)
-      : await WorkerStore.open(dbFile, log);
+    hub = composeHub({ config, log, clock, roster, auditKey, stores });
   } catch (err) {
-    db.close();
+    await stores.stop();
     throw err;
   }
-  // Every repository's rows (meetings, users, incidents, ...): in the PostgreSQL the hub group
-  // shares when there is one, so any hub of the group reads what another wrote; else in the hub's
-  // SQLite file.
-  let relational: OpenedSql;
-  try {
-    relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate(hubMigrations);
-  } catch (err) {
-    await store.close();
-    db.close();
-    throw err;
-  }
-  const security = openSecurity(relational.sql, roster, { clock, auditKey, log });
-  const stopWatch = watchBacklog(store, log);
+  const running = await startParts(hub.parts, log);
+  const { httpPort, mqttUrl } = hub.addresses();
+  const httpUrl = localUrl('http', config.http.host, httpPort);
+  log.info({ httpUrl, mqttUrl }, 'hub running');
+  return { ...hub.running, mqttUrl, httpUrl, httpPort, routes: hub.routes(), stop: () => running.stop() };
+}
+
+interface ComposedHub {
+  /** In their start order. */
+  parts: Part[];
+  running: Omit<RunningHub, 'mqttUrl' | 'httpUrl' | 'httpPort' | 'routes' | 'stop'>;
+  /** Known once started. */
+  addresses(): { httpPort: number; mqttUrl: string };
+  routes(): RouteInfo[];
+}
+
+/** Every part made, none started. */
+function composeHub(c: {
+  config: HubConfig;
+  log: Logger;
+  clock: Clock;
+  roster: Fleet;
+  auditKey: Buffer;
+  stores: HubStores;
+}): ComposedHub {
+  const { config, log, clock, roster, auditKey, stores } = c;
+  const { sql, events: store } = stores;
+
+  // The ports every part may hold from the start.
+  const live = new LiveBus();
+  const out = new BrokerOut();
+  const commands = new CommandClient((topic, payload) => out.publish(topic, payload, { qos: 1 }), log, clock);
+
+  const security = openSecurity(sql, roster, { clock, auditKey, log });
+  const fleet = new FleetState(roster.rooms, config.thresholds, clock.now());
   const history = new TelemetryHistory(
     store,
     { sampleSec: config.telemetrySampleSec, maxPendingSamples: config.store.maxPendingSamples },
     log,
   );
-  const fleet = new FleetState(roster.rooms, config.thresholds, clock.now());
-  let client: MqttClient | null = null;
-  // The store closes after everything that writes to it has stopped, and before the database.
-  const cleanups: (() => Promise<unknown> | unknown)[] = [
-    () => db.close(),
-    () => store.close(),
-    () => relational.close(),
-    stopWatch,
-  ];
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  };
-  // The audit rows recorded and not yet stored are written before the store closes.
-  cleanups.push(() => security.audit.settled());
-  // Incidents, contacts, notifications, speak requests.
-  const contacts = new ContactDirectory(
-    new ContactsRepo(relational.sql),
-    roster,
-    config.contacts.staleAfterDays,
-    clock.now,
-  );
-  const incidentsRepo = new IncidentsRepo(relational.sql);
-  // The live socket exists once the HTTP server does; changes before that have no listener.
-  const liveRef: { socket?: LiveOut } = {};
   const mcu = new McuMonitor(
     config.mcu,
     config.thresholds,
-    (state) => liveRef.socket?.broadcast({ type: 'mcu', mcu: state }),
+    (state) => live.broadcast({ type: 'mcu', mcu: state }),
     spawnRunner,
     log,
     clock,
   );
-  const incidents = new IncidentTracker(
-    incidentsRepo,
-    fleet,
-    config.incidents,
-    log,
-    {
-      // One network incident instead of 28 when the MCU is unreachable (art. 10.2đ).
-      state: () => {
-        const m = mcu.state;
-        if (!m.configured || m.reachable === null) return 'unknown';
-        return m.reachable ? 'up' : 'down';
-      },
-    },
+  const meetings = new MeetingsRepo(sql);
+  const rehearsals = new RehearsalsRepo(sql);
+
+  // Notifications: who is told what, by e-mail and webhooks, with the quiet hours' digests.
+  const n = config.notify;
+  const contacts = new ContactDirectory(
+    new ContactsRepo(sql),
+    roster,
+    config.contacts.staleAfterDays,
     clock.now,
   );
-  await incidents.restore().catch(async (err: Error) => {
-    await stop();
-    throw err;
-  });
-  // The rules look at every room, so a burst (a fleet coming online, thousands of rooms at scale, a
-  // room's replay after an outage) is judged once per turn of the event loop, all the messages read
-  // at once: O(rooms) per burst, not O(rooms²) (the scale benchmark found the per-transition
-  // evaluation saturating the hub), and a replay's raise and clear of one fault are judged together.
-  let judging: NodeJS.Immediate | null = null;
-  const judgeIncidents = () => {
-    judging ??= setImmediate(() => {
-      judging = null;
-      incidents.evaluate();
-    });
-  };
-  cleanups.push(() => judging && clearImmediate(judging));
-  const guards = await startHubGuards(config, security, auditKey, {
-    isRoom: (id) => roster.has(id),
-    incidents,
-    clock,
-    log,
-  }).catch(async (err: Error) => {
-    await stop();
-    throw err;
-  });
-  cleanups.push(() => guards.stop());
-  const notificationsRepo = new NotificationsRepo(relational.sql);
-  const n = config.notify;
+  const notifications = new NotificationsRepo(sql);
   const smtp = n.smtp.host ? new SmtpChannel(n.smtp) : null;
-  if (smtp) cleanups.push(() => smtp.close());
   const notifier = new Notifier({
-    repo: notificationsRepo,
+    repo: notifications,
     contacts,
     fleet: roster,
     email: smtp,
@@ -269,29 +184,59 @@ export async function startHub(
     clock,
     dueCheckMs: n.postponedCheckSec * 1000,
   });
-  // Stopping waits for notifications under way, so each one's result is stored before the database closes.
-  cleanups.push(() => notifier.idle());
-  // The speak requests are answered at once: from the coming meetings held in memory.
+  const notices = new MeetingNotices({
+    notifier,
+    book: addressBook(contacts, n.operatorEmails, n.webhooks),
+    meetings,
+    rehearsals,
+    sent: notifications,
+    log: log.child({ part: 'meeting-notices' }),
+    context: {
+      fleet: roster,
+      rehearsalOffsetsH: config.schedule.rehearsalOffsetsH,
+      deadlineH: config.schedule.deadlineH,
+    },
+  });
+  live.on('rehearsal', (message) => notices.rehearsal(message.rehearsal));
+  live.on('escalation', (message) => notices.escalated(message.escalation));
+
+  const incidentsRepo = new IncidentsRepo(sql);
+  const incidents = incidentsPart({
+    repo: incidentsRepo,
+    fleet,
+    mcu,
+    notifier,
+    live,
+    settings: config.incidents,
+    log,
+    clock,
+  });
+  const guards = hubGuards(config, security, auditKey, {
+    isRoom: (id) => roster.has(id),
+    incidents: incidents.tracker,
+    clock,
+    log,
+  });
+
+  // The coming meetings held in memory, so a room's speak request is answered at once.
   const meetingsSoon = new MeetingsSoon({
-    meetings: new MeetingsRepo(relational.sql),
+    meetings,
     aheadMs: config.schedule.warmUpMin * 60_000,
     refreshMs: 30_000,
     log,
     clock,
   });
-  await meetingsSoon.start();
-  cleanups.push(() => meetingsSoon.stop());
+  live.on('meeting', () => void meetingsSoon.refresh());
   const speak = new SpeakService(
     roster,
-    new SpeakRepo(relational.sql),
+    new SpeakRepo(sql),
     {
       publishState(roomId, state, at) {
         const message: SpeakStateMessage = { v: SCHEMA_VERSION, ts: isoNow(at), ...state };
-        client?.publish(speakStateTopic(roomId), JSON.stringify(message), { qos: 1, retain: true });
+        out.publishNow(speakStateTopic(roomId), JSON.stringify(message), { qos: 1, retain: true });
       },
-      sessionChanged: (session) => liveRef.socket?.broadcast({ type: 'speak-session', session }),
-      roomChanged: (roomId, state) =>
-        liveRef.socket?.broadcast({ type: 'speak-state', roomId, speak: state }),
+      sessionChanged: (session) => live.broadcast({ type: 'speak-session', session }),
+      roomChanged: (roomId, state) => live.broadcast({ type: 'speak-state', roomId, speak: state }),
     },
     log,
     clock.now,
@@ -301,398 +246,186 @@ export async function startHub(
       return meetingsSoon.between(now, new Date(now.getTime() + config.schedule.warmUpMin * 60_000));
     }),
   );
-  // Stopping waits for the speak change under way to be stored.
-  cleanups.push(() => speak.idle());
-  await speak.restore().catch(async (err: Error) => {
-    await stop();
-    throw err;
+
+  // Art. 5.3: the codec configurations the operator approved, delivered to the rooms.
+  const configs = new ApprovedConfigsRepo(sql);
+  const approval = new ConfigApproval({
+    repo: configs,
+    commands,
+    audit: security.audit,
+    noteDrift: (roomId, drift) => fleet.noteDrift(roomId, drift, clock.now()),
+    clock,
+    log: log.child({ part: 'codec-config' }),
+    timeoutMs: config.remoteActions.timeoutSec * 1000,
   });
+  // A room's agent that starts again gets its approved configuration again.
+  fleet.listen({ change: (view) => approval.onRoom(view.id, view.online, view.bootId) });
 
-  try {
-    for (const { roomId, at } of await store.lastHeard()) fleet.restoreLastSeen(roomId, at, clock.now());
-    const mqtt = await startHubBroker(config, security.credentials, log, {
-      clock,
-      onFlood: (roomId) => guards.flood.brokerFlooded(roomId),
+  // The change freeze of a room now (art. 9.3, 11.1), as the power buttons and the test calls see it.
+  const freezeNow = async (roomId: string) =>
+    freezeOf(roomId, await meetings.list({ from: clock.now().toISOString(), roomId }), clock.now(), {
+      warmUpMin: config.schedule.warmUpMin,
+      offsetsH: config.schedule.rehearsalOffsetsH,
+      rehearsalMin: config.schedule.rehearsalMin,
     });
-    const { embedded: broker, mqttUrl } = mqtt;
-    if (broker) cleanups.push(() => broker.close());
+  const schedule = new ScheduleService({
+    meetings,
+    rehearsals,
+    fleet: roster,
+    settings: config.schedule,
+    calls: callPlan(config, freezeNow),
+    commands,
+    publish: (topic, payload) => out.publish(topic, payload, { qos: 1, retain: true }),
+    broadcast: (message) => live.broadcast(message),
+    notify: (...args) => notices.booked(...args),
+    audit: security.audit,
+    ...(config.store.url ? { followMs: FOLLOW_GROUP_MS } : {}),
+    log,
+    clock,
+  });
+  // The work done once in a hub group sharing a PostgreSQL, on the hub holding the lease: the quiet
+  // hours' digests, the schedule's (./schedule/schedule-service.ts), the escalations (the watch
+  // below). Incidents are still tracked on every hub. A hub alone simply does it all.
+  const onceOnly = new OnceOnlyWork(
+    config.store.url ? new Lease(sql, { name: 'once-only-work', log }) : null,
+    [
+      { name: 'digests', start: () => notifier.start(), stop: () => notifier.stop() },
+      { name: 'schedule', start: () => schedule.start(), stop: () => schedule.stopWork() },
+    ],
+    log.child({ part: 'once-only-work' }),
+  );
+  // Art. 9.3, 11.1: each coming meeting's go/no-go, kept true from its first rehearsal to its end.
+  const watch = new MeetingWatch({
+    meetings,
+    rehearsals,
+    rooms: () => fleet.views(),
+    broadcast: (message) => live.broadcast(message),
+    firstRehearsalH: Math.max(0, ...config.schedule.rehearsalOffsetsH),
+    escalates: () => onceOnly.held,
+    log: log.child({ part: 'meeting-watch' }),
+    clock,
+  });
+  // A rehearsal's news, and any room's readiness, change the verdicts of the meetings.
+  live.on('rehearsal', () => watch.changed());
+  live.on('rehearsal-room', () => watch.changed());
+  fleet.listen({ transition: () => watch.changed() });
 
-    // Art. 5.3: the codec configurations the operator approved, delivered to the rooms.
-    const configs = new ApprovedConfigsRepo(relational.sql);
-    const approval = new ConfigApproval({
-      repo: configs,
-      commands: { send: (...args) => commands.send(...args) },
-      audit: security.audit,
-      noteDrift: (roomId, drift) => fleet.noteDrift(roomId, drift, clock.now()),
-      clock,
-      log: log.child({ part: 'codec-config' }),
-      timeoutMs: config.remoteActions.timeoutSec * 1000,
-    });
-    await approval.restore();
-    // Stopping waits for the drift being stored, before the store closes.
-    cleanups.push(() => approval.idle());
-    // The change freeze of a room now (art. 9.3, 11.1), as the power buttons and the test calls see it.
-    const freezeNow = async (roomId: string): Promise<Freeze | null> =>
-      freezeOf(
-        roomId,
-        await schedule.meetings.list({ from: clock.now().toISOString(), roomId }),
-        clock.now(),
-        {
-          warmUpMin: config.schedule.warmUpMin,
-          offsetsH: config.schedule.rehearsalOffsetsH,
-          rehearsalMin: config.schedule.rehearsalMin,
-        },
-      );
-    const schedule = new ScheduleService({
-      sql: relational.sql,
-      fleet: roster,
-      settings: config.schedule,
-      calls: callPlan(config, freezeNow),
-      commands: { send: (...args) => commands.send(...args) },
-      publish: async (topic, payload) => {
-        if (!client) throw new Error('hub not connected to the broker');
-        await client.publishAsync(topic, payload, { qos: 1, retain: true });
-      },
-      broadcast: (message) => {
-        live.broadcast(message);
-        // A rehearsal's news changes the verdicts of its meeting.
-        if (message.type === 'rehearsal' || message.type === 'rehearsal-room') watch.changed();
-        if (message.type === 'meeting') void meetingsSoon.refresh();
-        if (message.type === 'rehearsal') notices.rehearsal(message.rehearsal);
-        if (message.type === 'escalation') notices.escalated(message.escalation);
-        // A line or a codec that failed its calls is an incident, routed to whoever must fix it.
-        if (message.type === 'rehearsal-room' && message.attempt.answered)
-          incidents.onRehearsal(message.attempt.roomId, message.attempt.checks);
-      },
-      notify: (...args) => notices.booked(...args),
-      audit: security.audit,
-      ...(config.store.url ? { followMs: FOLLOW_GROUP_MS } : {}),
-      log,
-      clock,
-    });
-    // The work done once in a hub group sharing a PostgreSQL, on the hub holding the lease: the
-    // quiet hours' digests, the schedule's (../schedule/schedule-service.ts), the escalations (the
-    // watch below). Incidents are still tracked on every hub. A hub alone simply does it all.
-    const onceOnly = new OnceOnlyWork(
-      config.store.url ? new Lease(relational.sql, { name: 'once-only-work', log }) : null,
-      [
-        { name: 'digests', start: () => notifier.start(), stop: () => notifier.stop() },
-        { name: 'schedule', start: () => schedule.start(), stop: () => schedule.stopWork() },
-      ],
-      log.child({ part: 'once-only-work' }),
-    );
-    const notices = new MeetingNotices({
-      notifier,
-      book: addressBook(contacts, n.operatorEmails, n.webhooks),
-      meetings: schedule.meetings,
-      rehearsals: schedule.rehearsals,
-      sent: notificationsRepo,
-      log: log.child({ part: 'meeting-notices' }),
-      context: {
-        fleet: roster,
-        rehearsalOffsetsH: config.schedule.rehearsalOffsetsH,
-        deadlineH: config.schedule.deadlineH,
-      },
-    });
-    // Art. 9.3, 11.1: each coming meeting's go/no-go, kept true from its first rehearsal to its end.
-    const watch = new MeetingWatch({
-      meetings: schedule.meetings,
-      rehearsals: schedule.rehearsals,
-      rooms: () => fleet.views(),
-      broadcast: (message) => {
-        live.broadcast(message);
-        if (message.type === 'escalation') notices.escalated(message.escalation);
-      },
-      firstRehearsalH: Math.max(0, ...config.schedule.rehearsalOffsetsH),
-      escalates: () => onceOnly.held,
-      log: log.child({ part: 'meeting-watch' }),
-      clock,
-    });
+  const ingest = ingestPart({
+    fleet,
+    store,
+    history,
+    incidents,
+    approval,
+    commands,
+    speak,
+    live,
+    broker: out,
+    recheckSec: config.readinessCheckSec,
+    log,
+    clock,
+  });
+  const broker = brokerPart({
+    config,
+    credentials: security.credentials,
+    flood: guards.flood,
+    ingest: (topic, payload) => ingest.ingest.handle(topic, payload),
+    out,
+    log,
+    clock,
+  });
+  const api = apiPart({
+    config,
+    roster,
+    fleet,
+    store,
+    sql,
+    security,
+    guards,
+    mcu,
+    schedule,
+    watch,
+    freezeOf: freezeNow,
+    approval,
+    configs,
+    commands,
+    incidents: incidents.tracker,
+    incidentsRepo,
+    contacts,
+    notifier,
+    notifications,
+    speak,
+    history,
+    ingest: ingest.ingest,
+    onceOnly,
+    broker,
+    out,
+    live,
+    log,
+    clock,
+  });
+  let httpPort = 0;
 
-    const app = buildApi(
-      log,
-      security.sessions,
-      [
-        sessionRoutes(security),
-        usersRoutes(security.users, security.audit),
-        auditRoutes({
-          audit: security.audit,
-          query: new AuditQuery(relational.sql, security.audit),
-          fleet: roster,
-          now: clock.now,
-        }),
-        mcuRoutes(mcu),
-        ...schedule.routes,
-        meetingVerdictRoutes(watch, schedule.meetings),
-        subscriptionRoutes({
-          subscriptions: new CalendarSubscriptions(relational.sql, clock.now),
-          users: security.users,
-          meetings: schedule.meetings,
-          fleet: roster,
-          ics: { offsetsH: config.schedule.rehearsalOffsetsH, rehearsalMin: config.schedule.rehearsalMin },
-          now: clock.now,
-        }),
-        rehearsalHistoryRoutes({
-          rehearsals: schedule.rehearsals,
-          meetings: schedule.meetings,
-          fleet: roster,
-          now: clock.now,
-        }),
-        roomsRoutes(fleet, store, () => ({
-          broker: broker
-            ? { mode: 'embedded', port: broker.port }
-            : { mode: 'external', url: withoutCredentials(config.mqtt.url) },
-          mqttConnected: client?.connected ?? false,
-          ingest: ingest.counters,
-          wsClients: live.clientCount,
-          audit: guards.audit.last,
-          flood: guards.flood.status(),
-          onceOnlyWork: onceOnly.state(),
-        })),
-        telemetryRoutes(fleet, store, clock.now),
-        configRoutes({ approval, repo: configs, fleet, now: clock.now }),
-        powerRoutes({
-          fleet,
-          commands: { send: (...args) => commands.send(...args) },
-          audit: security.audit,
-          freezeOf: freezeNow,
-          now: clock.now,
-          timeoutMs: config.schedule.powerOnTimeoutSec * 1000,
-        }),
-        remoteActionsRoutes({
-          fleet,
-          commands: { send: (...args) => commands.send(...args) },
-          audit: security.audit,
-          freezeOf: freezeNow,
-          timeoutMs: config.remoteActions.timeoutSec * 1000,
-        }),
-        scheduleRulesRoutes(config.schedule),
-        simulateRoutes({
-          enabled: config.mqtt.simInject,
-          fleet: roster,
-          audit: security.audit,
-          inject: async (roomId, message) => {
-            if (!client) throw new Error('hub not connected to the broker');
-            await client.publishAsync(injectTopic(roomId), JSON.stringify(message), { qos: 1 });
-          },
-        }),
-        incidentsRoutes(incidentsRepo, incidents, contacts, roster, sessionActor),
-        contactsRoutes(contacts, roster, sessionActor, clock.now),
-        notificationsRoutes(notificationsRepo, notifier),
-        noticeProblemsRoutes({
-          notifications: notificationsRepo,
-          incidents: incidentsRepo,
-          setup: { operatorEmails: n.operatorEmails.length, smtp: smtp !== null },
-          now: clock.now,
-        }),
-        speakRoutes(speak, roster, sessionActor),
-        // Art. 12.5: the yearly report, from the history the other parts stored.
-        reportsRoutes({
-          store,
-          meetings: schedule.meetings,
-          rehearsals: schedule.rehearsals,
-          incidents: incidentsRepo,
-          rooms: roster.rooms,
-          now: clock.now,
-        }),
-        metricsRoutes(
-          hubMetrics({
-            rooms: () => fleet.views(),
-            get ingest() {
-              return ingest.counters;
-            },
-            notify: notifier.counters,
-            openIncidents: () => incidents.openCount(),
-            mqttConnected: () => client?.connected ?? false,
-            wsClients: () => live.clientCount,
-            store,
-            history: history.counters,
-            audit: () => guards.audit.last,
-            auditRowsFailed: () => security.audit.failures,
-            flood: () => guards.flood.status(),
-            onceOnlyWork: () => onceOnly.held,
-          }),
-          config.metrics.token,
-        ),
-      ],
-      { trustProxy: config.http.trustProxy, audit: security.audit },
-    );
-    await app.ready();
-    const socket = new LiveSocket(
-      app.server,
-      () => fleet.views(),
-      log,
-      async (req) => {
-        const token = sessionToken(req.headers.cookie);
-        const readerOf = async (t: string) => {
-          const user = (await security.sessions.find(t))?.user;
-          return user ? { role: user.role, roomId: user.roomId } : null;
-        };
-        const reader = token ? await readerOf(token) : null;
-        return token && reader ? { reader, check: () => readerOf(token) } : null;
+  // Started in this order, stopped in the reverse: nothing reaches a part before it started, and a
+  // part stops only once nothing it serves runs (the store last of all).
+  const parts: Part[] = [
+    stores,
+    // The audit rows recorded and not yet stored are written before the store closes.
+    { name: 'security', stop: () => security.audit.settled() },
+    guards,
+    // Stopping waits for the notifications under way, so each one's result is stored.
+    {
+      name: 'notifier',
+      stop: async () => {
+        await notifier.idle();
+        await smtp?.close();
       },
-    );
-    cleanups.push(async () => {
-      socket.close();
-      await app.close();
-    });
-    // The news of the group's other hubs (an event one stored, a meeting booked on one) on this hub's sockets.
-    const relay = await startLiveRelay({
-      url: config.store.url,
-      sql: relational.sql,
-      deliver: (message) => socket.broadcast(message),
-      log,
-    });
-    cleanups.push(() => relay.stop());
-    const live = relayed(socket, relay);
-    liveRef.socket = live;
-
-    const eventsInOrder = new InOrderPerKey();
-    const ingest = new Ingest(
+    },
+    { name: 'meeting-notices', stop: () => notices.idle() },
+    incidents,
+    { name: 'meetings-soon', start: () => meetingsSoon.start(), stop: () => meetingsSoon.stop() },
+    { name: 'speak', start: () => speak.restore(), stop: () => speak.idle() },
+    { name: 'codec-config', start: () => approval.restore(), stop: () => approval.idle() },
+    { name: 'mcu', start: () => mcu.start(), stop: () => mcu.stop() },
+    ingest,
+    api,
+    broker,
+    // After the broker, so they stop before it: no command sent and no rehearsal acting on a hub
+    // whose MQTT is closing.
+    { name: 'commands', stop: () => commands.close() },
+    { name: 'schedule', stop: () => schedule.stop() },
+    { name: 'speak-states', start: () => speak.publishAll() },
+    // The lease is let go first of all when stopping, so another hub of the group takes the work at once.
+    { name: 'once-only-work', start: () => onceOnly.start(), stop: () => onceOnly.stop() },
+    { name: 'meeting-watch', start: () => watch.start(), stop: () => watch.stop() },
+    {
+      name: 'http',
+      start: async () => {
+        httpPort = await listen(
+          api.app.server,
+          { name: 'HTTP server', port: config.http.port, host: config.http.host, envVar: 'HNTH_HTTP_PORT' },
+          config.portFallback,
+          log,
+        );
+      },
+    },
+  ];
+  return {
+    parts,
+    running: {
       fleet,
-      {
-        event(roomId, event, receivedAt) {
-          eventsInOrder.follow(
-            roomId,
-            store.insertEvent(roomId, event, receivedAt),
-            (stored) => {
-              if (stored) live.broadcast({ type: 'event', event: stored });
-              if (stored?.type === 'ups.shutdown') {
-                fleet.noteShutdown(roomId, new Date(stored.ts), String(stored.data.reason ?? 'UPS critical'));
-              }
-              if (stored) {
-                incidents.record(roomId, stored);
-                judgeIncidents();
-              }
-              if (stored?.type === 'config.drift' || stored?.type === 'config.restored')
-                approval.onEvent(roomId, stored.type, stored.data);
-              // Committed now or before (a replay): either way the room may forget it.
-              const ack: EventAckMessage = {
-                v: SCHEMA_VERSION,
-                bootId: event.bootId,
-                seqs: [event.seq],
-                ts: isoNow(clock.now()),
-              };
-              client?.publish(ackTopic(roomId), JSON.stringify(ack), { qos: 0 });
-            },
-            (err: Error) =>
-              // Not acknowledged: the room keeps it in its outbox and sends it again on reconnecting.
-              log.error(
-                { room: roomId, bootId: event.bootId, seq: event.seq, err: err.message },
-                'event not stored',
-              ),
-          );
-        },
-        telemetry: (roomId, telemetry, receivedAt) => history.offer(roomId, telemetry, receivedAt),
-        reply: (roomId, reply) => commands.onReply(roomId, reply),
-        speak: (roomId, message) => speak.onMessage(roomId, message),
-      },
-      log,
-      clock.now,
-    );
-    fleet.listen({
-      change: (room) => live.broadcast({ type: 'room', room }),
-      transition: (room) =>
-        store
-          .insertTransition({
-            roomId: room.id,
-            level: room.readiness.level,
-            power: room.readiness.power.state,
-            reasons: room.readiness.reasons,
-            at: clock.now().toISOString(),
-          })
-          .catch((err: Error) =>
-            log.error({ room: room.id, err: err.message }, 'readiness transition not stored'),
-          ),
-    });
-    const timer = clock.setInterval(() => fleet.recheck(clock.now()), config.readinessCheckSec * 1000);
-    cleanups.push(() => clock.clearInterval(timer));
-    mcu.start();
-    cleanups.push(() => mcu.stop());
-
-    fleet.listen({ transition: judgeIncidents });
-    incidents.listen({
-      opened(incident) {
-        live.broadcast({ type: 'incident', change: 'opened', incident });
-        notifier.notify(noticeOf(incident, 'opened'));
-      },
-      closed(incident) {
-        live.broadcast({ type: 'incident', change: 'closed', incident });
-        notifier.notify(noticeOf(incident, 'closed'));
-      },
-      acknowledged: (incident) => live.broadcast({ type: 'incident', change: 'acknowledged', incident }),
-    });
-    const incidentTimer = clock.setInterval(() => incidents.evaluate(), config.incidents.checkSec * 1000);
-    // Stopping stores the decisions made, and tells the notifier, before it stops.
-    cleanups.push(() => incidents.idle());
-    cleanups.push(() => clock.clearInterval(incidentTimer));
-
-    const link = await connectHubLink(
-      {
-        url: mqtt.hubLogin.url,
-        login: mqtt.hubLogin.options,
-        clientId: config.mqtt.clientId,
-        protocolVersion: config.mqtt.protocolVersion,
-        keepaliveSec: config.mqtt.keepaliveSec,
-        filters: roomChannels.map((ch) => ingestFilter(ch, config.mqtt.sharedGroup)),
-        now: clock.now,
-      },
-      (topic, payload) => {
-        if (guards.flood.admit(topic)) ingest.handle(topic, payload);
-      },
-      log,
-    );
-    client = link;
-    cleanups.push(() => link.stop());
-    const commands = new CommandClient(
-      async (topic, payload) => {
-        await link.publishAsync(topic, payload, { qos: 1 });
-      },
-      log,
-      clock,
-    );
-    cleanups.push(() => commands.close());
-    speak.publishAll();
-    // Pushed after the command client, so it stops first: no rehearsal acts on a closing hub; the
-    // lease let go first of all, so another hub of the group takes the work at once.
-    cleanups.push(() => schedule.stop());
-    cleanups.push(() => onceOnly.stop());
-    await onceOnly.start();
-    fleet.listen({ transition: () => watch.changed() });
-    // A room's agent that starts again gets its approved configuration again.
-    fleet.listen({ change: (view) => approval.onRoom(view.id, view.online, view.bootId) });
-    watch.start();
-    cleanups.push(() => watch.stop());
-
-    const httpPort = await listen(
-      app.server,
-      { name: 'HTTP server', port: config.http.port, host: config.http.host, envVar: 'HNTH_HTTP_PORT' },
-      config.portFallback,
-      log,
-    );
-    const httpUrl = localUrl('http', config.http.host, httpPort);
-    log.info({ httpUrl, mqttUrl }, 'hub running');
-    return {
-      mqttUrl,
-      httpUrl,
-      httpPort,
-      fleet,
-      ingest,
+      ingest: ingest.ingest,
       store,
       commands,
       mcu,
       schedule,
-      incidents,
+      incidents: incidents.tracker,
       contacts,
       notifier,
       speak,
       onceOnly,
       security,
-      routes: app.declaredRoutes,
-      stop,
-    };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+    },
+    addresses: () => ({ httpPort, mqttUrl: broker.mqttUrl }),
+    routes: () => api.routes,
+  };
 }

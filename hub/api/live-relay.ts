@@ -18,7 +18,7 @@ import pg from 'pg';
 import type { Logger } from '../../shared/logger.js';
 import { describePgTarget, reasonOf } from '../store/pg-database.js';
 import type { Sql, SqlMigration } from '../store/sql.js';
-import type { LiveMessage, LiveSocket } from './live-socket.js';
+import type { LiveMessage } from './live-socket.js';
 
 export const liveRelayMigrations: SqlMigration[] = [
   {
@@ -105,12 +105,6 @@ export function decodeNotice(payload: string): Notice | null {
   return null;
 }
 
-/** The live socket as the hub's parts use it. */
-export interface LiveOut {
-  broadcast(message: LiveMessage): void;
-  readonly clientCount: number;
-}
-
 export interface LiveRelay {
   /** Tells the other hubs, when `message` is news for them; in the order given. */
   publish(message: LiveMessage): void;
@@ -120,19 +114,6 @@ export interface LiveRelay {
 
 /** A hub alone (SQLite): nobody to tell. */
 export const noRelay: LiveRelay = { publish() {}, stop: async () => {} };
-
-/** What this hub's parts broadcast goes to its own sockets and, through `relay`, to the group's. */
-export function relayed(socket: Pick<LiveSocket, 'broadcast' | 'clientCount'>, relay: LiveRelay): LiveOut {
-  return {
-    broadcast(message) {
-      socket.broadcast(message);
-      relay.publish(message);
-    },
-    get clientCount() {
-      return socket.clientCount;
-    },
-  };
-}
 
 const CHANNEL = 'hnth_live';
 /** The listening connection's name in `pg_stat_activity`, to tell it from the store's pool. */

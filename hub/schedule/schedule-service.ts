@@ -11,16 +11,15 @@ import type { Logger } from '../../shared/logger.js';
 import type { RouteModule } from '../api/http-api.js';
 import type { CommandClient } from '../commands/command-client.js';
 import type { AuditLog } from '../security/audit-log.js';
-import type { Sql } from '../store/sql.js';
 import type { CallPlan } from './call-plan.js';
 import { InspectionSchedule } from './inspections.js';
 import { type CalendarDeps, MeetingCalendar, type MeetingLiveMessage } from './meeting-calendar.js';
 import type { MeetingWatchMessage } from './meeting-watch.js';
-import { MeetingsRepo } from './meetings-repo.js';
+import type { MeetingsRepo } from './meetings-repo.js';
 import { meetingsRoutes } from './meetings-routes.js';
 import { type RehearsalLiveMessage, RehearsalRunner } from './rehearsal-runner.js';
 import { RehearsalPlanner } from './rehearsals.js';
-import { RehearsalsRepo } from './rehearsals-repo.js';
+import type { RehearsalsRepo } from './rehearsals-repo.js';
 import { rehearsalsRoutes } from './rehearsals-routes.js';
 import { type RetainedPublish, SchedulePublisher } from './schedule-publisher.js';
 import type { ScheduleSettings } from './settings.js';
@@ -28,8 +27,9 @@ import type { ScheduleSettings } from './settings.js';
 export type ScheduleLiveMessage = MeetingLiveMessage | RehearsalLiveMessage | MeetingWatchMessage;
 
 export interface ScheduleServiceDeps {
-  /** The hub's relational store, migrated with `meetingsMigrations` and `rehearsalsMigrations`. */
-  sql: Sql;
+  /** The hub's meetings and rehearsals (its relational store, migrated with both parts' migrations). */
+  meetings: MeetingsRepo;
+  rehearsals: RehearsalsRepo;
   /** The rooms meetings, rehearsals and inspections may name. */
   fleet: Fleet;
   settings: ScheduleSettings;
@@ -75,8 +75,8 @@ export class ScheduleService {
     this.followMs = deps.followMs;
     this.log = log;
     const schedLog = log.child({ part: 'schedule' });
-    this.meetings = new MeetingsRepo(deps.sql);
-    this.rehearsals = new RehearsalsRepo(deps.sql);
+    this.meetings = deps.meetings;
+    this.rehearsals = deps.rehearsals;
     this.runner = new RehearsalRunner({
       repo: this.rehearsals,
       commands: deps.commands,

@@ -1,5 +1,5 @@
 /**
- * The hub's running guards, composed once for `startHub`: the flood guard (one room cannot take
+ * The hub's running guards, one part of the hub: the flood guard (one room cannot take
  * the others' messages; hub/broker/flood-guard.ts) and the audit anchor (the audit log verified and
  * checkpointed outside the database; audit-anchor.ts). Each starts and stops on its own.
  */
@@ -9,18 +9,20 @@ import { spawnRunner } from '../../shared/probes/process-runner.js';
 import { FloodGuard } from '../broker/flood-guard.js';
 import { mosquittoControl } from '../broker/mosquitto-control.js';
 import type { HubConfig } from '../config.js';
+import type { Part } from '../parts/part.js';
 import { AuditAnchor } from './audit-anchor.js';
 import type { Security } from './security.js';
 
-export interface HubGuards {
+export interface HubGuards extends Part {
   flood: FloodGuard;
   audit: AuditAnchor;
+  /** Starts both; resolves once the audit log's first verification (the whole chain) is done. */
+  start(): Promise<void>;
   /** Stops both, once the audit log's last checkpoint is written. */
   stop(): Promise<void>;
 }
 
-/** Starts both; resolves once the audit log's first verification (the whole chain) is done. */
-export async function startHubGuards(
+export function hubGuards(
   config: HubConfig,
   security: Security,
   auditKey: Buffer,
@@ -30,7 +32,7 @@ export async function startHubGuards(
     clock: Clock;
     log: Logger;
   },
-): Promise<HubGuards> {
+): HubGuards {
   const { mqtt } = config;
   const flood = new FloodGuard({
     rule: { perSec: mqtt.floodPerSec, burst: mqtt.floodBurst },
@@ -56,11 +58,14 @@ export async function startHubGuards(
     deps.log,
     config.audit.checkpointEveryMin * 60_000,
   );
-  await flood.start();
-  await audit.start();
   return {
+    name: 'guards',
     flood,
     audit,
+    async start() {
+      await flood.start();
+      await audit.start();
+    },
     async stop() {
       flood.stop();
       await audit.stop();

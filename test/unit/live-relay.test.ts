@@ -8,7 +8,6 @@ import {
   encodeNotice,
   MAX_NOTIFY_BYTES,
   noRelay,
-  relayed,
   relays,
   rowNotice,
   startLiveRelay,
@@ -72,19 +71,6 @@ describe('notices', () => {
   ])('%s is not a notice', (payload) => {
     expect(decodeNotice(payload)).toBeNull();
   });
-});
-
-test('the parts’ broadcast reaches this hub’s sockets and the relay, which picks what it tells', () => {
-  const shown: LiveMessage[] = [];
-  const told: LiveMessage[] = [];
-  const live = relayed(
-    { broadcast: (m) => shown.push(m), clientCount: 3 },
-    { ...noRelay, publish: (m) => told.push(m) },
-  );
-  live.broadcast(event);
-  expect(shown).toEqual([event]);
-  expect(told).toEqual([event]);
-  expect(live.clientCount).toBe(3);
 });
 
 test('on SQLite (no PostgreSQL URL) a hub is alone: the relay is nothing', async () => {

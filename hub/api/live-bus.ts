@@ -1,0 +1,49 @@
+/**
+ * The hub's live news, a port every part holds from the start. What a part broadcasts goes to this
+ * hub's sockets, to the group's other hubs through the relay (when the API part has attached both),
+ * and to the parts of this hub that react to it (a rehearsal's news changes its meeting's verdict,
+ * an escalation is notified). Another hub's news is only shown: its own parts reacted where it
+ * happened, and reacting twice would notify twice.
+ */
+import { type LiveRelay, noRelay } from './live-relay.js';
+import type { LiveMessage, LiveSocket } from './live-socket.js';
+
+type Sockets = Pick<LiveSocket, 'broadcast' | 'clientCount'>;
+type Reaction = (message: LiveMessage) => void;
+
+export class LiveBus {
+  private sockets: Sockets | null = null;
+  private relay: LiveRelay = noRelay;
+  private readonly reactions: Reaction[] = [];
+
+  broadcast(message: LiveMessage): void {
+    this.sockets?.broadcast(message);
+    this.relay.publish(message);
+    for (const react of this.reactions) react(message);
+  }
+
+  /** Shows another hub's news on this hub's sockets. */
+  deliver(message: LiveMessage): void {
+    this.sockets?.broadcast(message);
+  }
+
+  /** Calls `react` with this hub's news of `type`. */
+  on<T extends LiveMessage['type']>(
+    type: T,
+    react: (message: Extract<LiveMessage, { type: T }>) => void,
+  ): void {
+    this.reactions.push((message) => {
+      if (message.type === type) react(message as Extract<LiveMessage, { type: T }>);
+    });
+  }
+
+  /** From now on the news reaches `sockets` and, through `relay`, the group. */
+  attach(sockets: Sockets, relay: LiveRelay): void {
+    this.sockets = sockets;
+    this.relay = relay;
+  }
+
+  get clientCount(): number {
+    return this.sockets?.clientCount ?? 0;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The incidents part: the tracker fed by the fleet's transitions, the stored events and the
+ * rehearsals' findings, judged on a timer too (the rules' waits pass without news), and what it
+ * opens, closes and acknowledges shown live and notified.
+ */
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import type { LiveBus } from '../api/live-bus.js';
+import type { HubConfig } from '../config.js';
+import type { FleetState } from '../fleet-state.js';
+import type { McuMonitor } from '../mcu/mcu-monitor.js';
+import type { Notifier } from '../notify/notifier.js';
+import { noticeOf } from '../notify/notifier.js';
+import type { Part } from '../parts/part.js';
+import { IncidentTracker } from './incident-tracker.js';
+import type { IncidentsRepo } from './incidents-repo.js';
+
+export interface IncidentsPart extends Part {
+  tracker: IncidentTracker;
+  /** Judges the rules at the end of this turn of the event loop, once however many asked. */
+  judge(): void;
+}
+
+export function incidentsPart(deps: {
+  repo: IncidentsRepo;
+  fleet: FleetState;
+  mcu: Pick<McuMonitor, 'state'>;
+  notifier: Pick<Notifier, 'notify'>;
+  live: LiveBus;
+  settings: HubConfig['incidents'];
+  log: Logger;
+  clock: Clock;
+}): IncidentsPart {
+  const { clock, live, notifier, settings } = deps;
+  const tracker = new IncidentTracker(
+    deps.repo,
+    deps.fleet,
+    settings,
+    deps.log,
+    {
+      // One network incident instead of 28 when the MCU is unreachable (art. 10.2đ).
+      state: () => {
+        const m = deps.mcu.state;
+        if (!m.configured || m.reachable === null) return 'unknown';
+        return m.reachable ? 'up' : 'down';
+      },
+    },
+    clock.now,
+  );
+  // The rules look at every room, so a burst (a fleet coming online, thousands of rooms at scale, a
+  // room's replay after an outage) is judged once per turn of the event loop, all the messages read
+  // at once: O(rooms) per burst, not O(rooms²) (the scale benchmark found the per-transition
+  // evaluation saturating the hub), and a replay's raise and clear of one fault are judged together.
+  let judging: NodeJS.Immediate | null = null;
+  const judge = () => {
+    judging ??= setImmediate(() => {
+      judging = null;
+      tracker.evaluate();
+    });
+  };
+  let timer: unknown = null;
+  // A line or a codec that failed its calls is an incident, routed to whoever must fix it.
+  live.on('rehearsal-room', ({ attempt }) => {
+    if (attempt.answered) tracker.onRehearsal(attempt.roomId, attempt.checks);
+  });
+  deps.fleet.listen({ transition: judge });
+  return {
+    name: 'incidents',
+    tracker,
+    judge,
+    async start() {
+      await tracker.restore();
+      tracker.listen({
+        opened(incident) {
+          live.broadcast({ type: 'incident', change: 'opened', incident });
+          notifier.notify(noticeOf(incident, 'opened'));
+        },
+        closed(incident) {
+          live.broadcast({ type: 'incident', change: 'closed', incident });
+          notifier.notify(noticeOf(incident, 'closed'));
+        },
+        acknowledged: (incident) => live.broadcast({ type: 'incident', change: 'acknowledged', incident }),
+      });
+      timer = clock.setInterval(() => tracker.evaluate(), settings.checkSec * 1000);
+    },
+    // The decisions made are stored, and told to the notifier, before it stops.
+    async stop() {
+      if (timer) clock.clearInterval(timer);
+      if (judging) clearImmediate(judging);
+      await tracker.idle();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The hub's live bus: a part's news reaches this hub's sockets, the relay and the parts that react
+ * to it; another hub's news only the sockets (its parts reacted where it happened).
+ */
+import { expect, test } from '@jest/globals';
+import { LiveBus } from '../../hub/api/live-bus.js';
+import { noRelay } from '../../hub/api/live-relay.js';
+import type { LiveMessage } from '../../hub/api/live-socket.js';
+
+const event = {
+  type: 'event',
+  event: { id: 1, roomId: 'ubnd-tinh', type: 'codec.call', ts: '2026-12-06T05:00:00.000Z', data: {} },
+} as unknown as LiveMessage;
+const meeting = { type: 'meeting', change: 'booked', meeting: { id: 'm1' } } as unknown as LiveMessage;
+
+function attached() {
+  const bus = new LiveBus();
+  const shown: LiveMessage[] = [];
+  const told: LiveMessage[] = [];
+  bus.attach(
+    { broadcast: (m) => shown.push(m), clientCount: 3 },
+    { ...noRelay, publish: (m) => told.push(m) },
+  );
+  return { bus, shown, told };
+}
+
+test('this hub’s news reaches its sockets, the relay and the parts reacting to that type only', () => {
+  const { bus, shown, told } = attached();
+  const heard: LiveMessage[] = [];
+  bus.on('meeting', (m) => heard.push(m));
+  bus.broadcast(event);
+  bus.broadcast(meeting);
+  expect(shown).toEqual([event, meeting]);
+  expect(told).toEqual([event, meeting]);
+  expect(heard).toEqual([meeting]);
+  expect(bus.clientCount).toBe(3);
+});
+
+test('another hub’s news is shown here, neither relayed again nor reacted to', () => {
+  const { bus, shown, told } = attached();
+  const heard: LiveMessage[] = [];
+  bus.on('meeting', (m) => heard.push(m));
+  bus.deliver(meeting);
+  expect(shown).toEqual([meeting]);
+  expect(told).toEqual([]);
+  expect(heard).toEqual([]);
+});
+
+test('before the sockets exist, the parts still hear the news and nobody is counted', () => {
+  const bus = new LiveBus();
+  const heard: LiveMessage[] = [];
+  bus.on('event', (m) => heard.push(m));
+  bus.broadcast(event);
+  expect(heard).toEqual([event]);
+  expect(bus.clientCount).toBe(0);
+});
