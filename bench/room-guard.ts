@@ -164,7 +164,7 @@ async function benchAuditVerify(): Promise<BenchRow[]> {
   const dir = tempDir('hnth-bench-audit-');
   const db = openDatabase(path.join(dir.path, 'hnth.db'));
   try {
-    const sql = new SqliteSql(db);
+    const sql = SqliteSql.local(db);
     sql.migrate(auditMigrations);
     const audit = new AuditLog(sql, randomBytes(32));
     const rows = 100_000;

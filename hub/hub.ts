@@ -49,7 +49,7 @@ import { SpeakRepo } from './speak/speak-repo.js';
 import { meetingResolver, SpeakService } from './speak/speak-service.js';
 import { type HubStores, openHubStores } from './store/hub-stores.js';
 import { Lease } from './store/lease.js';
-import type { HubStore } from './store/store.js';
+import type { HubStore, StoreBacklog } from './store/store.js';
 import { TelemetryHistory } from './telemetry-history.js';
 
 export interface RunningHub {
@@ -73,6 +73,8 @@ export interface RunningHub {
   security: Security;
   /** Every HTTP route with its declared access. */
   routes: RouteInfo[];
+  /** Every store call waiting for its answer (the events store's and the repositories'). */
+  backlog(): StoreBacklog;
   stop(): Promise<void>;
 }
 
@@ -424,6 +426,7 @@ function composeHub(c: {
       speak,
       onceOnly,
       security,
+      backlog: () => stores.backlog(),
     },
     addresses: () => ({ httpPort, mqttUrl: broker.mqttUrl }),
     routes: () => api.routes,

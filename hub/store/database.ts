@@ -22,6 +22,12 @@ export interface Migration {
  */
 export const MAIN_THREAD_BUSY_MS = 500;
 export const STORE_THREAD_BUSY_MS = 5000;
+/**
+ * The repositories' thread (worker-sql.ts) waits longer than the hub's own thread could, but not
+ * for ever: its statements run in order, so a write stuck behind someone's lock holds the reads
+ * after it (the dashboard's), and the parts that write there decide again when a write fails.
+ */
+export const SQL_THREAD_BUSY_MS = 2000;
 
 /** Opens (creating if needed) the database; `:memory:` for a throwaway one. */
 export function openDatabase(file: string, busyTimeoutMs = MAIN_THREAD_BUSY_MS): Db {

@@ -14,8 +14,9 @@
 import type Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Logger } from '../../shared/logger.js';
-import { applyMigrations, type Db } from './database.js';
+import { applyMigrations, type Db, type Migration } from './database.js';
 import { applyPgMigrations, openCheckedPgPool } from './pg-database.js';
+import type { StoreBacklog } from './store.js';
 
 export type SqlValue = string | number | bigint | null;
 
@@ -93,46 +94,116 @@ export function toPgPlaceholders(sql: string): string {
 const ignore = () => {};
 
 /**
- * SQLite through better-sqlite3 on the hub's thread: each statement is short and local. A
- * transaction may wait on other work between its statements (`await` in `work`), so while one is
- * open every other call waits for it, rather than slipping its statements into it.
+ * SQLite's statements, run where its connection is: on the calling thread (`LocalStatements`: the
+ * command line, tests) or in the store's own thread (./worker-sql.ts: the hub, whose event loop
+ * must never wait on SQLite's lock).
  */
-export class SqliteSql implements Sql {
-  readonly dialect = 'sqlite';
-  private readonly statements = new Map<string, Database.Statement>();
-  private open: Promise<unknown> | null = null;
+export interface SqliteStatements {
+  all(sql: string, params: readonly SqlValue[]): Promise<unknown[]>;
+  one(sql: string, params: readonly SqlValue[]): Promise<unknown>;
+  run(sql: string, params: readonly SqlValue[]): Promise<SqlRun>;
+  /** BEGIN IMMEDIATE: the write lock at once, so another writer cannot make the transaction fail halfway. */
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  /** Rolls the open transaction back, unless SQLite already did. */
+  rollback(): Promise<void>;
+  /** Migrations not yet applied, each in its own transaction. */
+  migrate(migrations: readonly Migration[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** better-sqlite3 on this thread: each statement prepared once. */
+export class LocalStatements implements SqliteStatements {
+  private readonly prepared = new Map<string, Database.Statement>();
 
   constructor(readonly db: Db) {}
 
+  async all(sql: string, params: readonly SqlValue[]): Promise<unknown[]> {
+    return this.statement(sql).all(...params);
+  }
+
+  async one(sql: string, params: readonly SqlValue[]): Promise<unknown> {
+    return this.statement(sql).get(...params);
+  }
+
+  async run(sql: string, params: readonly SqlValue[]): Promise<SqlRun> {
+    return { changes: this.statement(sql).run(...params).changes };
+  }
+
+  async begin(): Promise<void> {
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  async commit(): Promise<void> {
+    this.db.exec('COMMIT');
+  }
+
+  async rollback(): Promise<void> {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+
+  async migrate(migrations: readonly Migration[]): Promise<void> {
+    applyMigrations(this.db, migrations);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private statement(sql: string): Database.Statement {
+    let s = this.prepared.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.prepared.set(sql, s);
+    }
+    return s;
+  }
+}
+
+/**
+ * SQLite as the port. A transaction may wait on other work between its statements (`await` in
+ * `work`), so while one is open every other call waits for it, rather than slipping its statements
+ * into it.
+ */
+export class SqliteSql implements Sql {
+  readonly dialect = 'sqlite';
+  private open: Promise<unknown> | null = null;
+
+  constructor(readonly statements: SqliteStatements) {}
+
+  /** On a database this thread opened. */
+  static local(db: Db): SqliteSql {
+    return new SqliteSql(new LocalStatements(db));
+  }
+
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     while (this.open) await this.open.catch(ignore);
-    return this.statement(sql).all(...params) as T[];
+    return (await this.statements.all(sql, params)) as T[];
   }
 
   async one<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
     while (this.open) await this.open.catch(ignore);
-    return this.statement(sql).get(...params) as T | undefined;
+    return (await this.statements.one(sql, params)) as T | undefined;
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRun> {
     while (this.open) await this.open.catch(ignore);
-    return { changes: this.statement(sql).run(...params).changes };
+    return this.statements.run(sql, params);
   }
 
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     // Checked again after each wait, and nothing awaited between the check and opening: another
     // caller may have opened a transaction while this one waited.
     while (this.open) await this.open.catch(ignore);
-    const tx = new SqliteTransaction(this);
+    const tx = new SqliteTransaction(this.statements);
     const done = (async () => {
-      // IMMEDIATE: the write lock at once, so another process's writer cannot make this one fail halfway.
-      this.db.exec('BEGIN IMMEDIATE');
+      await this.statements.begin();
       try {
         const result = await work(tx);
-        this.db.exec('COMMIT');
+        await this.statements.commit();
         return result;
       } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        await this.statements.rollback();
         throw err;
       } finally {
         tx.ended = true;
@@ -147,20 +218,8 @@ export class SqliteSql implements Sql {
   }
 
   /** Migrations not yet applied, each in its own transaction. */
-  migrate(migrations: readonly SqlMigration[]): void {
-    applyMigrations(
-      this.db,
-      migrations.map((m) => ({ id: m.id, sql: m.sqlite })),
-    );
-  }
-
-  statement(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+  migrate(migrations: readonly SqlMigration[]): Promise<void> {
+    return this.statements.migrate(migrations.map((m) => ({ id: m.id, sql: m.sqlite })));
   }
 }
 
@@ -169,27 +228,29 @@ class SqliteTransaction implements Sql {
   readonly dialect = 'sqlite';
   ended = false;
 
-  constructor(private readonly owner: SqliteSql) {}
+  constructor(private readonly statements: SqliteStatements) {}
 
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return this.statement(sql).all(...params) as T[];
+    this.check();
+    return (await this.statements.all(sql, params)) as T[];
   }
 
   async one<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    return this.statement(sql).get(...params) as T | undefined;
+    this.check();
+    return (await this.statements.one(sql, params)) as T | undefined;
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRun> {
-    return { changes: this.statement(sql).run(...params).changes };
+    this.check();
+    return this.statements.run(sql, params);
   }
 
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     return work(this);
   }
 
-  private statement(sql: string): Database.Statement {
+  private check(): void {
     if (this.ended) throw new Error('a statement after its transaction ended');
-    return this.owner.statement(sql);
   }
 }
 
@@ -282,17 +343,15 @@ export interface OpenedSql {
   sql: SqliteSql | PgSql;
   /** Applies what each part's migrations add; call once, with all of them, before any query. */
   migrate(migrations: readonly SqlMigration[]): Promise<void>;
+  /** Statements handed to another thread and not yet answered; none where they run at once or in a pool. */
+  backlog?(): StoreBacklog;
   close(): Promise<void>;
 }
 
 /** The SQLite database the hub already opened (its file), as the port. */
 export function sqliteStore(db: Db): OpenedSql {
-  const sql = new SqliteSql(db);
-  return {
-    sql,
-    migrate: async (migrations) => sql.migrate(migrations),
-    close: async () => {},
-  };
+  const sql = SqliteSql.local(db);
+  return { sql, migrate: (migrations) => sql.migrate(migrations), close: async () => {} };
 }
 
 /** A pool on `url`; refused with the server's name (never the password) when it cannot be reached. */

@@ -3,14 +3,11 @@
  * (`store-worker.ts`) and answered by a promise once committed. Calls made in the same turn of the
  * event loop (the messages MQTT delivered in one read) travel and commit together.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../../shared/logger.js';
 import type { HubStore, StoreBacklog, SyncStoreCalls } from './store.js';
 import type { StoreCall, StoreMethod, StoreResult } from './store-batch.js';
+import { startStoreThread, threadReady } from './store-thread.js';
 
 export type ToStoreThread = { type: 'calls'; calls: StoreCall[] } | { type: 'close' };
 export type FromStoreThread =
@@ -25,20 +22,6 @@ interface Waiting {
   reject(err: Error): void;
 }
 
-/**
- * The thread runs the compiled `store-worker.js` beside this file; from the TypeScript sources
- * (tests, `tsx`), it loads `store-worker.ts` through tsx's loader, as the hub itself was.
- */
-function startThread(file: string): Worker {
-  const compiled = new URL('./store-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: { file } });
-  const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsx = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const source = new URL('./store-worker.ts', import.meta.url).href;
-  const boot = `(async () => { (await import(${JSON.stringify(tsx)})).register(); await import(${JSON.stringify(source)}); })();`;
-  return new Worker(boot, { eval: true, workerData: { file } });
-}
-
 export class WorkerStore implements HubStore {
   private readonly waiting = new Map<number, Waiting>();
   private outgoing: StoreCall[] = [];
@@ -49,16 +32,8 @@ export class WorkerStore implements HubStore {
 
   /** Opens the database in the store's thread; rejects with the reason if it cannot (bad file, migration). */
   static async open(file: string, log: Logger): Promise<WorkerStore> {
-    const thread = startThread(file);
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(new Error(`store ${file}: ${err.message}`));
-      thread.once('error', onError);
-      thread.once('message', (message: FromStoreThread) => {
-        thread.off('error', onError);
-        if (message.type === 'ready') resolve();
-        else reject(new Error(`store ${file}: unexpected first message ${message.type}`));
-      });
-    });
+    const thread = startStoreThread('store-worker', { file });
+    await threadReady(thread, `store ${file}`);
     return new WorkerStore(thread, file, log);
   }
 

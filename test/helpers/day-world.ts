@@ -53,7 +53,7 @@ export class DayWorld {
     watchSockets();
     const monday = new Date(`${options.monday}T00:00:00+07:00`);
     const ref: { hub?: RunningHub } = {};
-    const clock = new VirtualClock(monday, () => quiescent(() => ref.hub?.store.backlog().pending ?? 0));
+    const clock = new VirtualClock(monday, () => quiescent(() => ref.hub?.backlog().pending ?? 0));
     const hub = await startTestHub(options.hubOverrides, { clock });
     ref.hub = hub;
     const world = new DayWorld(clock, hub, options);

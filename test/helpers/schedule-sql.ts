@@ -8,7 +8,7 @@ import type { Db } from '../../hub/store/database.js';
 import { SqliteSql } from '../../hub/store/sql.js';
 
 export function scheduleSql(db: Db): SqliteSql {
-  const sql = new SqliteSql(db);
-  sql.migrate([...meetingsMigrations, ...rehearsalsMigrations]);
+  const sql = SqliteSql.local(db);
+  void sql.migrate([...meetingsMigrations, ...rehearsalsMigrations]);
   return sql;
 }

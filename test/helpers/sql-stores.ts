@@ -1,6 +1,6 @@
 /**
- * One suite, both stores: `onEachStore` runs its tests once on SQLite (a file in a temp folder) and
- * once on PostgreSQL (a throwaway database of the machine's server, a fresh schema per test), each
+ * One suite, both stores: `onEachStore` runs its tests once on SQLite (a file in a temp folder;
+ * asked for, also through the store's thread as the hub runs it) and once on PostgreSQL (a throwaway database of the machine's server, a fresh schema per test), each
  * test on an empty store with the migrations given. `another()` opens a second connection to the same
  * store, as a second hub instance would.
  */
@@ -9,10 +9,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from '@jest/globals';
 import { openDatabase } from '../../hub/store/database.js';
 import { type OpenedSql, openPgSql, type Sql, type SqlMigration, sqliteStore } from '../../hub/store/sql.js';
+import { openWorkerSql } from '../../hub/store/worker-sql.js';
+import { createLogger } from '../../shared/logger.js';
 import { createTestDatabase, type TestDatabase } from './pg-database.js';
 import { tempDir } from './temp-dir.js';
 
-export type StoreKind = 'sqlite' | 'pg';
+export type StoreKind = 'sqlite' | 'sqlite-thread' | 'pg';
 
 export interface StoreUnderTest {
   kind: StoreKind;
@@ -29,8 +31,9 @@ export function onEachStore(
   title: string,
   migrations: readonly SqlMigration[],
   body: (store: StoreUnderTest) => void,
+  kinds: StoreKind[] = ['sqlite', 'pg'],
 ): void {
-  describe.each<StoreKind>(['sqlite', 'pg'])(`${title} (%s)`, (kind) => {
+  describe.each<StoreKind>(kinds)(`${title} (%s)`, (kind) => {
     let database: TestDatabase | null = null;
     const folder = tempDir(`hnth-sql-${kind}-`);
     let opened: OpenedSql[] = [];
@@ -60,6 +63,9 @@ export function onEachStore(
             },
           };
         };
+      } else if (kind === 'sqlite-thread') {
+        const file = path.join(folder.path, `${id}.db`);
+        open = () => openWorkerSql(file, createLogger('hub', 'silent'));
       } else {
         const schema = `s_${id}`;
         await database!.direct.query(`CREATE SCHEMA ${schema}`);
@@ -84,7 +90,7 @@ export function onEachStore(
         return current;
       },
       async another() {
-        if (kind === 'sqlite') return this.sql;
+        if (kind !== 'pg') return this.sql;
         const o = await open();
         opened.push(o);
         return o.sql;

@@ -185,8 +185,8 @@ describe('moving rehearsals into PostgreSQL', () => {
       failures: [],
     };
     const meeting = meetingAt('m1', new Date('2026-12-05T01:00:00.000Z'));
-    await new MeetingsRepo(new SqliteSql(db)).insert(meeting, [{ kind: 'operator' }]);
-    const local = new RehearsalsRepo(new SqliteSql(db));
+    await new MeetingsRepo(SqliteSql.local(db)).insert(meeting, [{ kind: 'operator' }]);
+    const local = new RehearsalsRepo(SqliteSql.local(db));
     await local.insert({
       id: 'r1',
       kind: 'inspection',

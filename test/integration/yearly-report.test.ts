@@ -31,9 +31,9 @@ afterAll(async () => {
 
 const sources = {
   store,
-  meetings: new MeetingsRepo(new SqliteSql(db)),
-  rehearsals: new RehearsalsRepo(new SqliteSql(db)),
-  incidents: new IncidentsRepo(new SqliteSql(db)),
+  meetings: new MeetingsRepo(SqliteSql.local(db)),
+  rehearsals: new RehearsalsRepo(SqliteSql.local(db)),
+  incidents: new IncidentsRepo(SqliteSql.local(db)),
   rooms: [
     { id: A, name: 'Văn phòng Tỉnh ủy' },
     { id: B, name: 'Văn phòng HĐND tỉnh' },
