@@ -2,7 +2,7 @@
  * The GPIO backend named in the configuration: sysfs through onoff where the kernel still has
  * `class/gpio/export`, libgpiod's tools where it does not (`auto` decides at the first open).
  */
-import type { CommandRunner } from '../sensors/command-runner.js';
+import type { ProcessRunner } from '../../shared/probes/process-runner.js';
 import type { Sysfs } from '../sensors/sysfs.js';
 import type { GpioEdge, GpioLine, GpioPort } from './gpio-port.js';
 import { GpiodToolsPort } from './gpiod-tools-port.js';
@@ -16,7 +16,7 @@ export class AutoGpioPort implements GpioPort {
   constructor(
     private readonly backend: GpioBackend,
     private readonly sysfs: Sysfs,
-    private readonly runner: CommandRunner,
+    private readonly runner: ProcessRunner,
     private readonly chipLabel = '',
   ) {}
 

@@ -9,12 +9,15 @@
  *
  *   "gpio": { "backend": "gpiod" }        (needs the `gpiod` package)
  */
-import type { CommandRunner, RunningCommand } from '../sensors/command-runner.js';
+import type { ProcessOutput, ProcessRunner } from '../../shared/probes/process-runner.js';
 import { GpioError, gpioOpenError } from './gpio-error.js';
 import { lineOffset } from './gpio-numbering.js';
 import type { GpioEdge, GpioLine, GpioPort, GpioValue } from './gpio-port.js';
 
 type Dialect = 'v1' | 'v2';
+
+/** gpioget and gpiofind answer at once. */
+const TOOL_TIMEOUT = { timeoutMs: 3000 };
 
 /** Where a line is, as each generation of the tools wants it named. */
 interface Target {
@@ -26,7 +29,7 @@ interface Target {
 export class GpiodToolsPort implements GpioPort {
   private dialect: Promise<Dialect> | null = null;
 
-  constructor(private readonly runner: CommandRunner) {}
+  constructor(private readonly runner: ProcessRunner) {}
 
   async open(line: string, direction: 'in' | 'out', edge: GpioEdge = 'none'): Promise<GpioLine> {
     lineOffset(line);
@@ -35,8 +38,8 @@ export class GpiodToolsPort implements GpioPort {
   }
 
   private detect(): Promise<Dialect> {
-    this.dialect ??= this.runner.run('gpioget', ['--version']).then((r) => {
-      if (r.error === 'ENOENT') {
+    this.dialect ??= this.runner('gpioget', ['--version'], TOOL_TIMEOUT).then((r) => {
+      if (r.notFound) {
         this.dialect = null;
         throw new GpioError('HNTH_GPIO_TOOLS', 'libgpiod tools not installed; apt-get install gpiod');
       }
@@ -49,7 +52,7 @@ export class GpiodToolsPort implements GpioPort {
   private async locate(line: string): Promise<Target> {
     const dialect = await this.detect();
     if (dialect === 'v2') return { dialect, args: [line] };
-    const found = await this.runner.run('gpiofind', [line]);
+    const found = await this.runner('gpiofind', [line], TOOL_TIMEOUT);
     const m = /^(\S+) (\d+)$/.exec(found.stdout.trim());
     if (!m) {
       throw new GpioError(
@@ -62,17 +65,17 @@ export class GpiodToolsPort implements GpioPort {
 
   private async get(line: string, target: Target): Promise<GpioValue> {
     const args = target.dialect === 'v2' ? ['--numeric', ...target.args] : target.args;
-    const r = await this.runner.run('gpioget', args);
+    const r = await this.runner('gpioget', args, TOOL_TIMEOUT);
     const text = r.stdout.trim();
     if (r.code !== 0 || (text !== '0' && text !== '1')) {
-      throw gpioOpenError(line, 'libgpiod', errnoFrom(r.stderr, r.error));
+      throw gpioOpenError(line, 'libgpiod', errnoFrom(r));
     }
     return text === '1' ? 1 : 0;
   }
 
   private async input(line: string, target: Target, edge: GpioEdge): Promise<GpioLine> {
     let level = await this.get(line, target);
-    let monitor: RunningCommand | null = null;
+    let monitor: AbortController | null = null;
     return {
       read: async () => (monitor ? level : this.get(line, target)),
       write: async () => {
@@ -82,41 +85,42 @@ export class GpiodToolsPort implements GpioPort {
         if (edge === 'none') return;
         const args =
           target.dialect === 'v1' ? ['-b', '-F', '%e', ...target.args] : ['-F', '%e', ...target.args];
-        const running = this.runner.start('gpiomon', args);
+        const running = new AbortController();
         monitor = running;
-        // If gpiomon dies (line taken, tools removed), reads go back to gpioget and report why.
-        running.onExit(() => {
-          if (monitor === running) monitor = null;
-        });
-        running.onLine((text) => {
+        const onLine = (text: string) => {
           const rising = text.trim() === '1';
           level = rising ? 1 : 0;
           if (edge === 'both' || (edge === 'rising') === rising) callback(level);
+        };
+        // If gpiomon dies (line taken, tools removed), reads go back to gpioget and report why.
+        void this.runner('gpiomon', args, { timeoutMs: null, signal: running.signal, onLine }).then(() => {
+          if (monitor === running) monitor = null;
         });
       },
       close: async () => {
-        monitor?.stop();
+        monitor?.abort();
         monitor = null;
       },
     };
   }
 
   private async output(target: Target): Promise<GpioLine> {
-    let held: RunningCommand | null = null;
+    let held: AbortController | null = null;
     let value: GpioValue = 0;
     return {
       read: async () => value,
       // gpioset keeps the line driven only while it runs: each write replaces the holding process.
       write: async (v) => {
-        held?.stop();
+        held?.abort();
         const where = target.dialect === 'v1' ? ['--mode=signal', target.args[0]!] : [];
         const lineArg = target.dialect === 'v1' ? target.args[1]! : target.args[0]!;
-        held = this.runner.start('gpioset', [...where, `${lineArg}=${v}`]);
+        held = new AbortController();
+        void this.runner('gpioset', [...where, `${lineArg}=${v}`], { timeoutMs: null, signal: held.signal });
         value = v;
       },
       watch: () => {},
       close: async () => {
-        held?.stop();
+        held?.abort();
         held = null;
       },
     };
@@ -124,10 +128,10 @@ export class GpiodToolsPort implements GpioPort {
 }
 
 /** The errno in a libgpiod tool's message (`gpioget: error reading GPIO values: Device or resource busy`). */
-function errnoFrom(stderr: string, error?: string): NodeJS.ErrnoException {
+function errnoFrom({ stderr, error, notFound }: ProcessOutput): NodeJS.ErrnoException {
   const err: NodeJS.ErrnoException = new Error(stderr.trim() || error || 'libgpiod tool failed');
   if (/busy/i.test(stderr)) err.code = 'EBUSY';
   else if (/permission denied/i.test(stderr)) err.code = 'EACCES';
-  else if (error === 'ENOENT') err.code = 'ENOENT';
+  else if (notFound) err.code = 'ENOENT';
   return err;
 }

@@ -8,8 +8,8 @@
  */
 import { statfs } from 'node:fs/promises';
 import os from 'node:os';
+import type { ProcessRunner } from '../../shared/probes/process-runner.js';
 import type { HostSensor } from '../adapters.js';
-import type { CommandRunner } from './command-runner.js';
 import { parseChronyTracking, parseThrottled, parseTimedatectl, type Throttled } from './host-facts.js';
 
 type HostReading = Awaited<ReturnType<HostSensor['read']>>;
@@ -52,12 +52,15 @@ export interface HostOptions {
   toolsIntervalSec: number;
 }
 
+/** The tools answer at once; one that hangs is given up on, as unknown. */
+const TOOL_TIMEOUT = { timeoutMs: 3000 };
+
 export class HostMonitor implements HostSensor {
   private tools: { at: number; throttled: Throttled | null; clockSynced: boolean | null } | null = null;
 
   constructor(
     private readonly options: HostOptions,
-    private readonly runner: CommandRunner,
+    private readonly runner: ProcessRunner,
     private readonly system: SystemFacts = systemFacts,
     private readonly now: () => number = Date.now,
   ) {}
@@ -82,10 +85,10 @@ export class HostMonitor implements HostSensor {
 
   /** Clock sync alone, read now (for `doctor`), with what was tried when it cannot be told. */
   async clock(): Promise<{ synced: boolean | null; detail: string }> {
-    const t = await this.runner.run('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']);
+    const t = await this.runner('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'], TOOL_TIMEOUT);
     const fromTimedatectl = t.code === 0 ? parseTimedatectl(t.stdout) : null;
     if (fromTimedatectl !== null) return { synced: fromTimedatectl, detail: 'timedatectl NTPSynchronized' };
-    const c = await this.runner.run('chronyc', ['tracking']);
+    const c = await this.runner('chronyc', ['tracking'], TOOL_TIMEOUT);
     const fromChrony = c.code === 0 ? parseChronyTracking(c.stdout) : null;
     if (fromChrony !== null) return { synced: fromChrony, detail: 'chronyc tracking' };
     const why = (r: typeof t) => r.error ?? (r.stderr.trim().split('\n')[0] || `exit ${r.code}`);
@@ -95,7 +98,10 @@ export class HostMonitor implements HostSensor {
   private async toolFacts(): Promise<{ throttled: Throttled | null; clockSynced: boolean | null }> {
     const now = this.now();
     if (this.tools && now - this.tools.at < this.options.toolsIntervalSec * 1000) return this.tools;
-    const [vc, clock] = await Promise.all([this.runner.run('vcgencmd', ['get_throttled']), this.clock()]);
+    const [vc, clock] = await Promise.all([
+      this.runner('vcgencmd', ['get_throttled'], TOOL_TIMEOUT),
+      this.clock(),
+    ]);
     this.tools = {
       at: now,
       throttled: vc.code === 0 ? parseThrottled(vc.stdout) : null,

@@ -3,6 +3,8 @@
  * on ports that default to the real kernel (`/sys`, real processes, real GPIO) and that tests,
  * `doctor` and the benchmark replace.
  */
+
+import { type ProcessRunner, spawnRunner } from '../../shared/probes/process-runner.js';
 import type { HostSensor, RoomAdapters } from '../adapters.js';
 import type { AgentConfig } from '../config.js';
 import { defaultEdgeConfig, type EdgeConfig } from '../edges.js';
@@ -11,7 +13,6 @@ import type { GpioPort } from '../gpio/gpio-port.js';
 import { HwmonClimateSensor } from './climate-hwmon.js';
 import { IioClimateSensor } from './climate-iio.js';
 import { W1ClimateSensor } from './climate-w1.js';
-import { type CommandRunner, systemCommands } from './command-runner.js';
 import { HostMonitor, type SystemFacts, systemFacts } from './host.js';
 import type { SensorsConfig } from './settings.js';
 import { type Sysfs, sysfsAt } from './sysfs.js';
@@ -20,7 +21,7 @@ import { UpsNutSensor } from './ups-nut.js';
 
 export interface SensorPorts {
   sysfs: Sysfs;
-  runner: CommandRunner;
+  runner: ProcessRunner;
   gpio: GpioPort;
   system: SystemFacts;
 }
@@ -30,8 +31,8 @@ export function realPorts(sensors: SensorsConfig): SensorPorts {
   const g = sensors.ups.gpio;
   return {
     sysfs,
-    runner: systemCommands,
-    gpio: new AutoGpioPort(g.backend, sysfs, systemCommands, g.chipLabel),
+    runner: spawnRunner,
+    gpio: new AutoGpioPort(g.backend, sysfs, spawnRunner, g.chipLabel),
     system: systemFacts,
   };
 }

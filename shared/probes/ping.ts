@@ -64,7 +64,7 @@ export async function pingSeries(run: ProcessRunner, options: PingOptions): Prom
   args.push('-w', String(deadlineSec), options.host);
   const out = await run('ping', args, { timeoutMs: (deadlineSec + 2) * 1000, env: { LC_ALL: 'C' } });
   if (out.error) {
-    const hint = /not found on PATH/.test(out.error) ? '; install iputils-ping' : '';
+    const hint = out.notFound ? '; install iputils-ping' : '';
     return { ok: false, reachable: false, rttMs: null, detail: `${out.error}${hint}`, series: null };
   }
   const series = parsePingOutput(out.stdout, count);

@@ -42,10 +42,11 @@ export class DayWorld {
   private session: ApiSession | null = null;
   private injector: MqttClient | null = null;
   private readonly data = tempDir('hnth-day-agents-');
+  private halted: Promise<void> | null = null;
 
   private constructor(
     readonly clock: VirtualClock,
-    readonly hub: RunningHub & { removeData(): void },
+    readonly hub: Awaited<ReturnType<typeof startTestHub>>,
     private readonly options: DayWorldOptions,
   ) {}
 
@@ -129,10 +130,21 @@ export class DayWorld {
     return login(this.hub.httpUrl, username, password);
   }
 
+  /**
+   * Stops the rooms and the hub, leaving the hub's data folder and audit folder for a test to read
+   * (the day's database moved elsewhere); once, however often it is called.
+   */
+  halt(): Promise<void> {
+    this.halted ??= (async () => {
+      await this.injector?.endAsync();
+      await Promise.all([...this.agents.values()].map((a) => a.stop()));
+      await this.hub.stop();
+    })();
+    return this.halted;
+  }
+
   async stop(): Promise<void> {
-    await this.injector?.endAsync();
-    await Promise.all([...this.agents.values()].map((a) => a.stop()));
-    await this.hub.stop();
+    await this.halt();
     this.hub.removeData();
     this.data.remove();
   }

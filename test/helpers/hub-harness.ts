@@ -13,7 +13,7 @@ import { WebSocket } from 'ws';
 import type { Agent } from '../../agent/agent.js';
 import { loadAgentConfig } from '../../agent/config.js';
 import { type AgentPorts, createAgent } from '../../agent/create-agent.js';
-import { loadHubConfig } from '../../hub/config.js';
+import { type HubConfig, loadHubConfig } from '../../hub/config.js';
 import { type HubOptions, type RunningHub, startHub } from '../../hub/hub.js';
 import { loadOrCreateAuditKey } from '../../hub/security/audit-key.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
@@ -54,7 +54,7 @@ const operatorsByStore = new Map<string, Promise<string>>();
 export async function startTestHub(
   overrides: Record<string, unknown> = {},
   options: HubOptions = {},
-): Promise<RunningHub & { removeData(): void }> {
+): Promise<RunningHub & { config: HubConfig; removeData(): void }> {
   const data = tempDir('hnth-hub-');
   const config = loadHubConfig({
     env: {},
@@ -103,6 +103,7 @@ export async function startTestHub(
       byHttpOrigin.delete(new URL(hub.httpUrl).origin);
       await hub.stop();
     },
+    config,
     removeData: data.remove,
   };
 }

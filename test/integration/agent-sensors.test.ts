@@ -9,7 +9,7 @@ import { UpsGpioSensor } from '../../agent/sensors/ups-gpio.js';
 import { createLogger } from '../../shared/logger.js';
 import { decodeMessage, type EventMessage, type TelemetryMessage } from '../../shared/schemas.js';
 import { HUB_STATUS_TOPIC, roomTopic } from '../../shared/topics.js';
-import { FakeCommands, prints } from '../fakes/fake-commands.js';
+import { fakeCommands, prints } from '../fakes/fake-commands.js';
 import { FakeGpioPort } from '../fakes/fake-gpio.js';
 import { type RunningMosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { waitFor } from '../helpers/wait.js';
@@ -49,7 +49,7 @@ describe('a real agent on GPIO and host adapters', () => {
     const ups = new UpsGpioSensor(gpio, { mains: { line: 'GPIO17', activeLow: true }, debounceMs: 0 });
     const host = new HostMonitor(
       { dataDir: '.', toolsIntervalSec: 60 },
-      new FakeCommands({ timedatectl: prints('no\n') }),
+      fakeCommands({ timedatectl: prints('no\n') }),
       {
         cpuTempC: async () => 50,
         memUsedPct: async () => 30,

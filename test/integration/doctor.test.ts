@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { loadAgentConfig } from '../../agent/config.js';
 import { type Check, runDoctor } from '../../agent/doctor.js';
 import { sysfsAt } from '../../agent/sensors/sysfs.js';
-import { FakeCommands, prints } from '../fakes/fake-commands.js';
+import { fakeCommands, prints } from '../fakes/fake-commands.js';
 import { FakeGpioPort } from '../fakes/fake-gpio.js';
 import {
   type DepartmentBroker,
@@ -122,7 +122,7 @@ describe('doctor on real adapters (fixtures and fakes at the kernel boundary)', 
     const checks = await runDoctor(config, {
       ports: {
         sysfs: sysfsAt(climateRoot),
-        runner: new FakeCommands({ timedatectl: prints('no\n'), vcgencmd: prints('throttled=0x50005\n') }),
+        runner: fakeCommands({ timedatectl: prints('no\n'), vcgencmd: prints('throttled=0x50005\n') }),
         gpio: new FakeGpioPort(),
         system: {
           cpuTempC: async () => 61,
@@ -176,7 +176,7 @@ describe('doctor on real adapters (fixtures and fakes at the kernel boundary)', 
       env: {},
     });
     const checks = await runDoctor(config, {
-      ports: { sysfs: sysfsAt('/nonexistent'), runner: new FakeCommands(), gpio, system: {} as never },
+      ports: { sysfs: sysfsAt('/nonexistent'), runner: fakeCommands(), gpio, system: {} as never },
       tryBroker: async () => {},
     });
     expect(checks.find((c) => c.name === 'ups')).toEqual({ name: 'ups', ok: true, detail: 'mains present' });

@@ -8,8 +8,12 @@
  * Rooms: M1 is chaired by UBND tỉnh with seven district rooms; Yên Sơn's codec fails before the
  * T−2h rehearsal; Hàm Yên loses its mains during M1. E1 (an emergency) shares Na Hang and Lâm Bình
  * with M1. M2 puts Sở GTVT, held on by the operator, in a rehearsal.
+ * Then the stopped hub's SQLite file is moved into PostgreSQL (issue 17): every row of every table
+ * arrives, the audit chain verifies with the hub's key, and a hub started on it reads the days.
  */
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import Database from 'better-sqlite3';
 import type { RoomView } from '../../hub/fleet-state.js';
 import type { Incident } from '../../hub/incidents/incidents-repo.js';
 import type { YearlyReport } from '../../hub/report/yearly-report.js';
@@ -17,13 +21,21 @@ import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import type { MeetingGoNoGo } from '../../hub/schedule/meeting-verdict.js';
 import type { RehearsalReport } from '../../hub/schedule/rehearsal-report.js';
 import type { CallResult, Rehearsal } from '../../hub/schedule/rehearsals-repo.js';
+import { runAdminCommand } from '../../hub/security/admin-cli.js';
+import { AUDIT_KEY_FILE, readAuditKey } from '../../hub/security/audit-key.js';
 import type { AuditEntry } from '../../hub/security/audit-log.js';
+import { openSecurity } from '../../hub/security/security.js';
+import type { SessionView } from '../../hub/speak/speak-service.js';
+import { hubMigrations } from '../../hub/store/hub-migrations.js';
+import { type MoveProgress, moveToPostgres } from '../../hub/store/move-to-postgres.js';
+import { openPgSql } from '../../hub/store/sql.js';
 import type { StoredEvent } from '../../hub/store/store.js';
-import { rooms as fleet } from '../../shared/fleet.js';
+import { builtInFleet, rooms as fleet } from '../../shared/fleet.js';
 import { scheduleTopic } from '../../shared/topics.js';
 import { DayWorld, type LocalTime } from '../helpers/day-world.js';
-import { testMqttClient } from '../helpers/hub-harness.js';
+import { apiRequest, startTestHub, TEST_OPERATOR, testMqttClient } from '../helpers/hub-harness.js';
 import { type Mail, readMail, startReceiver, startSmtp } from '../helpers/notify-peers.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
 import { waitFor } from '../helpers/wait.js';
 
 const HOST = 'ubnd-tinh';
@@ -59,6 +71,8 @@ let m1: Meeting;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let webhook: Awaited<ReturnType<typeof startReceiver>>;
 const OPERATOR_EMAIL = 'noc@stttt.gov.vn';
+/** Yên Sơn's technician's dashboard account. */
+const TECHNICIAN = 'kt.yen-son';
 /** The people on file: two rooms' technicians and the two partners (the other rooms have nobody yet). */
 const EMAIL = {
   [HOST]: 'ky.thuat@ubnd.tuyenquang.gov.vn',
@@ -67,6 +81,8 @@ const EMAIL = {
   'dien-luc-tuyen-quang': 'trucca@pctuyenquang.evn.vn',
 } as const;
 const M1_TITLE = 'Họp Ủy ban nhân dân tỉnh tháng 1 (MẬT)';
+/** The operator's calendar address (secret, read without a session). */
+let calendarFeed: string;
 /** Every time a room's equipment went off while the hub had last seen it in a call, and why. */
 const offInCall: { roomId: string; at: string; decision: string | null }[] = [];
 
@@ -219,6 +235,13 @@ describe('a day in the life of the network', () => {
       });
       expect(res.status).toBe(200);
     }
+    // Yên Sơn's technician gets a dashboard account of their room's.
+    const account = await world.api('POST', '/api/users', {
+      username: TECHNICIAN,
+      role: 'technician',
+      roomId: CODEC_FAILS,
+    });
+    expect(account).toMatchObject({ status: 201, body: { username: TECHNICIAN, roomId: CODEC_FAILS } });
   });
 
   test('Mon 09:00: M1 is booked; its rooms get the schedule without the title; the notice reaches people, the title only those who may read it', async () => {
@@ -319,6 +342,16 @@ describe('a day in the life of the network', () => {
       end: '2027-01-07T18:00:00+07:00',
     });
     expect(m2.status).toBe(201);
+  });
+
+  test('Mon 09:15: the operator subscribes their calendar program; its secret address shows M1 with its title', async () => {
+    await world.at('Mon 09:15');
+    const res = await world.api('POST', '/api/calendar/subscription');
+    expect(res.status).toBe(201);
+    calendarFeed = (res.body as { url: string }).url;
+    const feed = await fetch(`${world.hub.httpUrl}${calendarFeed}`);
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toContain(`SUMMARY:${M1_TITLE}`);
   });
 
   test('Wed 08:00 (T−24h): each of M1’s rooms, all off, powers on, boots, passes fresh checks and goes back off; M1 is go', async () => {
@@ -586,6 +619,21 @@ describe('a day in the life of the network', () => {
     expect((await room(CHECKED_IN_MEETING)).readiness.power.state).toBe('on');
   });
 
+  test('Thu 08:15: in M1, Chiêm Hóa and Na Hang press their speak buttons; the operator gives Chiêm Hóa the floor, Na Hang waits', async () => {
+    await world.at('Thu 08:15');
+    expect((await world.api('POST', '/api/speak/host', { hostRoomId: HOST })).status).toBe(201);
+    await world.inject(CHECKED_IN_MEETING, { speak: true });
+    await world.inject('ubnd-na-hang', { speak: true });
+    const queue = async () => ((await world.api('GET', '/api/speak')).body as SessionView[])[0]!.queue;
+    const [first] = await queue();
+    expect(first).toMatchObject({ roomId: CHECKED_IN_MEETING, state: 'waiting' });
+    expect((await world.api('POST', `/api/speak/${first!.id}/grant`)).status).toBe(200);
+    expect((await queue()).map((r) => [r.roomId, r.state])).toEqual([
+      [CHECKED_IN_MEETING, 'granted'],
+      ['ubnd-na-hang', 'waiting'],
+    ]);
+  });
+
   test('Thu 09:00: mains lost in Hàm Yên, 40 min of UPS for 120 min of meeting: said in words, M1 at risk, host and operator warned, the power partner called', async () => {
     await world.at('Thu 09:00');
     await world.inject(MAINS_FAILS, { mains: false, upsRuntime: 2400 });
@@ -741,5 +789,130 @@ describe('a day in the life of the network', () => {
         });
       }
     }
+  });
+});
+
+/** Rows per table of a hub's SQLite file, read apart from the move (its bookkeeping aside). */
+function rowsIn(file: string): Record<string, number> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const tables = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'",
+      )
+      .all() as { name: string }[];
+    return Object.fromEntries(
+      tables.map(({ name }) => [
+        name,
+        (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n,
+      ]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+describe('the day’s database moved into PostgreSQL (issue 17)', () => {
+  let pg: TestDatabase;
+  let counted: Record<string, number>;
+  /** What the day's hub answered before it stopped. */
+  const seen: Record<'meetings' | 'incidents' | 'users', unknown> = {
+    meetings: [],
+    incidents: [],
+    users: [],
+  };
+  let moved: Awaited<ReturnType<typeof startTestHub>> | null = null;
+
+  afterAll(async () => {
+    await moved?.stop();
+    moved?.removeData();
+    await pg?.drop();
+  });
+
+  test('every row of every table arrives, each read back equal', async () => {
+    seen.meetings = (await world.api('GET', '/api/meetings')).body;
+    seen.incidents = (await world.api('GET', '/api/incidents?state=all')).body;
+    seen.users = (await world.api('GET', '/api/users')).body;
+    await world.halt();
+    const sqliteFile = path.join(world.hub.config.dataDir, 'hnth.db');
+    counted = rowsIn(sqliteFile);
+    pg = await createTestDatabase();
+    const progress: MoveProgress[] = [];
+    const result = await moveToPostgres({
+      sqliteFile,
+      url: pg.url,
+      migrations: hubMigrations,
+      progress: (p) => progress.push(p),
+    });
+    expect(Object.fromEntries(result.tables.map((t) => [t.table, t.rows]))).toEqual(counted);
+    // Each table copied and then compared row by row, to its last row.
+    for (const { table, rows } of result.tables)
+      for (const phase of ['copy', 'check'] as const)
+        expect(progress.filter((p) => p.table === table && p.phase === phase).at(-1) ?? null).toEqual(
+          rows === 0 && phase === 'copy' ? null : { table, phase, done: rows, of: rows },
+        );
+    for (const [table, rows] of Object.entries(counted)) {
+      const { rows: got } = await pg.direct.query(`SELECT COUNT(*)::int AS n FROM "${table}"`);
+      expect({ table, rows: got[0].n }).toEqual({ table, rows });
+    }
+    // The day fills every table but these: the hub group's tables (the once-only lease, the relay of
+    // large live messages), unused by a hub alone on SQLite, and the codec configurations, which
+    // no one approves or sends in these days.
+    expect(
+      Object.entries(counted)
+        .filter(([, rows]) => rows === 0)
+        .map(([table]) => table)
+        .sort(),
+    ).toEqual(['approved_configs', 'config_deliveries', 'config_templates', 'leases', 'live_relay']);
+  });
+
+  test('the audit chain verifies on PostgreSQL with the day hub’s key, and holds its last checkpoint', async () => {
+    const opened = await openPgSql(pg.url);
+    const auditKey = readAuditKey(path.join(world.hub.config.audit.dir, AUDIT_KEY_FILE));
+    const out: string[] = [];
+    const err: string[] = [];
+    try {
+      const security = openSecurity(opened.sql, builtInFleet, { auditKey });
+      // `hnth-hub audit verify`, as the operator runs it after the move.
+      const code = await runAdminCommand(['audit', 'verify'], security, world.hub.config, {
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+      });
+      expect({ code, err: err.join('') }).toEqual({ code: 0, err: '' });
+    } finally {
+      await opened.close();
+    }
+    // The day hub signed its last checkpoint as it stopped: every row of it arrived.
+    const rows = counted.audit_log!;
+    expect(out.join('')).toMatch(
+      new RegExp(
+        `^audit log intact: ${rows} rows, HMAC chain verified, and it holds the checkpoint of \\S+ \\(${rows} rows\\)`,
+      ),
+    );
+  });
+
+  test('a hub started on that PostgreSQL reads the day’s meetings, incidents and users, its audit chain whole', async () => {
+    moved = await startTestHub({ 'store.url': pg.url, 'audit.dir': world.hub.config.audit.dir });
+    const read = async (url: string) => (await apiRequest(moved!.httpUrl, 'GET', url)).body;
+    expect((seen.meetings as Meeting[]).map((m) => m.title).sort()).toEqual(
+      [M1_TITLE, 'Giao ban Sở Y tế', 'Ứng phó lũ khẩn cấp'].sort(),
+    );
+    expect(await read('/api/meetings')).toEqual(seen.meetings);
+    expect((seen.incidents as Incident[]).map((i) => [i.roomId, i.cause])).toContainEqual([
+      MAINS_FAILS,
+      'mains.lost',
+    ]);
+    expect(await read('/api/incidents?state=all')).toEqual(seen.incidents);
+    expect((seen.users as { username: string }[]).map((u) => u.username).sort()).toEqual(
+      [TECHNICIAN, TEST_OPERATOR].sort(),
+    );
+    expect(await read('/api/users')).toEqual(seen.users);
+    // The operator's calendar program reads on, at the same secret address.
+    const feed = await fetch(`${moved.httpUrl}${calendarFeed}`);
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toContain(`SUMMARY:${M1_TITLE}`);
+    // Its own verification at start held the chain against the day hub's last checkpoint.
+    const health = (await read('/api/health')) as { audit: unknown };
+    expect(health.audit).toMatchObject({ ok: true, checkpoint: { rows: counted.audit_log } });
   });
 });

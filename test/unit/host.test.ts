@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { HostMonitor, type SystemFacts } from '../../agent/sensors/host.js';
 import { parseChronyTracking, parseThrottled, parseTimedatectl } from '../../agent/sensors/host-facts.js';
-import { FakeCommands, missing, prints } from '../fakes/fake-commands.js';
+import { fakeCommands, missing, prints } from '../fakes/fake-commands.js';
 
 describe('vcgencmd get_throttled', () => {
   test.each([
@@ -53,7 +53,7 @@ const facts: SystemFacts = {
 
 describe('host monitor', () => {
   test('a Pi with timedatectl: every fact', async () => {
-    const commands = new FakeCommands({
+    const commands = fakeCommands({
       vcgencmd: prints('throttled=0x50000\n'),
       timedatectl: prints('yes\n'),
     });
@@ -74,7 +74,7 @@ describe('host monitor', () => {
   });
 
   test('not a Pi, chrony instead of timesyncd, clock not synced yet', async () => {
-    const commands = new FakeCommands({
+    const commands = fakeCommands({
       timedatectl: { code: 1, stdout: '', stderr: 'System has not been booted with systemd\n' },
       chronyc: prints('Leap status     : Not synchronised\n'),
     });
@@ -83,21 +83,21 @@ describe('host monitor', () => {
   });
 
   test('no tool can tell: unknown, and doctor hears what was tried', async () => {
-    const commands = new FakeCommands({
+    const commands = fakeCommands({
       timedatectl: { code: 1, stdout: '', stderr: 'Failed to connect to bus\n' },
     });
     const host = new HostMonitor({ dataDir: '/d', toolsIntervalSec: 60 }, commands, facts);
     expect((await host.read()).clockSynced).toBeNull();
     await expect(host.clock()).resolves.toEqual({
       synced: null,
-      detail: 'timedatectl: Failed to connect to bus; chronyc: ENOENT',
+      detail: 'timedatectl: Failed to connect to bus; chronyc: chronyc not found on PATH',
     });
   });
 
   test('the tools run at most once per interval; the rest is read every time', async () => {
     let now = 0;
     let temp = 40;
-    const commands = new FakeCommands({ vcgencmd: prints('throttled=0x0'), timedatectl: prints('yes') });
+    const commands = fakeCommands({ vcgencmd: prints('throttled=0x0'), timedatectl: prints('yes') });
     const host = new HostMonitor(
       { dataDir: '/d', toolsIntervalSec: 60 },
       commands,
@@ -117,7 +117,7 @@ describe('host monitor', () => {
   test('facts the system cannot give are null, not a crash', async () => {
     const r = await new HostMonitor(
       { dataDir: '/nonexistent', toolsIntervalSec: 60 },
-      new FakeCommands({ timedatectl: missing }),
+      fakeCommands({ timedatectl: missing('timedatectl') }),
       {
         ...facts,
         cpuTempC: async () => null,

@@ -3,10 +3,10 @@ import { describe, expect, test } from '@jest/globals';
 import { AutoGpioPort } from '../../agent/gpio/auto-gpio-port.js';
 import type { GpioValue } from '../../agent/gpio/gpio-port.js';
 import { OnoffGpioPort } from '../../agent/gpio/onoff-gpio-port.js';
-import type { CommandRunner } from '../../agent/sensors/command-runner.js';
 import { DebouncedInput, isActive } from '../../agent/sensors/debounced-input.js';
 import { sysfsAt } from '../../agent/sensors/sysfs.js';
 import { UpsGpioSensor } from '../../agent/sensors/ups-gpio.js';
+import { fakeCommands } from '../fakes/fake-commands.js';
 import { FakeGpioPort } from '../fakes/fake-gpio.js';
 import { FakeTimers, settle } from '../fakes/fake-timers.js';
 
@@ -249,12 +249,7 @@ describe('the onoff (sysfs) backend, as far as a machine without GPIO allows', (
   });
 
   test('auto picks sysfs where class/gpio/export exists, libgpiod tools elsewhere', async () => {
-    const noTools: CommandRunner = {
-      run: async () => ({ code: null, stdout: '', stderr: '', error: 'ENOENT' }),
-      start: () => {
-        throw new Error('not expected');
-      },
-    };
+    const noTools = fakeCommands();
     await expect(new AutoGpioPort('auto', sysfsAt(pi4), noTools).which()).resolves.toBe('sysfs');
     await expect(new AutoGpioPort('auto', sysfsAt('/nonexistent-root'), noTools).which()).resolves.toBe(
       'gpiod',
