@@ -90,6 +90,23 @@ export interface HubOptions {
  */
 const FOLLOW_GROUP_MS = 2000;
 
+/**
+ * In a hub group, the speak queue read again every FOLLOW_GROUP_MS: another hub's change reaches
+ * this one through the live relay, and this catches one made while the relay's connection was down.
+ */
+function followingSpeak(speak: SpeakService, clock: Clock): Part {
+  let timer: unknown = null;
+  return {
+    name: 'speak-follow',
+    start() {
+      timer = clock.setInterval(() => void speak.follow(), FOLLOW_GROUP_MS);
+    },
+    stop() {
+      if (timer) clock.clearInterval(timer);
+    },
+  };
+}
+
 export async function startHub(
   config: HubConfig,
   log: Logger,
@@ -246,6 +263,8 @@ function composeHub(c: {
       return meetingsSoon.between(now, new Date(now.getTime() + config.schedule.warmUpMin * 60_000));
     }),
   );
+  // Another hub changed a speak queue: the rooms this hub tells learn where they stand now.
+  live.fromGroup('speak-session', () => void speak.follow());
 
   // Art. 5.3: the codec configurations the operator approved, delivered to the rooms.
   const configs = new ApprovedConfigsRepo(sql);
@@ -394,6 +413,7 @@ function composeHub(c: {
     { name: 'commands', stop: () => commands.close() },
     { name: 'schedule', stop: () => schedule.stop() },
     { name: 'speak-states', start: () => speak.publishAll() },
+    ...(config.store.url ? [followingSpeak(speak, clock)] : []),
     // The lease is let go first of all when stopping, so another hub of the group takes the work at once.
     { name: 'once-only-work', start: () => onceOnly.start(), stop: () => onceOnly.stop() },
     { name: 'meeting-watch', start: () => watch.start(), stop: () => watch.stop() },
