@@ -225,6 +225,7 @@ function composeHub(c: {
     notifier,
     live,
     settings: config.incidents,
+    group: config.store.url !== '',
     log,
     clock,
   });
@@ -304,12 +305,13 @@ function composeHub(c: {
   });
   // The work done once in a hub group sharing a PostgreSQL, on the hub holding the lease: the quiet
   // hours' digests, the schedule's (./schedule/schedule-service.ts), the escalations (the watch
-  // below). Incidents are still tracked on every hub. A hub alone simply does it all.
+  // below), the incidents' decisions and notices. A hub alone simply does it all.
   const onceOnly = new OnceOnlyWork(
     config.store.url ? new Lease(sql, { name: 'once-only-work', log }) : null,
     [
       { name: 'digests', start: () => notifier.start(), stop: () => notifier.stop() },
       { name: 'schedule', start: () => schedule.start(), stop: () => schedule.stopWork() },
+      ...(config.store.url ? [incidents.deciding] : []),
     ],
     log.child({ part: 'once-only-work' }),
   );
