@@ -3,7 +3,8 @@
  * their place in the queue (art. 10.1c). Only what is still to be dealt with is kept: the open
  * sessions and their waiting and granted requests; a request that ends leaves the table, and
  * closing a session removes its requests. A room's position is not stored: it follows from the
- * order of the waiting requests.
+ * order of the waiting requests. The hubs of a group share these rows: they are the queue, each
+ * change decided on them as stored (`change`).
  */
 import type { Sql, SqlMigration } from '../store/sql.js';
 import type { SpeakRequest, SpeakSession } from './speak-queue.js';
