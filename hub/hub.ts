@@ -245,6 +245,8 @@ function composeHub(c: {
     clock,
   });
   live.on('meeting', () => void meetingsSoon.refresh());
+  // Booked on another hub too: whichever hub first stores a room's request routes it the same way.
+  live.fromGroup('meeting', () => void meetingsSoon.refresh());
   const speak = new SpeakService(
     roster,
     new SpeakRepo(sql),
