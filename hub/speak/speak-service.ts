@@ -4,10 +4,12 @@
  * the dashboard; after every change each room whose standing changed gets it on its retained
  * `speak-state` topic, and the dashboards get it on `/ws`.
  *
- * The decisions are speak-queue's; this service holds the sessions and writes each change through
- * to the store before it takes effect, so a hub restart in a meeting (`restore()`, then
- * `publishAll()`) gives every room back its place. Rooms told `no-session` are not kept: after a
- * restart they see `idle`.
+ * The decisions are speak-queue's; this service decides each change on the sessions as stored and
+ * stores it before it takes effect, so a hub restart in a meeting (`restore()`, then `publishAll()`)
+ * gives every room back its place. Rooms told `no-session` are not kept: after a restart they see
+ * `idle`. In a hub group the store is the one queue: a room's message reaches every hub and the
+ * first to store it applies it, and a hub hearing of another's change reads the queue again
+ * (`follow()`), so every hub shows the same queue and tells the rooms the same standing.
  */
 import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
@@ -153,7 +155,7 @@ export class SpeakService {
     const opened = await this.change(({ sessions }) => {
       const session = sessions.find((s) => s.hostRoomId === hostRoomId);
       if (session) return { result: session };
-      const created = openSession(hostRoomId, this.clock().toISOString(), openedBy);
+      const created = openSession(hostRoomId, this.now(), openedBy);
       return { save: created, result: created };
     });
     return view(opened!);
