@@ -92,6 +92,23 @@ export interface HubOptions {
  */
 const FOLLOW_GROUP_MS = 2000;
 
+/**
+ * In a hub group, the speak queue read again every FOLLOW_GROUP_MS: another hub's change reaches
+ * this one through the live relay, and this catches one made while the relay's connection was down.
+ */
+function followingSpeak(speak: SpeakService, clock: Clock): Part {
+  let timer: unknown = null;
+  return {
+    name: 'speak-follow',
+    start() {
+      timer = clock.setInterval(() => void speak.follow(), FOLLOW_GROUP_MS);
+    },
+    stop() {
+      if (timer) clock.clearInterval(timer);
+    },
+  };
+}
+
 export async function startHub(
   config: HubConfig,
   log: Logger,
@@ -210,6 +227,7 @@ function composeHub(c: {
     notifier,
     live,
     settings: config.incidents,
+    group: config.store.url !== '',
     log,
     clock,
   });
@@ -229,6 +247,8 @@ function composeHub(c: {
     clock,
   });
   live.on('meeting', () => void meetingsSoon.refresh());
+  // Booked on another hub too: whichever hub first stores a room's request routes it the same way.
+  live.fromGroup('meeting', () => void meetingsSoon.refresh());
   const speak = new SpeakService(
     roster,
     new SpeakRepo(sql),
@@ -248,6 +268,8 @@ function composeHub(c: {
       return meetingsSoon.between(now, new Date(now.getTime() + config.schedule.warmUpMin * 60_000));
     }),
   );
+  // Another hub changed a speak queue: the rooms this hub tells learn where they stand now.
+  live.fromGroup('speak-session', () => void speak.follow());
 
   // Art. 5.3: the codec configurations the operator approved, delivered to the rooms.
   const configs = new ApprovedConfigsRepo(sql);
@@ -287,12 +309,13 @@ function composeHub(c: {
   });
   // The work done once in a hub group sharing a PostgreSQL, on the hub holding the lease: the quiet
   // hours' digests, the schedule's (./schedule/schedule-service.ts), the escalations (the watch
-  // below). Incidents are still tracked on every hub. A hub alone simply does it all.
+  // below), the incidents' decisions and notices. A hub alone simply does it all.
   const onceOnly = new OnceOnlyWork(
     config.store.url ? new Lease(sql, { name: 'once-only-work', log }) : null,
     [
       { name: 'digests', start: () => notifier.start(), stop: () => notifier.stop() },
       { name: 'schedule', start: () => schedule.start(), stop: () => schedule.stopWork() },
+      ...(config.store.url ? [incidents.deciding] : []),
     ],
     log.child({ part: 'once-only-work' }),
   );
@@ -396,6 +419,7 @@ function composeHub(c: {
     { name: 'commands', stop: () => commands.close() },
     { name: 'schedule', stop: () => schedule.stop() },
     { name: 'speak-states', start: () => speak.publishAll() },
+    ...(config.store.url ? [followingSpeak(speak, clock)] : []),
     // The lease is let go first of all when stopping, so another hub of the group takes the work at once.
     { name: 'once-only-work', start: () => onceOnly.start(), stop: () => onceOnly.stop() },
     { name: 'meeting-watch', start: () => watch.start(), stop: () => watch.stop() },

@@ -50,8 +50,9 @@ const HAPPENS_ON: Record<LiveMessage['type'], 'one hub' | 'every hub'> = {
   room: 'every hub',
   // Each hub probes the MCU itself.
   mcu: 'every hub',
-  // Every hub receives the rooms' speak requests and keeps its own queue of them.
-  'speak-session': 'every hub',
+  // A queue is changed by the hub that stored the change (../speak/speak-service.ts); the others
+  // read it again on hearing of it, and each tells its own sockets where the rooms stand.
+  'speak-session': 'one hub',
   'speak-state': 'every hub',
   // Stored by the one hub the room's event reached (a shared subscription).
   event: 'one hub',

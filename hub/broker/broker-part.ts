@@ -18,7 +18,8 @@ import { connectHubLink } from './hub-link.js';
  * Telemetry and events, the volume, are shared among the hub instances of a group (each stored
  * once). Statuses stay on every instance, with their retained copies (which a broker does not send
  * to shared subscriptions); replies too, since only the instance that sent a command awaits its
- * reply; speak requests too, since the speak queue is one per hub.
+ * reply; speak requests too: each hub applies a room's message, the first to store it queues it
+ * (../speak/speak-service.ts), so the queue goes on while any hub of the group is up.
  */
 function ingestFilter(channel: RoomChannel, sharedGroup: string): string {
   const filter = allRoomsFilter(channel);

@@ -8,6 +8,12 @@
  * incidents loaded at start by `restore()`): ingest and timers never wait on the store, and two
  * evaluations never interleave. Each decision is then written through, one after another in the
  * order decided, and its listeners hear of it once it is stored.
+ *
+ * In a hub group only the hub holding the once-only lease decides (`takeOver()`); the others stand
+ * by (`standBy()`): they hear the same news (the events another hub stored reach them through the
+ * live relay) and judge it the same way, but store nothing and tell no one, so each incident is
+ * opened and closed once, with one notice. The hub taking over reads which incidents the store has
+ * open, and goes on from there.
  */
 import { systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -112,6 +118,8 @@ export class IncidentTracker {
   private unstored: IncidentDecision[] = [];
   /** The writes of the decisions, chained in order. */
   private writes: Promise<void> = Promise.resolve();
+  /** False on a hub of a group standing by: its decisions are only its view, never stored. */
+  private deciding = true;
 
   constructor(
     private readonly repo: IncidentsRepo,
@@ -129,6 +137,35 @@ export class IncidentTracker {
     for (const i of await this.repo.openIncidents()) {
       this.state.set(trackKey(i.roomId, i.cause), { active: true, since: i.openedAt, open: true });
     }
+  }
+
+  /**
+   * In a hub group, this hub no longer decides (another holds the lease, or none yet): its
+   * decisions still under way are stored and told, later ones are its view only.
+   */
+  async standBy(): Promise<void> {
+    this.deciding = false;
+    await this.idle();
+  }
+
+  /**
+   * This hub decides from now on: what the store has open is open (the hub that decided before may
+   * have opened or closed what this one only judged), and is closed by the same rules.
+   */
+  async takeOver(): Promise<void> {
+    await this.idle();
+    const stored = new Map((await this.repo.openIncidents()).map((i) => [trackKey(i.roomId, i.cause), i]));
+    for (const [key, track] of this.state)
+      if (track.open && !stored.has(key)) this.state.set(key, { ...track, open: false });
+    for (const [key, incident] of stored) {
+      const track = this.state.get(key);
+      this.state.set(
+        key,
+        track ? { ...track, open: true } : { active: true, since: incident.openedAt, open: true },
+      );
+    }
+    this.deciding = true;
+    this.evaluate();
   }
 
   /** Incidents open as this tracker decided them (some perhaps still being stored). */
@@ -245,7 +282,7 @@ export class IncidentTracker {
       this.config,
     );
     this.state = state;
-    for (const d of decisions) this.writeThrough(d);
+    if (this.deciding) for (const d of decisions) this.writeThrough(d);
   }
 
   async acknowledge(id: number, by: string, note: string) {

@@ -2,15 +2,21 @@
  * The incidents part: the tracker fed by the fleet's transitions, the stored events and the
  * rehearsals' findings, judged on a timer too (the rules' waits pass without news), and what it
  * opens, closes and acknowledges shown live and notified.
+ *
+ * In a hub group the incidents are decided by the hub holding the once-only lease (`deciding`, one
+ * of the once-only parts); the others stand by, judging the same news: the events the group's other
+ * hubs stored and their rehearsals' findings reach every hub through the live relay.
  */
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { LiveBus } from '../api/live-bus.js';
+import type { LiveMessage } from '../api/live-socket.js';
 import type { HubConfig } from '../config.js';
 import type { FleetState } from '../fleet-state.js';
 import type { McuMonitor } from '../mcu/mcu-monitor.js';
 import type { Notifier } from '../notify/notifier.js';
 import { noticeOf } from '../notify/notifier.js';
+import type { OnceOnlyPart } from '../once-only-work.js';
 import type { Part } from '../parts/part.js';
 import { IncidentTracker } from './incident-tracker.js';
 import type { IncidentsRepo } from './incidents-repo.js';
@@ -19,6 +25,8 @@ export interface IncidentsPart extends Part {
   tracker: IncidentTracker;
   /** Judges the rules at the end of this turn of the event loop, once however many asked. */
   judge(): void;
+  /** In a hub group: storing and telling the decisions, on the hub holding the once-only lease. */
+  deciding: OnceOnlyPart;
 }
 
 export function incidentsPart(deps: {
@@ -28,6 +36,8 @@ export function incidentsPart(deps: {
   notifier: Pick<Notifier, 'notify'>;
   live: LiveBus;
   settings: HubConfig['incidents'];
+  /** One hub of a group sharing a PostgreSQL: it stands by until it holds the lease. */
+  group: boolean;
   log: Logger;
   clock: Clock;
 }): IncidentsPart {
@@ -60,14 +70,25 @@ export function incidentsPart(deps: {
   };
   let timer: unknown = null;
   // A line or a codec that failed its calls is an incident, routed to whoever must fix it.
-  live.on('rehearsal-room', ({ attempt }) => {
+  const rehearsed = ({ attempt }: Extract<LiveMessage, { type: 'rehearsal-room' }>) => {
     if (attempt.answered) tracker.onRehearsal(attempt.roomId, attempt.checks);
-  });
+  };
+  live.on('rehearsal-room', rehearsed);
   deps.fleet.listen({ transition: judge });
+  if (deps.group) {
+    void tracker.standBy();
+    // What another hub stored, judged here too: this hub may be the one deciding, or take over.
+    live.fromGroup('event', ({ event }) => {
+      tracker.record(event.roomId, event);
+      judge();
+    });
+    live.fromGroup('rehearsal-room', rehearsed);
+  }
   return {
     name: 'incidents',
     tracker,
     judge,
+    deciding: { name: 'incidents', start: () => tracker.takeOver(), stop: () => tracker.standBy() },
     async start() {
       await tracker.restore();
       tracker.listen({

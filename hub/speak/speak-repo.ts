@@ -3,7 +3,8 @@
  * their place in the queue (art. 10.1c). Only what is still to be dealt with is kept: the open
  * sessions and their waiting and granted requests; a request that ends leaves the table, and
  * closing a session removes its requests. A room's position is not stored: it follows from the
- * order of the waiting requests.
+ * order of the waiting requests. The hubs of a group share these rows: they are the queue, each
+ * change decided on them as stored (`change`).
  */
 import type { Sql, SqlMigration } from '../store/sql.js';
 import type { SpeakRequest, SpeakSession } from './speak-queue.js';
@@ -55,6 +56,26 @@ export const speakMigrations: SqlMigration[] = [
       last_id bigint NOT NULL
     );`,
   },
+  {
+    // In a hub group every hub receives a room's speak message: the first to store it applies it,
+    // the others find it here and leave it (a late copy of a request must not queue it again after
+    // the host dealt with it).
+    id: 'speak-2',
+    sqlite: `CREATE TABLE speak_heard (
+      room_id TEXT NOT NULL,
+      ts TEXT NOT NULL,
+      action TEXT NOT NULL,
+      heard_at TEXT NOT NULL,
+      PRIMARY KEY (room_id, ts, action)
+    );`,
+    pg: `CREATE TABLE speak_heard (
+      room_id text COLLATE "C" NOT NULL,
+      ts text COLLATE "C" NOT NULL,
+      action text COLLATE "C" NOT NULL,
+      heard_at text COLLATE "C" NOT NULL,
+      PRIMARY KEY (room_id, ts, action)
+    );`,
+  },
 ];
 
 interface SessionRow {
@@ -82,8 +103,75 @@ export interface StoredSpeak {
 
 const active = (r: SpeakRequest) => r.state === 'waiting' || r.state === 'granted';
 
+/** A room's speak message, as the rooms send it to every hub of a group. */
+export interface HeardMessage {
+  roomId: string;
+  /** The room's time of the message, with its action: together they name it. */
+  ts: string;
+  action: string;
+  /** The hub's time now: a message is remembered an hour, far longer than hubs receive it apart. */
+  at: string;
+}
+
+const KEEP_HEARD_MS = 3600_000;
+
+/** What one change does to the stored sessions: at most one session saved or removed. */
+export interface SpeakChange<T> {
+  save?: SpeakSession;
+  remove?: string;
+  /** The last request id handed out, when the change handed one out. */
+  lastRequestId?: number;
+  result: T;
+}
+
+export type ChangeResult<T> =
+  | { applied: true; result: T; stored: StoredSpeak }
+  /** The message was applied already, by this hub or another of the group. */
+  | { applied: false; stored: StoredSpeak };
+
 export class SpeakRepo {
   constructor(private readonly sql: Sql) {}
+
+  /**
+   * Decides a change on the sessions as stored now and stores it, all in one transaction (on
+   * PostgreSQL serialisable, so hubs changing the same queue at once take turns: `decide` may run
+   * more than once and must be pure). With `heard`, a room's message applied once in the group.
+   */
+  async change<T>(
+    decide: (now: StoredSpeak) => SpeakChange<T>,
+    heard?: HeardMessage,
+  ): Promise<ChangeResult<T>> {
+    return this.sql.transaction(async (tx) => {
+      const repo = new SpeakRepo(tx);
+      if (heard && !(await repo.firstHeard(heard))) return { applied: false, stored: await repo.load() };
+      const now = await repo.load();
+      const change = decide(now);
+      const lastRequestId = Math.max(now.lastRequestId, change.lastRequestId ?? 0);
+      let sessions = now.sessions;
+      if (change.save) {
+        await repo.save(change.save, lastRequestId);
+        const saved = change.save;
+        sessions = [...sessions.filter((s) => s.hostRoomId !== saved.hostRoomId), saved];
+      }
+      if (change.remove !== undefined) {
+        await repo.remove(change.remove);
+        sessions = sessions.filter((s) => s.hostRoomId !== change.remove);
+      }
+      return { applied: true, result: change.result, stored: { sessions, lastRequestId } };
+    });
+  }
+
+  /** Whether this is the first time the group hears the message; forgets the ones heard long ago. */
+  private async firstHeard(heard: HeardMessage): Promise<boolean> {
+    const forgetBefore = new Date(Date.parse(heard.at) - KEEP_HEARD_MS).toISOString();
+    await this.sql.run('DELETE FROM speak_heard WHERE heard_at < ?', [forgetBefore]);
+    const { changes } = await this.sql.run(
+      `INSERT INTO speak_heard (room_id, ts, action, heard_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+      [heard.roomId, heard.ts, heard.action, heard.at],
+    );
+    return changes > 0;
+  }
 
   /** One session as it now is, in one transaction: the session row, its queue and the id counter. */
   async save(session: SpeakSession, lastRequestId: number): Promise<void> {

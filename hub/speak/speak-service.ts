@@ -4,10 +4,12 @@
  * the dashboard; after every change each room whose standing changed gets it on its retained
  * `speak-state` topic, and the dashboards get it on `/ws`.
  *
- * The decisions are speak-queue's; this service holds the sessions and writes each change through
- * to the store before it takes effect, so a hub restart in a meeting (`restore()`, then
- * `publishAll()`) gives every room back its place. Rooms told `no-session` are not kept: after a
- * restart they see `idle`.
+ * The decisions are speak-queue's; this service decides each change on the sessions as stored and
+ * stores it before it takes effect, so a hub restart in a meeting (`restore()`, then `publishAll()`)
+ * gives every room back its place. Rooms told `no-session` are not kept: after a restart they see
+ * `idle`. In a hub group the store is the one queue: a room's message reaches every hub and the
+ * first to store it applies it, and a hub hearing of another's change reads the queue again
+ * (`follow()`), so every hub shows the same queue and tells the rooms the same standing.
  */
 import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
@@ -29,6 +31,7 @@ import {
   type SpeakRequest,
   type SpeakSession,
 } from './speak-queue.js';
+import type { ChangeResult, HeardMessage, SpeakChange, StoredSpeak } from './speak-repo.js';
 
 export interface SessionView {
   hostRoomId: string;
@@ -76,21 +79,24 @@ export function meetingResolver(current: () => readonly CurrentMeeting[]): HostR
   };
 }
 
-/** Where sessions are kept across restarts (`SpeakRepo`); each call is one transaction. */
+/**
+ * Where sessions are kept (`SpeakRepo`), the queue's truth, which the hubs of a group share; each
+ * call is one transaction.
+ */
 export interface SpeakSessionStore {
-  load(): Promise<{ sessions: SpeakSession[]; lastRequestId: number }>;
-  save(session: SpeakSession, lastRequestId: number): Promise<void>;
+  load(): Promise<StoredSpeak>;
   remove(hostRoomId: string): Promise<boolean>;
+  change<T>(decide: (now: StoredSpeak) => SpeakChange<T>, heard?: HeardMessage): Promise<ChangeResult<T>>;
 }
 
 export type ServiceOutcome = Outcome | { ok: false; code: 'no-session' | 'forbidden'; error: string };
 
 export class SpeakService {
-  private readonly byHost = new Map<string, SpeakSession>();
+  /** The sessions as last read from or written to the store. */
+  private byHost = new Map<string, SpeakSession>();
   /** Rooms whose last request found no meeting taking requests. */
   private readonly unanswered = new Set<string>();
   private readonly published = new Map<string, string>();
-  private seq = 0;
   /** The change under way: changes run one at a time, each on the sessions the one before stored. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -108,8 +114,7 @@ export class SpeakService {
    * long ago are closed instead (see `RESTORE_WITHIN_MS`). Rooms learn their standing at `publishAll()`.
    */
   async restore(): Promise<void> {
-    const { sessions, lastRequestId } = await this.store.load();
-    this.seq = lastRequestId;
+    const { sessions } = await this.store.load();
     const now = this.clock();
     for (const session of sessions) {
       if (outlived(session, now)) {
@@ -131,39 +136,44 @@ export class SpeakService {
     this.sync();
   }
 
+  /**
+   * Reads the sessions again, for the changes another hub of the group made: the rooms whose
+   * standing changed are told, the dashboards heard of the sessions from the hub that changed them.
+   */
+  follow(): Promise<void> {
+    return this.inTurn(async () => {
+      this.adopt((await this.store.load()).sessions);
+      this.sync();
+    }).catch((err: Error) => this.log.warn({ err: err.message }, 'speak sessions not read again'));
+  }
+
   sessions(): SessionView[] {
     return [...this.byHost.values()].map(view);
   }
 
-  open(hostRoomId: string, openedBy: string | null = null): Promise<SessionView> {
-    return this.inTurn(async () => {
-      let session = this.byHost.get(hostRoomId);
-      if (!session) {
-        session = openSession(hostRoomId, this.clock().toISOString(), openedBy);
-        await this.store.save(session, this.seq);
-        this.byHost.set(hostRoomId, session);
-        this.unanswered.clear();
-        this.out.sessionChanged(view(session));
-        this.sync();
-      }
-      return view(session);
+  async open(hostRoomId: string, openedBy: string | null = null): Promise<SessionView> {
+    const opened = await this.change(({ sessions }) => {
+      const session = sessions.find((s) => s.hostRoomId === hostRoomId);
+      if (session) return { result: session };
+      const created = openSession(hostRoomId, this.now(), openedBy);
+      return { save: created, result: created };
     });
+    return view(opened!);
   }
 
-  close(hostRoomId: string): Promise<boolean> {
-    return this.inTurn(async () => {
-      if (!this.byHost.has(hostRoomId)) return false;
-      await this.store.remove(hostRoomId);
-      this.byHost.delete(hostRoomId);
-      this.out.sessionChanged({ hostRoomId, closed: true });
-      this.sync();
-      return true;
-    });
+  async close(hostRoomId: string): Promise<boolean> {
+    const closed = await this.change(({ sessions }) =>
+      sessions.some((s) => s.hostRoomId === hostRoomId)
+        ? { remove: hostRoomId, result: true }
+        : { result: false },
+    );
+    return closed === true;
   }
 
-  /** From the room's `speak` topic: applied in the order the room's messages came. */
+  /** From the room's `speak` topic: applied in the order the room's messages came, once in a hub group. */
   onMessage(roomId: string, message: SpeakMessage): void {
-    const outcome = message.action === 'request' ? this.request(roomId) : this.cancel(roomId);
+    const heard = { roomId, ts: message.ts, action: message.action, at: this.clock().toISOString() };
+    const outcome = message.action === 'request' ? this.request(roomId, heard) : this.cancel(roomId, heard);
     outcome.then(
       (o) => {
         if (!o.ok)
@@ -174,22 +184,73 @@ export class SpeakService {
     );
   }
 
-  request(roomId: string): Promise<ServiceOutcome> {
-    return this.inTurn(async () => this.requestNow(roomId));
+  async request(roomId: string, heard?: HeardMessage): Promise<ServiceOutcome> {
+    const outcome = await this.change(
+      ({ sessions, lastRequestId }): SpeakChange<ServiceOutcome> => {
+        const host = this.resolveHost(roomId, sessions);
+        const session = sessions.find((s) => s.hostRoomId === host);
+        if (!session)
+          return { result: { ok: false, code: 'no-session', error: 'no meeting is taking speak requests' } };
+        const id = lastRequestId + 1;
+        return {
+          ...changeOf(session, requestFloor(session, roomId, this.now(), String(id))),
+          lastRequestId: id,
+        };
+      },
+      {
+        heard,
+        applied: (o) => {
+          if (o.ok) this.unanswered.delete(roomId);
+          else if (o.code === 'no-session') this.unanswered.add(roomId);
+        },
+      },
+    );
+    return outcome ?? alreadyApplied;
   }
 
-  cancel(roomId: string): Promise<ServiceOutcome> {
-    return this.inTurn(async () => this.cancelNow(roomId));
+  async cancel(roomId: string, heard?: HeardMessage): Promise<ServiceOutcome> {
+    const outcome = await this.change(
+      ({ sessions }): SpeakChange<ServiceOutcome> => {
+        const session = sessions.find((s) => roomState(s, roomId).state !== 'idle');
+        if (!session) return { result: { ok: false, code: 'not-found', error: `${roomId} has no request` } };
+        return changeOf(session, cancelFloor(session, roomId, this.now()));
+      },
+      { heard, applied: () => this.unanswered.delete(roomId) },
+    );
+    return outcome ?? alreadyApplied;
   }
 
   /** The host's decision; `actor` must be the host room's technician or an operator. */
-  decide(requestId: string, action: SpeakAction, actor: Actor | null): Promise<ServiceOutcome> {
-    return this.inTurn(async () => this.decideNow(requestId, action, actor));
+  async decide(requestId: string, action: SpeakAction, actor: Actor | null): Promise<ServiceOutcome> {
+    const outcome = await this.change(
+      ({ sessions }): SpeakChange<ServiceOutcome> => {
+        const session = sessions.find((s) => s.requests.some((r) => r.id === requestId));
+        const request = session?.requests.find((r) => r.id === requestId);
+        if (!session || !request)
+          return { result: { ok: false, code: 'not-found', error: `no request ${requestId}` } };
+        if (!mayAct(actor, session.hostRoomId, request.roomId)) {
+          return {
+            result: {
+              ok: false,
+              code: 'forbidden',
+              error: `only the technician of the host room ${session.hostRoomId} or an operator may ${action} this request`,
+            },
+          };
+        }
+        return changeOf(session, act(session, requestId, action, this.now()));
+      },
+      { applied: (o) => o.ok && this.unanswered.delete(o.request.roomId) },
+    );
+    return outcome ?? alreadyApplied;
   }
 
   /** Resolves once the changes asked for so far are done (stored or refused). */
   async idle(): Promise<void> {
     await this.turn;
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
   }
 
   private inTurn<T>(change: () => Promise<T>): Promise<T> {
@@ -198,57 +259,40 @@ export class SpeakService {
     return done;
   }
 
-  private requestNow(roomId: string): Promise<ServiceOutcome> | ServiceOutcome {
-    const host = this.resolveHost(roomId, [...this.byHost.values()]);
-    const session = host ? this.byHost.get(host) : undefined;
-    if (!session) {
-      this.unanswered.add(roomId);
+  /**
+   * Decides on the sessions as stored now (another hub of the group may have changed them) and
+   * stores the change before it takes effect: a change the database refused takes none, and the
+   * caller hears of it. Only the hub whose write changed a session tells the dashboards (its live
+   * news reaches the group's other hubs); every hub tells the rooms whose standing it sees change.
+   * Null when `heard` names a room's message already applied (by another hub of the group).
+   */
+  private change<T>(
+    decide: (now: StoredSpeak) => SpeakChange<T>,
+    options: { heard?: HeardMessage | undefined; applied?: (result: T) => void } = {},
+  ): Promise<T | null> {
+    return this.inTurn(async () => {
+      let written: SpeakChange<T> | null = null;
+      const done = await this.store.change((now) => {
+        written = decide(now);
+        return written;
+      }, options.heard);
+      this.adopt(done.stored.sessions);
+      const change = written as SpeakChange<T> | null;
+      if (done.applied && change) {
+        options.applied?.(change.result);
+        if (change.save) this.out.sessionChanged(view(change.save));
+        if (change.remove !== undefined) this.out.sessionChanged({ hostRoomId: change.remove, closed: true });
+      }
       this.sync();
-      return { ok: false, code: 'no-session', error: 'no meeting is taking speak requests' };
-    }
-    return this.apply(session, requestFloor(session, roomId, this.clock().toISOString(), String(++this.seq)));
+      return done.applied ? done.result : null;
+    });
   }
 
-  private cancelNow(roomId: string): Promise<ServiceOutcome> | ServiceOutcome {
-    this.unanswered.delete(roomId);
-    const session = [...this.byHost.values()].find((s) => roomState(s, roomId).state !== 'idle');
-    if (!session) {
-      this.sync();
-      return { ok: false, code: 'not-found', error: `${roomId} has no request` };
-    }
-    return this.apply(session, cancelFloor(session, roomId, this.clock().toISOString()));
-  }
-
-  private decideNow(
-    requestId: string,
-    action: SpeakAction,
-    actor: Actor | null,
-  ): Promise<ServiceOutcome> | ServiceOutcome {
-    const session = [...this.byHost.values()].find((s) => s.requests.some((r) => r.id === requestId));
-    const request = session?.requests.find((r) => r.id === requestId);
-    if (!session || !request) return { ok: false, code: 'not-found', error: `no request ${requestId}` };
-    if (!mayAct(actor, session.hostRoomId, request.roomId)) {
-      return {
-        ok: false,
-        code: 'forbidden',
-        error: `only the technician of the host room ${session.hostRoomId} or an operator may ${action} this request`,
-      };
-    }
-    return this.apply(session, act(session, requestId, action, this.clock().toISOString()));
-  }
-
-  private async apply(session: SpeakSession, outcome: Outcome): Promise<ServiceOutcome> {
-    if (!outcome.ok) return outcome;
-    const changed = outcome.session !== session;
-    // Stored first: a change the database refused takes no effect, and the caller hears of it.
-    if (changed) await this.store.save(outcome.session, this.seq);
-    this.unanswered.delete(outcome.request.roomId);
-    if (changed) {
-      this.byHost.set(session.hostRoomId, outcome.session);
-      this.out.sessionChanged(view(outcome.session));
-    }
-    this.sync();
-    return outcome;
+  /** The sessions as stored; a session opened meanwhile takes requests again from rooms told none did. */
+  private adopt(sessions: readonly SpeakSession[]): void {
+    const before = this.byHost;
+    this.byHost = new Map(sessions.map((s) => [s.hostRoomId, s]));
+    if ([...this.byHost.keys()].some((host) => !before.has(host))) this.unanswered.clear();
   }
 
   stateOf(roomId: string): RoomSpeakState {
@@ -272,6 +316,20 @@ export class SpeakService {
     }
   }
 }
+
+/** What a queue's outcome stores: its session, when the outcome changed it. */
+function changeOf(session: SpeakSession, outcome: Outcome): SpeakChange<ServiceOutcome> {
+  return outcome.ok && outcome.session !== session
+    ? { save: outcome.session, result: outcome }
+    : { result: outcome };
+}
+
+/** A room's message another hub of the group applied first: nothing left to do here. */
+const alreadyApplied: ServiceOutcome = {
+  ok: false,
+  code: 'not-found',
+  error: 'already applied by a hub of the group',
+};
 
 function view(s: SpeakSession): SessionView {
   return { hostRoomId: s.hostRoomId, openedBy: s.openedBy, openedAt: s.openedAt, queue: queue(s) };

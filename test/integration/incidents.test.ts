@@ -128,6 +128,57 @@ onEachStore('incident tracker over the fleet state, in fake time', incidentsMigr
     expect((await repo.list({ state: 'open' })).map((i) => i.cause)).toEqual(['mains.lost']);
   });
 
+  test('in a hub group, a tracker standing by stores and tells nothing; taking over, it goes on from what the store has', async () => {
+    nowMs = t0;
+    const repo = new IncidentsRepo(store.sql);
+    const hubs = [0, 1].map(() => {
+      const fleet = new FleetState(rooms, defaultThresholds, clock());
+      const tracker = new IncidentTracker(repo, fleet, config, log, undefined, clock);
+      const told: string[] = [];
+      tracker.listen({
+        opened: (i) => told.push(`opened ${i.roomId}`),
+        closed: (i) => told.push(`closed ${i.roomId}`),
+      });
+      return { fleet, tracker, told };
+    });
+    const [a, b] = hubs as [(typeof hubs)[0], (typeof hubs)[0]];
+    await b.tracker.standBy();
+    for (const hub of hubs) hub.fleet.applyTelemetry('so-y-te', telemetry('down'), clock());
+    // Only B heard this room's fault (A missed it): B judges it open, and stores nothing.
+    b.fleet.applyTelemetry('ubnd-tinh', telemetry('down'), clock());
+    for (const hub of hubs) hub.tracker.evaluate();
+    nowMs += 10_000;
+    for (const hub of hubs) {
+      hub.fleet.applyTelemetry('so-y-te', telemetry('down'), clock());
+      hub.tracker.evaluate();
+    }
+    for (const hub of hubs) await hub.tracker.idle();
+    expect(a.told).toEqual(['opened so-y-te']);
+    expect(b.told).toEqual([]);
+    expect(b.tracker.openCount()).toBe(2);
+    expect((await repo.list({ state: 'open' })).map((i) => i.roomId)).toEqual(['so-y-te']);
+
+    // A is gone; the fault it opened clears, and B takes over.
+    await a.tracker.standBy();
+    b.fleet.applyTelemetry('so-y-te', telemetry('up'), clock());
+    b.tracker.evaluate();
+    await b.tracker.takeOver();
+    await b.tracker.idle();
+    // The fault only B saw is opened now, dated when it began.
+    expect(b.told).toEqual(['opened ubnd-tinh']);
+    nowMs += 60_000;
+    b.fleet.applyTelemetry('ubnd-tinh', telemetry('down'), clock());
+    b.tracker.evaluate();
+    await b.tracker.idle();
+    expect(b.told).toEqual(['opened ubnd-tinh', 'closed so-y-te']);
+    expect(a.told).toEqual(['opened so-y-te']);
+    const all = await repo.list({ roomId: undefined });
+    expect(all.map((i) => [i.roomId, i.openedAt, i.closedAt !== null])).toEqual([
+      ['ubnd-tinh', new Date(t0).toISOString(), false],
+      ['so-y-te', new Date(t0).toISOString(), true],
+    ]);
+  });
+
   test('a decision the store refuses is undone and decided again after a pause; nobody hears of it before', async () => {
     nowMs = t0;
     const fleet = new FleetState(rooms, defaultThresholds, clock());

@@ -1,7 +1,8 @@
 /**
  * The speak sessions' repository, on SQLite and on PostgreSQL: what one connection saved, another
  * (a restarted hub, a second hub) loads the same; ended requests and closed sessions are gone; the
- * id counter never goes back; a write the database refuses leaves what was stored untouched.
+ * id counter never goes back; a write the database refuses leaves what was stored untouched; a room's
+ * message is applied once, and changes made at once take turns.
  */
 import { expect, test } from '@jest/globals';
 import {
@@ -99,5 +100,52 @@ onEachStore('the speak sessions repository', speakMigrations, (store) => {
         ['ubnd-tinh'],
       ),
     ).toEqual({ n: 0 });
+  });
+
+  test('a room’s message is applied once, however many hubs of the group receive it', async () => {
+    const host = 'ubnd-lam-binh';
+    expect(
+      await repo().change(() => ({ save: openSession(host, at(10), 'op'), result: 'opened' })),
+    ).toMatchObject({ applied: true, result: 'opened' });
+    const heard = { roomId: 'so-y-te', ts: at(11), action: 'request', at: at(11) };
+    let decided = 0;
+    const request = ({ sessions, lastRequestId }: Awaited<ReturnType<SpeakRepo['load']>>) => {
+      decided++;
+      const session = sessions.find((x) => x.hostRoomId === host)!;
+      const id = lastRequestId + 1;
+      return {
+        save: ok(requestFloor(session, 'so-y-te', at(11), String(id))).session,
+        lastRequestId: id,
+        result: id,
+      };
+    };
+    const first = await repo().change(request, heard);
+    expect(first).toMatchObject({ applied: true });
+    const second = await repo().change(request, heard);
+    expect(second.applied).toBe(false);
+    expect(decided).toBe(1);
+    expect(second.stored.sessions.find((x) => x.hostRoomId === host)?.requests.map((r) => r.roomId)).toEqual([
+      'so-y-te',
+    ]);
+  });
+
+  test('changes made at once on two connections take turns: neither is lost, no id is given twice', async () => {
+    const host = 'ubnd-chiem-hoa';
+    await repo().change(() => ({ save: openSession(host, at(20), 'op'), result: null }));
+    const ask = (roomId: string) =>
+      new SpeakRepo(store.sql).change(({ sessions, lastRequestId }) => {
+        const session = sessions.find((x) => x.hostRoomId === host)!;
+        const id = lastRequestId + 1;
+        return {
+          save: ok(requestFloor(session, roomId, at(21), String(id))).session,
+          lastRequestId: id,
+          result: id,
+        };
+      });
+    await Promise.all([ask('so-y-te'), ask('so-noi-vu'), ask('ubnd-na-hang')]);
+    const requests = (await repo().load()).sessions.find((x) => x.hostRoomId === host)!.requests;
+    expect(requests.map((r) => r.roomId).sort()).toEqual(['so-noi-vu', 'so-y-te', 'ubnd-na-hang']);
+    expect(new Set(requests.map((r) => r.id)).size).toBe(3);
+    expect(new Set(requests.map((r) => r.order)).size).toBe(3);
   });
 });

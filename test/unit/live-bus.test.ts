@@ -1,6 +1,7 @@
 /**
  * The hub's live bus: a part's news reaches this hub's sockets, the relay and the parts that react
- * to it; another hub's news only the sockets (its parts reacted where it happened).
+ * to it; another hub's news the sockets and the parts keeping their view of the group (`fromGroup`),
+ * never the others (its parts reacted where it happened).
  */
 import { expect, test } from '@jest/globals';
 import { LiveBus } from '../../hub/api/live-bus.js';
@@ -44,6 +45,23 @@ test('another hub’s news is shown here, neither relayed again nor reacted to',
   expect(shown).toEqual([meeting]);
   expect(told).toEqual([]);
   expect(heard).toEqual([]);
+});
+
+test('another hub’s news reaches the parts keeping their view of the group, and only them', () => {
+  const { bus, shown, told } = attached();
+  const own: LiveMessage[] = [];
+  const group: LiveMessage[] = [];
+  bus.on('event', (m) => own.push(m));
+  bus.fromGroup('event', (m) => group.push(m));
+  bus.deliver(event);
+  bus.deliver(meeting);
+  expect(shown).toEqual([event, meeting]);
+  expect(told).toEqual([]);
+  expect(own).toEqual([]);
+  expect(group).toEqual([event]);
+  // This hub's own news is not the group's: the part heard it where it happened.
+  bus.broadcast(event);
+  expect(group).toEqual([event]);
 });
 
 test('before the sockets exist, the parts still hear the news and nobody is counted', () => {

@@ -29,11 +29,12 @@ describe('which live messages relay', () => {
     ['meeting-verdict'],
     ['escalation'],
     ['incident'],
+    ['speak-session'],
   ])('%s happens on one hub: relayed', (type) => {
     expect(relays({ type } as LiveMessage)).toBe(true);
   });
 
-  test.each([['room'], ['snapshot'], ['mcu'], ['speak-session'], ['speak-state']])(
+  test.each([['room'], ['snapshot'], ['mcu'], ['speak-state']])(
     '%s happens on every hub: not relayed',
     (type) => {
       expect(relays({ type } as LiveMessage)).toBe(false);
