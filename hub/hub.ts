@@ -79,11 +79,9 @@ import { meetingResolver, SpeakService } from './speak/speak-service.js';
 import { watchBacklog } from './store/backlog-watch.js';
 import { openDatabase } from './store/database.js';
 import { hubMigrations } from './store/hub-migrations.js';
+import { openHubStores } from './store/hub-stores.js';
 import { Lease } from './store/lease.js';
-import { PgStore } from './store/pg-store.js';
-import { type OpenedSql, openPgSql, sqliteStore } from './store/sql.js';
 import type { HubStore } from './store/store.js';
-import { WorkerStore } from './store/worker-store.js';
 import { TelemetryHistory } from './telemetry-history.js';
 
 export interface RunningHub {
@@ -119,16 +117,17 @@ export interface HubOptions {
 }
 
 /**
- * Telemetry and events, the volume, are shared among the hub instances of a group (each stored
- * once). Statuses stay on every instance, with their retained copies (which a broker does not send
- * to shared subscriptions); replies too, since only the instance that sent a command awaits its
- * reply; speak requests too, since the speak queue is one per hub.
+ * Events are shared among the hub instances of a group: each reaches one instance, which stores and
+ * acknowledges it. Everything else reaches every instance. Telemetry, since each instance's room
+ * state, readiness and incidents judge every room from its readings (shared, an instance saw only
+ * some of a room's readings, or none of them with EMQX's hash_topic); the samples kept of it are
+ * stored once per room and period all the same (telemetry-history.ts). Statuses, with their retained
+ * copies (which a broker does not send to shared subscriptions); replies, since only the instance
+ * that sent a command awaits its reply; speak requests, since the speak queue is one per hub.
  */
 function ingestFilter(channel: RoomChannel, sharedGroup: string): string {
   const filter = allRoomsFilter(channel);
-  return sharedGroup && (channel === 'telemetry' || channel === 'events')
-    ? sharedFilter(sharedGroup, filter)
-    : filter;
+  return sharedGroup && channel === 'events' ? sharedFilter(sharedGroup, filter) : filter;
 }
 
 /**
@@ -148,27 +147,20 @@ export async function startHub(
   const dbFile = path.join(config.dataDir, 'hnth.db');
   const auditKey = loadOrCreateAuditKey(config.audit.dir);
   const db = openDatabase(dbFile);
-  let store: HubStore;
-  try {
-    store = config.store.url
-      ? await PgStore.open(config.store.url, log)
-      : await WorkerStore.open(dbFile, log);
-  } catch (err) {
+  // What the rooms report, and every repository's rows (meetings, users, incidents, ...): in the
+  // PostgreSQL the hub group shares when there is one (one pool for both), so any hub of the group
+  // reads what another wrote; else in the hub's SQLite file.
+  const stores = await openHubStores({
+    url: config.store.url,
+    db,
+    dbFile,
+    migrations: hubMigrations,
+    log,
+  }).catch((err: Error) => {
     db.close();
     throw err;
-  }
-  // Every repository's rows (meetings, users, incidents, ...): in the PostgreSQL the hub group
-  // shares when there is one, so any hub of the group reads what another wrote; else in the hub's
-  // SQLite file.
-  let relational: OpenedSql;
-  try {
-    relational = config.store.url ? await openPgSql(config.store.url, log) : sqliteStore(db);
-    await relational.migrate(hubMigrations);
-  } catch (err) {
-    await store.close();
-    db.close();
-    throw err;
-  }
+  });
+  const { events: store, relational } = stores;
   const security = openSecurity(relational.sql, roster, { clock, auditKey, log });
   const stopWatch = watchBacklog(store, log);
   const history = new TelemetryHistory(
@@ -179,12 +171,7 @@ export async function startHub(
   const fleet = new FleetState(roster.rooms, config.thresholds, clock.now());
   let client: MqttClient | null = null;
   // The store closes after everything that writes to it has stopped, and before the database.
-  const cleanups: (() => Promise<unknown> | unknown)[] = [
-    () => db.close(),
-    () => store.close(),
-    () => relational.close(),
-    stopWatch,
-  ];
+  const cleanups: (() => Promise<unknown> | unknown)[] = [() => db.close(), () => stores.close(), stopWatch];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
@@ -583,7 +570,7 @@ export async function startHub(
               ),
           );
         },
-        telemetry: (roomId, telemetry, receivedAt) => history.offer(roomId, telemetry, receivedAt),
+        telemetry: (roomId, telemetry) => history.offer(roomId, telemetry),
         reply: (roomId, reply) => commands.onReply(roomId, reply),
         speak: (roomId, message) => speak.onMessage(roomId, message),
       },
