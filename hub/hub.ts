@@ -9,15 +9,7 @@ import { type Clock, systemClock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { spawnRunner } from '../shared/probes/process-runner.js';
 import { type EventAckMessage, isoNow, SCHEMA_VERSION, type SpeakStateMessage } from '../shared/schemas.js';
-import {
-  ackTopic,
-  allRoomsFilter,
-  injectTopic,
-  type RoomChannel,
-  roomChannels,
-  sharedFilter,
-  speakStateTopic,
-} from '../shared/topics.js';
+import { ackTopic, injectTopic, roomChannels, speakStateTopic } from '../shared/topics.js';
 import { sessionActor } from './api/actor.js';
 import { buildApi } from './api/http-api.js';
 import { hubMetrics } from './api/hub-metrics.js';
@@ -48,6 +40,7 @@ import { IncidentsRepo } from './incidents/incidents-repo.js';
 import { incidentsRoutes } from './incidents/incidents-routes.js';
 import { InOrderPerKey } from './ingest/in-order.js';
 import { Ingest } from './ingest/ingest.js';
+import { ingestFilter } from './ingest/ingest-filter.js';
 import { listen, localUrl } from './listen.js';
 import { McuMonitor } from './mcu/mcu-monitor.js';
 import { mcuRoutes } from './mcu/mcu-routes.js';
@@ -114,20 +107,6 @@ export interface HubOptions {
    * commands, notifications); the machine's unless a test runs a virtual day.
    */
   clock?: Clock;
-}
-
-/**
- * Events are shared among the hub instances of a group: each reaches one instance, which stores and
- * acknowledges it. Everything else reaches every instance. Telemetry, since each instance's room
- * state, readiness and incidents judge every room from its readings (shared, an instance saw only
- * some of a room's readings, or none of them with EMQX's hash_topic); the samples kept of it are
- * stored once per room and period all the same (telemetry-history.ts). Statuses, with their retained
- * copies (which a broker does not send to shared subscriptions); replies, since only the instance
- * that sent a command awaits its reply; speak requests, since the speak queue is one per hub.
- */
-function ingestFilter(channel: RoomChannel, sharedGroup: string): string {
-  const filter = allRoomsFilter(channel);
-  return sharedGroup && channel === 'events' ? sharedFilter(sharedGroup, filter) : filter;
 }
 
 /**

@@ -32,7 +32,7 @@ export const hubMqttSettings = {
     env: 'HNTH_MQTT_KEEPALIVE_SEC',
   },
   sharedGroup: {
-    doc: 'MQTT 5 shared subscription group ($share/<group>/…) for the rooms’ telemetry and events, so several hub instances on one external broker split them; every instance still gets every status and reply. Empty: plain subscriptions.',
+    doc: 'MQTT 5 shared subscription group ($share/<group>/…) for the rooms’ events, so several hub instances on one external broker split them and each is stored once; every instance still gets all the telemetry (its samples stored once), every status and reply. Empty: plain subscriptions.',
     format: (value: unknown) => {
       if (value !== '' && !isValidShareGroup(String(value)))
         throw new Error('must be empty or letters, digits, - and _ (e.g. hnth-hub)');

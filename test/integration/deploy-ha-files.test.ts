@@ -100,8 +100,9 @@ describe('the example hub configurations', () => {
 
 test('the README counts the PostgreSQL connections with the hub’s pool size', () => {
   const readme = read('README.md');
-  expect(readme).toContain(`two pools of at most ${PG_POOL_SIZE} connections`);
-  expect(readme).toContain(`Two hubs: at most ${2 * 2 * PG_POOL_SIZE}`);
+  expect(readme).toContain(`one pool of at most ${PG_POOL_SIZE} connections`);
+  // And the live relay's listening connection, each.
+  expect(readme).toContain(`Two hubs: at most ${2 * (PG_POOL_SIZE + 1)}`);
 });
 
 describe('the systemd drop-in', () => {

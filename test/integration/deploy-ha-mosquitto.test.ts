@@ -1,8 +1,8 @@
 /**
  * deploy/ha/mosquitto.conf in a real Mosquitto: the broker of two hubs on other machines. Both hubs
  * log in with the hub's account over TLS, each under its own client id, through the hub's own link
- * code (MQTT 5, one shared group); each of a room's events reaches exactly one hub, a room's status
- * reaches both, and when one hub's connection dies the other receives everything; two connections
+ * code (MQTT 5, one shared group); each of a room's events reaches exactly one hub, its telemetry
+ * and status reach both, and when one hub's connection dies the other receives everything; two connections
  * under one client id throw each other off, so each hub needs its own. The listeners keep
  * the single broker's separation: no room's password works on the hubs' listener and the hub's
  * account does not work on the rooms'.
@@ -12,10 +12,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { connectHubLink } from '../../hub/broker/hub-link.js';
+import { ingestFilter } from '../../hub/ingest/ingest-filter.js';
 import { exportMosquitto } from '../../hub/security/mosquitto-export.js';
 import { HUB_ACCOUNT } from '../../hub/security/mqtt-policy.js';
 import { createLogger } from '../../shared/logger.js';
-import { allRoomsFilter, roomChannels, roomTopic, sharedFilter } from '../../shared/topics.js';
+import { roomChannels, roomTopic } from '../../shared/topics.js';
 import { openHubSecurity } from '../helpers/hub-harness.js';
 import { startHaMosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -50,12 +51,8 @@ describe('two hubs on one Mosquitto from deploy/ha/mosquitto.conf', () => {
         protocolVersion: 5,
         keepaliveSec: 10,
         now: () => new Date(),
-        // As hub/hub.ts subscribes with mqtt.sharedGroup: telemetry and events shared, the rest not.
-        filters: roomChannels.map((ch) =>
-          ch === 'telemetry' || ch === 'events'
-            ? sharedFilter(GROUP, allRoomsFilter(ch))
-            : allRoomsFilter(ch),
-        ),
+        // As hub/hub.ts subscribes with mqtt.sharedGroup: events shared, the rest not.
+        filters: roomChannels.map((ch) => ingestFilter(ch, GROUP)),
       },
       (topic, payload) => got.push(`${topic} ${payload.toString()}`),
       createLogger(clientId, 'silent'),
@@ -115,6 +112,14 @@ describe('two hubs on one Mosquitto from deploy/ha/mosquitto.conf', () => {
     expect(all.map((m) => m.split(' ')[1]).sort()).toEqual([...events].sort());
     expect(hubs.map((h) => received(h, 'event-').length).every((n) => n > 0)).toBe(true);
     await waitFor('the status at both hubs', () => hubs.every((h) => received(h, 'status-1').length === 1));
+  });
+
+  test('each telemetry message reaches both hubs', async () => {
+    const readings = Array.from({ length: 10 }, (_, i) => `telemetry-${i}`);
+    for (const t of readings) await room.publishAsync(roomTopic(ROOM, 'telemetry'), t, { qos: 1 });
+    await waitFor('every message at both hubs', () =>
+      hubs.every((h) => received(h, 'telemetry-').length === readings.length),
+    );
   });
 
   test('when one hub’s connection dies, the other hub receives every event that follows', async () => {
