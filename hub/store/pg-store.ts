@@ -69,10 +69,12 @@ export const storeMigrations: readonly Migration[] = [
   },
   {
     // A group's hubs each keep a sample of a room's period: one is stored (store.ts, insertSample).
-    // Rows from before, and replayed samples, have none: null never conflicts, so no row is dropped.
+    // Rows from before, and replayed samples, have none: left out of the index, they never conflict
+    // (no row of a database from before is dropped, and the index starts empty).
     id: 'telemetry-bucket-1',
     sql: `ALTER TABLE telemetry_samples ADD COLUMN bucket text COLLATE "C";
-    CREATE UNIQUE INDEX telemetry_samples_bucket ON telemetry_samples (room_id, bucket);`,
+    CREATE UNIQUE INDEX telemetry_samples_bucket ON telemetry_samples (room_id, bucket)
+      WHERE bucket IS NOT NULL;`,
   },
 ];
 
