@@ -145,8 +145,9 @@ export async function benchFleetLag(s: ScaleSizes['fleet']): Promise<BenchRow[]>
 }
 
 /**
- * Two hubs in one shared group on the flood: each event stored once, and the combined rate. Given a
- * PostgreSQL server, both share one store on it, as a deployment at scale would.
+ * Two hubs in one shared group on the flood: each event stored once, all the telemetry applied by
+ * each hub, and each hub's rate beside one hub alone. Given a PostgreSQL server, both share one store
+ * on it, as a deployment at scale would.
  */
 export async function benchSharedHubs(
   s: ScaleSizes['flood'],
@@ -171,14 +172,11 @@ async function sharedHubs(
       `  two shared hubs: ${s.rooms} rooms every ${s.intervalSec} s for ${s.durationSec} s\n`,
     );
     const load = await runLoad(loadArgs(broker.url, s, 0.01), s.durationSec);
-    await drained(() => hubs[0]!.telemetry() + hubs[1]!.telemetry(), load.telemetry);
+    // Telemetry reaches every hub of the group; events one each.
+    await drained(() => Math.min(hubs[0]!.telemetry(), hubs[1]!.telemetry()), load.telemetry);
     await drained(() => hubs[0]!.events() + hubs[1]!.events(), load.events);
     const [a, b] = [await hubs[0]!.finish(), await hubs[1]!.finish()];
-    const combined = rate(
-      a.telemetry + b.telemetry,
-      Math.min(a.firstAt, b.firstAt),
-      Math.max(a.lastAt, b.lastAt),
-    );
+    const slower = Math.min(rate(a.telemetry, a.firstAt, a.lastAt), rate(b.telemetry, b.firstAt, b.lastAt));
     const name = `two hub instances, MQTT 5 shared subscription ($share/hnth-hub/…), ${storeUrl ? 'one PostgreSQL store' : 'a SQLite store each'}`;
     return [
       {
@@ -190,17 +188,17 @@ async function sharedHubs(
       },
       {
         benchmark: name,
-        measure: 'telemetry split (a / b)',
+        measure: 'telemetry applied by each hub (a / b)',
         value: `${a.telemetry} / ${b.telemetry} of ${load.telemetry}`,
-        target: 'both share, none lost',
-        met: a.telemetry > 0 && b.telemetry > 0 && a.telemetry + b.telemetry === load.telemetry,
+        target: 'all, on both',
+        met: a.telemetry === load.telemetry && b.telemetry === load.telemetry,
       },
       {
         benchmark: name,
-        measure: 'combined ingest rate vs one hub on the same flood',
-        value: `${Math.round(combined)}/s vs ${Math.round(singleHubRate)}/s = ×${(combined / singleHubRate).toFixed(2)}`,
-        target: '> ×1 (2 cores shared with broker and load)',
-        met: combined > singleHubRate,
+        measure: 'the slower hub’s telemetry rate vs one hub on the same flood',
+        value: `${Math.round(slower)}/s vs ${Math.round(singleHubRate)}/s = ×${(slower / singleHubRate).toFixed(2)}`,
+        target: '> ×0.5 (2 cores shared by both hubs, broker and load)',
+        met: slower > singleHubRate / 2,
       },
     ];
   });

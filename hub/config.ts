@@ -52,7 +52,7 @@ export const hubSchema = {
     default: 5,
   },
   telemetrySampleSec: {
-    doc: 'Live telemetry is kept for charts and reports once per this many seconds per room.',
+    doc: 'Live telemetry is kept for charts and reports once per this many seconds per room (periods of the agent’s clock). The same on every hub of a group, so each period’s sample is stored once.',
     format: 'nat',
     default: 60,
   },

@@ -118,7 +118,7 @@ export async function startHub(
   // The rooms served: the fleet file's (checked before anything opens) or the built-in 28.
   const roster = hubFleet(config);
   const auditKey = loadOrCreateAuditKey(config.audit.dir);
-  const stores = await openHubStores(config, log);
+  const stores = await openHubStores({ url: config.store.url, dataDir: config.dataDir }, log);
   let hub: ComposedHub;
   try {
     hub = composeHub({ config, log, clock, roster, auditKey, stores });

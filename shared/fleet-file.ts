@@ -81,8 +81,8 @@ export const fleetFileSchema = z
 const SHOWN_ISSUES = 20;
 
 /**
- * The rooms of a fleet file, checked; `reservedIds` are ids the caller uses for something else
- * (the hub's own broker account). An unreadable file, broken JSON or a schema violation is a
+ * The rooms of a fleet file, checked; `reservedIds` are ids the caller uses for something else, each
+ * with the ids it starts with a dash (the hubs' own broker accounts: `hnth-hub`, `hnth-hub-a`). An unreadable file, broken JSON or a schema violation is a
  * ConfigError naming the file and each bad entry by index and id.
  */
 export function readFleetFile(file: string, reservedIds: readonly string[] = []): Room[] {
@@ -104,8 +104,8 @@ export function readFleetFile(file: string, reservedIds: readonly string[] = [])
   const parsed = fleetFileSchema.safeParse(json);
   const issues = parsed.success
     ? parsed.data.flatMap((room, i) =>
-        reservedIds.includes(room.id)
-          ? [{ path: [i, 'id'], message: 'is reserved for the hub’s own broker account' }]
+        reservedIds.some((r) => room.id === r || room.id.startsWith(`${r}-`))
+          ? [{ path: [i, 'id'], message: 'is reserved for the hubs’ own broker accounts' }]
           : [],
       )
     : parsed.error.issues;

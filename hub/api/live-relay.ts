@@ -46,7 +46,7 @@ export const liveRelayMigrations: SqlMigration[] = [
 const HAPPENS_ON: Record<LiveMessage['type'], 'one hub' | 'every hub'> = {
   // Each socket's own, when it connects.
   snapshot: 'every hub',
-  // From the rooms' statuses, which every hub of the group receives.
+  // From the rooms' statuses and telemetry, which every hub of the group receives.
   room: 'every hub',
   // Each hub probes the MCU itself.
   mcu: 'every hub',

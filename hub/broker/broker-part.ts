@@ -5,28 +5,15 @@
  */
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import { allRoomsFilter, type RoomChannel, roomChannels, sharedFilter } from '../../shared/topics.js';
+import { roomChannels } from '../../shared/topics.js';
 import type { HubConfig } from '../config.js';
+import { ingestFilter } from '../ingest/ingest-filter.js';
 import type { Part } from '../parts/part.js';
 import type { MqttCredentials } from '../security/mqtt-credentials.js';
 import type { BrokerOut } from './broker-out.js';
 import type { FloodGuard } from './flood-guard.js';
 import { type HubBroker, startHubBroker } from './hub-broker.js';
 import { connectHubLink } from './hub-link.js';
-
-/**
- * Telemetry and events, the volume, are shared among the hub instances of a group (each stored
- * once). Statuses stay on every instance, with their retained copies (which a broker does not send
- * to shared subscriptions); replies too, since only the instance that sent a command awaits its
- * reply; speak requests too: each hub applies a room's message, the first to store it queues it
- * (../speak/speak-service.ts), so the queue goes on while any hub of the group is up.
- */
-function ingestFilter(channel: RoomChannel, sharedGroup: string): string {
-  const filter = allRoomsFilter(channel);
-  return sharedGroup && (channel === 'telemetry' || channel === 'events')
-    ? sharedFilter(sharedGroup, filter)
-    : filter;
-}
 
 export interface BrokerPart extends Part {
   /** Where agents connect; known once started. */

@@ -2,6 +2,7 @@
 import { existingFileOrEmpty } from '../../shared/config-file.js';
 import type { CrossCheck, SettingsOf } from '../../shared/settings.js';
 import { isValidHubIdSyntax, isValidShareGroup } from '../../shared/topics.js';
+import { HUB_ACCOUNT, isHubAccount } from '../security/mqtt-policy.js';
 
 export const hubMqttSettings = {
   url: {
@@ -32,7 +33,7 @@ export const hubMqttSettings = {
     env: 'HNTH_MQTT_KEEPALIVE_SEC',
   },
   sharedGroup: {
-    doc: 'MQTT 5 shared subscription group ($share/<group>/…) for the rooms’ telemetry and events, so several hub instances on one external broker split them; every instance still gets every status and reply. Empty: plain subscriptions.',
+    doc: 'MQTT 5 shared subscription group ($share/<group>/…) for the rooms’ events, so several hub instances on one external broker split them and each is stored once; every instance still gets all the telemetry (its samples stored once), every status and reply. Empty: plain subscriptions.',
     format: (value: unknown) => {
       if (value !== '' && !isValidShareGroup(String(value)))
         throw new Error('must be empty or letters, digits, - and _ (e.g. hnth-hub)');
@@ -41,7 +42,7 @@ export const hubMqttSettings = {
     env: 'HNTH_MQTT_SHARED_GROUP',
   },
   username: {
-    doc: 'Username at an external broker.',
+    doc: 'Username at an external broker. A hub of a group has its own account, hnth-hub-<name> (deploy/ha/), and mqtt.clientId the same.',
     format: String,
     default: '',
     env: 'HNTH_MQTT_USERNAME',
@@ -143,6 +144,17 @@ export const mqttChecks: CrossCheck<{ mqtt: HubMqttSettings }>[] = [
         : [
             `mqtt.keepaliveSec must be from 2 to 600 seconds (HNTH_MQTT_KEEPALIVE_SEC), not ${mqtt.keepaliveSec}`,
           ],
+  },
+  {
+    keys: ['mqtt.clientId', 'mqtt.username'],
+    // The broker ties a group hub's client id to its account (deploy/ha/mosquitto.conf), and the
+    // account may publish only the status topic named after itself.
+    check: ({ mqtt }) =>
+      isHubAccount(mqtt.username) && mqtt.username !== HUB_ACCOUNT && mqtt.clientId !== mqtt.username
+        ? [
+            `mqtt.clientId must be the hub's own broker account, mqtt.username (${mqtt.username}), not ${mqtt.clientId}: the broker gives the hub its username as client id`,
+          ]
+        : [],
   },
   {
     keys: ['mqtt.sharedGroup', 'mqtt.url', 'mqtt.protocolVersion'],

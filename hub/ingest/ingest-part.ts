@@ -77,7 +77,7 @@ export function ingestPart(deps: {
             ),
         );
       },
-      telemetry: (roomId, telemetry, receivedAt) => deps.history.offer(roomId, telemetry, receivedAt),
+      telemetry: (roomId, telemetry) => deps.history.offer(roomId, telemetry),
       reply: (roomId, reply) => deps.commands.onReply(roomId, reply),
       speak: (roomId, message) => deps.speak.onMessage(roomId, message),
     },

@@ -4,8 +4,8 @@
  * one policy (mqtt-policy.ts):
  *
  * - `passwords`: the rooms' accounts, for the rooms' TLS listener; a disabled account is left out;
- * - `hub-passwords`: the hub's account alone, for the loopback listener, so the hub's account
- *   works only from the broker's own machine and no room's password works there;
+ * - `hub-passwords`: the hubs' accounts alone (the hub's, and each hub of a group's), for the hubs'
+ *   listener (loopback for one hub), so no room's password works there;
  * - `acl`: one block per account.
  *
  * The hub writes them again when it cuts off a flooding room (hub/broker/mosquitto-control.ts).
@@ -15,7 +15,14 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MqttCredentials, StoredCredential } from './mqtt-credentials.js';
-import { accountName, HUB_ACCOUNT, type MqttIdentity, mqttRules, type PolicyOptions } from './mqtt-policy.js';
+import {
+  accountName,
+  accountsOf,
+  isHubAccount,
+  type MqttIdentity,
+  mqttRules,
+  type PolicyOptions,
+} from './mqtt-policy.js';
 
 /** The ACL file: nothing for anonymous clients, then one block per account. */
 export function mosquittoAcl(accounts: readonly MqttIdentity[], options: PolicyOptions): string {
@@ -39,12 +46,12 @@ const passwordLines = (credentials: readonly StoredCredential[]) =>
 
 /** The rooms' password file: every room account that has a password and is not disabled. */
 export function mosquittoRoomPasswords(credentials: readonly StoredCredential[]): string {
-  return passwordLines(credentials.filter((c) => c.username !== HUB_ACCOUNT && !c.disabled));
+  return passwordLines(credentials.filter((c) => !isHubAccount(c.username) && !c.disabled));
 }
 
-/** The loopback listener's password file: the hub's account only. */
+/** The hubs' listener's password file: the hubs' accounts only. */
 export function mosquittoHubPasswords(credentials: readonly StoredCredential[]): string {
-  return passwordLines(credentials.filter((c) => c.username === HUB_ACCOUNT));
+  return passwordLines(credentials.filter((c) => isHubAccount(c.username)));
 }
 
 /** Writes `text` to `file` through a temporary file renamed over it. */
@@ -77,6 +84,10 @@ export async function exportMosquitto(
   // Hashes only, but still nobody's business but the broker's (group mosquitto reads them).
   replaceFile(passwordFile, rooms, 0o640);
   replaceFile(hubPasswordFile, mosquittoHubPasswords(stored), 0o640);
-  replaceFile(aclFile, mosquittoAcl(credentials.accounts(), options), 0o644);
+  const accounts = accountsOf(
+    credentials.fleet,
+    stored.map((c) => c.username),
+  );
+  replaceFile(aclFile, mosquittoAcl(accounts, options), 0o644);
   return { passwordFile, hubPasswordFile, aclFile, rooms: rooms.split('\n').filter(Boolean).length };
 }

@@ -77,7 +77,7 @@ export class MqttCredentials {
   constructor(
     private readonly sql: Sql,
     private readonly audit: Pick<AuditLog, 'record'>,
-    private readonly fleet: Fleet,
+    readonly fleet: Fleet,
     private readonly now: () => Date = systemClock.now,
   ) {}
 

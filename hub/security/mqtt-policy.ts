@@ -6,7 +6,8 @@
  * without the host; art. 13.1c: confidentiality): a room publishes only under its own
  * `hnth/v1/rooms/{room}/` and reads only its own commands, schedule and speak state (and whether the
  * hubs are online); only the hub's account publishes commands, schedules, speak states and the
- * hubs' statuses (each hub its own and the earlier single one; the hubs share the account); the simulator's inject topic exists only in demo mode.
+ * hubs' statuses (the earlier single one, and each hub its own: a hub of a group, under its own
+ * account, only its own); the simulator's inject topic exists only in demo mode.
  *
  * @pure: the dashboard bundles it, so it imports only shared/ and other @pure modules (types aside).
  */
@@ -14,6 +15,7 @@ import type { Fleet } from '../../shared/fleet.js';
 import {
   ALL_HUB_STATUSES_FILTER,
   HUB_STATUS_TOPIC,
+  hubStatusTopic,
   roomChannels,
   TOPIC_ROOT,
   topicMatches,
@@ -22,7 +24,20 @@ import {
 /** The hub's own account on the broker. */
 export const HUB_ACCOUNT = 'hnth-hub';
 
-export type MqttIdentity = { kind: 'hub' } | { kind: 'room'; roomId: string };
+/**
+ * The account of one hub of a group (deploy/ha/): the hub's account, a dash and the hub's name,
+ * `hnth-hub-a`. Its client id is its username (the broker ties them), so it is also the hub's id in
+ * its status topic. A fleet reserves these names (hub/config.ts), so no room takes one.
+ */
+const GROUP_HUB_ACCOUNT = new RegExp(`^${HUB_ACCOUNT}-[a-z0-9][a-z0-9-]{0,54}$`);
+
+/** Whether `username` is a hub's account: the hub's own, or one hub of a group's. */
+export function isHubAccount(username: string): boolean {
+  return username === HUB_ACCOUNT || GROUP_HUB_ACCOUNT.test(username);
+}
+
+/** A hub (with `account` when it is one hub of a group's own), or a room. */
+export type MqttIdentity = { kind: 'hub'; account?: string } | { kind: 'room'; roomId: string };
 
 export interface PolicyOptions {
   /** Demo and tests: the simulator's fault-injection topic is open (hub writes, each room reads its own). */
@@ -41,17 +56,27 @@ const roomWriteChannels = [...new Set<string>([...roomChannels, 'speak'])];
 /** The identity a broker username stands for; null for an account the policy does not know. */
 export function identityOf(username: string, fleet: Fleet): MqttIdentity | null {
   if (username === HUB_ACCOUNT) return { kind: 'hub' };
+  if (GROUP_HUB_ACCOUNT.test(username)) return { kind: 'hub', account: username };
   if (fleet.has(username)) return { kind: 'room', roomId: username };
   return null;
 }
 
-/** Every account of the broker: the hub's, then one per room of the fleet. */
-export function accountsOf(fleet: Fleet): MqttIdentity[] {
-  return [{ kind: 'hub' }, ...fleet.rooms.map((r) => ({ kind: 'room' as const, roomId: r.id }))];
+/**
+ * Every account of the broker: the hub's, then the group's hubs' named in `groupHubs` (those issued
+ * a password), then one per room of the fleet.
+ */
+export function accountsOf(fleet: Fleet, groupHubs: readonly string[] = []): MqttIdentity[] {
+  return [
+    { kind: 'hub' },
+    ...groupHubs
+      .filter((u) => GROUP_HUB_ACCOUNT.test(u))
+      .map((account) => ({ kind: 'hub' as const, account })),
+    ...fleet.rooms.map((r) => ({ kind: 'room' as const, roomId: r.id })),
+  ];
 }
 
 export function accountName(identity: MqttIdentity): string {
-  return identity.kind === 'hub' ? HUB_ACCOUNT : identity.roomId;
+  return identity.kind === 'hub' ? (identity.account ?? HUB_ACCOUNT) : identity.roomId;
 }
 
 /** Every topic rule of one identity. */
@@ -64,7 +89,11 @@ export function mqttRules(identity: MqttIdentity, options: PolicyOptions): Topic
       { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/speak-state` },
       { access: 'write', pattern: `${TOPIC_ROOT}/rooms/+/acks` },
       { access: 'write', pattern: HUB_STATUS_TOPIC },
-      { access: 'write', pattern: ALL_HUB_STATUSES_FILTER },
+      // One hub of a group announces itself only: it cannot say another is online or offline.
+      {
+        access: 'write',
+        pattern: identity.account ? hubStatusTopic(identity.account) : ALL_HUB_STATUSES_FILTER,
+      },
       ...(options.simInject
         ? [{ access: 'write' as const, pattern: `${TOPIC_ROOT}/sim/rooms/+/inject` }]
         : []),

@@ -1,18 +1,19 @@
 /**
  * The hub's stores, opened before any part is made (every part's rows go through them) and closed
- * after every part stopped: the events store (events, telemetry, transitions: the volume) and the
- * relational store (every repository's rows). In a hub group both live in the PostgreSQL the
- * group shares, so any hub reads what another wrote; alone, in the hub's SQLite file, each through
- * its own thread, so the hub's event loop never waits on SQLite's lock or disk.
+ * after every part stopped: the events store (events, telemetry samples, readiness transitions: the
+ * volume) and the relational store (every repository's rows). Alone, a hub keeps both in its SQLite
+ * file, each through its own thread, so the hub's event loop never waits on SQLite's lock or disk.
+ * In a group (`store.url`), in the PostgreSQL the group shares, so any hub reads what another wrote,
+ * through ONE pool of `PG_POOL_SIZE` connections handed to both, which ends once, after both closed.
  */
 import path from 'node:path';
 import type { Logger } from '../../shared/logger.js';
-import type { HubConfig } from '../config.js';
 import type { Part } from '../parts/part.js';
 import { watchBacklog } from './backlog-watch.js';
 import { hubMigrations } from './hub-migrations.js';
+import { openCheckedPgPool } from './pg-database.js';
 import { PgStore } from './pg-store.js';
-import { type OpenedSql, openPgSql, type Sql } from './sql.js';
+import { type OpenedSql, type Sql, sharedPgSql } from './sql.js';
 import type { HubStore, StoreBacklog } from './store.js';
 import { openWorkerSql } from './worker-sql.js';
 import { WorkerStore } from './worker-store.js';
@@ -24,28 +25,44 @@ export interface HubStores extends Part {
   shared: boolean;
   /** Every store call waiting for its answer, the events store's and the repositories'. */
   backlog(): StoreBacklog;
+  /** Closes the events store (its writes committed), then the relational store, then their pool. */
   stop(): Promise<void>;
 }
 
-/** Opened and migrated; nothing is left open when this fails. */
-export async function openHubStores(config: HubConfig, log: Logger): Promise<HubStores> {
-  const dbFile = path.join(config.dataDir, 'hnth.db');
+const NONE: StoreBacklog = { pending: 0, oldestSince: null };
+
+/**
+ * Opened and migrated; nothing is left open when this fails. `url` is the group's PostgreSQL
+ * (`store.url`), empty for a hub alone, whose SQLite file is in `dataDir`.
+ */
+export async function openHubStores(
+  where: { url: string; dataDir: string },
+  log: Logger,
+): Promise<HubStores> {
+  // Undone in the reverse order, on a failure or when stopping.
   const closing: (() => Promise<unknown> | unknown)[] = [];
   const close = async () => {
-    for (const step of closing.reverse()) await step();
+    for (const step of closing.splice(0).reverse()) await step();
   };
   try {
-    const events = config.store.url
-      ? await PgStore.open(config.store.url, log)
-      : await WorkerStore.open(dbFile, log);
-    closing.push(() => events.close());
-    const relational: OpenedSql = config.store.url
-      ? await openPgSql(config.store.url, log)
-      : await openWorkerSql(dbFile, log);
+    let events: HubStore;
+    let relational: OpenedSql;
+    if (where.url) {
+      const checked = await openCheckedPgPool(where.url, log);
+      closing.push(() => checked.pool.end());
+      events = await PgStore.on(checked);
+      relational = sharedPgSql(checked.pool);
+    } else {
+      const dbFile = path.join(where.dataDir, 'hnth.db');
+      events = await WorkerStore.open(dbFile, log);
+      closing.push(() => events.close());
+      relational = await openWorkerSql(dbFile, log);
+    }
+    if (where.url) closing.push(() => events.close());
     closing.push(() => relational.close());
     await relational.migrate(hubMigrations);
     const backlog = (): StoreBacklog => {
-      const all = [events.backlog(), relational.backlog?.() ?? { pending: 0, oldestSince: null }];
+      const all = [events.backlog(), relational.backlog?.() ?? NONE];
       const since = all.flatMap((b) => (b.oldestSince ? [b.oldestSince.getTime()] : []));
       return {
         pending: all.reduce((sum, b) => sum + b.pending, 0),
@@ -53,13 +70,14 @@ export async function openHubStores(config: HubConfig, log: Logger): Promise<Hub
       };
     };
     closing.push(watchBacklog({ backlog }, log));
+    let stopping: Promise<void> | null = null;
     return {
       name: 'stores',
       events,
       sql: relational.sql,
-      shared: Boolean(config.store.url),
+      shared: Boolean(where.url),
       backlog,
-      stop: close,
+      stop: () => (stopping ??= close()),
     };
   } catch (err) {
     await close();

@@ -47,8 +47,18 @@ export function reasonOf(err: unknown): string {
   return typeof message === 'string' ? message : String(err);
 }
 
-/** Connections each hub instance keeps to the store (pg's default, made explicit: the store's gate counts on it). */
+/**
+ * Connections each hub instance keeps to PostgreSQL, in its one pool shared by the events store and
+ * the repositories (pg's default, made explicit: the events store's gate counts on it).
+ */
 export const PG_POOL_SIZE = 10;
+
+/** A pool that has answered once, and the database it reaches named for errors and logs. */
+export interface CheckedPgPool {
+  pool: pg.Pool;
+  /** `user@host:port/database`, never the password. */
+  target: string;
+}
 
 export function createPgPool(url: string, target: string, log?: Logger): pg.Pool {
   const pool = new pg.Pool({
@@ -76,10 +86,7 @@ const UNREACHABLE_HINT = ' (check db.url, and that the server accepts connection
  * A pool on `url` that has answered once; refused naming the database (never the password) when the
  * server cannot be reached, the pool ended.
  */
-export async function openCheckedPgPool(
-  url: string,
-  log?: Logger,
-): Promise<{ pool: pg.Pool; target: string }> {
+export async function openCheckedPgPool(url: string, log?: Logger): Promise<CheckedPgPool> {
   const target = describePgTarget(url);
   const pool = createPgPool(url, target, log);
   try {

@@ -10,7 +10,14 @@ import type pg from 'pg';
 import type { Logger } from '../../shared/logger.js';
 import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import type { Migration } from './database.js';
-import { applyPgMigrations, openCheckedPgPool, PG_POOL_SIZE, PgStoreError, reasonOf } from './pg-database.js';
+import {
+  applyPgMigrations,
+  type CheckedPgPool,
+  openCheckedPgPool,
+  PG_POOL_SIZE,
+  PgStoreError,
+  reasonOf,
+} from './pg-database.js';
 import type {
   EnergySample,
   HubStore,
@@ -20,7 +27,8 @@ import type {
   TelemetrySample,
 } from './store.js';
 
-const migrations: Migration[] = [
+/** The store's tables, in order (exported so a test can make a database from before the last). */
+export const storeMigrations: readonly Migration[] = [
   {
     id: 'events-1',
     sql: `CREATE TABLE events (
@@ -59,6 +67,15 @@ const migrations: Migration[] = [
     id: 'transitions-power-1',
     sql: 'ALTER TABLE readiness_transitions ADD COLUMN power text;',
   },
+  {
+    // A group's hubs each keep a sample of a room's period: one is stored (store.ts, insertSample).
+    // Rows from before, and replayed samples, have none: left out of the index, they never conflict
+    // (no row of a database from before is dropped, and the index starts empty).
+    id: 'telemetry-bucket-1',
+    sql: `ALTER TABLE telemetry_samples ADD COLUMN bucket text COLLATE "C";
+    CREATE UNIQUE INDEX telemetry_samples_bucket ON telemetry_samples (room_id, bucket)
+      WHERE bucket IS NOT NULL;`,
+  },
 ];
 
 const sql = {
@@ -67,8 +84,9 @@ const sql = {
   listEvents: 'SELECT * FROM events WHERE room_id = $1 ORDER BY id DESC LIMIT $2',
   insertTransition:
     'INSERT INTO readiness_transitions (room_id, level, power, reasons, at) VALUES ($1, $2, $3, $4, $5)',
-  insertSample: `INSERT INTO telemetry_samples (room_id, ts, data) VALUES ($1, $2, $3)
-    ON CONFLICT (room_id, ts) DO NOTHING`,
+  // Either key, (room, ts) or (room, bucket), makes a repeat: no conflict target, so both count.
+  insertSample: `INSERT INTO telemetry_samples (room_id, ts, data, bucket) VALUES ($1, $2, $3, $4)
+    ON CONFLICT DO NOTHING`,
   listSamples: `SELECT room_id, ts, data FROM telemetry_samples
     WHERE room_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4`,
   // PostgreSQL has no skip scan: the rooms are found one index probe each (a loose index scan)
@@ -114,6 +132,13 @@ const sql = {
      ORDER BY data #>> '{energy,sinceIso}', ts DESC)
     ORDER BY part, ts`,
 };
+
+/**
+ * Calls on the pool at once: its connections but a few, which stay free for the repositories when
+ * they share it (hub/store/hub-stores.ts), so a burst of the rooms' reports never makes the lease
+ * (hub/store/lease.ts) or a dashboard's query wait for the pool until pg gives up on it.
+ */
+export const STORE_CALLS_AT_ONCE = PG_POOL_SIZE - 3;
 
 interface EventRow {
   id: string;
@@ -173,9 +198,9 @@ export class PgStore implements HubStore {
   private readonly pending = new Map<Promise<unknown>, Date>();
   private closing: Promise<void> | null = null;
   /**
-   * Calls on the pool at once, never more than its connections: pg's own queue fails a call that
-   * waited longer than the connection timeout, and under a burst (thousands of rooms coming online)
-   * calls that were only late failed. Past the pool they wait here, in order, counted in the backlog.
+   * Calls on the pool at once, never more than `STORE_CALLS_AT_ONCE`: pg's own queue fails a call
+   * that waited longer than the connection timeout, and under a burst (thousands of rooms coming
+   * online) calls that were only late failed. Past it they wait here, in order, counted in the backlog.
    */
   private running = 0;
   private readonly queued: (() => void)[] = [];
@@ -183,19 +208,37 @@ export class PgStore implements HubStore {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly target: string,
+    /** Whether closing the store ends the pool: not when the pool is shared, and its opener ends it. */
+    private readonly ownsPool: boolean,
   ) {}
 
   /** Connects and brings the schema up to date; rejects naming the database (never the password). */
   static async open(url: string, log?: Logger): Promise<PgStore> {
-    const { pool, target } = await openCheckedPgPool(url, log);
+    const checked = await openCheckedPgPool(url, log);
     try {
-      await applyPgMigrations(pool, migrations);
+      return await PgStore.migrated(checked, true);
     } catch (err) {
-      await pool.end();
+      await checked.pool.end();
+      throw err;
+    }
+  }
+
+  /**
+   * The store on a pool another part shares (the hub's one pool, hub/store/hub-stores.ts): its
+   * schema brought up to date; closing it waits for its calls and leaves the pool to its opener.
+   */
+  static on(shared: CheckedPgPool): Promise<PgStore> {
+    return PgStore.migrated(shared, false);
+  }
+
+  private static async migrated({ pool, target }: CheckedPgPool, ownsPool: boolean): Promise<PgStore> {
+    try {
+      await applyPgMigrations(pool, storeMigrations);
+    } catch (err) {
       const message = `could not bring up to date the PostgreSQL store at ${target}: ${reasonOf(err)}`;
       throw new PgStoreError('failed', message, { cause: err });
     }
-    return new PgStore(pool, target);
+    return new PgStore(pool, target, ownsPool);
   }
 
   insertEvent(roomId: string, e: EventMessage, receivedAt: Date): Promise<StoredEvent | null> {
@@ -235,13 +278,14 @@ export class PgStore implements HubStore {
     });
   }
 
-  insertSample(roomId: string, telemetry: TelemetryMessage): Promise<void> {
+  insertSample(roomId: string, telemetry: TelemetryMessage, bucket?: string): Promise<void> {
     return this.run('insertSample', async () => {
       const what = `the telemetry of room ${JSON.stringify(roomId)} at ${telemetry.ts}`;
       await this.pool.query(sql.insertSample, [
         storableText(`the room id of ${what}`, roomId),
         telemetry.ts,
         storableJson(what, telemetry),
+        bucket ?? null,
       ]);
     });
   }
@@ -302,13 +346,13 @@ export class PgStore implements HubStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.allSettled(this.pending.keys());
-      await this.pool.end();
+      if (this.ownsPool) await this.pool.end();
     })();
     return this.closing;
   }
 
   private async slot<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running < PG_POOL_SIZE) this.running++;
+    if (this.running < STORE_CALLS_AT_ONCE) this.running++;
     // A slot freed by a call that ends is handed straight to the first waiting.
     else await new Promise<void>((resolve) => this.queued.push(resolve));
     try {

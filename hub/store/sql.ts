@@ -357,6 +357,14 @@ export function sqliteStore(db: Db): OpenedSql {
 /** A pool on `url`; refused with the server's name (never the password) when it cannot be reached. */
 export async function openPgSql(url: string, log?: Logger): Promise<OpenedSql> {
   const { pool } = await openCheckedPgPool(url, log);
+  return { ...sharedPgSql(pool), close: () => pool.end() };
+}
+
+/**
+ * The repositories on a pool another part shares (the hub's one pool, hub/store/hub-stores.ts):
+ * closing them leaves the pool to its opener.
+ */
+export function sharedPgSql(pool: pg.Pool): OpenedSql {
   const sql = PgSql.fromPool(pool);
-  return { sql, migrate: (migrations) => sql.migrate(migrations), close: () => pool.end() };
+  return { sql, migrate: (migrations) => sql.migrate(migrations), close: async () => {} };
 }

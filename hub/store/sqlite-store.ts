@@ -13,7 +13,8 @@ import type {
   TelemetrySample,
 } from './store.js';
 
-const migrations: Migration[] = [
+/** The store's tables, in order (exported so a test can make a database from before the last). */
+export const storeMigrations: readonly Migration[] = [
   {
     id: 'events-1',
     sql: `CREATE TABLE events (
@@ -52,6 +53,15 @@ const migrations: Migration[] = [
     id: 'transitions-power-1',
     sql: 'ALTER TABLE readiness_transitions ADD COLUMN power TEXT;',
   },
+  {
+    // A group's hubs each keep a sample of a room's period: one is stored (store.ts, insertSample).
+    // Rows from before, and replayed samples, have none: left out of the index, they never conflict
+    // (no row of a database from before is dropped, and the index starts empty).
+    id: 'telemetry-bucket-1',
+    sql: `ALTER TABLE telemetry_samples ADD COLUMN bucket TEXT;
+    CREATE UNIQUE INDEX telemetry_samples_bucket ON telemetry_samples (room_id, bucket)
+      WHERE bucket IS NOT NULL;`,
+  },
 ];
 
 interface EventRow {
@@ -84,7 +94,7 @@ export class SqliteStore implements SyncStoreCalls {
   private readonly stmts;
 
   constructor(private readonly db: Db) {
-    applyMigrations(db, migrations);
+    applyMigrations(db, storeMigrations);
     this.stmts = {
       insertEvent: this.db.prepare(
         `INSERT OR IGNORE INTO events (room_id, boot_id, seq, type, severity, data, ts, received_at)
@@ -95,7 +105,7 @@ export class SqliteStore implements SyncStoreCalls {
         'INSERT INTO readiness_transitions (room_id, level, power, reasons, at) VALUES (?, ?, ?, ?, ?)',
       ),
       insertSample: this.db.prepare(
-        'INSERT OR IGNORE INTO telemetry_samples (room_id, ts, data) VALUES (?, ?, ?)',
+        'INSERT OR IGNORE INTO telemetry_samples (room_id, ts, data, bucket) VALUES (?, ?, ?, ?)',
       ),
       lastHeard: this.db.prepare(
         `SELECT room_id, MAX(at) AS at FROM (
@@ -151,8 +161,8 @@ export class SqliteStore implements SyncStoreCalls {
     return (this.stmts.listEvents.all(roomId, limit) as EventRow[]).map(toEvent);
   }
 
-  insertSample(roomId: string, telemetry: TelemetryMessage): void {
-    this.stmts.insertSample.run(roomId, telemetry.ts, JSON.stringify(telemetry));
+  insertSample(roomId: string, telemetry: TelemetryMessage, bucket?: string): void {
+    this.stmts.insertSample.run(roomId, telemetry.ts, JSON.stringify(telemetry), bucket ?? null);
   }
 
   lastHeard(): { roomId: string; at: Date }[] {

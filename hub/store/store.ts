@@ -71,8 +71,14 @@ export interface HubStore {
   /** The room's latest events, newest first. */
   listEvents(roomId: string, limit: number): Promise<StoredEvent[]>;
   insertTransition(transition: StoredTransition): Promise<void>;
-  /** Keeps a telemetry sample for charts and reports; a repeat of (room, ts) is ignored. */
-  insertSample(roomId: string, telemetry: TelemetryMessage): Promise<void>;
+  /**
+   * Keeps a telemetry sample for charts and reports, once per room and `bucket` (the start of the
+   * live sample's period, hub/telemetry-history.ts): every hub of a group receives the room's
+   * telemetry and offers the sample it kept of a period, and the first one stored stands. A sample
+   * without a bucket (replayed: the agent down-sampled its outage itself) is keyed by its ts alone.
+   * A repeat of (room, ts) is ignored too.
+   */
+  insertSample(roomId: string, telemetry: TelemetryMessage, bucket?: string): Promise<void>;
   /** The room's samples with `from <= ts < to`, oldest first, at most `limit`. */
   listSamples(roomId: string, from: Date, to: Date, limit: number): Promise<TelemetrySample[]>;
   /** When each room was last heard of (its latest stored event or sample), to start from after a restart. */

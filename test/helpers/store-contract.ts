@@ -155,6 +155,46 @@ export function describeStoreContract(
         expect(samples).toEqual([{ roomId: A, ts, telemetry: telemetry(ts, undefined, 20) }]);
       });
 
+      test('keeps one sample per (room, bucket): what another hub kept of the same period is ignored', async () => {
+        const period = '2026-03-01T00:01:00.000Z';
+        const first = telemetry('2026-03-01T00:01:05.000Z', undefined, 20);
+        // Another hub of the group missed the first message of the period and kept the next one.
+        const other = telemetry('2026-03-01T00:01:10.000Z', undefined, 30);
+        await Promise.all([store.insertSample(A, first, period), store.insertSample(A, other, period)]);
+        await store.insertSample(A, other, period);
+        await store.insertSample(B, other, period);
+        const next = telemetry('2026-03-01T00:02:05.000Z', undefined, 40);
+        await store.insertSample(A, next, '2026-03-01T00:02:00.000Z');
+        const day = [new Date('2026-03-01T00:00:00.000Z'), new Date('2026-03-02T00:00:00.000Z')] as const;
+        const samples = await store.listSamples(A, ...day, 10);
+        expect(samples).toHaveLength(2);
+        expect([first.ts, other.ts]).toContain(samples[0]!.ts);
+        expect(samples[1]).toEqual({ roomId: A, ts: next.ts, telemetry: next });
+        expect(await store.listSamples(B, ...day, 10)).toEqual([
+          { roomId: B, ts: other.ts, telemetry: other },
+        ]);
+      });
+
+      test('keeps every sample without a bucket (replayed) by its ts, beside the live one of its period', async () => {
+        const period = '2026-03-01T00:01:00.000Z';
+        const live = telemetry('2026-03-01T00:01:05.000Z', undefined, 20);
+        const replayed = [10, 20].map((s) => ({
+          ...telemetry(`2026-03-01T00:01:${s}.000Z`, undefined, s),
+          replayed: true as const,
+        }));
+        await store.insertSample(A, live, period);
+        for (const r of replayed) await store.insertSample(A, r);
+        // The same replay, received by the group's other hub.
+        for (const r of replayed) await store.insertSample(A, r);
+        const samples = await store.listSamples(
+          A,
+          new Date('2026-03-01T00:00:00.000Z'),
+          new Date('2026-03-02T00:00:00.000Z'),
+          10,
+        );
+        expect(samples.map((s) => s.telemetry)).toEqual([live, ...replayed]);
+      });
+
       test('lists samples with from <= ts < to, oldest first, the oldest `limit` of them', async () => {
         const at = (s: number) => `2026-03-01T00:00:0${s}.000Z`;
         for (const s of [3, 0, 4, 1, 2]) await store.insertSample(A, telemetry(at(s), undefined, 20 + s));

@@ -1,7 +1,8 @@
 /**
  * The files of deploy/ha agree with the hub and with each other: each example hub configuration
  * loads through the hub's own loader with the secrets of hub.env.example, the two hubs form one
- * group (one broker URL and shared group, one audit folder, distinct client ids), the proxy sends to
+ * group (one broker URL and shared group, one audit folder, each hub its own broker account and
+ * client id), the proxy sends to
  * the addresses the hubs listen on, the hubs connect to the broker's hubs' listener, and the systemd
  * drop-in verifies on the shipped unit without a warning; the README's count of PostgreSQL
  * connections follows the hub's pool size.
@@ -10,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { type HubConfig, hubSchema, loadHubConfig } from '../../hub/config.js';
+import { type HubConfig, hubFleet, hubSchema, loadHubConfig } from '../../hub/config.js';
+import { identityOf } from '../../hub/security/mqtt-policy.js';
 import { PG_POOL_SIZE } from '../../hub/store/pg-database.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -65,7 +67,7 @@ describe('the example hub configurations', () => {
     }
     const shared = (h: HubConfig) => ({
       store: h.store.url,
-      mqtt: { ...h.mqtt, clientId: undefined },
+      mqtt: { ...h.mqtt, clientId: undefined, username: undefined },
       audit: h.audit,
       fleet: h.fleet,
       dataDir: h.dataDir,
@@ -74,15 +76,30 @@ describe('the example hub configurations', () => {
     expect(shared(hubs.b)).toEqual(shared(hubs.a));
   });
 
-  test('each hub has its own client id and address, and nothing else differs', () => {
-    expect(hubs.a.mqtt.clientId).not.toBe(hubs.b.mqtt.clientId);
+  test('each hub has its own broker account, its client id, and its address, and nothing else differs', () => {
+    for (const hub of [hubs.a, hubs.b]) {
+      expect(identityOf(hub.mqtt.username, hubFleet(hub))).toEqual({
+        kind: 'hub',
+        account: hub.mqtt.username,
+      });
+      expect(hub.mqtt.clientId).toBe(hub.mqtt.username);
+    }
+    expect(hubs.a.mqtt.username).not.toBe(hubs.b.mqtt.username);
     expect(hubs.a.http.host).not.toBe(hubs.b.http.host);
     const rest = (h: HubConfig) => ({
       ...h,
-      mqtt: { ...h.mqtt, clientId: '' },
+      mqtt: { ...h.mqtt, clientId: '', username: '' },
       http: { ...h.http, host: '' },
     });
     expect(rest(hubs.b)).toEqual(rest(hubs.a));
+  });
+
+  test('a hub whose client id is not its broker account is refused at start, naming both', () => {
+    const file = path.join(HA, 'hub-a.json');
+    const overrides = { 'mqtt.tls.caFile': caFile, 'mqtt.clientId': 'hnth-hub-b' };
+    expect(() => loadHubConfig({ file, env, overrides })).toThrow(
+      /mqtt\.clientId must be the hub's own broker account, mqtt\.username \(hnth-hub-a\), not hnth-hub-b/,
+    );
   });
 
   test('the proxy sends to the addresses the hubs listen on', () => {
@@ -100,8 +117,9 @@ describe('the example hub configurations', () => {
 
 test('the README counts the PostgreSQL connections with the hub’s pool size', () => {
   const readme = read('README.md');
-  expect(readme).toContain(`two pools of at most ${PG_POOL_SIZE} connections`);
-  expect(readme).toContain(`Two hubs: at most ${2 * 2 * PG_POOL_SIZE}`);
+  expect(readme).toContain(`one pool of at most ${PG_POOL_SIZE} connections`);
+  // And the live relay's listening connection, each.
+  expect(readme).toContain(`Two hubs: at most ${2 * (PG_POOL_SIZE + 1)}`);
 });
 
 describe('the systemd drop-in', () => {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Agent } from '../../agent/agent.js';
 import { connectHubLink } from '../../hub/broker/hub-link.js';
+import { ingestFilter } from '../../hub/ingest/ingest-filter.js';
 import { createLogger } from '../../shared/logger.js';
 import {
   decodeMessage,
@@ -68,12 +69,8 @@ describe('two hubs of one group: a room sends while any hub is online', () => {
         protocolVersion: 5,
         keepaliveSec: 10,
         now: () => new Date(),
-        // As hub/hub.ts subscribes with mqtt.sharedGroup: telemetry and events shared, the rest not.
-        filters: roomChannels.map((ch) =>
-          ch === 'telemetry' || ch === 'events'
-            ? sharedFilter(GROUP, allRoomsFilter(ch))
-            : allRoomsFilter(ch),
-        ),
+        // As hub/hub.ts subscribes with mqtt.sharedGroup: events shared, the rest not.
+        filters: roomChannels.map((ch) => ingestFilter(ch, GROUP)),
       },
       (topic, payload) => {
         const parsed = parseTopic(topic);

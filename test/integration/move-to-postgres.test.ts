@@ -14,7 +14,7 @@ import { type MoveProgress, moveToPostgres } from '../../hub/store/move-to-postg
 import { PgStore } from '../../hub/store/pg-store.js';
 import { openPgSql, SqliteSql, sqliteStore } from '../../hub/store/sql.js';
 import { SqliteStore } from '../../hub/store/sqlite-store.js';
-import { eventMessage, SCHEMA_VERSION } from '../../shared/schemas.js';
+import { eventMessage, SCHEMA_VERSION, telemetryMessage } from '../../shared/schemas.js';
 import { meetingAt } from '../fakes/schedule-fakes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -32,6 +32,17 @@ const event = (seq: number, data: Record<string, unknown>) =>
     ts: `2026-12-01T03:00:${String(seq % 60).padStart(2, '0')}.000Z`,
     bootId: 'boot-a',
     seq,
+  });
+
+const PERIOD = '2026-12-01T03:00:00.000Z';
+const telemetry = (ts: string) =>
+  telemetryMessage.parse({
+    v: SCHEMA_VERSION,
+    ts,
+    power: { mains: true, upsChargePct: 100, state: 'on' },
+    climate: { tempC: 25, humidityPct: 60 },
+    codec: { state: 'up', inCall: false },
+    link: { latencyMs: 10, jitterMs: 1, lossPct: 0 },
   });
 
 /** A hub's SQLite file as the hub leaves it: the events store and the relational parts migrated. */
@@ -52,6 +63,9 @@ async function hubFile(events: number): Promise<string> {
     reasons: [],
     at: '2026-12-01T03:00:00.000Z',
   });
+  // A live sample with its period, and a replayed one without.
+  store.insertSample(ROOM, telemetry('2026-12-01T03:00:05.000Z'), PERIOD);
+  store.insertSample(ROOM, { ...telemetry('2026-12-01T02:00:00.000Z'), replayed: true });
   await sqliteStore(db).migrate(hubMigrations);
   db.close();
   return file;
@@ -79,6 +93,7 @@ describe('moving a hub’s SQLite data into PostgreSQL', () => {
       expect.arrayContaining([
         { table: 'events', rows: 1203 },
         { table: 'readiness_transitions', rows: 1 },
+        { table: 'telemetry_samples', rows: 2 },
       ]),
     );
     // Progress is shown as it goes, in batches, ending at the whole table, copied then checked.
@@ -93,6 +108,13 @@ describe('moving a hub’s SQLite data into PostgreSQL', () => {
       expect(latest).toMatchObject({ seq: 1203, data: { note: 'mất điện lưới 😀', z: 1, a: true } });
       const next = await store.insertEvent(ROOM, event(1204, {}), new Date());
       expect(next!.id).toBe(latest!.id + 1);
+      // The samples' periods moved with them: another sample of a moved period is one too many.
+      await store.insertSample(ROOM, telemetry('2026-12-01T03:00:10.000Z'), PERIOD);
+      const day = [new Date('2026-12-01T00:00:00.000Z'), new Date('2026-12-02T00:00:00.000Z')] as const;
+      expect((await store.listSamples(ROOM, ...day, 10)).map((s) => s.ts)).toEqual([
+        '2026-12-01T02:00:00.000Z',
+        '2026-12-01T03:00:05.000Z',
+      ]);
     } finally {
       await store.close();
     }
@@ -121,7 +143,7 @@ describe('moving a hub’s SQLite data into PostgreSQL', () => {
     const sqliteFile = await hubFile(3);
     await moveToPostgres({ sqliteFile, url: pg.url, migrations: hubMigrations });
     await expect(moveToPostgres({ sqliteFile, url: pg.url, migrations: hubMigrations })).rejects.toThrow(
-      /PostgreSQL already holds rows in: events, readiness_transitions; the move only fills an empty database/,
+      /PostgreSQL already holds rows in: events, readiness_transitions, telemetry_samples; the move only fills an empty database/,
     );
     const { rows } = await pg.direct.query('SELECT COUNT(*)::int AS n FROM events');
     expect(rows[0].n).toBe(3);

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { pino } from 'pino';
 import { applyPgMigrations, createPgPool, PG_POOL_SIZE, PgStoreError } from '../../hub/store/pg-database.js';
-import { PgStore } from '../../hub/store/pg-store.js';
-import { type EventMessage, SCHEMA_VERSION } from '../../shared/schemas.js';
+import { PgStore, storeMigrations } from '../../hub/store/pg-store.js';
+import { type EventMessage, SCHEMA_VERSION, type TelemetryMessage } from '../../shared/schemas.js';
 import { freePort } from '../helpers/mosquitto.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
 import { describeStoreContract } from '../helpers/store-contract.js';
@@ -56,9 +56,54 @@ describe('PostgreSQL store', () => {
     try {
       const stores = await Promise.all([1, 2, 3].map(() => PgStore.open(fresh.url)));
       const { rows } = await fresh.direct.query('SELECT id FROM schema_migrations ORDER BY applied_at, id');
-      expect(rows).toEqual([{ id: 'events-1' }, { id: 'telemetry-1' }, { id: 'transitions-power-1' }]);
+      expect(rows).toEqual([
+        { id: 'events-1' },
+        { id: 'telemetry-1' },
+        { id: 'transitions-power-1' },
+        { id: 'telemetry-bucket-1' },
+      ]);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
+      await fresh.drop();
+    }
+  });
+
+  test('keeps every sample of a database from before the buckets, two of one period too, and keys new ones by bucket', async () => {
+    const fresh = await createTestDatabase();
+    const pool = createPgPool(fresh.url, 'test');
+    try {
+      await applyPgMigrations(pool, storeMigrations.slice(0, -1));
+      const sample = (ts: string): TelemetryMessage => ({
+        v: SCHEMA_VERSION,
+        ts,
+        power: { mains: true, upsChargePct: 100, state: 'on' },
+        climate: { tempC: 25, humidityPct: 60 },
+        codec: { state: 'up', inCall: false },
+        link: { latencyMs: 10, jitterMs: 1, lossPct: 0 },
+      });
+      // Two hubs of a group, each its own sample of the same minute, as before the buckets.
+      const before = ['2026-03-01T00:01:05.000Z', '2026-03-01T00:01:10.000Z'];
+      for (const ts of before) {
+        await pool.query('INSERT INTO telemetry_samples (room_id, ts, data) VALUES ($1, $2, $3)', [
+          'tinh-uy',
+          ts,
+          JSON.stringify(sample(ts)),
+        ]);
+      }
+      const store = await PgStore.open(fresh.url);
+      try {
+        await store.insertSample('tinh-uy', sample('2026-03-01T00:01:20.000Z'), '2026-03-01T00:01:00.000Z');
+        await store.insertSample('tinh-uy', sample('2026-03-01T00:01:30.000Z'), '2026-03-01T00:01:00.000Z');
+        const day = [new Date('2026-03-01T00:00:00Z'), new Date('2026-03-02T00:00:00Z')] as const;
+        expect((await store.listSamples('tinh-uy', ...day, 10)).map((s) => s.ts)).toEqual([
+          ...before,
+          '2026-03-01T00:01:20.000Z',
+        ]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await pool.end();
       await fresh.drop();
     }
   });

@@ -1,6 +1,6 @@
 /**
  * Several hub instances on one real Mosquitto with an MQTT 5 shared subscription group: the load
- * generator's rooms (SimHardware, shared schemas, random faults) are split between them, every
+ * generator's rooms (SimHardware, shared schemas, random faults) have their events split between them, every
  * event is stored exactly once across the instances, and each instance still hears every room's
  * status (kept off the shared group, so retained statuses reach it).
  */

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { applyMigrations, openDatabase } from '../../hub/store/database.js';
-import { SqliteStore } from '../../hub/store/sqlite-store.js';
-import type { EventMessage } from '../../shared/schemas.js';
+import { SqliteStore, storeMigrations } from '../../hub/store/sqlite-store.js';
+import { type EventMessage, SCHEMA_VERSION, type TelemetryMessage } from '../../shared/schemas.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
@@ -44,6 +44,32 @@ describe('SQLite store', () => {
     ]);
     expect(reopened.listEvents('tinh-uy', 1)).toHaveLength(1);
     db2.close();
+  });
+
+  test('keeps every sample of a database from before the buckets, two of one period too, and keys new ones by bucket', () => {
+    const db = openDatabase(path.join(dir.path, 'd', 'hnth.db'));
+    applyMigrations(db, storeMigrations.slice(0, -1));
+    const sample = (ts: string): TelemetryMessage => ({
+      v: SCHEMA_VERSION,
+      ts,
+      power: { mains: true, upsChargePct: 100, state: 'on' },
+      climate: { tempC: 25, humidityPct: 60 },
+      codec: { state: 'up', inCall: false },
+      link: { latencyMs: 10, jitterMs: 1, lossPct: 0 },
+    });
+    // Two hubs of a group, each its own sample of the same minute, as before the buckets.
+    const before = ['2026-03-01T00:01:05.000Z', '2026-03-01T00:01:10.000Z'];
+    const insert = db.prepare('INSERT INTO telemetry_samples (room_id, ts, data) VALUES (?, ?, ?)');
+    for (const ts of before) insert.run('tinh-uy', ts, JSON.stringify(sample(ts)));
+    const store = new SqliteStore(db);
+    store.insertSample('tinh-uy', sample('2026-03-01T00:01:20.000Z'), '2026-03-01T00:01:00.000Z');
+    store.insertSample('tinh-uy', sample('2026-03-01T00:01:30.000Z'), '2026-03-01T00:01:00.000Z');
+    const day = [new Date('2026-03-01T00:00:00Z'), new Date('2026-03-02T00:00:00Z')] as const;
+    expect(store.listSamples('tinh-uy', ...day, 10).map((s) => s.ts)).toEqual([
+      ...before,
+      '2026-03-01T00:01:20.000Z',
+    ]);
+    db.close();
   });
 
   test('runs in WAL mode', () => {

@@ -134,7 +134,14 @@ describe('a fleet file', () => {
   test('may not name the hub’s own broker account as a room', () => {
     const file = fleetFile([bacMe, { ...bacQuang, id: 'hnth-hub' }]);
     expect(() => hubFleet(loadHubConfig({ env: { HNTH_FLEET_FILE: file } }))).toThrow(
-      /entry \[1\] \(id "hnth-hub"\) id: is reserved for the hub’s own broker account/,
+      /entry \[1\] \(id "hnth-hub"\) id: is reserved for the hubs’ own broker accounts/,
+    );
+  });
+
+  test('may not name one hub of a group’s broker account as a room', () => {
+    const file = fleetFile([{ ...bacMe, id: 'hnth-hub-a' }, bacQuang]);
+    expect(() => hubFleet(loadHubConfig({ env: { HNTH_FLEET_FILE: file } }))).toThrow(
+      /entry \[0\] \(id "hnth-hub-a"\) id: is reserved for the hubs’ own broker accounts/,
     );
   });
 });

@@ -107,6 +107,31 @@ describe('the broker policy', () => {
     ]);
   });
 
+  test('each hub of a group has its own account, with the hub’s rights and only its own status', () => {
+    const hubA: MqttIdentity = { kind: 'hub', account: 'hnth-hub-a' };
+    expect(identityOf('hnth-hub-a', builtInFleet)).toEqual(hubA);
+    expect(identityOf('hnth-hub-', builtInFleet)).toBeNull();
+    expect(identityOf('hnth-hub-A', builtInFleet)).toBeNull();
+    const may = (topic: string) => mayPublish(hubA, topic, prod).allowed;
+    expect(may('hnth/v1/rooms/tinh-uy/cmd/power.off')).toBe(true);
+    expect(may('hnth/v1/hub/hnth-hub-a/status')).toBe(true);
+    expect(may('hnth/v1/hub/status')).toBe(true);
+    expect(may('hnth/v1/hub/hnth-hub-b/status')).toBe(false);
+    expect(maySubscribe(hubA, 'hnth/v1/rooms/+/events', prod)).toEqual({ allowed: true });
+    // The group's hubs issued a password each have a block; the hub's own is not written twice.
+    const accounts = accountsOf(builtInFleet, ['hnth-hub', 'hnth-hub-a', 'hnth-hub-b', 'tinh-uy']);
+    const acl = mosquittoAcl(accounts, prod);
+    expect(acl.match(/^user .*/gm)!.slice(0, 4)).toEqual([
+      'user hnth-hub',
+      'user hnth-hub-a',
+      'user hnth-hub-b',
+      'user tinh-uy',
+    ]);
+    const block = acl.split('\n\n').find((b) => b.startsWith('user hnth-hub-b\n'))!;
+    expect(block).toContain('topic write hnth/v1/hub/hnth-hub-b/status');
+    expect(block).not.toContain('hnth/v1/hub/+/status');
+  });
+
   test('the Mosquitto ACL is written from the same rules, with nothing for anonymous clients', () => {
     const acl = mosquittoAcl(accountsOf(builtInFleet), prod);
     const lines = acl.split('\n');

@@ -6,7 +6,7 @@
 
 import { formatTime } from '../../../../shared/format-time.js';
 import type { AuditEntry, AuditVerdict } from '../../../security/audit-log.js';
-import { HUB_ACCOUNT } from '../../../security/mqtt-policy.js';
+import { isHubAccount } from '../../../security/mqtt-policy.js';
 import { get } from '../api.js';
 import { errorText } from '../api-error-text.js';
 import type { AppContext, Page } from '../app-context.js';
@@ -35,9 +35,9 @@ export function auditDetailText(e: Pick<AuditEntry, 'details' | 'code'>, app: Ap
   if (text(d.username)) words.push(t('auditDetail.user', { username: text(d.username)! }));
   const role = `role.${String(d.role)}`;
   if (hasKey(role)) words.push(t('auditDetail.role', { role: t(role) }));
-  // A broker account is a room's (its id) or the hub's own.
+  // A broker account is a room's (its id) or a hub's own.
   const account = text(d.account);
-  if (account === HUB_ACCOUNT) words.push(t('auditDetail.hubAccount'));
+  if (account && isHubAccount(account)) words.push(t('auditDetail.hubAccount'));
   else if (account)
     words.push(
       t('auditDetail.account', { account: app.rooms.has(account) ? app.roomName(account) : account }),
