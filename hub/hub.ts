@@ -363,6 +363,7 @@ function composeHub(c: {
     roster,
     fleet,
     store,
+    backlog: () => stores.backlog(),
     sql,
     security,
     guards,

@@ -44,7 +44,7 @@ import { usersRoutes } from '../security/users-routes.js';
 import { speakRoutes } from '../speak/speak-routes.js';
 import type { SpeakService } from '../speak/speak-service.js';
 import type { Sql } from '../store/sql.js';
-import type { HubStore } from '../store/store.js';
+import type { HubStore, StoreBacklog } from '../store/store.js';
 import type { TelemetryHistory } from '../telemetry-history.js';
 import { sessionActor } from './actor.js';
 import { buildApi } from './http-api.js';
@@ -67,6 +67,8 @@ export interface ApiDeps {
   roster: Fleet;
   fleet: FleetState;
   store: HubStore;
+  /** Every store call waiting (the events store's and the repositories'), for health and metrics. */
+  backlog(): StoreBacklog;
   sql: Sql;
   security: Security;
   guards: HubGuards;
@@ -132,21 +134,25 @@ export function apiPart(d: ApiDeps): ApiPart {
         fleet: roster,
         now: clock.now,
       }),
-      roomsRoutes(fleet, store, () => {
-        const port = d.broker.embeddedPort();
-        return {
-          broker:
-            port === null
-              ? { mode: 'external', url: withoutCredentials(config.mqtt.url) }
-              : { mode: 'embedded', port },
-          mqttConnected: out.connected,
-          ingest: d.ingest.counters,
-          wsClients: live.clientCount,
-          audit: guards.audit.last,
-          flood: guards.flood.status(),
-          onceOnlyWork: d.onceOnly.state(),
-        };
-      }),
+      roomsRoutes(
+        fleet,
+        { backlog: d.backlog, listEvents: (id, limit) => store.listEvents(id, limit) },
+        () => {
+          const port = d.broker.embeddedPort();
+          return {
+            broker:
+              port === null
+                ? { mode: 'external', url: withoutCredentials(config.mqtt.url) }
+                : { mode: 'embedded', port },
+            mqttConnected: out.connected,
+            ingest: d.ingest.counters,
+            wsClients: live.clientCount,
+            audit: guards.audit.last,
+            flood: guards.flood.status(),
+            onceOnlyWork: d.onceOnly.state(),
+          };
+        },
+      ),
       telemetryRoutes(fleet, store, clock.now),
       configRoutes({ approval: d.approval, repo: d.configs, fleet, now: clock.now }),
       powerRoutes({
@@ -198,7 +204,7 @@ export function apiPart(d: ApiDeps): ApiPart {
           openIncidents: () => d.incidents.openCount(),
           mqttConnected: () => out.connected,
           wsClients: () => live.clientCount,
-          store,
+          store: { backlog: d.backlog },
           history: d.history.counters,
           audit: () => guards.audit.last,
           auditRowsFailed: () => security.audit.failures,

@@ -224,7 +224,7 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
   gaugeOf(
     registry,
     'hnth_store_pending_writes',
-    'Writes handed to the store and not yet committed (a growing number: a slow disk or a held lock).',
+    'Store calls (the events store writes, the repositories statements) handed over and not yet answered (a growing number: a slow disk or a held lock).',
     () => sources.store.backlog().pending,
   );
   gaugeOf(

@@ -45,7 +45,11 @@ function storeHealth(backlog: StoreBacklog) {
   };
 }
 
-export function roomsRoutes(fleet: FleetState, store: HubStore, health: () => HealthFacts): RouteModule {
+export function roomsRoutes(
+  fleet: FleetState,
+  store: Pick<HubStore, 'backlog' | 'listEvents'>,
+  health: () => HealthFacts,
+): RouteModule {
   return (app) => {
     app.get('/api/health', { config: { access: 'public' } }, async () => {
       const rooms = fleet.views();
