@@ -5,8 +5,9 @@
  *
  * Inside, `hnth-agent/`: the agent and its pure-JS dependencies bundled by esbuild into `cli.js`
  * (plus chunks loaded on first use), and a package.json and node_modules holding only what is
- * loaded from disk: fast-xml-parser (only a Cisco codec parses XML), onoff with epoll (GPIO over
- * sysfs) and unix-dgram (the systemd notify socket, only under systemd). The last two are native:
+ * loaded from disk: fast-xml-parser (only a Cisco codec parses XML), ws (only a broker reached over
+ * ws:// or wss://), onoff with epoll (GPIO over sysfs) and unix-dgram (the systemd notify socket,
+ * only under systemd). The last two are native:
  * their `.node` files are built here for each architecture, the foreign ones with Debian's cross
  * compilers (g++-aarch64-linux-gnu, g++-arm-linux-gnueabihf) against this Node's headers, so the
  * module version matches Node 20 (Debian 13's nodejs, and NodeSource's 20.x). Nothing of the hub is
@@ -42,7 +43,7 @@ const arches: Record<AgentArch, { gyp: string; cross: string | null }> = {
 };
 
 /** Loaded from the artefact's node_modules rather than bundled: native, or kept out of the start. */
-const fromDisk = ['fast-xml-parser', 'onoff', 'unix-dgram'];
+const fromDisk = ['fast-xml-parser', 'onoff', 'unix-dgram', 'ws'];
 /** Packages with a `.node` file, and the name of that file. */
 const natives: Record<string, string> = { epoll: 'epoll.node', 'unix-dgram': 'unix_dgram.node' };
 /** Build-time only (C++ headers for the natives): never shipped. */
@@ -108,6 +109,31 @@ async function bundle(out: string): Promise<void> {
           b.onResolve({ filter: /^systeminformation$/ }, () => ({
             path: path.join(root, 'scripts/agent-bundle/systeminformation-slim.ts'),
           }));
+        },
+      },
+      {
+        // readable-stream is Node's stream module copied for browsers (MQTT.js, bl): Node's own,
+        // already in every process, instead of a second one evaluated at start (about 0.7 MB
+        // resident, `npm run bench`, agent footprint).
+        name: 'node-stream',
+        setup(b) {
+          b.onResolve({ filter: /^readable-stream$/ }, () => ({ path: 'node:stream', external: true }));
+        },
+      },
+      {
+        // What MQTT.js loads on its first connect whatever the URL: its WebSocket transport (kept,
+        // loaded on first use), its SOCKS client (left out) and a browser's worker timers (Node's).
+        name: 'mqtt-stand-ins',
+        setup(b) {
+          const mqttConnect = path.join(modules, 'mqtt/build/lib/connect');
+          const standIn = (file: string) => ({ path: path.join(root, 'scripts/agent-bundle', file) });
+          b.onResolve({ filter: /^\.\/(ws|socks)$/ }, (args) =>
+            args.resolveDir === mqttConnect
+              ? standIn(args.path === './ws' ? 'lazy-mqtt-ws.ts' : 'no-socks.ts')
+              : undefined,
+          );
+          b.onResolve({ filter: /^hnth-real-mqtt-ws$/ }, () => ({ path: path.join(mqttConnect, 'ws.js') }));
+          b.onResolve({ filter: /^worker-timers$/ }, () => standIn('node-timers.ts'));
         },
       },
       {

@@ -10,7 +10,8 @@
  * inputs (`Input Connectors Microphone [n] ConnectionStatus`), their mute (`Microphones Mute`) and
  * the speaker (`Volume`, `VolumeMute`); `xCommand Call Disconnect CallId:` hangs up;
  * `xCommand SystemUnit Boot Action: Restart` restarts the codec. The real answers this is tested
- * against are in test/fixtures/real/cisco (an SX20 on CE 9.1.4 in a call, a Room Bar on RoomOS 11.19).
+ * against are in test/fixtures/real/cisco (an SX80 on CE 8.0.1 and an SX20 on CE 9.1.4, each in a
+ * call, and a Room Bar on RoomOS 11.19).
  *
  *   "probes": { "codec": { "kind": "xapi", "url": "https://10.10.1.20", "username": "hnth", "password": "…" } }
  */
@@ -108,18 +109,25 @@ const onOff = (v: unknown): boolean | null => {
   return t === 'On' ? true : t === 'Off' ? false : null;
 };
 
-/** Microphone inputs, their mute and the speaker from `/Status/Audio`. */
+/**
+ * Microphone inputs, their mute and the speaker from `/Status/Audio`. An input's connection is
+ * unknown (null) when the codec does not report it: CE 8 lists every microphone input with no
+ * `ConnectionStatus` (an SX80 in a call, test/fixtures/real), which is not "nothing connected".
+ */
 export function readXapiAudio(doc: Node): RoomAudio {
   const audio = status(doc, 'Status', 'Audio') as Node | undefined;
   const muted = onOff(child(child(audio, 'Microphones'), 'Mute'));
   const inputs = list(child(child(child(audio, 'Input'), 'Connectors'), 'Microphone'));
   const volume = num(child(audio, 'Volume'));
   return {
-    microphones: inputs.map((m) => ({
-      name: `Microphone ${text(m['@_item']) ?? '?'}`,
-      connected: text(m.ConnectionStatus) === 'Connected',
-      muted,
-    })),
+    microphones: inputs.map((m) => {
+      const connection = text(m.ConnectionStatus);
+      return {
+        name: `Microphone ${text(m['@_item']) ?? '?'}`,
+        connected: connection === null ? null : connection === 'Connected',
+        muted,
+      };
+    }),
     speaker: audio
       ? {
           muted: onOff(child(audio, 'VolumeMute')),

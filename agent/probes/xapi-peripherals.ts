@@ -62,8 +62,20 @@ export function readXapiPeripherals(doc: Node): Peripheral[] {
   return result;
 }
 
-/** The kinds an xAPI codec reports: all four. */
-const reported: PeripheralKind[] = ['camera', 'microphone', 'touch-panel', 'display'];
+/**
+ * The kinds this codec's status can list: cameras, touch panels and displays always; microphones
+ * only where it reports whether one is connected (an input's `ConnectionStatus`, or a microphone
+ * among its connected devices). CE 8 lists its microphone inputs without a connection status (an
+ * SX80 in a call, test/fixtures/real), so its microphones are "not reported", not "none connected".
+ */
+export function xapiReportedKinds(doc: Node): PeripheralKind[] {
+  const inputs = list(status(doc, 'Status', 'Audio', 'Input', 'Connectors', 'Microphone'));
+  const devices = list(status(doc, 'Status', 'Peripherals', 'ConnectedDevice'));
+  const microphones =
+    inputs.some((m) => text(m.ConnectionStatus) !== null) ||
+    devices.some((d) => text(d.Type) === 'AudioMicrophone');
+  return ['camera', ...(microphones ? (['microphone'] as const) : []), 'touch-panel', 'display'];
+}
 
 /** The inventory read from the four status subtrees that hold it. */
 export class XapiPeripherals implements PeripheralSource {
@@ -80,7 +92,7 @@ export class XapiPeripherals implements PeripheralSource {
       if (!part.ok) return { ok: false, detail: part.detail };
       mergeInto(merged.Status as Node, (part.value.Status ?? {}) as Node);
     }
-    return { ok: true, value: { reported, devices: readXapiPeripherals(merged) } };
+    return { ok: true, value: { reported: xapiReportedKinds(merged), devices: readXapiPeripherals(merged) } };
   }
 }
 

@@ -57,17 +57,20 @@ export function fixture(path: string): string {
 /**
  * The top-level parts of a real status document named `part` (`Audio`, `Call` — every `<Call item>`),
  * as the codec answers `/getxml?location=/Status/<part>/…`: the capture's own text inside a
- * `<Status>` element. The captures are indented by four spaces per level.
+ * `<Status>` element. A level is indented as the capture's first child is: four spaces in AVI-SPL's
+ * files, two in the SX80's (as the codec writes it).
  */
 export function statusPart(capture: string, part: string): string | null {
   const head = /^<\?xml[^>]*>\r?\n<Status[^>]*>/.exec(capture)?.[0] ?? '<?xml version="1.0"?><Status>';
+  const indent = /\n([ \t]+)</.exec(capture.slice(head.length))?.[1] ?? '    ';
   const lines = capture.split(/\r?\n/);
   const out: string[] = [];
   let inside = false;
   for (const line of lines) {
-    if (!inside && (line.startsWith(`    <${part}>`) || line.startsWith(`    <${part} `))) inside = true;
+    if (!inside && (line.startsWith(`${indent}<${part}>`) || line.startsWith(`${indent}<${part} `)))
+      inside = true;
     if (inside) out.push(line);
-    if (inside && line.startsWith(`    </${part}>`)) inside = false;
+    if (inside && line.startsWith(`${indent}</${part}>`)) inside = false;
   }
   return out.length === 0 ? null : `${head}\n${out.join('\n')}\n</Status>`;
 }

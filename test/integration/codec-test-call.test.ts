@@ -1,6 +1,7 @@
 /**
  * The test call against codecs over HTTP that replay real answers (test/fakes, test/fixtures/real):
- * a Cisco answering from the status an SX20 gave in a real call, a Studio X30 and a Group Series
+ * a Cisco answering from the status an SX20 gave in a real call (and, for the inventory and the
+ * health reading, an SX80 on CE 8 and a Room Bar on RoomOS 11), a Studio X30 and a Group Series
  * answering their real conference lists, microphones, cameras and touch controller. Each fake is
  * driven through the four ends a rehearsal meets: the call connects, is rejected, never connects,
  * or connects with heavy loss. The waits are the call's own (connect deadline, measurement), short.
@@ -117,6 +118,27 @@ describe('Cisco xAPI: the test call on a codec replaying the SX20’s real call'
       'microphone Microphone 1 true',
       'display DELL P2417H true',
       'display Output 2 false',
+    ]);
+  });
+
+  test('the SX80 on CE 8, over HTTP: healthy and registered; its microphones not reported', async () => {
+    fake.replay('real/cisco/sx80-ce8.0.1-in-call/status.xml');
+    expect(await xapi.read()).toEqual({
+      state: 'up',
+      // The fake answers a capture's call only while the room's own test call runs.
+      inCall: false,
+      registered: true,
+      detail: 'ce8.0.1.1e47efe, standby Off',
+    });
+    const inventory = await new XapiPeripherals(xapi).peripherals();
+    expect(inventory.ok && inventory.value.reported).toEqual(['camera', 'touch-panel', 'display']);
+    expect(inventory.ok && inventory.value.devices.map((d) => `${d.kind} ${d.name} ${d.connected}`)).toEqual([
+      'touch-panel Cisco TelePresence Touch true',
+      'camera Precision 60 Camera true',
+      'camera Precision 60 Camera true',
+      'display SHARP HDMI true',
+      'display SHARP HDMI true',
+      'display Output 3 false',
     ]);
   });
 

@@ -1,13 +1,14 @@
 /**
  * The test call's and the inventory's readers fed the real codecs' answers (test/fixtures/real,
- * SOURCES.md): an SX20 on CE 9.1.4 in a SIP call to a Pexip room, a Room Bar on RoomOS 11.19,
- * Studio X30s on VideoOS 3.10 and 3.12, a Group Series 500 on 6.2.2.8. Where no capture exists (a
+ * SOURCES.md): an SX80 on CE 8.0.1 in a SIP call to an MCU, an SX20 on CE 9.1.4 in a SIP call to a
+ * Pexip room, a Room Bar on RoomOS 11.19, Studio X30s on VideoOS 3.10 and 3.12, a Group Series 500
+ * on 6.2.2.8. Where no capture exists (a
  * failing call's history, Poly's media statistics) the answers are the references' (fixtures/codec).
  */
 import { describe, expect, test } from '@jest/globals';
 import { XMLParser } from 'fast-xml-parser';
 import { channelLossPct, summariseMedia } from '../../agent/call/media-summary.js';
-import type { Node } from '../../agent/probes/codec-xapi.js';
+import { type Node, readXapiStatus, xapiProblems } from '../../agent/probes/codec-xapi.js';
 import {
   findPolyCall,
   groupSeriesMicrophones,
@@ -26,7 +27,7 @@ import {
   readXapiDisconnect,
   readXapiMedia,
 } from '../../agent/probes/xapi-call.js';
-import { readXapiPeripherals } from '../../agent/probes/xapi-peripherals.js';
+import { readXapiPeripherals, xapiReportedKinds } from '../../agent/probes/xapi-peripherals.js';
 import { fixture } from '../fakes/fake-xapi-codec.js';
 
 const parser = new XMLParser({
@@ -47,8 +48,20 @@ const parser = new XMLParser({
 });
 const xml = (path: string) => parser.parse(fixture(path)) as Node;
 const json = (path: string) => JSON.parse(fixture(path)) as unknown;
+const SX80 = 'real/cisco/sx80-ce8.0.1-in-call/status.xml';
 const SX20 = 'real/cisco/sx20-ce9.1.4-in-call/status.xml';
 const ROOM_BAR = 'real/cisco/room-bar-roomos11.19/status.xml';
+/** The health reading from one whole status document (each subtree is a part of it). */
+const health = (doc: Node) =>
+  readXapiStatus({
+    systemUnit: doc,
+    call: doc,
+    peripherals: doc,
+    video: doc,
+    standby: doc,
+    cameras: doc,
+    sip: doc,
+  });
 
 describe('Cisco: the SX20’s real call', () => {
   test('its call is connected under its own id, and gone under another', () => {
@@ -99,6 +112,59 @@ describe('Cisco: the SX20’s real call', () => {
       ],
       speaker: { muted: false, volumePct: 50 },
     });
+  });
+});
+
+describe('Cisco: the SX80’s real call on CE 8.0, a software generation older', () => {
+  test('its health: version, uptime, in a call, displays on, awake, registered; nothing wrong', () => {
+    const status = health(xml(SX80));
+    expect(status).toEqual({
+      softwareVersion: 'ce8.0.1.1e47efe',
+      uptimeSec: 1390596,
+      inCall: true,
+      peripherals: [
+        { name: 'Cisco TelePresence Touch', type: 'TouchPanel', connected: true },
+        { name: 'Precision 60 Camera', type: 'Camera', connected: true },
+        { name: 'Precision 60 Camera', type: 'Camera', connected: true },
+        { name: 'SpeakerTrack 60', type: 'SpeakerTracker', connected: true },
+      ],
+      displays: [
+        { id: '1', connected: true },
+        { id: '2', connected: true },
+        { id: '3', connected: false },
+      ],
+      standby: 'Off',
+      registered: true,
+    });
+    expect(xapiProblems(status, ['Camera', 'TouchPanel'])).toEqual([]);
+  });
+
+  test('its call is connected under its own id; the document holds no media channels', () => {
+    expect(readXapiCallState(xml(SX80), '62')).toBe('Connected');
+    expect(readXapiMedia(xml(SX80), '62')).toEqual([]);
+  });
+
+  test('its eight microphone inputs carry no connection status: unknown, not disconnected', () => {
+    const audio = readXapiAudio(xml(SX80));
+    expect(audio.microphones).toHaveLength(8);
+    expect(audio.microphones[0]).toEqual({ name: 'Microphone 1', connected: null, muted: false });
+    expect(audio.microphones.every((m) => m.connected === null)).toBe(true);
+    expect(audio.speaker).toEqual({ muted: false, volumePct: 70 });
+  });
+
+  test('its inventory: panel, two cameras on their own, two displays; microphones not reported', () => {
+    expect(readXapiPeripherals(xml(SX80))).toEqual([
+      { kind: 'touch-panel', name: 'Cisco TelePresence Touch', connected: true },
+      { kind: 'camera', name: 'Precision 60 Camera', connected: true },
+      { kind: 'camera', name: 'Precision 60 Camera', connected: true },
+      { kind: 'display', name: 'SHARP HDMI', connected: true },
+      { kind: 'display', name: 'SHARP HDMI', connected: true },
+      { kind: 'display', name: 'Output 3', connected: false },
+    ]);
+    expect(xapiReportedKinds(xml(SX80))).toEqual(['camera', 'touch-panel', 'display']);
+    // CE 9 and RoomOS 11 say whether each input has a microphone.
+    expect(xapiReportedKinds(xml(SX20))).toContain('microphone');
+    expect(xapiReportedKinds(xml(ROOM_BAR))).toContain('microphone');
   });
 });
 
