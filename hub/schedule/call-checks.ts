@@ -211,10 +211,14 @@ function soundCheck(facts: Facts, notAsked: string | null): RehearsalCheck {
   const call = facts.testCall!;
   const audio = call.channels.filter((c) => c.media === 'audio');
   const mics = call.microphones;
-  const connected = mics.filter((m) => m.connected !== false);
+  // A codec that does not say (CE 8's inputs, a built-in microphone) is neither counted as
+  // connected nor failed for it: the count says what was reported, the other how many were not.
+  const connected = mics.filter((m) => m.connected === true);
+  const unreported = mics.filter((m) => m.connected === null);
   const evidence = {
     codec: audio[0]?.codec ?? null,
     microphones: connected.length,
+    microphonesNotReported: unreported.length,
     muted: mics.length > 0 && mics.every((m) => m.muted === true),
     volumePct: call.speaker?.volumePct ?? null,
   };
@@ -222,7 +226,7 @@ function soundCheck(facts: Facts, notAsked: string | null): RehearsalCheck {
     return check('sound', 'fail', 'no sound channel in the test call', evidence, 'equipment');
   if (!audio.some((c) => c.direction === 'outgoing'))
     return check('sound', 'fail', 'the room sent no sound in the test call', evidence, 'equipment');
-  if (mics.length > 0 && connected.length === 0)
+  if (mics.length > 0 && mics.every((m) => m.connected === false))
     return check('sound', 'fail', 'no microphone connected', evidence, 'equipment');
   const warnings: string[] = [];
   if (evidence.muted) warnings.push('microphones muted');

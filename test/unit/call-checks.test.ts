@@ -413,6 +413,45 @@ describe('the rehearsal’s call checks, as a table', () => {
   });
 });
 
+describe('microphones a codec does not report on (CE 8 lists its inputs without a connection state)', () => {
+  const unreported = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ name: `Microphone ${i + 1}`, connected: null, muted: false }));
+
+  test('neither fail the sound nor count as connected: the evidence says how many were not reported', () => {
+    const sound = judged({ ...healthy, testCall: { ...connected, microphones: unreported(8) } }, 'sound');
+    expect(sound.status).toBe('pass');
+    expect(sound.evidence).toMatchObject({ microphones: 0, microphonesNotReported: 8 });
+  });
+
+  test('beside one reported connected, it is that one that counts', () => {
+    const sound = judged(
+      {
+        ...healthy,
+        testCall: {
+          ...connected,
+          microphones: [{ name: 'Microphone 1', connected: true, muted: false }, ...unreported(2)],
+        },
+      },
+      'sound',
+    );
+    expect(sound.evidence).toMatchObject({ microphones: 1, microphonesNotReported: 2 });
+  });
+
+  test('beside ones reported disconnected, the sound is not failed for lack of a microphone', () => {
+    const sound = judged(
+      {
+        ...healthy,
+        testCall: {
+          ...connected,
+          microphones: [{ name: 'Microphone 1', connected: false, muted: false }, ...unreported(1)],
+        },
+      },
+      'sound',
+    );
+    expect(sound.status).toBe('pass');
+  });
+});
+
 describe('what a rehearsal asks of a room', () => {
   const freeze = (window: string, meetingId = 'm-1'): Freeze => ({
     meetingId,
