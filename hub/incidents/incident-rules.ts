@@ -197,6 +197,11 @@ export interface Track {
   open: boolean;
   /** The end of the last episode the room's events cleared that was judged, so it is judged once. */
   judgedEnd?: string;
+  /**
+   * When this track's last incident closed: an episode the room's events report later, begun before
+   * that, was that incident's.
+   */
+  closedAt?: string;
 }
 
 /** Tracks by key (`{room}|{cause}`, `*|network.unreachable`). */
@@ -267,9 +272,11 @@ export function decideIncidents(
     let track = state.get(key) ?? { active: false, since: now, open: false };
     // A fault that began and ended while the hub was not looking (both edges replayed at once), not
     // judged yet: long enough to count, it is an incident that recovered before the hub saw it.
-    // An episode that ended while its incident was open is that incident's: judged, never again.
+    // An episode that ended while its incident was open is that incident's: judged, never again. So
+    // is one its events report only after the readiness had opened and closed that incident (the
+    // edges stored late, behind a busy store): begun before the close, it is the same fault.
     if (observed?.active === false && observed.at && observed.began && track.judgedEnd !== observed.at) {
-      const seen = track.open;
+      const seen = track.open || (track.closedAt !== undefined && track.closedAt >= observed.began);
       track = { ...track, judgedEnd: observed.at };
       const heldSec = (Date.parse(observed.at) - Date.parse(observed.began)) / 1000;
       if (!seen && heldSec >= config.raiseAfterSec) {
@@ -295,7 +302,7 @@ export function decideIncidents(
       const severity = worse(causeSeverity[cause], observed?.severity ?? 'info');
       decisions.push({ kind: 'open', roomId, cause, severity, openedAt: track.since });
     } else if (!track.active && track.open && heldSec >= config.clearAfterSec) {
-      track = { ...track, open: false };
+      track = { ...track, open: false, closedAt: track.since };
       decisions.push({ kind: 'close', roomId, cause, closedAt: track.since });
     }
     state.set(key, track);

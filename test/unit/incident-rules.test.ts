@@ -429,6 +429,57 @@ describe('incidents tell the truth after an outage', () => {
     expect(seen).toEqual(['open so-y-te mains.lost @-900', 'close so-y-te mains.lost @-300']);
   });
 
+  test('a fault the readiness opened and closed is one incident, when the room’s events about it are recorded only afterwards', () => {
+    const lost = at(-610).toISOString();
+    const back = at(-260).toISOString();
+    let state: ReturnType<typeof decideIncidents>['state'] = new Map();
+    const seen: string[] = [];
+    for (const [now, room] of [
+      [-600, { ...quiet('so-y-te'), fromReadiness: new Map([['mains.lost', { severity: 'critical' }]]) }],
+      [-580, { ...quiet('so-y-te'), fromReadiness: new Map([['mains.lost', { severity: 'critical' }]]) }],
+      [-250, quiet('so-y-te')],
+      [-180, quiet('so-y-te')],
+      // The lost and restored edges, stored late behind a busy store, arrive together.
+      [-100, { ...quiet('so-y-te'), cleared: new Map([['mains.lost', { began: lost, ended: back }]]) }],
+      [0, { ...quiet('so-y-te'), cleared: new Map([['mains.lost', { began: lost, ended: back }]]) }],
+    ] as [number, RoomSignals][]) {
+      const result = decideIncidents(state, { now: at(now), rooms: fleetWith(room), mcu: 'up' }, config);
+      state = result.state;
+      seen.push(...result.decisions.map(describeDecision));
+    }
+    expect(seen).toEqual(['open so-y-te mains.lost @-600', 'close so-y-te mains.lost @-250']);
+  });
+
+  test('an episode the events report after an incident closed, begun after it closed, is an incident of its own', () => {
+    let state: ReturnType<typeof decideIncidents>['state'] = new Map();
+    const seen: string[] = [];
+    for (const [now, room] of [
+      [-1200, { ...quiet('so-y-te'), fromReadiness: new Map([['mains.lost', { severity: 'critical' }]]) }],
+      [-1180, { ...quiet('so-y-te'), fromReadiness: new Map([['mains.lost', { severity: 'critical' }]]) }],
+      [-1000, quiet('so-y-te')],
+      [-930, quiet('so-y-te')],
+      [
+        0,
+        {
+          ...quiet('so-y-te'),
+          cleared: new Map([
+            ['mains.lost', { began: at(-900).toISOString(), ended: at(-300).toISOString() }],
+          ]),
+        },
+      ],
+    ] as [number, RoomSignals][]) {
+      const result = decideIncidents(state, { now: at(now), rooms: fleetWith(room), mcu: 'up' }, config);
+      state = result.state;
+      seen.push(...result.decisions.map(describeDecision));
+    }
+    expect(seen).toEqual([
+      'open so-y-te mains.lost @-1200',
+      'close so-y-te mains.lost @-1000',
+      'open so-y-te mains.lost @-900',
+      'close so-y-te mains.lost @-300',
+    ]);
+  });
+
   test('a fault that began and ended while the hub was down is an incident that recovered before the hub saw it', () => {
     const lost = at(-900).toISOString();
     const back = at(-300).toISOString();
