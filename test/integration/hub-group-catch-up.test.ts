@@ -3,7 +3,8 @@
  * of B only through the live relay can be lost: a fault event B stores while A's listening
  * connection is down still opens its incident on A, once, with one notice (A reads back from the
  * store what its relay missed). A room that floods B's broker is one incident, opened on A and
- * closed once the flood is over, each with one notice.
+ * closed once the flood is over, each with one notice. When A stops, B, taking over, decides on a
+ * fault A stored while B's relay was cut off.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
@@ -32,6 +33,7 @@ let db: TestDatabase;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let a: Hub;
 let b: Hub;
+let aStopped = false;
 /** How far B's clock is ahead of the machine's: the flood's quiet time passes on B without waiting. */
 let bAhead = 0;
 
@@ -55,7 +57,7 @@ beforeAll(async () => {
   b = await startTestHub(settings, { clock: clockAt(() => new Date(Date.now() + bAhead)) });
 });
 afterAll(async () => {
-  for (const hub of [b, a]) await hub?.stop();
+  for (const hub of [b, a]) if (!(hub === a && aStopped)) await hub?.stop();
   a?.removeData();
   b?.removeData();
   await receiver?.close();
@@ -113,6 +115,36 @@ async function allowConnections(allow: boolean): Promise<void> {
   }
 }
 
+/**
+ * Stores `roomId`'s fault through `hub` while every hub's relay is cut off, so no other hub hears of
+ * it live: no new connection is let in meanwhile (the hubs' pools keep the ones they have), so a
+ * relay cannot listen again in time to hear it. Resolves with the event as stored.
+ */
+async function storeUnheard(hub: Hub, roomId: string, seq: number): Promise<StoredEvent> {
+  await waitFor('both hubs listening', async () => (await relayPids()).length === 2);
+  await allowConnections(false);
+  try {
+    const cut = await relayPids();
+    await db.direct.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [cut]);
+    await waitFor('the relays’ connections gone', async () => (await relayPids()).length === 0);
+    const event: EventMessage = {
+      v: SCHEMA_VERSION,
+      type: 'codec.down',
+      severity: 'critical',
+      data: {},
+      ts: new Date().toISOString(),
+      bootId: BOOT,
+      seq,
+    };
+    expect(hub.ingest.handle(roomTopic(roomId, 'events'), Buffer.from(JSON.stringify(event)))).toBeNull();
+    return await waitFor('the fault stored', async () =>
+      (await hub.store.listEvents(roomId, 1)).find((e) => e.seq === seq),
+    );
+  } finally {
+    await allowConnections(true);
+  }
+}
+
 describe('the hub deciding catches up on what its relay missed', () => {
   test('a fault stored by the other hub while the relay’s connection was down opens one incident, with one notice', async () => {
     const room = 'so-y-te';
@@ -121,29 +153,7 @@ describe('the hub deciding catches up on what its relay missed', () => {
     sendNominal(b, room);
     const live = await liveClient(a.httpUrl);
     try {
-      await waitFor('both hubs listening', async () => (await relayPids()).length === 2);
-      // No new connection while B stores the fault: the relays, cut off, cannot listen again in time
-      // to hear it. The hubs' pools keep the connections they have.
-      await allowConnections(false);
-      let stored: StoredEvent | undefined;
-      try {
-        const cut = await relayPids();
-        await db.direct.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [cut]);
-        await waitFor('the relays’ connections gone', async () => (await relayPids()).length === 0);
-        const event: EventMessage = {
-          v: SCHEMA_VERSION,
-          type: 'codec.down',
-          severity: 'critical',
-          data: {},
-          ts: new Date().toISOString(),
-          bootId: BOOT,
-          seq: 1,
-        };
-        expect(b.ingest.handle(roomTopic(room, 'events'), Buffer.from(JSON.stringify(event)))).toBeNull();
-        stored = await waitFor('the fault stored by B', async () => (await b.store.listEvents(room, 1))[0]);
-      } finally {
-        await allowConnections(true);
-      }
+      const stored = await storeUnheard(b, room, 1);
       const incident = await waitFor('the incident on A', async () => {
         const open = (await incidentsOn(a, room)).filter((i) => i.closedAt === null);
         return open.length > 0 && open[0];
@@ -156,7 +166,7 @@ describe('the hub deciding catches up on what its relay missed', () => {
       expect(notices('opened', room)).toHaveLength(1);
       // A learnt of it from the store: its relay never brought the event to its dashboards.
       const isIt = (m: { type: string; event?: unknown }) =>
-        m.type === 'event' && (m.event as StoredEvent).id === stored?.id;
+        m.type === 'event' && (m.event as StoredEvent).id === stored.id;
       expect(live.messages.filter(isIt)).toEqual([]);
     } finally {
       live.close();
@@ -192,5 +202,24 @@ describe('the hub deciding catches up on what its relay missed', () => {
     expect((await incidentsOn(a, room)).map((i) => i.id)).toEqual([incident.id]);
     expect(notices('opened', room)).toHaveLength(1);
     expect(notices('closed', room)).toHaveLength(1);
+  });
+
+  test('the hub taking over decides on a fault its relay missed while it stood by: one incident, one notice', async () => {
+    const room = 'so-noi-vu';
+    sendNominal(a, room);
+    sendNominal(b, room);
+    await storeUnheard(a, room, 1);
+    await a.stop();
+    aStopped = true;
+    await waitFor('B to take the once-only work', () => b.onceOnly.held);
+    const incident = await waitFor('the incident on B', async () => {
+      const open = (await incidentsOn(b, room)).filter((i) => i.closedAt === null);
+      return open.length > 0 && open[0];
+    });
+    expect(incident).toMatchObject({ roomId: room, cause: 'codec.down' });
+    await waitFor('its opening notice', () => notices('opened', room).length > 0);
+    await settled(b);
+    expect(await incidentsOn(b, room)).toEqual([incident]);
+    expect(notices('opened', room)).toHaveLength(1);
   });
 });
