@@ -7,8 +7,8 @@
  * of the once-only parts); the others stand by, judging the same news: the events the group's other
  * hubs stored and their rehearsals' findings reach every hub through the live relay, and the events
  * the relay missed (its connection was down) are read back from the store (./group-events.ts): when
- * this hub takes the lease, every `followMs`, and when the relay listens again. A room's flood, which
- * the hub a room floods sees, is told to the others the same way as it is judged here.
+ * this hub takes the lease, every `followMs`, and when the relay listens again. A room's flood is
+ * seen by the hub it floods, perhaps one standing by: that hub tells the others, and each judges it.
  */
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -101,14 +101,16 @@ export function incidentsPart(deps: {
         log: deps.log.child({ part: 'incidents' }),
       })
     : null;
-  if (group) {
+  if (events) {
     void tracker.standBy();
     // What another hub stored, judged here too: this hub may be the one deciding, or take over.
-    live.fromGroup('event', ({ event }) => events?.heard(event));
+    live.fromGroup('event', ({ event }) => events.heard(event));
     live.fromGroup('rehearsal-room', rehearsed);
+    // A flood another hub saw. Behind the group's broker each hub also takes in, within 10 s, the
+    // rooms cut off by another (hub/broker/flood-guard.ts): a message the relay lost is late, not lost.
     live.fromGroup('room-edge', ({ roomId, edge, data }) => tracker.onHubEdge(roomId, edge, data));
     // What was stored while the relay could not hear it.
-    live.onRelayResumed(() => void events?.catchUp());
+    live.onRelayResumed(() => void events.catchUp());
   }
   return {
     name: 'incidents',
