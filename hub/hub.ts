@@ -88,7 +88,8 @@ export interface HubOptions {
 
 /**
  * How often, in a hub group, the hub doing the once-only work looks for what the others did: a
- * meeting booked there is planned, a rehearsal asked for there starts, within this.
+ * meeting booked there is planned, a rehearsal asked for there starts, an event stored there that
+ * the live relay missed is judged, within this.
  */
 const FOLLOW_GROUP_MS = 2000;
 
@@ -227,13 +228,13 @@ function composeHub(c: {
     notifier,
     live,
     settings: config.incidents,
-    group: config.store.url !== '',
+    group: config.store.url ? { events: store, followMs: FOLLOW_GROUP_MS } : null,
     log,
     clock,
   });
   const guards = hubGuards(config, security, auditKey, {
     isRoom: (id) => roster.has(id),
-    incidents: incidents.tracker,
+    incidents,
     clock,
     log,
   });

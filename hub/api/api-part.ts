@@ -245,6 +245,7 @@ export function apiPart(d: ApiDeps): ApiPart {
         url: config.store.url,
         sql: d.sql,
         deliver: (message) => live.deliver(message),
+        resumed: () => live.relayResumed(),
         log: d.log,
       });
       live.attach(socket, relay);

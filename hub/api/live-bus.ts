@@ -18,6 +18,7 @@ export class LiveBus {
   private relay: LiveRelay = noRelay;
   private readonly reactions: Reaction[] = [];
   private readonly groupReactions: Reaction[] = [];
+  private readonly resumedReactions: (() => void)[] = [];
 
   broadcast(message: LiveMessage): void {
     this.sockets?.broadcast(message);
@@ -45,6 +46,16 @@ export class LiveBus {
     react: (message: Extract<LiveMessage, { type: T }>) => void,
   ): void {
     this.groupReactions.push(reaction(type, react));
+  }
+
+  /** The relay listens again after its connection dropped: the group's news sent meanwhile never came. */
+  relayResumed(): void {
+    for (const react of this.resumedReactions) react();
+  }
+
+  /** Calls `react` each time the relay listens again after missing the group's news. */
+  onRelayResumed(react: () => void): void {
+    this.resumedReactions.push(react);
   }
 
   /** From now on the news reaches `sockets` and, through `relay`, the group. */

@@ -9,7 +9,8 @@
  * id notified; rows are pruned after a minute, long after every listening hub has read them. Each
  * hub's messages are tagged with its id, so it never shows its own twice. Messages sent while a
  * hub's listening connection is down are not seen there: the connection is opened again and the
- * dashboards catch up with the next message (their pages reload what a message names).
+ * dashboards catch up with the next message (their pages reload what a message names); the parts
+ * that must not miss any (the incidents) are told, and read back from the store what they missed.
  *
  * On SQLite a hub is alone, and the relay is nothing.
  */
@@ -66,6 +67,8 @@ const HAPPENS_ON: Record<LiveMessage['type'], 'one hub' | 'every hub'> = {
   escalation: 'one hub',
   // Opened, closed or acknowledged on one hub.
   incident: 'one hub',
+  // Seen by the hub the room flooded, perhaps one standing by: the one deciding opens the incident.
+  'room-edge': 'one hub',
 };
 
 /** Whether `message` is news for the other hubs of the group. */
@@ -129,6 +132,8 @@ export interface PgLiveRelayOptions {
   sql: Sql;
   /** Shows another hub's message on this hub's sockets. */
   deliver: (message: LiveMessage) => void;
+  /** Listening again after the connection dropped: the messages sent meanwhile were not heard. */
+  resumed?: () => void;
   log: Logger;
   /** The first wait before listening again after the connection dropped; doubled up to 10 s. */
   retryMs?: number;
@@ -151,6 +156,8 @@ export class PgLiveRelay implements LiveRelay {
   private retry: NodeJS.Timeout | null = null;
   private retryMs: number;
   private stopped = false;
+  /** A connection was lost since this hub last listened. */
+  private missed = false;
 
   private constructor(private readonly options: PgLiveRelayOptions) {
     this.log = options.log.child({ part: 'live-relay' });
@@ -183,6 +190,10 @@ export class PgLiveRelay implements LiveRelay {
       await client.query(`LISTEN ${CHANNEL}`);
       this.retryMs = this.options.retryMs ?? 500;
       this.log.info({ hub: this.hubId }, `listening for the other hubs' news on ${this.target}`);
+      if (this.missed) {
+        this.missed = false;
+        this.options.resumed?.();
+      }
     } catch (err) {
       this.lost(client, err);
     }
@@ -192,6 +203,7 @@ export class PgLiveRelay implements LiveRelay {
   private lost(client: pg.Client, err: unknown): void {
     if (this.client !== client || this.stopped) return;
     this.client = null;
+    this.missed = true;
     client.end().catch(ignore);
     this.log.warn(
       { err: reasonOf(err), retryMs: this.retryMs },

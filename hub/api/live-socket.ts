@@ -29,7 +29,9 @@ export type LiveMessage =
   | ScheduleLiveMessage
   | { type: 'incident'; change: 'opened' | 'closed' | 'acknowledged'; incident: Incident }
   | { type: 'speak-session'; session: SessionView | { hostRoomId: string; closed: true } }
-  | { type: 'speak-state'; roomId: string; speak: RoomSpeakState };
+  | { type: 'speak-state'; roomId: string; speak: RoomSpeakState }
+  /** An edge a hub saw of a room itself (its flood, hub/broker/flood-guard.ts), for the group's incidents. */
+  | { type: 'room-edge'; roomId: string; edge: string; data: Record<string, unknown> };
 
 /** More than this many bytes waiting for one client means it is not keeping up. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;

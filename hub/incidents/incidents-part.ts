@@ -5,7 +5,10 @@
  *
  * In a hub group the incidents are decided by the hub holding the once-only lease (`deciding`, one
  * of the once-only parts); the others stand by, judging the same news: the events the group's other
- * hubs stored and their rehearsals' findings reach every hub through the live relay.
+ * hubs stored and their rehearsals' findings reach every hub through the live relay, and the events
+ * the relay missed (its connection was down) are read back from the store (./group-events.ts): when
+ * this hub takes the lease, every `followMs`, and when the relay listens again. A room's flood is
+ * seen by the hub it floods, perhaps one standing by: that hub tells the others, and each judges it.
  */
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -18,6 +21,8 @@ import type { Notifier } from '../notify/notifier.js';
 import { noticeOf } from '../notify/notifier.js';
 import type { OnceOnlyPart } from '../once-only-work.js';
 import type { Part } from '../parts/part.js';
+import type { HubStore, StoredEvent } from '../store/store.js';
+import { GroupEvents } from './group-events.js';
 import { IncidentTracker } from './incident-tracker.js';
 import type { IncidentsRepo } from './incidents-repo.js';
 
@@ -25,6 +30,10 @@ export interface IncidentsPart extends Part {
   tracker: IncidentTracker;
   /** Judges the rules at the end of this turn of the event loop, once however many asked. */
   judge(): void;
+  /** An event this hub stored: judged (in a group, unless the store's catch-up already applied it). */
+  heard(event: StoredEvent): void;
+  /** An edge the hub sees of a room itself (its flood): judged here, and in a group told to the others. */
+  onHubEdge(roomId: string, type: string, data: Record<string, unknown>): void;
   /** In a hub group: storing and telling the decisions, on the hub holding the once-only lease. */
   deciding: OnceOnlyPart;
 }
@@ -36,8 +45,11 @@ export function incidentsPart(deps: {
   notifier: Pick<Notifier, 'notify'>;
   live: LiveBus;
   settings: HubConfig['incidents'];
-  /** One hub of a group sharing a PostgreSQL: it stands by until it holds the lease. */
-  group: boolean;
+  /**
+   * One hub of a group sharing a PostgreSQL (null alone): it stands by until it holds the lease, and
+   * reads the events stored in the group every `followMs`.
+   */
+  group: { events: Pick<HubStore, 'listEventsAfter' | 'lastEventId'>; followMs: number } | null;
   log: Logger;
   clock: Clock;
 }): IncidentsPart {
@@ -69,26 +81,55 @@ export function incidentsPart(deps: {
     });
   };
   let timer: unknown = null;
+  let following: unknown = null;
   // A line or a codec that failed its calls is an incident, routed to whoever must fix it.
   const rehearsed = ({ attempt }: Extract<LiveMessage, { type: 'rehearsal-room' }>) => {
     if (attempt.answered) tracker.onRehearsal(attempt.roomId, attempt.checks);
   };
   live.on('rehearsal-room', rehearsed);
   deps.fleet.listen({ transition: judge });
-  if (deps.group) {
+  const apply = (event: StoredEvent) => {
+    tracker.record(event.roomId, event);
+    judge();
+  };
+  const { group } = deps;
+  const events = group
+    ? new GroupEvents({
+        store: group.events,
+        apply,
+        now: clock.now,
+        log: deps.log.child({ part: 'incidents' }),
+      })
+    : null;
+  if (events) {
     void tracker.standBy();
     // What another hub stored, judged here too: this hub may be the one deciding, or take over.
-    live.fromGroup('event', ({ event }) => {
-      tracker.record(event.roomId, event);
-      judge();
-    });
+    live.fromGroup('event', ({ event }) => events.heard(event));
     live.fromGroup('rehearsal-room', rehearsed);
+    // A flood another hub saw. Behind the group's broker each hub also takes in, within 10 s, the
+    // rooms cut off by another (hub/broker/flood-guard.ts): a message the relay lost is late, not lost.
+    live.fromGroup('room-edge', ({ roomId, edge, data }) => tracker.onHubEdge(roomId, edge, data));
+    // What was stored while the relay could not hear it.
+    live.onRelayResumed(() => void events.catchUp());
   }
   return {
     name: 'incidents',
     tracker,
     judge,
-    deciding: { name: 'incidents', start: () => tracker.takeOver(), stop: () => tracker.standBy() },
+    heard: (event) => (events ? events.heard(event) : apply(event)),
+    onHubEdge(roomId, type, data) {
+      tracker.onHubEdge(roomId, type, data);
+      if (group) live.broadcast({ type: 'room-edge', roomId, edge: type, data });
+    },
+    deciding: {
+      name: 'incidents',
+      // Decides from all the group stored, the events missed while standing by included.
+      start: async () => {
+        await events?.catchUp();
+        await tracker.takeOver();
+      },
+      stop: () => tracker.standBy(),
+    },
     async start() {
       await tracker.restore();
       tracker.listen({
@@ -103,10 +144,16 @@ export function incidentsPart(deps: {
         acknowledged: (incident) => live.broadcast({ type: 'incident', change: 'acknowledged', incident }),
       });
       timer = clock.setInterval(() => tracker.evaluate(), settings.checkSec * 1000);
+      if (events && group) {
+        await events.start();
+        following = clock.setInterval(() => void events.catchUp(), group.followMs);
+      }
     },
     // The decisions made are stored, and told to the notifier, before it stops.
     async stop() {
       if (timer) clock.clearInterval(timer);
+      if (following) clock.clearInterval(following);
+      await events?.idle();
       if (judging) clearImmediate(judging);
       await tracker.idle();
     },

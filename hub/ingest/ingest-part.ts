@@ -55,8 +55,7 @@ export function ingestPart(deps: {
               live.broadcast({ type: 'event', event: stored });
               if (stored.type === 'ups.shutdown')
                 fleet.noteShutdown(roomId, new Date(stored.ts), String(stored.data.reason ?? 'UPS critical'));
-              incidents.tracker.record(roomId, stored);
-              incidents.judge();
+              incidents.heard(stored);
               if (stored.type === 'config.drift' || stored.type === 'config.restored')
                 deps.approval.onEvent(roomId, stored.type, stored.data);
             }

@@ -82,6 +82,8 @@ const sql = {
   insertEvent: `INSERT INTO events (room_id, boot_id, seq, type, severity, data, ts, received_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (room_id, boot_id, seq) DO NOTHING RETURNING *`,
   listEvents: 'SELECT * FROM events WHERE room_id = $1 ORDER BY id DESC LIMIT $2',
+  listEventsAfter: 'SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT $2',
+  lastEventId: 'SELECT coalesce(max(id), 0) AS id FROM events',
   insertTransition:
     'INSERT INTO readiness_transitions (room_id, level, power, reasons, at) VALUES ($1, $2, $3, $4, $5)',
   // Either key, (room, ts) or (room, bucket), makes a repeat: no conflict target, so both count.
@@ -262,6 +264,20 @@ export class PgStore implements HubStore {
     return this.run('listEvents', async () => {
       const { rows } = await this.pool.query<EventRow>(sql.listEvents, [roomId, limit]);
       return rows.map(toEvent);
+    });
+  }
+
+  listEventsAfter(afterId: number, limit: number): Promise<StoredEvent[]> {
+    return this.run('listEventsAfter', async () => {
+      const { rows } = await this.pool.query<EventRow>(sql.listEventsAfter, [afterId, limit]);
+      return rows.map(toEvent);
+    });
+  }
+
+  lastEventId(): Promise<number> {
+    return this.run('lastEventId', async () => {
+      const { rows } = await this.pool.query<{ id: string }>(sql.lastEventId);
+      return Number(rows[0]!.id);
     });
   }
 

@@ -101,6 +101,8 @@ export class SqliteStore implements SyncStoreCalls {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       ),
       listEvents: this.db.prepare('SELECT * FROM events WHERE room_id = ? ORDER BY id DESC LIMIT ?'),
+      listEventsAfter: this.db.prepare('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
+      lastEventId: this.db.prepare('SELECT coalesce(max(id), 0) AS id FROM events'),
       insertTransition: this.db.prepare(
         'INSERT INTO readiness_transitions (room_id, level, power, reasons, at) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -159,6 +161,14 @@ export class SqliteStore implements SyncStoreCalls {
 
   listEvents(roomId: string, limit: number): StoredEvent[] {
     return (this.stmts.listEvents.all(roomId, limit) as EventRow[]).map(toEvent);
+  }
+
+  listEventsAfter(afterId: number, limit: number): StoredEvent[] {
+    return (this.stmts.listEventsAfter.all(afterId, limit) as EventRow[]).map(toEvent);
+  }
+
+  lastEventId(): number {
+    return (this.stmts.lastEventId.get() as { id: number }).id;
   }
 
   insertSample(roomId: string, telemetry: TelemetryMessage, bucket?: string): void {

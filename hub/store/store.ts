@@ -70,6 +70,13 @@ export interface HubStore {
   insertEvent(roomId: string, event: EventMessage, receivedAt: Date): Promise<StoredEvent | null>;
   /** The room's latest events, newest first. */
   listEvents(roomId: string, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Every room's events with an id above `afterId`, lowest id first, at most `limit`: what a hub of
+   * a group catches up on (the events the other hubs stored that its live relay missed).
+   */
+  listEventsAfter(afterId: number, limit: number): Promise<StoredEvent[]>;
+  /** The highest event id stored, 0 when none: where a hub of a group starts following the events. */
+  lastEventId(): Promise<number>;
   insertTransition(transition: StoredTransition): Promise<void>;
   /**
    * Keeps a telemetry sample for charts and reports, once per room and `bucket` (the start of the

@@ -51,6 +51,9 @@ export class WorkerStore implements HubStore {
 
   insertEvent = (...args: Parameters<SyncStoreCalls['insertEvent']>) => this.call('insertEvent', args);
   listEvents = (...args: Parameters<SyncStoreCalls['listEvents']>) => this.call('listEvents', args);
+  listEventsAfter = (...args: Parameters<SyncStoreCalls['listEventsAfter']>) =>
+    this.call('listEventsAfter', args);
+  lastEventId = () => this.call('lastEventId', []);
   insertTransition = (...args: Parameters<SyncStoreCalls['insertTransition']>) =>
     this.call('insertTransition', args);
   insertSample = (...args: Parameters<SyncStoreCalls['insertSample']>) => this.call('insertSample', args);

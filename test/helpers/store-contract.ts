@@ -126,6 +126,24 @@ export function describeStoreContract(
         expect(await store.listEvents('not-a-room', 10)).toEqual([]);
       });
 
+      test('lists every room’s events after an id, lowest id first, at most `limit`; the last id stored', async () => {
+        expect(await store.lastEventId()).toBe(0);
+        expect(await store.listEventsAfter(0, 10)).toEqual([]);
+        const receivedAt = new Date('2026-11-30T03:00:01.000Z');
+        const stored = [];
+        for (const [seq, room] of [A, B, A, VN].entries())
+          stored.push((await store.insertEvent(room, event(seq), receivedAt))!);
+        // A repeat is not a new event: no id of its own.
+        expect(await store.insertEvent(A, event(0), receivedAt)).toBeNull();
+        const ids = stored.map((e) => e.id);
+        expect(ids).toEqual([...ids].sort((x, y) => x - y));
+        expect(await store.listEventsAfter(0, 10)).toEqual(stored);
+        expect(await store.listEventsAfter(ids[1]!, 10)).toEqual(stored.slice(2));
+        expect(await store.listEventsAfter(ids[0]!, 2)).toEqual(stored.slice(1, 3));
+        expect(await store.listEventsAfter(ids[3]!, 10)).toEqual([]);
+        expect(await store.lastEventId()).toBe(ids[3]);
+      });
+
       test('keeps sequence numbers past 32 bits and the data as sent: numbers, booleans, null, Vietnamese, emoji', async () => {
         const data = {
           metric: 'tempC',

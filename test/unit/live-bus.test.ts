@@ -72,3 +72,12 @@ test('before the sockets exist, the parts still hear the news and nobody is coun
   expect(heard).toEqual([event]);
   expect(bus.clientCount).toBe(0);
 });
+
+test('the parts that must not miss the group’s news hear each time the relay listens again', () => {
+  const { bus } = attached();
+  let resumed = 0;
+  bus.onRelayResumed(() => resumed++);
+  bus.relayResumed();
+  bus.relayResumed();
+  expect(resumed).toBe(2);
+});

@@ -1,0 +1,225 @@
+/**
+ * Two hubs of a group on one PostgreSQL, A deciding the incidents and B standing by. What A learns
+ * of B only through the live relay can be lost: a fault event B stores while A's listening
+ * connection is down still opens its incident on A, once, with one notice (A reads back from the
+ * store what its relay missed). A room that floods B's broker is one incident, opened on A and
+ * closed once the flood is over, each with one notice. When A stops, B, taking over, decides on a
+ * fault A stored while B's relay was cut off.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import pg from 'pg';
+import { RELAY_APPLICATION } from '../../hub/api/live-relay.js';
+import { FLOOD_QUIET_MS } from '../../hub/broker/flood-guard.js';
+import type { RunningHub } from '../../hub/hub.js';
+import type { Incident } from '../../hub/incidents/incidents-repo.js';
+import type { StoredEvent } from '../../hub/store/store.js';
+import {
+  type EventMessage,
+  SCHEMA_VERSION,
+  type StatusMessage,
+  type TelemetryMessage,
+} from '../../shared/schemas.js';
+import { roomTopic } from '../../shared/topics.js';
+import { clockAt } from '../fakes/fake-clock.js';
+import { getJson, liveClient, startTestHub, testMqttClient } from '../helpers/hub-harness.js';
+import { startReceiver } from '../helpers/notify-peers.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
+import { waitFor } from '../helpers/wait.js';
+
+const BOOT = 'boot-group-catch-up';
+
+type Hub = RunningHub & { removeData(): void };
+let db: TestDatabase;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let a: Hub;
+let b: Hub;
+let aStopped = false;
+/** How far B's clock is ahead of the machine's: the flood's quiet time passes on B without waiting. */
+let bAhead = 0;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  receiver = await startReceiver(0);
+  const settings = {
+    'store.url': db.url,
+    'incidents.raiseAfterSec': 1,
+    'incidents.clearAfterSec': 1,
+    'incidents.checkSec': 1,
+    // No room sends a status here: none counts as offline, only the events' faults are judged.
+    'incidents.startupGraceSec': 3600,
+    'notify.webhooks': [{ url: receiver.url, minSeverity: 'warning' }],
+    'notify.webhookBackoffMs': 10,
+    // A room sending a burst of messages to a hub's broker is cut off as flooding.
+    'mqtt.floodPerSec': 2,
+    'mqtt.floodBurst': 5,
+  };
+  a = await startTestHub(settings);
+  b = await startTestHub(settings, { clock: clockAt(() => new Date(Date.now() + bAhead)) });
+});
+afterAll(async () => {
+  for (const hub of [b, a]) if (!(hub === a && aStopped)) await hub?.stop();
+  a?.removeData();
+  b?.removeData();
+  await receiver?.close();
+  await db?.drop();
+});
+
+/** The room online and nominal, as `hub` hears it: a room whose state is known. */
+function sendNominal(hub: Hub, roomId: string): void {
+  const ts = new Date().toISOString();
+  const status: StatusMessage = { v: SCHEMA_VERSION, state: 'online', version: 'test', bootId: BOOT, ts };
+  const telemetry: TelemetryMessage = {
+    v: SCHEMA_VERSION,
+    ts,
+    power: { mains: true, upsChargePct: 100, state: 'on' },
+    climate: { tempC: 24, humidityPct: 55 },
+    codec: { state: 'up', inCall: false },
+    link: { latencyMs: 20, jitterMs: 2, lossPct: 0 },
+  };
+  expect(hub.ingest.handle(roomTopic(roomId, 'status'), Buffer.from(JSON.stringify(status)))).toBeNull();
+  expect(
+    hub.ingest.handle(roomTopic(roomId, 'telemetry'), Buffer.from(JSON.stringify(telemetry))),
+  ).toBeNull();
+}
+
+const incidentsOn = (hub: Hub, roomId: string) =>
+  getJson<Incident[]>(`${hub.httpUrl}/api/incidents?room=${roomId}`);
+const notices = (event: 'opened' | 'closed', roomId: string) =>
+  receiver.received.filter((r) => r.body.event === event && r.body.roomId === roomId);
+
+/** Every notice either hub has decided is sent: what the receiver holds is all there will be. */
+async function settled(...hubs: Hub[]): Promise<void> {
+  for (const hub of hubs) await hub.incidents.idle();
+  for (const hub of hubs) await hub.notifier.idle();
+}
+
+/** The relays' listening connections now. */
+async function relayPids(): Promise<number[]> {
+  const { rows } = await db.direct.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2',
+    [db.name, RELAY_APPLICATION],
+  );
+  return rows.map((r) => r.pid);
+}
+
+/** Whether the test database lets new connections in, set from the server's own database. */
+async function allowConnections(allow: boolean): Promise<void> {
+  const url = new URL(db.url);
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.href });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS ${allow}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Stores `roomId`'s fault through `hub` while every hub's relay is cut off, so no other hub hears of
+ * it live: no new connection is let in meanwhile (the hubs' pools keep the ones they have), so a
+ * relay cannot listen again in time to hear it. Resolves with the event as stored.
+ */
+async function storeUnheard(hub: Hub, roomId: string, seq: number): Promise<StoredEvent> {
+  await waitFor('both hubs listening', async () => (await relayPids()).length === 2);
+  await allowConnections(false);
+  try {
+    const cut = await relayPids();
+    await db.direct.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [cut]);
+    await waitFor('the relays’ connections gone', async () => (await relayPids()).length === 0);
+    const event: EventMessage = {
+      v: SCHEMA_VERSION,
+      type: 'codec.down',
+      severity: 'critical',
+      data: {},
+      ts: new Date().toISOString(),
+      bootId: BOOT,
+      seq,
+    };
+    expect(hub.ingest.handle(roomTopic(roomId, 'events'), Buffer.from(JSON.stringify(event)))).toBeNull();
+    return await waitFor('the fault stored', async () =>
+      (await hub.store.listEvents(roomId, 1)).find((e) => e.seq === seq),
+    );
+  } finally {
+    await allowConnections(true);
+  }
+}
+
+describe('the hub deciding catches up on what its relay missed', () => {
+  test('a fault stored by the other hub while the relay’s connection was down opens one incident, with one notice', async () => {
+    const room = 'so-y-te';
+    expect(a.onceOnly.held && !b.onceOnly.held).toBe(true);
+    sendNominal(a, room);
+    sendNominal(b, room);
+    const live = await liveClient(a.httpUrl);
+    try {
+      const stored = await storeUnheard(b, room, 1);
+      const incident = await waitFor('the incident on A', async () => {
+        const open = (await incidentsOn(a, room)).filter((i) => i.closedAt === null);
+        return open.length > 0 && open[0];
+      });
+      expect(incident).toMatchObject({ roomId: room, cause: 'codec.down' });
+      await waitFor('the opening notice', () => notices('opened', room).length > 0);
+      await waitFor('both hubs listening again', async () => (await relayPids()).length === 2);
+      await settled(a, b);
+      expect(await incidentsOn(a, room)).toEqual([incident]);
+      expect(notices('opened', room)).toHaveLength(1);
+      // A learnt of it from the store: its relay never brought the event to its dashboards.
+      const isIt = (m: { type: string; event?: unknown }) =>
+        m.type === 'event' && (m.event as StoredEvent).id === stored.id;
+      expect(live.messages.filter(isIt)).toEqual([]);
+    } finally {
+      live.close();
+    }
+  });
+
+  test('a room flooding the broker of the hub standing by is one incident, opened and closed once', async () => {
+    const room = 'so-tu-phap';
+    sendNominal(a, room);
+    sendNominal(b, room);
+    const flooding = await testMqttClient(b.mqttUrl, {}, { room });
+    flooding.on('error', () => {});
+    const gone = new Promise<void>((resolve) => flooding.on('close', () => resolve()));
+    // Well past its burst: B's broker disconnects it.
+    for (let i = 0; i < 30; i++) flooding.publish(roomTopic(room, 'telemetry'), '{}', { qos: 0 });
+    await gone;
+    flooding.end(true);
+    const incident = await waitFor('the flood incident on A', async () => {
+      const open = (await incidentsOn(a, room)).filter((i) => i.closedAt === null);
+      return open.length > 0 && open[0];
+    });
+    expect(incident).toMatchObject({ roomId: room, cause: 'room.flooding' });
+    await waitFor('its opening notice', () => notices('opened', room).length > 0);
+    // The flood is over once B has not had to disconnect the room for its quiet time.
+    bAhead = FLOOD_QUIET_MS + 1000;
+    await waitFor(
+      'the flood incident closed',
+      async () => (await incidentsOn(a, room)).every((i) => i.closedAt !== null),
+      30_000,
+    );
+    await waitFor('its closing notice', () => notices('closed', room).length > 0);
+    await settled(a, b);
+    expect((await incidentsOn(a, room)).map((i) => i.id)).toEqual([incident.id]);
+    expect(notices('opened', room)).toHaveLength(1);
+    expect(notices('closed', room)).toHaveLength(1);
+  });
+
+  test('the hub taking over decides on a fault its relay missed while it stood by: one incident, one notice', async () => {
+    const room = 'so-noi-vu';
+    sendNominal(a, room);
+    sendNominal(b, room);
+    await storeUnheard(a, room, 1);
+    await a.stop();
+    aStopped = true;
+    await waitFor('B to take the once-only work', () => b.onceOnly.held);
+    const incident = await waitFor('the incident on B', async () => {
+      const open = (await incidentsOn(b, room)).filter((i) => i.closedAt === null);
+      return open.length > 0 && open[0];
+    });
+    expect(incident).toMatchObject({ roomId: room, cause: 'codec.down' });
+    await waitFor('its opening notice', () => notices('opened', room).length > 0);
+    await settled(b);
+    expect(await incidentsOn(b, room)).toEqual([incident]);
+    expect(notices('opened', room)).toHaveLength(1);
+  });
+});
