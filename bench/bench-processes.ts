@@ -98,8 +98,18 @@ function jsonChild(script: string, args: string[]) {
 }
 
 export interface HubProcess {
+  /** Its HTTP API and `/ws`. */
+  httpUrl: string;
+  /** An operator's login (hubs of one group share users: the last hub started set the password). */
+  operator: { username: string; password: string };
   /** Telemetry applied so far (updated four times a second). */
   telemetry(): number;
+  /** Its memory as last reported (four times a second), in MB. */
+  memory(): { rssMb: number; heapUsedMb: number; externalMb: number };
+  /** Publish → applied lags since the last call (the first: since it started), count by millisecond. */
+  lagWindow(): Promise<Map<number, number>>;
+  /** SIGKILL: gone as a crashed hub is, with nothing reported. */
+  kill(): Promise<void>;
   /** Events stored so far: the store answers after the commit, so these trail the telemetry. */
   events(): number;
   /** Stops the hub and returns what it measured. */
@@ -112,6 +122,7 @@ export async function startHubProcess(
   clientId: string,
   group = '',
   storeUrl = '',
+  auditDir = '',
 ): Promise<HubProcess> {
   const { child, lines } = jsonChild('bench/hub-instance.ts', [
     url,
@@ -119,11 +130,31 @@ export async function startHubProcess(
     clientId,
     group,
     storeUrl,
+    auditDir,
   ]);
-  await until(`hub ${clientId} ready`, () => lines.some((l) => l.ready === true), 30_000);
+  await until(`hub ${clientId} ready`, () => lines.some((l) => l.ready === true), 60_000);
   const last = (key: string) => [...lines].reverse().find((l) => key in l);
+  const ready = last('ready') as { httpUrl: string; operator: HubProcess['operator'] };
   return {
+    httpUrl: ready.httpUrl,
+    operator: ready.operator,
     telemetry: () => Number(last('telemetry')?.telemetry ?? 0),
+    memory: () => {
+      const m = last('rssMb') ?? {};
+      return { rssMb: Number(m.rssMb), heapUsedMb: Number(m.heapUsedMb), externalMb: Number(m.externalMb) };
+    },
+    async lagWindow() {
+      const seen = lines.filter((l) => 'lagWindow' in l).length;
+      child.kill('SIGUSR2');
+      await until(
+        `hub ${clientId}'s lags`,
+        () => lines.filter((l) => 'lagWindow' in l).length > seen,
+        10_000,
+      );
+      const counts = last('lagWindow')!.lagWindow as Record<string, number>;
+      return new Map(Object.entries(counts).map(([ms, n]) => [Number(ms), n]));
+    },
+    kill: () => stopChild(child, 'SIGKILL'),
     events: () => Number(last('events')?.events ?? 0),
     async finish() {
       await stopChild(child);
