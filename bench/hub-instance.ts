@@ -2,6 +2,7 @@
  * One hub as its own process for the scale benchmarks, tracking the load generator's rooms on an
  * external broker: `tsx bench/hub-instance.ts <mqtt-url> <rooms> <client-id> [shared-group]`. The
  * rooms reach it as an operator's would: a fleet file (`fleet.file`) in its data folder.
+ * With HNTH_BENCH_COMPILED=1 it runs the compiled hub (dist/, `npm run build` first), as deployed.
  * It prints `{"ready":true,…}` once subscribed, with its HTTP address and an operator's login for
  * `/ws`, then its counts and memory four times a second; on SIGUSR2 the publish → applied lags since
  * the last SIGUSR2 (a histogram by millisecond, so two hubs' windows merge); on SIGTERM what it
@@ -11,12 +12,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadHubConfig } from '../hub/config.js';
-import { startHub } from '../hub/hub.js';
-import { writeFleetFile } from '../shared/fleet-file.js';
-import { createLogger } from '../shared/logger.js';
-import { loadRooms } from './load-generator.js';
+import { loadRooms } from './load-rooms.js';
 import { percentile } from './stats.js';
+
+// The hub as deployed (`npm run build`'s dist/, no TypeScript loader in its memory or its store's
+// thread) with HNTH_BENCH_COMPILED=1, else from the sources through tsx.
+const from = process.env.HNTH_BENCH_COMPILED === '1' ? '../dist/' : '../';
+const { loadHubConfig } = (await import(`${from}hub/config.js`)) as typeof import('../hub/config.js');
+const { startHub } = (await import(`${from}hub/hub.js`)) as typeof import('../hub/hub.js');
+const { writeFleetFile } = (await import(
+  `${from}shared/fleet-file.js`
+)) as typeof import('../shared/fleet-file.js');
+const { createLogger } = (await import(`${from}shared/logger.js`)) as typeof import('../shared/logger.js');
 
 export interface InstanceReport {
   clientId: string;

@@ -21,7 +21,7 @@ import { type EventMessage, isoNow, SCHEMA_VERSION, type StatusMessage } from '.
 import { roomTopic } from '../shared/topics.js';
 import { type HubProcess, runLoad, startBenchMosquitto, startHubProcess } from './bench-processes.js';
 import { dashboardSession, openLive } from './demo-session.js';
-import { loadRooms } from './load-generator.js';
+import { loadRooms } from './load-rooms.js';
 import { withThrowawayDatabase } from './pg-throwaway.js';
 import { type BenchRow, mergeCounts, percentileOfCounts } from './stats.js';
 
@@ -163,7 +163,8 @@ export async function benchTwoHubs(pgUrl: string, s: TwoHubSizes): Promise<Bench
       const survivor = hubs[1 - holderIndex]!;
       const ws = await openLive(
         survivor.httpUrl,
-        await dashboardSession(survivor.httpUrl, survivor.operator),
+        // Each hub set the operator's password as it started: the last one's is the one.
+        await dashboardSession(survivor.httpUrl, b.operator),
       );
       const seen = probeEventsOn(ws, probeRoom);
       // The path works before the kill: an event reaches the survivor's /ws whichever hub stored it.
