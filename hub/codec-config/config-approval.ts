@@ -60,11 +60,21 @@ function driftsOf(result: Record<string, unknown> | undefined): ConfigDrift[] {
   );
 }
 
+/** How soon a room the store had no approved configuration for is asked again (another hub may approve one). */
+export const NONE_RECHECK_MS = 60_000;
+
 export class ConfigApproval {
   /** The agent run each room last received its approved configuration on (or is receiving it on). */
   private readonly deliveredTo = new Map<string, string>();
   /** Per room, its drift events still being stored: the next waits, so the last one heard stands. */
   private readonly drifting = new Map<string, Promise<void>>();
+  /**
+   * Rooms the store had no approved configuration for, with the agent run and when it was asked:
+   * that run is asked again after NONE_RECHECK_MS, not at each of its news. Asking at each meant a
+   * query per telemetry of every room without one (all of them until approvals are made: 2,000 a
+   * second at 10,000 rooms), which held the store's pool so its other work timed out.
+   */
+  private readonly noneApproved = new Map<string, { bootId: string; at: number }>();
 
   constructor(private readonly deps: ConfigApprovalDeps) {}
 
@@ -136,6 +146,8 @@ export class ConfigApproval {
     };
     const before = await this.deps.repo.approved(roomId);
     await this.deps.repo.approve(approved);
+    // Approved here: the room's next news asks again at once, as each news did before any approval.
+    this.noneApproved.delete(roomId);
     const delivered = await this.deliver(roomId, null);
     await this.deps.audit.record(actor, 'config.approve', {
       roomId,
@@ -179,15 +191,22 @@ export class ConfigApproval {
 
   /**
    * A room heard from: a new run of its agent gets the approved configuration again (a room with
-   * none approved is asked again on its next news: it may have one by then).
+   * none approved is asked again on its news a minute on, or at once after an approval made on this
+   * hub: it may have one by then; the hub that approved delivers at once, and again at its next news
+   * of the room if the room did not answer).
    */
   onRoom(roomId: string, online: boolean, bootId: string | null): void {
     if (!online || !bootId || this.deliveredTo.get(roomId) === bootId) return;
+    const none = this.noneApproved.get(roomId);
+    const now = this.deps.clock.now().getTime();
+    if (none?.bootId === bootId && now - none.at < NONE_RECHECK_MS) return;
     // Taken at once, so the room's next news while this delivery is under way does not start another.
     this.deliveredTo.set(roomId, bootId);
     this.deliver(roomId, bootId).then(
       (d) => {
         if (!d.ok && this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
+        if (!d.ok && d.code === 'none') this.noneApproved.set(roomId, { bootId, at: now });
+        else this.noneApproved.delete(roomId);
       },
       (err: Error) => {
         if (this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
