@@ -60,8 +60,10 @@ function driftsOf(result: Record<string, unknown> | undefined): ConfigDrift[] {
   );
 }
 
-/** How soon a room the store had no approved configuration for is asked again (another hub may approve one). */
-export const NONE_RECHECK_MS = 60_000;
+/** How long the hub trusts its list of the rooms with an approved configuration (another hub may approve one). */
+export const APPROVED_ROOMS_MS = 60_000;
+
+const NONE_APPROVED: Delivered = { ok: false, code: 'none', error: 'no approved configuration' };
 
 export class ConfigApproval {
   /** The agent run each room last received its approved configuration on (or is receiving it on). */
@@ -69,12 +71,13 @@ export class ConfigApproval {
   /** Per room, its drift events still being stored: the next waits, so the last one heard stands. */
   private readonly drifting = new Map<string, Promise<void>>();
   /**
-   * Rooms the store had no approved configuration for, with the agent run and when it was asked:
-   * that run is asked again after NONE_RECHECK_MS, not at each of its news. Asking at each meant a
-   * query per telemetry of every room without one (all of them until approvals are made: 2,000 a
-   * second at 10,000 rooms), which held the store's pool so its other work timed out.
+   * The rooms with an approved configuration, as the store said at `at`: a room heard from is looked
+   * up here, and only a room in it is read from the store. Reading each room at each of its news was
+   * a query per telemetry of every room without one (all of them until approvals are made: 2,000 a
+   * second at 10,000 rooms), which on PostgreSQL held the pool so the hub's other work timed out.
+   * Read again APPROVED_ROOMS_MS on (another hub of the group may have approved one meanwhile).
    */
-  private readonly noneApproved = new Map<string, { bootId: string; at: number }>();
+  private approvedRooms: { ids: Promise<Set<string>>; at: number } | null = null;
 
   constructor(private readonly deps: ConfigApprovalDeps) {}
 
@@ -146,8 +149,12 @@ export class ConfigApproval {
     };
     const before = await this.deps.repo.approved(roomId);
     await this.deps.repo.approve(approved);
-    // Approved here: the room's next news asks again at once, as each news did before any approval.
-    this.noneApproved.delete(roomId);
+    // Approved here: known at once, so the room's next news delivers it again, as it always did.
+    // (A list that failed to read is read again at the next news: nothing to add to.)
+    this.approvedRooms?.ids.then(
+      (ids) => ids.add(roomId),
+      () => undefined,
+    );
     const delivered = await this.deliver(roomId, null);
     await this.deps.audit.record(actor, 'config.approve', {
       roomId,
@@ -191,28 +198,37 @@ export class ConfigApproval {
 
   /**
    * A room heard from: a new run of its agent gets the approved configuration again (a room with
-   * none approved is asked again on its news a minute on, or at once after an approval made on this
-   * hub: it may have one by then; the hub that approved delivers at once, and again at its next news
-   * of the room if the room did not answer).
+   * none approved is looked up again at its next news: it may have one by then, approved on this hub
+   * or, known within APPROVED_ROOMS_MS, on another of the group).
    */
   onRoom(roomId: string, online: boolean, bootId: string | null): void {
     if (!online || !bootId || this.deliveredTo.get(roomId) === bootId) return;
-    const none = this.noneApproved.get(roomId);
-    const now = this.deps.clock.now().getTime();
-    if (none?.bootId === bootId && now - none.at < NONE_RECHECK_MS) return;
     // Taken at once, so the room's next news while this delivery is under way does not start another.
     this.deliveredTo.set(roomId, bootId);
-    this.deliver(roomId, bootId).then(
-      (d) => {
-        if (!d.ok && this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
-        if (!d.ok && d.code === 'none') this.noneApproved.set(roomId, { bootId, at: now });
-        else this.noneApproved.delete(roomId);
-      },
-      (err: Error) => {
-        if (this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
-        this.deps.log.error({ room: roomId, err: err.message }, 'approved configuration not delivered');
-      },
-    );
+    this.roomsApproved()
+      .then((ids) => (ids.has(roomId) ? this.deliver(roomId, bootId) : NONE_APPROVED))
+      .then(
+        (d) => {
+          if (!d.ok && this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
+        },
+        (err: Error) => {
+          if (this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
+          this.deps.log.error({ room: roomId, err: err.message }, 'approved configuration not delivered');
+        },
+      );
+  }
+
+  /** One read for every room heard from at once (a fleet reconnecting); again after a failure. */
+  private roomsApproved(): Promise<Set<string>> {
+    const now = this.deps.clock.now().getTime();
+    if (!this.approvedRooms || now - this.approvedRooms.at >= APPROVED_ROOMS_MS) {
+      const ids = this.deps.repo.approvedRoomIds().then((list) => new Set(list));
+      this.approvedRooms = { ids, at: now };
+      ids.catch(() => {
+        if (this.approvedRooms?.ids === ids) this.approvedRooms = null;
+      });
+    }
+    return this.approvedRooms.ids;
   }
 
   /**

@@ -1,23 +1,34 @@
 /**
- * A room heard from gets its approved configuration once per agent run; a room with none approved
- * is not asked about at each of its news (a store query per telemetry of every room), only again a
- * minute on, or at once after an approval on this hub.
+ * A room heard from gets its approved configuration once per agent run. Which rooms have one is read
+ * for the whole fleet at once and trusted for a minute, not read room by room at each of their news
+ * (a store query per telemetry of every room without one); an approval on this hub is known at once.
  */
 import { describe, expect, test } from '@jest/globals';
 import type { ApprovedConfig, ApprovedConfigsRepo } from '../../hub/codec-config/approved-configs-repo.js';
-import { ConfigApproval, NONE_RECHECK_MS } from '../../hub/codec-config/config-approval.js';
+import { APPROVED_ROOMS_MS, ConfigApproval } from '../../hub/codec-config/config-approval.js';
 import { createLogger } from '../../shared/logger.js';
 
-const ROOM = 'ubnd-yen-son';
+const ROOMS = ['ubnd-yen-son', 'ubnd-son-duong', 'ubnd-tinh'];
+const [ROOM] = ROOMS as [string];
 
 function setUp() {
   let now = Date.parse('2026-12-06T08:00:00Z');
   const approvedByRoom = new Map<string, ApprovedConfig>();
-  const asked: string[] = [];
+  /** Each store read: `*` for the list of rooms, else the room read. */
+  const reads: string[] = [];
+  let failNextList = false;
   const sent: string[] = [];
   const repo = {
+    approvedRoomIds: async () => {
+      reads.push('*');
+      if (failNextList) {
+        failNextList = false;
+        throw new Error('timeout exceeded when trying to connect');
+      }
+      return [...approvedByRoom.keys()];
+    },
     approved: async (roomId: string) => {
-      asked.push(roomId);
+      reads.push(roomId);
       return approvedByRoom.get(roomId) ?? null;
     },
     approve: async (c: ApprovedConfig) => void approvedByRoom.set(c.roomId, c),
@@ -37,47 +48,71 @@ function setUp() {
     log: createLogger('test', 'silent'),
     timeoutMs: 1000,
   });
-  /** The room's news, then every delivery it started settled. */
-  const news = async (bootId: string) => {
-    approval.onRoom(ROOM, true, bootId);
-    await new Promise((resolve) => setImmediate(resolve));
+  /** News of rooms (a boot each), then every delivery it started settled. */
+  const news = async (bootId: string, rooms = [ROOM]) => {
+    for (const roomId of rooms) approval.onRoom(roomId, true, bootId);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
   };
-  return { approval, asked, sent, news, pass: (ms: number) => (now += ms) };
+  const approve = (roomId: string) =>
+    approval.approveTemplate(
+      { id: 1, name: 't', kind: 'xapi', values: { 'Video.Input': 'HDMI' } } as never,
+      [roomId],
+      'op',
+    );
+  return {
+    reads,
+    sent,
+    news,
+    approve,
+    approvedElsewhere: (roomId: string) => approvedByRoom.set(roomId, { roomId } as ApprovedConfig),
+    failNextList: () => (failNextList = true),
+    pass: (ms: number) => (now += ms),
+  };
 }
 
 describe('a room heard from and its approved configuration', () => {
-  test('none approved: asked at its first news, not at each, and again a minute on', async () => {
-    const { asked, news, pass } = setUp();
-    await news('boot-1');
+  test('none approved: one read for the fleet, not one per room at each of its news', async () => {
+    const { reads, news, pass } = setUp();
+    await news('boot-1', ROOMS);
     for (let i = 0; i < 10; i++) {
       pass(5000);
-      await news('boot-1');
+      await news('boot-1', ROOMS);
     }
-    expect(asked).toEqual([ROOM]);
-    pass(NONE_RECHECK_MS);
-    await news('boot-1');
-    expect(asked).toEqual([ROOM, ROOM]);
+    expect(reads).toEqual(['*']);
+    pass(APPROVED_ROOMS_MS);
+    await news('boot-1', ROOMS);
+    expect(reads).toEqual(['*', '*']);
   });
 
-  test('a new run of its agent is asked at once', async () => {
-    const { asked, news } = setUp();
+  test('approved on another hub: delivered at the room’s news once the list is read again', async () => {
+    const { sent, news, pass, approvedElsewhere } = setUp();
     await news('boot-1');
-    await news('boot-2');
-    expect(asked).toEqual([ROOM, ROOM]);
+    approvedElsewhere(ROOM);
+    await news('boot-1');
+    expect(sent).toEqual([]);
+    pass(APPROVED_ROOMS_MS);
+    await news('boot-1');
+    expect(sent).toEqual([`${ROOM} config.baseline`]);
   });
 
-  test('approved on this hub: delivered at once, and again at its next news (as always)', async () => {
-    const { approval, sent, news } = setUp();
+  test('approved on this hub: delivered at once, and again at its next news (as always), then not', async () => {
+    const { sent, news, approve } = setUp();
     await news('boot-1');
-    const result = await approval.approveTemplate(
-      { id: 1, name: 't', kind: 'xapi', values: { 'Video.Input': 'HDMI' } } as never,
-      [ROOM],
-      'op',
-    );
-    expect(result[ROOM]?.ok).toBe(true);
+    expect((await approve(ROOM))[ROOM]?.ok).toBe(true);
     await news('boot-1');
-    // Then delivered for this run: its later news send nothing.
     await news('boot-1');
     expect(sent).toEqual([`${ROOM} config.baseline`, `${ROOM} config.baseline`]);
+  });
+
+  test('a new run of its agent gets it again; a list that failed to read is read again at the next news', async () => {
+    const { sent, news, approve, failNextList, reads } = setUp();
+    await approve(ROOM);
+    failNextList();
+    await news('boot-1');
+    expect(sent).toEqual([`${ROOM} config.baseline`]);
+    await news('boot-1');
+    await news('boot-2');
+    expect(sent).toEqual([`${ROOM} config.baseline`, `${ROOM} config.baseline`, `${ROOM} config.baseline`]);
+    expect(reads.filter((r) => r === '*')).toEqual(['*', '*']);
   });
 });
