@@ -76,9 +76,9 @@ export async function startBenchMosquitto(): Promise<BenchBroker> {
 }
 
 /** A tsx script as a child whose stdout is JSON lines. */
-function jsonChild(script: string, args: string[]) {
+function jsonChild(script: string, args: string[], nodeOptions = '') {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    env: { ...process.env, NODE_OPTIONS: '', HNTH_LOG_LEVEL: 'error' },
+    env: { ...process.env, NODE_OPTIONS: nodeOptions, HNTH_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: Record<string, unknown>[] = [];
@@ -124,14 +124,12 @@ export async function startHubProcess(
   storeUrl = '',
   auditDir = '',
 ): Promise<HubProcess> {
-  const { child, lines } = jsonChild('bench/hub-instance.ts', [
-    url,
-    String(rooms),
-    clientId,
-    group,
-    storeUrl,
-    auditDir,
-  ]);
+  const { child, lines } = jsonChild(
+    'bench/hub-instance.ts',
+    [url, String(rooms), clientId, group, storeUrl, auditDir],
+    // V8 settings to try on the hubs alone (`--max-semi-space-size=2`), as a unit's NODE_OPTIONS would.
+    process.env.HNTH_BENCH_HUB_NODE_OPTIONS ?? '',
+  );
   await until(`hub ${clientId} ready`, () => lines.some((l) => l.ready === true), 60_000);
   const last = (key: string) => [...lines].reverse().find((l) => key in l);
   const ready = last('ready') as { httpUrl: string; operator: HubProcess['operator'] };

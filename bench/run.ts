@@ -3,7 +3,7 @@
  * benchmarks (bench/scale.ts), then, given a PostgreSQL server, the store's inserts into SQLite and
  * PostgreSQL (bench/store-inserts.ts) and two hubs sharing it (bench/two-hubs.ts; 2,000 rooms, 10,000
  * with `--scale`), and prints the results as a markdown table, also written to bench/results.md.
- * `npm run bench -- two-hubs [--rooms N] [--pg URL]` runs the two hubs alone (10,000 rooms by
+ * `npm run bench -- two-hubs [--rooms N] [--compiled] [--pg URL]` runs the two hubs alone (10,000 rooms by
  * default, on the local PostgreSQL the tests use unless `--pg`) and writes their table into its own
  * section of bench/results.md, leaving the other results as they were.
  * Benchmarks measure; tests never assert on time.
@@ -47,13 +47,17 @@ if (process.argv.includes('two-hubs')) {
   const roomsAt = process.argv.indexOf('--rooms');
   const rooms = roomsAt >= 0 ? Number(process.argv[roomsAt + 1]) : 10_000;
   if (!Number.isInteger(rooms) || rooms < 2) {
-    process.stderr.write('usage: npm run bench -- two-hubs [--rooms N (2 or more)] [--pg URL]\n');
+    process.stderr.write(
+      'usage: npm run bench -- two-hubs [--rooms N (2 or more)] [--compiled] [--pg URL]\n',
+    );
     process.exit(2);
   }
+  // `--compiled`: the hubs as deployed (dist/, `npm run build` first), not through tsx.
+  if (process.argv.includes('--compiled')) process.env.HNTH_BENCH_COMPILED = '1';
   const rows = await benchTwoHubs(pgUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres', twoHubSizes(rooms));
   const table = markdownTable(rows);
   writeTwoHubsSection(
-    `Measured ${new Date().toISOString()} with ${rooms.toLocaleString('en')} rooms on ${process.platform}/${process.arch}, Node ${process.version}, ${cpus().length} cores shared with other sessions.\n\n${table}`,
+    `Measured ${new Date().toISOString()} with ${rooms.toLocaleString('en')} rooms, the hubs ${process.env.HNTH_BENCH_COMPILED ? 'compiled (dist/)' : 'through tsx'}, on ${process.platform}/${process.arch}, Node ${process.version}, ${cpus().length} cores shared with other sessions.\n\n${table}`,
   );
   process.stdout.write(`${table}\n`);
   process.exit(0);
