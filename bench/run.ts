@@ -128,8 +128,9 @@ if (soakMinutes === 0) {
 }
 const table = markdownTable(rows);
 const stamp = `Measured ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`;
-writeFileSync(
-  new URL(soakMinutes > 0 ? './soak-results.md' : './results.md', import.meta.url),
-  `# Benchmark results\n\n${stamp}\n\n${table}\n`,
-);
+const resultsFile = new URL(soakMinutes > 0 ? './soak-results.md' : './results.md', import.meta.url);
+// Its `## ` sections (the two hubs' own run, the memory analysis) are kept: this run does not redo them.
+const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+const sections = previous.indexOf('\n## ') >= 0 ? `\n${previous.slice(previous.indexOf('\n## ') + 1)}` : '';
+writeFileSync(resultsFile, `# Benchmark results\n\n${stamp}\n\n${table}\n${sections}`);
 process.stdout.write(`${table}\n`);
