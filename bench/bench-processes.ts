@@ -76,9 +76,9 @@ export async function startBenchMosquitto(): Promise<BenchBroker> {
 }
 
 /** A tsx script as a child whose stdout is JSON lines. */
-function jsonChild(script: string, args: string[], nodeOptions = '') {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    env: { ...process.env, NODE_OPTIONS: nodeOptions, HNTH_LOG_LEVEL: 'error' },
+function jsonChild(script: string, args: string[], nodeFlags: string[] = []) {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
+    env: { ...process.env, NODE_OPTIONS: '', HNTH_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: Record<string, unknown>[] = [];
@@ -127,8 +127,8 @@ export async function startHubProcess(
   const { child, lines } = jsonChild(
     'bench/hub-instance.ts',
     [url, String(rooms), clientId, group, storeUrl, auditDir],
-    // V8 settings to try on the hubs alone (`--max-semi-space-size=2`), as a unit's NODE_OPTIONS would.
-    process.env.HNTH_BENCH_HUB_NODE_OPTIONS ?? '',
+    // V8 settings to try on the hubs alone (`--optimize-for-size`, which NODE_OPTIONS refuses).
+    (process.env.HNTH_BENCH_HUB_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   );
   await until(`hub ${clientId} ready`, () => lines.some((l) => l.ready === true), 60_000);
   const last = (key: string) => [...lines].reverse().find((l) => key in l);
