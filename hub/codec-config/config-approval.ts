@@ -64,6 +64,11 @@ function driftsOf(result: Record<string, unknown> | undefined): ConfigDrift[] {
 export const APPROVED_ROOMS_MS = 60_000;
 
 const NONE_APPROVED: Delivered = { ok: false, code: 'none', error: 'no approved configuration' };
+const LIST_NOT_READ: Delivered = {
+  ok: false,
+  code: 'not-read',
+  error: 'the approved rooms could not be read',
+};
 
 export class ConfigApproval {
   /** The agent run each room last received its approved configuration on (or is receiving it on). */
@@ -206,7 +211,11 @@ export class ConfigApproval {
     // Taken at once, so the room's next news while this delivery is under way does not start another.
     this.deliveredTo.set(roomId, bootId);
     this.roomsApproved()
-      .then((ids) => (ids.has(roomId) ? this.deliver(roomId, bootId) : NONE_APPROVED))
+      .then(
+        (ids) => (ids.has(roomId) ? this.deliver(roomId, bootId) : NONE_APPROVED),
+        // Said once for every room waiting on that read (roomsApproved); asked again at the next news.
+        () => LIST_NOT_READ,
+      )
       .then(
         (d) => {
           if (!d.ok && this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
@@ -224,8 +233,9 @@ export class ConfigApproval {
     if (!this.approvedRooms || now - this.approvedRooms.at >= APPROVED_ROOMS_MS) {
       const ids = this.deps.repo.approvedRoomIds().then((list) => new Set(list));
       this.approvedRooms = { ids, at: now };
-      ids.catch(() => {
+      ids.catch((err: Error) => {
         if (this.approvedRooms?.ids === ids) this.approvedRooms = null;
+        this.deps.log.error({ err: err.message }, 'rooms with an approved configuration not read');
       });
     }
     return this.approvedRooms.ids;

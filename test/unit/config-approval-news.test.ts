@@ -18,6 +18,7 @@ function setUp() {
   const reads: string[] = [];
   let failNextList = false;
   const sent: string[] = [];
+  const errors: string[] = [];
   const repo = {
     approvedRoomIds: async () => {
       reads.push('*');
@@ -45,7 +46,9 @@ function setUp() {
     audit: { record: async () => ({}) as never },
     noteDrift: () => undefined,
     clock: { now: () => new Date(now) } as never,
-    log: createLogger('test', 'silent'),
+    log: Object.assign(createLogger('test', 'silent'), {
+      error: (_: unknown, msg: string) => void errors.push(msg),
+    }),
     timeoutMs: 1000,
   });
   /** News of rooms (a boot each), then every delivery it started settled. */
@@ -62,6 +65,7 @@ function setUp() {
   return {
     reads,
     sent,
+    errors,
     news,
     approve,
     approvedElsewhere: (roomId: string) => approvedByRoom.set(roomId, { roomId } as ApprovedConfig),
@@ -105,14 +109,17 @@ describe('a room heard from and its approved configuration', () => {
   });
 
   test('a new run of its agent gets it again; a list that failed to read is read again at the next news', async () => {
-    const { sent, news, approve, failNextList, reads } = setUp();
+    const { sent, news, approve, failNextList, reads, errors } = setUp();
     await approve(ROOM);
     failNextList();
-    await news('boot-1');
+    await news('boot-1', ROOMS);
     expect(sent).toEqual([`${ROOM} config.baseline`]);
+    // Said once, not once per room waiting on that read.
+    expect(errors).toEqual(['rooms with an approved configuration not read']);
     await news('boot-1');
     await news('boot-2');
     expect(sent).toEqual([`${ROOM} config.baseline`, `${ROOM} config.baseline`, `${ROOM} config.baseline`]);
     expect(reads.filter((r) => r === '*')).toEqual(['*', '*']);
+    expect(errors).toHaveLength(1);
   });
 });
