@@ -176,7 +176,8 @@ export interface LoadSummary {
 export async function runLoad(args: string[], durationSec: number): Promise<LoadSummary> {
   const { child, lines } = jsonChild('bench/loadgen.ts', args);
   const timer = setTimeout(() => child.kill('SIGKILL'), (durationSec + 60) * 1000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  // `close`, not `exit`: its last line (the summary) may still be unread when it exits.
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
   clearTimeout(timer);
   const summary = lines.find((l) => 'telemetryPerSec' in l);
   if (code !== 0 || !summary) throw new Error(`loadgen failed (exit ${code})`);

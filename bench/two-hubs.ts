@@ -150,6 +150,8 @@ export async function benchTwoHubs(pgUrl: string, s: TwoHubSizes): Promise<Bench
         ],
         loadSec,
       );
+      // Awaited after the failover; a failure meanwhile must not end the process unhandled.
+      load.catch(() => undefined);
       // Connecting thousands of rooms takes a while; the measure starts with their telemetry.
       await until('the first telemetry applied', () => a.telemetry() + b.telemetry() > 0, 300_000);
       await sleep(s.warmupSec * 1000);
