@@ -76,8 +76,8 @@ export async function startBenchMosquitto(): Promise<BenchBroker> {
 }
 
 /** A tsx script as a child whose stdout is JSON lines. */
-function jsonChild(script: string, args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+function jsonChild(script: string, args: string[], nodeFlags: string[] = []) {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
     env: { ...process.env, NODE_OPTIONS: '', HNTH_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -98,8 +98,18 @@ function jsonChild(script: string, args: string[]) {
 }
 
 export interface HubProcess {
+  /** Its HTTP API and `/ws`. */
+  httpUrl: string;
+  /** An operator's login (hubs of one group share users: the last hub started set the password). */
+  operator: { username: string; password: string };
   /** Telemetry applied so far (updated four times a second). */
   telemetry(): number;
+  /** Its memory as last reported (four times a second), in MB. */
+  memory(): { rssMb: number; heapUsedMb: number; externalMb: number };
+  /** Publish → applied lags since the last call (the first: since it started), count by millisecond. */
+  lagWindow(): Promise<Map<number, number>>;
+  /** SIGKILL: gone as a crashed hub is, with nothing reported. */
+  kill(): Promise<void>;
   /** Events stored so far: the store answers after the commit, so these trail the telemetry. */
   events(): number;
   /** Stops the hub and returns what it measured. */
@@ -112,18 +122,37 @@ export async function startHubProcess(
   clientId: string,
   group = '',
   storeUrl = '',
+  auditDir = '',
 ): Promise<HubProcess> {
-  const { child, lines } = jsonChild('bench/hub-instance.ts', [
-    url,
-    String(rooms),
-    clientId,
-    group,
-    storeUrl,
-  ]);
-  await until(`hub ${clientId} ready`, () => lines.some((l) => l.ready === true), 30_000);
+  const { child, lines } = jsonChild(
+    'bench/hub-instance.ts',
+    [url, String(rooms), clientId, group, storeUrl, auditDir],
+    // V8 settings to try on the hubs alone (`--optimize-for-size`, which NODE_OPTIONS refuses).
+    (process.env.HNTH_BENCH_HUB_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  );
+  await until(`hub ${clientId} ready`, () => lines.some((l) => l.ready === true), 60_000);
   const last = (key: string) => [...lines].reverse().find((l) => key in l);
+  const ready = last('ready') as { httpUrl: string; operator: HubProcess['operator'] };
   return {
+    httpUrl: ready.httpUrl,
+    operator: ready.operator,
     telemetry: () => Number(last('telemetry')?.telemetry ?? 0),
+    memory: () => {
+      const m = last('rssMb') ?? {};
+      return { rssMb: Number(m.rssMb), heapUsedMb: Number(m.heapUsedMb), externalMb: Number(m.externalMb) };
+    },
+    async lagWindow() {
+      const seen = lines.filter((l) => 'lagWindow' in l).length;
+      child.kill('SIGUSR2');
+      await until(
+        `hub ${clientId}'s lags`,
+        () => lines.filter((l) => 'lagWindow' in l).length > seen,
+        10_000,
+      );
+      const counts = last('lagWindow')!.lagWindow as Record<string, number>;
+      return new Map(Object.entries(counts).map(([ms, n]) => [Number(ms), n]));
+    },
+    kill: () => stopChild(child, 'SIGKILL'),
     events: () => Number(last('events')?.events ?? 0),
     async finish() {
       await stopChild(child);
@@ -147,7 +176,8 @@ export interface LoadSummary {
 export async function runLoad(args: string[], durationSec: number): Promise<LoadSummary> {
   const { child, lines } = jsonChild('bench/loadgen.ts', args);
   const timer = setTimeout(() => child.kill('SIGKILL'), (durationSec + 60) * 1000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  // `close`, not `exit`: its last line (the summary) may still be unread when it exits.
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
   clearTimeout(timer);
   const summary = lines.find((l) => 'telemetryPerSec' in l);
   if (code !== 0 || !summary) throw new Error(`loadgen failed (exit ${code})`);

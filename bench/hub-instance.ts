@@ -2,18 +2,28 @@
  * One hub as its own process for the scale benchmarks, tracking the load generator's rooms on an
  * external broker: `tsx bench/hub-instance.ts <mqtt-url> <rooms> <client-id> [shared-group]`. The
  * rooms reach it as an operator's would: a fleet file (`fleet.file`) in its data folder.
- * It prints `{"ready":true}` once subscribed; on SIGTERM it prints what it measured (telemetry
- * applied, events stored, publish → applied/stored lags, its CPU and RSS) as one JSON line and exits.
+ * With HNTH_BENCH_COMPILED=1 it runs the compiled hub (dist/, `npm run build` first), as deployed.
+ * It prints `{"ready":true,…}` once subscribed, with its HTTP address and an operator's login for
+ * `/ws`, then its counts and memory four times a second; on SIGUSR2 the publish → applied lags since
+ * the last SIGUSR2 (a histogram by millisecond, so two hubs' windows merge); on SIGTERM what it
+ * measured (telemetry applied, events stored, publish → applied/stored lags, its CPU and RSS) as one
+ * JSON line, and exits.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadHubConfig } from '../hub/config.js';
-import { startHub } from '../hub/hub.js';
-import { writeFleetFile } from '../shared/fleet-file.js';
-import { createLogger } from '../shared/logger.js';
-import { loadRooms } from './load-generator.js';
+import { loadRooms } from './load-rooms.js';
 import { percentile } from './stats.js';
+
+// The hub as deployed (`npm run build`'s dist/, no TypeScript loader in its memory or its store's
+// thread) with HNTH_BENCH_COMPILED=1, else from the sources through tsx.
+const from = process.env.HNTH_BENCH_COMPILED === '1' ? '../dist/' : '../';
+const { loadHubConfig } = (await import(`${from}hub/config.js`)) as typeof import('../hub/config.js');
+const { startHub } = (await import(`${from}hub/hub.js`)) as typeof import('../hub/hub.js');
+const { writeFleetFile } = (await import(
+  `${from}shared/fleet-file.js`
+)) as typeof import('../shared/fleet-file.js');
+const { createLogger } = (await import(`${from}shared/logger.js`)) as typeof import('../shared/logger.js');
 
 export interface InstanceReport {
   clientId: string;
@@ -30,10 +40,10 @@ export interface InstanceReport {
   maxRssMb: number;
 }
 
-const [url, roomCount, clientId, group = '', storeUrl = ''] = process.argv.slice(2);
+const [url, roomCount, clientId, group = '', storeUrl = '', sharedAuditDir = ''] = process.argv.slice(2);
 if (!url || !roomCount || !clientId) {
   process.stderr.write(
-    'usage: tsx bench/hub-instance.ts <mqtt-url> <rooms> <client-id> [shared-group] [postgres-store-url]\n',
+    'usage: tsx bench/hub-instance.ts <mqtt-url> <rooms> <client-id> [shared-group] [postgres-store-url] [audit-dir]\n',
   );
   process.exit(2);
 }
@@ -50,14 +60,24 @@ const config = loadHubConfig({
     'mqtt.clientId': clientId,
     'mqtt.sharedGroup': group,
     'store.url': storeUrl,
+    // Hubs of one group keep one audit chain, so they share its key (deploy/ha/: one audit folder).
+    ...(sharedAuditDir ? { 'audit.dir': sharedAuditDir } : {}),
     'http.port': 0,
     'http.host': '127.0.0.1',
   },
 });
 const hub = await startHub(config, createLogger(clientId, 'error'));
+// Hubs of one group share their users: each sets the password, the last one started is the one.
+const operator = { username: 'bench-operator', password: '' };
+operator.password = await hub.security.users.set(
+  { username: operator.username, role: 'operator', roomId: null },
+  'bench',
+);
 
 const telemetryLags: number[] = [];
 const eventLags: number[] = [];
+/** Publish → applied lags since the last SIGUSR2, by whole millisecond. */
+let windowLags = new Map<number, number>();
 let firstAt = 0;
 let lastAt = 0;
 // The hub's ingest calls these on the same objects: wrapping them measures from the agent's `ts`
@@ -68,7 +88,9 @@ hub.fleet.applyTelemetry = (roomId, telemetry, at) => {
   const now = Date.now();
   if (firstAt === 0) firstAt = now;
   lastAt = now;
-  telemetryLags.push(now - Date.parse(telemetry.ts));
+  const lag = now - Date.parse(telemetry.ts);
+  telemetryLags.push(lag);
+  windowLags.set(lag, (windowLags.get(lag) ?? 0) + 1);
 };
 const insertEvent = hub.store.insertEvent.bind(hub.store);
 hub.store.insertEvent = async (roomId, event, receivedAt) => {
@@ -82,10 +104,18 @@ const rssTimer = setInterval(() => {
 }, 500);
 const cpuStart = process.cpuUsage();
 const wallStart = performance.now();
-process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+process.stdout.write(`${JSON.stringify({ ready: true, httpUrl: hub.httpUrl, operator })}\n`);
+process.on('SIGUSR2', () => {
+  process.stdout.write(`${JSON.stringify({ lagWindow: Object.fromEntries(windowLags) })}\n`);
+  windowLags = new Map();
+});
 // Progress, so the benchmark knows when the hub has drained the stream.
 const progressTimer = setInterval(() => {
-  process.stdout.write(`${JSON.stringify({ telemetry: telemetryLags.length, events: eventLags.length })}\n`);
+  const m = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  process.stdout.write(
+    `${JSON.stringify({ telemetry: telemetryLags.length, events: eventLags.length, rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external + m.arrayBuffers) })}\n`,
+  );
 }, 250);
 
 process.once('SIGTERM', () => {
@@ -110,7 +140,7 @@ process.once('SIGTERM', () => {
   process.stdout.write(`${JSON.stringify(report)}\n`);
   void hub.stop().finally(() => {
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(`${dataDir}-audit`, { recursive: true, force: true });
+    if (!sharedAuditDir) rmSync(`${dataDir}-audit`, { recursive: true, force: true });
     process.exit(0);
   });
 });

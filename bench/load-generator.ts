@@ -14,7 +14,6 @@
 import { randomUUID } from 'node:crypto';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { SimHardware } from '../agent/sim/sim-hardware.js';
-import type { Room } from '../shared/fleet.js';
 import {
   type EventMessage,
   eventMessage,
@@ -26,6 +25,7 @@ import {
   telemetryMessage,
 } from '../shared/schemas.js';
 import { roomTopic } from '../shared/topics.js';
+import { loadRooms } from './load-rooms.js';
 
 export interface LoadOptions {
   url: string;
@@ -47,14 +47,6 @@ export interface LoadCounts {
   telemetry: number;
   events: number;
   failed: number;
-}
-
-/** Synthetic rooms `load-00001`…, for a hub that serves them (their fleet file: `loadgen --write-fleet`). */
-export function loadRooms(n: number): Room[] {
-  return Array.from({ length: n }, (_, i) => {
-    const id = `load-${String(i + 1).padStart(5, '0')}`;
-    return { no: 1000 + i, id, name: id, nameEn: id, kind: 'district' as const };
-  });
 }
 
 /** Faults the load generator plays, each with the event an agent raises for it. */

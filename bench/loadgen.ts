@@ -8,7 +8,8 @@
  */
 import { writeFleetFile } from '../shared/fleet-file.js';
 import { LoadArgsError, parseLoadArgs } from './load-args.js';
-import { LoadGenerator, loadRooms } from './load-generator.js';
+import { LoadGenerator } from './load-generator.js';
+import { loadRooms } from './load-rooms.js';
 
 async function main(): Promise<void> {
   const args = parseLoadArgs(process.argv.slice(2), process.env);

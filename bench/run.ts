@@ -1,12 +1,15 @@
 /**
  * `npm run bench [-- --scale] [-- --pg URL]`: runs every benchmark on the demo, then the scale
  * benchmarks (bench/scale.ts), then, given a PostgreSQL server, the store's inserts into SQLite and
- * PostgreSQL (bench/store-inserts.ts), and prints the results as a markdown table, also written to
- * bench/results.md.
+ * PostgreSQL (bench/store-inserts.ts) and two hubs sharing it (bench/two-hubs.ts; 2,000 rooms, 10,000
+ * with `--scale`), and prints the results as a markdown table, also written to bench/results.md.
+ * `npm run bench -- two-hubs [--rooms N] [--compiled] [--pg URL]` runs the two hubs alone (10,000 rooms by
+ * default, on the local PostgreSQL the tests use unless `--pg`) and writes their table into its own
+ * section of bench/results.md, leaving the other results as they were.
  * Benchmarks measure; tests never assert on time.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDemo } from '../demo/demo.js';
 import { benchAgentFootprint } from './agent-footprint.js';
@@ -21,6 +24,7 @@ import { benchScale, defaultSizes, scaleSizes } from './scale.js';
 import { benchSoak } from './soak.js';
 import { type BenchRow, markdownTable } from './stats.js';
 import { benchStoreInserts } from './store-inserts.js';
+import { benchTwoHubs, twoHubSizes } from './two-hubs.js';
 
 /** `--soak MINUTES`: run the opt-in soak instead of the standard benchmarks. */
 const soakAt = process.argv.indexOf('--soak');
@@ -37,6 +41,38 @@ if (pgAt >= 0 && !pgUrl?.startsWith('postgres')) {
     'usage: npm run bench -- --pg postgres://user@host:5432/database (a user who may create databases)\n',
   );
   process.exit(2);
+}
+
+if (process.argv.includes('two-hubs')) {
+  const roomsAt = process.argv.indexOf('--rooms');
+  const rooms = roomsAt >= 0 ? Number(process.argv[roomsAt + 1]) : 10_000;
+  if (!Number.isInteger(rooms) || rooms < 2) {
+    process.stderr.write(
+      'usage: npm run bench -- two-hubs [--rooms N (2 or more)] [--compiled] [--pg URL]\n',
+    );
+    process.exit(2);
+  }
+  // `--compiled`: the hubs as deployed (dist/, `npm run build` first), not through tsx.
+  if (process.argv.includes('--compiled')) process.env.HNTH_BENCH_COMPILED = '1';
+  const rows = await benchTwoHubs(pgUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres', twoHubSizes(rooms));
+  const table = markdownTable(rows);
+  writeTwoHubsSection(
+    `Measured ${new Date().toISOString()} with ${rooms.toLocaleString('en')} rooms, the hubs ${process.env.HNTH_BENCH_COMPILED ? 'compiled (dist/)' : 'through tsx'}, on ${process.platform}/${process.arch}, Node ${process.version}, ${cpus().length} cores shared with other sessions.\n\n${table}`,
+  );
+  process.stdout.write(`${table}\n`);
+  process.exit(0);
+}
+
+/** bench/results.md with its two-hub section (from its heading to the next one or the end) replaced. */
+function writeTwoHubsSection(body: string): void {
+  const file = new URL('./results.md', import.meta.url);
+  const heading = '## Two hubs (`npm run bench -- two-hubs`)';
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
+  const start = text.indexOf(heading);
+  const next = start < 0 ? -1 : text.indexOf('\n## ', start + heading.length);
+  const before = start < 0 ? `${text.trimEnd()}\n\n` : text.slice(0, start);
+  const after = next < 0 ? '' : text.slice(next + 1);
+  writeFileSync(file, `${before}${heading}\n\n${body}\n${after ? `\n${after}` : ''}`);
 }
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hnth-bench-'));
@@ -86,12 +122,15 @@ if (soakMinutes === 0) {
   if (pgUrl) {
     process.stderr.write('store inserts, SQLite and PostgreSQL...\n');
     rows.push(...(await benchStoreInserts(pgUrl)));
+    process.stderr.write('two hubs on that PostgreSQL: lags, memory, failover...\n');
+    rows.push(...(await benchTwoHubs(pgUrl, twoHubSizes(process.argv.includes('--scale') ? 10_000 : 2000))));
   }
 }
 const table = markdownTable(rows);
 const stamp = `Measured ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`;
-writeFileSync(
-  new URL(soakMinutes > 0 ? './soak-results.md' : './results.md', import.meta.url),
-  `# Benchmark results\n\n${stamp}\n\n${table}\n`,
-);
+const resultsFile = new URL(soakMinutes > 0 ? './soak-results.md' : './results.md', import.meta.url);
+// Its `## ` sections (the two hubs' own run, the memory analysis) are kept: this run does not redo them.
+const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+const sections = previous.indexOf('\n## ') >= 0 ? `\n${previous.slice(previous.indexOf('\n## ') + 1)}` : '';
+writeFileSync(resultsFile, `# Benchmark results\n\n${stamp}\n\n${table}\n${sections}`);
 process.stdout.write(`${table}\n`);

@@ -172,6 +172,12 @@ export class ApprovedConfigsRepo {
     return row ? toApproved(row) : null;
   }
 
+  /** The rooms that have an approved configuration (one query for the fleet, not one per room). */
+  async approvedRoomIds(): Promise<string[]> {
+    const rows = await this.sql.all<{ room_id: string }>('SELECT room_id FROM approved_configs');
+    return rows.map((r) => r.room_id);
+  }
+
   /** A new template; refused when the name is taken, by the database, so two hubs cannot both take it. */
   async addTemplate(t: Omit<ConfigTemplate, 'id'>): Promise<ConfigTemplate | { error: 'name-taken' }> {
     try {

@@ -60,11 +60,29 @@ function driftsOf(result: Record<string, unknown> | undefined): ConfigDrift[] {
   );
 }
 
+/** How long the hub trusts its list of the rooms with an approved configuration (another hub may approve one). */
+export const APPROVED_ROOMS_MS = 60_000;
+
+const NONE_APPROVED: Delivered = { ok: false, code: 'none', error: 'no approved configuration' };
+const LIST_NOT_READ: Delivered = {
+  ok: false,
+  code: 'not-read',
+  error: 'the approved rooms could not be read',
+};
+
 export class ConfigApproval {
   /** The agent run each room last received its approved configuration on (or is receiving it on). */
   private readonly deliveredTo = new Map<string, string>();
   /** Per room, its drift events still being stored: the next waits, so the last one heard stands. */
   private readonly drifting = new Map<string, Promise<void>>();
+  /**
+   * The rooms with an approved configuration, as the store said at `at`: a room heard from is looked
+   * up here, and only a room in it is read from the store. Reading each room at each of its news was
+   * a query per telemetry of every room without one (all of them until approvals are made: 2,000 a
+   * second at 10,000 rooms), which on PostgreSQL held the pool so the hub's other work timed out.
+   * Read again APPROVED_ROOMS_MS on (another hub of the group may have approved one meanwhile).
+   */
+  private approvedRooms: { ids: Promise<Set<string>>; at: number } | null = null;
 
   constructor(private readonly deps: ConfigApprovalDeps) {}
 
@@ -136,6 +154,12 @@ export class ConfigApproval {
     };
     const before = await this.deps.repo.approved(roomId);
     await this.deps.repo.approve(approved);
+    // Approved here: known at once, so the room's next news delivers it again, as it always did.
+    // (A list that failed to read is read again at the next news: nothing to add to.)
+    this.approvedRooms?.ids.then(
+      (ids) => ids.add(roomId),
+      () => undefined,
+    );
     const delivered = await this.deliver(roomId, null);
     await this.deps.audit.record(actor, 'config.approve', {
       roomId,
@@ -179,21 +203,42 @@ export class ConfigApproval {
 
   /**
    * A room heard from: a new run of its agent gets the approved configuration again (a room with
-   * none approved is asked again on its next news: it may have one by then).
+   * none approved is looked up again at its next news: it may have one by then, approved on this hub
+   * or, known within APPROVED_ROOMS_MS, on another of the group).
    */
   onRoom(roomId: string, online: boolean, bootId: string | null): void {
     if (!online || !bootId || this.deliveredTo.get(roomId) === bootId) return;
     // Taken at once, so the room's next news while this delivery is under way does not start another.
     this.deliveredTo.set(roomId, bootId);
-    this.deliver(roomId, bootId).then(
-      (d) => {
-        if (!d.ok && this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
-      },
-      (err: Error) => {
-        if (this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
-        this.deps.log.error({ room: roomId, err: err.message }, 'approved configuration not delivered');
-      },
-    );
+    this.roomsApproved()
+      .then(
+        (ids) => (ids.has(roomId) ? this.deliver(roomId, bootId) : NONE_APPROVED),
+        // Said once for every room waiting on that read (roomsApproved); asked again at the next news.
+        () => LIST_NOT_READ,
+      )
+      .then(
+        (d) => {
+          if (!d.ok && this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
+        },
+        (err: Error) => {
+          if (this.deliveredTo.get(roomId) === bootId) this.deliveredTo.delete(roomId);
+          this.deps.log.error({ room: roomId, err: err.message }, 'approved configuration not delivered');
+        },
+      );
+  }
+
+  /** One read for every room heard from at once (a fleet reconnecting); again after a failure. */
+  private roomsApproved(): Promise<Set<string>> {
+    const now = this.deps.clock.now().getTime();
+    if (!this.approvedRooms || now - this.approvedRooms.at >= APPROVED_ROOMS_MS) {
+      const ids = this.deps.repo.approvedRoomIds().then((list) => new Set(list));
+      this.approvedRooms = { ids, at: now };
+      ids.catch((err: Error) => {
+        if (this.approvedRooms?.ids === ids) this.approvedRooms = null;
+        this.deps.log.error({ err: err.message }, 'rooms with an approved configuration not read');
+      });
+    }
+    return this.approvedRooms.ids;
   }
 
   /**

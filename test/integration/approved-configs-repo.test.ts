@@ -37,6 +37,7 @@ onEachStore('the approved configurations repository', approvedConfigsMigrations,
   test('an approval reads back with its values; a new one replaces the room’s last', async () => {
     const r = repo();
     expect(await r.approved('ubnd-tinh')).toBeNull();
+    expect(await r.approvedRoomIds()).toEqual([]);
     await r.approve(approval('ubnd-tinh'));
     await r.approve(
       approval('ubnd-tinh', { values: { 'Audio.DefaultVolume': '40' }, hash: 'h2', source: 'template:3' }),
@@ -46,6 +47,7 @@ onEachStore('the approved configurations repository', approvedConfigsMigrations,
       approval('ubnd-tinh', { values: { 'Audio.DefaultVolume': '40' }, hash: 'h2', source: 'template:3' }),
     );
     expect(await r.approved('ubnd-yen-son')).toEqual(approval('ubnd-yen-son'));
+    expect((await r.approvedRoomIds()).sort()).toEqual(['ubnd-tinh', 'ubnd-yen-son']);
   });
 
   test('templates get ids, list by name in byte order, and a taken name is refused', async () => {

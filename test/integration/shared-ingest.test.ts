@@ -5,7 +5,8 @@
  * status (kept off the shared group, so retained statuses reach it).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { LoadGenerator, loadRooms } from '../../bench/load-generator.js';
+import { LoadGenerator } from '../../bench/load-generator.js';
+import { loadRooms } from '../../bench/load-rooms.js';
 import { loadHubConfig } from '../../hub/config.js';
 import { writeFleetFile } from '../../shared/fleet-file.js';
 import { startTestHub } from '../helpers/hub-harness.js';
