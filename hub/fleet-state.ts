@@ -116,6 +116,8 @@ export class FleetState {
    */
   noteShutdown(roomId: string, at: Date, reason: string): void {
     const s = this.get(roomId);
+    // Heard late (another hub of a group stored it, or a replay): the room said it runs since.
+    if (s.online && s.status?.state === 'online' && Date.parse(s.status.ts) > at.getTime()) return;
     s.shutdown = { at, reason };
     this.update(s, at);
   }

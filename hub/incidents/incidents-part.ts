@@ -89,6 +89,10 @@ export function incidentsPart(deps: {
   live.on('rehearsal-room', rehearsed);
   deps.fleet.listen({ transition: judge });
   const apply = (event: StoredEvent) => {
+    // A room its UPS protection shut down goes offline as expected, not as a fault: noted on every
+    // hub of a group (whichever stored the event), so the one deciding sees it too.
+    if (event.type === 'ups.shutdown')
+      deps.fleet.noteShutdown(event.roomId, new Date(event.ts), String(event.data.reason ?? 'UPS critical'));
     tracker.record(event.roomId, event);
     judge();
   };

@@ -53,8 +53,6 @@ export function ingestPart(deps: {
           (stored) => {
             if (stored) {
               live.broadcast({ type: 'event', event: stored });
-              if (stored.type === 'ups.shutdown')
-                fleet.noteShutdown(roomId, new Date(stored.ts), String(stored.data.reason ?? 'UPS critical'));
               incidents.heard(stored);
               if (stored.type === 'config.drift' || stored.type === 'config.restored')
                 deps.approval.onEvent(roomId, stored.type, stored.data);

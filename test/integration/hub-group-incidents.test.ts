@@ -30,10 +30,12 @@ let a: Hub;
 let b: Hub;
 let aStopped = false;
 
+let settings: Record<string, unknown>;
+
 beforeAll(async () => {
   db = await createTestDatabase();
   receiver = await startReceiver(0);
-  const settings = {
+  settings = {
     'store.url': db.url,
     'incidents.raiseAfterSec': 1,
     'incidents.clearAfterSec': 1,
@@ -178,5 +180,43 @@ describe('incidents in a hub group', () => {
     expect((await incidentsOn(b)).map((i) => i.id).sort()).toEqual([incident.id, second!.id].sort());
     expect(notices('opened')).toHaveLength(2);
     expect(notices('closed')).toHaveLength(2);
+  });
+
+  test('a room its UPS shut down, the shutdown stored by a hub standing by, is offline as expected on the hub deciding', async () => {
+    const c = await startTestHub(settings);
+    try {
+      expect(b.onceOnly.held && !c.onceOnly.held).toBe(true);
+      const room = 'so-gtvt';
+      const status = (state: 'online' | 'offline'): StatusMessage => ({
+        v: SCHEMA_VERSION,
+        state,
+        version: 'test',
+        bootId: 'boot-ups',
+        ts: new Date().toISOString(),
+      });
+      const shutdown: EventMessage = {
+        v: SCHEMA_VERSION,
+        type: 'ups.shutdown',
+        severity: 'critical',
+        data: { reason: 'battery low' },
+        ts: new Date().toISOString(),
+        bootId: 'boot-ups',
+        seq: 1,
+      };
+      const online = Buffer.from(JSON.stringify(status('online')));
+      for (const hub of [b, c]) expect(hub.ingest.handle(roomTopic(room, 'status'), online)).toBeNull();
+      // The event reaches C alone (the shared subscription); the room's last will, both.
+      expect(c.ingest.handle(roomTopic(room, 'events'), Buffer.from(JSON.stringify(shutdown)))).toBeNull();
+      const offline = Buffer.from(JSON.stringify(status('offline')));
+      for (const hub of [b, c]) expect(hub.ingest.handle(roomTopic(room, 'status'), offline)).toBeNull();
+      await waitFor(
+        'B to show it off by its UPS',
+        () => b.fleet.view(room)?.readiness.power.state === 'off-ups',
+      );
+      expect(c.fleet.view(room)?.readiness.power.state).toBe('off-ups');
+    } finally {
+      await c.stop();
+      c.removeData();
+    }
   });
 });

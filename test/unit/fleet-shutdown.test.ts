@@ -55,4 +55,13 @@ describe('a room halted by its UPS protection', () => {
   test('a sample of the room running again (the halt did not happen) clears it', () => {
     expect(halted('announcement-first', running).power).toEqual({ state: 'unknown', decision: null });
   });
+
+  test('an announcement heard late (another hub of the group stored it), older than the room’s later online, is not taken', () => {
+    const fleet = new FleetState(rooms, defaultThresholds, at);
+    const later = new Date(at.getTime() + 60_000);
+    fleet.applyStatus(ROOM, { ...status('online', 'b2'), ts: later.toISOString() }, later);
+    fleet.noteShutdown(ROOM, at, 'on battery with 5 min left');
+    fleet.applyStatus(ROOM, { ...status('offline', 'b2'), ts: later.toISOString() }, later);
+    expect(fleet.view(ROOM)!.readiness.power.state).not.toBe('off-ups');
+  });
 });
