@@ -13,17 +13,13 @@ import { FLOOD_QUIET_MS } from '../../hub/broker/flood-guard.js';
 import type { RunningHub } from '../../hub/hub.js';
 import type { Incident } from '../../hub/incidents/incidents-repo.js';
 import type { StoredEvent } from '../../hub/store/store.js';
-import {
-  type EventMessage,
-  SCHEMA_VERSION,
-  type StatusMessage,
-  type TelemetryMessage,
-} from '../../shared/schemas.js';
+import { type EventMessage, SCHEMA_VERSION } from '../../shared/schemas.js';
 import { roomTopic } from '../../shared/topics.js';
 import { clockAt } from '../fakes/fake-clock.js';
 import { getJson, liveClient, startTestHub, testMqttClient } from '../helpers/hub-harness.js';
 import { startReceiver } from '../helpers/notify-peers.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
+import { sendNominal } from '../helpers/room-messages.js';
 import { waitFor } from '../helpers/wait.js';
 
 const BOOT = 'boot-group-catch-up';
@@ -64,23 +60,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** The room online and nominal, as `hub` hears it: a room whose state is known. */
-function sendNominal(hub: Hub, roomId: string): void {
-  const ts = new Date().toISOString();
-  const status: StatusMessage = { v: SCHEMA_VERSION, state: 'online', version: 'test', bootId: BOOT, ts };
-  const telemetry: TelemetryMessage = {
-    v: SCHEMA_VERSION,
-    ts,
-    power: { mains: true, upsChargePct: 100, state: 'on' },
-    climate: { tempC: 24, humidityPct: 55 },
-    codec: { state: 'up', inCall: false },
-    link: { latencyMs: 20, jitterMs: 2, lossPct: 0 },
-  };
-  expect(hub.ingest.handle(roomTopic(roomId, 'status'), Buffer.from(JSON.stringify(status)))).toBeNull();
-  expect(
-    hub.ingest.handle(roomTopic(roomId, 'telemetry'), Buffer.from(JSON.stringify(telemetry))),
-  ).toBeNull();
-}
+const sendNominalTo = (hub: Hub, roomId: string) => sendNominal(hub, roomId, BOOT);
 
 const incidentsOn = (hub: Hub, roomId: string) =>
   getJson<Incident[]>(`${hub.httpUrl}/api/incidents?room=${roomId}`);
@@ -149,8 +129,8 @@ describe('the hub deciding catches up on what its relay missed', () => {
   test('a fault stored by the other hub while the relay’s connection was down opens one incident, with one notice', async () => {
     const room = 'so-y-te';
     expect(a.onceOnly.held && !b.onceOnly.held).toBe(true);
-    sendNominal(a, room);
-    sendNominal(b, room);
+    sendNominalTo(a, room);
+    sendNominalTo(b, room);
     const live = await liveClient(a.httpUrl);
     try {
       const stored = await storeUnheard(b, room, 1);
@@ -175,8 +155,8 @@ describe('the hub deciding catches up on what its relay missed', () => {
 
   test('a room flooding the broker of the hub standing by is one incident, opened and closed once', async () => {
     const room = 'so-tu-phap';
-    sendNominal(a, room);
-    sendNominal(b, room);
+    sendNominalTo(a, room);
+    sendNominalTo(b, room);
     const flooding = await testMqttClient(b.mqttUrl, {}, { room });
     flooding.on('error', () => {});
     const gone = new Promise<void>((resolve) => flooding.on('close', () => resolve()));
@@ -206,8 +186,8 @@ describe('the hub deciding catches up on what its relay missed', () => {
 
   test('the hub taking over decides on a fault its relay missed while it stood by: one incident, one notice', async () => {
     const room = 'so-noi-vu';
-    sendNominal(a, room);
-    sendNominal(b, room);
+    sendNominalTo(a, room);
+    sendNominalTo(b, room);
     await storeUnheard(a, room, 1);
     await a.stop();
     aStopped = true;

@@ -8,16 +8,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { RunningHub } from '../../hub/hub.js';
 import type { Incident } from '../../hub/incidents/incidents-repo.js';
-import {
-  type EventMessage,
-  SCHEMA_VERSION,
-  type StatusMessage,
-  type TelemetryMessage,
-} from '../../shared/schemas.js';
+import { type EventMessage, SCHEMA_VERSION, type StatusMessage } from '../../shared/schemas.js';
 import { roomTopic } from '../../shared/topics.js';
 import { apiRequest, getJson, liveClient, startTestHub } from '../helpers/hub-harness.js';
 import { startReceiver } from '../helpers/notify-peers.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
+import { sendNominal } from '../helpers/room-messages.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ROOM = 'so-y-te';
@@ -56,24 +52,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/**
- * The room online and nominal, as `hub` hears it (a status reaches every hub; telemetry one, in
- * turn): a room whose state is known, so a fault's clearing can be judged.
- */
-function sendNominal(hub: Hub): void {
-  const ts = new Date().toISOString();
-  const status: StatusMessage = { v: SCHEMA_VERSION, state: 'online', version: 'test', bootId: BOOT, ts };
-  const telemetry: TelemetryMessage = {
-    v: SCHEMA_VERSION,
-    ts,
-    power: { mains: true, upsChargePct: 100, state: 'on' },
-    climate: { tempC: 24, humidityPct: 55 },
-    codec: { state: 'up', inCall: false },
-    link: { latencyMs: 20, jitterMs: 2, lossPct: 0 },
-  };
-  expect(hub.ingest.handle(roomTopic(ROOM, 'status'), Buffer.from(JSON.stringify(status)))).toBeNull();
-  expect(hub.ingest.handle(roomTopic(ROOM, 'telemetry'), Buffer.from(JSON.stringify(telemetry)))).toBeNull();
-}
+const sendNominalTo = (hub: Hub) => sendNominal(hub, ROOM, BOOT);
 
 /** The room's event, as its agent sends it, reaching `hub` (the one the shared subscription chose). */
 function sendEvent(hub: Hub, seq: number, type: EventMessage['type']): void {
@@ -104,8 +83,8 @@ describe('incidents in a hub group', () => {
 
   test('a fault whose event reached the hub standing by opens one incident, with one notice', async () => {
     expect(a.onceOnly.held && !b.onceOnly.held).toBe(true);
-    sendNominal(a);
-    sendNominal(b);
+    sendNominalTo(a);
+    sendNominalTo(b);
     sendEvent(b, 1, 'codec.down');
     incident = await waitFor('the incident on A', async () => {
       const open = (await incidentsOn(a)).filter((i) => i.closedAt === null);
@@ -144,7 +123,7 @@ describe('incidents in a hub group', () => {
   });
 
   test('the fault cleared as the other hub hears it: closed once, with one notice', async () => {
-    sendNominal(a);
+    sendNominalTo(a);
     sendEvent(a, 2, 'codec.up');
     const [closed] = await waitFor('the incident closed', async () => {
       const list = await incidentsOn(b);
@@ -159,7 +138,7 @@ describe('incidents in a hub group', () => {
 
   test('the opener stopped, the other takes over and closes its incident when the fault clears, once, with one notice', async () => {
     // Raised as A hears it: A opens the incident, B only judges it.
-    sendNominal(a);
+    sendNominalTo(a);
     sendEvent(a, 3, 'codec.down');
     const [second] = await waitFor('the second incident on B', async () => {
       const open = (await incidentsOn(b)).filter((i) => i.closedAt === null);
@@ -170,7 +149,7 @@ describe('incidents in a hub group', () => {
     await a.stop();
     aStopped = true;
     await waitFor('B to take the once-only work', () => b.onceOnly.held);
-    sendNominal(b);
+    sendNominalTo(b);
     sendEvent(b, 4, 'codec.up');
     await waitFor('the second incident closed', async () =>
       (await incidentsOn(b)).every((i) => i.closedAt !== null),

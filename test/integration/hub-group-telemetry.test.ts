@@ -6,11 +6,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { RunningHub } from '../../hub/hub.js';
-import { type EventMessage, SCHEMA_VERSION, type TelemetryMessage } from '../../shared/schemas.js';
+import { type EventMessage, SCHEMA_VERSION } from '../../shared/schemas.js';
 import { roomTopic } from '../../shared/topics.js';
 import { startTestHub } from '../helpers/hub-harness.js';
 import { type RunningMosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
+import { nominalTelemetry } from '../helpers/room-messages.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ROOMS = ['tinh-uy', 'hdnd-tinh'];
@@ -52,14 +53,7 @@ afterAll(async () => {
   await mosquitto?.stop();
 });
 
-const telemetry = (ts: string, tempC: number): TelemetryMessage => ({
-  v: SCHEMA_VERSION,
-  ts,
-  power: { mains: true, upsChargePct: 100, state: 'on' },
-  climate: { tempC, humidityPct: 60 },
-  codec: { state: 'up', inCall: false },
-  link: { latencyMs: 10, jitterMs: 1, lossPct: 0 },
-});
+const telemetry = (ts: string, tempC: number) => nominalTelemetry(ts, { tempC });
 
 const event = (seq: number): EventMessage => ({
   v: SCHEMA_VERSION,

@@ -17,6 +17,7 @@ import { SqliteStore } from '../../hub/store/sqlite-store.js';
 import { eventMessage, SCHEMA_VERSION, telemetryMessage } from '../../shared/schemas.js';
 import { meetingAt } from '../fakes/schedule-fakes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
+import { nominalTelemetry } from '../helpers/room-messages.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const folder = tempDir('hnth-move-');
@@ -35,15 +36,7 @@ const event = (seq: number, data: Record<string, unknown>) =>
   });
 
 const PERIOD = '2026-12-01T03:00:00.000Z';
-const telemetry = (ts: string) =>
-  telemetryMessage.parse({
-    v: SCHEMA_VERSION,
-    ts,
-    power: { mains: true, upsChargePct: 100, state: 'on' },
-    climate: { tempC: 25, humidityPct: 60 },
-    codec: { state: 'up', inCall: false },
-    link: { latencyMs: 10, jitterMs: 1, lossPct: 0 },
-  });
+const telemetry = (ts: string) => telemetryMessage.parse(nominalTelemetry(ts));
 
 /** A hub's SQLite file as the hub leaves it: the events store and the relational parts migrated. */
 async function hubFile(events: number): Promise<string> {

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { pino } from 'pino';
 import { applyPgMigrations, createPgPool, PG_POOL_SIZE, PgStoreError } from '../../hub/store/pg-database.js';
 import { PgStore, storeMigrations } from '../../hub/store/pg-store.js';
-import { type EventMessage, SCHEMA_VERSION, type TelemetryMessage } from '../../shared/schemas.js';
+import { type EventMessage, SCHEMA_VERSION } from '../../shared/schemas.js';
 import { freePort } from '../helpers/mosquitto.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
+import { nominalTelemetry } from '../helpers/room-messages.js';
 import { describeStoreContract } from '../helpers/store-contract.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -73,14 +74,7 @@ describe('PostgreSQL store', () => {
     const pool = createPgPool(fresh.url, 'test');
     try {
       await applyPgMigrations(pool, storeMigrations.slice(0, -1));
-      const sample = (ts: string): TelemetryMessage => ({
-        v: SCHEMA_VERSION,
-        ts,
-        power: { mains: true, upsChargePct: 100, state: 'on' },
-        climate: { tempC: 25, humidityPct: 60 },
-        codec: { state: 'up', inCall: false },
-        link: { latencyMs: 10, jitterMs: 1, lossPct: 0 },
-      });
+      const sample = nominalTelemetry;
       // Two hubs of a group, each its own sample of the same minute, as before the buckets.
       const before = ['2026-03-01T00:01:05.000Z', '2026-03-01T00:01:10.000Z'];
       for (const ts of before) {

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { applyMigrations, openDatabase } from '../../hub/store/database.js';
 import { SqliteStore, storeMigrations } from '../../hub/store/sqlite-store.js';
-import { type EventMessage, SCHEMA_VERSION, type TelemetryMessage } from '../../shared/schemas.js';
+import type { EventMessage } from '../../shared/schemas.js';
+import { nominalTelemetry } from '../helpers/room-messages.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
@@ -49,14 +50,7 @@ describe('SQLite store', () => {
   test('keeps every sample of a database from before the buckets, two of one period too, and keys new ones by bucket', () => {
     const db = openDatabase(path.join(dir.path, 'd', 'hnth.db'));
     applyMigrations(db, storeMigrations.slice(0, -1));
-    const sample = (ts: string): TelemetryMessage => ({
-      v: SCHEMA_VERSION,
-      ts,
-      power: { mains: true, upsChargePct: 100, state: 'on' },
-      climate: { tempC: 25, humidityPct: 60 },
-      codec: { state: 'up', inCall: false },
-      link: { latencyMs: 10, jitterMs: 1, lossPct: 0 },
-    });
+    const sample = nominalTelemetry;
     // Two hubs of a group, each its own sample of the same minute, as before the buckets.
     const before = ['2026-03-01T00:01:05.000Z', '2026-03-01T00:01:10.000Z'];
     const insert = db.prepare('INSERT INTO telemetry_samples (room_id, ts, data) VALUES (?, ?, ?)');
