@@ -14,6 +14,7 @@ import type { OnceOnlyState } from '../../hub/once-only-work.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import type { MeetingGoNoGo } from '../../hub/schedule/meeting-verdict.js';
 import type { Rehearsal } from '../../hub/schedule/rehearsals-repo.js';
+import type { StoredEvent } from '../../hub/store/store.js';
 import { rooms as fleet } from '../../shared/fleet.js';
 import { DayWorld, type LocalTime } from '../helpers/day-world.js';
 import { login } from '../helpers/hub-harness.js';
@@ -99,6 +100,11 @@ const rehearsalsOf = async (via: number) =>
 const verdict = async (via: number) =>
   (await get<{ verdict: MeetingGoNoGo | null }>(`/api/meetings/${m1.id}/verdict`, via)).verdict;
 const local = (when: LocalTime) => world.time(when).toISOString();
+/** The incident notices the webhook had of a room, in order. */
+const incidentNotices = (roomId: string) =>
+  webhook.received
+    .filter((r) => r.body.incidentId !== undefined && r.body.roomId === roomId)
+    .map((r) => r.body.event);
 /**
  * Mails leave through a real SMTP client whose sockets the world does not wait for: what was sent
  * is waited for, then counted once the next minutes have passed, a second one with them.
@@ -223,6 +229,14 @@ describe('a day of a hub group', () => {
     expect((await rehearsalsOf(B))[1]).toMatchObject({ status: 'done', verdict: 'go' });
     expect((await verdict(B))?.verdict).toBe('go');
     expect(await verdict(A2)).toEqual(await verdict(B));
+    // Its codec's incident, opened by the hub holding the work from either hub's news, closed once.
+    for (const via of [B, A2]) {
+      const all = await get<Incident[]>('/api/incidents?state=all', via);
+      expect(all.filter((i) => i.roomId === CODEC_FAILS).map((i) => [i.cause, i.closedAt !== null])).toEqual([
+        ['codec.down', true],
+      ]);
+    }
+    expect(incidentNotices(CODEC_FAILS)).toEqual(['opened', 'closed']);
   });
 
   test('Thu 09:00: mains lost in Hàm Yên during M1: one incident on both hubs, one notice', async () => {
@@ -237,9 +251,17 @@ describe('a day of a hub group', () => {
         ['mains.lost', local('Thu 09:00')],
       ]);
     }
-    const told = webhook.received.filter(
-      (r) => r.body.incidentId !== undefined && r.body.roomId === MAINS_FAILS,
-    );
-    expect(told.map((r) => r.body.event)).toEqual(['opened']);
+    expect(incidentNotices(MAINS_FAILS)).toEqual(['opened']);
+  });
+
+  test('throughout: every room’s event stored once, whichever hub its shared subscription reached', async () => {
+    for (const r of fleet) {
+      const events = await get<StoredEvent[]>(`/api/rooms/${r.id}/events?limit=1000`, B);
+      const seqs = events.map((e) => `${e.bootId}:${e.seq}`);
+      expect({ room: r.id, duplicates: seqs.length - new Set(seqs).size }).toEqual({
+        room: r.id,
+        duplicates: 0,
+      });
+    }
   });
 });
