@@ -127,8 +127,16 @@ export class DayWorld {
       const [db, mosquitto] = await Promise.all([createTestDatabase(), startMosquitto()]);
       group = { db, mosquitto };
       ref.settle = quiescentThrough(mosquitto.port, busy);
-      for (let i = 0; i < options.group; i++)
-        hubs.push(await startTestHub(groupHub(options, group, i, hubs[0]), { clock }));
+      try {
+        for (let i = 0; i < options.group; i++)
+          hubs.push(await startTestHub(groupHub(options, group, i, hubs[0]), { clock }));
+      } catch (err) {
+        // No world to stop yet: what was started for it is let go here.
+        for (const hub of hubs.reverse()) await hub.stop().then(hub.removeData);
+        await db.drop();
+        await mosquitto.stop();
+        throw err;
+      }
     } else hubs.push(await startTestHub(options.hubOverrides, { clock }));
     const world = new DayWorld(clock, hubs, group, options);
     ref.hubs = () => world.running;
