@@ -1,7 +1,7 @@
 /**
  * A two-hub day (issue 17 in the life of the network): hubs A and B of a group on one throwaway
  * PostgreSQL and one real Mosquitto, the 28 simulated rooms connected to that Mosquitto, all on one
- * virtual clock, Monday to Thursday. M1 is booked through A; its T−24h rehearsal runs once on the
+ * virtual clock, Tuesday to Thursday. M1 is booked through A; its T−24h rehearsal runs once on the
  * hub holding the lease; A then stops and B takes the work over (in real time: the lease is judged
  * by the database's clock); A comes back as a new process, and B runs T−2h once, with Yên Sơn's
  * codec down; both hubs read the same verdict; mains lost in Hàm Yên open one incident, told once.
