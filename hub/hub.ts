@@ -87,22 +87,16 @@ export interface HubOptions {
 }
 
 /**
- * How often, in a hub group, the hub doing the once-only work looks for what the others did: a
- * meeting booked there is planned, a rehearsal asked for there starts, an event stored there that
- * the live relay missed is judged, within this.
+ * In a hub group, the speak queue read again every `store.followGroupSec`: another hub's change
+ * reaches this one through the live relay, and this catches one made while the relay's connection
+ * was down.
  */
-const FOLLOW_GROUP_MS = 2000;
-
-/**
- * In a hub group, the speak queue read again every FOLLOW_GROUP_MS: another hub's change reaches
- * this one through the live relay, and this catches one made while the relay's connection was down.
- */
-function followingSpeak(speak: SpeakService, clock: Clock): Part {
+function followingSpeak(speak: SpeakService, clock: Clock, everyMs: number): Part {
   let timer: unknown = null;
   return {
     name: 'speak-follow',
     start() {
-      timer = clock.setInterval(() => void speak.follow(), FOLLOW_GROUP_MS);
+      timer = clock.setInterval(() => void speak.follow(), everyMs);
     },
     stop() {
       if (timer) clock.clearInterval(timer);
@@ -228,7 +222,7 @@ function composeHub(c: {
     notifier,
     live,
     settings: config.incidents,
-    group: config.store.url ? { events: store, followMs: FOLLOW_GROUP_MS } : null,
+    group: config.store.url ? { events: store, followMs: config.store.followGroupSec * 1000 } : null,
     log,
     clock,
   });
@@ -304,7 +298,7 @@ function composeHub(c: {
     broadcast: (message) => live.broadcast(message),
     notify: (...args) => notices.booked(...args),
     audit: security.audit,
-    ...(config.store.url ? { followMs: FOLLOW_GROUP_MS } : {}),
+    ...(config.store.url ? { followMs: config.store.followGroupSec * 1000 } : {}),
     log,
     clock,
   });
@@ -421,7 +415,7 @@ function composeHub(c: {
     { name: 'commands', stop: () => commands.close() },
     { name: 'schedule', stop: () => schedule.stop() },
     { name: 'speak-states', start: () => speak.publishAll() },
-    ...(config.store.url ? [followingSpeak(speak, clock)] : []),
+    ...(config.store.url ? [followingSpeak(speak, clock, config.store.followGroupSec * 1000)] : []),
     // The lease is let go first of all when stopping, so another hub of the group takes the work at once.
     { name: 'once-only-work', start: () => onceOnly.start(), stop: () => onceOnly.stop() },
     { name: 'meeting-watch', start: () => watch.start(), stop: () => watch.stop() },

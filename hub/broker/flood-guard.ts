@@ -26,7 +26,6 @@ import type { BrokerControl, ControlOutcome } from './mosquitto-control.js';
 
 /** A room the embedded broker disconnected for flooding, quiet this long, has stopped. */
 export const FLOOD_QUIET_MS = 10 * 60_000;
-const RECHECK_MS = 10_000;
 /** The flag the incident rules read (hub/incidents/incident-rules.ts, `edgeOfEvent`). */
 export const FLOOD_RAISED = 'mqtt.flood';
 export const FLOOD_CLEARED = 'mqtt.flood-over';
@@ -41,6 +40,8 @@ export interface FloodGuardDeps {
   control: BrokerControl;
   audit: Pick<AuditLog, 'record'>;
   incidents: { onHubEdge(roomId: string, type: string, data: Record<string, unknown>): void };
+  /** How often it looks again (`mqtt.floodRecheckSec`): accounts disabled in the store, cut-offs left to make, floods over. */
+  recheckMs: number;
   log: Logger;
   clock: Clock;
 }
@@ -72,7 +73,7 @@ export class FloodGuard {
 
   /** Rooms disabled before this start (by an earlier run) are cut off and flagged again. */
   async start(): Promise<void> {
-    this.timer = this.deps.clock.setInterval(() => void this.recheck(), RECHECK_MS);
+    this.timer = this.deps.clock.setInterval(() => void this.recheck(), this.deps.recheckMs);
     await this.recheck();
   }
 

@@ -1,6 +1,6 @@
 /** The hub's MQTT settings: the embedded broker, or the link to an external one (Mosquitto, EMQX). */
 import { existingFileOrEmpty } from '../../shared/config-file.js';
-import type { CrossCheck, SettingsOf } from '../../shared/settings.js';
+import { type CrossCheck, positive, type SettingsOf } from '../../shared/settings.js';
 import { isValidHubIdSyntax, isValidShareGroup } from '../../shared/topics.js';
 import { HUB_ACCOUNT, isHubAccount } from '../security/mqtt-policy.js';
 
@@ -107,6 +107,11 @@ export const hubMqttSettings = {
     doc: 'Messages a room may publish at once before the rate limit applies (a reconnection, the first records of a replay).',
     format: 'nat',
     default: 200,
+  },
+  floodRecheckSec: {
+    doc: 'How often the flood guard looks again: behind an external broker, for the rooms’ accounts disabled in the store (by any hub of a group) and a cut-off still to make; with the embedded broker, for floods that are over.',
+    format: positive,
+    default: 10,
   },
   mosquitto: {
     dir: {

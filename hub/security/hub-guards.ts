@@ -36,6 +36,7 @@ export function hubGuards(
   const { mqtt } = config;
   const flood = new FloodGuard({
     rule: { perSec: mqtt.floodPerSec, burst: mqtt.floodBurst },
+    recheckMs: mqtt.floodRecheckSec * 1000,
     external: Boolean(mqtt.url),
     isRoom: deps.isRoom,
     credentials: security.credentials,

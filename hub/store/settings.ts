@@ -1,3 +1,5 @@
+import { positive } from '../../shared/settings.js';
+
 /** Which database holds what the rooms report, and how much may wait on it. */
 export const storeSettings = {
   url: {
@@ -24,5 +26,10 @@ export const storeSettings = {
     doc: 'While this many writes wait on a slow or locked database, live telemetry samples for the history are skipped (counted in hnth_store_samples_skipped_total); events are never skipped.',
     format: 'nat',
     default: 5000,
+  },
+  followGroupSec: {
+    doc: 'In a hub group, how often a hub reads again in the store what the others did: the hub doing the once-only work plans a meeting booked and starts a rehearsal asked for on another within this; every hub catches a change of the speak queue and reads back the events its live relay missed (for the incidents).',
+    format: positive,
+    default: 2,
   },
 };

@@ -111,3 +111,55 @@ export async function quiescent(
     }
   }
 }
+
+/** This process's MQTT connections to `port` on loopback that the broker has answered (CONNACK). */
+function connectionsTo(port: number): Socket[] {
+  return [...tracked.values()]
+    .map((t) => t.socket)
+    .filter((s) => s.remotePort === port && !s.connecting && !s.destroyed && s.bytesRead > 0);
+}
+
+const trafficOf = (sockets: Socket[]) => sockets.reduce((n, s) => n + s.bytesRead + s.bytesWritten, 0);
+
+/** MQTT's PINGREQ, which a broker answers with a PINGRESP once it has read what came before it. */
+const PINGREQ = Buffer.from([0xc0, 0x00]);
+const PING_BYTES = 4;
+
+/**
+ * `quiescent` with an MQTT broker outside the process (Mosquitto) in the middle: what a client wrote
+ * to it is read by nobody here, so its forwarding is not seen. A broker reads each connection's
+ * packets in order, so once the process is quiet, a PINGREQ written on every connection to it is
+ * answered only after all that connection sent before; when every answer is back and no other byte
+ * moved to or from the broker meanwhile, nothing it was given is on its way. Written between two
+ * packets (the process is quiet: no packet is half written), a client reads the PINGRESP as an answer
+ * to a ping of its own. When no byte moved since the broker was last found quiet, no ping is needed.
+ */
+export function quiescentThrough(
+  port: number,
+  busy: () => number,
+  { timeoutMs = 20_000 }: { timeoutMs?: number } = {},
+): () => Promise<void> {
+  let quietAt = -1;
+  return async () => {
+    const deadline = Date.now() + timeoutMs;
+    await quiescent(busy, { timeoutMs });
+    if (trafficOf(connectionsTo(port)) === quietAt) return;
+    for (;;) {
+      const sockets = connectionsTo(port);
+      const before = trafficOf(sockets);
+      const read = sockets.map((s) => s.bytesRead);
+      for (const s of sockets) s.write(PINGREQ);
+      while (sockets.some((s, i) => !s.destroyed && s.bytesRead < read[i]! + 2)) {
+        await pause();
+        if (Date.now() > deadline)
+          throw new Error(`the broker at ${port} did not answer its pings in ${timeoutMs} ms`);
+      }
+      await quiescent(busy, { timeoutMs });
+      const now = connectionsTo(port);
+      if (now.length === sockets.length && trafficOf(now) === before + sockets.length * PING_BYTES) break;
+      if (Date.now() > deadline)
+        throw new Error(`the broker at ${port} still moved messages after ${timeoutMs} ms`);
+    }
+    quietAt = trafficOf(connectionsTo(port));
+  };
+}

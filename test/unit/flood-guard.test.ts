@@ -21,6 +21,7 @@ function setup(external: boolean, control: ControlOutcome = { ok: true }) {
   let refuseWrites = false;
   const guard = new FloodGuard({
     rule: { perSec: 2, burst: 5 },
+    recheckMs: 10_000,
     external,
     isRoom: (id) => id === A || id === B,
     credentials: {
