@@ -15,6 +15,12 @@ import type { FloodGuard } from './flood-guard.js';
 import { type HubBroker, startHubBroker } from './hub-broker.js';
 import { connectHubLink } from './hub-link.js';
 
+/**
+ * How long the broker keeps a lone hub's session while it is away (MQTT 5): a restart or an upgrade,
+ * not an outage of days, whose backlog the rooms' outboxes hold anyway.
+ */
+const KEPT_SESSION_SEC = 3600;
+
 export interface BrokerPart extends Part {
   /** Where agents connect; known once started. */
   readonly mqttUrl: string;
@@ -54,6 +60,7 @@ export function brokerPart(deps: {
           protocolVersion: config.mqtt.protocolVersion,
           keepaliveSec: config.mqtt.keepaliveSec,
           filters: roomChannels.map((ch) => ingestFilter(ch, config.mqtt.sharedGroup)),
+          sessionExpirySec: config.mqtt.sharedGroup ? 0 : KEPT_SESSION_SEC,
           now: clock.now,
         },
         (topic, payload) => {

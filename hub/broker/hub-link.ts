@@ -1,6 +1,7 @@
 /**
  * The hub's MQTT session. Persistent (clean session off, a stable client id), so the broker keeps
- * the rooms' QoS 1 messages while the hub restarts. After every (re)connect it subscribes and only
+ * the rooms' QoS 1 messages while the hub restarts; on MQTT 5 that also takes a session expiry,
+ * without which the broker ends the session at the disconnect (`sessionExpirySec`). After every (re)connect it subscribes and only
  * then publishes its retained `online` status: agents replay their outboxes when they see it, so
  * nothing is sent into a broker that has no subscriber for it yet (a broker that restarted empty).
  *
@@ -19,7 +20,7 @@
  * agent/link/outbox.ts's HUB_ACK_WAIT_MS, so nothing is lost; it costs repeats, where a false
  * `offline` would cost every event's delay while a hub runs.
  */
-import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../../shared/logger.js';
 import { decodeMessage, type HubStatusMessage, isoNow, SCHEMA_VERSION } from '../../shared/schemas.js';
 import { HUB_STATUS_TOPIC, hubStatusTopic } from '../../shared/topics.js';
@@ -38,12 +39,35 @@ export interface HubLinkOptions {
   keepaliveSec: number;
   /** What the hub listens to. */
   filters: string[];
+  /**
+   * MQTT 5: how long the broker keeps the session of a hub that went away. A hub alone keeps it
+   * (its restart loses nothing queued); a hub of a group does not, or the broker would keep dealing
+   * a dead hub its share of the events, held until it came back.
+   */
+  sessionExpirySec: number;
   /** The hub's clock, for the time its status messages carry. */
   now: () => Date;
 }
 
 function status(state: HubStatusMessage['state'], now: Date): string {
   return JSON.stringify({ v: SCHEMA_VERSION, state, ts: isoNow(now) } satisfies HubStatusMessage);
+}
+
+/** Resolves once connected; the first error (a refused login, no broker) stops it and rejects, as `connectAsync`. */
+function firstConnect(client: MqttClient): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error) => {
+      client.off('connect', connected);
+      client.off('error', failed);
+      if (!err) return resolve();
+      client.end(true);
+      reject(err);
+    };
+    const connected = () => settle();
+    const failed = (err: Error) => settle(err);
+    client.once('connect', connected);
+    client.once('error', failed);
+  });
 }
 
 export async function connectHubLink(
@@ -54,20 +78,6 @@ export async function connectHubLink(
   const ownTopic = hubStatusTopic(o.clientId);
   const retained = { qos: 1, retain: true } as const;
   let stopping = false;
-  const client = await connectAsync(o.url, {
-    clientId: o.clientId,
-    protocolVersion: o.protocolVersion,
-    clean: false,
-    reconnectPeriod: 1000,
-    keepalive: o.keepaliveSec,
-    will: { topic: ownTopic, payload: Buffer.from(status('offline', o.now())), ...retained },
-    ...o.login,
-  });
-  const announce = async () => {
-    await client.subscribeAsync([...o.filters, HUB_STATUS_TOPIC], { qos: 1 });
-    await client.publishAsync(ownTopic, status('online', o.now()), retained);
-    await client.publishAsync(HUB_STATUS_TOPIC, status('online', o.now()), retained);
-  };
   /** Another hub said `offline` on the single topic: while this hub runs, the group is up. */
   const keepSingleTopicOnline = (payload: Buffer) => {
     const decoded = decodeMessage('hubStatus', payload);
@@ -76,10 +86,28 @@ export async function connectHubLink(
       .publishAsync(HUB_STATUS_TOPIC, status('online', o.now()), retained)
       .catch((err: Error) => log.warn({ err: err.message }, 'could not say the hubs are online'));
   };
+  const client = connect(o.url, {
+    clientId: o.clientId,
+    protocolVersion: o.protocolVersion,
+    clean: false,
+    ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: o.sessionExpirySec } } : {}),
+    reconnectPeriod: 1000,
+    keepalive: o.keepaliveSec,
+    will: { topic: ownTopic, payload: Buffer.from(status('offline', o.now())), ...retained },
+    ...o.login,
+  });
+  // Listening before the session resumes: a broker that kept messages for it sends them right
+  // behind its CONNACK, often in the same read, before `connectAsync`'s caller could listen.
   client.on('message', (topic, payload) => {
     if (topic === HUB_STATUS_TOPIC) keepSingleTopicOnline(payload);
     else onMessage(topic, payload);
   });
+  await firstConnect(client);
+  const announce = async () => {
+    await client.subscribeAsync([...o.filters, HUB_STATUS_TOPIC], { qos: 1 });
+    await client.publishAsync(ownTopic, status('online', o.now()), retained);
+    await client.publishAsync(HUB_STATUS_TOPIC, status('online', o.now()), retained);
+  };
   client.on('error', (err) => log.warn({ err: err.message }, 'hub mqtt error'));
   client.on('offline', () => log.warn({ url: o.url }, 'broker unreachable, retrying'));
   client.on('connect', () => {

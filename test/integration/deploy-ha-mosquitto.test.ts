@@ -52,6 +52,8 @@ describe('two hubs on one Mosquitto from deploy/ha/mosquitto.conf', () => {
         clientId,
         protocolVersion: 5,
         keepaliveSec: 10,
+        // As a hub of a group: its session ends when it goes.
+        sessionExpirySec: 0,
         now: () => new Date(),
         // As hub/hub.ts subscribes with mqtt.sharedGroup: events shared, the rest not.
         filters: roomChannels.map((ch) => ingestFilter(ch, GROUP)),

@@ -68,6 +68,8 @@ describe('two hubs of one group: a room sends while any hub is online', () => {
         clientId: id,
         protocolVersion: 5,
         keepaliveSec: 10,
+        // As a hub of a group: its session ends when it goes.
+        sessionExpirySec: 0,
         now: () => new Date(),
         // As hub/hub.ts subscribes with mqtt.sharedGroup: events shared, the rest not.
         filters: roomChannels.map((ch) => ingestFilter(ch, GROUP)),
@@ -298,6 +300,7 @@ describe('a hub machine that vanishes', () => {
         login: {},
         clientId: 'hnth-hub-c',
         protocolVersion: 5,
+        sessionExpirySec: 0,
         keepaliveSec,
         now: () => new Date(),
         filters: [sharedFilter(GROUP, allRoomsFilter('events'))],
