@@ -392,7 +392,6 @@ function composeHub(c: {
     stores,
     // The audit rows recorded and not yet stored are written before the store closes.
     { name: 'security', stop: () => security.audit.settled() },
-    guards,
     // Stopping waits for the notifications under way, so each one's result is stored.
     {
       name: 'notifier',
@@ -403,6 +402,8 @@ function composeHub(c: {
     },
     { name: 'meeting-notices', stop: () => notices.idle() },
     incidents,
+    // After the incidents' restore: the flood guard's first look may raise a room's flood edge.
+    guards,
     { name: 'meetings-soon', start: () => meetingsSoon.start(), stop: () => meetingsSoon.stop() },
     { name: 'speak', start: () => speak.restore(), stop: () => speak.idle() },
     { name: 'codec-config', start: () => approval.restore(), stop: () => approval.idle() },
