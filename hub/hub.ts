@@ -87,16 +87,20 @@ export interface HubOptions {
 }
 
 /**
- * In a hub group, the speak queue read again every `store.followGroupSec`: another hub's change
- * reaches this one through the live relay, and this catches one made while the relay's connection
- * was down.
+ * In a hub group, the speak queue read again: another hub's change reaches this one through the live
+ * relay, the relay listening again after its connection dropped reads it at once (below), and this
+ * slow round catches what neither told. Slow, because each read is a transaction whose connection
+ * stays taken while the hub's event loop is busy: every 2 s, at 10,000 rooms on two loaded hubs, those
+ * reads held the pool's connections the lease needed (bench/results.md).
  */
-function followingSpeak(speak: SpeakService, clock: Clock, everyMs: number): Part {
+const SPEAK_BACKSTOP_MS = 30_000;
+
+function followingSpeak(speak: SpeakService, clock: Clock): Part {
   let timer: unknown = null;
   return {
     name: 'speak-follow',
     start() {
-      timer = clock.setInterval(() => void speak.follow(), everyMs);
+      timer = clock.setInterval(() => void speak.follow(), SPEAK_BACKSTOP_MS);
     },
     stop() {
       if (timer) clock.clearInterval(timer);
@@ -265,6 +269,7 @@ function composeHub(c: {
   );
   // Another hub changed a speak queue: the rooms this hub tells learn where they stand now.
   live.fromGroup('speak-session', () => void speak.follow());
+  live.onRelayResumed(() => void speak.follow());
 
   // Art. 5.3: the codec configurations the operator approved, delivered to the rooms.
   const configs = new ApprovedConfigsRepo(sql);
@@ -416,7 +421,7 @@ function composeHub(c: {
     { name: 'commands', stop: () => commands.close() },
     { name: 'schedule', stop: () => schedule.stop() },
     { name: 'speak-states', start: () => speak.publishAll() },
-    ...(config.store.url ? [followingSpeak(speak, clock, config.store.followGroupSec * 1000)] : []),
+    ...(config.store.url ? [followingSpeak(speak, clock)] : []),
     // The lease is let go first of all when stopping, so another hub of the group takes the work at once.
     { name: 'once-only-work', start: () => onceOnly.start(), stop: () => onceOnly.stop() },
     { name: 'meeting-watch', start: () => watch.start(), stop: () => watch.stop() },

@@ -7,8 +7,6 @@
  * fault A stored while B's relay was cut off.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import pg from 'pg';
-import { RELAY_APPLICATION } from '../../hub/api/live-relay.js';
 import { FLOOD_QUIET_MS } from '../../hub/broker/flood-guard.js';
 import type { RunningHub } from '../../hub/hub.js';
 import type { Incident } from '../../hub/incidents/incidents-repo.js';
@@ -19,6 +17,7 @@ import { clockAt } from '../fakes/fake-clock.js';
 import { getJson, liveClient, startTestHub, testMqttClient } from '../helpers/hub-harness.js';
 import { startReceiver } from '../helpers/notify-peers.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
+import { relayPids, withRelaysCut } from '../helpers/relay-cut.js';
 import { sendNominal } from '../helpers/room-messages.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -73,40 +72,13 @@ async function settled(...hubs: Hub[]): Promise<void> {
   for (const hub of hubs) await hub.notifier.idle();
 }
 
-/** The relays' listening connections now. */
-async function relayPids(): Promise<number[]> {
-  const { rows } = await db.direct.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2',
-    [db.name, RELAY_APPLICATION],
-  );
-  return rows.map((r) => r.pid);
-}
-
-/** Whether the test database lets new connections in, set from the server's own database. */
-async function allowConnections(allow: boolean): Promise<void> {
-  const url = new URL(db.url);
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.href });
-  await admin.connect();
-  try {
-    await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS ${allow}`);
-  } finally {
-    await admin.end();
-  }
-}
-
 /**
  * Stores `roomId`'s fault through `hub` while every hub's relay is cut off, so no other hub hears of
  * it live: no new connection is let in meanwhile (the hubs' pools keep the ones they have), so a
  * relay cannot listen again in time to hear it. Resolves with the event as stored.
  */
 async function storeUnheard(hub: Hub, roomId: string, seq: number): Promise<StoredEvent> {
-  await waitFor('both hubs listening', async () => (await relayPids()).length === 2);
-  await allowConnections(false);
-  try {
-    const cut = await relayPids();
-    await db.direct.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [cut]);
-    await waitFor('the relays’ connections gone', async () => (await relayPids()).length === 0);
+  return withRelaysCut(db, 2, async () => {
     const event: EventMessage = {
       v: SCHEMA_VERSION,
       type: 'codec.down',
@@ -120,9 +92,7 @@ async function storeUnheard(hub: Hub, roomId: string, seq: number): Promise<Stor
     return await waitFor('the fault stored', async () =>
       (await hub.store.listEvents(roomId, 1)).find((e) => e.seq === seq),
     );
-  } finally {
-    await allowConnections(true);
-  }
+  });
 }
 
 describe('the hub deciding catches up on what its relay missed', () => {
@@ -140,7 +110,7 @@ describe('the hub deciding catches up on what its relay missed', () => {
       });
       expect(incident).toMatchObject({ roomId: room, cause: 'codec.down' });
       await waitFor('the opening notice', () => notices('opened', room).length > 0);
-      await waitFor('both hubs listening again', async () => (await relayPids()).length === 2);
+      await waitFor('both hubs listening again', async () => (await relayPids(db)).length === 2);
       await settled(a, b);
       expect(await incidentsOn(a, room)).toEqual([incident]);
       expect(notices('opened', room)).toHaveLength(1);

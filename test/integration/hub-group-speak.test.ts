@@ -13,6 +13,7 @@ import { SCHEMA_VERSION, type SpeakMessage } from '../../shared/schemas.js';
 import { roomTopic, speakStateTopic } from '../../shared/topics.js';
 import { apiRequest, getJson, liveClient, startTestHub, testMqttClient } from '../helpers/hub-harness.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
+import { withRelaysCut } from '../helpers/relay-cut.js';
 import { waitFor } from '../helpers/wait.js';
 
 const HOST = 'ubnd-tinh';
@@ -130,5 +131,18 @@ describe('the speak queue of a hub group', () => {
     expect((await queueOn(b)).some((r) => r.roomId === LATE)).toBe(false);
     expect(b.speak.stateOf(LATE)).toEqual({ state: 'idle' });
     expect(await queueOn(a)).toEqual(await queueOn(b));
+  });
+
+  test('a change B’s relay missed (its connection was down) reaches B as soon as the relay listens again', async () => {
+    const missed = 'so-tu-phap';
+    await withRelaysCut(db, 2, async () => {
+      // Only A hears the room (B's copy lost with the relay's news of it).
+      fromRoom(missed, 'request', new Date().toISOString(), a);
+      await waitFor('the request on A', async () => (await queueOn(a)).some((r) => r.roomId === missed));
+      await a.speak.idle();
+      expect(b.speak.stateOf(missed).state).toBe('idle');
+    });
+    // Sooner than the slow re-read (30 s): the relay listening again made B read the queue.
+    await waitFor('B to know the room waits', () => b.speak.stateOf(missed).state === 'waiting');
   });
 });
