@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Migration } from './database.js';
 import { type OpenedSql, SqliteSql, type SqliteStatements, type SqlRun, type SqlValue } from './sql.js';
 import type { StoreBacklog } from './store.js';
-import { startStoreThread, threadReady } from './store-thread.js';
+import { PendingCalls, startStoreThread, threadReady } from './store-thread.js';
 
 export type ToSqlThread = { id: number } & (
   | { op: 'all' | 'one' | 'run'; sql: string; params: readonly SqlValue[] }
@@ -23,12 +23,7 @@ export type FromSqlThread =
   | { id: number; ok: false; message: string; code?: string };
 
 class ThreadStatements implements SqliteStatements {
-  private readonly waiting = new Map<
-    number,
-    { since: number; resolve(value: unknown): void; reject(err: Error): void }
-  >();
-  private nextId = 1;
-  private failure: Error | null = null;
+  private readonly pending = new PendingCalls<null>();
   private closing = false;
 
   constructor(
@@ -38,18 +33,15 @@ class ThreadStatements implements SqliteStatements {
   ) {
     thread.on('message', (m: FromSqlThread) => {
       if ('type' in m) return;
-      const waiting = this.waiting.get(m.id);
-      if (!waiting) return;
-      this.waiting.delete(m.id);
-      if (m.ok) waiting.resolve(m.value);
-      else waiting.reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
+      this.pending.settle(
+        m.id,
+        m.ok
+          ? { value: m.value }
+          : { error: () => Object.assign(new Error(m.message), m.code ? { code: m.code } : {}) },
+      );
     });
     const fail = (err: Error) => {
-      if (this.failure) return;
-      this.failure = err;
-      log.error({ err: err.message, file }, 'relational store thread failed');
-      for (const waiting of this.waiting.values()) waiting.reject(err);
-      this.waiting.clear();
+      if (this.pending.fail(err)) log.error({ err: err.message, file }, 'relational store thread failed');
     };
     thread.on('error', (err) => fail(new Error(`relational store thread failed: ${err.message}`)));
     thread.on('exit', (code) => {
@@ -58,18 +50,15 @@ class ThreadStatements implements SqliteStatements {
   }
 
   private call(op: ToSqlThread['op'], body: object): Promise<unknown> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.pending.failure) return Promise.reject(this.pending.failure);
     if (this.closing) return Promise.reject(new Error(`store ${this.file} is closed`));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { since: Date.now(), resolve, reject });
-      this.thread.postMessage({ id, op, ...body } as ToSqlThread);
-    });
+    const { id, answer } = this.pending.add(null);
+    this.thread.postMessage({ id, op, ...body } as ToSqlThread);
+    return answer;
   }
 
   backlog(): StoreBacklog {
-    const oldest = this.waiting.values().next().value;
-    return { pending: this.waiting.size, oldestSince: oldest ? new Date(oldest.since) : null };
+    return this.pending.backlog();
   }
 
   all(sql: string, params: readonly SqlValue[]): Promise<unknown[]> {
@@ -102,7 +91,7 @@ class ThreadStatements implements SqliteStatements {
 
   async close(): Promise<void> {
     if (this.closing) return;
-    if (!this.failure) await this.call('close', {}).catch(() => {});
+    if (!this.pending.failure) await this.call('close', {}).catch(() => {});
     this.closing = true;
     await this.thread.terminate();
   }

@@ -7,7 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../../shared/logger.js';
 import type { HubStore, StoreBacklog, SyncStoreCalls } from './store.js';
 import type { StoreCall, StoreMethod, StoreResult } from './store-batch.js';
-import { startStoreThread, threadReady } from './store-thread.js';
+import { PendingCalls, startStoreThread, threadReady } from './store-thread.js';
 
 export type ToStoreThread = { type: 'calls'; calls: StoreCall[] } | { type: 'close' };
 export type FromStoreThread =
@@ -15,19 +15,10 @@ export type FromStoreThread =
   | { type: 'results'; results: StoreResult[] }
   | { type: 'closed' };
 
-interface Waiting {
-  method: StoreMethod;
-  since: number;
-  resolve(value: unknown): void;
-  reject(err: Error): void;
-}
-
 export class WorkerStore implements HubStore {
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly pending = new PendingCalls<StoreMethod>();
   private outgoing: StoreCall[] = [];
   private flush: NodeJS.Immediate | null = null;
-  private nextId = 1;
-  private failure: Error | null = null;
   private closed: Promise<void> | null = null;
 
   /** Opens the database in the store's thread; rejects with the reason if it cannot (bad file, migration). */
@@ -64,8 +55,7 @@ export class WorkerStore implements HubStore {
   listEnergy = (...args: Parameters<SyncStoreCalls['listEnergy']>) => this.call('listEnergy', args);
 
   backlog(): StoreBacklog {
-    const oldest = this.waiting.values().next().value;
-    return { pending: this.waiting.size, oldestSince: oldest ? new Date(oldest.since) : null };
+    return this.pending.backlog();
   }
 
   close(): Promise<void> {
@@ -74,7 +64,7 @@ export class WorkerStore implements HubStore {
   }
 
   private async drainAndClose(): Promise<void> {
-    if (this.failure) return;
+    if (this.pending.failure) return;
     this.send();
     await new Promise<void>((resolve) => {
       this.thread.on('message', (message: FromStoreThread) => message.type === 'closed' && resolve());
@@ -85,14 +75,12 @@ export class WorkerStore implements HubStore {
   }
 
   private call<K extends StoreMethod>(method: K, args: unknown[]): Promise<ReturnType<SyncStoreCalls[K]>> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.pending.failure) return Promise.reject(this.pending.failure);
     if (this.closed) return Promise.reject(new Error(`store ${this.file} is closed`));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { method, since: Date.now(), resolve: resolve as (v: unknown) => void, reject });
-      this.outgoing.push({ id, method, args });
-      this.flush ??= setImmediate(() => this.send());
-    });
+    const { id, answer } = this.pending.add(method);
+    this.outgoing.push({ id, method, args });
+    this.flush ??= setImmediate(() => this.send());
+    return answer as Promise<ReturnType<SyncStoreCalls[K]>>;
   }
 
   private send(): void {
@@ -105,21 +93,17 @@ export class WorkerStore implements HubStore {
 
   private onMessage(message: FromStoreThread): void {
     if (message.type !== 'results') return;
-    for (const result of message.results) {
-      const waiting = this.waiting.get(result.id);
-      if (!waiting) continue;
-      this.waiting.delete(result.id);
-      if (result.ok) waiting.resolve(result.value);
-      else waiting.reject(new Error(`store ${waiting.method}: ${result.error}`));
-    }
+    for (const result of message.results)
+      this.pending.settle(
+        result.id,
+        result.ok
+          ? { value: result.value }
+          : { error: (method) => new Error(`store ${method}: ${result.error}`) },
+      );
   }
 
   /** The thread is gone: what waited on it fails now, and so does what comes later. */
   private fail(err: Error): void {
-    if (this.failure) return;
-    this.failure = err;
-    this.log.error({ err: err.message, file: this.file }, 'store thread failed');
-    for (const waiting of this.waiting.values()) waiting.reject(err);
-    this.waiting.clear();
+    if (this.pending.fail(err)) this.log.error({ err: err.message, file: this.file }, 'store thread failed');
   }
 }
