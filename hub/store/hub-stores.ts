@@ -50,15 +50,17 @@ export async function openHubStores(
     if (where.url) {
       const checked = await openCheckedPgPool(where.url, log);
       closing.push(() => checked.pool.end());
-      events = await PgStore.on(checked);
+      const pgEvents = await PgStore.on(checked);
+      events = pgEvents;
+      closing.push(() => pgEvents.close());
       relational = sharedPgSql(checked.pool);
     } else {
       const dbFile = path.join(where.dataDir, 'hnth.db');
-      events = await WorkerStore.open(dbFile, log);
-      closing.push(() => events.close());
+      const threadEvents = await WorkerStore.open(dbFile, log);
+      events = threadEvents;
+      closing.push(() => threadEvents.close());
       relational = await openWorkerSql(dbFile, log);
     }
-    if (where.url) closing.push(() => events.close());
     closing.push(() => relational.close());
     await relational.migrate(hubMigrations);
     const backlog = (): StoreBacklog => {
