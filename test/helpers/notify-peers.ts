@@ -106,3 +106,15 @@ export function readMail(mail: Mail): { subject: string; text: string } {
         : body;
   return { subject: decodeWords(header('Subject')), text: text.replace(/\r\n/g, '\n') };
 }
+
+/** The mails to `to` whose subject has `subject` in it, read. */
+export function mailsTo(
+  mails: readonly Mail[],
+  to: string,
+  subject: string,
+): { subject: string; text: string }[] {
+  return mails
+    .filter((m) => m.to.includes(to))
+    .map(readMail)
+    .filter((m) => m.subject.includes(subject));
+}

@@ -34,7 +34,7 @@ import { builtInFleet, rooms as fleet } from '../../shared/fleet.js';
 import { scheduleTopic } from '../../shared/topics.js';
 import { DayWorld, type LocalTime } from '../helpers/day-world.js';
 import { apiRequest, startTestHub, TEST_OPERATOR, testMqttClient } from '../helpers/hub-harness.js';
-import { type Mail, readMail, startReceiver, startSmtp } from '../helpers/notify-peers.js';
+import { mailsTo as mailsOf, startReceiver, startSmtp } from '../helpers/notify-peers.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg-database.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -140,12 +140,7 @@ afterAll(async () => {
   await webhook?.close();
 });
 
-/** The mails to `to` whose subject has `subject` in it, read. */
-const mailsTo = (to: string, subject: string) =>
-  smtp.mails
-    .filter((m: Mail) => m.to.includes(to))
-    .map(readMail)
-    .filter((m) => m.subject.includes(subject));
+const mailsTo = (to: string, subject: string) => mailsOf(smtp.mails, to, subject);
 const mailArrives = (to: string, subject: string) =>
   waitFor(`a mail to ${to}: ${subject}`, () => mailsTo(to, subject).length > 0).then(
     () => mailsTo(to, subject)[0]!,

@@ -18,7 +18,7 @@ import type { StoredEvent } from '../../hub/store/store.js';
 import { rooms as fleet } from '../../shared/fleet.js';
 import { DayWorld, type LocalTime } from '../helpers/day-world.js';
 import { login } from '../helpers/hub-harness.js';
-import { type Mail, readMail, startReceiver, startSmtp } from '../helpers/notify-peers.js';
+import { mailsTo as mailsOf, startReceiver, startSmtp } from '../helpers/notify-peers.js';
 import { waitFor } from '../helpers/wait.js';
 
 const HOST = 'ubnd-tinh';
@@ -89,11 +89,7 @@ afterAll(async () => {
   await webhook?.close();
 });
 
-const mailsTo = (to: string, subject: string) =>
-  smtp.mails
-    .filter((m: Mail) => m.to.includes(to))
-    .map(readMail)
-    .filter((m) => m.subject.includes(subject));
+const mailsTo = (to: string, subject: string) => mailsOf(smtp.mails, to, subject);
 const get = async <T>(path: string, via: number) => (await world.api('GET', path, undefined, via)).body as T;
 const rooms = (via: number) => get<RoomView[]>('/api/rooms', via);
 const onceOnly = async (via: number) =>
