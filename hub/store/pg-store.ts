@@ -18,6 +18,7 @@ import {
   PgStoreError,
   reasonOf,
 } from './pg-database.js';
+import { RowBatch } from './row-batch.js';
 import type {
   EnergySample,
   HubStore,
@@ -84,10 +85,15 @@ const sql = {
   listEvents: 'SELECT * FROM events WHERE room_id = $1 ORDER BY id DESC LIMIT $2',
   listEventsAfter: 'SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT $2',
   lastEventId: 'SELECT coalesce(max(id), 0) AS id FROM events',
-  insertTransition:
-    'INSERT INTO readiness_transitions (room_id, level, power, reasons, at) VALUES ($1, $2, $3, $4, $5)',
+  // Rows as arrays, one per column (row-batch.ts): one statement whatever their number; the ids
+  // follow the order the rows were handed in.
+  insertTransitions: `INSERT INTO readiness_transitions (room_id, level, power, reasons, at)
+    SELECT r, l, p, re::jsonb, a
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(r, l, p, re, a, n)
+    ORDER BY n`,
   // Either key, (room, ts) or (room, bucket), makes a repeat: no conflict target, so both count.
-  insertSample: `INSERT INTO telemetry_samples (room_id, ts, data, bucket) VALUES ($1, $2, $3, $4)
+  insertSamples: `INSERT INTO telemetry_samples (room_id, ts, data, bucket)
+    SELECT r, t, d::jsonb, b FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(r, t, d, b)
     ON CONFLICT DO NOTHING`,
   listSamples: `SELECT room_id, ts, data FROM telemetry_samples
     WHERE room_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4`,
@@ -141,6 +147,9 @@ const sql = {
  * (hub/store/lease.ts) or a dashboard's query wait for the pool until pg gives up on it.
  */
 export const STORE_CALLS_AT_ONCE = PG_POOL_SIZE - 3;
+
+/** Rows in one batched statement: a few hundred kilobytes of samples at most. */
+const ROWS_AT_ONCE = 500;
 
 interface EventRow {
   id: string;
@@ -206,6 +215,9 @@ export class PgStore implements HubStore {
    */
   private running = 0;
   private readonly queued: (() => void)[] = [];
+  /** The rooms' samples and transitions, written in batches (row-batch.ts): one commit for many. */
+  private readonly samples = new RowBatch(this.writeRows(sql.insertSamples, 4), ROWS_AT_ONCE);
+  private readonly transitions = new RowBatch(this.writeRows(sql.insertTransitions, 5), ROWS_AT_ONCE);
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -282,9 +294,9 @@ export class PgStore implements HubStore {
   }
 
   insertTransition(t: StoredTransition): Promise<void> {
-    return this.run('insertTransition', async () => {
+    return this.track('insertTransition', async () => {
       const what = `the ${t.level} transition of room ${JSON.stringify(t.roomId)} at ${t.at}`;
-      await this.pool.query(sql.insertTransition, [
+      return this.transitions.add([
         storableText(`the room id of ${what}`, t.roomId),
         t.level,
         t.power,
@@ -295,9 +307,9 @@ export class PgStore implements HubStore {
   }
 
   insertSample(roomId: string, telemetry: TelemetryMessage, bucket?: string): Promise<void> {
-    return this.run('insertSample', async () => {
+    return this.track('insertSample', async () => {
       const what = `the telemetry of room ${JSON.stringify(roomId)} at ${telemetry.ts}`;
-      await this.pool.query(sql.insertSample, [
+      return this.samples.add([
         storableText(`the room id of ${what}`, roomId),
         telemetry.ts,
         storableJson(what, telemetry),
@@ -382,12 +394,26 @@ export class PgStore implements HubStore {
 
   /** Runs one call, counted in the backlog until answered; any failure rejects naming the call and the database. */
   private run<T>(call: string, work: () => Promise<T>): Promise<T> {
+    return this.track(call, () => this.slot(work));
+  }
+
+  /** Writes rows of one kind as one statement, each column an array ($1 the first column's values). */
+  private writeRows(statement: string, width: number): (rows: readonly (string | null)[][]) => Promise<void> {
+    return (rows) =>
+      this.slot(async () => {
+        const columns = Array.from({ length: width }, (_, c) => rows.map((row) => row[c] ?? null));
+        await this.pool.query(statement, columns);
+      });
+  }
+
+  /** Counts a call in the backlog until answered; any failure rejects naming the call and the database. */
+  private track<T>(call: string, started: () => Promise<T>): Promise<T> {
     if (this.closing) {
       return Promise.reject(
         new PgStoreError('closed', `PostgreSQL store at ${this.target}: ${call} after the store was closed`),
       );
     }
-    const answer = this.slot(work).catch((err: unknown) => {
+    const answer = started().catch((err: unknown) => {
       if (err instanceof PgStoreError) throw err;
       throw new PgStoreError(
         'failed',

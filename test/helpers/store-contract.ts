@@ -193,6 +193,25 @@ export function describeStoreContract(
         ]);
       });
 
+      test("keeps a burst of many rooms' samples handed in at once, a repeat among them once", async () => {
+        const period = '2026-03-01T00:01:00.000Z';
+        const rooms = Array.from({ length: 700 }, (_, i) => `phòng-${i}`);
+        const kept = (room: string) =>
+          telemetry('2026-03-01T00:01:05.000Z', undefined, rooms.indexOf(room) % 40);
+        // Each room's sample offered twice in the same burst, as two hubs of a group offer it.
+        await Promise.all(
+          rooms.flatMap((room) => [
+            store.insertSample(room, kept(room), period),
+            store.insertSample(room, kept(room), period),
+          ]),
+        );
+        const day = [new Date('2026-03-01T00:00:00.000Z'), new Date('2026-03-02T00:00:00.000Z')] as const;
+        for (const room of [rooms[0]!, rooms[350]!, rooms[699]!])
+          expect(await store.listSamples(room, ...day, 10)).toEqual([
+            { roomId: room, ts: kept(room).ts, telemetry: kept(room) },
+          ]);
+      });
+
       test('keeps every sample without a bucket (replayed) by its ts, beside the live one of its period', async () => {
         const period = '2026-03-01T00:01:00.000Z';
         const live = telemetry('2026-03-01T00:01:05.000Z', undefined, 20);
@@ -342,6 +361,21 @@ export function describeStoreContract(
 
       test('is empty for an empty store', async () => {
         expect(await store.listTransitions(from, to)).toEqual([]);
+      });
+
+      test("keeps a burst of many rooms' transitions handed in at once, each room's in the order handed in", async () => {
+        const rooms = Array.from({ length: 300 }, (_, i) => `phòng-${i}`);
+        const at = (s: number) => `2026-04-01T00:00:${String(s).padStart(2, '0')}.000Z`;
+        const burst = rooms.flatMap((room) => [
+          transition(room, 'READY', at(1)),
+          transition(room, 'NOT_READY', at(1), ['độ ẩm 81 %'], 'on'),
+          transition(room, 'POWERED_OFF', at(2)),
+        ]);
+        await Promise.all(burst.map((t) => store.insertTransition(t)));
+        const listed = await store.listTransitions(from, to);
+        expect(listed).toHaveLength(burst.length);
+        for (const room of [rooms[0]!, rooms[299]!])
+          expect(listed.filter((t) => t.roomId === room)).toEqual(burst.filter((t) => t.roomId === room));
       });
     });
 
