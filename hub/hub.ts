@@ -257,6 +257,7 @@ function composeHub(c: {
         out.publishNow(speakStateTopic(roomId), JSON.stringify(message), { qos: 1, retain: true });
       },
       sessionChanged: (session) => live.broadcast({ type: 'speak-session', session }),
+      sessionFound: (session) => live.show({ type: 'speak-session', session }),
       roomChanged: (roomId, state) => live.broadcast({ type: 'speak-state', roomId, speak: state }),
     },
     log,
