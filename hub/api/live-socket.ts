@@ -30,8 +30,18 @@ export type LiveMessage =
   | { type: 'incident'; change: 'opened' | 'closed' | 'acknowledged'; incident: Incident }
   | { type: 'speak-session'; session: SessionNews }
   | { type: 'speak-state'; roomId: string; speak: RoomSpeakState }
-  /** An edge a hub saw of a room itself (its flood, hub/broker/flood-guard.ts), for the group's incidents. */
-  | { type: 'room-edge'; roomId: string; edge: string; data: Record<string, unknown> };
+  /**
+   * An edge a hub saw of a room itself (its flood, hub/broker/flood-guard.ts), for the group's
+   * incidents; `version` its row's in the group's store (hub/incidents/room-edges-repo.ts), null
+   * when it could not be stored.
+   */
+  | {
+      type: 'room-edge';
+      roomId: string;
+      edge: string;
+      data: Record<string, unknown>;
+      version: number | null;
+    };
 
 /** More than this many bytes waiting for one client means it is not keeping up. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
