@@ -24,6 +24,7 @@ import { FleetState } from './fleet-state.js';
 import type { IncidentTracker } from './incidents/incident-tracker.js';
 import { incidentsPart } from './incidents/incidents-part.js';
 import { IncidentsRepo } from './incidents/incidents-repo.js';
+import { RoomEdgesRepo } from './incidents/room-edges-repo.js';
 import type { Ingest } from './ingest/ingest.js';
 import { ingestPart } from './ingest/ingest-part.js';
 import { listen, localUrl } from './listen.js';
@@ -226,7 +227,9 @@ function composeHub(c: {
     notifier,
     live,
     settings: config.incidents,
-    group: config.store.url ? { events: store, followMs: config.store.followGroupSec * 1000 } : null,
+    group: config.store.url
+      ? { events: store, edges: new RoomEdgesRepo(sql), followMs: config.store.followGroupSec * 1000 }
+      : null,
     log,
     clock,
   });
@@ -257,6 +260,7 @@ function composeHub(c: {
         out.publishNow(speakStateTopic(roomId), JSON.stringify(message), { qos: 1, retain: true });
       },
       sessionChanged: (session) => live.broadcast({ type: 'speak-session', session }),
+      sessionFound: (session) => live.show({ type: 'speak-session', session }),
       roomChanged: (roomId, state) => live.broadcast({ type: 'speak-state', roomId, speak: state }),
     },
     log,

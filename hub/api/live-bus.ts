@@ -26,6 +26,14 @@ export class LiveBus {
     for (const react of this.reactions) react(message);
   }
 
+  /**
+   * Shows on this hub's sockets only what this hub found in the store that the group's other hubs
+   * already have (read back after the relay lost the news of it).
+   */
+  show(message: LiveMessage): void {
+    this.sockets?.broadcast(message);
+  }
+
   /** Shows another hub's news on this hub's sockets. */
   deliver(message: LiveMessage): void {
     this.sockets?.broadcast(message);

@@ -17,7 +17,7 @@ import type { McuState } from '../mcu/mcu-monitor.js';
 import { asSeenBy, type Reader } from '../schedule/meeting-visibility.js';
 import type { ScheduleLiveMessage } from '../schedule/schedule-service.js';
 import type { RoomSpeakState } from '../speak/speak-queue.js';
-import type { SessionView } from '../speak/speak-service.js';
+import type { SessionNews } from '../speak/speak-service.js';
 import type { StoredEvent } from '../store/store.js';
 
 export type LiveMessage =
@@ -28,10 +28,20 @@ export type LiveMessage =
   /** Meetings booked, changed, cancelled; rehearsal progress room by room; escalations (art. 11.1). */
   | ScheduleLiveMessage
   | { type: 'incident'; change: 'opened' | 'closed' | 'acknowledged'; incident: Incident }
-  | { type: 'speak-session'; session: SessionView | { hostRoomId: string; closed: true } }
+  | { type: 'speak-session'; session: SessionNews }
   | { type: 'speak-state'; roomId: string; speak: RoomSpeakState }
-  /** An edge a hub saw of a room itself (its flood, hub/broker/flood-guard.ts), for the group's incidents. */
-  | { type: 'room-edge'; roomId: string; edge: string; data: Record<string, unknown> };
+  /**
+   * An edge a hub saw of a room itself (its flood, hub/broker/flood-guard.ts), for the group's
+   * incidents; `version` its row's in the group's store (hub/incidents/room-edges-repo.ts), null
+   * when it could not be stored.
+   */
+  | {
+      type: 'room-edge';
+      roomId: string;
+      edge: string;
+      data: Record<string, unknown>;
+      version: number | null;
+    };
 
 /** More than this many bytes waiting for one client means it is not keeping up. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;

@@ -8,7 +8,8 @@
  * hubs stored and their rehearsals' findings reach every hub through the live relay, and the events
  * the relay missed (its connection was down) are read back from the store (./group-events.ts): when
  * this hub takes the lease, every `followMs`, and when the relay listens again. A room's flood is
- * seen by the hub it floods, perhaps one standing by: that hub tells the others, and each judges it.
+ * seen by the hub it floods, perhaps one standing by: that hub stores it and tells the others, and
+ * each judges it; what the relay missed is read back at the same times (./group-edges.ts).
  */
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -22,9 +23,11 @@ import { noticeOf } from '../notify/notifier.js';
 import type { OnceOnlyPart } from '../once-only-work.js';
 import type { Part } from '../parts/part.js';
 import type { HubStore, StoredEvent } from '../store/store.js';
+import { GroupEdges } from './group-edges.js';
 import { GroupEvents } from './group-events.js';
 import { IncidentTracker } from './incident-tracker.js';
 import type { IncidentsRepo } from './incidents-repo.js';
+import type { RoomEdgesRepo } from './room-edges-repo.js';
 
 export interface IncidentsPart extends Part {
   tracker: IncidentTracker;
@@ -47,9 +50,13 @@ export function incidentsPart(deps: {
   settings: HubConfig['incidents'];
   /**
    * One hub of a group sharing a PostgreSQL (null alone): it stands by until it holds the lease, and
-   * reads the events stored in the group every `followMs`.
+   * reads the events and the rooms' edges stored in the group every `followMs`.
    */
-  group: { events: Pick<HubStore, 'listEventsAfter' | 'lastEventId'>; followMs: number } | null;
+  group: {
+    events: Pick<HubStore, 'listEventsAfter' | 'lastEventId'>;
+    edges: Pick<RoomEdgesRepo, 'save' | 'list'>;
+    followMs: number;
+  } | null;
   log: Logger;
   clock: Clock;
 }): IncidentsPart {
@@ -97,24 +104,31 @@ export function incidentsPart(deps: {
     judge();
   };
   const { group } = deps;
-  const events = group
-    ? new GroupEvents({
-        store: group.events,
-        apply,
-        now: clock.now,
-        log: deps.log.child({ part: 'incidents' }),
+  const log = deps.log.child({ part: 'incidents' });
+  const events = group ? new GroupEvents({ store: group.events, apply, now: clock.now, log }) : null;
+  const edges = group
+    ? new GroupEdges({
+        repo: group.edges,
+        apply: (roomId, edge, data) => tracker.onHubEdge(roomId, edge, data),
+        log,
       })
     : null;
-  if (events) {
+  // What the group stored that this hub's relay did not bring.
+  const catchUp = async () => {
+    await Promise.all([events?.catchUp(), edges?.catchUp()]);
+  };
+  if (events && edges) {
     void tracker.standBy();
     // What another hub stored, judged here too: this hub may be the one deciding, or take over.
     live.fromGroup('event', ({ event }) => events.heard(event));
     live.fromGroup('rehearsal-room', rehearsed);
-    // A flood another hub saw. Behind the group's broker each hub also takes in, within 10 s, the
-    // rooms cut off by another (hub/broker/flood-guard.ts): a message the relay lost is late, not lost.
-    live.fromGroup('room-edge', ({ roomId, edge, data }) => tracker.onHubEdge(roomId, edge, data));
+    // A flood another hub saw (behind the group's broker each hub also takes in, within
+    // mqtt.floodRecheckSec, the rooms cut off by another: hub/broker/flood-guard.ts).
+    live.fromGroup('room-edge', ({ roomId, edge, data, version }) =>
+      edges.heard(roomId, edge, data, version),
+    );
     // What was stored while the relay could not hear it.
-    live.onRelayResumed(() => void events.catchUp());
+    live.onRelayResumed(() => void catchUp());
   }
   return {
     name: 'incidents',
@@ -123,13 +137,16 @@ export function incidentsPart(deps: {
     heard: (event) => (events ? events.heard(event) : apply(event)),
     onHubEdge(roomId, type, data) {
       tracker.onHubEdge(roomId, type, data);
-      if (group) live.broadcast({ type: 'room-edge', roomId, edge: type, data });
+      // Stored before it is told, so a hub hearing it never reads back an older one after it.
+      void edges
+        ?.told(roomId, type, data)
+        .then((version) => live.broadcast({ type: 'room-edge', roomId, edge: type, data, version }));
     },
     deciding: {
       name: 'incidents',
       // Decides from all the group stored, the events missed while standing by included.
       start: async () => {
-        await events?.catchUp();
+        await catchUp();
         await tracker.takeOver();
       },
       stop: () => tracker.standBy(),
@@ -148,9 +165,10 @@ export function incidentsPart(deps: {
         acknowledged: (incident) => live.broadcast({ type: 'incident', change: 'acknowledged', incident }),
       });
       timer = clock.setInterval(() => tracker.evaluate(), settings.checkSec * 1000);
-      if (events && group) {
+      if (events && edges && group) {
         await events.start();
-        following = clock.setInterval(() => void events.catchUp(), group.followMs);
+        await edges.start();
+        following = clock.setInterval(() => void catchUp(), group.followMs);
       }
     },
     // The decisions made are stored, and told to the notifier, before it stops.
@@ -158,6 +176,7 @@ export function incidentsPart(deps: {
       if (timer) clock.clearInterval(timer);
       if (following) clock.clearInterval(following);
       await events?.idle();
+      await edges?.idle();
       if (judging) clearImmediate(judging);
       await tracker.idle();
     },

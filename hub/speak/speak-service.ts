@@ -11,6 +11,7 @@
  * first to store it applies it, and a hub hearing of another's change reads the queue again
  * (`follow()`), so every hub shows the same queue and tells the rooms the same standing.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { systemClock } from '../../shared/clock.js';
 import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
@@ -41,10 +42,19 @@ export interface SessionView {
   queue: SpeakRequest[];
 }
 
+/** A session as the dashboards show it, or that it closed. */
+export type SessionNews = SessionView | { hostRoomId: string; closed: true };
+
 export interface SpeakOutput {
   /** Retained on the room's `speak-state` topic. */
   publishState(roomId: string, state: RoomSpeakState, at: Date): void;
-  sessionChanged(session: SessionView | { hostRoomId: string; closed: true }): void;
+  /** A session this hub changed: news for every dashboard of the group. */
+  sessionChanged(session: SessionNews): void;
+  /**
+   * A session another hub changed, found on reading the store again: news for this hub's
+   * dashboards only, the others had it from the hub that changed it.
+   */
+  sessionFound(session: SessionNews): void;
   roomChanged(roomId: string, state: RoomSpeakState): void;
 }
 
@@ -138,11 +148,14 @@ export class SpeakService {
 
   /**
    * Reads the sessions again, for the changes another hub of the group made: the rooms whose
-   * standing changed are told, the dashboards heard of the sessions from the hub that changed them.
+   * standing changed are told, and this hub's dashboards the sessions that changed (a change whose
+   * news the relay lost, its connection down, is found here and nowhere else).
    */
   follow(): Promise<void> {
     return this.inTurn(async () => {
+      const before = this.byHost;
       this.adopt((await this.store.load()).sessions);
+      for (const news of sessionsChanged(before, this.byHost)) this.out.sessionFound(news);
       this.sync();
     }).catch((err: Error) => this.log.warn({ err: err.message }, 'speak sessions not read again'));
   }
@@ -330,6 +343,20 @@ const alreadyApplied: ServiceOutcome = {
   code: 'not-found',
   error: 'already applied by a hub of the group',
 };
+
+/** The sessions whose view differs from one read to the next, and those gone. */
+function sessionsChanged(
+  before: ReadonlyMap<string, SpeakSession>,
+  after: ReadonlyMap<string, SpeakSession>,
+): SessionNews[] {
+  const news: SessionNews[] = [];
+  for (const [host, session] of after) {
+    const was = before.get(host);
+    if (!was || !isDeepStrictEqual(view(was), view(session))) news.push(view(session));
+  }
+  for (const host of before.keys()) if (!after.has(host)) news.push({ hostRoomId: host, closed: true });
+  return news;
+}
 
 function view(s: SpeakSession): SessionView {
   return { hostRoomId: s.hostRoomId, openedBy: s.openedBy, openedAt: s.openedAt, queue: queue(s) };

@@ -6,6 +6,7 @@ import { liveRelayMigrations } from '../api/live-relay.js';
 import { approvedConfigsMigrations } from '../codec-config/approved-configs-repo.js';
 import { contactsMigrations } from '../contacts/contacts-repo.js';
 import { incidentsMigrations } from '../incidents/incidents-repo.js';
+import { roomEdgesMigrations } from '../incidents/room-edges-repo.js';
 import { notificationsMigrations } from '../notify/notifications-repo.js';
 import { calendarSubscriptionsMigrations } from '../schedule/calendar-subscriptions.js';
 import { meetingsMigrations } from '../schedule/meetings-repo.js';
@@ -27,4 +28,5 @@ export const hubMigrations: readonly SqlMigration[] = [
   ...meetingsMigrations,
   ...rehearsalsMigrations,
   ...liveRelayMigrations,
+  ...roomEdgesMigrations,
 ];

@@ -3,11 +3,12 @@
  * of B only through the live relay can be lost: a fault event B stores while A's listening
  * connection is down still opens its incident on A, once, with one notice (A reads back from the
  * store what its relay missed). A room that floods B's broker is one incident, opened on A and
- * closed once the flood is over, each with one notice. When A stops, B, taking over, decides on a
- * fault A stored while B's relay was cut off.
+ * closed once the flood is over, each with one notice; so is one whose flood starts and ends while
+ * A's listening connection is down (A reads back the room's flood edges B stored). When A stops, B,
+ * taking over, decides on a fault A stored while B's relay was cut off.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { FLOOD_QUIET_MS } from '../../hub/broker/flood-guard.js';
+import { FLOOD_CLEARED, FLOOD_QUIET_MS, FLOOD_RAISED } from '../../hub/broker/flood-guard.js';
 import type { RunningHub } from '../../hub/hub.js';
 import type { Incident } from '../../hub/incidents/incidents-repo.js';
 import type { StoredEvent } from '../../hub/store/store.js';
@@ -77,6 +78,28 @@ async function settled(...hubs: Hub[]): Promise<void> {
  * it live: no new connection is let in meanwhile (the hubs' pools keep the ones they have), so a
  * relay cannot listen again in time to hear it. Resolves with the event as stored.
  */
+/** Waits, past any relay, for the room's latest flood edge `edge` stored in the group. */
+const edgeStored = (roomId: string, edge: string) =>
+  waitFor(
+    `${roomId}’s ${edge} stored`,
+    async () => {
+      const { rows } = await db.direct.query('SELECT edge FROM room_edges WHERE room_id = $1', [roomId]);
+      return rows[0]?.edge === edge;
+    },
+    // B looks for floods over every mqtt.floodRecheckSec (10 s).
+    20_000,
+  );
+
+/** Floods B's broker as `roomId`, well past its burst, until B disconnects it. */
+async function floodB(roomId: string): Promise<void> {
+  const flooding = await testMqttClient(b.mqttUrl, {}, { room: roomId });
+  flooding.on('error', () => {});
+  const gone = new Promise<void>((resolve) => flooding.on('close', () => resolve()));
+  for (let i = 0; i < 30; i++) flooding.publish(roomTopic(roomId, 'telemetry'), '{}', { qos: 0 });
+  await gone;
+  flooding.end(true);
+}
+
 async function storeUnheard(hub: Hub, roomId: string, seq: number): Promise<StoredEvent> {
   return withRelaysCut(db, 2, async () => {
     const event: EventMessage = {
@@ -127,13 +150,7 @@ describe('the hub deciding catches up on what its relay missed', () => {
     const room = 'so-tu-phap';
     sendNominalTo(a, room);
     sendNominalTo(b, room);
-    const flooding = await testMqttClient(b.mqttUrl, {}, { room });
-    flooding.on('error', () => {});
-    const gone = new Promise<void>((resolve) => flooding.on('close', () => resolve()));
-    // Well past its burst: B's broker disconnects it.
-    for (let i = 0; i < 30; i++) flooding.publish(roomTopic(room, 'telemetry'), '{}', { qos: 0 });
-    await gone;
-    flooding.end(true);
+    await floodB(room);
     const incident = await waitFor('the flood incident on A', async () => {
       const open = (await incidentsOn(a, room)).filter((i) => i.closedAt === null);
       return open.length > 0 && open[0];
@@ -142,6 +159,37 @@ describe('the hub deciding catches up on what its relay missed', () => {
     await waitFor('its opening notice', () => notices('opened', room).length > 0);
     // The flood is over once B has not had to disconnect the room for its quiet time.
     bAhead = FLOOD_QUIET_MS + 1000;
+    await waitFor(
+      'the flood incident closed',
+      async () => (await incidentsOn(a, room)).every((i) => i.closedAt !== null),
+      30_000,
+    );
+    await waitFor('its closing notice', () => notices('closed', room).length > 0);
+    await settled(a, b);
+    expect((await incidentsOn(a, room)).map((i) => i.id)).toEqual([incident.id]);
+    expect(notices('opened', room)).toHaveLength(1);
+    expect(notices('closed', room)).toHaveLength(1);
+  });
+
+  test('a flood that starts and ends while A’s relay is cut off still opens and closes one incident on A', async () => {
+    const room = 'so-xay-dung';
+    sendNominalTo(a, room);
+    sendNominalTo(b, room);
+    await withRelaysCut(db, 2, async () => {
+      await floodB(room);
+      await edgeStored(room, FLOOD_RAISED);
+    });
+    const incident = await waitFor('the flood incident on A', async () => {
+      const open = (await incidentsOn(a, room)).filter((i) => i.closedAt === null);
+      return open.length > 0 && open[0];
+    });
+    expect(incident).toMatchObject({ roomId: room, cause: 'room.flooding' });
+    await waitFor('its opening notice', () => notices('opened', room).length > 0);
+    await withRelaysCut(db, 2, async () => {
+      // B's quiet time for the room passes: B ends the flood while A cannot hear it.
+      bAhead += FLOOD_QUIET_MS + 1000;
+      await edgeStored(room, FLOOD_CLEARED);
+    });
     await waitFor(
       'the flood incident closed',
       async () => (await incidentsOn(a, room)).every((i) => i.closedAt !== null),

@@ -3,7 +3,8 @@
  * simulated rooms, a meeting booked on A. A, holding the once-only work, is killed with SIGKILL while
  * its rehearsal runs: B takes the work within 10 s and finishes that rehearsal (one run, resumed, not
  * started again), and a user logged in on A reads the meeting, the rehearsal and the room's events
- * on B, each event stored once.
+ * on B, each event stored once. Both hubs sign the group's one audit chain with one key, as
+ * deploy/ha's hubs do (the same `audit.dir`): after the kill it still verifies over both hubs' rows.
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -36,6 +37,8 @@ let db: TestDatabase;
 let mosquitto: RunningMosquitto;
 const dataA = tempDir('hnth-failover-a-');
 const dataB = tempDir('hnth-failover-b-');
+/** The group's audit folder, holding the one key both hubs sign with (deploy/ha/hub-a.json, hub-b.json). */
+const audit = tempDir('hnth-failover-audit-');
 const children: ChildProcess[] = [];
 const agents: Agent[] = [];
 let a: HubProcess;
@@ -48,6 +51,7 @@ async function startHub(dir: string, clientId: string): Promise<HubProcess> {
     'mqtt.protocolVersion': 5,
     'mqtt.sharedGroup': 'hnth-hub',
     'mqtt.clientId': clientId,
+    'audit.dir': audit.path,
     'schedule.rehearseTimeoutSec': 3,
     // A room not ready is checked again every 3 s.
     'schedule.recheckMin': 0.05,
@@ -71,6 +75,7 @@ afterAll(async () => {
   await db?.drop();
   dataA.remove();
   dataB.remove();
+  audit.remove();
 });
 
 const get = async <T>(hub: HubProcess, path: string, session: ApiSession): Promise<T> => {
@@ -185,5 +190,15 @@ describe('the hub doing the once-only work killed with SIGKILL during a rehearsa
     for (const e of before) expect(after).toContainEqual(e);
     const keys = after.map((e) => `${e.bootId}/${e.seq}`);
     expect(new Set(keys).size).toBe(keys.length);
+
+    // One audit chain over both hubs' rows: A's login before the kill, B's after it.
+    const onB = await login(b.httpUrl, 'op', b.operatorPassword);
+    const logins = await db.direct.query<{ id: number }>(
+      "SELECT id::int AS id FROM audit_log WHERE action = 'login' ORDER BY id",
+    );
+    expect(logins.rows).toHaveLength(2);
+    const verdict = await get<{ ok: boolean; rows: number }>(b, '/api/audit/verification', onB);
+    expect(verdict).toMatchObject({ ok: true, complete: true });
+    expect(verdict.rows).toBeGreaterThanOrEqual(logins.rows[1]!.id);
   }, 90_000);
 });

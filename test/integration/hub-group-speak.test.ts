@@ -1,8 +1,9 @@
 /**
  * Issue 17: two hubs of a group on one PostgreSQL keep one speak queue per meeting. A room's speak
  * message reaches every hub of the group: it is queued once; the host's decision made on A is seen
- * on B, in its API, on its dashboards and on the room's retained speak state; and a late copy of a
- * message does not undo what the host did since.
+ * on B, in its API, on its dashboards and on the room's retained speak state; a late copy of a
+ * message does not undo what the host did since; and a change B's relay missed reaches B's
+ * dashboards once the relay listens again.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
@@ -133,16 +134,28 @@ describe('the speak queue of a hub group', () => {
     expect(await queueOn(a)).toEqual(await queueOn(b));
   });
 
-  test('a change B’s relay missed (its connection was down) reaches B as soon as the relay listens again', async () => {
+  test('a change B’s relay missed (its connection was down) reaches B and its dashboards as soon as the relay listens again', async () => {
     const missed = 'so-tu-phap';
-    await withRelaysCut(db, 2, async () => {
-      // Only A hears the room (B's copy lost with the relay's news of it).
-      fromRoom(missed, 'request', new Date().toISOString(), a);
-      await waitFor('the request on A', async () => (await queueOn(a)).some((r) => r.roomId === missed));
-      await a.speak.idle();
-      expect(b.speak.stateOf(missed).state).toBe('idle');
-    });
-    // Sooner than the slow re-read (30 s): the relay listening again made B read the queue.
-    await waitFor('B to know the room waits', () => b.speak.stateOf(missed).state === 'waiting');
+    const live = await liveClient(b.httpUrl);
+    try {
+      await withRelaysCut(db, 2, async () => {
+        // Only A hears the room (B's copy lost with the relay's news of it).
+        fromRoom(missed, 'request', new Date().toISOString(), a);
+        await waitFor('the request on A', async () => (await queueOn(a)).some((r) => r.roomId === missed));
+        await a.speak.idle();
+        expect(b.speak.stateOf(missed).state).toBe('idle');
+      });
+      // Sooner than the slow re-read (30 s): the relay listening again made B read the queue.
+      await waitFor('B to know the room waits', () => b.speak.stateOf(missed).state === 'waiting');
+      // The relay never brought A's news of it: B's dashboards learn the queue from B's reading.
+      await waitFor('B’s dashboard told of the session', () =>
+        live.messages.some(
+          (m) =>
+            m.type === 'speak-session' && (m.session as SessionView).queue.some((r) => r.roomId === missed),
+        ),
+      );
+    } finally {
+      live.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The hub's live bus: a part's news reaches this hub's sockets, the relay and the parts that react
  * to it; another hub's news the sockets and the parts keeping their view of the group (`fromGroup`),
- * never the others (its parts reacted where it happened).
+ * never the others (its parts reacted where it happened); what this hub read back from the store,
+ * its sockets only.
  */
 import { expect, test } from '@jest/globals';
 import { LiveBus } from '../../hub/api/live-bus.js';
@@ -62,6 +63,17 @@ test('another hub’s news reaches the parts keeping their view of the group, an
   // This hub's own news is not the group's: the part heard it where it happened.
   bus.broadcast(event);
   expect(group).toEqual([event]);
+});
+
+test('what this hub found in the store is shown on its sockets only: the group and its parts had it', () => {
+  const { bus, shown, told } = attached();
+  const heard: LiveMessage[] = [];
+  bus.on('meeting', (m) => heard.push(m));
+  bus.fromGroup('meeting', (m) => heard.push(m));
+  bus.show(meeting);
+  expect(shown).toEqual([meeting]);
+  expect(told).toEqual([]);
+  expect(heard).toEqual([]);
 });
 
 test('before the sockets exist, the parts still hear the news and nobody is counted', () => {
