@@ -152,7 +152,7 @@ function composeHub(c: {
   stores: HubStores;
 }): ComposedHub {
   const { config, log, clock, roster, auditKey, stores } = c;
-  const { sql, events: store } = stores;
+  const { sql, leaseSql, events: store } = stores;
 
   // The ports every part may hold from the start.
   const live = new LiveBus();
@@ -315,7 +315,7 @@ function composeHub(c: {
   // hours' digests, the schedule's (./schedule/schedule-service.ts), the escalations (the watch
   // below), the incidents' decisions and notices. A hub alone simply does it all.
   const onceOnly = new OnceOnlyWork(
-    config.store.url ? new Lease(sql, { name: 'once-only-work', log }) : null,
+    leaseSql ? new Lease(leaseSql, { name: 'once-only-work', log }) : null,
     [
       { name: 'digests', start: () => notifier.start(), stop: () => notifier.stop() },
       { name: 'schedule', start: () => schedule.start(), stop: () => schedule.stopWork() },

@@ -4,7 +4,8 @@
  * volume) and the relational store (every repository's rows). Alone, a hub keeps both in its SQLite
  * file, each through its own thread, so the hub's event loop never waits on SQLite's lock or disk.
  * In a group (`store.url`), in the PostgreSQL the group shares, so any hub reads what another wrote,
- * through ONE pool of `PG_POOL_SIZE` connections handed to both, which ends once, after both closed.
+ * through ONE pool of `PG_POOL_SIZE` connections handed to both, which ends once, after both closed
+ * (and the lease's own connection beside it).
  */
 import path from 'node:path';
 import type { Logger } from '../../shared/logger.js';
@@ -21,6 +22,13 @@ import { WorkerStore } from './worker-store.js';
 export interface HubStores extends Part {
   events: HubStore;
   sql: Sql;
+  /**
+   * In a group, the lease's own connection (hub/store/lease.ts): under a burst of the rooms' reports
+   * every connection of the pool can be busy for longer than the lease's term, and a holder that
+   * cannot renew gives the work up (and a standby cannot take it), so the lease never waits for them.
+   * Null for a hub alone.
+   */
+  leaseSql: Sql | null;
   /** Whether the stores are a group's PostgreSQL (else the hub's own SQLite file). */
   shared: boolean;
   /** Every store call waiting for its answer, the events store's and the repositories'. */
@@ -47,9 +55,13 @@ export async function openHubStores(
   try {
     let events: HubStore;
     let relational: OpenedSql;
+    let leaseSql: Sql | null = null;
     if (where.url) {
       const checked = await openCheckedPgPool(where.url, log);
       closing.push(() => checked.pool.end());
+      const leasePool = await openCheckedPgPool(where.url, log, { max: 1, name: 'hnth-hub-lease' });
+      closing.push(() => leasePool.pool.end());
+      leaseSql = sharedPgSql(leasePool.pool).sql;
       const pgEvents = await PgStore.on(checked);
       events = pgEvents;
       closing.push(() => pgEvents.close());
@@ -77,6 +89,7 @@ export async function openHubStores(
       name: 'stores',
       events,
       sql: relational.sql,
+      leaseSql,
       shared: Boolean(where.url),
       backlog,
       stop: () => (stopping ??= close()),

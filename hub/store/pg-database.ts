@@ -60,11 +60,22 @@ export interface CheckedPgPool {
   target: string;
 }
 
-export function createPgPool(url: string, target: string, log?: Logger): pg.Pool {
+/** A pool's size, and its name in `pg_stat_activity` (the lease's connection has its own). */
+export interface PgPoolShape {
+  max?: number;
+  name?: string;
+}
+
+export function createPgPool(
+  url: string,
+  target: string,
+  log?: Logger,
+  { max = PG_POOL_SIZE, name = 'hnth-hub' }: PgPoolShape = {},
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max: PG_POOL_SIZE,
-    application_name: 'hnth-hub',
+    max,
+    application_name: name,
     // Without it a connection to a host that drops packets waits for ever, and so would every call.
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
@@ -86,9 +97,13 @@ const UNREACHABLE_HINT = ' (check db.url, and that the server accepts connection
  * A pool on `url` that has answered once; refused naming the database (never the password) when the
  * server cannot be reached, the pool ended.
  */
-export async function openCheckedPgPool(url: string, log?: Logger): Promise<CheckedPgPool> {
+export async function openCheckedPgPool(
+  url: string,
+  log?: Logger,
+  shape: PgPoolShape = {},
+): Promise<CheckedPgPool> {
   const target = describePgTarget(url);
-  const pool = createPgPool(url, target, log);
+  const pool = createPgPool(url, target, log, shape);
   try {
     await pool.query('SELECT 1');
   } catch (err) {

@@ -80,6 +80,29 @@ describe('the stores of a hub on PostgreSQL', () => {
     }
   });
 
+  test("the lease's own connection answers while every connection of the pool waits on a lock", async () => {
+    const stores = await open('lease');
+    const locker = await db.direct.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE leases IN ACCESS EXCLUSIVE MODE');
+      let poolAnswered = false;
+      const held = Array.from({ length: PG_POOL_SIZE }, () =>
+        stores.sql.one('SELECT count(*) FROM leases').then(() => {
+          poolAnswered = true;
+        }),
+      );
+      await waitFor('the pool full', async () => (await hubConnections()) >= PG_POOL_SIZE);
+      expect(await stores.leaseSql!.one<{ ok: number }>('SELECT 1 AS ok')).toEqual({ ok: 1 });
+      expect(poolAnswered).toBe(false);
+      await locker.query('COMMIT');
+      await Promise.all(held);
+    } finally {
+      locker.release();
+      await stores.stop();
+    }
+  });
+
   test('closing commits what was handed over, then ends the pool once, after both', async () => {
     const stores = await open('close');
     try {

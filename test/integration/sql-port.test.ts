@@ -36,6 +36,15 @@ test('placeholders become $n outside quoted text', () => {
   expect(toPgPlaceholders(`SELECT * FROM t WHERE a = ? AND b = '?' AND "c?" = ?`)).toBe(
     `SELECT * FROM t WHERE a = $1 AND b = '?' AND "c?" = $2`,
   );
+  // A quote doubled inside quoted text, and text whose quote is never closed.
+  expect(toPgPlaceholders(`UPDATE t SET a = 'it''s ?', b = ? WHERE c = ?`)).toBe(
+    `UPDATE t SET a = 'it''s ?', b = $1 WHERE c = $2`,
+  );
+  expect(toPgPlaceholders(`SELECT ? WHERE a = 'open ?`)).toBe(`SELECT $1 WHERE a = 'open ?`);
+  // Converted again (from what it kept), each text numbers its own placeholders from 1.
+  expect(toPgPlaceholders(`SELECT * FROM t WHERE a = ? AND b = '?' AND "c?" = ?`)).toBe(
+    `SELECT * FROM t WHERE a = $1 AND b = '?' AND "c?" = $2`,
+  );
 });
 
 onEachStore(
