@@ -127,6 +127,13 @@ const sql = {
     (SELECT DISTINCT ON (room_id) id, room_id, level, power, reasons, at FROM readiness_transitions WHERE at < $1
      ORDER BY room_id, at DESC, id DESC)
     ORDER BY at, id`,
+  // One index probe per room (room_id, at, id), however long the history: this runs as a hub takes
+  // over a group's storing, when every room's latest row is wanted at once.
+  lastTransitions: `SELECT t.room_id, t.level, t.power, t.reasons, t.at
+    FROM unnest($1::text[]) AS r(room_id)
+    CROSS JOIN LATERAL (SELECT room_id, level, power, reasons, at FROM readiness_transitions
+      WHERE room_id = r.room_id COLLATE "C" ORDER BY at DESC, id DESC LIMIT 1) t
+    ORDER BY t.room_id`,
   // The sample just before the range (rooms with power control send energy in every sample), then
   // the last sample with energy of each boot period within it.
   listEnergy: `(SELECT 0 AS part, ts, data #>> '{energy,sinceIso}' AS since_iso,
@@ -175,6 +182,24 @@ function toEvent(row: EventRow): StoredEvent {
     data: row.data,
     ts: row.ts,
     receivedAt: row.received_at,
+  };
+}
+
+interface TransitionRow {
+  room_id: string;
+  level: string;
+  power: string | null;
+  reasons: string[];
+  at: string;
+}
+
+function toTransition(row: TransitionRow): StoredTransition {
+  return {
+    roomId: row.room_id,
+    level: row.level as StoredTransition['level'],
+    power: row.power as StoredTransition['power'],
+    reasons: row.reasons,
+    at: row.at,
   };
 }
 
@@ -337,20 +362,15 @@ export class PgStore implements HubStore {
 
   listTransitions(from: string, to: string): Promise<StoredTransition[]> {
     return this.run('listTransitions', async () => {
-      const { rows } = await this.pool.query<{
-        room_id: string;
-        level: string;
-        power: string | null;
-        reasons: string[];
-        at: string;
-      }>(sql.listTransitions, [from, to]);
-      return rows.map((r) => ({
-        roomId: r.room_id,
-        level: r.level as StoredTransition['level'],
-        power: r.power as StoredTransition['power'],
-        reasons: r.reasons,
-        at: r.at,
-      }));
+      const { rows } = await this.pool.query<TransitionRow>(sql.listTransitions, [from, to]);
+      return rows.map(toTransition);
+    });
+  }
+
+  lastTransitions(roomIds: readonly string[]): Promise<StoredTransition[]> {
+    return this.run('lastTransitions', async () => {
+      const { rows } = await this.pool.query<TransitionRow>(sql.lastTransitions, [roomIds]);
+      return rows.map(toTransition);
     });
   }
 

@@ -90,6 +90,24 @@ function toEvent(row: EventRow): StoredEvent {
   };
 }
 
+interface TransitionRow {
+  room_id: string;
+  level: string;
+  power: string | null;
+  reasons: string;
+  at: string;
+}
+
+function toTransition(row: TransitionRow): StoredTransition {
+  return {
+    roomId: row.room_id,
+    level: row.level as StoredTransition['level'],
+    power: row.power as StoredTransition['power'],
+    reasons: JSON.parse(row.reasons) as string[],
+    at: row.at,
+  };
+}
+
 export class SqliteStore implements SyncStoreCalls {
   private readonly stmts;
 
@@ -128,6 +146,14 @@ export class SqliteStore implements SyncStoreCalls {
            FROM readiness_transitions WHERE at < @from
          ) WHERE latest = 1
          ORDER BY at, id`,
+      ),
+      // One probe of a room's rows each: the rooms come as a JSON array, so one statement serves any number.
+      lastTransitions: this.db.prepare(
+        `SELECT t.room_id, t.level, t.power, t.reasons, t.at FROM json_each(?) AS r
+         JOIN readiness_transitions t ON t.id = (
+           SELECT id FROM readiness_transitions WHERE room_id = r.value ORDER BY at DESC, id DESC LIMIT 1
+         )
+         ORDER BY t.room_id`,
       ),
       lastEnergyPerBoot: this.db.prepare(
         `SELECT max(ts) AS ts, json_extract(data, '$.energy.sinceIso') AS since_iso,
@@ -198,20 +224,11 @@ export class SqliteStore implements SyncStoreCalls {
   }
 
   listTransitions(from: string, to: string): StoredTransition[] {
-    const rows = this.stmts.listTransitions.all({ from, to }) as {
-      room_id: string;
-      level: string;
-      power: string | null;
-      reasons: string;
-      at: string;
-    }[];
-    return rows.map((r) => ({
-      roomId: r.room_id,
-      level: r.level as StoredTransition['level'],
-      power: r.power as StoredTransition['power'],
-      reasons: JSON.parse(r.reasons) as string[],
-      at: r.at,
-    }));
+    return (this.stmts.listTransitions.all({ from, to }) as TransitionRow[]).map(toTransition);
+  }
+
+  lastTransitions(roomIds: readonly string[]): StoredTransition[] {
+    return (this.stmts.lastTransitions.all(JSON.stringify(roomIds)) as TransitionRow[]).map(toTransition);
   }
 
   listEnergy(roomId: string, from: string, to: string): EnergySample[] {

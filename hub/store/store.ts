@@ -96,6 +96,12 @@ export interface HubStore {
    */
   listTransitions(from: string, to: string): Promise<StoredTransition[]>;
   /**
+   * Each of these rooms' latest stored transition, by (at, id), ordered by room id; a room with none
+   * is left out: the state the history leaves each room in, which the hub taking over the storing of
+   * a group's transitions compares with its own judgement (hub/ingest/transition-log.ts).
+   */
+  lastTransitions(roomIds: readonly string[]): Promise<StoredTransition[]>;
+  /**
    * For the yearly report: the room's last energy reading of each agent boot period within
    * `from <= ts < to`, and its last reading before `from` (the start of a boot period that began
    * earlier), by time. The counters restart at each boot, so nothing else is needed to sum them.

@@ -52,6 +52,8 @@ export class WorkerStore implements HubStore {
   lastHeard = () => this.call('lastHeard', []);
   listTransitions = (...args: Parameters<SyncStoreCalls['listTransitions']>) =>
     this.call('listTransitions', args);
+  lastTransitions = (...args: Parameters<SyncStoreCalls['lastTransitions']>) =>
+    this.call('lastTransitions', args);
   listEnergy = (...args: Parameters<SyncStoreCalls['listEnergy']>) => this.call('listEnergy', args);
 
   backlog(): StoreBacklog {

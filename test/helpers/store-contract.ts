@@ -377,6 +377,28 @@ export function describeStoreContract(
         for (const room of [rooms[0]!, rooms[299]!])
           expect(listed.filter((t) => t.roomId === room)).toEqual(burst.filter((t) => t.roomId === room));
       });
+
+      test("gives each named room's latest transition by time, the latest stored of those at the same time", async () => {
+        const at = '2026-04-01T00:00:00.000Z';
+        // Stored out of time order, as hubs of a group whose clocks differ a little may store them.
+        await store.insertTransition(transition(A, 'OFFLINE', '2026-05-01T00:00:00.000Z', ['no news']));
+        await store.insertTransition(transition(A, 'READY', '2026-04-15T00:00:00.000Z'));
+        await store.insertTransition(transition(B, 'READY', at));
+        await store.insertTransition(transition(B, 'NOT_READY', at, ['codec unreachable'], 'on'));
+        await store.insertTransition(transition(VN, 'DEGRADED', at, ['độ ẩm 81 %']));
+        expect(await store.lastTransitions([VN, A, B, 'never-stored'])).toEqual(
+          [
+            transition(A, 'OFFLINE', '2026-05-01T00:00:00.000Z', ['no news']),
+            transition(B, 'NOT_READY', at, ['codec unreachable'], 'on'),
+            transition(VN, 'DEGRADED', at, ['độ ẩm 81 %']),
+          ].sort((x, y) => (x.roomId < y.roomId ? -1 : 1)),
+        );
+        // Only the rooms asked for.
+        expect(await store.lastTransitions([B])).toEqual([
+          transition(B, 'NOT_READY', at, ['codec unreachable'], 'on'),
+        ]);
+        expect(await store.lastTransitions([])).toEqual([]);
+      });
     });
 
     describe('energy', () => {
