@@ -27,6 +27,7 @@ import { IncidentsRepo } from './incidents/incidents-repo.js';
 import { RoomEdgesRepo } from './incidents/room-edges-repo.js';
 import type { Ingest } from './ingest/ingest.js';
 import { ingestPart } from './ingest/ingest-part.js';
+import { transitionLog } from './ingest/transition-log.js';
 import { listen, localUrl } from './listen.js';
 import { McuMonitor } from './mcu/mcu-monitor.js';
 import { addressBook, MeetingNotices } from './notify/meeting-notices.js';
@@ -311,12 +312,22 @@ function composeHub(c: {
     log,
     clock,
   });
+  // The readiness history, stored by one hub of a group (every hub judges every room).
+  const transitions = transitionLog({
+    fleet,
+    store,
+    group: Boolean(config.store.url),
+    log: log.child({ part: 'transitions' }),
+    clock,
+  });
   // The work done once in a hub group sharing a PostgreSQL, on the hub holding the lease: the quiet
   // hours' digests, the schedule's (./schedule/schedule-service.ts), the escalations (the watch
-  // below), the incidents' decisions and notices. A hub alone simply does it all.
+  // below), the incidents' decisions and notices, the readiness history. A hub alone simply does it all.
   const onceOnly = new OnceOnlyWork(
     leaseSql ? new Lease(leaseSql, { name: 'once-only-work', log }) : null,
     [
+      // First, so the history has the shortest gap from the last holder.
+      ...(config.store.url ? [transitions.storing] : []),
       { name: 'digests', start: () => notifier.start(), stop: () => notifier.stop() },
       { name: 'schedule', start: () => schedule.start(), stop: () => schedule.stopWork() },
       ...(config.store.url ? [incidents.deciding] : []),

@@ -1,8 +1,9 @@
 /**
  * The work that must happen once in a hub group (publishing and planning rehearsals, running them
- * and the inspections, the quiet hours' digests, the escalations): started on the hub holding the
- * lease (./store/lease.ts), stopped there the moment the lease is lost, so another hub of the group
- * takes it over. A hub alone (on SQLite) holds it from its start to its stop, with no lease at all.
+ * and the inspections, the quiet hours' digests, the escalations, storing the readiness history):
+ * started on the hub holding the lease (./store/lease.ts), stopped there the moment the lease is
+ * lost, so another hub of the group takes it over. A hub alone (on SQLite) holds it from its start
+ * to its stop, with no lease at all.
  */
 import type { Logger } from '../shared/logger.js';
 import type { Lease } from './store/lease.js';

@@ -2,8 +2,9 @@
  * The ingest part: what the rooms send, checked (./ingest.ts) and taken where it belongs. An event
  * is stored once (whatever the replays), shown, given to the parts it concerns and acknowledged to
  * its room once committed; telemetry goes to the history; replies to the command client; speak
- * requests to the speak queue. The fleet's readiness transitions are stored, and its readiness judged
- * again on a timer (a silent room becomes offline without any message).
+ * requests to the speak queue. Every change of a room is shown live, on every hub of a group (its
+ * transitions are stored apart: ./transition-log.ts), and the fleet's readiness judged again on a
+ * timer (a silent room becomes offline without any message).
  */
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -81,21 +82,7 @@ export function ingestPart(deps: {
     log,
     clock.now,
   );
-  fleet.listen({
-    change: (room) => live.broadcast({ type: 'room', room }),
-    transition: (room) =>
-      store
-        .insertTransition({
-          roomId: room.id,
-          level: room.readiness.level,
-          power: room.readiness.power.state,
-          reasons: room.readiness.reasons,
-          at: clock.now().toISOString(),
-        })
-        .catch((err: Error) =>
-          log.error({ room: room.id, err: err.message }, 'readiness transition not stored'),
-        ),
-  });
+  fleet.listen({ change: (room) => live.broadcast({ type: 'room', room }) });
   let timer: unknown = null;
   return {
     name: 'ingest',
