@@ -326,11 +326,12 @@ function composeHub(c: {
   const onceOnly = new OnceOnlyWork(
     leaseSql ? new Lease(leaseSql, { name: 'once-only-work', log }) : null,
     [
-      // First, so the history has the shortest gap from the last holder.
-      ...(config.store.url ? [transitions.storing] : []),
       { name: 'digests', start: () => notifier.start(), stop: () => notifier.stop() },
       { name: 'schedule', start: () => schedule.start(), stop: () => schedule.stopWork() },
       ...(config.store.url ? [incidents.deciding] : []),
+      // Last, so stopped first when the lease is lost: nothing stored after another hub may store.
+      // Started last, its catch-up is dated a little later, and covers what changed before it all the same.
+      ...(config.store.url ? [transitions.storing] : []),
     ],
     log.child({ part: 'once-only-work' }),
   );
