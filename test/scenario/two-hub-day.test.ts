@@ -4,8 +4,8 @@
  * virtual clock, Tuesday to Thursday. M1 is booked through A; its T−24h rehearsal runs once on the
  * hub holding the lease; A then stops and B takes the work over (in real time: the lease is judged
  * by the database's clock); A comes back as a new process, and B runs T−2h once, with Yên Sơn's
- * codec down; both hubs read the same verdict; mains lost in Hàm Yên open one incident, told once.
- * What must happen once is counted, not just seen.
+ * codec down; both hubs read the same verdict; mains lost in Hàm Yên open one incident, told once;
+ * each readiness transition is stored once. What must happen once is counted, not just seen.
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { RoomView } from '../../hub/fleet-state.js';
@@ -14,7 +14,7 @@ import type { OnceOnlyState } from '../../hub/once-only-work.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import type { MeetingGoNoGo } from '../../hub/schedule/meeting-verdict.js';
 import type { Rehearsal } from '../../hub/schedule/rehearsals-repo.js';
-import type { StoredEvent } from '../../hub/store/store.js';
+import type { StoredEvent, StoredTransition } from '../../hub/store/store.js';
 import { rooms as fleet } from '../../shared/fleet.js';
 import { DayWorld, type LocalTime } from '../helpers/day-world.js';
 import { login } from '../helpers/hub-harness.js';
@@ -260,6 +260,26 @@ describe('a day of a hub group', () => {
       expect({ room: r.id, duplicates: seqs.length - new Set(seqs).size }).toEqual({
         room: r.id,
         duplicates: 0,
+      });
+    }
+  });
+
+  test('throughout: every readiness transition stored once, by the hub holding the work', async () => {
+    const week = [local('Mon 00:00'), local('Fri 00:00')] as const;
+    const stored = await world.hubs[B]!.store.listTransitions(...week);
+    const state = (t: StoredTransition) => JSON.stringify([t.level, t.power, t.reasons]);
+    for (const r of fleet) {
+      const rows = stored.filter((t) => t.roomId === r.id);
+      const states = rows.map(state);
+      // Stored by both hubs, each change would be there twice in a row.
+      const repeats = states.filter((s, i) => i > 0 && s === states[i - 1]);
+      expect({ room: r.id, repeats }).toEqual({ room: r.id, repeats: [] });
+      // None lost as the work changed hands: the history ends at the level and power state the hubs
+      // judge the room at now (its reasons' figures, a UPS's charge, may have moved on since).
+      const now = world.hubs[B]!.fleet.view(r.id)!.readiness;
+      expect({ room: r.id, last: rows.map((t) => [t.level, t.power]).at(-1) }).toEqual({
+        room: r.id,
+        last: [now.level, now.power.state],
       });
     }
   });
