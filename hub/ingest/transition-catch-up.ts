@@ -29,21 +29,19 @@ function sameState(a: StoredTransition, b: StoredTransition): boolean {
 
 /**
  * The transitions to store at `at`: one for each room whose judged state (level, power state,
- * reasons) is not its last stored one. Only rooms this hub has `judged` from their own news since it
- * started (it saw a transition of theirs): of a room it has heard nothing of yet, its judgement is
- * the starting guess every hub makes ("never seen", "last seen ..."), which a hub alone never stores
- * either; its first transition is stored as it comes. So a group's hub taking the lease as it starts
- * does not mark every room offline for the seconds before their news arrives.
+ * reasons) is not its last stored one. Not for a room no hub has heard of yet ("never seen online"):
+ * until it is first heard its time is unknown in the history, not offline (../report/availability.ts),
+ * and its first transition is stored as it comes. A room last heard before this hub started, and not
+ * since, is caught up as offline: one that died while no hub stored is not left ready in the history.
  */
 export function catchUpTransitions(
-  rooms: readonly Pick<RoomView, 'id' | 'readiness'>[],
-  judged: ReadonlySet<string>,
+  rooms: readonly Pick<RoomView, 'id' | 'readiness' | 'lastSeen'>[],
   stored: readonly StoredTransition[],
   at: Date,
 ): StoredTransition[] {
   const last = new Map(stored.map((t) => [t.roomId, t]));
   return rooms
-    .filter((room) => judged.has(room.id))
+    .filter((room) => room.lastSeen !== null)
     .map((room) => transitionOf(room, at))
     .filter((now) => {
       const before = last.get(now.roomId);

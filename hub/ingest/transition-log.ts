@@ -31,8 +31,6 @@ export function transitionLog(deps: {
 }): TransitionLog {
   const { fleet, store, log, clock } = deps;
   let storing = !deps.group;
-  /** The rooms this hub judged from their own news since it started: see catchUpTransitions. */
-  const judged = new Set<string>();
   const insert = (transition: StoredTransition) =>
     void store
       .insertTransition(transition)
@@ -41,7 +39,6 @@ export function transitionLog(deps: {
       );
   fleet.listen({
     transition(room) {
-      judged.add(room.id);
       if (storing) insert(transitionOf(room, clock.now()));
     },
   });
@@ -57,7 +54,7 @@ export function transitionLog(deps: {
         });
         // In this one turn: the catch-up as of now, then every transition as it comes after it.
         if (last) {
-          const caughtUp = catchUpTransitions(fleet.views(), judged, last, clock.now());
+          const caughtUp = catchUpTransitions(fleet.views(), last, clock.now());
           for (const transition of caughtUp) insert(transition);
           log.info({ rooms: caughtUp.length }, 'readiness history caught up');
         }

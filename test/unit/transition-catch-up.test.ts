@@ -1,6 +1,6 @@
 /**
- * Which rooms a hub taking over a group's readiness history writes as of now: those it judged from
- * their news whose level, power state or reasons differ from their last stored transition.
+ * Which rooms a hub taking over a group's readiness history writes as of now: those heard of whose
+ * level, power state or reasons differ from their last stored transition.
  */
 import { describe, expect, test } from '@jest/globals';
 import { catchUpTransitions, transitionOf } from '../../hub/ingest/transition-catch-up.js';
@@ -43,7 +43,8 @@ describe('the catch-up of the stored history', () => {
     name: string;
     now: Readiness;
     last: StoredTransition | null;
-    judged?: boolean;
+    /** Never heard of (its lastSeen null); heard of by default. */
+    neverSeen?: boolean;
     written: boolean;
   }[] = [
     { name: 'the same state as stored', now: READY_ON, last: stored('r', 'READY', 'on'), written: false },
@@ -81,23 +82,29 @@ describe('the catch-up of the stored history', () => {
     },
     { name: 'nothing stored yet', now: READY_ON, last: null, written: true },
     {
-      name: 'not judged from its news by this hub yet (its starting guess)',
+      name: 'last heard before this hub started and not since, stored ready',
+      now: readiness('OFFLINE', 'unknown', ['offline, last seen 2026-12-06T08:00:00.000Z']),
+      last: stored('r', 'READY', 'on'),
+      written: true,
+    },
+    {
+      name: 'never heard of, stored ready: left as stored',
       now: readiness('OFFLINE', 'unknown', ['never seen online']),
       last: stored('r', 'READY', 'on'),
-      judged: false,
+      neverSeen: true,
       written: false,
     },
     {
-      name: 'not judged yet, nothing stored',
+      name: 'never heard of, nothing stored (unknown in the history, not offline)',
       now: readiness('OFFLINE', 'unknown', ['never seen online']),
       last: null,
-      judged: false,
+      neverSeen: true,
       written: false,
     },
   ];
-  test.each(cases)('$name: written $written', ({ now, last, judged = true, written }) => {
-    const room = { id: 'r', readiness: now };
-    expect(catchUpTransitions([room], new Set(judged ? ['r'] : []), last ? [last] : [], at)).toEqual(
+  test.each(cases)('$name: written $written', ({ now, last, neverSeen = false, written }) => {
+    const room = { id: 'r', readiness: now, lastSeen: neverSeen ? null : before };
+    expect(catchUpTransitions([room], last ? [last] : [], at)).toEqual(
       written ? [transitionOf(room, at)] : [],
     );
   });
@@ -111,14 +118,14 @@ describe('the catch-up of the stored history', () => {
       },
       { id: 'c', readiness: readiness('READY', 'off') },
       { id: 'd', readiness: readiness('NOT_READY', 'on', ['codec unreachable']) },
-    ];
+    ].map((room) => ({ ...room, lastSeen: before }));
     const last = [
       stored('d', 'READY', 'on'),
       stored('c', 'READY', 'off'),
       stored('b', 'READY', 'on'),
       stored('a', 'READY', 'on'),
     ];
-    expect(catchUpTransitions(rooms, new Set(['a', 'b', 'c', 'd']), last, at)).toEqual([
+    expect(catchUpTransitions(rooms, last, at)).toEqual([
       transitionOf(rooms[1]!, at),
       transitionOf(rooms[3]!, at),
     ]);

@@ -14,6 +14,8 @@ import { nominalTelemetry, roomStatus } from '../helpers/room-messages.js';
 
 const A = 'tinh-uy';
 const B = 'so-tttt';
+/** Last heard before this hub started; silent since. */
+const C = 'hdnd-tinh';
 
 /** The store's transitions in memory; `lastTransitions` answers when the test lets it (`answer`). */
 class FakeTransitions implements Pick<HubStore, 'insertTransition' | 'lastTransitions'> {
@@ -76,22 +78,39 @@ describe('the readiness history of a hub of a group', () => {
     expect(store.rows).toEqual([]);
   });
 
-  test('taking the work: the rooms it judged otherwise than stored, as of then, then each transition', async () => {
-    const { room, store, storing, levels, clock } = setUp(true);
-    // What the last holder stored: A ready, B ready.
+  test('taking the work: the rooms judged otherwise than stored, as of then, then each transition', async () => {
+    const { room, store, storing, levels, clock, fleet } = setUp(true);
+    // What the last holder stored: A, B and C ready.
     store.rows.push(
-      { roomId: A, level: 'READY', power: 'on', reasons: [], at: '2026-12-06T09:00:00.000Z' },
-      { roomId: B, level: 'READY', power: 'on', reasons: [], at: '2026-12-06T09:00:00.000Z' },
+      ...[A, B, C].map((roomId) => ({
+        roomId,
+        level: 'READY' as const,
+        power: 'on' as const,
+        reasons: [],
+        at: '2026-12-06T09:00:00.000Z',
+      })),
     );
-    // While no hub stored: A as stored, B's codec down; the other rooms never heard of.
+    // While no hub stored: A as stored, B's codec down, C silent since before this hub started; the
+    // other rooms never heard of.
+    fleet.restoreLastSeen(C, new Date('2026-12-06T09:30:00.000Z'), clock.now());
     room.online(A);
     room.nominal(A);
     room.online(B);
     room.codecDown(B);
     clock.advance(5000);
     await storing.start();
-    expect(levels()).toEqual([`${A} READY 09:00:00`, `${B} READY 09:00:00`, `${B} NOT_READY 10:00:05`]);
-    expect(store.rows.at(-1)?.reasons).toEqual(['codec down']);
+    expect(levels()).toEqual([
+      `${A} READY 09:00:00`,
+      `${B} READY 09:00:00`,
+      `${C} READY 09:00:00`,
+      // In the fleet's order.
+      `${C} OFFLINE 10:00:05`,
+      `${B} NOT_READY 10:00:05`,
+    ]);
+    expect(store.rows.slice(-2).map((t) => t.reasons)).toEqual([
+      ['offline, last seen 2026-12-06T09:30:00.000Z'],
+      ['codec down'],
+    ]);
 
     clock.advance(1000);
     room.nominal(B);
@@ -100,7 +119,7 @@ describe('the readiness history of a hub of a group', () => {
     // The lease lost: nothing more.
     await storing.stop();
     room.codecDown(A);
-    expect(levels()).toHaveLength(4);
+    expect(levels()).toHaveLength(6);
   });
 
   test('a transition while the last stored ones are read is in the catch-up, once', async () => {
