@@ -75,9 +75,13 @@ export async function startBenchMosquitto(): Promise<BenchBroker> {
   };
 }
 
-/** A tsx script as a child whose stdout is JSON lines. */
-function jsonChild(script: string, args: string[], nodeFlags: string[] = []) {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
+/**
+ * A script as a child whose stdout is JSON lines: through tsx, or with `compiled` its copy in dist/
+ * (`npm run build`) with plain node.
+ */
+function jsonChild(script: string, args: string[], nodeFlags: string[] = [], compiled = false) {
+  const run = compiled ? [path.join('dist', script.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', script];
+  const child = spawn(process.execPath, [...nodeFlags, ...run, ...args], {
     env: { ...process.env, NODE_OPTIONS: '', HNTH_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -129,6 +133,7 @@ export async function startHubProcess(
     [url, String(rooms), clientId, group, storeUrl, auditDir],
     // V8 settings to try on the hubs alone (`--optimize-for-size`, which NODE_OPTIONS refuses).
     (process.env.HNTH_BENCH_HUB_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    process.env.HNTH_BENCH_COMPILED === '1',
   );
   await until(`hub ${clientId} ready`, () => lines.some((l) => l.ready === true), 60_000);
   const last = (key: string) => [...lines].reverse().find((l) => key in l);
@@ -149,7 +154,11 @@ export async function startHubProcess(
         () => lines.filter((l) => 'lagWindow' in l).length > seen,
         10_000,
       );
-      const counts = last('lagWindow')!.lagWindow as Record<string, number>;
+      const window = last('lagWindow')!;
+      process.stderr.write(
+        `  hub ${clientId}'s V8 spaces (MB committed): ${JSON.stringify(window.spaces)}\n`,
+      );
+      const counts = window.lagWindow as Record<string, number>;
       return new Map(Object.entries(counts).map(([ms, n]) => [Number(ms), n]));
     },
     kill: () => stopChild(child, 'SIGKILL'),

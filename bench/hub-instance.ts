@@ -2,7 +2,9 @@
  * One hub as its own process for the scale benchmarks, tracking the load generator's rooms on an
  * external broker: `tsx bench/hub-instance.ts <mqtt-url> <rooms> <client-id> [shared-group]`. The
  * rooms reach it as an operator's would: a fleet file (`fleet.file`) in its data folder.
- * With HNTH_BENCH_COMPILED=1 it runs the compiled hub (dist/, `npm run build` first), as deployed.
+ * With HNTH_BENCH_COMPILED=1 the benchmark runs its compiled copy (dist/bench/, `npm run build`
+ * first) with plain node, and so the compiled hub beside it, as deployed: no TypeScript loader (its
+ * hooks' thread, the sources' maps) in the memory measured.
  * It prints `{"ready":true,…}` once subscribed, with its HTTP address and an operator's login for
  * `/ws`, then its counts and memory four times a second; on SIGUSR2 the publish → applied lags since
  * the last SIGUSR2 (a histogram by millisecond, so two hubs' windows merge); on SIGTERM what it
@@ -12,18 +14,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { loadHubConfig } from '../hub/config.js';
+import { startHub } from '../hub/hub.js';
+import { writeFleetFile } from '../shared/fleet-file.js';
+import { createLogger } from '../shared/logger.js';
 import { loadRooms } from './load-rooms.js';
 import { percentile } from './stats.js';
-
-// The hub as deployed (`npm run build`'s dist/, no TypeScript loader in its memory or its store's
-// thread) with HNTH_BENCH_COMPILED=1, else from the sources through tsx.
-const from = process.env.HNTH_BENCH_COMPILED === '1' ? '../dist/' : '../';
-const { loadHubConfig } = (await import(`${from}hub/config.js`)) as typeof import('../hub/config.js');
-const { startHub } = (await import(`${from}hub/hub.js`)) as typeof import('../hub/hub.js');
-const { writeFleetFile } = (await import(
-  `${from}shared/fleet-file.js`
-)) as typeof import('../shared/fleet-file.js');
-const { createLogger } = (await import(`${from}shared/logger.js`)) as typeof import('../shared/logger.js');
 
 export interface InstanceReport {
   clientId: string;
@@ -106,7 +103,11 @@ const cpuStart = process.cpuUsage();
 const wallStart = performance.now();
 process.stdout.write(`${JSON.stringify({ ready: true, httpUrl: hub.httpUrl, operator })}\n`);
 process.on('SIGUSR2', () => {
-  process.stdout.write(`${JSON.stringify({ lagWindow: Object.fromEntries(windowLags) })}\n`);
+  // Where the memory is at the window's end: V8's spaces (committed) beside the RSS.
+  const spaces = Object.fromEntries(
+    getHeapSpaceStatistics().map((s) => [s.space_name, Math.round(s.physical_space_size / 1048576)]),
+  );
+  process.stdout.write(`${JSON.stringify({ lagWindow: Object.fromEntries(windowLags), spaces })}\n`);
   windowLags = new Map();
 });
 // Progress, so the benchmark knows when the hub has drained the stream.
