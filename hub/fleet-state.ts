@@ -38,6 +38,12 @@ interface RoomState {
   /** Art. 5.3: its codec configuration values that differ from the approved ones. */
   drift: readonly { key: string; approved: string; found?: string | null }[];
   readiness: Readiness;
+  /**
+   * The room as last shown, until one of the fields above changes: the incident rules read every
+   * room's view on every judgement (several a second at 10,000 rooms), and a copy each time was
+   * most of the hub's garbage.
+   */
+  view: RoomView | null;
 }
 
 export interface FleetListener {
@@ -71,6 +77,7 @@ export class FleetState {
         shutdown: null,
         drift: [],
         readiness: { level: 'OFFLINE', power: { state: 'unknown', decision: null }, reasons: [], causes: [] },
+        view: null,
       };
       state.readiness = computeReadiness(state, now, thresholds);
       this.states.set(room.id, state);
@@ -139,6 +146,7 @@ export class FleetState {
     if (!s || s.online || (s.lastSeen && s.lastSeen >= at)) return;
     s.lastSeen = at;
     s.readiness = computeReadiness(s, now, this.thresholds);
+    s.view = null;
   }
 
   /** Recomputes every room's readiness at `now`: a room that went quiet becomes stale. */
@@ -151,11 +159,11 @@ export class FleetState {
 
   view(roomId: string): RoomView | undefined {
     const s = this.states.get(roomId);
-    return s ? toView(s) : undefined;
+    return s ? shown(s) : undefined;
   }
 
   views(): RoomView[] {
-    return [...this.states.values()].map(toView);
+    return [...this.states.values()].map(shown);
   }
 
   private get(roomId: string): RoomState {
@@ -168,12 +176,18 @@ export class FleetState {
     const previous = s.readiness;
     s.readiness = computed ?? computeReadiness(s, now, this.thresholds);
     const view = toView(s);
+    s.view = view;
     const transition = !sameCauses(previous, s.readiness);
     for (const l of this.listeners) {
       l.change?.(view);
       if (transition) l.transition?.(view, previous);
     }
   }
+}
+
+function shown(s: RoomState): RoomView {
+  s.view ??= toView(s);
+  return s.view;
 }
 
 function toView(s: RoomState): RoomView {

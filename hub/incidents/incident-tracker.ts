@@ -82,6 +82,11 @@ function expectedOffline(view: RoomView): boolean {
 
 const RETRY_AFTER_FAILED_WRITE_MS = 10_000;
 
+/** A room with nothing raised, cleared or found: one empty value shared by all of them. */
+const NONE_SHOWN: ReadonlyMap<RoomCause, Shown> = new Map();
+const NONE_CLEARED: ReadonlyMap<RoomCause, { began: string; ended: string }> = new Map();
+const NONE_FOUND: ReadonlySet<RoomCause> = new Set();
+
 /** A raised event flag: the cause it belongs to, since when, how bad. */
 interface Flag {
   cause: RoomCause;
@@ -102,6 +107,7 @@ export interface EdgeOf {
 
 export class IncidentTracker {
   private state = new Map<string, Track>();
+  private readonly readinessShown = new WeakMap<RoomView, ReadonlyMap<RoomCause, Shown> | null>();
   /** Per room, the event flags raised and not cleared. */
   private readonly eventFlags = new Map<string, Map<string, Flag>>();
   /** Per room and cause, the last episode its events cleared. */
@@ -237,6 +243,16 @@ export class IncidentTracker {
     }
   }
 
+  /** What a room's readiness shows, read once per view of it. */
+  private shownBy(view: RoomView): ReadonlyMap<RoomCause, Shown> | null {
+    let shown = this.readinessShown.get(view);
+    if (shown === undefined) {
+      shown = readinessSignals(view);
+      this.readinessShown.set(view, shown);
+    }
+    return shown;
+  }
+
   /** The causes the room's events raise, each from its first flag's time, at its worst severity. */
   private eventSignals(roomId: string): Map<RoomCause, Shown> {
     const shown = new Map<RoomCause, Shown>();
@@ -263,6 +279,8 @@ export class IncidentTracker {
     // A room not heard from since the hub started is only counted offline after the grace: after a
     // hub restart the agents take a while to reconnect, and that is no outage.
     const graceOver = now.getTime() - this.startedAt.getTime() >= this.config.startupGraceSec * 1000;
+    // Every room on every judgement, several a second at 10,000 rooms: what did not change since
+    // the last one is not built again (a room's view is kept until it changes, ../fleet-state.ts).
     const rooms: RoomSignals[] = this.fleet.views().map((view) => {
       // Heard from since this hub started; before that, a room's silence says nothing yet.
       const heard = view.lastSeen !== null && Date.parse(view.lastSeen) >= this.startedAt.getTime();
@@ -270,10 +288,10 @@ export class IncidentTracker {
       return {
         roomId: view.id,
         offline: known ? !view.online && !expectedOffline(view) : undefined,
-        fromReadiness: known ? readinessSignals(view) : null,
-        fromEvents: this.eventSignals(view.id),
-        cleared: this.cleared.get(view.id) ?? new Map(),
-        fromRehearsal: this.rehearsalCauses.get(view.id) ?? new Set(),
+        fromReadiness: known ? this.shownBy(view) : null,
+        fromEvents: this.eventFlags.has(view.id) ? this.eventSignals(view.id) : NONE_SHOWN,
+        cleared: this.cleared.get(view.id) ?? NONE_CLEARED,
+        fromRehearsal: this.rehearsalCauses.get(view.id) ?? NONE_FOUND,
       };
     });
     const { state, decisions } = decideIncidents(

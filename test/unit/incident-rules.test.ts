@@ -192,6 +192,24 @@ describe('incident rules: lifecycle and hysteresis', () => {
     expect(run(steps).decisions).toEqual(expected);
   });
 
+  test('the state keeps only the tracks with something going on or closed, not every room’s every cause', () => {
+    expect(run([{ t: 0 }, { t: 100 }]).state.size).toBe(0);
+    const { state } = run([
+      { t: 0, readiness: ['codec.down'] },
+      { t: 10, readiness: ['codec.down'] },
+      { t: 40 },
+      { t: 100, room: 'so-tttt', readiness: ['climate.out-of-range'] },
+    ]);
+    // The closed incident's track (for late edges), the room now showing a fault; nothing else.
+    expect([...state.keys()].sort()).toEqual(['so-tttt|climate.out-of-range', 'tinh-uy|codec.down']);
+    expect(state.get('tinh-uy|codec.down')).toMatchObject({
+      active: false,
+      open: false,
+      closedAt: at(40).toISOString(),
+    });
+    expect(state.get('so-tttt|climate.out-of-range')).toMatchObject({ active: true, open: false });
+  });
+
   test('property: for any signal, opens and closes alternate, each open lasts from its first sign, and incidents are spaced by the clear wait', () => {
     fc.assert(
       fc.property(
