@@ -1,6 +1,9 @@
 /**
  * `/ws`: pushes every room change and every stored event to the dashboards as JSON. A client that
- * reads too slowly is disconnected rather than allowed to hold the hub's memory or stall ingest.
+ * reads too slowly is sent each room's latest view instead of every change (hub/api/reader-feed.ts),
+ * so a loaded machine or a slow provincial link thins its feed rather than losing it; one that lets
+ * the other news (events, incidents, meetings…) pile up past its allowance is not reading at all and
+ * is disconnected rather than allowed to hold the hub's memory or stall ingest.
  * Only a logged-in session may open it, and only from the hub's own pages (a browser sends the
  * page's Origin; another site's page must not ride on the operator's cookie). A socket whose
  * session ends (logout, expiry, a changed user, on this hub or another of its group) is closed at
@@ -19,6 +22,7 @@ import type { ScheduleLiveMessage } from '../schedule/schedule-service.js';
 import type { RoomSpeakState } from '../speak/speak-queue.js';
 import type { SessionNews } from '../speak/speak-service.js';
 import type { StoredEvent } from '../store/store.js';
+import { ReaderFeed, type ReaderSink } from './reader-feed.js';
 
 export type LiveMessage =
   | { type: 'snapshot'; rooms: RoomView[] }
@@ -43,9 +47,6 @@ export type LiveMessage =
       version: number | null;
     };
 
-/** More than this many bytes waiting for one client means it is not keeping up. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-
 /** Close code telling the dashboard its session ended (it then goes to the login page). */
 export const SESSION_ENDED = 4401;
 
@@ -66,6 +67,8 @@ export class LiveSocket {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   /** Each socket's session, its reader as of the last check. */
   private readonly sessions = new Map<WebSocket, LiveSession>();
+  /** What each socket is sent, and when. */
+  private readonly feeds = new Map<WebSocket, ReaderFeed>();
   private readonly recheck: NodeJS.Timeout;
   private checking = false;
 
@@ -76,7 +79,11 @@ export class LiveSocket {
     private readonly authorize: LiveAuthorizer,
     recheckMs = SESSION_RECHECK_MS,
   ) {
-    this.recheck = setInterval(() => void this.closeEnded(), recheckMs);
+    this.recheck = setInterval(() => {
+      // A reader that caught up while nothing was broadcast to it still gets the rooms it was owed.
+      for (const ws of this.wss.clients) this.feedOf(ws)?.flush();
+      void this.closeEnded();
+    }, recheckMs);
     this.recheck.unref();
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (new URL(req.url ?? '/', 'http://hub').pathname !== '/ws') {
@@ -104,7 +111,11 @@ export class LiveSocket {
     if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.sessions.set(ws, session);
-      ws.once('close', () => this.sessions.delete(ws));
+      this.feeds.set(ws, new ReaderFeed(sinkOf(ws)));
+      ws.once('close', () => {
+        this.sessions.delete(ws);
+        this.feeds.delete(ws);
+      });
       this.onConnection(ws);
     });
   }
@@ -150,7 +161,7 @@ export class LiveSocket {
 
   private onConnection(ws: WebSocket): void {
     ws.on('error', (err) => this.log.debug({ err: err.message }, 'websocket error'));
-    this.send(ws, JSON.stringify({ type: 'snapshot', rooms: this.snapshot() } satisfies LiveMessage));
+    this.sendNews(ws, JSON.stringify({ type: 'snapshot', rooms: this.snapshot() } satisfies LiveMessage));
   }
 
   broadcast(message: LiveMessage): void {
@@ -160,7 +171,11 @@ export class LiveSocket {
       return;
     }
     const text = JSON.stringify(message);
-    for (const ws of this.wss.clients) this.send(ws, text);
+    if (message.type === 'room') {
+      for (const ws of this.wss.clients) this.feedOf(ws)?.room(message.room.id, text);
+      return;
+    }
+    for (const ws of this.wss.clients) this.sendNews(ws, text);
   }
 
   /** A meeting as each reader may see it: its title only to operators and its rooms' users. */
@@ -174,18 +189,21 @@ export class LiveSocket {
         text = JSON.stringify({ ...message, meeting: asSeenBy(message.meeting, reader) });
         texts.set(key, text);
       }
-      this.send(ws, text);
+      this.sendNews(ws, text);
     }
   }
 
-  private send(ws: WebSocket, text: string): void {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+  private sendNews(ws: WebSocket, text: string): void {
+    const feed = this.feedOf(ws);
+    if (feed && !feed.news(text)) {
       this.log.warn('websocket client too slow, disconnecting');
       ws.terminate();
-      return;
     }
-    ws.send(text);
+  }
+
+  /** The feed of a socket still open. */
+  private feedOf(ws: WebSocket): ReaderFeed | undefined {
+    return ws.readyState === WebSocket.OPEN ? this.feeds.get(ws) : undefined;
   }
 
   get clientCount(): number {
@@ -197,4 +215,13 @@ export class LiveSocket {
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
   }
+}
+
+function sinkOf(ws: WebSocket): ReaderSink {
+  return {
+    get bufferedBytes() {
+      return ws.bufferedAmount;
+    },
+    send: (text) => ws.send(text),
+  };
 }

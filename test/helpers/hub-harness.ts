@@ -403,11 +403,11 @@ export async function testMqttClient(
   });
 }
 
-/** A `/ws` client that keeps every message, for tests to wait on. */
+/** A `/ws` client that keeps every message, for tests to wait on; `ws` to pause it or see it closed. */
 export async function liveClient(
   httpUrl: string,
   as: TestActor = { role: 'operator' },
-): Promise<{ messages: { type: string; [k: string]: unknown }[]; close(): void }> {
+): Promise<{ messages: { type: string; [k: string]: unknown }[]; ws: WebSocket; close(): void }> {
   const session =
     as.role === 'operator' ? await operatorSession(httpUrl) : await technicianSession(httpUrl, as.roomId);
   const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws`, {
@@ -416,5 +416,5 @@ export async function liveClient(
   const messages: { type: string }[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
   await waitFor('websocket snapshot', () => messages.some((m) => m.type === 'snapshot'));
-  return { messages, close: () => ws.close() };
+  return { messages, ws, close: () => ws.close() };
 }

@@ -4,7 +4,12 @@
  */
 import { expect } from '@jest/globals';
 import type { Ingest } from '../../hub/ingest/ingest.js';
-import { SCHEMA_VERSION, type StatusMessage, type TelemetryMessage } from '../../shared/schemas.js';
+import {
+  type EventMessage,
+  SCHEMA_VERSION,
+  type StatusMessage,
+  type TelemetryMessage,
+} from '../../shared/schemas.js';
 import { roomTopic } from '../../shared/topics.js';
 
 /** Mains on, the UPS full, 25 °C, the codec up and idle, a clean link. */
@@ -24,6 +29,17 @@ export function nominalTelemetry(
 
 export function roomStatus(state: StatusMessage['state'], bootId: string, ts: string): StatusMessage {
   return { v: SCHEMA_VERSION, state, version: 'test', bootId, ts };
+}
+
+/** An event of the room's boot `bootId`, as its agent sends it: no facts, `info` unless told. */
+export function roomEvent(
+  type: EventMessage['type'],
+  bootId: string,
+  seq: number,
+  ts: string,
+  severity: EventMessage['severity'] = 'info',
+): EventMessage {
+  return { v: SCHEMA_VERSION, type, severity, data: {}, ts, bootId, seq };
 }
 
 /** The room online and nominal, as `hub` hears it now: a room whose state is known. */

@@ -1,25 +1,31 @@
 /**
  * Issue 9, backpressure: a dashboard that stops reading must not hold the hub's memory or stall the
- * others. Past its allowance of unsent data the hub cuts it off; ingest and the other dashboards
- * carry on.
+ * others. Rooms' views are state: a dashboard behind is sent each room's latest view when it reads
+ * again, however many changes it missed, and is never cut off for them. Other news must all arrive:
+ * past its allowance of it unsent, a dashboard is not reading at all and the hub cuts it off.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { pino } from 'pino';
 import { WebSocket } from 'ws';
+import { LiveSocket } from '../../hub/api/live-socket.js';
 import type { RunningHub } from '../../hub/hub.js';
-import type { TelemetryMessage } from '../../shared/schemas.js';
-import { getJson, liveClient, login, operatorLogin, startTestHub } from '../helpers/hub-harness.js';
+import type { StoredEvent } from '../../hub/store/store.js';
+import { roomTopic } from '../../shared/topics.js';
+import { getJson, liveClient, startTestHub } from '../helpers/hub-harness.js';
+import { nominalTelemetry, roomEvent } from '../helpers/room-messages.js';
 import { waitFor } from '../helpers/wait.js';
 
-const telemetry = (i: number): TelemetryMessage => ({
-  v: 1,
-  ts: new Date(Date.UTC(2026, 10, 30, 3, 0, 0, i)).toISOString(),
-  power: { mains: true, upsChargePct: 100, state: 'on' },
-  climate: { tempC: 20 + (i % 10), humidityPct: 55 },
-  codec: { state: 'up', inCall: false },
-  link: { latencyMs: 30, jitterMs: 4, lossPct: 0 },
-});
+type Message = { type: string; [k: string]: unknown };
 
-describe('a dashboard that stops reading', () => {
+/** Lets the sockets of this process (the dashboards' ends too) read between two bursts. */
+const breathe = () => new Promise((resolve) => setImmediate(resolve));
+
+const wsClients = async (hub: RunningHub) =>
+  (await getJson<{ wsClients: number }>(`${hub.httpUrl}/api/health`)).wsClients;
+
+describe('a dashboard that stops reading while rooms change', () => {
   let hub: RunningHub & { removeData(): void };
   beforeAll(async () => {
     hub = await startTestHub();
@@ -29,51 +35,144 @@ describe('a dashboard that stops reading', () => {
     hub?.removeData();
   });
 
-  test('is cut off, while ingest and the other dashboards carry on', async () => {
-    const { username, password } = operatorLogin(hub.httpUrl);
-    const session = await login(hub.httpUrl, username, password);
-    const stuck = new WebSocket(`${hub.httpUrl.replace(/^http/, 'ws')}/ws`, {
-      headers: { cookie: session.cookie },
+  const rooms = ['tinh-uy', 'so-y-te', 'ubnd-tinh'];
+  const bootId = 'backpressure';
+
+  /** The room's last view on `messages`: its last `room` message, else the snapshot's. */
+  function lastView(messages: Message[], roomId: string): unknown {
+    for (const m of [...messages].reverse()) {
+      if (m.type === 'room' && (m.room as { id: string }).id === roomId) return m.room;
+      if (m.type === 'snapshot') return (m.rooms as { id: string }[]).find((r) => r.id === roomId);
+    }
+    return undefined;
+  }
+  const eventSeqs = (messages: Message[]) =>
+    messages
+      .filter((m) => m.type === 'event' && (m.event as StoredEvent).bootId === bootId)
+      .map((m) => (m.event as StoredEvent).seq);
+  /** Every room's view as the hub has it now, as a dashboard reads it. */
+  const finalViews = () =>
+    JSON.parse(JSON.stringify(hub.fleet.views().filter((r) => rooms.includes(r.id)))) as { id: string }[];
+  const caughtUp = (messages: Message[]) =>
+    finalViews().every((view) => JSON.stringify(lastView(messages, view.id)) === JSON.stringify(view));
+
+  test('is kept, and when it reads again gets every event in order and each room’s latest view', async () => {
+    const stuck = await liveClient(hub.httpUrl);
+    let cut = false;
+    stuck.ws.once('close', () => {
+      cut = true;
     });
-    await new Promise((resolve, reject) => {
-      stuck.once('open', resolve);
-      stuck.once('error', reject);
-    });
-    stuck.pause(); // reads nothing more: the kernel's buffers fill, then the hub's queue for it
+    stuck.ws.pause(); // reads nothing more: the kernel's buffers fill, then the hub's queue for it
     const healthy = await liveClient(hub.httpUrl);
-    await waitFor('two dashboards connected', async () => {
-      const h = await getJson<{ wsClients: number }>(`${hub.httpUrl}/api/health`);
-      return h.wsClients === 2;
-    });
+    await waitFor('two dashboards connected', async () => (await wsClients(hub)) === 2);
 
     // About 30 MB of room updates (500 bytes each), far past the kernel's buffers and the hub's
-    // 4 MiB allowance for one dashboard.
+    // 4 MiB allowance for one dashboard (which, before views were conflated, cut this one off),
+    // with events among them.
     const updates = 60_000;
+    const events = 20;
     for (let i = 0; i < updates; i++) {
-      hub.fleet.applyTelemetry('tinh-uy', telemetry(i), new Date());
-      if (i % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+      const ts = new Date(Date.UTC(2026, 10, 30, 3, 0, 0, i)).toISOString();
+      hub.fleet.applyTelemetry(
+        rooms[i % rooms.length]!,
+        nominalTelemetry(ts, { tempC: 20 + (i % 10) }),
+        new Date(),
+      );
+      if (i % (updates / events) === 0) {
+        const event = roomEvent('threshold.cleared', bootId, i / (updates / events) + 1, ts);
+        expect(
+          hub.ingest.handle(roomTopic(rooms[0]!, 'events'), Buffer.from(JSON.stringify(event))),
+        ).toBeNull();
+      }
+      if (i % 200 === 0) await breathe();
     }
+    const allEvents = Array.from({ length: events }, (_, i) => i + 1);
+    await waitFor('every event stored and told', () => eventSeqs(healthy.messages).length === events, 20_000);
+    expect(eventSeqs(healthy.messages)).toEqual(allEvents);
+    await waitFor('the healthy dashboard on every room’s latest view', () => caughtUp(healthy.messages));
+
+    stuck.ws.resume();
     await waitFor(
-      'the stuck dashboard cut off',
-      async () => (await getJson<{ wsClients: number }>(`${hub.httpUrl}/api/health`)).wsClients === 1,
+      'the stopped dashboard caught up',
+      () => caughtUp(stuck.messages) && eventSeqs(stuck.messages).length === events,
       20_000,
     );
-    // The healthy dashboard got every one of them, in order.
-    const seen = await waitFor(
-      'every update on the healthy dashboard',
-      () => {
-        const mine = healthy.messages.filter(
-          (m) => m.type === 'room' && (m.room as { id: string }).id === 'tinh-uy',
-        );
-        return mine.length >= updates && mine;
-      },
-      20_000,
-    );
-    const temps = seen
-      .slice(-10)
-      .map((m) => (m.room as { readings: { climate: { tempC: number } } }).readings.climate.tempC);
-    expect(temps).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    expect(eventSeqs(stuck.messages)).toEqual(allEvents);
+    // It was sent the views it could take, not every change: thinned, not cut off.
+    expect(stuck.messages.filter((m) => m.type === 'room').length).toBeLessThan(updates / 2);
+    expect(cut).toBe(false);
+    expect(await wsClients(hub)).toBe(2);
     healthy.close();
-    stuck.terminate();
+    stuck.close();
+  }, 90_000);
+});
+
+describe('a dashboard that stops reading while news keeps coming', () => {
+  let server: Server;
+  let live: LiveSocket;
+  const warnings: string[] = [];
+  beforeAll(async () => {
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const reader = { role: 'operator' as const, roomId: null };
+    live = new LiveSocket(
+      server,
+      () => [],
+      pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line).msg) }),
+      async () => ({ reader, check: async () => reader }),
+    );
+  });
+  afterAll(async () => {
+    live?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  async function dashboard() {
+    const { port } = server.address() as AddressInfo;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const seqs: number[] = [];
+    ws.on('message', (data) => {
+      const m = JSON.parse(data.toString()) as Message;
+      if (m.type === 'event') seqs.push((m.event as StoredEvent).seq);
+    });
+    let closed = false;
+    ws.once('close', () => {
+      closed = true;
+    });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    return { ws, seqs, closed: () => closed };
+  }
+
+  test('is cut off, while the other dashboards get every piece of it in order', async () => {
+    const stuck = await dashboard();
+    stuck.ws.pause();
+    const healthy = await dashboard();
+    await waitFor('two dashboards connected', () => live.clientCount === 2);
+
+    // About 32 MB of events (64 KB each): a dashboard that takes none of it is not reading.
+    const events = 500;
+    const padding = 'x'.repeat(64 * 1024);
+    for (let seq = 1; seq <= events; seq++) {
+      const event = {
+        id: seq,
+        roomId: 'tinh-uy',
+        bootId: 'b',
+        seq,
+        data: { padding },
+      } as unknown as StoredEvent;
+      live.broadcast({ type: 'event', event });
+      await breathe();
+    }
+    // Its end learns of it only once it reads again: the hub's count says it is gone.
+    await waitFor('the stopped dashboard cut off', () => live.clientCount === 1, 20_000);
+    expect(warnings).toContain('websocket client too slow, disconnecting');
+    await waitFor('every event on the healthy dashboard', () => healthy.seqs.length === events, 20_000);
+    expect(healthy.seqs).toEqual(Array.from({ length: events }, (_, i) => i + 1));
+    expect(healthy.closed()).toBe(false);
+    healthy.ws.close();
+    stuck.ws.terminate();
   }, 60_000);
 });

@@ -1,0 +1,74 @@
+/**
+ * What one dashboard's `/ws` is sent, and when. A room's message is state: its latest view replaces
+ * the previous one, so a reader that falls behind is sent each room's latest view once it catches up
+ * rather than every view in between (memory bounded by the number of rooms, not by how long it lags).
+ * Every other message is news: each is sent, in order, and a reader that lets news pile up past the
+ * hard limit is not reading at all.
+ */
+
+/** One reader's socket as the feed sees it. */
+export interface ReaderSink {
+  /** Bytes handed to the socket and not yet taken by the kernel. */
+  readonly bufferedBytes: number;
+  send(text: string): void;
+}
+
+/**
+ * Above this many waiting bytes a reader is sent rooms' latest views only. Well above what a reader
+ * keeping up ever has waiting (the kernel takes the hub's writes as they come), so a hiccup does not
+ * thin its feed; small enough that what it is shown of a room is at most ~1 s old on a 2 Mbit/s
+ * provincial link; and a sixteenth of the hard limit, leaving ~3.75 MB (thousands of events) for news
+ * to wait before a reader is judged dead.
+ */
+export const LOW_WATER_BYTES = 256 * 1024;
+
+/** More than this many bytes waiting for one reader when news comes means it is not reading. */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+export class ReaderFeed {
+  /**
+   * Each held room's latest text (the broadcast's, shared by every reader), in the order the rooms
+   * were first held: the room that has waited longest goes first.
+   */
+  private readonly held = new Map<string, string>();
+
+  constructor(
+    private readonly sink: ReaderSink,
+    private readonly lowWaterBytes = LOW_WATER_BYTES,
+    private readonly maxBufferedBytes = MAX_BUFFERED_BYTES,
+  ) {}
+
+  /** A room's new view: sent when the reader keeps up, else held in place of the room's previous one. */
+  room(roomId: string, text: string): void {
+    // Held first, so a view waiting for this room never goes after (and over) this newer one.
+    this.held.set(roomId, text);
+    this.flush();
+  }
+
+  /**
+   * News, sent unless the reader has let more than the hard limit pile up: then it returns false and
+   * the reader is to be cut off. Rooms still held go first, as many as the low-water mark lets, so
+   * that, where the reader allows, it sees the rooms' views in the order the hub had them before the
+   * news (an event after the view that led to it). News never waits behind them: held views may
+   * still follow an event (state catches up), but news held would have no bound.
+   */
+  news(text: string): boolean {
+    if (this.sink.bufferedBytes > this.maxBufferedBytes) return false;
+    this.flush();
+    this.sink.send(text);
+    return true;
+  }
+
+  /**
+   * Sends held rooms while the reader is under the low-water mark, looking again after each: a
+   * reader back from a long pause gets them a mark's worth at a time, never all at once (10,000
+   * rooms' views are more than the hard limit).
+   */
+  flush(): void {
+    for (const [roomId, text] of this.held) {
+      if (this.sink.bufferedBytes > this.lowWaterBytes) return;
+      this.held.delete(roomId);
+      this.sink.send(text);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * One dashboard's feed: rooms' views conflated while the reader lags past the low-water mark (each
+ * room's latest, once, when it catches up), news always sent in order, a reader cut off only when
+ * news piles up past the hard limit.
+ */
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { ReaderFeed, type ReaderSink } from '../../hub/api/reader-feed.js';
+
+const LOW = 30;
+const MAX = 100;
+
+/** A socket whose reader takes only what the test lets it read. */
+class PausedReader implements ReaderSink {
+  readonly sent: string[] = [];
+  /** Bytes waiting when each text was handed over. */
+  readonly waitingAtSend: number[] = [];
+  private waiting = 0;
+
+  get bufferedBytes(): number {
+    return this.waiting;
+  }
+
+  send(text: string): void {
+    this.sent.push(text);
+    this.waitingAtSend.push(this.waiting);
+    this.waiting += text.length;
+  }
+
+  read(bytes = Number.POSITIVE_INFINITY): void {
+    this.waiting = Math.max(0, this.waiting - bytes);
+  }
+}
+
+/** A room's view, 10 bytes: `v:<room>:<n>` padded. */
+const view = (room: string, n: number) => `v:${room}:${n}`.padEnd(10, '.');
+
+function feedOn(reader = new PausedReader()) {
+  return { reader, feed: new ReaderFeed(reader, LOW, MAX) };
+}
+
+describe('a reader keeping up', () => {
+  test('gets every view of every room, in order', () => {
+    const { reader, feed } = feedOn();
+    for (let n = 1; n <= 5; n++) {
+      feed.room('a', view('a', n));
+      feed.room('b', view('b', n));
+      reader.read();
+    }
+    expect(reader.sent).toEqual([1, 2, 3, 4, 5].flatMap((n) => [view('a', n), view('b', n)]));
+  });
+});
+
+describe('a reader past the low-water mark', () => {
+  /** A reader with 40 bytes waiting (over the mark of 30). */
+  function lagging() {
+    const made = feedOn();
+    made.feed.news('n'.repeat(40));
+    made.reader.sent.length = 0;
+    return made;
+  }
+
+  test('is sent nothing of a room until it catches up, then each room’s latest view once', () => {
+    const { reader, feed } = lagging();
+    for (let n = 1; n <= 50; n++) {
+      feed.room('a', view('a', n));
+      feed.room('b', view('b', n));
+    }
+    feed.room('c', view('c', 1));
+    expect(reader.sent).toEqual([]);
+
+    reader.read();
+    feed.flush();
+    expect(reader.sent).toEqual([view('a', 50), view('b', 50), view('c', 1)]);
+    feed.flush();
+    expect(reader.sent).toHaveLength(3);
+  });
+
+  test('a room’s view coming once it caught up goes after the views held before it', () => {
+    const { reader, feed } = lagging();
+    feed.room('a', view('a', 1));
+    feed.room('b', view('b', 1));
+    reader.read();
+    feed.room('b', view('b', 2));
+    expect(reader.sent).toEqual([view('a', 1), view('b', 2)]);
+  });
+
+  test('is sent held views a low-water mark’s worth at a time, never all at once', () => {
+    const { reader, feed } = lagging();
+    const rooms = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    for (const room of rooms) feed.room(room, view(room, 1));
+    reader.read();
+    feed.flush();
+    // 0, 10, 20, 30 bytes waiting: the fourth is the last one sent under the mark.
+    expect(reader.sent).toEqual(rooms.slice(0, 4).map((room) => view(room, 1)));
+    reader.read();
+    feed.flush();
+    expect(reader.sent).toEqual(rooms.map((room) => view(room, 1)));
+  });
+
+  test('is still sent news, after what held views the mark lets go first', () => {
+    const { reader, feed } = lagging();
+    feed.room('a', view('a', 1));
+    feed.room('b', view('b', 1));
+    feed.news('event 1');
+    expect(reader.sent).toEqual(['event 1']);
+    reader.read();
+    feed.news('event 2');
+    expect(reader.sent).toEqual(['event 1', view('a', 1), view('b', 1), 'event 2']);
+  });
+
+  test('is not cut off by rooms’ views, however far behind it is: it gets the latest when it reads', () => {
+    const { reader, feed } = lagging();
+    reader.send('x'.repeat(MAX));
+    for (let n = 1; n <= 1000; n++) feed.room('a', view('a', n));
+    expect(reader.sent).toEqual(['x'.repeat(MAX)]);
+    reader.read();
+    feed.flush();
+    expect(reader.sent).toEqual(['x'.repeat(MAX), view('a', 1000)]);
+  });
+
+  test('is cut off when news comes with more than the hard limit waiting, and sent nothing more', () => {
+    const { reader, feed } = lagging();
+    expect(feed.news('n'.repeat(MAX - 40))).toBe(true);
+    expect(feed.news('event')).toBe(true); // exactly the limit waiting: still reading, just
+    expect(feed.news('too late')).toBe(false);
+    expect(reader.sent).toEqual(['n'.repeat(MAX - 40), 'event']);
+  });
+});
+
+type Step =
+  | { kind: 'room'; room: string }
+  | { kind: 'news' }
+  | { kind: 'read'; bytes: number }
+  | { kind: 'flush' };
+
+/** Reads about as fast as views and news come, so the reader crosses the mark often both ways. */
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('room' as const), room: fc.constantFrom('a', 'b', 'c', 'd') }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('news' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('read' as const), bytes: fc.integer({ min: 0, max: 70 }) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('flush' as const) }) },
+);
+
+describe('over any sequence of views, news and reads', () => {
+  test('news arrives whole and in order, rooms never go back, and each room ends on its latest view', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 200 }), (steps) => {
+        const reader = new PausedReader();
+        // A hard limit no sequence here reaches: this is about what a live reader sees.
+        const feed = new ReaderFeed(reader, LOW, Number.POSITIVE_INFINITY);
+        const latest = new Map<string, number>();
+        let news = 0;
+        for (const s of steps) {
+          if (s.kind === 'room') {
+            const n = (latest.get(s.room) ?? 0) + 1;
+            latest.set(s.room, n);
+            feed.room(s.room, view(s.room, n));
+          } else if (s.kind === 'news') feed.news(`news ${++news}`);
+          else if (s.kind === 'read') reader.read(s.bytes);
+          else feed.flush();
+        }
+        reader.read();
+        feed.flush();
+
+        expect(reader.sent.filter((t) => t.startsWith('news'))).toEqual(
+          Array.from({ length: news }, (_, i) => `news ${i + 1}`),
+        );
+        for (const [room, n] of latest) {
+          const seen = reader.sent
+            .filter((t) => t.startsWith(`v:${room}:`))
+            .map((t) => Number(t.slice(`v:${room}:`.length).replace(/\.+$/, '')));
+          expect(seen).toEqual([...seen].sort((x, y) => x - y));
+          expect(new Set(seen).size).toBe(seen.length);
+          expect(seen.at(-1)).toBe(n);
+        }
+        // A view is handed over only under the mark: what rooms add to a lagging reader is bounded.
+        reader.sent.forEach((text, i) => {
+          if (text.startsWith('v:')) expect(reader.waitingAtSend[i]).toBeLessThanOrEqual(LOW);
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
