@@ -22,7 +22,7 @@ import type { ScheduleLiveMessage } from '../schedule/schedule-service.js';
 import type { RoomSpeakState } from '../speak/speak-queue.js';
 import type { SessionNews } from '../speak/speak-service.js';
 import type { StoredEvent } from '../store/store.js';
-import { ReaderFeed, type ReaderSink } from './reader-feed.js';
+import { MAX_BUFFERED_BYTES, ReaderFeed, type ReaderSink } from './reader-feed.js';
 
 export type LiveMessage =
   | { type: 'snapshot'; rooms: RoomView[] }
@@ -111,7 +111,6 @@ export class LiveSocket {
     if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.sessions.set(ws, session);
-      this.feeds.set(ws, new ReaderFeed(sinkOf(ws)));
       ws.once('close', () => {
         this.sessions.delete(ws);
         this.feeds.delete(ws);
@@ -161,7 +160,12 @@ export class LiveSocket {
 
   private onConnection(ws: WebSocket): void {
     ws.on('error', (err) => this.log.debug({ err: err.message }, 'websocket error'));
-    this.sendNews(ws, JSON.stringify({ type: 'snapshot', rooms: this.snapshot() } satisfies LiveMessage));
+    const snapshot = JSON.stringify({ type: 'snapshot', rooms: this.snapshot() } satisfies LiveMessage);
+    // The snapshot is allowed on top of the limit: at 10,000 rooms it alone is over it, and a slow
+    // link still sending it would otherwise be cut off by the first news after it, at every reconnect.
+    const limit = MAX_BUFFERED_BYTES + Buffer.byteLength(snapshot);
+    this.feeds.set(ws, new ReaderFeed(sinkOf(ws), undefined, limit));
+    this.sendNews(ws, snapshot);
   }
 
   broadcast(message: LiveMessage): void {

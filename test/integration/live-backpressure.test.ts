@@ -176,3 +176,36 @@ describe('a dashboard that stops reading while news keeps coming', () => {
     stuck.ws.terminate();
   }, 60_000);
 });
+
+describe('a dashboard on a slow link, at its first connection to a large fleet', () => {
+  test('is not cut off by news while its snapshot, larger than the allowance, is still on its way', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const reader = { role: 'operator' as const, roomId: null };
+    // About 16 MB of rooms: more than loopback's buffers take, four times the allowance for news.
+    const rooms = Array.from({ length: 2000 }, (_, i) => ({ id: `room-${i}`, note: 'x'.repeat(8 * 1024) }));
+    const live = new LiveSocket(
+      server,
+      () => rooms as never,
+      pino({ level: 'silent' }),
+      async () => ({ reader, check: async () => reader }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    ws.pause();
+    const received: string[] = [];
+    ws.on('message', (data) => received.push((JSON.parse(data.toString()) as Message).type));
+    try {
+      await waitFor('the dashboard connected', () => live.clientCount === 1);
+      live.broadcast({ type: 'event', event: { id: 1, roomId: 'room-1', seq: 1 } as unknown as StoredEvent });
+      expect(live.clientCount).toBe(1);
+      ws.resume();
+      await waitFor('the snapshot, then the event', () => received.length === 2, 20_000);
+      expect(received).toEqual(['snapshot', 'event']);
+    } finally {
+      ws.terminate();
+      live.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 60_000);
+});
