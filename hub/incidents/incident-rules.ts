@@ -244,9 +244,19 @@ export function trackKey(roomId: string | null, cause: IncidentCause): string {
  * one means: it is left out, so the state holds the few rooms with something going on rather than
  * every room's every cause (copied on every judgement: 100,000 entries at 10,000 rooms).
  */
-function worthKeeping(track: Track): boolean {
-  return track.active || track.open || track.closedAt !== undefined || track.judgedEnd !== undefined;
+function worthKeeping(track: Track, nowMs: number): boolean {
+  if (track.active || track.open) return true;
+  const last = track.closedAt ?? track.judgedEnd;
+  return last !== undefined && Date.parse(last) >= nowMs - FORGET_AFTER_MS;
 }
+
+/**
+ * How long a closed incident's track and a judged episode are remembered: long enough for the late
+ * edges of a busy store (minutes), short enough that after days of rooms switched off and on (each
+ * a cleared episode) the tracks are still the rooms with something going on. The tracker forgets its
+ * cleared episodes after the same time, before judging, so an episode is never judged twice.
+ */
+export const FORGET_AFTER_MS = 3_600_000;
 
 const roomCauses = incidentCauses.filter((c): c is RoomCause => c !== 'network.unreachable');
 
@@ -278,6 +288,27 @@ function observe(room: RoomSignals, cause: RoomCause): Observed | undefined {
 const severityRank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 function worse(a: Severity, b: Severity): Severity {
   return severityRank[a] >= severityRank[b] ? a : b;
+}
+
+/**
+ * A room showing nothing (online or not known, no cause from its readiness, events or rehearsal, no
+ * episode cleared): every cause observed inactive or unknown, which for a room with no track is no
+ * decision and no track. Judging each of 10,000 rooms' causes anyway, several times a second, was
+ * most of a hub's allocations at that scale.
+ */
+function quiet(room: RoomSignals): boolean {
+  return (
+    room.offline !== true &&
+    (room.fromReadiness === null || room.fromReadiness.size === 0) &&
+    room.fromEvents.size === 0 &&
+    (room.fromRehearsal === undefined || room.fromRehearsal.size === 0) &&
+    (room.cleared === undefined || room.cleared.size === 0)
+  );
+}
+
+function tracked(state: RulesState, roomId: string): boolean {
+  for (const cause of roomCauses) if (state.has(trackKey(roomId, cause))) return true;
+  return false;
 }
 
 export function decideIncidents(
@@ -328,7 +359,7 @@ export function decideIncidents(
       track = { ...track, open: false, closedAt: track.since };
       decisions.push({ kind: 'close', roomId, cause, closedAt: track.since });
     }
-    if (worthKeeping(track)) state.set(key, track);
+    if (worthKeeping(track, nowMs)) state.set(key, track);
     else state.delete(key);
     return track;
   };
@@ -347,6 +378,8 @@ export function decideIncidents(
   if (opened?.kind === 'open') opened.rooms = offline;
 
   for (const room of input.rooms) {
+    // Most rooms, most of the time: nothing shown, nothing tracked, so nothing to decide.
+    if (quiet(room) && !tracked(state, room.roomId)) continue;
     for (const cause of roomCauses) {
       const observed = observe(room, cause);
       const key = trackKey(room.roomId, cause);

@@ -25,6 +25,7 @@ import {
   causesOfChecks,
   decideIncidents,
   edgeOfEvent,
+  FORGET_AFTER_MS,
   type IncidentDecision,
   type McuReach,
   type RoomCause,
@@ -243,6 +244,14 @@ export class IncidentTracker {
     }
   }
 
+  /** Episodes that ended before `at`: judged long ago, their tracks forgotten by the rules too. */
+  private forgetClearedBefore(atMs: number): void {
+    for (const [roomId, episodes] of this.cleared) {
+      for (const [cause, episode] of episodes) if (Date.parse(episode.ended) < atMs) episodes.delete(cause);
+      if (episodes.size === 0) this.cleared.delete(roomId);
+    }
+  }
+
   /** What a room's readiness shows, read once per view of it. */
   private shownBy(view: RoomView): ReadonlyMap<RoomCause, Shown> | null {
     let shown = this.readinessShown.get(view);
@@ -279,6 +288,7 @@ export class IncidentTracker {
     // A room not heard from since the hub started is only counted offline after the grace: after a
     // hub restart the agents take a while to reconnect, and that is no outage.
     const graceOver = now.getTime() - this.startedAt.getTime() >= this.config.startupGraceSec * 1000;
+    this.forgetClearedBefore(now.getTime() - FORGET_AFTER_MS);
     // Every room on every judgement, several a second at 10,000 rooms: what did not change since
     // the last one is not built again (a room's view is kept until it changes, ../fleet-state.ts).
     const rooms: RoomSignals[] = this.fleet.views().map((view) => {

@@ -6,6 +6,7 @@ import {
   causesOfChecks,
   decideIncidents,
   edgeOfEvent,
+  FORGET_AFTER_MS,
   type IncidentDecision,
   type McuReach,
   type RoomCause,
@@ -208,6 +209,20 @@ describe('incident rules: lifecycle and hysteresis', () => {
       closedAt: at(40).toISOString(),
     });
     expect(state.get('so-tttt|climate.out-of-range')).toMatchObject({ active: true, open: false });
+    // An hour after it closed, the closed incident's track is forgotten; the fault going on is not.
+    const later = run([
+      { t: 0, readiness: ['codec.down'] },
+      { t: 10, readiness: ['codec.down'] },
+      { t: 40 },
+      { t: 100, room: 'so-tttt', readiness: ['climate.out-of-range'] },
+      { t: 40 + FORGET_AFTER_MS / 1000 + 1, room: 'so-tttt', readiness: ['climate.out-of-range'] },
+    ]);
+    expect([...later.state.keys()]).toEqual(['so-tttt|climate.out-of-range']);
+    expect(later.decisions).toEqual([
+      'open tinh-uy codec.down @0',
+      'close tinh-uy codec.down @40',
+      'open so-tttt climate.out-of-range @100',
+    ]);
   });
 
   test('property: for any signal, opens and closes alternate, each open lasts from its first sign, and incidents are spaced by the clear wait', () => {
