@@ -108,7 +108,8 @@ export interface EdgeOf {
 
 export class IncidentTracker {
   private state = new Map<string, Track>();
-  private readonly readinessShown = new WeakMap<RoomView, ReadonlyMap<RoomCause, Shown> | null>();
+  /** The signals of rooms with nothing but their view to go by, by view (kept until it changes). */
+  private readonly viewSignals = new WeakMap<RoomView, RoomSignals>();
   /** Per room, the event flags raised and not cleared. */
   private readonly eventFlags = new Map<string, Map<string, Flag>>();
   /** Per room and cause, the last episode its events cleared. */
@@ -242,6 +243,8 @@ export class IncidentTracker {
         this.cleared.set(roomId, cleared);
       }
     }
+    // A room with no flag up has no entry: it is one judged from its view alone.
+    if (flags.size === 0) this.eventFlags.delete(roomId);
   }
 
   /** Episodes that ended before `at`: judged long ago, their tracks forgotten by the rules too. */
@@ -252,14 +255,16 @@ export class IncidentTracker {
     }
   }
 
-  /** What a room's readiness shows, read once per view of it. */
-  private shownBy(view: RoomView): ReadonlyMap<RoomCause, Shown> | null {
-    let shown = this.readinessShown.get(view);
-    if (shown === undefined) {
-      shown = readinessSignals(view);
-      this.readinessShown.set(view, shown);
-    }
-    return shown;
+  /** What the rules are told of a room; `known`: whether its silence says anything yet. */
+  private signalsOf(view: RoomView, known: boolean): RoomSignals {
+    return {
+      roomId: view.id,
+      offline: known ? !view.online && !expectedOffline(view) : undefined,
+      fromReadiness: known ? readinessSignals(view) : null,
+      fromEvents: this.eventFlags.has(view.id) ? this.eventSignals(view.id) : NONE_SHOWN,
+      cleared: this.cleared.get(view.id) ?? NONE_CLEARED,
+      fromRehearsal: this.rehearsalCauses.get(view.id) ?? NONE_FOUND,
+    };
   }
 
   /** The causes the room's events raise, each from its first flag's time, at its worst severity. */
@@ -292,17 +297,24 @@ export class IncidentTracker {
     // Every room on every judgement, several a second at 10,000 rooms: what did not change since
     // the last one is not built again (a room's view is kept until it changes, ../fleet-state.ts).
     const rooms: RoomSignals[] = this.fleet.views().map((view) => {
+      // After the grace, what a room without flags, episodes or findings shows depends on its view
+      // alone: made once per view.
+      if (
+        graceOver &&
+        !this.eventFlags.has(view.id) &&
+        !this.cleared.has(view.id) &&
+        !this.rehearsalCauses.has(view.id)
+      ) {
+        let signals = this.viewSignals.get(view);
+        if (!signals) {
+          signals = this.signalsOf(view, true);
+          this.viewSignals.set(view, signals);
+        }
+        return signals;
+      }
       // Heard from since this hub started; before that, a room's silence says nothing yet.
       const heard = view.lastSeen !== null && Date.parse(view.lastSeen) >= this.startedAt.getTime();
-      const known = heard || graceOver;
-      return {
-        roomId: view.id,
-        offline: known ? !view.online && !expectedOffline(view) : undefined,
-        fromReadiness: known ? this.shownBy(view) : null,
-        fromEvents: this.eventFlags.has(view.id) ? this.eventSignals(view.id) : NONE_SHOWN,
-        cleared: this.cleared.get(view.id) ?? NONE_CLEARED,
-        fromRehearsal: this.rehearsalCauses.get(view.id) ?? NONE_FOUND,
-      };
+      return this.signalsOf(view, heard || graceOver);
     });
     const { state, decisions } = decideIncidents(
       this.state,
