@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { loadHubConfig } from '../hub/config.js';
+import { applyHubHeapSettings } from '../hub/heap-settings.js';
 import { startHub } from '../hub/hub.js';
 import { writeFleetFile } from '../shared/fleet-file.js';
 import { createLogger } from '../shared/logger.js';
@@ -63,6 +64,8 @@ const config = loadHubConfig({
     'http.host': '127.0.0.1',
   },
 });
+// As the deployed hub's command sizes its heap (hub/cli.ts).
+applyHubHeapSettings();
 const hub = await startHub(config, createLogger(clientId, 'error'));
 // Hubs of one group share their users: each sets the password, the last one started is the one.
 const operator = { username: 'bench-operator', password: '' };

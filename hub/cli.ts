@@ -10,6 +10,7 @@ import { ConfigError } from '../shared/config-file.js';
 import { createLogger } from '../shared/logger.js';
 import { systemdLifecycle } from '../shared/sd-notify.js';
 import { hubFleet, loadHubConfig } from './config.js';
+import { applyHubHeapSettings } from './heap-settings.js';
 import { startHub } from './hub.js';
 import { adminCommands, adminUsage, runAdminCommand } from './security/admin-cli.js';
 import { AUDIT_KEY_FILE, loadOrCreateAuditKey, readAuditKey } from './security/audit-key.js';
@@ -87,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadHubConfig({ file: values.config });
   const log = createLogger('hnth-hub');
+  applyHubHeapSettings();
   const hub = await startHub(config, log);
   const systemd = systemdLifecycle(log);
   await systemd.ready();
