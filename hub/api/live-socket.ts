@@ -1,9 +1,10 @@
 /**
  * `/ws`: pushes every room change and every stored event to the dashboards as JSON. A client that
- * reads too slowly is sent each room's latest view instead of every change (hub/api/reader-feed.ts),
- * so a loaded machine or a slow provincial link thins its feed rather than losing it; one that lets
- * the other news (events, incidents, meetings…) pile up past its allowance is not reading at all and
- * is disconnected rather than allowed to hold the hub's memory or stall ingest.
+ * reads too slowly is sent each room's latest view and speak standing instead of every change
+ * (hub/api/reader-feed.ts), so a loaded machine or a slow provincial link thins its feed rather than
+ * losing it; one that lets the other news (events, incidents, meetings…) pile up past its allowance
+ * is not reading at all and is disconnected rather than allowed to hold the hub's memory or stall
+ * ingest.
  * Only a logged-in session may open it, and only from the hub's own pages (a browser sends the
  * page's Origin; another site's page must not ride on the operator's cookie). A socket whose
  * session ends (logout, expiry, a changed user, on this hub or another of its group) is closed at
@@ -175,8 +176,9 @@ export class LiveSocket {
       return;
     }
     const text = JSON.stringify(message);
-    if (message.type === 'room') {
-      for (const ws of this.wss.clients) this.feedOf(ws)?.room(message.room.id, text);
+    const roomId = stateRoomOf(message);
+    if (roomId !== null) {
+      for (const ws of this.wss.clients) this.feedOf(ws)?.state(message.type, roomId, text);
       return;
     }
     for (const ws of this.wss.clients) this.sendNews(ws, text);
@@ -219,6 +221,16 @@ export class LiveSocket {
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
   }
+}
+
+/**
+ * The room whose state `message` is, its latest replacing the previous for a reader behind (a room's
+ * view, its speak standing); null for news.
+ */
+function stateRoomOf(message: LiveMessage): string | null {
+  if (message.type === 'room') return message.room.id;
+  if (message.type === 'speak-state') return message.roomId;
+  return null;
 }
 
 function sinkOf(ws: WebSocket): ReaderSink {
