@@ -24,6 +24,7 @@ import type { RoomSpeakState } from '../speak/speak-queue.js';
 import type { SessionNews } from '../speak/speak-service.js';
 import type { StoredEvent } from '../store/store.js';
 import { MAX_BUFFERED_BYTES, ReaderFeed, type ReaderSink } from './reader-feed.js';
+import { ReaderLag } from './reader-lag.js';
 
 export type LiveMessage =
   | { type: 'snapshot'; rooms: RoomView[] }
@@ -64,6 +65,13 @@ export interface LiveSession {
 /** How often each socket's session is checked again: a logged-out or demoted user loses it this soon. */
 export const SESSION_RECHECK_MS = 5_000;
 
+export interface LiveSocketOptions {
+  /** How often each socket's session is checked again (`SESSION_RECHECK_MS`). */
+  recheckMs?: number;
+  /** Where the readers falling behind are counted and logged (the hub's /metrics reads it). */
+  lag?: ReaderLag;
+}
+
 export class LiveSocket {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   /** Each socket's session, its reader as of the last check. */
@@ -71,6 +79,7 @@ export class LiveSocket {
   /** What each socket is sent, and when. */
   private readonly feeds = new Map<WebSocket, ReaderFeed>();
   private readonly recheck: NodeJS.Timeout;
+  private readonly lag: ReaderLag;
   private checking = false;
 
   constructor(
@@ -78,8 +87,9 @@ export class LiveSocket {
     private readonly snapshot: () => RoomView[],
     private readonly log: Logger,
     private readonly authorize: LiveAuthorizer,
-    recheckMs = SESSION_RECHECK_MS,
+    { recheckMs = SESSION_RECHECK_MS, lag = new ReaderLag(log) }: LiveSocketOptions = {},
   ) {
+    this.lag = lag;
     this.recheck = setInterval(() => {
       // A reader that caught up while nothing was broadcast to it still gets the rooms it was owed.
       for (const ws of this.wss.clients) this.feedOf(ws)?.flush();
@@ -114,9 +124,11 @@ export class LiveSocket {
       this.sessions.set(ws, session);
       ws.once('close', () => {
         this.sessions.delete(ws);
+        this.feeds.get(ws)?.close();
         this.feeds.delete(ws);
       });
-      this.onConnection(ws);
+      const { role, roomId } = session.reader;
+      this.onConnection(ws, { remote: req.socket.remoteAddress, role, roomId });
     });
   }
 
@@ -159,13 +171,17 @@ export class LiveSocket {
     return null;
   }
 
-  private onConnection(ws: WebSocket): void {
+  /** `reader` names the reader in the log lines of its feed. */
+  private onConnection(ws: WebSocket, reader: Record<string, unknown>): void {
     ws.on('error', (err) => this.log.debug({ err: err.message }, 'websocket error'));
     const snapshot = JSON.stringify({ type: 'snapshot', rooms: this.snapshot() } satisfies LiveMessage);
     // The snapshot is allowed on top of the limit: at 10,000 rooms it alone is over it, and a slow
     // link still sending it would otherwise be cut off by the first news after it, at every reconnect.
     const limit = MAX_BUFFERED_BYTES + Buffer.byteLength(snapshot);
-    this.feeds.set(ws, new ReaderFeed(sinkOf(ws), undefined, limit));
+    this.feeds.set(
+      ws,
+      new ReaderFeed(sinkOf(ws), { maxBufferedBytes: limit, watch: this.lag.watch(reader) }),
+    );
     this.sendNews(ws, snapshot);
   }
 

@@ -25,18 +25,54 @@ export const LOW_WATER_BYTES = 256 * 1024;
 /** More than this many bytes waiting for one reader when news comes means it is not reading. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Told when a reader falls behind and when it has caught up, for the operators (hub/api/reader-lag.ts):
+ * once each way, never per message.
+ */
+export interface FeedWatch {
+  /** The reader is held a state: it is behind, and was not until now. */
+  fellBehind(): void;
+  /** A state of `kind` held for the reader, not sent at once. */
+  held(kind: string): void;
+  /** The reader was sent every state held for it. */
+  caughtUp(): void;
+  /** The reader went while states were still held for it. */
+  leftBehind(): void;
+}
+
+export interface FeedOptions {
+  lowWaterBytes?: number;
+  maxBufferedBytes?: number;
+  watch?: FeedWatch;
+}
+
+const unwatched: FeedWatch = {
+  fellBehind() {},
+  held() {},
+  caughtUp() {},
+  leftBehind() {},
+};
+
 export class ReaderFeed {
   /**
    * The latest text (the broadcast's, shared by every reader) of each kind of state held for a room,
    * by kind and room, in the order they were first held: what has waited longest goes first.
    */
   private readonly held = new Map<string, string>();
+  /** Whether states are held for the reader, as last told to the watch. */
+  private behind = false;
+  private readonly lowWaterBytes: number;
+  private readonly maxBufferedBytes: number;
+  private readonly watch: FeedWatch;
 
   constructor(
     private readonly sink: ReaderSink,
-    private readonly lowWaterBytes = LOW_WATER_BYTES,
-    private readonly maxBufferedBytes = MAX_BUFFERED_BYTES,
-  ) {}
+    options: FeedOptions = {},
+  ) {
+    this.lowWaterBytes = options.lowWaterBytes ?? LOW_WATER_BYTES;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+    this.watch = options.watch ?? unwatched;
+  }
 
   /**
    * A room's new state of `kind` (`room`, `speak-state`): sent when the reader keeps up, else held in
@@ -44,8 +80,15 @@ export class ReaderFeed {
    */
   state(kind: string, roomId: string, text: string): void {
     // Held first, so a state of this kind waiting for this room never goes after (and over) this newer one.
-    this.held.set(`${kind}:${roomId}`, text);
+    const key = `${kind}:${roomId}`;
+    this.held.set(key, text);
     this.flush();
+    if (!this.held.has(key)) return;
+    if (!this.behind) {
+      this.behind = true;
+      this.watch.fellBehind();
+    }
+    this.watch.held(kind);
   }
 
   /**
@@ -72,6 +115,19 @@ export class ReaderFeed {
       if (this.sink.bufferedBytes > this.lowWaterBytes) return;
       this.held.delete(key);
       this.sink.send(text);
+    }
+    if (this.behind) {
+      this.behind = false;
+      this.watch.caughtUp();
+    }
+  }
+
+  /** The reader went: what was held for it is dropped. */
+  close(): void {
+    this.held.clear();
+    if (this.behind) {
+      this.behind = false;
+      this.watch.leftBehind();
     }
   }
 }

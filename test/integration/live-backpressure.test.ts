@@ -25,10 +25,12 @@ const breathe = () => new Promise((resolve) => setImmediate(resolve));
 const wsClients = async (hub: RunningHub) =>
   (await getJson<{ wsClients: number }>(`${hub.httpUrl}/api/health`)).wsClients;
 
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
+
 describe('a dashboard that stops reading while rooms change', () => {
   let hub: RunningHub & { removeData(): void };
   beforeAll(async () => {
-    hub = await startTestHub();
+    hub = await startTestHub({ 'metrics.token': METRICS_TOKEN });
   });
   afterAll(async () => {
     await hub?.stop();
@@ -55,6 +57,18 @@ describe('a dashboard that stops reading while rooms change', () => {
     JSON.parse(JSON.stringify(hub.fleet.views().filter((r) => rooms.includes(r.id)))) as { id: string }[];
   const caughtUp = (messages: Message[]) =>
     finalViews().every((view) => JSON.stringify(lastView(messages, view.id)) === JSON.stringify(view));
+  /** What /metrics says of the dashboards behind: how many now, how many room views held for them. */
+  const lagMetrics = async () => {
+    const res = await fetch(`${hub.httpUrl}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    const text = await res.text();
+    const value = (series: RegExp) => Number(series.exec(text)?.[1]);
+    return {
+      behind: value(/^hnth_live_clients_behind (\d+)$/m),
+      roomViewsHeld: value(/^hnth_live_states_held_total\{type="room"\} (\d+)$/m),
+    };
+  };
 
   test('is kept, and when it reads again gets every event in order and each room’s latest view', async () => {
     const stuck = await liveClient(hub.httpUrl);
@@ -90,6 +104,10 @@ describe('a dashboard that stops reading while rooms change', () => {
     await waitFor('every event stored and told', () => eventSeqs(healthy.messages).length === events, 20_000);
     expect(eventSeqs(healthy.messages)).toEqual(allEvents);
     await waitFor('the healthy dashboard on every room’s latest view', () => caughtUp(healthy.messages));
+    // The operators see one dashboard behind, and the room views held for it.
+    const lagging = await lagMetrics();
+    expect(lagging.behind).toBe(1);
+    expect(lagging.roomViewsHeld).toBeGreaterThan(updates / 2);
 
     stuck.ws.resume();
     await waitFor(
@@ -102,6 +120,7 @@ describe('a dashboard that stops reading while rooms change', () => {
     expect(stuck.messages.filter((m) => m.type === 'room').length).toBeLessThan(updates / 2);
     expect(cut).toBe(false);
     expect(await wsClients(hub)).toBe(2);
+    await waitFor('no dashboard behind on /metrics', async () => (await lagMetrics()).behind === 0);
     healthy.close();
     stuck.close();
   }, 90_000);

@@ -1,11 +1,12 @@
 /**
  * One dashboard's feed: rooms' states (views, speak standings) conflated while the reader lags past
  * the low-water mark (each room's latest of each kind, once, when it catches up), news always sent in
- * order, a reader cut off only when news piles up past the hard limit.
+ * order, a reader cut off only when news piles up past the hard limit; its watch told once when the
+ * reader falls behind and once when it has caught up.
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { ReaderFeed, type ReaderSink } from '../../hub/api/reader-feed.js';
+import { type FeedWatch, ReaderFeed, type ReaderSink } from '../../hub/api/reader-feed.js';
 
 const LOW = 30;
 const MAX = 100;
@@ -37,8 +38,30 @@ const stateText = (tag: 'v' | 's', room: string, n: number) => `${tag}:${room}:$
 const view = (room: string, n: number) => stateText('v', room, n);
 const speak = (room: string, n: number) => stateText('s', room, n);
 
+/** What a feed told its watch, in order. */
+class RecordingWatch implements FeedWatch {
+  readonly told: string[] = [];
+  fellBehind() {
+    this.told.push('fell behind');
+  }
+  held(kind: string) {
+    this.told.push(`held ${kind}`);
+  }
+  caughtUp() {
+    this.told.push('caught up');
+  }
+  leftBehind() {
+    this.told.push('left behind');
+  }
+}
+
 function feedOn(reader = new PausedReader()) {
-  return { reader, feed: new ReaderFeed(reader, LOW, MAX) };
+  const watch = new RecordingWatch();
+  return {
+    reader,
+    watch,
+    feed: new ReaderFeed(reader, { lowWaterBytes: LOW, maxBufferedBytes: MAX, watch }),
+  };
 }
 
 describe('a reader keeping up', () => {
@@ -144,6 +167,59 @@ describe('a reader past the low-water mark', () => {
   });
 });
 
+describe('what the operators are told of a reader', () => {
+  test('keeping up: nothing', () => {
+    const { reader, watch, feed } = feedOn();
+    for (let n = 1; n <= 5; n++) {
+      feed.state('room', 'a', view('a', n));
+      feed.news(`event ${n}`);
+      reader.read();
+    }
+    expect(watch.told).toEqual([]);
+  });
+
+  test('falling behind: once when a first state is held, each state held, once when it caught up', () => {
+    const { reader, watch, feed } = feedOn();
+    feed.news('n'.repeat(40));
+    feed.news('event'); // news is never held
+    feed.state('room', 'a', view('a', 1));
+    feed.state('speak-state', 'a', speak('a', 1));
+    feed.state('room', 'a', view('a', 2));
+    expect(watch.told).toEqual(['fell behind', 'held room', 'held speak-state', 'held room']);
+
+    reader.read();
+    feed.flush();
+    feed.flush();
+    feed.state('room', 'a', view('a', 3));
+    expect(watch.told.slice(4)).toEqual(['caught up']);
+  });
+
+  test('caught up only once every state held was sent, not when the first ones were', () => {
+    const { reader, watch, feed } = feedOn();
+    feed.news('n'.repeat(40));
+    for (const room of ['a', 'b', 'c', 'd', 'e', 'f']) feed.state('room', room, view(room, 1));
+    reader.read();
+    feed.flush();
+    expect(watch.told).not.toContain('caught up');
+    reader.read();
+    feed.flush();
+    expect(watch.told.at(-1)).toBe('caught up');
+  });
+
+  test('going while behind: it left behind; going caught up: nothing more', () => {
+    const behind = feedOn();
+    behind.feed.news('n'.repeat(40));
+    behind.feed.state('room', 'a', view('a', 1));
+    behind.feed.close();
+    expect(behind.watch.told).toEqual(['fell behind', 'held room', 'left behind']);
+
+    const keeping = feedOn();
+    keeping.feed.state('room', 'a', view('a', 1));
+    keeping.feed.close();
+    expect(keeping.watch.told).toEqual([]);
+  });
+});
+
 type Step =
   | { kind: 'room' | 'speak-state'; room: string }
   | { kind: 'news' }
@@ -173,7 +249,8 @@ describe('over any sequence of views, news and reads', () => {
       fc.property(fc.array(step, { maxLength: 200 }), (steps) => {
         const reader = new PausedReader();
         // A hard limit no sequence here reaches: this is about what a live reader sees.
-        const feed = new ReaderFeed(reader, LOW, Number.POSITIVE_INFINITY);
+        const watch = new RecordingWatch();
+        const feed = new ReaderFeed(reader, { lowWaterBytes: LOW, maxBufferedBytes: Infinity, watch });
         /** The latest n of each room's view (`v:<room>`) and speak standing (`s:<room>`). */
         const latest = new Map<string, number>();
         let news = 0;
@@ -205,6 +282,14 @@ describe('over any sequence of views, news and reads', () => {
         reader.sent.forEach((text, i) => {
           if (!text.startsWith('news')) expect(reader.waitingAtSend[i]).toBeLessThanOrEqual(LOW);
         });
+        // The watch is told each way in turn, of states held only while behind, and last that it
+        // caught up.
+        let behind = false;
+        for (const told of watch.told) {
+          expect(behind).toBe(told !== 'fell behind');
+          if (told !== 'held room' && told !== 'held speak-state') behind = told === 'fell behind';
+        }
+        expect(behind).toBe(false);
       }),
       { numRuns: 1000 },
     );
