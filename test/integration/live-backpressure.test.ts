@@ -1,8 +1,9 @@
 /**
  * Issue 9, backpressure: a dashboard that stops reading must not hold the hub's memory or stall the
- * others. Rooms' views are state: a dashboard behind is sent each room's latest view when it reads
- * again, however many changes it missed, and is never cut off for them. Other news must all arrive:
- * past its allowance of it unsent, a dashboard is not reading at all and the hub cuts it off.
+ * others. Rooms' views and speak standings are state: a dashboard behind is sent each room's latest
+ * when it reads again, however many changes it missed, is never cut off for them, and is counted
+ * behind on /metrics meanwhile. Other news must all arrive: past its allowance of it unsent, a
+ * dashboard is not reading at all and the hub cuts it off.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
