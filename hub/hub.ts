@@ -272,8 +272,9 @@ function composeHub(c: {
       return meetingsSoon.between(now, new Date(now.getTime() + config.schedule.warmUpMin * 60_000));
     }),
   );
-  // Another hub changed a speak queue: the rooms this hub tells learn where they stand now.
-  live.fromGroup('speak-session', () => void speak.follow());
+  // Another hub changed a speak queue: the rooms this hub tells learn where they stand now, and its
+  // dashboards, already shown the news, are not shown it again from the queue read.
+  live.fromGroup('speak-session', (message) => void speak.heardFromGroup(message.session));
   live.onRelayResumed(() => void speak.follow());
 
   // Art. 5.3: the codec configurations the operator approved, delivered to the rooms.

@@ -55,6 +55,7 @@ import { LiveSocket } from './live-socket.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { noticeProblemsRoutes } from './notice-problems-routes.js';
 import { powerRoutes } from './power-routes.js';
+import { ReaderLag } from './reader-lag.js';
 import { rehearsalHistoryRoutes } from './rehearsal-history-routes.js';
 import { remoteActionsRoutes } from './remote-actions-routes.js';
 import { roomsRoutes, withoutCredentials } from './rooms-routes.js';
@@ -105,6 +106,8 @@ export interface ApiPart extends Part {
 export function apiPart(d: ApiDeps): ApiPart {
   const { config, roster, fleet, store, security, guards, schedule, live, out, clock } = d;
   const n = config.notify;
+  // Made before the socket, so /metrics has it whatever the order parts start in.
+  const lag = new ReaderLag(d.log);
   const app = buildApi(
     d.log,
     security.sessions,
@@ -204,6 +207,7 @@ export function apiPart(d: ApiDeps): ApiPart {
           openIncidents: () => d.incidents.openCount(),
           mqttConnected: () => out.connected,
           wsClients: () => live.clientCount,
+          wsLag: () => lag.counts(),
           store: { backlog: d.backlog },
           history: d.history.counters,
           audit: () => guards.audit.last,
@@ -239,6 +243,7 @@ export function apiPart(d: ApiDeps): ApiPart {
           const reader = token ? await readerOf(token) : null;
           return token && reader ? { reader, check: () => readerOf(token) } : null;
         },
+        { lag },
       );
       // The news of the group's other hubs (an event one stored, a meeting booked on one) on this hub's sockets.
       relay = await startLiveRelay({

@@ -13,6 +13,7 @@ import { levels, powerStates } from '../readiness.js';
 import type { AuditVerification } from '../security/audit-anchor.js';
 import { type HubStore, oldestWaitMs } from '../store/store.js';
 import type { HistoryCounters } from '../telemetry-history.js';
+import type { ReaderLagCounts } from './reader-lag.js';
 
 /** What the metrics read, at each scrape. */
 export interface MetricsSources {
@@ -22,6 +23,8 @@ export interface MetricsSources {
   openIncidents(): number;
   mqttConnected(): boolean;
   wsClients(): number;
+  /** Dashboards behind on the live socket, and the rooms' states held for them. */
+  wsLag(): ReaderLagCounts;
   store: Pick<HubStore, 'backlog'>;
   history: HistoryCounters;
   /** The audit log's last verification (null before the first). */
@@ -248,6 +251,22 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
   gaugeOf(registry, 'hnth_live_clients', 'Dashboards connected to the live socket.', () =>
     sources.wsClients(),
   );
+  gaugeOf(
+    registry,
+    'hnth_live_clients_behind',
+    "Dashboards behind on the live socket now (a slow link, a loaded machine): each room's latest view and speak standing waits until they catch up.",
+    () => sources.wsLag().behind,
+  );
+  new Counter({
+    name: 'hnth_live_states_held_total',
+    help: "Room views and speak standings held for dashboards behind on the live socket rather than sent at once (one still waiting is replaced by its room's next), by message type (room, speak-state).",
+    labelNames: ['type'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [type, n] of Object.entries(sources.wsLag().held)) this.inc({ type }, n);
+    },
+  });
   const audit = sources.audit;
   if (audit) {
     // Absent until the first verification: no 1 or 0 before anything was checked.

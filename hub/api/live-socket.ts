@@ -1,9 +1,10 @@
 /**
  * `/ws`: pushes every room change and every stored event to the dashboards as JSON. A client that
- * reads too slowly is sent each room's latest view instead of every change (hub/api/reader-feed.ts),
- * so a loaded machine or a slow provincial link thins its feed rather than losing it; one that lets
- * the other news (events, incidents, meetings…) pile up past its allowance is not reading at all and
- * is disconnected rather than allowed to hold the hub's memory or stall ingest.
+ * reads too slowly is sent each room's latest view and speak standing instead of every change
+ * (hub/api/reader-feed.ts), so a loaded machine or a slow provincial link thins its feed rather than
+ * losing it; one that lets the other news (events, incidents, meetings…) pile up past its allowance
+ * is not reading at all and is disconnected rather than allowed to hold the hub's memory or stall
+ * ingest.
  * Only a logged-in session may open it, and only from the hub's own pages (a browser sends the
  * page's Origin; another site's page must not ride on the operator's cookie). A socket whose
  * session ends (logout, expiry, a changed user, on this hub or another of its group) is closed at
@@ -23,6 +24,7 @@ import type { RoomSpeakState } from '../speak/speak-queue.js';
 import type { SessionNews } from '../speak/speak-service.js';
 import type { StoredEvent } from '../store/store.js';
 import { MAX_BUFFERED_BYTES, ReaderFeed, type ReaderSink } from './reader-feed.js';
+import { ReaderLag } from './reader-lag.js';
 
 export type LiveMessage =
   | { type: 'snapshot'; rooms: RoomView[] }
@@ -63,6 +65,13 @@ export interface LiveSession {
 /** How often each socket's session is checked again: a logged-out or demoted user loses it this soon. */
 export const SESSION_RECHECK_MS = 5_000;
 
+export interface LiveSocketOptions {
+  /** How often each socket's session is checked again (`SESSION_RECHECK_MS`). */
+  recheckMs?: number;
+  /** Where the readers falling behind are counted and logged (the hub's /metrics reads it). */
+  lag?: ReaderLag;
+}
+
 export class LiveSocket {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   /** Each socket's session, its reader as of the last check. */
@@ -70,6 +79,7 @@ export class LiveSocket {
   /** What each socket is sent, and when. */
   private readonly feeds = new Map<WebSocket, ReaderFeed>();
   private readonly recheck: NodeJS.Timeout;
+  private readonly lag: ReaderLag;
   private checking = false;
 
   constructor(
@@ -77,8 +87,9 @@ export class LiveSocket {
     private readonly snapshot: () => RoomView[],
     private readonly log: Logger,
     private readonly authorize: LiveAuthorizer,
-    recheckMs = SESSION_RECHECK_MS,
+    { recheckMs = SESSION_RECHECK_MS, lag = new ReaderLag(log) }: LiveSocketOptions = {},
   ) {
+    this.lag = lag;
     this.recheck = setInterval(() => {
       // A reader that caught up while nothing was broadcast to it still gets the rooms it was owed.
       for (const ws of this.wss.clients) this.feedOf(ws)?.flush();
@@ -113,9 +124,11 @@ export class LiveSocket {
       this.sessions.set(ws, session);
       ws.once('close', () => {
         this.sessions.delete(ws);
+        this.feeds.get(ws)?.close();
         this.feeds.delete(ws);
       });
-      this.onConnection(ws);
+      const { role, roomId } = session.reader;
+      this.onConnection(ws, { remote: req.socket.remoteAddress, role, roomId });
     });
   }
 
@@ -158,13 +171,17 @@ export class LiveSocket {
     return null;
   }
 
-  private onConnection(ws: WebSocket): void {
+  /** `reader` names the reader in the log lines of its feed. */
+  private onConnection(ws: WebSocket, reader: Record<string, unknown>): void {
     ws.on('error', (err) => this.log.debug({ err: err.message }, 'websocket error'));
     const snapshot = JSON.stringify({ type: 'snapshot', rooms: this.snapshot() } satisfies LiveMessage);
     // The snapshot is allowed on top of the limit: at 10,000 rooms it alone is over it, and a slow
     // link still sending it would otherwise be cut off by the first news after it, at every reconnect.
     const limit = MAX_BUFFERED_BYTES + Buffer.byteLength(snapshot);
-    this.feeds.set(ws, new ReaderFeed(sinkOf(ws), undefined, limit));
+    this.feeds.set(
+      ws,
+      new ReaderFeed(sinkOf(ws), { maxBufferedBytes: limit, watch: this.lag.watch(reader) }),
+    );
     this.sendNews(ws, snapshot);
   }
 
@@ -175,8 +192,9 @@ export class LiveSocket {
       return;
     }
     const text = JSON.stringify(message);
-    if (message.type === 'room') {
-      for (const ws of this.wss.clients) this.feedOf(ws)?.room(message.room.id, text);
+    const roomId = stateRoomOf(message);
+    if (roomId !== null) {
+      for (const ws of this.wss.clients) this.feedOf(ws)?.state(message.type, roomId, text);
       return;
     }
     for (const ws of this.wss.clients) this.sendNews(ws, text);
@@ -219,6 +237,16 @@ export class LiveSocket {
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
   }
+}
+
+/**
+ * The room whose state `message` is, its latest replacing the previous for a reader behind (a room's
+ * view, its speak standing); null for news.
+ */
+function stateRoomOf(message: LiveMessage): string | null {
+  if (message.type === 'room') return message.room.id;
+  if (message.type === 'speak-state') return message.roomId;
+  return null;
 }
 
 function sinkOf(ws: WebSocket): ReaderSink {

@@ -107,6 +107,14 @@ export class SpeakService {
   /** Rooms whose last request found no meeting taking requests. */
   private readonly unanswered = new Set<string>();
   private readonly published = new Map<string, string>();
+  /**
+   * The sessions as this hub's dashboards were last shown them: by this hub's changes, by the group's
+   * news the relay brought, by what `follow()` found. `follow()` shows only what differs from it, so
+   * a change whose news the relay brought is not shown again when the queue is read.
+   */
+  private readonly shown = new Map<string, SessionView>();
+  /** Counts the group's news shown: a read begun before one may be older than what it showed. */
+  private groupNews = 0;
   /** The change under way: changes run one at a time, each on the sessions the one before stored. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -136,6 +144,8 @@ export class SpeakService {
         continue;
       }
       this.byHost.set(session.hostRoomId, session);
+      // What a dashboard loads with the page (`sessions()`), not news to show it again.
+      this.shown.set(session.hostRoomId, view(session));
     }
     if (this.byHost.size > 0) this.log.info({ sessions: this.byHost.size }, 'speak sessions restored');
   }
@@ -148,16 +158,32 @@ export class SpeakService {
 
   /**
    * Reads the sessions again, for the changes another hub of the group made: the rooms whose
-   * standing changed are told, and this hub's dashboards the sessions that changed (a change whose
-   * news the relay lost, its connection down, is found here and nowhere else).
+   * standing changed are told, and this hub's dashboards the sessions not as they were last shown
+   * (a change whose news the relay lost, its connection down, is found here and nowhere else).
    */
   follow(): Promise<void> {
     return this.inTurn(async () => {
-      const before = this.byHost;
+      const newsBefore = this.groupNews;
       this.adopt((await this.store.load()).sessions);
-      for (const news of sessionsChanged(before, this.byHost)) this.out.sessionFound(news);
+      // News the relay brought while the store was read may be newer than what was read: showing the
+      // read would take the dashboards back; the read that news asked for comes next and shows the rest.
+      if (this.groupNews === newsBefore)
+        for (const news of sessionsChanged(this.shown, this.byHost)) {
+          this.remember(news);
+          this.out.sessionFound(news);
+        }
       this.sync();
     }).catch((err: Error) => this.log.warn({ err: err.message }, 'speak sessions not read again'));
+  }
+
+  /**
+   * Another hub's news of a session, which the relay brought and this hub's dashboards were shown:
+   * remembered as shown, then the sessions read again for the rooms' standings.
+   */
+  heardFromGroup(news: SessionNews): Promise<void> {
+    this.remember(news);
+    this.groupNews++;
+    return this.follow();
   }
 
   sessions(): SessionView[] {
@@ -293,12 +319,24 @@ export class SpeakService {
       const change = written as SpeakChange<T> | null;
       if (done.applied && change) {
         options.applied?.(change.result);
-        if (change.save) this.out.sessionChanged(view(change.save));
-        if (change.remove !== undefined) this.out.sessionChanged({ hostRoomId: change.remove, closed: true });
+        if (change.save) this.changed(view(change.save));
+        if (change.remove !== undefined) this.changed(closed(change.remove));
       }
       this.sync();
       return done.applied ? done.result : null;
     });
+  }
+
+  /** Tells every dashboard of the group of a session this hub changed, this hub's remembering it shown. */
+  private changed(news: SessionNews): void {
+    this.remember(news);
+    this.out.sessionChanged(news);
+  }
+
+  /** What this hub's dashboards were shown of a session. */
+  private remember(news: SessionNews): void {
+    if ('closed' in news) this.shown.delete(news.hostRoomId);
+    else this.shown.set(news.hostRoomId, news);
   }
 
   /** The sessions as stored; a session opened meanwhile takes requests again from rooms told none did. */
@@ -344,19 +382,21 @@ const alreadyApplied: ServiceOutcome = {
   error: 'already applied by a hub of the group',
 };
 
-/** The sessions whose view differs from one read to the next, and those gone. */
+/** The sessions whose view differs from the one shown, and those shown that are gone. */
 function sessionsChanged(
-  before: ReadonlyMap<string, SpeakSession>,
-  after: ReadonlyMap<string, SpeakSession>,
+  shown: ReadonlyMap<string, SessionView>,
+  now: ReadonlyMap<string, SpeakSession>,
 ): SessionNews[] {
   const news: SessionNews[] = [];
-  for (const [host, session] of after) {
-    const was = before.get(host);
-    if (!was || !isDeepStrictEqual(view(was), view(session))) news.push(view(session));
+  for (const [host, session] of now) {
+    const current = view(session);
+    if (!isDeepStrictEqual(shown.get(host), current)) news.push(current);
   }
-  for (const host of before.keys()) if (!after.has(host)) news.push({ hostRoomId: host, closed: true });
+  for (const host of shown.keys()) if (!now.has(host)) news.push(closed(host));
   return news;
 }
+
+const closed = (hostRoomId: string): SessionNews => ({ hostRoomId, closed: true });
 
 function view(s: SpeakSession): SessionView {
   return { hostRoomId: s.hostRoomId, openedBy: s.openedBy, openedAt: s.openedAt, queue: queue(s) };

@@ -358,7 +358,7 @@ describe('the dashboard', () => {
       () => [],
       createLogger('t', 'silent'),
       async () => ({ reader, check: async () => (valid ? reader : null) }),
-      20,
+      { recheckMs: 20 },
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };

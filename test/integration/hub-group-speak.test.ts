@@ -3,7 +3,8 @@
  * message reaches every hub of the group: it is queued once; the host's decision made on A is seen
  * on B, in its API, on its dashboards and on the room's retained speak state; a late copy of a
  * message does not undo what the host did since; and a change B's relay missed reaches B's
- * dashboards once the relay listens again.
+ * dashboards once the relay listens again. B's dashboards are told of each change once, whether the
+ * relay brought it or B found it reading the queue.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
@@ -60,6 +61,11 @@ function fromRoom(roomId: string, action: SpeakMessage['action'], ts: string, ..
 const queueOn = async (hub: Hub): Promise<SpeakRequest[]> =>
   (await getJson<SessionView[]>(`${hub.httpUrl}/api/speak`)).find((s) => s.hostRoomId === HOST)?.queue ?? [];
 const stateOn = (hub: Hub, roomId: string) => retained.get(hub)?.get(speakStateTopic(roomId));
+/** The speak-session news on a dashboard whose queue has a request matching `matches`. */
+const sessionNews = (
+  messages: { type: string; [k: string]: unknown }[],
+  matches: (r: SpeakRequest) => boolean,
+) => messages.filter((m) => m.type === 'speak-session' && (m.session as SessionView).queue?.some(matches));
 
 describe('the speak queue of a hub group', () => {
   let request: SpeakRequest;
@@ -108,6 +114,9 @@ describe('the speak queue of a hub group', () => {
             (m.speak as { state: string }).state === 'granted',
         ),
       );
+      // B told where the room stands from the queue it read on the relay's news, after what it
+      // found changed there: the relay had shown the grant, the read did not show it again.
+      expect(sessionNews(live.messages, (r) => r.id === request.id && r.state === 'granted')).toHaveLength(1);
       for (const hub of [a, b])
         await waitFor('the room told it has the floor', () => stateOn(hub, ROOM)?.state === 'granted');
       // The same decision again on B: the request is no longer waiting.
@@ -147,13 +156,11 @@ describe('the speak queue of a hub group', () => {
       });
       // Sooner than the slow re-read (30 s): the relay listening again made B read the queue.
       await waitFor('B to know the room waits', () => b.speak.stateOf(missed).state === 'waiting');
-      // The relay never brought A's news of it: B's dashboards learn the queue from B's reading.
-      await waitFor('B’s dashboard told of the session', () =>
-        live.messages.some(
-          (m) =>
-            m.type === 'speak-session' && (m.session as SessionView).queue.some((r) => r.roomId === missed),
-        ),
+      // The relay never brought A's news of it: B's dashboards learn the queue from B's reading, once.
+      await waitFor('B’s dashboard told where the room stands', () =>
+        live.messages.some((m) => m.type === 'speak-state' && m.roomId === missed),
       );
+      expect(sessionNews(live.messages, (r) => r.roomId === missed)).toHaveLength(1);
     } finally {
       live.close();
     }

@@ -121,6 +121,9 @@ describe('/metrics', () => {
     expect(open.length).toBeGreaterThan(0);
     expect(sample(text, 'hnth_incidents_open')).toBe(open.length);
     expect(sample(text, 'hnth_mqtt_connected')).toBe(1);
+    // No dashboard is behind: none counted, nothing held (the counter has no series until then).
+    expect(sample(text, 'hnth_live_clients_behind')).toBe(0);
+    expect(text).toMatch(/^# TYPE hnth_live_states_held_total counter$/m);
     expect(sample(text, 'hnth_process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(sample(text, 'hnth_nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
   });
