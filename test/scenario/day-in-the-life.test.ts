@@ -851,14 +851,21 @@ describe('the day’s database moved into PostgreSQL (issue 17)', () => {
       expect({ table, rows: got[0].n }).toEqual({ table, rows });
     }
     // The day fills every table but these: the hub group's tables (the once-only lease, the relay of
-    // large live messages), unused by a hub alone on SQLite, and the codec configurations, which
-    // no one approves or sends in these days.
+    // large live messages, the rooms' flood edges read back by the other hubs), unused by a hub
+    // alone on SQLite, and the codec configurations, which no one approves or sends in these days.
     expect(
       Object.entries(counted)
         .filter(([, rows]) => rows === 0)
         .map(([table]) => table)
         .sort(),
-    ).toEqual(['approved_configs', 'config_deliveries', 'config_templates', 'leases', 'live_relay']);
+    ).toEqual([
+      'approved_configs',
+      'config_deliveries',
+      'config_templates',
+      'leases',
+      'live_relay',
+      'room_edges',
+    ]);
   });
 
   test('the audit chain verifies on PostgreSQL with the day hub’s key, and holds its last checkpoint', async () => {
