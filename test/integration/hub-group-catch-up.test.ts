@@ -100,6 +100,20 @@ async function floodB(roomId: string): Promise<void> {
   flooding.end(true);
 }
 
+/** The room's flood incident closes on A, with its notice; one incident, opened and closed once. */
+async function floodClosedOnceOnA(room: string, incidentId: number): Promise<void> {
+  await waitFor(
+    'the flood incident closed',
+    async () => (await incidentsOn(a, room)).every((i) => i.closedAt !== null),
+    30_000,
+  );
+  await waitFor('its closing notice', () => notices('closed', room).length > 0);
+  await settled(a, b);
+  expect((await incidentsOn(a, room)).map((i) => i.id)).toEqual([incidentId]);
+  expect(notices('opened', room)).toHaveLength(1);
+  expect(notices('closed', room)).toHaveLength(1);
+}
+
 async function storeUnheard(hub: Hub, roomId: string, seq: number): Promise<StoredEvent> {
   return withRelaysCut(db, 2, async () => {
     const event: EventMessage = {
@@ -159,16 +173,7 @@ describe('the hub deciding catches up on what its relay missed', () => {
     await waitFor('its opening notice', () => notices('opened', room).length > 0);
     // The flood is over once B has not had to disconnect the room for its quiet time.
     bAhead = FLOOD_QUIET_MS + 1000;
-    await waitFor(
-      'the flood incident closed',
-      async () => (await incidentsOn(a, room)).every((i) => i.closedAt !== null),
-      30_000,
-    );
-    await waitFor('its closing notice', () => notices('closed', room).length > 0);
-    await settled(a, b);
-    expect((await incidentsOn(a, room)).map((i) => i.id)).toEqual([incident.id]);
-    expect(notices('opened', room)).toHaveLength(1);
-    expect(notices('closed', room)).toHaveLength(1);
+    await floodClosedOnceOnA(room, incident.id);
   });
 
   test('a flood that starts and ends while A’s relay is cut off still opens and closes one incident on A', async () => {
@@ -190,16 +195,7 @@ describe('the hub deciding catches up on what its relay missed', () => {
       bAhead += FLOOD_QUIET_MS + 1000;
       await edgeStored(room, FLOOD_CLEARED);
     });
-    await waitFor(
-      'the flood incident closed',
-      async () => (await incidentsOn(a, room)).every((i) => i.closedAt !== null),
-      30_000,
-    );
-    await waitFor('its closing notice', () => notices('closed', room).length > 0);
-    await settled(a, b);
-    expect((await incidentsOn(a, room)).map((i) => i.id)).toEqual([incident.id]);
-    expect(notices('opened', room)).toHaveLength(1);
-    expect(notices('closed', room)).toHaveLength(1);
+    await floodClosedOnceOnA(room, incident.id);
   });
 
   test('the hub taking over decides on a fault its relay missed while it stood by: one incident, one notice', async () => {
