@@ -96,13 +96,21 @@ export interface HubOptions {
  * reads held the pool's connections the lease needed (bench/results.md).
  */
 const SPEAK_BACKSTOP_MS = 30_000;
+const MEETINGS_SOON_REFRESH_MS = 30_000;
 
-function followingSpeak(speak: SpeakService, clock: Clock): Part {
+/**
+ * In a hub group, a slow round reading back what other hubs did is never more frequent than the hub
+ * follows the group at all (`store.followGroupSec`): set slower for a busy store, it slows them too.
+ */
+const groupRoundMs = (roundMs: number, config: HubConfig) =>
+  config.store.url ? Math.max(roundMs, config.store.followGroupSec * 1000) : roundMs;
+
+function followingSpeak(speak: SpeakService, clock: Clock, everyMs: number): Part {
   let timer: unknown = null;
   return {
     name: 'speak-follow',
     start() {
-      timer = clock.setInterval(() => void speak.follow(), SPEAK_BACKSTOP_MS);
+      timer = clock.setInterval(() => void speak.follow(), everyMs);
     },
     stop() {
       if (timer) clock.clearInterval(timer);
@@ -245,7 +253,7 @@ function composeHub(c: {
   const meetingsSoon = new MeetingsSoon({
     meetings,
     aheadMs: config.schedule.warmUpMin * 60_000,
-    refreshMs: 30_000,
+    refreshMs: groupRoundMs(MEETINGS_SOON_REFRESH_MS, config),
     log,
     clock,
   });
@@ -438,7 +446,7 @@ function composeHub(c: {
     { name: 'commands', stop: () => commands.close() },
     { name: 'schedule', stop: () => schedule.stop() },
     { name: 'speak-states', start: () => speak.publishAll() },
-    ...(config.store.url ? [followingSpeak(speak, clock)] : []),
+    ...(config.store.url ? [followingSpeak(speak, clock, groupRoundMs(SPEAK_BACKSTOP_MS, config))] : []),
     // The lease is let go first of all when stopping, so another hub of the group takes the work at once.
     { name: 'once-only-work', start: () => onceOnly.start(), stop: () => onceOnly.stop() },
     { name: 'meeting-watch', start: () => watch.start(), stop: () => watch.stop() },

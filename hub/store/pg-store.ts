@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { Logger } from '../../shared/logger.js';
 import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import type { Migration } from './database.js';
+import { InFlight } from './in-flight.js';
 import {
   applyPgMigrations,
   type CheckedPgPool,
@@ -230,8 +231,8 @@ function storableJson(what: string, value: unknown): string {
 }
 
 export class PgStore implements HubStore {
-  /** The calls handed to the pool and not yet answered, each with when it was made, oldest first. */
-  private readonly pending = new Map<Promise<unknown>, Date>();
+  /** The calls handed to the pool and not yet answered. */
+  private readonly pending = new InFlight();
   private closing: Promise<void> | null = null;
   /**
    * Calls on the pool at once, never more than `STORE_CALLS_AT_ONCE`: pg's own queue fails a call
@@ -387,13 +388,12 @@ export class PgStore implements HubStore {
   }
 
   backlog(): StoreBacklog {
-    const oldest = this.pending.values().next();
-    return { pending: this.pending.size, oldestSince: oldest.done ? null : oldest.value };
+    return this.pending.backlog();
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.allSettled(this.pending.keys());
+      await this.pending.settled();
       if (this.ownsPool) await this.pool.end();
     })();
     return this.closing;
@@ -443,9 +443,6 @@ export class PgStore implements HubStore {
         },
       );
     });
-    this.pending.set(answer, new Date());
-    const forget = () => this.pending.delete(answer);
-    answer.then(forget, forget);
-    return answer;
+    return this.pending.track(answer);
   }
 }

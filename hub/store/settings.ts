@@ -28,7 +28,7 @@ export const storeSettings = {
     default: 5000,
   },
   followGroupSec: {
-    doc: 'In a hub group, how often a hub reads again in the store what the others did: the hub doing the once-only work plans a meeting booked and starts a rehearsal asked for on another within this; every hub reads back the events and the rooms’ flood edges its live relay missed (for the incidents).',
+    doc: 'In a hub group, how often a hub reads again in the store what the others did: the hub doing the once-only work plans a meeting booked and starts a rehearsal asked for on another within this; every hub reads back the events and the rooms’ flood edges its live relay missed (for the incidents). The speak queue and the coming meetings are read back every 30 s, or at this pace when slower.',
     format: positive,
     default: 2,
   },

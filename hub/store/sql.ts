@@ -15,6 +15,7 @@ import type Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Logger } from '../../shared/logger.js';
 import { applyMigrations, type Db, type Migration } from './database.js';
+import { InFlight } from './in-flight.js';
 import { applyPgMigrations, openCheckedPgPool } from './pg-database.js';
 import type { StoreBacklog } from './store.js';
 
@@ -270,36 +271,57 @@ export class PgSql implements Sql {
   private constructor(
     private readonly runner: pg.Pool | pg.PoolClient,
     private readonly pool: pg.Pool | null,
+    /** The pool's statements and transactions not yet answered; inside a transaction, its own count. */
+    private readonly inFlight: InFlight | null,
   ) {}
 
   static fromPool(pool: pg.Pool): PgSql {
-    return new PgSql(pool, pool);
+    return new PgSql(pool, pool, new InFlight());
   }
 
-  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    const result = await this.runner.query({ text: toPgPlaceholders(sql), values: [...params], types });
-    return result.rows as T[];
+  /** What waits on the server, as SQLite's thread counts it: a statement waits there just as long. */
+  backlog(): StoreBacklog {
+    return this.inFlight?.backlog() ?? { pending: 0, oldestSince: null };
+  }
+
+  private counted<T>(answer: Promise<T>): Promise<T> {
+    return this.inFlight ? this.inFlight.track(answer) : answer;
+  }
+
+  all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.counted(
+      this.runner
+        .query({ text: toPgPlaceholders(sql), values: [...params], types })
+        .then((result) => result.rows as T[]),
+    );
   }
 
   async one<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
   }
 
-  async run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRun> {
-    const result = await this.runner.query({ text: toPgPlaceholders(sql), values: [...params], types });
-    return { changes: result.rowCount ?? 0 };
+  run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRun> {
+    return this.counted(
+      this.runner
+        .query({ text: toPgPlaceholders(sql), values: [...params], types })
+        .then((result) => ({ changes: result.rowCount ?? 0 })),
+    );
   }
 
-  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     if (!this.pool) return work(this);
-    const client = await this.pool.connect();
+    return this.counted(this.transactionOn(this.pool, work));
+  }
+
+  private async transactionOn<T>(pool: pg.Pool, work: (tx: Sql) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
     client.on('error', ignore);
     let broken = false;
     try {
       for (let attempt = 1; ; attempt++) {
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
         try {
-          const result = await work(new PgSql(client, null));
+          const result = await work(new PgSql(client, null, null));
           await client.query('COMMIT');
           return result;
         } catch (err) {
@@ -343,7 +365,7 @@ export interface OpenedSql {
   sql: SqliteSql | PgSql;
   /** Applies what each part's migrations add; call once, with all of them, before any query. */
   migrate(migrations: readonly SqlMigration[]): Promise<void>;
-  /** Statements handed to another thread and not yet answered; none where they run at once or in a pool. */
+  /** Statements handed to SQLite's thread or PostgreSQL's pool and not yet answered; none where they run at once. */
   backlog?(): StoreBacklog;
   close(): Promise<void>;
 }
@@ -366,5 +388,10 @@ export async function openPgSql(url: string, log?: Logger): Promise<OpenedSql> {
  */
 export function sharedPgSql(pool: pg.Pool): OpenedSql {
   const sql = PgSql.fromPool(pool);
-  return { sql, migrate: (migrations) => sql.migrate(migrations), close: async () => {} };
+  return {
+    sql,
+    migrate: (migrations) => sql.migrate(migrations),
+    backlog: () => sql.backlog(),
+    close: async () => {},
+  };
 }

@@ -82,8 +82,8 @@ export function bytesInFlight(): { bytes: number; connecting: number } {
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
- * While another thread works (the store's SQLite thread commits), spinning on the event loop only
- * takes its core: look again a millisecond later. This polls what is pending; it does not stand in
+ * While the store's work is elsewhere (SQLite's thread commits, PostgreSQL answers), spinning on the
+ * event loop only takes its core: look again a millisecond later. This polls what is pending; it does not stand in
  * for it, and the deadline below still holds.
  */
 const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 1));

@@ -1,7 +1,7 @@
 /**
  * A hub's two stores on the group's PostgreSQL share ONE pool: never more than `PG_POOL_SIZE`
- * connections however busy both are, and closing commits what was handed over, then ends the pool
- * once, after both.
+ * connections however busy both are, their calls waiting on the server counted in one backlog, and
+ * closing commits what was handed over, then ends the pool once, after both.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -99,6 +99,23 @@ describe('the stores of a hub on PostgreSQL', () => {
       await Promise.all(held);
     } finally {
       locker.release();
+      await stores.stop();
+    }
+  });
+
+  test('the repositories’ statements and transactions waiting on the server are in the backlog until answered', async () => {
+    const stores = await open('backlog');
+    try {
+      const sleep = 'SELECT 1 AS ok FROM pg_sleep(0.3)';
+      const statement = stores.sql.one(sleep);
+      // A transaction counts once, however many statements it runs.
+      const transaction = stores.sql.transaction(async (tx) => [await tx.one(sleep), await tx.one(sleep)]);
+      expect(stores.backlog()).toEqual({ pending: 2, oldestSince: expect.any(Date) });
+      await statement;
+      expect(stores.backlog().pending).toBe(1);
+      await transaction;
+      expect(stores.backlog()).toEqual({ pending: 0, oldestSince: null });
+    } finally {
       await stores.stop();
     }
   });

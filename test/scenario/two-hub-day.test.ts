@@ -64,7 +64,8 @@ beforeAll(async () => {
       'thresholds.staleAfterSec': 900,
       'schedule.recheckMin': 10,
       // What another hub did is looked for every minute, not every 2 s: over days of virtual time,
-      // a 2 s beat would be most of the instants the world has to settle.
+      // a 2 s beat would be most of the instants the world has to settle. The speak queue and the
+      // coming meetings, read back every 30 s otherwise, keep this minute's beat too.
       'store.followGroupSec': 60,
       // The weekly inspection is the day-in-the-life's: here the rehearsals are what runs once.
       'schedule.inspectionCron': '',
