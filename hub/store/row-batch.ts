@@ -32,11 +32,6 @@ export class RowBatch<Row> {
     });
   }
 
-  /** Rows not yet committed. */
-  get size(): number {
-    return this.waiting.length;
-  }
-
   private async drain(): Promise<void> {
     this.writing = true;
     while (this.waiting.length > 0) {
