@@ -8,6 +8,7 @@
  * applied here unless a later one of its room and flag already was.
  */
 import type { Logger } from '../../shared/logger.js';
+import { Turns } from '../turns.js';
 import { edgeOfEvent } from './incident-rules.js';
 import type { RoomEdgesRepo } from './room-edges-repo.js';
 
@@ -22,9 +23,7 @@ export class GroupEdges {
   /** Per room and flag, the latest version applied, seen or stored here. */
   private readonly known = new Map<string, number>();
   /** Saves and reads take turns: a read never finds this hub's own edge before it is known. */
-  private tail: Promise<void> = Promise.resolve();
-  /** A read asked for and not yet begun: later asks join it. */
-  private waiting: Promise<void> | null = null;
+  private readonly turns = new Turns();
 
   constructor(private readonly deps: GroupEdgesDeps) {}
 
@@ -44,15 +43,11 @@ export class GroupEdges {
   told(roomId: string, edge: string, data: Record<string, unknown>): Promise<number | null> {
     const flag = edgeOfEvent(edge, data)?.flag;
     if (!flag) return Promise.resolve(null);
-    const saved = this.tail.then(async () => {
+    const saved = this.turns.next(async () => {
       const version = await this.deps.repo.save({ roomId, flag, edge, data });
       this.see(roomId, flag, version);
       return version;
     });
-    this.tail = saved.then(
-      () => {},
-      () => {},
-    );
     return saved.catch((err: Error) => {
       this.deps.log.warn({ room: roomId, edge, err: err.message }, 'a room’s edge not stored for the group');
       return null;
@@ -72,18 +67,16 @@ export class GroupEdges {
    * is logged, and the next read tries again.
    */
   catchUp(): Promise<void> {
-    this.waiting ??= this.tail = this.tail.then(() => {
-      this.waiting = null;
-      return this.read().catch((err: Error) =>
+    return this.turns.joined(() =>
+      this.read().catch((err: Error) =>
         this.deps.log.warn({ err: err.message }, 'the rooms’ edges stored in the group not read; next time'),
-      );
-    });
-    return this.waiting;
+      ),
+    );
   }
 
   /** Resolves once the saves and reads asked for are done. */
   idle(): Promise<void> {
-    return this.tail;
+    return this.turns.idle();
   }
 
   private async read(): Promise<void> {

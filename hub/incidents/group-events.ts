@@ -13,6 +13,7 @@
  */
 import type { Logger } from '../../shared/logger.js';
 import type { HubStore, StoredEvent } from '../store/store.js';
+import { Turns } from '../turns.js';
 
 /** Far longer than a single-row insert takes to commit, short enough to re-read little. */
 export const SETTLE_MS = 10_000;
@@ -35,9 +36,8 @@ export class GroupEvents {
   private readonly applied = new Set<number>();
   /** After each read, when it ended and the highest id it had seen; oldest first. */
   private readonly reads: { at: number; highest: number }[] = [];
-  private tail: Promise<void> = Promise.resolve();
-  /** A read asked for and not yet begun: later asks join it. */
-  private waiting: Promise<void> | null = null;
+  /** One read at a time; asked again during one, one more follows it. */
+  private readonly turns = new Turns();
   private readonly settleMs: number;
 
   constructor(private readonly deps: GroupEventsDeps) {
@@ -65,18 +65,16 @@ export class GroupEvents {
    * answer is logged, and the next read tries again from the same floor.
    */
   catchUp(): Promise<void> {
-    this.waiting ??= this.tail = this.tail.then(() => {
-      this.waiting = null;
-      return this.read().catch((err: Error) =>
+    return this.turns.joined(() =>
+      this.read().catch((err: Error) =>
         this.deps.log.warn({ err: err.message }, 'the events stored in the group not read; next time'),
-      );
-    });
-    return this.waiting;
+      ),
+    );
   }
 
   /** Resolves once the reads asked for are done. */
   idle(): Promise<void> {
-    return this.tail;
+    return this.turns.idle();
   }
 
   private async read(): Promise<void> {

@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { type RehearseResult, rehearseResult } from '../../shared/schemas.js';
 import type { CommandClient, CommandOutcome } from '../commands/command-client.js';
+import { Turns } from '../turns.js';
 import { callChecks, defaultCallLimits } from './call-checks.js';
 import type { CallPlan } from './call-plan.js';
 import { latestAttempts } from './rehearsal-report.js';
@@ -99,8 +100,8 @@ export class RehearsalRunner {
   private leading: boolean;
   /** Counts the stops: a check started before the last stop stores nothing when it ends. */
   private epoch = 0;
-  /** The start or stop under way: the next waits for it. */
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Starts and stops take turns: the next waits for the one under way. */
+  private readonly turns = new Turns();
   private readonly clock: Clock;
   private readonly now: () => Date;
 
@@ -116,7 +117,7 @@ export class RehearsalRunner {
    * its insert (and misses the new run), nor a start begins checking a run a stop just ended.
    */
   start(spec: RehearsalSpec): Promise<Rehearsal> {
-    return this.inTurn(() => this.startNow(spec));
+    return this.turns.next(() => this.startNow(spec));
   }
 
   private async startNow(spec: RehearsalSpec): Promise<Rehearsal> {
@@ -150,7 +151,7 @@ export class RehearsalRunner {
 
   /** Stops the meeting's running rehearsals: it was moved, cancelled, or a later one starts. */
   stopForMeeting(meetingId: string, status: Exclude<RehearsalStatus, 'running' | 'done'>): Promise<void> {
-    return this.inTurn(() => this.stopRuns(meetingId, status));
+    return this.turns.next(() => this.stopRuns(meetingId, status));
   }
 
   private async stopRuns(
@@ -199,12 +200,6 @@ export class RehearsalRunner {
     this.epoch += 1;
     for (const a of this.active.values()) if (a.timer) this.clock.clearTimeout(a.timer);
     this.active.clear();
-  }
-
-  private inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const done = this.turn.then(work);
-    this.turn = done.catch(() => {});
-    return done;
   }
 
   private track(work: Promise<void>): void {

@@ -17,6 +17,7 @@ import type { Fleet } from '../../shared/fleet.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SpeakMessage } from '../../shared/schemas.js';
 import type { Actor } from '../api/actor.js';
+import { Turns } from '../turns.js';
 import {
   act,
   cancelFloor,
@@ -115,8 +116,8 @@ export class SpeakService {
   private readonly shown = new Map<string, SessionView>();
   /** Counts the group's news shown: a read begun before one may be older than what it showed. */
   private groupNews = 0;
-  /** The change under way: changes run one at a time, each on the sessions the one before stored. */
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Changes run one at a time, each on the sessions the one before stored. */
+  private readonly turns = new Turns();
 
   constructor(
     private readonly fleet: Fleet,
@@ -162,18 +163,20 @@ export class SpeakService {
    * (a change whose news the relay lost, its connection down, is found here and nowhere else).
    */
   follow(): Promise<void> {
-    return this.inTurn(async () => {
-      const newsBefore = this.groupNews;
-      this.adopt((await this.store.load()).sessions);
-      // News the relay brought while the store was read may be newer than what was read: showing the
-      // read would take the dashboards back; the read that news asked for comes next and shows the rest.
-      if (this.groupNews === newsBefore)
-        for (const news of sessionsChanged(this.shown, this.byHost)) {
-          this.remember(news);
-          this.out.sessionFound(news);
-        }
-      this.sync();
-    }).catch((err: Error) => this.log.warn({ err: err.message }, 'speak sessions not read again'));
+    return this.turns
+      .next(async () => {
+        const newsBefore = this.groupNews;
+        this.adopt((await this.store.load()).sessions);
+        // News the relay brought while the store was read may be newer than what was read: showing the
+        // read would take the dashboards back; the read that news asked for comes next and shows the rest.
+        if (this.groupNews === newsBefore)
+          for (const news of sessionsChanged(this.shown, this.byHost)) {
+            this.remember(news);
+            this.out.sessionFound(news);
+          }
+        this.sync();
+      })
+      .catch((err: Error) => this.log.warn({ err: err.message }, 'speak sessions not read again'));
   }
 
   /**
@@ -284,18 +287,12 @@ export class SpeakService {
   }
 
   /** Resolves once the changes asked for so far are done (stored or refused). */
-  async idle(): Promise<void> {
-    await this.turn;
+  idle(): Promise<void> {
+    return this.turns.idle();
   }
 
   private now(): string {
     return this.clock().toISOString();
-  }
-
-  private inTurn<T>(change: () => Promise<T>): Promise<T> {
-    const done = this.turn.then(change);
-    this.turn = done.catch(() => {});
-    return done;
   }
 
   /**
@@ -309,7 +306,7 @@ export class SpeakService {
     decide: (now: StoredSpeak) => SpeakChange<T>,
     options: { heard?: HeardMessage | undefined; applied?: (result: T) => void } = {},
   ): Promise<T | null> {
-    return this.inTurn(async () => {
+    return this.turns.next(async () => {
       let written: SpeakChange<T> | null = null;
       const done = await this.store.change((now) => {
         written = decide(now);
