@@ -20,13 +20,15 @@ import {
   reasonOf,
 } from './pg-database.js';
 import { RowBatch } from './row-batch.js';
-import type {
-  EnergySample,
-  HubStore,
-  StoreBacklog,
-  StoredEvent,
-  StoredTransition,
-  TelemetrySample,
+import {
+  type EnergySample,
+  type HubStore,
+  type StoreBacklog,
+  type StoredEvent,
+  type StoredTransition,
+  storedTransition,
+  type TelemetrySample,
+  type TransitionRow,
 } from './store.js';
 
 /** The store's tables, in order (exported so a test can make a database from before the last). */
@@ -186,23 +188,8 @@ function toEvent(row: EventRow): StoredEvent {
   };
 }
 
-interface TransitionRow {
-  room_id: string;
-  level: string;
-  power: string | null;
-  reasons: string[];
-  at: string;
-}
-
-function toTransition(row: TransitionRow): StoredTransition {
-  return {
-    roomId: row.room_id,
-    level: row.level as StoredTransition['level'],
-    power: row.power as StoredTransition['power'],
-    reasons: row.reasons,
-    at: row.at,
-  };
-}
+/** jsonb: pg hands the reasons over parsed. */
+const toTransition = (row: TransitionRow<string[]>) => storedTransition(row, (reasons) => reasons);
 
 /**
  * Room and boot ids in these messages are JSON-quoted, so that what cannot be stored shows escaped.
@@ -363,14 +350,14 @@ export class PgStore implements HubStore {
 
   listTransitions(from: string, to: string): Promise<StoredTransition[]> {
     return this.run('listTransitions', async () => {
-      const { rows } = await this.pool.query<TransitionRow>(sql.listTransitions, [from, to]);
+      const { rows } = await this.pool.query<TransitionRow<string[]>>(sql.listTransitions, [from, to]);
       return rows.map(toTransition);
     });
   }
 
   lastTransitions(roomIds: readonly string[]): Promise<StoredTransition[]> {
     return this.run('lastTransitions', async () => {
-      const { rows } = await this.pool.query<TransitionRow>(sql.lastTransitions, [roomIds]);
+      const { rows } = await this.pool.query<TransitionRow<string[]>>(sql.lastTransitions, [roomIds]);
       return rows.map(toTransition);
     });
   }

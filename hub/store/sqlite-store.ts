@@ -5,12 +5,14 @@
  */
 import type { EventMessage, TelemetryMessage } from '../../shared/schemas.js';
 import { applyMigrations, type Db, type Migration } from './database.js';
-import type {
-  EnergySample,
-  StoredEvent,
-  StoredTransition,
-  SyncStoreCalls,
-  TelemetrySample,
+import {
+  type EnergySample,
+  type StoredEvent,
+  type StoredTransition,
+  type SyncStoreCalls,
+  storedTransition,
+  type TelemetrySample,
+  type TransitionRow,
 } from './store.js';
 
 /** The store's tables, in order (exported so a test can make a database from before the last). */
@@ -90,23 +92,9 @@ function toEvent(row: EventRow): StoredEvent {
   };
 }
 
-interface TransitionRow {
-  room_id: string;
-  level: string;
-  power: string | null;
-  reasons: string;
-  at: string;
-}
-
-function toTransition(row: TransitionRow): StoredTransition {
-  return {
-    roomId: row.room_id,
-    level: row.level as StoredTransition['level'],
-    power: row.power as StoredTransition['power'],
-    reasons: JSON.parse(row.reasons) as string[],
-    at: row.at,
-  };
-}
+/** JSON text in SQLite. */
+const toTransition = (row: TransitionRow<string>) =>
+  storedTransition(row, (reasons) => JSON.parse(reasons) as string[]);
 
 export class SqliteStore implements SyncStoreCalls {
   private readonly stmts;
@@ -224,11 +212,13 @@ export class SqliteStore implements SyncStoreCalls {
   }
 
   listTransitions(from: string, to: string): StoredTransition[] {
-    return (this.stmts.listTransitions.all({ from, to }) as TransitionRow[]).map(toTransition);
+    return (this.stmts.listTransitions.all({ from, to }) as TransitionRow<string>[]).map(toTransition);
   }
 
   lastTransitions(roomIds: readonly string[]): StoredTransition[] {
-    return (this.stmts.lastTransitions.all(JSON.stringify(roomIds)) as TransitionRow[]).map(toTransition);
+    return (this.stmts.lastTransitions.all(JSON.stringify(roomIds)) as TransitionRow<string>[]).map(
+      toTransition,
+    );
   }
 
   listEnergy(roomId: string, from: string, to: string): EnergySample[] {

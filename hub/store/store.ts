@@ -31,6 +31,29 @@ export interface StoredTransition {
   at: string;
 }
 
+/** A `readiness_transitions` row as both stores read it; `reasons` as each keeps it (JSON text, jsonb). */
+export interface TransitionRow<Reasons> {
+  room_id: string;
+  level: string;
+  power: string | null;
+  reasons: Reasons;
+  at: string;
+}
+
+/** A transition from its row, its reasons read by the store that kept them. */
+export function storedTransition<Reasons>(
+  row: TransitionRow<Reasons>,
+  reasons: (kept: Reasons) => string[],
+): StoredTransition {
+  return {
+    roomId: row.room_id,
+    level: row.level as StoredTransition['level'],
+    power: row.power as StoredTransition['power'],
+    reasons: reasons(row.reasons),
+    at: row.at,
+  };
+}
+
 /** A room's energy counters at `ts`, since its agent booted at `sinceIso` (art. 6.5, 12.5). */
 export interface EnergySample {
   roomId: string;
