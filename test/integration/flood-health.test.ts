@@ -50,12 +50,17 @@ describe('a flood of worst-case payloads', () => {
     const room = await connectAsync(mosquitto.url, { clientId: ROOM, reconnectPeriod: 0 });
     const payloads = worstPayloads();
     let sent = 0;
-    const flood = setInterval(() => {
-      for (let i = 0; i < PER_SEC / 100; i++, sent++) {
+    const total = (PER_SEC * FLOOD_MS) / 1000;
+    const floodStart = Date.now();
+    // Catches up with the clock on each tick: on a busy machine the timer fires late, and the room
+    // then sends the messages it owes in one burst (harder on the hub, never fewer messages).
+    const sendOwed = (upTo: number) => {
+      for (; sent < Math.min(upTo, total); sent++) {
         const { channel, payload } = payloads[sent % payloads.length]!;
         room.publish(roomTopic(ROOM, channel), payload, { qos: 1 });
       }
-    }, 10);
+    };
+    const flood = setInterval(() => sendOwed(Math.floor(((Date.now() - floodStart) * PER_SEC) / 1000)), 10);
     const latencies: number[] = [];
     const until = Date.now() + FLOOD_MS;
     while (Date.now() < until) {
@@ -66,18 +71,20 @@ describe('a flood of worst-case payloads', () => {
       expect(res.status).toBe(200);
     }
     clearInterval(flood);
+    sendOwed(total);
     const last = await waitFor('every flood message counted by the hub', async () => {
       const h = await health();
       return counted(h) - before >= sent && h;
     });
     await room.endAsync();
 
-    expect(sent).toBeGreaterThanOrEqual((PER_SEC * FLOOD_MS) / 1000 / 2);
+    expect(sent).toBe(total);
     expect(last.ingest.rejected.internal).toBe(0);
     expect(last.ingest.rejected['too-deep']).toBeGreaterThan(0);
     // The issue's target is 50 ms, measured by `npm run bench` ("flood of worst-case payloads").
-    // Here the broker, the flooding client and this test share two cores with the hub, so the bound
-    // is 20 times that: still 30 times shorter than the freeze the issue measured.
-    expect(Math.max(...latencies)).toBeLessThan(1000);
+    // Here the broker, the flooding client and this test share two cores with the hub (and CI runs
+    // other suites beside it), so the bound is 40 times that: still 15 times shorter than the freeze
+    // the issue measured, and well inside the unit's WatchdogSec (30 s).
+    expect(Math.max(...latencies)).toBeLessThan(2000);
   });
 });
