@@ -4,6 +4,7 @@
  * as in production: each simulated room gets its own issued broker password, and a demo operator
  * gets a password generated at this start (printed once; none is ever fixed in the repository).
  */
+import path from 'node:path';
 import type { Agent } from '../agent/agent.js';
 import { type AgentConfig, loadAgentConfig } from '../agent/config.js';
 import { createAgent } from '../agent/create-agent.js';
@@ -88,6 +89,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         HNTH_MQTT_USERNAME: room.id,
         HNTH_MQTT_PASSWORD: passwords.get(room.id)!,
         HNTH_POWER_QUIET_MIN: String(quietMin),
+        // The simulated rooms' outboxes and schedules beside the hub's data, not in whatever folder
+        // the demo was started from: one place to look, and a test's temporary folder holds it all.
+        HNTH_DATA_DIR: path.join(hubConfig.dataDir, 'rooms'),
       },
       args: ['--room', room.id, '--simulate'],
     });
