@@ -12,6 +12,7 @@ import { HUB_STATUS_TOPIC, roomTopic } from '../../shared/topics.js';
 import { fakeCommands, prints } from '../fakes/fake-commands.js';
 import { FakeGpioPort } from '../fakes/fake-gpio.js';
 import { type RunningMosquitto, startMosquitto } from '../helpers/mosquitto.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('a real agent on GPIO and host adapters', () => {
@@ -19,6 +20,7 @@ describe('a real agent on GPIO and host adapters', () => {
   let watcher: MqttClient;
   let agent: Agent;
   const gpio = new FakeGpioPort();
+  const data = tempDir('hnth-agent-sensors-');
   const events: EventMessage[] = [];
   const telemetry: TelemetryMessage[] = [];
 
@@ -43,12 +45,17 @@ describe('a real agent on GPIO and host adapters', () => {
     );
     // A telemetry interval far longer than the test: any event it sees came from an edge.
     const config = loadAgentConfig({
-      env: { HNTH_ROOM_ID: 'tinh-uy', HNTH_MQTT_URL: mosquitto.url, HNTH_TELEMETRY_INTERVAL: '600' },
+      env: {
+        HNTH_ROOM_ID: 'tinh-uy',
+        HNTH_MQTT_URL: mosquitto.url,
+        HNTH_TELEMETRY_INTERVAL: '600',
+        HNTH_DATA_DIR: data.path,
+      },
     });
     gpio.set('GPIO17', 0); // mains present, active-low contact
     const ups = new UpsGpioSensor(gpio, { mains: { line: 'GPIO17', activeLow: true }, debounceMs: 0 });
     const host = new HostMonitor(
-      { dataDir: '.', toolsIntervalSec: 60 },
+      { dataDir: data.path, toolsIntervalSec: 60 },
       fakeCommands({ timedatectl: prints('no\n') }),
       {
         cpuTempC: async () => 50,
@@ -71,6 +78,7 @@ describe('a real agent on GPIO and host adapters', () => {
     await agent?.stop();
     await watcher?.endAsync();
     await mosquitto?.stop();
+    data.remove();
   });
 
   test('the first telemetry carries the GPIO levels and the host section, valid on the wire', () => {

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
 import type { Agent } from '../../agent/agent.js';
-import { loadAgentConfig } from '../../agent/config.js';
-import { createAgent } from '../../agent/create-agent.js';
 import type { RunningHub } from '../../hub/hub.js';
 import type { SessionView } from '../../hub/speak/speak-service.js';
-import { createLogger } from '../../shared/logger.js';
 import { FakeGpioPort } from '../fakes/fake-gpio.js';
 import {
   apiRequest,
-  brokerPassword,
   getJson,
   inject,
   liveClient,
@@ -47,19 +43,13 @@ describe('speak requests end to end, on the embedded broker', () => {
     yTe = await startTestAgent(hub.mqttUrl, 'so-y-te');
     // A room with a real speak button wiring: pull-up, pressed pulls GPIO27 low.
     gpio.set('GPIO27', 1);
-    const config = loadAgentConfig({
-      env: {
-        HNTH_MQTT_URL: hub.mqttUrl,
-        HNTH_TELEMETRY_INTERVAL: '0.5',
-        HNTH_SPEAK_BUTTON_LINE: 'GPIO27',
-        HNTH_MQTT_USERNAME: 'ubnd-yen-son',
-        HNTH_MQTT_PASSWORD: await brokerPassword(hub.mqttUrl, 'ubnd-yen-son')!,
-      },
-      args: ['--room', 'ubnd-yen-son', '--simulate'],
-    });
-    yenSon = createAgent(config, createLogger('ubnd-yen-son', 'silent'), { gpio });
-    await yenSon.start();
-    await yenSon.connected;
+    yenSon = await startTestAgent(
+      hub.mqttUrl,
+      'ubnd-yen-son',
+      0.5,
+      { HNTH_SPEAK_BUTTON_LINE: 'GPIO27' },
+      { gpio },
+    );
   });
   afterAll(async () => {
     live?.close();

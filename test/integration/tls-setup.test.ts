@@ -19,6 +19,7 @@ import {
   startTestHub,
   testMqttClient,
 } from '../helpers/hub-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { makeTestCertificate, type TestCertificate } from '../helpers/tls-certs.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -104,8 +105,10 @@ describe('a room over TLS to the embedded broker', () => {
     cert = makeTestCertificate();
     hub = await startTestHub({ 'mqtt.tls.certFile': cert.certFile, 'mqtt.tls.keyFile': cert.keyFile });
   });
+  const agentData = tempDir('hnth-tls-agent-');
   afterAll(async () => {
     await agent?.stop();
+    agentData.remove();
     await hub?.stop();
     hub?.removeData();
     cert?.remove();
@@ -127,6 +130,7 @@ describe('a room over TLS to the embedded broker', () => {
         HNTH_MQTT_PASSWORD: await brokerPassword(hub.mqttUrl, 'ubnd-lam-binh'),
         HNTH_MQTT_CA_FILE: cert.caFile,
         HNTH_TELEMETRY_INTERVAL: '0.5',
+        HNTH_DATA_DIR: agentData.path,
       },
       args: ['--room', 'ubnd-lam-binh', '--simulate'],
     });

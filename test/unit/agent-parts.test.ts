@@ -1,4 +1,4 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { Agent } from '../../agent/agent.js';
 import type { AgentContext, AgentPart } from '../../agent/agent-part.js';
 import { loadAgentConfig } from '../../agent/config.js';
@@ -6,6 +6,7 @@ import { SimHardware } from '../../agent/sim/sim-hardware.js';
 import { createLogger } from '../../shared/logger.js';
 import type { Readings } from '../../shared/schemas.js';
 import { freePort } from '../helpers/mosquitto.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 
 class RecordingPart implements AgentPart {
@@ -25,9 +26,17 @@ class RecordingPart implements AgentPart {
 }
 
 describe('agent parts', () => {
+  // Its outbox: the agent never reaches a broker here, so its events wait there.
+  const data = tempDir('hnth-agent-parts-');
+  afterAll(() => data.remove());
+
   test('a part that fails to start is logged, and the others start, observe and stop', async () => {
     const config = loadAgentConfig({
-      env: { HNTH_MQTT_URL: `mqtt://127.0.0.1:${await freePort()}`, HNTH_TELEMETRY_INTERVAL: '0.1' },
+      env: {
+        HNTH_MQTT_URL: `mqtt://127.0.0.1:${await freePort()}`,
+        HNTH_TELEMETRY_INTERVAL: '0.1',
+        HNTH_DATA_DIR: data.path,
+      },
       args: ['--room', 'tinh-uy', '--simulate'],
     });
     const broken: AgentPart = {
