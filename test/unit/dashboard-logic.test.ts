@@ -9,6 +9,7 @@ import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import { checkDraft, violationText } from '../../hub/web/src/booking-check.js';
 import { calendarDays, shiftAnchor } from '../../hub/web/src/calendar-grid.js';
 import { hasKey, setLang, t } from '../../hub/web/src/i18n/i18n.js';
+import { mcuDetail } from '../../hub/web/src/mcu-text.js';
 import { causeText, powerText, reasonsOf } from '../../hub/web/src/readiness-text.js';
 import { roomsByKind } from '../../hub/web/src/room-groups.js';
 import { roomKinds } from '../../hub/web/src/vocabulary.js';
@@ -337,5 +338,37 @@ describe('the booking form’s check', () => {
       field: null,
       text: 'Thông tin gửi đi chưa hợp lệ.',
     });
+  });
+});
+
+describe('the MCU banner', () => {
+  const checked = {
+    configured: true,
+    reachable: true,
+    sip: { statusCode: 200, rttMs: 0.3, detail: '' },
+    rttMs: 0.3,
+    jitterMs: null,
+    lossPct: null,
+    level: 'READY' as const,
+    reasons: [],
+    checkedAt: '2026-12-06T13:00:00Z',
+  };
+
+  test('a SIP check alone shows its round trip and no loss it did not measure', () => {
+    expect(mcuDetail(checked)).toBe('Kết nối tốt · Trễ 0,3 ms · kiểm tra lúc 06/12/2026 20:00');
+  });
+
+  test('a ping series shows its loss too', () => {
+    expect(mcuDetail({ ...checked, rttMs: 12.5, lossPct: 2.5 })).toBe(
+      'Kết nối tốt · Trễ 12,5 ms · mất gói 2,5 % · kiểm tra lúc 06/12/2026 20:00',
+    );
+  });
+
+  test('unanswered, not yet checked, not configured', () => {
+    expect(mcuDetail({ ...checked, reachable: false, rttMs: null })).toBe(
+      'Không kết nối được · kiểm tra lúc 06/12/2026 20:00',
+    );
+    expect(mcuDetail({ ...checked, reachable: null, rttMs: null, checkedAt: null })).toBe('Chưa rõ');
+    expect(mcuDetail(null)).toBe('Chưa cấu hình giám sát MCU');
   });
 });

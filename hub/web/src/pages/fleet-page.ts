@@ -16,6 +16,7 @@ import { detectionHelp } from '../detection-help.js';
 import { add, h } from '../dom.js';
 import { type FleetSort, matchesName, sortRooms } from '../fleet-order.js';
 import { t } from '../i18n/i18n.js';
+import { mcuDetail } from '../mcu-text.js';
 import type { NextItem } from '../next-item.js';
 import { followNextItems } from '../next-item-feed.js';
 import { powerText, reasonsOf } from '../readiness-text.js';
@@ -80,26 +81,11 @@ export function roomTile(room: RoomView, next: NextItem | undefined, compact = f
 
 export function mcuBanner(mcu: McuState | null): HTMLElement {
   const level = mcu?.level ?? 'UNKNOWN';
-  let detail: string;
-  if (!mcu?.configured) detail = t('mcu.notConfigured');
-  else
-    detail = [
-      mcu.reachable === null ? t('level.UNKNOWN') : mcu.reachable ? t('mcu.reachable') : t('mcu.unreachable'),
-      mcu.checkedAt
-        ? t('mcu.figures', {
-            rtt: mcu.rttMs ?? '—',
-            loss: mcu.lossPct ?? '—',
-            time: formatTime(mcu.checkedAt),
-          })
-        : '',
-    ]
-      .filter(Boolean)
-      .join(' · ');
   return h(
     'section',
     { class: `mcu lvl-${level}`, id: 'mcu', 'aria-label': t('mcu.title') },
     h('h2', {}, t('mcu.title'), ': ', h('span', { class: 'level' }, t(`level.${level}`))),
-    h('p', {}, detail),
+    h('p', {}, mcuDetail(mcu)),
   );
 }
 
