@@ -306,6 +306,22 @@ describe('the dashboard', () => {
     }
   });
 
+  test('every file a page links (its icon, style, script) is served without a session', async () => {
+    const dir = new URL('../../hub/web/static/', import.meta.url);
+    for (const page of readdirSync(dir).filter((f) => f.endsWith('.html'))) {
+      const html = readFileSync(new URL(page, dir), 'utf8');
+      const linked = [...html.matchAll(/\b(?:href|src)="(\/[^"]*)"/g)].map((m) => m[1]!);
+      expect([page, linked]).toEqual([page, expect.arrayContaining(['/favicon.svg', '/style.css'])]);
+      for (const path of linked) {
+        expect([page, path, (await apiRequest(hub.httpUrl, 'GET', path, undefined, null)).status]).toEqual([
+          page,
+          path,
+          200,
+        ]);
+      }
+    }
+  });
+
   test('every answer carries the security headers, refusals included', async () => {
     for (const path of ['/', '/api/health', '/api/rooms']) {
       const res = await apiRequest(hub.httpUrl, 'GET', path, undefined, null);
