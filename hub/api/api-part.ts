@@ -107,7 +107,7 @@ export function apiPart(d: ApiDeps): ApiPart {
   const { config, roster, fleet, store, security, guards, schedule, live, out, clock } = d;
   const n = config.notify;
   // Made before the socket, so /metrics has it whatever the order parts start in.
-  const lag = new ReaderLag(d.log);
+  const lag = new ReaderLag(d.log, () => clock.now().getTime());
   const app = buildApi(
     d.log,
     security.sessions,

@@ -8,6 +8,15 @@
 import type { Logger } from '../../shared/logger.js';
 import type { FeedWatch } from './reader-feed.js';
 
+/** The live messages that are a room's state (live-socket.ts): each has a series from the start. */
+export const HELD_KINDS = ['room', 'speak-state'] as const;
+
+/**
+ * A reader hovering at the feed's low-water mark falls behind and catches up again every second or
+ * so: its episodes are logged at most once a minute, the next line saying how many went unlogged.
+ */
+export const LOG_EVERY_MS = 60_000;
+
 export interface ReaderLagCounts {
   /** Readers held states now. */
   behind: number;
@@ -17,10 +26,13 @@ export interface ReaderLagCounts {
 
 export class ReaderLag {
   private behind = 0;
-  private readonly held: Record<string, number> = {};
+  private readonly held: Record<string, number> = Object.fromEntries(HELD_KINDS.map((k) => [k, 0]));
   private readonly log: Logger;
 
-  constructor(log: Logger) {
+  constructor(
+    log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
     this.log = log.child({ part: 'live-readers' });
   }
 
@@ -28,22 +40,38 @@ export class ReaderLag {
   watch(reader: Record<string, unknown>): FeedWatch {
     /** States held for it since it last fell behind. */
     let heldNow = 0;
-    const back = (msg: string) => {
+    let loggedAt = Number.NEGATIVE_INFINITY;
+    /** Whether this episode's start was logged (its end is then logged too). */
+    let logged = false;
+    /** Episodes since the last logged one. */
+    let unlogged = 0;
+    const back = (msg: string, always: boolean) => {
       this.behind--;
-      this.log.info({ ...reader, statesHeld: heldNow }, msg);
+      if (logged || always) this.log.info({ ...reader, statesHeld: heldNow }, msg);
     };
     return {
       fellBehind: () => {
         this.behind++;
         heldNow = 0;
-        this.log.info(reader, 'dashboard fell behind on /ws');
+        const now = this.now();
+        logged = now - loggedAt >= LOG_EVERY_MS;
+        if (!logged) {
+          unlogged++;
+          return;
+        }
+        loggedAt = now;
+        this.log.info(
+          unlogged > 0 ? { ...reader, unloggedEpisodes: unlogged } : reader,
+          'dashboard fell behind on /ws',
+        );
+        unlogged = 0;
       },
       held: (kind) => {
         heldNow++;
         this.held[kind] = (this.held[kind] ?? 0) + 1;
       },
-      caughtUp: () => back('dashboard caught up on /ws'),
-      leftBehind: () => back('dashboard left /ws while behind'),
+      caughtUp: () => back('dashboard caught up on /ws', false),
+      leftBehind: () => back('dashboard left /ws while behind', true),
     };
   }
 
