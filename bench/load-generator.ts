@@ -150,8 +150,12 @@ export class LoadGenerator {
       const readings = await room.hardware.read();
       const message: TelemetryMessage = { v: SCHEMA_VERSION, ts: isoNow(), ...readings };
       this.check(message);
-      room.client.publish(roomTopic(room.id, 'telemetry'), JSON.stringify(message), { qos: 0 });
-      this.counts.telemetry++;
+      // Counted once handed to the socket: a tick that was reading when stop() ended the client
+      // publishes into a closed connection, and counting it made the hubs look as if they lost it.
+      room.client.publish(roomTopic(room.id, 'telemetry'), JSON.stringify(message), { qos: 0 }, (err) => {
+        if (err) this.counts.failed++;
+        else this.counts.telemetry++;
+      });
     } catch {
       this.counts.failed++;
     }
