@@ -79,14 +79,7 @@ describe('the problems of a week', () => {
     status: 'sent' | 'skipped' | 'failed',
     error: string | null,
     roomId: string | null,
-  ) => ({
-    createdAt,
-    status,
-    error,
-    role: 'technician',
-    target: '',
-    roomId,
-  });
+  ) => ({ createdAt, status, error, roomId });
 
   test('missing settings first known, then the deliveries by count, rooms named once', () => {
     const problems = noticeProblems(
