@@ -38,6 +38,7 @@ export const en: Record<Key, string> = {
     'No address for the department (setting notify.operatorEmails): it receives no notice.',
   'banner.no-smtp': 'No mail relay configured (notify.smtp.host): no email goes out.',
   'banner.no-technician': '{n} notices not sent: no technician on file for {rooms}.',
+  'banner.no-technician.unnamed': '{n} notices not sent: no technician on file for their room.',
   'banner.no-partner-contact': '{n} notices not sent: no partner contact on file.',
   'banner.bounced': '{n} emails bounced: an address on file must be corrected.',
   'banner.delivery-failed': '{n} notices failed after their retries.',

@@ -14,6 +14,7 @@ import { errorText } from '../api-error-text.js';
 import type { Page } from '../app-context.js';
 import { add, h, scrollBox } from '../dom.js';
 import { t } from '../i18n/i18n.js';
+import { problemText } from '../notice-problem-text.js';
 
 const sum = (c: { email: number; webhook: number }) => c.email + c.webhook;
 
@@ -65,7 +66,7 @@ function row(r: NotificationRecord): HTMLElement {
   );
 }
 
-export const notificationsPage: Page = (_app, root) => {
+export const notificationsPage: Page = (app, root) => {
   const counters = h('p', { id: 'notification-counters' });
   const setup = h('ul', { id: 'notification-problems', class: 'warn' });
   const list = h('div', { id: 'notification-list' }, t('common.loading'));
@@ -79,7 +80,7 @@ export const notificationsPage: Page = (_app, root) => {
       setup.replaceChildren(
         ...problems.body.problems
           .filter((p) => p.count === 0)
-          .map((p) => h('li', { 'data-problem': p.code }, t(`banner.${p.code}`, { n: 0, rooms: '' }))),
+          .map((p) => h('li', { 'data-problem': p.code }, problemText(p, app))),
       );
     if (!res.ok) return list.replaceChildren(h('p', { role: 'alert' }, errorText(res)));
     const c = res.body.counters;
@@ -117,7 +118,11 @@ export const notificationsPage: Page = (_app, root) => {
               heads.map((k) => h('th', { scope: 'col' }, t(k))),
             ),
           ),
-          h('tbody', {}, shown.map(row)),
+          h(
+            'tbody',
+            {},
+            shown.map(row),
+          ),
         ),
       ),
     );
