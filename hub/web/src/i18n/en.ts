@@ -883,6 +883,7 @@ export const en: Record<Key, string> = {
   'notifications.none': 'No notices yet.',
   'notifications.caption': 'Notification log, newest first',
   'notifications.about': 'Incident, meeting',
+  'notifications.room': 'Room',
   'notifications.event.registered': 'Meeting booked',
   'notifications.event.changed': 'Meeting changed',
   'notifications.event.cancelled': 'Meeting cancelled',

@@ -887,6 +887,7 @@ export const vi = {
   'notifications.none': 'Chưa có thông báo nào.',
   'notifications.caption': 'Nhật ký thông báo, mới nhất trước',
   'notifications.about': 'Sự cố, cuộc họp',
+  'notifications.room': 'Điểm cầu',
   'notifications.event.registered': 'Báo cuộc họp mới',
   'notifications.event.changed': 'Báo cuộc họp thay đổi',
   'notifications.event.cancelled': 'Báo cuộc họp bị hủy',
