@@ -185,7 +185,6 @@ export function apiPart(d: ApiDeps): ApiPart {
       notificationsRoutes(d.notifications, d.notifier),
       noticeProblemsRoutes({
         notifications: d.notifications,
-        incidents: d.incidentsRepo,
         setup: { operatorEmails: n.operatorEmails.length, smtp: Boolean(n.smtp.host) },
         now: clock.now,
       }),

@@ -52,14 +52,12 @@ export interface NoticeProblem {
  * stop notices before any delivery is even recorded (no operator address, no SMTP relay).
  */
 export function noticeProblems(
-  records: readonly (Pick<NotificationRecord, 'status' | 'error' | 'createdAt' | 'role' | 'target'> & {
-    roomId?: string | null;
-  })[],
+  records: readonly Pick<NotificationRecord, 'status' | 'error' | 'createdAt' | 'roomId'>[],
   setup: NoticeSetup,
   since: Date,
 ): NoticeProblem[] {
   const found = new Map<NoticeProblemCode, NoticeProblem>();
-  const note = (code: NoticeProblemCode, at: string | null, roomId?: string | null) => {
+  const note = (code: NoticeProblemCode, at: string | null, roomId: string | null = null) => {
     const p = found.get(code) ?? { code, count: 0, lastAt: null, roomIds: [] };
     if (at) {
       p.count++;

@@ -297,6 +297,8 @@ export class MeetingNotices {
         const { subject, text } = copy(reader);
         return {
           delivery,
+          // A technician's reader is their room's: the log and the banner name it.
+          roomId: reader.roomId,
           subject,
           text,
           webhookBody: {

@@ -1,9 +1,10 @@
 /**
  * Every notification with its delivery result, kept so the operator sees who was told, and when:
  * incidents' notices, and a meeting's (its booking, change or cancellation, its rehearsals'
- * verdicts, its escalations), each row with its topic, its meeting and what it is about (`ref`: the
- * rehearsal or escalation). A delivery postponed by quiet hours waits here (`postponed`, with `due_at` and its notice) so a
- * restart of the hub does not lose it; once its digest goes out, the row gets the digest's result.
+ * verdicts, its escalations), each row with its topic, its meeting, the room it concerns and what it
+ * is about (`ref`: the rehearsal or escalation). A delivery postponed by quiet hours waits here
+ * (`postponed`, with `due_at` and its notice) so a restart of the hub does not lose it; once its
+ * digest goes out, the row gets the digest's result.
  */
 import type { Sql, SqlMigration } from '../store/sql.js';
 import type { Notice } from './notify-routing.js';
@@ -101,6 +102,13 @@ export const notificationsMigrations: SqlMigration[] = [
     CREATE INDEX notifications_meeting ON notifications (meeting_id) WHERE meeting_id IS NOT NULL;
     CREATE INDEX notifications_ref ON notifications (topic, ref) WHERE ref IS NOT NULL;`,
   },
+  {
+    // The room a delivery concerns, so the log and the banner name it without reading the incident
+    // (a meeting's notice has none). Rows stored before stay null: they leave the banner's week soon.
+    id: 'notify-4-room',
+    sqlite: 'ALTER TABLE notifications ADD COLUMN room_id TEXT;',
+    pg: 'ALTER TABLE notifications ADD COLUMN room_id text COLLATE "C";',
+  },
 ];
 
 /** What a notification is about. */
@@ -115,6 +123,12 @@ export interface NotificationRecord {
   topic: NotificationTopic;
   incidentId: number | null;
   meetingId: string | null;
+  /**
+   * The room it concerns: an incident's room, for each of its deliveries; the room of the technician
+   * a meeting's notice is addressed to. null for the network's incidents, a meeting's other readers,
+   * and rows stored before rooms were kept.
+   */
+  roomId: string | null;
   /** The rehearsal a verdict is of, the escalation an escalation notice carries; null otherwise. */
   ref: string | null;
   /** `opened`/`closed` (incident), `registered`/`changed`/`cancelled` (meeting), the verdict, `escalated`. */
@@ -152,13 +166,13 @@ export interface DeliveryOutcome {
 
 // Aliases quoted: PostgreSQL would fold them to lower case.
 const SELECT = `SELECT id, created_at AS "createdAt", topic, incident_id AS "incidentId", meeting_id AS "meetingId",
-    ref, event, severity, channel, role, target, subject, status, attempts, error, finished_at AS "finishedAt",
+    room_id AS "roomId", ref, event, severity, channel, role, target, subject, status, attempts, error, finished_at AS "finishedAt",
     due_at AS "dueAt"
   FROM notifications`;
 
-const INSERT = `INSERT INTO notifications (created_at, topic, incident_id, meeting_id, ref, event, severity, channel,
-    role, target, subject, status, attempts, error, finished_at, due_at, notice)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT = `INSERT INTO notifications (created_at, topic, incident_id, meeting_id, room_id, ref, event, severity,
+    channel, role, target, subject, status, attempts, error, finished_at, due_at, notice)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** What an incident's notice leaves out of a row; a meeting's notices say it. */
 type Subject = Pick<NotificationRecord, 'topic' | 'meetingId' | 'ref'>;
@@ -179,6 +193,7 @@ export class NotificationsRepo {
       r.topic,
       r.incidentId,
       r.meetingId,
+      r.roomId,
       r.ref,
       r.event,
       r.severity,

@@ -64,7 +64,14 @@ export interface Letter {
   meetingId: string;
   ref: string | null;
   severity: Severity;
-  deliveries: { delivery: Delivery; subject: string; text: string; webhookBody: object }[];
+  /** `roomId`: the room of the technician a copy is addressed to; null for the other readers. */
+  deliveries: {
+    delivery: Delivery;
+    roomId: string | null;
+    subject: string;
+    text: string;
+    webhookBody: object;
+  }[];
 }
 
 /** A row of the notification log before its delivery is tried. */
@@ -163,6 +170,7 @@ export class Notifier {
           topic: 'incident',
           incidentId: notice.incidentId,
           meetingId: null,
+          roomId: notice.roomId,
           ref: null,
           event: notice.event,
           severity: notice.severity,
@@ -185,13 +193,14 @@ export class Notifier {
   private async sendLetter(letter: Letter): Promise<void> {
     const createdAt = this.clock().toISOString();
     await Promise.all(
-      letter.deliveries.map(({ delivery: d, subject, text, webhookBody }) =>
+      letter.deliveries.map(({ delivery: d, roomId, subject, text, webhookBody }) =>
         this.deliverAndRecord(
           {
             createdAt,
             topic: letter.topic,
             incidentId: null,
             meetingId: letter.meetingId,
+            roomId,
             ref: letter.ref,
             event: letter.event,
             severity: letter.severity,

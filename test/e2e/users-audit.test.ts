@@ -123,7 +123,7 @@ describe('dashboard: users, the audit log and the notification log', () => {
     await screenshot(page, 'audit-filtered');
   });
 
-  test('the notification log says which notice was skipped, and why', async () => {
+  test('the notification log says which notice was skipped, for which room, and why', async () => {
     const { page } = browser;
     await inject(hub.mqttUrl, ROOM, { codec: 'down' });
     await page.goto(`${hub.httpUrl}/#/notifications`);
@@ -142,6 +142,10 @@ describe('dashboard: users, the audit log and the notification log', () => {
     );
     expect(await skipped.first().textContent()).toContain('Báo sự cố');
     expect(await skipped.first().textContent()).toContain('Bỏ qua');
+    // The room the skipped notice concerns, kept with the delivery.
+    expect(await skipped.first().locator(`a[href="#/room/${ROOM}"]`).textContent()).toBe(
+      'UBND huyện Hàm Yên',
+    );
     expect(await page.locator('#notification-problems li[data-problem="no-smtp"]').count()).toBe(1);
     await screenshot(page, 'notifications-log');
     await inject(hub.mqttUrl, ROOM, { codec: 'up' });

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { NotificationsRepo } from '../../hub/notify/notifications-repo.js';
 import { MeetingsRepo } from '../../hub/schedule/meetings-repo.js';
 import { type Attempt, RehearsalsRepo } from '../../hub/schedule/rehearsals-repo.js';
 import { openDatabase } from '../../hub/store/database.js';
@@ -177,7 +178,7 @@ describe('moving rehearsals into PostgreSQL', () => {
     await pg.drop();
   });
 
-  test('a meeting and an attempt arrive whole, its checks in the order they were written, as on SQLite', async () => {
+  test('a meeting, an attempt and a notice arrive whole, its checks in the order they were written, as on SQLite', async () => {
     const sqliteFile = await hubFile(1);
     const db = openDatabase(sqliteFile);
     const check = (name: 'power' | 'codec' | 'line') => ({
@@ -217,6 +218,26 @@ describe('moving rehearsals into PostgreSQL', () => {
       verdict: 'go',
     });
     await local.insertAttempt('r1', attempt);
+    const notices = new NotificationsRepo(SqliteSql.local(db));
+    await notices.insert({
+      createdAt: '2026-12-04T01:00:00.000Z',
+      topic: 'verdict',
+      incidentId: null,
+      meetingId: 'm1',
+      roomId: ROOM,
+      ref: 'r1',
+      event: 'no-go',
+      severity: 'critical',
+      channel: 'email',
+      role: 'technician',
+      target: '',
+      subject: 'Chạy thử: Không đạt',
+      status: 'skipped',
+      attempts: 0,
+      error: 'no technician on file',
+      finishedAt: '2026-12-04T01:00:00.000Z',
+    });
+    const notice = await notices.forMeeting('m1');
     db.close();
     await moveToPostgres({ sqliteFile, url: pg.url, migrations: hubMigrations });
     const moved = await openPgSql(pg.url);
@@ -224,6 +245,8 @@ describe('moving rehearsals into PostgreSQL', () => {
       expect(await new RehearsalsRepo(moved.sql).attempts('r1')).toEqual([attempt]);
       expect(await new MeetingsRepo(moved.sql).get('m1')).toEqual(meeting);
       expect(await new MeetingsRepo(moved.sql).notifications('m1')).toHaveLength(1);
+      expect(await new NotificationsRepo(moved.sql).forMeeting('m1')).toEqual(notice);
+      expect(notice).toEqual([expect.objectContaining({ roomId: ROOM })]);
     } finally {
       await moved.close();
     }

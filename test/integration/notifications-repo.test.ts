@@ -1,6 +1,6 @@
 /**
- * The notification log's repository, on SQLite and on PostgreSQL: deliveries read back as stored
- * (newest first, a meeting's oldest first), postponed ones come due at their time and are finished
+ * The notification log's repository, on SQLite and on PostgreSQL: deliveries read back as stored,
+ * with the room they concern (newest first, a meeting's oldest first), postponed ones come due at their time and are finished
  * once by their digest, and a verdict's last event is found by its rehearsal.
  */
 import { expect, test } from '@jest/globals';
@@ -23,6 +23,7 @@ const notice: Notice = {
 const row = {
   createdAt: '2026-11-30T16:00:00.000Z',
   incidentId: 7,
+  roomId: 'ubnd-na-hang',
   event: 'opened',
   severity: 'warning',
   channel: 'email' as const,
@@ -72,10 +73,16 @@ onEachStore('the notifications repository', notificationsMigrations, (store) => 
     const r = repo();
     const letter = { ...row, incidentId: null, topic: 'verdict' as const, meetingId: 'm1', ref: 'r-T-2h' };
     await r.insert({ ...letter, event: 'no-go', severity: 'critical', ...sent });
-    await r.insert({ ...letter, event: 'go', severity: 'info', ...sent });
+    // The operator's copy concerns no one room; the technician's, their room.
+    await r.insert({ ...letter, roomId: null, role: 'operator', event: 'go', severity: 'info', ...sent });
+    await r.insert({ ...letter, roomId: 'so-y-te', event: 'go', severity: 'info', ...sent });
     await r.insert({ ...letter, meetingId: 'm2', ref: 'r-other', event: 'at-risk', ...sent });
     await r.insert({ ...row, ...sent });
-    expect((await r.forMeeting('m1')).map((n) => n.event)).toEqual(['no-go', 'go']);
+    expect((await r.forMeeting('m1')).map((n) => [n.event, n.role, n.roomId])).toEqual([
+      ['no-go', 'technician', 'ubnd-na-hang'],
+      ['go', 'operator', null],
+      ['go', 'technician', 'so-y-te'],
+    ]);
     expect(await r.forMeeting('nothing')).toEqual([]);
     expect(await r.lastEvent('verdict', 'r-T-2h')).toBe('go');
     expect(await r.lastEvent('escalation', 'r-T-2h')).toBeNull();
@@ -99,7 +106,13 @@ onEachStore('the notifications repository', notificationsMigrations, (store) => 
       },
     ]);
     const [postponed] = (await r.latest(10)).filter((n) => n.target === row.target);
-    expect(postponed).toMatchObject({ status: 'postponed', attempts: 0, finishedAt: null, dueAt: due });
+    expect(postponed).toMatchObject({
+      status: 'postponed',
+      attempts: 0,
+      finishedAt: null,
+      dueAt: due,
+      roomId: row.roomId,
+    });
 
     const outcome = {
       status: 'sent' as const,

@@ -190,14 +190,15 @@ describe('SMTP delivery and the notifier', () => {
       notifier.notify(notice);
       await notifier.idle();
       const stored = (await repo.latest(10)).map(
-        (n) => `${n.channel}:${n.role ?? '-'}:${n.target}:${n.status}:${n.attempts}`,
+        (n) => `${n.channel}:${n.role ?? '-'}:${n.target}:${n.status}:${n.attempts}:${n.roomId}`,
       );
+      // Every delivery of an incident's notice concerns the incident's room.
       expect(stored.sort()).toEqual(
         [
-          'email:operator:noc@stttt.gov.vn:sent:1',
-          'email:technician:gone.an@nahang.gov.vn:failed:1',
-          'email:partner:binh@evn.vn:sent:1',
-          `webhook:-:${receiver.url}:sent:2`,
+          'email:operator:noc@stttt.gov.vn:sent:1:ubnd-na-hang',
+          'email:technician:gone.an@nahang.gov.vn:failed:1:ubnd-na-hang',
+          'email:partner:binh@evn.vn:sent:1:ubnd-na-hang',
+          `webhook:-:${receiver.url}:sent:2:ubnd-na-hang`,
         ].sort(),
       );
       expect(waits).toEqual([250]);

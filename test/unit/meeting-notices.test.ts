@@ -285,6 +285,30 @@ describe('when a rehearsal’s verdict is sent', () => {
     expect(letters[1]!.deliveries[0]!.text).toContain('sau khi kiểm tra lại: Đạt');
   });
 
+  test('each copy to a room’s technician names that room, found on file or not; the others name none', async () => {
+    const { n, letters } = notices();
+    n.booked('registered', meeting, [
+      { kind: 'room-technician', roomId: 'ubnd-yen-son' },
+      { kind: 'room-technician', roomId: 'ubnd-chiem-hoa' },
+      { kind: 'partner', partnerId: 'dien-luc-tuyen-quang' },
+    ]);
+    n.rehearsal(rehearsal('T-2h'));
+    await n.idle();
+    const rooms = (l: Letter) => l.deliveries.map((d) => [d.delivery.to, d.delivery.skip ?? null, d.roomId]);
+    expect(rooms(letters[0]!)).toEqual([
+      ['noc@stttt.gov.vn', null, null],
+      ['ky.thuat@yenson.gov.vn', null, 'ubnd-yen-son'],
+      ['', 'no technician on file', 'ubnd-chiem-hoa'],
+      ['', 'no on-call contact on file', null],
+    ]);
+    expect(rooms(letters[1]!)).toEqual([
+      ['noc@stttt.gov.vn', null, null],
+      ['host@tuyenquang.gov.vn', null, 'ubnd-tinh'],
+      ['https://chat.example/warn', null, null],
+      ['https://chat.example/crit', null, null],
+    ]);
+  });
+
   test('a restarted hub does not send again the verdict its log already holds', async () => {
     const { n, letters } = notices('no-go');
     n.rehearsal(rehearsal('T-2h'));

@@ -1,11 +1,14 @@
 /**
  * Why notices do not reach people, as codes: each skip reason the routing really gives (nobody on
  * file, a bounced address) and the notifier's "no SMTP relay", a failed delivery, and the settings
- * that stop notices before any is recorded. Only the window's deliveries count.
+ * that stop notices before any is recorded. Only the window's deliveries count. Then the banner's
+ * words for them: the rooms named where the deliveries stored them, never an empty list.
  */
-import { describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 import { deliveryProblem, noticeProblems } from '../../hub/api/notice-problems.js';
 import { routeNotice } from '../../hub/notify/notify-routing.js';
+import { setLang } from '../../hub/web/src/i18n/i18n.js';
+import { problemText } from '../../hub/web/src/notice-problem-text.js';
 
 const at = '2026-12-01T03:00:00.000Z';
 const person = (bounced: boolean) => ({
@@ -79,14 +82,7 @@ describe('the problems of a week', () => {
     status: 'sent' | 'skipped' | 'failed',
     error: string | null,
     roomId: string | null,
-  ) => ({
-    createdAt,
-    status,
-    error,
-    role: 'technician',
-    target: '',
-    roomId,
-  });
+  ) => ({ createdAt, status, error, roomId });
 
   test('missing settings first known, then the deliveries by count, rooms named once', () => {
     const problems = noticeProblems(
@@ -115,5 +111,42 @@ describe('the problems of a week', () => {
 
   test('nothing wrong: nothing to say', () => {
     expect(noticeProblems([], { operatorEmails: 1, smtp: true }, since)).toEqual([]);
+  });
+});
+
+describe('the banner’s words for a week’s problems', () => {
+  const since = new Date('2026-11-24T03:00:00Z');
+  const names: Record<string, string> = { 'ubnd-na-hang': 'UBND huyện Na Hang', 'so-y-te': 'Sở Y tế' };
+  const app = { roomName: (id: string | null) => names[id ?? ''] ?? String(id) };
+  const noTechnician = (roomId: string | null) => ({
+    createdAt: '2026-12-01T01:00:00Z',
+    status: 'skipped' as const,
+    error: 'no technician on file',
+    roomId,
+  });
+  const words = (roomIds: (string | null)[], setup = { operatorEmails: 1, smtp: true }) =>
+    noticeProblems(roomIds.map(noTechnician), setup, since).map((p) => problemText(p, app));
+
+  beforeEach(() => setLang('vi'));
+
+  test('the rooms the deliveries stored are named, each once; a delivery without one adds no name', () => {
+    expect(words(['ubnd-na-hang', null, 'so-y-te', 'ubnd-na-hang'])).toEqual([
+      '4 thông báo không gửi được vì điểm cầu chưa có cán bộ kỹ thuật trong danh bạ: UBND huyện Na Hang, Sở Y tế.',
+    ]);
+  });
+
+  test('no room stored at all (rows from before rooms were kept): the sentence without a list', () => {
+    expect(words([null, null])).toEqual([
+      '2 thông báo không gửi được vì điểm cầu chưa có cán bộ kỹ thuật trong danh bạ.',
+    ]);
+    setLang('en');
+    expect(words([null])).toEqual(['1 notices not sent: no technician on file for their room.']);
+    expect(words(['so-y-te'])).toEqual(['1 notices not sent: no technician on file for Sở Y tế.']);
+  });
+
+  test('a missing setting is said as it is, with no count and no rooms', () => {
+    expect(words([], { operatorEmails: 1, smtp: false })).toEqual([
+      'Chưa cấu hình máy chủ gửi thư (notify.smtp.host): không thư nào được gửi.',
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import { get } from './api.js';
 import { type AppContext, mayOperate } from './app-context.js';
 import { h } from './dom.js';
 import { t } from './i18n/i18n.js';
+import { problemText } from './notice-problem-text.js';
 import { incidentCauseText } from './pages/incidents-page.js';
 
 const ALERTS_KEY = 'hnth-alerts';
@@ -107,11 +108,6 @@ export function alertToggle(): HTMLElement {
       { once: true },
     );
   return h('span', { class: 'alerts' }, button, note);
-}
-
-function problemText(p: NoticeProblem, app: AppContext): string {
-  const rooms = p.roomIds.map((id) => app.roomName(id)).join(', ');
-  return t(`banner.${p.code}`, { n: p.count, rooms });
 }
 
 /** The operator's banner; refreshed when an incident opens or closes (its notices are sent then). */

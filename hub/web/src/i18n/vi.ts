@@ -40,6 +40,8 @@ export const vi = {
   'banner.no-smtp': 'Chưa cấu hình máy chủ gửi thư (notify.smtp.host): không thư nào được gửi.',
   'banner.no-technician':
     '{n} thông báo không gửi được vì điểm cầu chưa có cán bộ kỹ thuật trong danh bạ: {rooms}.',
+  'banner.no-technician.unnamed':
+    '{n} thông báo không gửi được vì điểm cầu chưa có cán bộ kỹ thuật trong danh bạ.',
   'banner.no-partner-contact':
     '{n} thông báo không gửi được vì đơn vị phối hợp chưa có người trực trong danh bạ.',
   'banner.bounced': '{n} thư bị trả lại: địa chỉ trong danh bạ cần sửa.',
@@ -885,6 +887,7 @@ export const vi = {
   'notifications.none': 'Chưa có thông báo nào.',
   'notifications.caption': 'Nhật ký thông báo, mới nhất trước',
   'notifications.about': 'Sự cố, cuộc họp',
+  'notifications.room': 'Điểm cầu',
   'notifications.event.registered': 'Báo cuộc họp mới',
   'notifications.event.changed': 'Báo cuộc họp thay đổi',
   'notifications.event.cancelled': 'Báo cuộc họp bị hủy',

@@ -1,6 +1,6 @@
 /**
  * The notification log (operators only): every notice (an incident's, a meeting's booking, a
- * rehearsal's verdict, an escalation) with its channel, recipient and
+ * rehearsal's verdict, an escalation) with the room it concerns, its channel, recipient and
  * result (sent, skipped and why, failed after its retries, waiting for the end of quiet hours), the
  * counters since the hub started, and what stops notices now (the same as the banner).
  */
@@ -11,9 +11,11 @@ import type { NotificationRecord } from '../../../notify/notifications-repo.js';
 import type { NotifyCounters } from '../../../notify/notifier.js';
 import { get } from '../api.js';
 import { errorText } from '../api-error-text.js';
-import type { Page } from '../app-context.js';
+import type { AppContext, Page } from '../app-context.js';
 import { add, h, scrollBox } from '../dom.js';
 import { t } from '../i18n/i18n.js';
+import { problemText } from '../notice-problem-text.js';
+import { roomLink } from './incidents-page.js';
 
 const sum = (c: { email: number; webhook: number }) => c.email + c.webhook;
 
@@ -44,13 +46,15 @@ function eventText(r: NotificationRecord): string {
   }
 }
 
-function row(r: NotificationRecord): HTMLElement {
+function row(r: NotificationRecord, app: AppContext): HTMLElement {
   const problem = deliveryProblem(r);
   return h(
     'tr',
     { 'data-notification': r.id, 'data-status': r.status },
     h('td', {}, formatTime(r.createdAt)),
     h('td', {}, about(r)),
+    // Empty where no one room is concerned (a meeting's notice to the department) or none was kept.
+    h('td', {}, r.roomId ? roomLink(app, r.roomId) : ''),
     h('td', {}, eventText(r)),
     h('td', {}, t(`notifications.channel.${r.channel}`)),
     h('td', {}, recipient(r)),
@@ -65,7 +69,7 @@ function row(r: NotificationRecord): HTMLElement {
   );
 }
 
-export const notificationsPage: Page = (_app, root) => {
+export const notificationsPage: Page = (app, root) => {
   const counters = h('p', { id: 'notification-counters' });
   const setup = h('ul', { id: 'notification-problems', class: 'warn' });
   const list = h('div', { id: 'notification-list' }, t('common.loading'));
@@ -79,7 +83,7 @@ export const notificationsPage: Page = (_app, root) => {
       setup.replaceChildren(
         ...problems.body.problems
           .filter((p) => p.count === 0)
-          .map((p) => h('li', { 'data-problem': p.code }, t(`banner.${p.code}`, { n: 0, rooms: '' }))),
+          .map((p) => h('li', { 'data-problem': p.code }, problemText(p, app))),
       );
     if (!res.ok) return list.replaceChildren(h('p', { role: 'alert' }, errorText(res)));
     const c = res.body.counters;
@@ -94,6 +98,7 @@ export const notificationsPage: Page = (_app, root) => {
     const heads = [
       'notifications.time',
       'notifications.about',
+      'notifications.room',
       'notifications.event',
       'notifications.channel',
       'notifications.to',
@@ -117,7 +122,11 @@ export const notificationsPage: Page = (_app, root) => {
               heads.map((k) => h('th', { scope: 'col' }, t(k))),
             ),
           ),
-          h('tbody', {}, shown.map(row)),
+          h(
+            'tbody',
+            {},
+            shown.map((r) => row(r, app)),
+          ),
         ),
       ),
     );
