@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { decodeCompiled } from '../hub/ingest/compiled-decode.js';
 import { type Channel, decodeMessage } from '../shared/schemas.js';
 import { controllerEvent, controllerTelemetry } from '../test/helpers/controller-messages.js';
 import type { BenchRow } from './stats.js';
@@ -24,7 +25,7 @@ const SEMI_SPACE_MB = 64;
 
 type Decode = (channel: Channel, payload: Buffer) => { ok: boolean };
 
-const decoders: Record<string, Decode> = { decodeMessage };
+const decoders: Record<string, Decode> = { decodeMessage, decodeCompiled };
 
 function cases(): { name: string; channel: Channel; payload: Buffer }[] {
   const refused = controllerTelemetry() as unknown as { codec: { inCall: unknown } };
