@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDemo } from '../demo/demo.js';
 import { benchAgentFootprint } from './agent-footprint.js';
+import { benchDecodeCost } from './decode-cost.js';
 import { benchDetection } from './detection.js';
 import { benchFloodHealth } from './flood-health.js';
 import { benchInjectToDashboard } from './inject-to-dashboard.js';
@@ -112,6 +113,8 @@ if (soakMinutes === 0) {
   rows.push(...(await benchAgentFootprint()));
   process.stderr.write('detection: agent killed or hung → offline, GPIO edge → /ws...\n');
   rows.push(...(await benchDetection()));
+  process.stderr.write('decoding one room message: messages/s and bytes allocated (a child process)...\n');
+  rows.push(...(await benchDecodeCost()));
   // Own Mosquitto, hub and load generator processes; `--scale` tries 10,000 rooms (minutes).
   process.stderr.write('scale benchmarks (own Mosquitto, hub and load generator processes)...\n');
   rows.push(...(await benchScale(process.argv.includes('--scale') ? scaleSizes : defaultSizes, pgUrl)));

@@ -586,7 +586,8 @@ export const speakStateMessage = z.strictObject({
 });
 export type SpeakStateMessage = z.infer<typeof speakStateMessage>;
 
-const channelSchemas = {
+/** Each channel's schema: what decodeMessage checks a payload of that channel against. */
+export const channelSchemas = {
   status: statusMessage,
   telemetry: telemetryMessage,
   events: eventMessage,
@@ -599,7 +600,8 @@ const channelSchemas = {
   speak: speakMessage,
   'speak-state': speakStateMessage,
 } as const;
-export type Channel = keyof typeof channelSchemas;
+export type ChannelSchemas = typeof channelSchemas;
+export type Channel = keyof ChannelSchemas;
 export type MessageOf<C extends Channel> = z.infer<(typeof channelSchemas)[C]>;
 
 export type RejectCode = 'oversize' | 'too-deep' | 'malformed-json' | 'schema';
@@ -636,24 +638,31 @@ function unstorableTextAt(value: unknown, path: string[]): string | null {
   return null;
 }
 
+export type Decode = <C extends Channel>(channel: C, payload: Buffer | string) => Decoded<MessageOf<C>>;
+
+/**
+ * A decoder checking against `schemas`: channelSchemas, or (the hub's) the same schemas compiled
+ * (hub/ingest/compiled-decode.ts), so both run these same steps and differ only in how zod checks.
+ */
+export function decoderOver(schemas: ChannelSchemas): Decode {
+  return (channel, payload) => {
+    try {
+      return decodeBounded(schemas, channel, payload);
+    } catch (err) {
+      // Nothing in decodeBounded throws for any input known; should something (a bug, an engine
+      // limit), the message is still refused as data and the caller carries on.
+      return { ok: false, code: 'schema', reason: `message could not be checked: ${String(err)}` };
+    }
+  };
+}
+
 /**
  * Decodes a payload of the given channel; a bad one comes back as a reason, never an exception.
  * Bounded for any payload a room can send: the size is checked first, then the nesting depth in
  * one pass over the raw text, and only then is it parsed and walked, each walk at most
  * MAX_JSON_DEPTH deep over at most MAX_PAYLOAD_BYTES.
  */
-export function decodeMessage<C extends Channel>(
-  channel: C,
-  payload: Buffer | string,
-): Decoded<MessageOf<C>> {
-  try {
-    return decodeBounded(channel, payload);
-  } catch (err) {
-    // Nothing in decodeBounded throws for any input known; should something (a bug, an engine
-    // limit), the message is still refused as data and the caller carries on.
-    return { ok: false, code: 'schema', reason: `message could not be checked: ${String(err)}` };
-  }
-}
+export const decodeMessage: Decode = decoderOver(channelSchemas);
 
 /** A reason is logged with every rejected message: a strict object's error lists every unknown key. */
 const MAX_REASON_CHARS = 300;
@@ -662,7 +671,11 @@ const clip = (reason: string) =>
     ? `${reason.slice(0, MAX_REASON_CHARS)}… (${reason.length} characters)`
     : reason;
 
-function decodeBounded<C extends Channel>(channel: C, payload: Buffer | string): Decoded<MessageOf<C>> {
+function decodeBounded<C extends Channel>(
+  schemas: ChannelSchemas,
+  channel: C,
+  payload: Buffer | string,
+): Decoded<MessageOf<C>> {
   const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   if (size > MAX_PAYLOAD_BYTES) {
     return { ok: false, code: 'oversize', reason: `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
@@ -700,7 +713,7 @@ function decodeBounded<C extends Channel>(channel: C, payload: Buffer | string):
       reason: `${badText}: text holds a NUL character or an unpaired UTF-16 surrogate`,
     };
   }
-  const result = channelSchemas[channel].safeParse(json);
+  const result = schemas[channel].safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const where = issue.path.length > 0 ? issue.path.join('.') : '(message)';

@@ -22,8 +22,9 @@
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../../shared/logger.js';
-import { decodeMessage, type HubStatusMessage, isoNow, SCHEMA_VERSION } from '../../shared/schemas.js';
+import { type HubStatusMessage, isoNow, SCHEMA_VERSION } from '../../shared/schemas.js';
 import { HUB_STATUS_TOPIC, hubStatusTopic } from '../../shared/topics.js';
+import { decodeCompiled } from '../ingest/compiled-decode.js';
 
 export interface HubLinkOptions {
   url: string;
@@ -82,7 +83,7 @@ export async function connectHubLink(
   let stopping = false;
   /** Another hub said `offline` on the single topic: while this hub runs, the group is up. */
   const keepSingleTopicOnline = (payload: Buffer) => {
-    const decoded = decodeMessage('hubStatus', payload);
+    const decoded = decodeCompiled('hubStatus', payload);
     if (stopping || !client.connected || (decoded.ok && decoded.message.state === 'online')) return;
     client
       .publishAsync(HUB_STATUS_TOPIC, status('online', o.now()), retained)

@@ -5,16 +5,16 @@
  */
 import { systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import {
-  decodeMessage,
-  type EventMessage,
-  type RejectCode,
-  type ReplyMessage,
-  type SpeakMessage,
-  type TelemetryMessage,
+import type {
+  EventMessage,
+  RejectCode,
+  ReplyMessage,
+  SpeakMessage,
+  TelemetryMessage,
 } from '../../shared/schemas.js';
 import { parseTopic } from '../../shared/topics.js';
 import type { FleetState } from '../fleet-state.js';
+import { decodeCompiled } from './compiled-decode.js';
 
 export type IngestRejectCode = RejectCode | 'topic' | 'unknown-room' | 'internal';
 
@@ -76,13 +76,13 @@ export class Ingest {
     const at = this.clock();
     switch (channel) {
       case 'status': {
-        const d = decodeMessage('status', payload);
+        const d = decodeCompiled('status', payload);
         if (!d.ok) return this.reject(d.code, topic, d.reason);
         this.fleet.applyStatus(roomId, d.message, at);
         break;
       }
       case 'telemetry': {
-        const d = decodeMessage('telemetry', payload);
+        const d = decodeCompiled('telemetry', payload);
         if (!d.ok) return this.reject(d.code, topic, d.reason);
         // Replayed telemetry is history from an outage, not the room's state now.
         if (!d.message.replayed) this.fleet.applyTelemetry(roomId, d.message, at);
@@ -90,19 +90,19 @@ export class Ingest {
         break;
       }
       case 'events': {
-        const d = decodeMessage('events', payload);
+        const d = decodeCompiled('events', payload);
         if (!d.ok) return this.reject(d.code, topic, d.reason);
         this.sinks.event(roomId, d.message, at);
         break;
       }
       case 'replies': {
-        const d = decodeMessage('replies', payload);
+        const d = decodeCompiled('replies', payload);
         if (!d.ok) return this.reject(d.code, topic, d.reason);
         this.sinks.reply(roomId, d.message);
         break;
       }
       case 'speak': {
-        const d = decodeMessage('speak', payload);
+        const d = decodeCompiled('speak', payload);
         if (!d.ok) return this.reject(d.code, topic, d.reason);
         this.sinks.speak?.(roomId, d.message);
         break;
