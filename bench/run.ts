@@ -64,16 +64,28 @@ if (process.argv.includes('two-hubs')) {
   process.exit(0);
 }
 
-/** bench/results.md with its two-hub section (from its heading to the next one or the end) replaced. */
+/**
+ * bench/results.md with its two-hub section's latest measurement (the "Measured ..." line and its
+ * table, or the whole section when it has no table yet) replaced; what follows the table there (how
+ * the figures came about, earlier measurements) is kept.
+ */
 function writeTwoHubsSection(body: string): void {
   const file = new URL('./results.md', import.meta.url);
   const heading = '## Two hubs (`npm run bench -- two-hubs`)';
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
   const start = text.indexOf(heading);
   const next = start < 0 ? -1 : text.indexOf('\n## ', start + heading.length);
+  const end = next < 0 ? text.length : next + 1;
   const before = start < 0 ? `${text.trimEnd()}\n\n` : text.slice(0, start);
-  const after = next < 0 ? '' : text.slice(next + 1);
-  writeFileSync(file, `${before}${heading}\n\n${body}\n${after ? `\n${after}` : ''}`);
+  const section = start < 0 ? '' : text.slice(start, end);
+  const tableAt = section.indexOf('\n|');
+  const tableEnd = tableAt < 0 ? -1 : section.slice(tableAt + 1).search(/^(?!\|)/m);
+  const kept = tableEnd < 0 ? '' : section.slice(tableAt + 1 + tableEnd).trim();
+  const after = text.slice(end);
+  writeFileSync(
+    file,
+    `${before}${heading}\n\n${body}\n${kept ? `\n${kept}\n` : ''}${after ? `\n${after}` : ''}`,
+  );
 }
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hnth-bench-'));
