@@ -8,7 +8,9 @@ import type { RoomView } from '../../hub/fleet-state.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import { checkDraft, violationText } from '../../hub/web/src/booking-check.js';
 import { calendarDays, shiftAnchor } from '../../hub/web/src/calendar-grid.js';
-import { hasKey, setLang, t } from '../../hub/web/src/i18n/i18n.js';
+import { en } from '../../hub/web/src/i18n/en.js';
+import { hasKey, setLang, t, translate } from '../../hub/web/src/i18n/i18n.js';
+import { vi } from '../../hub/web/src/i18n/vi.js';
 import { mcuDetail } from '../../hub/web/src/mcu-text.js';
 import { causeText, powerText, reasonsOf } from '../../hub/web/src/readiness-text.js';
 import { roomsByKind } from '../../hub/web/src/room-groups.js';
@@ -370,5 +372,24 @@ describe('the MCU banner', () => {
     );
     expect(mcuDetail({ ...checked, reachable: null, rttMs: null, checkedAt: null })).toBe('Chưa rõ');
     expect(mcuDetail(null)).toBe('Chưa cấu hình giám sát MCU');
+  });
+});
+
+describe('the catalogue’s placeholders', () => {
+  test('English has a word for one and for more; Vietnamese, no plural, writes the number alone', () => {
+    expect(translate('en', 'banner.delivery-failed', { n: 1 })).toBe('1 notice failed after their retries.');
+    expect(translate('en', 'banner.delivery-failed', { n: 2 })).toBe('2 notices failed after their retries.');
+    expect(translate('en', 'banner.delivery-failed', { n: 0 })).toBe('0 notices failed after their retries.');
+    expect(translate('vi', 'banner.delivery-failed', { n: 1 })).toBe(
+      '1 thông báo gửi thất bại sau các lần thử lại.',
+    );
+  });
+
+  test('both languages fill the same placeholders for every key', () => {
+    const names = (text: string) => [...new Set([...text.matchAll(/\{(\w+)[|}]/g)].map((m) => m[1]))].sort();
+    const differing = (Object.keys(vi) as (keyof typeof vi)[]).filter(
+      (key) => names(vi[key]).join() !== names(en[key]).join(),
+    );
+    expect(differing.map((key) => [key, vi[key], en[key]])).toEqual([]);
   });
 });

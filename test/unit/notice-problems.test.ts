@@ -140,8 +140,8 @@ describe('the banner’s words for a week’s problems', () => {
       '2 thông báo không gửi được vì điểm cầu chưa có cán bộ kỹ thuật trong danh bạ.',
     ]);
     setLang('en');
-    expect(words([null])).toEqual(['1 notices not sent: no technician on file for their room.']);
-    expect(words(['so-y-te'])).toEqual(['1 notices not sent: no technician on file for Sở Y tế.']);
+    expect(words([null])).toEqual(['1 notice not sent: no technician on file for their room.']);
+    expect(words(['so-y-te'])).toEqual(['1 notice not sent: no technician on file for Sở Y tế.']);
   });
 
   test('a missing setting is said as it is, with no count and no rooms', () => {

@@ -33,13 +33,21 @@ export function hasKey(key: string): key is Key {
 /** A number as the reader writes it: a decimal comma in Vietnamese (62,5 %), to two places at most. */
 export const numberText = (value: number, digits = 2) => formatNumber(value, currentLang(), digits);
 
-/** The words of `key` in a given language; the hub's notices write both, the dashboard its reader's. */
+/**
+ * The words of `key` in a given language; the hub's notices write both, the dashboard its reader's.
+ * `{name}` is the value; `{name|one|other}` is the word for it (English "1 notice", "2 notices";
+ * Vietnamese has no plural and never needs it).
+ */
 export function translate(to: Lang, key: Key, params: Record<string, string | number> = {}): string {
-  return dictionaries[to][key].replace(/\{(\w+)\}/g, (all, name: string) => {
-    if (!(name in params)) return all;
-    const value = params[name]!;
-    return typeof value === 'number' ? formatNumber(value, to, 2) : value;
-  });
+  return dictionaries[to][key].replace(
+    /\{(\w+)(?:\|([^|}]*)\|([^}]*))?\}/g,
+    (all, name: string, one?: string, other?: string) => {
+      if (!(name in params)) return all;
+      const value = params[name]!;
+      if (one !== undefined) return value === 1 ? one : other!;
+      return typeof value === 'number' ? formatNumber(value, to, 2) : value;
+    },
+  );
 }
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {
