@@ -58,6 +58,7 @@ describe('the hub and a room on Mosquitto with the exported files', () => {
         HNTH_MQTT_PASSWORD: roomPassword,
         HNTH_MQTT_CA_FILE: cert.caFile,
         HNTH_TELEMETRY_INTERVAL: '0.5',
+        HNTH_DATA_DIR: path.join(dir.path, 'agent'),
       },
       args: ['--room', ROOM, '--simulate'],
     });
