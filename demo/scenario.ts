@@ -160,8 +160,22 @@ export async function playMorning(demo: Demo, options: ScenarioOptions): Promise
     );
     return open.find((i) => i.cause === 'mains.lost');
   });
+  // What became of its notices, as the log has them: the demo has no mail relay and no contacts, so
+  // they are not sent, and saying "sent" would be the one untrue line of the morning.
+  const notices = await until('the incident’s notices to be recorded', stepTimeoutMs, async () => {
+    const { notifications } = await api.get<{
+      notifications: { incidentId: number | null; event: string; status: string }[];
+    }>('/api/notifications?limit=1000');
+    const mine = notifications.filter((n) => n.incidentId === incident.id && n.event === 'opened');
+    return mine.length > 0 ? mine : undefined;
+  });
+  const sent = notices.filter((n) => n.status === 'sent').length;
+  const waiting = notices.filter((n) => n.status === 'postponed').length;
+  const notSent = notices.length - sent - waiting;
   say(
-    `   ✓ Sự cố #${incident.id} "Mất điện lưới" đã mở; thông báo được gửi (xem Nhật ký thông báo) / incident opened`,
+    `   ✓ Sự cố #${incident.id} "Mất điện lưới" đã mở; thông báo: ${sent} đã gửi, ${waiting} chờ hết giờ nghỉ, ` +
+      `${notSent} không gửi được (xem Nhật ký thông báo) / incident opened; notices: ${sent} sent, ` +
+      `${waiting} held for quiet hours, ${notSent} not sent`,
   );
   await pause();
 

@@ -70,4 +70,20 @@ describe('the demo’s scripted morning', () => {
       expect.objectContaining({ cause: 'mains.lost', closedAt: expect.any(String) }),
     ]);
   });
+
+  test('the incident’s line says what became of its notices, as the notification log has them', async () => {
+    const { notifications } = (
+      await apiRequest(demo.httpUrl, 'GET', '/api/notifications', undefined, session)
+    ).body as { notifications: { incidentId: number | null; event: string; status: string }[] };
+    const opened = notifications.filter((n) => n.incidentId !== null && n.event === 'opened');
+    // The demo has no mail relay: nothing is sent, and the line must not say otherwise.
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.filter((n) => n.status === 'sent')).toEqual([]);
+    const line = lines.find((l) => l.includes('"Mất điện lưới" đã mở'));
+    expect(line).toContain('thông báo: 0 đã gửi, ');
+    // Said once the first delivery was recorded: at least that one, at most what the log has now.
+    const notSent = Number(/, (\d+) không gửi được/.exec(line ?? '')?.[1]);
+    expect(notSent).toBeGreaterThanOrEqual(1);
+    expect(notSent).toBeLessThanOrEqual(opened.filter((n) => n.status !== 'postponed').length);
+  });
 });
