@@ -54,6 +54,30 @@ describe('dashboard: fleet and room in Chromium', () => {
     expect(await page.locator('#who').textContent()).toContain('test-operator');
   });
 
+  test('on a desk (1440×900) large groups lay their rooms out in columns, and so does one list of all', async () => {
+    const { page } = browser;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${hub.httpUrl}/#/fleet`);
+    await page.waitForSelector('.tile[data-room]');
+    const columnsOf = (selector: string) =>
+      page
+        .locator(selector)
+        .evaluateAll((tiles) => new Set(tiles.map((t) => Math.round(t.getBoundingClientRect().left))).size);
+    const rowsOf = (selector: string) =>
+      page
+        .locator(selector)
+        .evaluateAll((tiles) => new Set(tiles.map((t) => Math.round(t.getBoundingClientRect().top))).size);
+    // The 19 departments were one column three screens tall.
+    expect(await columnsOf('.group[aria-label="Sở, ban, ngành"] .tile')).toBeGreaterThanOrEqual(4);
+    // The three single-room groups still share one row.
+    expect(await rowsOf('.group:not(.wide) .tile')).toBe(1);
+    await page.selectOption('#fleet-sort', 'name');
+    await waitFor('one list', async () => (await page.locator('.group.flat .tile').count()) === 28);
+    expect(await columnsOf('.group.flat .tile')).toBeGreaterThanOrEqual(4);
+    await page.selectOption('#fleet-sort', 'group');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+  });
+
   test('the fleet shows the 28 rooms grouped by kind, with the MCU on top', async () => {
     const { page } = browser;
     await page.goto(`${hub.httpUrl}/#/fleet`);

@@ -118,6 +118,13 @@ function sortSelect(value: FleetSort, changed: (s: FleetSort) => void): HTMLElem
   return h('span', { class: 'field' }, h('label', { for: 'fleet-sort' }, t('fleet.sort')), select);
 }
 
+/**
+ * A group of up to this many rooms is one column beside the others (the province's party, council
+ * and people's committee rooms share a row); a larger one takes the page's width, its rooms in as
+ * many columns as fit, so the 19 departments are not one column three screens tall.
+ */
+const NARROW_GROUP_MAX = 3;
+
 function roomSections(shown: RoomView[], sort: FleetSort, next: Map<string, NextItem>) {
   const tiles = (rooms: RoomView[]) =>
     h(
@@ -136,7 +143,7 @@ function roomSections(shown: RoomView[], sort: FleetSort, next: Map<string, Next
   return roomsByKind(shown).map(({ kind, rooms }) =>
     h(
       'section',
-      { class: 'group', 'aria-label': t(`kind.${kind}`) },
+      { class: rooms.length > NARROW_GROUP_MAX ? 'group wide' : 'group', 'aria-label': t(`kind.${kind}`) },
       h('h2', {}, t(`kind.${kind}`)),
       tiles(rooms),
     ),
