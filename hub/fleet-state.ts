@@ -21,7 +21,12 @@ export interface RoomView {
   version: string | null;
   bootId: string | null;
   readiness: Readiness;
-  /** Latest readings, or null before the first telemetry. */
+  /**
+   * The last readings the room sent (at `readingsAt`), or null before the first telemetry since the
+   * hub started. Kept while the room is offline: what it showed last is what a technician away
+   * from it needs (the UPS charge before it halted, the temperature), so they are current only
+   * while `online`.
+   */
   readings: Readings | null;
   readingsAt: string | null;
 }
@@ -31,7 +36,10 @@ interface RoomState {
   online: boolean;
   lastSeen: Date | null;
   status: StatusMessage | null;
+  /** What readiness judges: the room's latest telemetry while it is online, null once it goes. */
   telemetry: TelemetryMessage | null;
+  /** The last telemetry it sent, kept while it is offline: what the dashboard shows. */
+  lastTelemetry: TelemetryMessage | null;
   telemetryAt: Date | null;
   /** The room announced a shutdown by its UPS protection; cleared when it is heard from again. */
   shutdown: { at: Date; reason: string } | null;
@@ -73,6 +81,7 @@ export class FleetState {
         lastSeen: null,
         status: null,
         telemetry: null,
+        lastTelemetry: null,
         telemetryAt: null,
         shutdown: null,
         drift: [],
@@ -107,6 +116,7 @@ export class FleetState {
   applyTelemetry(roomId: string, telemetry: TelemetryMessage, at: Date): void {
     const s = this.get(roomId);
     s.telemetry = telemetry;
+    s.lastTelemetry = telemetry;
     s.telemetryAt = at;
     s.lastSeen = at;
     // Telemetry proves the room is up even if its `online` status was lost (broker restart).
@@ -193,8 +203,8 @@ function shown(s: RoomState): RoomView {
 function toView(s: RoomState): RoomView {
   const { room } = s;
   let readings: Readings | null = null;
-  if (s.telemetry) {
-    const { v: _v, ts: _ts, ...rest } = s.telemetry;
+  if (s.lastTelemetry) {
+    const { v: _v, ts: _ts, ...rest } = s.lastTelemetry;
     readings = rest;
   }
   return {

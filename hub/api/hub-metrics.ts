@@ -158,7 +158,8 @@ export function hubMetrics(sources: MetricsSources): HubMetrics {
       powerState.set({ ...r, state }, view.readiness.power.state === state ? 1 : 0);
     online.set(r, view.online ? 1 : 0);
     if (view.lastSeen) lastSeen.set(r, Date.parse(view.lastSeen) / 1000);
-    const readings = view.readings;
+    // An offline room's readings are its last, not its present: no series rather than stale ones.
+    const readings = view.online ? view.readings : null;
     if (!readings) return;
     setIf(temp, r, readings.climate.tempC);
     setIf(humidity, r, ratio(readings.climate.humidityPct));

@@ -209,4 +209,25 @@ describe('dashboard: fleet and room in Chromium', () => {
     expect(await page.locator('#power-control').count()).toBe(0);
     await screenshot(page, 'room-as-technician', true);
   });
+
+  test('a room gone offline: its page says so above its last readings, which it keeps', async () => {
+    const { page } = browser;
+    await loginAsOperator(page, hub.httpUrl);
+    await page.goto(`${hub.httpUrl}/#/room/${OTHER}`);
+    await page.waitForSelector('dl.readings');
+    expect(await page.locator('.stale').count()).toBe(0);
+    await agents[1]!.stop();
+    // Live, on the page already open: the room goes offline and its readings stay, marked as its last.
+    await page.waitForSelector('.stale');
+    expect(await page.locator('.stale').textContent()).toMatch(
+      /^Điểm cầu đang mất kết nối: đây là số liệu cuối cùng, nhận lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\.$/,
+    );
+    const temperature = await page.locator('dl.readings dd').nth(3).textContent();
+    expect(temperature).toMatch(/^\d+(,\d)? °C$/);
+    // And so on a fresh load.
+    await page.reload();
+    await page.waitForSelector('.stale');
+    expect(await page.locator('dl.readings dd').nth(3).textContent()).toBe(temperature);
+    await screenshot(page, 'room-offline-last-readings', true);
+  });
 });

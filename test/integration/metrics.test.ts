@@ -154,6 +154,16 @@ describe('/metrics', () => {
     expect([...queried].filter((m) => !exposed.has(m))).toEqual([]);
     expect(queried.size).toBeGreaterThan(8);
   });
+
+  test('a room gone offline keeps its last readings on the dashboard, but no reading series here', async () => {
+    await agents[1]!.stop();
+    await waitFor('room B offline', () => hub.fleet.view(roomB)?.online === false);
+    expect(hub.fleet.view(roomB)?.readings?.power.upsChargePct).toBeCloseTo(55, 0);
+    const text = await (await scrape()).text();
+    expect(sample(text, `hnth_room_online{room="${roomB}"}`)).toBe(0);
+    expect(sample(text, `hnth_room_ups_charge_ratio{room="${roomB}"}`)).toBeUndefined();
+    expect(sample(text, `hnth_room_temperature_celsius{room="${roomB}"}`)).toBeUndefined();
+  });
 });
 
 describe('/metrics without a configured token', () => {

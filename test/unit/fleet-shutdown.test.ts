@@ -65,3 +65,39 @@ describe('a room halted by its UPS protection', () => {
     expect(fleet.view(ROOM)!.readiness.power.state).not.toBe('off-ups');
   });
 });
+
+describe('an offline room’s last readings', () => {
+  test('are kept for the dashboard while it is offline, at the time they came, judged by nothing', () => {
+    const fleet = new FleetState(rooms, defaultThresholds, at);
+    const later = new Date(at.getTime() + 60_000);
+    fleet.applyStatus(ROOM, status('online'), at);
+    fleet.applyTelemetry(ROOM, switchedOff, at);
+    fleet.noteShutdown(ROOM, at, 'on battery with 5 min left');
+    fleet.applyStatus(ROOM, status('offline'), later);
+    const view = fleet.view(ROOM)!;
+    expect(view).toMatchObject({
+      online: false,
+      readingsAt: at.toISOString(),
+      readings: { power: { upsChargePct: 12, state: 'off' }, climate: { tempC: 24 } },
+    });
+    // Readiness says why it is offline; the last readings raise no cause of their own.
+    expect(view.readiness.level).toBe('OFFLINE');
+    expect(view.readiness.causes.map((c) => c.code)).toEqual(['ups.shutdown']);
+  });
+
+  test('back online, the room is judged on what it sends from now on, not on them', () => {
+    const fleet = new FleetState(rooms, defaultThresholds, at);
+    const later = new Date(at.getTime() + 60_000);
+    fleet.applyStatus(ROOM, status('online'), at);
+    fleet.applyTelemetry(ROOM, running, at);
+    fleet.applyStatus(ROOM, status('offline'), at);
+    fleet.applyStatus(ROOM, status('online', 'b2'), later);
+    expect(fleet.view(ROOM)!.readiness.causes.map((c) => c.code)).toEqual(['telemetry.none']);
+    fleet.applyTelemetry(ROOM, running, later);
+    expect(fleet.view(ROOM)).toMatchObject({
+      readingsAt: later.toISOString(),
+      readings: { power: { upsChargePct: 40, state: 'on' } },
+    });
+    expect(fleet.view(ROOM)!.readiness.causes.map((c) => c.code)).not.toContain('telemetry.none');
+  });
+});

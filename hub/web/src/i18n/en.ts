@@ -214,6 +214,7 @@ export const en: Record<Key, string> = {
   'room.loss': 'Loss',
   'room.energy': 'Energy used / if always on',
   'room.readAt': 'Updated {time}',
+  'room.lastReadings': 'The room is offline: these are its last readings, received {time}.',
   'room.charts': 'Charts',
   'room.range24h': '24 hours',
   'room.range7d': '7 days',

@@ -218,6 +218,7 @@ export const vi = {
   'room.loss': 'Mất gói',
   'room.energy': 'Điện năng (đã dùng / nếu luôn bật)',
   'room.readAt': 'Cập nhật lúc {time}',
+  'room.lastReadings': 'Điểm cầu đang mất kết nối: đây là số liệu cuối cùng, nhận lúc {time}.',
   'room.charts': 'Biểu đồ',
   'room.range24h': '24 giờ',
   'room.range7d': '7 ngày',

@@ -73,7 +73,7 @@ export function roomTile(room: RoomView, next: NextItem | undefined, compact = f
       'span',
       { class: `power power-${power}` },
       powerText(room),
-      room.readings?.codec.inCall ? ` · ${t('fleet.inCall')}` : '',
+      room.online && room.readings?.codec.inCall ? ` · ${t('fleet.inCall')}` : '',
     ),
     next ? h('span', { class: `next${next.inProgress ? ' now' : ''}` }, nextText(next)) : null,
   );

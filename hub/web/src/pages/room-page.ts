@@ -50,15 +50,19 @@ function readingsTable(room: RoomView): HTMLElement {
       'room.energy',
       `${num(r.energy.usedWh / 1000, 'kWh')} / ${num(r.energy.alwaysOnWh / 1000, 'kWh')}`,
     ]);
+  // Offline, these are what the room showed last (its UPS charge before it halted): said first, so
+  // nobody reads them as the room's present.
+  const last = !room.online && room.readingsAt;
   return h(
     'div',
     {},
+    last ? h('p', { class: 'stale' }, t('room.lastReadings', { time: formatTime(last) })) : null,
     h(
       'dl',
       { class: 'readings' },
       rows.map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]),
     ),
-    room.readingsAt
+    room.readingsAt && !last
       ? h('p', { class: 'muted' }, t('room.readAt', { time: formatTime(room.readingsAt) }))
       : null,
   );
