@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Agent } from '../../agent/agent.js';
 import type { RunningHub } from '../../hub/hub.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
+import { dayParam } from '../../hub/web/src/calendar-grid.js';
 import {
   accessibilityViolations,
   loginAs,
@@ -52,7 +53,12 @@ describe('every page, for every role: accessible, in Vietnamese, and photographe
     { name: 'fleet', hash: () => '#/fleet', ready: '.tile[data-room]' },
     { name: 'wall', hash: () => '#/wall', ready: '#wall .tile' },
     { name: 'room', hash: () => `#/room/${ROOM}`, ready: '#room-history table' },
-    { name: 'meetings', hash: () => '#/meetings', ready: '#calendar .meeting' },
+    // The week holding the meeting, which is not this week's from Sunday evening on.
+    {
+      name: 'meetings',
+      hash: () => `#/meetings/${dayParam(new Date(meeting.start))}`,
+      ready: '#calendar .meeting',
+    },
     { name: 'meeting', hash: () => `#/meeting/${meeting.id}`, ready: '#meeting-rehearsals .matrix' },
     { name: 'rehearsals', hash: () => '#/rehearsals', ready: '#recent-runs .run' },
     { name: 'incidents', hash: () => '#/incidents', ready: '#incident-list .incident' },

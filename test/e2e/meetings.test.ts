@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { RunningHub } from '../../hub/hub.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
-import { formatTime } from '../../shared/format-time.js';
+import { civil, formatTime } from '../../shared/format-time.js';
 import { loginAsOperator, screenshot, startBrowser, type TestBrowser } from '../helpers/browser.js';
 import { apiRequest, getJson, startTestHub } from '../helpers/hub-harness.js';
 import { waitFor } from '../helpers/wait.js';
@@ -189,6 +189,28 @@ describe('dashboard: booking a meeting in Chromium', () => {
     );
     expect(await page.locator('#calendar .meeting a').first().getAttribute('href')).toMatch(/^#\/meeting\//);
     await screenshot(page, 'meetings-month');
+  });
+
+  test('a meeting’s “back to the calendar” opens the week that holds it, five days on', async () => {
+    const { page } = browser;
+    const weekly = (await getJson<Meeting[]>(`${hub.httpUrl}/api/meetings`)).find(
+      (m) => m.title === 'Giao ban tuần',
+    )!;
+    await page.goto(`${hub.httpUrl}/#/meeting/${weekly.id}`);
+    await page.waitForSelector('#meeting-back[href^="#/meetings/"]');
+    await page.click('#meeting-back');
+    await waitFor('the meeting in the week shown', async () =>
+      (await page.locator('#calendar.week .meeting').allTextContents()).some((m) =>
+        m.includes('Giao ban tuần'),
+      ),
+    );
+    const shown = await page.locator('#calendar .day-head').allTextContents();
+    const { day, month } = civil(new Date(weekly.start));
+    expect(
+      shown.some((head) =>
+        head.includes(`${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}`),
+      ),
+    ).toBe(true);
   });
 
   test('the calendar can be subscribed to: its address, and the file with the booked meetings', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { RoomView } from '../../hub/fleet-state.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
 import { checkDraft, violationText } from '../../hub/web/src/booking-check.js';
-import { calendarDays, shiftAnchor } from '../../hub/web/src/calendar-grid.js';
+import { calendarDays, dayFromParam, dayParam, shiftAnchor } from '../../hub/web/src/calendar-grid.js';
 import { en } from '../../hub/web/src/i18n/en.js';
 import { hasKey, setLang, t, translate } from '../../hub/web/src/i18n/i18n.js';
 import { vi } from '../../hub/web/src/i18n/vi.js';
@@ -392,4 +392,24 @@ describe('the catalogue’s placeholders', () => {
     );
     expect(differing.map((key) => [key, vi[key], en[key]])).toEqual([]);
   });
+});
+
+describe('the calendar’s address of a day', () => {
+  test('is the day in Vietnam: 23:30 UTC on the 6th is the 7th there', () => {
+    expect(dayParam(new Date('2026-12-06T17:30:00Z'))).toBe('2026-12-07');
+    expect(dayParam(new Date('2026-12-06T16:59:00Z'))).toBe('2026-12-06');
+  });
+
+  test('read back, it is that day’s midnight in Vietnam, whose week the calendar shows', () => {
+    expect(dayFromParam('2026-12-07')?.toISOString()).toBe('2026-12-06T17:00:00.000Z');
+    expect(calendarDays('week', dayFromParam('2026-12-07')!)[0]!.day).toBe(7);
+    expect(dayParam(dayFromParam('2027-01-01')!)).toBe('2027-01-01');
+  });
+
+  test.each([undefined, '', '2026-02-31', '2026-13-01', '07/12/2026', '2026-12-7', '2026-12-07x'])(
+    '%p is no day: the calendar opens on today',
+    (text) => {
+      expect(dayFromParam(text)).toBeNull();
+    },
+  );
 });

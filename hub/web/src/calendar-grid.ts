@@ -22,6 +22,27 @@ function mondayOf(date: Date): Date {
   return new Date(dayStart(year, month, day).getTime() - weekday(date) * DAY_MS);
 }
 
+/**
+ * A day as the calendar's address says it (`#/meetings/2026-12-07`, a day in Vietnam), so a link
+ * (a meeting's "back to the calendar") opens the week that holds it; null for no such day.
+ */
+export function dayFromParam(text: string | undefined): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text ?? '');
+  if (!m) return null;
+  const [year, month, day] = m.slice(1).map(Number) as [number, number, number];
+  const start = dayStart(year, month, day);
+  const back = civil(start);
+  // 2026-02-31 rolls over to March in Date.UTC: not a day.
+  return back.month === month && back.day === day ? start : null;
+}
+
+/** The calendar's address of the day (in Vietnam) holding `date`: what dayFromParam reads. */
+export function dayParam(date: Date): string {
+  const { year, month, day } = civil(date);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
 export function calendarDays(view: CalendarView, anchor: Date): CalendarDay[] {
   const { month } = civil(anchor);
   if (view === 'week') {

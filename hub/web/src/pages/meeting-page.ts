@@ -16,6 +16,7 @@ import { api, get } from '../api.js';
 import { errorText } from '../api-error-text.js';
 import { type AppContext, mayOperate, type Page } from '../app-context.js';
 import { bookingForm } from '../booking-form.js';
+import { dayParam } from '../calendar-grid.js';
 import { confirmAction } from '../confirm-dialog.js';
 import { add, fill, h, scrollBox } from '../dom.js';
 import { hasKey, t } from '../i18n/i18n.js';
@@ -160,6 +161,7 @@ export const meetingPage: Page = (app, root, [meetingId = '']) => {
   const runs = h('section', { class: 'card wide', id: 'meeting-rehearsals' });
   const actions = h('div', { id: 'meeting-actions' });
   const status = h('p', { role: 'status', id: 'meeting-status' });
+  const back = h('a', { href: '#/meetings', id: 'meeting-back' }, t('meeting.back'));
   let meeting: MeetingDetails | null = null;
   let verdict: MeetingGoNoGo | null = null;
   /** The newest rehearsal, whose verdicts stand for the rooms once the meeting is over. */
@@ -342,6 +344,8 @@ export const meetingPage: Page = (app, root, [meetingId = '']) => {
         t('meetings.roomCount', { n: m.roomIds.length }),
       ),
     );
+    // Back to the week that holds it, not to this week's.
+    back.href = `#/meetings/${dayParam(new Date(m.start))}`;
     drawActions(m);
     const v = await get<{ verdict: MeetingGoNoGo | null }>(`${path}/verdict`);
     verdict = v.ok ? v.body.verdict : null;
@@ -349,15 +353,7 @@ export const meetingPage: Page = (app, root, [meetingId = '']) => {
     await loadRuns();
   };
 
-  add(
-    root,
-    h('p', {}, h('a', { href: '#/meetings' }, t('meeting.back'))),
-    head,
-    status,
-    actions,
-    goNoGo,
-    runs,
-  );
+  add(root, h('p', {}, back), head, status, actions, goNoGo, runs);
   void get<RuleConfig>('/api/schedule/rules').then((r) => {
     if (r.ok) rules = r.body;
   });

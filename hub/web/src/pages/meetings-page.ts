@@ -11,7 +11,13 @@ import { type ApiError, api, get } from '../api.js';
 import { errorText } from '../api-error-text.js';
 import { type AppContext, mayOperate, type Page } from '../app-context.js';
 import { bookingForm } from '../booking-form.js';
-import { type CalendarDay, type CalendarView, calendarDays, shiftAnchor } from '../calendar-grid.js';
+import {
+  type CalendarDay,
+  type CalendarView,
+  calendarDays,
+  dayFromParam,
+  shiftAnchor,
+} from '../calendar-grid.js';
 import { add, h, pressOnly } from '../dom.js';
 import { t } from '../i18n/i18n.js';
 import { weekdayName } from '../weekday-names.js';
@@ -140,9 +146,9 @@ function subscribe(): HTMLElement {
   );
 }
 
-export const meetingsPage: Page = (app, root) => {
+export const meetingsPage: Page = (app, root, [day]) => {
   let view: CalendarView = 'week';
-  let anchor = new Date();
+  let anchor = dayFromParam(day) ?? new Date();
   let meetings: Meeting[] = [];
   let rules: RuleConfig = { noticeHours: 48, prepMinutes: 60 };
   const title = h('h3', { id: 'cal-title' });
