@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { RunningHub } from '../../hub/hub.js';
 import type { Meeting } from '../../hub/schedule/meeting-rules.js';
+import { dayParam } from '../../hub/web/src/calendar-grid.js';
 import { civil, formatTime } from '../../shared/format-time.js';
 import { loginAsOperator, screenshot, startBrowser, type TestBrowser } from '../helpers/browser.js';
 import { apiRequest, getJson, startTestHub } from '../helpers/hub-harness.js';
@@ -164,6 +165,7 @@ describe('dashboard: booking a meeting in Chromium', () => {
 
   test('the week shows weekday names and today; the month its weekdays and the meetings, each a link', async () => {
     const { page } = browser;
+    // Today's week: the meetings, three hours and five days on, may be in the next (and next month).
     await page.goto(`${hub.httpUrl}/#/meetings`);
     await waitFor('the week', async () => (await page.locator('#calendar.week .day').count()) === 7);
     const heads = await page.locator('#calendar .day-head').allTextContents();
@@ -172,6 +174,12 @@ describe('dashboard: booking a meeting in Chromium', () => {
     expect(await page.locator('#calendar .day[aria-current="date"] .day-head').textContent()).toContain(
       'Hôm nay',
     );
+    // The month of the emergency meeting, so it is in the grid whatever today is.
+    const emergency = (await getJson<Meeting[]>(`${hub.httpUrl}/api/meetings`)).find(
+      (m) => m.title === 'Ứng phó lũ khẩn cấp',
+    )!;
+    await page.goto(`${hub.httpUrl}/#/meetings/${dayParam(new Date(emergency.start))}`);
+    await page.waitForSelector('#calendar.week .day');
     await page.click('.views button:nth-child(2)');
     await waitFor('the month grid', async () => (await page.locator('#calendar.month .day').count()) >= 28);
     expect(await page.locator('#calendar .weekday-head').allTextContents()).toEqual([
